@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common.js';
+
+export const ClassName = z.string().trim().min(1, 'Enter a class name').max(120);
+
+export const CreateClassBody = z.object({ name: ClassName });
+export type CreateClassBody = z.infer<typeof CreateClassBody>;
+
+export const RenameClassBody = z.object({ name: ClassName });
+export type RenameClassBody = z.infer<typeof RenameClassBody>;
+
+export const ClassDto = z.object({
+  id: Id,
+  name: z.string(),
+  documentCount: z.number().int().nonnegative(),
+  createdAt: IsoDate,
+});
+export type ClassDto = z.infer<typeof ClassDto>;
+
+export const ClassList = z.object({ classes: z.array(ClassDto) });
+export type ClassList = z.infer<typeof ClassList>;
+
+export const IdParams = z.object({ id: Id });
+export type IdParams = z.infer<typeof IdParams>;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Id, IsoDate, nullableId } from './common.js';
+
+export const DocumentStatus = z.enum(['uploaded', 'processing', 'ready', 'failed']);
+export type DocumentStatus = z.infer<typeof DocumentStatus>;
+
+export const IngestStage = z.enum(['queued', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
+export type IngestStage = z.infer<typeof IngestStage>;
+
+/** Types accepted at upload, decided by content (magic bytes / zip structure / UTF-8), never by name. */
+export const SupportedMime = z.enum([
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'text/markdown',
+  'text/plain',
+]);
+export type SupportedMime = z.infer<typeof SupportedMime>;
+
+export const DocumentDto = z.object({
+  id: Id,
+  classId: Id.nullable(),
+  fileName: z.string(),
+  mimeType: SupportedMime,
+  byteSize: z.number().int().nonnegative(),
+  sha256: z.string(),
+  status: DocumentStatus,
+  pageCount: z.number().int().nonnegative().nullable(),
+  chunkCount: z.number().int().nonnegative().nullable(),
+  error: z.string().nullable(),
+  createdAt: IsoDate,
+  readyAt: IsoDate.nullable(),
+});
+export type DocumentDto = z.infer<typeof DocumentDto>;
+
+export const DocumentList = z.object({ documents: z.array(DocumentDto) });
+export type DocumentList = z.infer<typeof DocumentList>;
+
+export const DocumentListQuery = z.object({ classId: nullableId.optional() });
+export type DocumentListQuery = z.infer<typeof DocumentListQuery>;
+
+/** Multipart text fields that may accompany the `file` part of `POST documents`. */
+export const UploadFields = z.object({ classId: nullableId.optional() });
+export type UploadFields = z.infer<typeof UploadFields>;
+
+/** `POST documents` answers 201 with the new document, or 200 with the existing one for a duplicate. */
+export const UploadResponse = z.object({ document: DocumentDto, duplicate: z.boolean() });
+export type UploadResponse = z.infer<typeof UploadResponse>;

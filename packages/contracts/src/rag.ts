@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { ErrorCode, Id, nullableId } from './common.js';
+import { ChunkReference, Citation, MessageRole, Route, Source } from './chat.js';
+import { IngestStage } from './documents.js';
+
+export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export const ChatHistoryItem = z.object({
+  role: MessageRole,
+  content: z.string(),
+  chunkReferences: z.array(ChunkReference).default([]),
+});
+export type ChatHistoryItem = z.infer<typeof ChatHistoryItem>;
+
+/**
+ * Body of rag's `semantic_search` and `semantic_search_stream`. `class_name` carries the class id
+ * (the seed's field name is kept); `"null"` strings mean absent.
+ */
+export const SemanticSearchBody = z.object({
+  user_id: Id,
+  class_name: nullableId.default(null),
+  doc_id: nullableId.default(null),
+  user_query: z.string().min(1).max(20_000),
+  chat_history: z.array(ChatHistoryItem).default([]),
+  source: Source.default('main_app'),
+  session_id: nullableId.default(null),
+});
+export type SemanticSearchBody = z.input<typeof SemanticSearchBody>;
+export type SemanticSearchRequest = z.output<typeof SemanticSearchBody>;
+
+export const TokenUsage = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  totalTokens: z.number().int().nonnegative(),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+export const SemanticSearchResponse = z.object({
+  message: z.string(),
+  route: Route,
+  citations: z.array(Citation),
+  chunkReferences: z.array(ChunkReference),
+  usage: TokenUsage.optional(),
+});
+export type SemanticSearchResponse = z.infer<typeof SemanticSearchResponse>;
+
+/** The events of rag's `semantic_search_stream`, one JSON object per SSE `data:` line. */
+export const RagStreamEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('route'), route: Route }),
+  z.object({ type: z.literal('token'), content: z.string() }),
+  z.object({ type: z.literal('keepalive') }),
+  z.object({
+    type: z.literal('done'),
+    content: z.string(),
+    citations: z.array(Citation),
+    chunkReferences: z.array(ChunkReference),
+    usage: TokenUsage,
+  }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    code: ErrorCode,
+    retryable: z.boolean().default(false),
+  }),
+]);
+export type RagStreamEvent = z.infer<typeof RagStreamEvent>;
+
+/** The events of rag's `documents/:id/ingest`. */
+export const IngestEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('progress'),
+    stage: IngestStage,
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
+  z.object({
+    type: z.literal('ready'),
+    pageCount: z.number().int().nonnegative(),
+    chunkCount: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('error'), message: z.string(), code: ErrorCode }),
+  z.object({ type: z.literal('keepalive') }),
+]);
+export type IngestEvent = z.infer<typeof IngestEvent>;
+
+export const IngestBody = z.object({ user_id: Id });
+export type IngestBody = z.infer<typeof IngestBody>;
+
+export const IngestParams = z.object({ id: Id });

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Tests run against each workspace package's TypeScript source, never a stale build. */
+export const sourceAliases = [
+  { find: /^@classchat\/(contracts|db|testkit)$/, replacement: `${root}packages/$1/src/index.ts` },
+  { find: /^@classchat\/(contracts|db|testkit)\/(.+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
+  { find: /^@classchat\/(api|rag)$/, replacement: `${root}apps/$1/src/index.ts` },
+];
+
+export default defineConfig({
+  resolve: { alias: sourceAliases },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'apps/rag/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      'apps/web/vitest.config.ts',
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
