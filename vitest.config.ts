@@ -5,8 +5,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** Tests run against each workspace package's TypeScript source, never a stale build. */
 export const sourceAliases = [
-  { find: /^@classchat\/(contracts|db|testkit)$/, replacement: `${root}packages/$1/src/index.ts` },
-  { find: /^@classchat\/(contracts|db|testkit)\/(.+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
+  { find: /^@classchat\/(contracts|db|testkit|service)$/, replacement: `${root}packages/$1/src/index.ts` },
+  { find: /^@classchat\/(contracts|db|testkit|service)\/(.+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
   { find: /^@classchat\/(api|rag)$/, replacement: `${root}apps/$1/src/index.ts` },
 ];
 

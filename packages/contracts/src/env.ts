@@ -22,11 +22,15 @@ export const envInt = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER)
     z.number().int('expected a whole number').min(min).max(max),
   );
 
-export const envString = (fallback?: string) =>
-  z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    fallback === undefined ? z.string().optional() : z.string().default(fallback),
-  );
+/** A string env var; empty counts as unset. */
+export function envString(): z.ZodType<string | undefined, string | undefined>;
+export function envString(fallback: string): z.ZodType<string, string | undefined>;
+export function envString(fallback?: string): z.ZodType<string | undefined, string | undefined> {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -7,3 +7,4 @@ export * from './rag.js';
 export * from './socket.js';
 export * from './sse.js';
 export * from './env.js';
+export * from './errors.js';

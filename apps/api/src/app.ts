@@ -1,0 +1,38 @@
+import express, { type Express } from 'express';
+import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
+import type { ApiContext } from './context.js';
+import { webStatic } from './web-static.js';
+
+/** The api's Express app: health and metrics, the REST API under /api/v1, and the built front end. */
+export function createApp(ctx: ApiContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(httpLogging(ctx.logger));
+  app.use(
+    healthRoutes({
+      service: 'api',
+      registry: ctx.metrics.registry,
+      checks: {
+        database: async () => {
+          await ctx.database.pool.query('select 1');
+        },
+        rag: async () => {
+          const res = await fetch(new URL('/healthz', ctx.config.RAG_URL), {
+            signal: AbortSignal.timeout(2000),
+          });
+          if (!res.ok) throw new Error(`rag answered ${res.status}`);
+        },
+      },
+    }),
+  );
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+  const web = webStatic(ctx.config.WEB_DIST_DIR);
+  if (web) app.use(web);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(ctx.logger));
+  return app;
+}

@@ -1,0 +1,3 @@
+export { loadApiConfig, type ApiConfig } from './config.js';
+export { startApi, type RunningApi } from './server.js';
+export { createApp } from './app.js';

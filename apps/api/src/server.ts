@@ -1,0 +1,47 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Express } from 'express';
+import { connect, migrate } from '@classchat/db';
+import { createLogger, serveHttp, type ServingHttp } from '@classchat/service';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { createTokenService } from './auth/tokens.js';
+import type { ApiConfig } from './config.js';
+import type { ApiContext } from './context.js';
+import { createApiMetrics } from './observability/metrics.js';
+import { createRealtime } from './realtime/socket-server.js';
+import { createRedis } from './redis.js';
+
+export interface RunningApi extends Omit<ServingHttp, 'close'> {
+  ctx: ApiContext;
+  stop(): Promise<void>;
+}
+
+/** Boot the api: migrate, connect, serve HTTP and Socket.IO on config.PORT (0 = a free port). */
+export async function startApi(config: ApiConfig, options: { logger?: Logger } = {}): Promise<RunningApi> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'api');
+  await migrate(config.DATABASE_URL);
+  const database = connect(config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL);
+  const tokens = createTokenService(config.JWT_SECRET, config.JWT_TTL_S);
+  // Express must be the server's request listener before Socket.IO attaches (it wraps the listeners
+  // present at attach time), and the app needs the realtime hub: bind the app once both exist.
+  const bound: { app?: Express } = {};
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    bound.app?.(req, res);
+  });
+  const realtime = createRealtime(httpServer, { tokens, logger, redis });
+  const ctx: ApiContext = { config, logger, metrics: createApiMetrics(), database, tokens, realtime, redis };
+  bound.app = createApp(ctx);
+  const http = await serveHttp(httpServer, config.PORT, config.HOST);
+  logger.info({ url: http.url }, 'api listening');
+  return {
+    ...http,
+    ctx,
+    async stop() {
+      await realtime.close();
+      await http.close();
+      await database.close();
+      redis?.disconnect();
+    },
+  };
+}

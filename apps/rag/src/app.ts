@@ -1,0 +1,30 @@
+import express, { type Express } from 'express';
+import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
+import type { RagContext } from './context.js';
+import { requireInternalToken } from './http/internal-auth.js';
+
+/** rag's Express app: health and metrics open, everything under /api/v1 behind the internal token. */
+export function createApp(ctx: RagContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(httpLogging(ctx.logger));
+  app.use(
+    healthRoutes({
+      service: 'rag',
+      registry: ctx.metrics.registry,
+      checks: {
+        database: async () => {
+          await ctx.database.pool.query('select 1');
+        },
+      },
+    }),
+  );
+  const api = express.Router();
+  api.use(requireInternalToken(ctx.config.INTERNAL_TOKEN));
+  api.use(express.json({ limit: '4mb' }));
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(ctx.logger));
+  return app;
+}

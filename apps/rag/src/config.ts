@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { envBool, envInt, envString, parseEnv } from '@classchat/contracts';
+import { loadOrCreateSecret } from '@classchat/contracts/node';
+
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+const RagEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: envInt(3001, 0, 65535),
+  HOST: envString('127.0.0.1'),
+  INTERNAL_TOKEN: envString(),
+  DATABASE_URL: envString(),
+  DATA_DIR: envString('./data'),
+  REDIS_URL: envString(),
+  OPENAI_API_KEY: envString(),
+  OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  OPENAI_CHAT_MODEL: envString('gpt-4o-mini'),
+  /** Empty disables embeddings (full-text retrieval only), e.g. for a chat-only local server. */
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  OPENAI_TPM_LIMIT: envInt(200_000, 1),
+  OPENAI_STREAMING_ENABLED: envBool(true),
+  OPENAI_TIMEOUT_MS: envInt(60_000, 100),
+  STREAM_KEEPALIVE_MS: envInt(10_000, 10),
+  STREAM_CHUNK_SIZE: envInt(1, 1, 100),
+  STREAM_MAX_DURATION_S: envInt(120, 1),
+  OFFLINE_TOKEN_DELAY_MS: envInt(15, 0, 1000),
+  INGEST_MAX_PAGES: envInt(2000, 1),
+  INGEST_TIMEOUT_S: envInt(600, 1),
+  LOG_LEVEL: LogLevel,
+});
+
+export type RagConfig = ReturnType<typeof loadRagConfig>;
+
+/** rag's configuration from the environment; see apps/rag/.env.example. */
+export function loadRagConfig(env: Record<string, string | undefined> = process.env) {
+  const raw = parseEnv(RagEnv, env);
+  const dataDir = resolve(raw.DATA_DIR);
+  const production = raw.NODE_ENV === 'production';
+  if (!raw.DATABASE_URL) {
+    throw new Error(
+      'Invalid configuration:\n  DATABASE_URL: required (npm start launches the embedded database and sets it)',
+    );
+  }
+  if (!raw.INTERNAL_TOKEN && production) {
+    throw new Error('Invalid configuration:\n  INTERNAL_TOKEN: required when NODE_ENV=production');
+  }
+  return {
+    ...raw,
+    DATA_DIR: dataDir,
+    DATABASE_URL: raw.DATABASE_URL,
+    INTERNAL_TOKEN: raw.INTERNAL_TOKEN ?? loadOrCreateSecret(dataDir, 'INTERNAL_TOKEN'),
+    filesDir: resolve(dataDir, 'files'),
+    /** A chat model is configured; otherwise answers are extractive ("offline mode"). */
+    llmEnabled: Boolean(raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL),
+    embeddingsEnabled: Boolean((raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL) && raw.OPENAI_EMBEDDING_MODEL),
+    production,
+  };
+}

@@ -1,0 +1,3 @@
+export { loadRagConfig, type RagConfig } from './config.js';
+export { startRag, type RunningRag } from './server.js';
+export { createApp } from './app.js';

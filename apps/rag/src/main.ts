@@ -1,0 +1,15 @@
+import { createLogger, exitOnSignals } from '@classchat/service';
+import { loadRagConfig } from './config.js';
+import { startRag } from './server.js';
+
+const config = (() => {
+  try {
+    return loadRagConfig();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+})();
+const logger = createLogger(config.LOG_LEVEL, 'rag');
+const rag = await startRag(config, { logger });
+exitOnSignals(logger, () => rag.stop());

@@ -1,0 +1,6 @@
+export * from './logger.js';
+export * from './http-logging.js';
+export * from './validate.js';
+export * from './error-middleware.js';
+export * from './health.js';
+export * from './lifecycle.js';
