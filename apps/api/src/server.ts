@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import { connect, migrate } from '@classchat/db';
-import { createLogger, serveHttp, type ServingHttp } from '@classchat/service';
+import { createLogger, createRedis, serveHttp, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
@@ -9,7 +9,6 @@ import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
 import { createApiMetrics } from './observability/metrics.js';
 import { createRealtime } from './realtime/socket-server.js';
-import { createRedis } from './redis.js';
 
 export interface RunningApi extends Omit<ServingHttp, 'close'> {
   ctx: ApiContext;

@@ -4,3 +4,4 @@ export * from './validate.js';
 export * from './error-middleware.js';
 export * from './health.js';
 export * from './lifecycle.js';
+export * from './redis.js';
