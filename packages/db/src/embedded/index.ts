@@ -1,0 +1,2 @@
+export { startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './server.js';
+export { DatabaseLockedError } from './lock.js';

@@ -1,0 +1,364 @@
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { chunks, documents, EMBEDDING_DIMENSIONS } from '../schema.js';
+
+/**
+ * Where to search. `classId` / `documentId` omitted or null: no restriction on that dimension (every
+ * chunk of the user). Always restricted to `userId`.
+ */
+export interface ChunkScope {
+  userId: string;
+  classId?: string | null;
+  documentId?: string | null;
+}
+
+/** A chunk to store; `charStart`/`charEnd` are offsets within `pageStart`'s text. */
+export interface ChunkInput {
+  chunkIndex: number;
+  pageStart: number;
+  pageEnd: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  tokenCount: number;
+  /** `EMBEDDING_DIMENSIONS` numbers, or null when no embeddings endpoint is configured. */
+  embedding?: number[] | null;
+}
+
+/** A chunk as retrieval returns it, with its document's file name. */
+export interface ChunkHit {
+  chunkId: string;
+  documentId: string;
+  classId: string | null;
+  fileName: string;
+  chunkIndex: number;
+  pageStart: number;
+  pageEnd: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  tokenCount: number;
+  /**
+   * Higher is better. Full-text: `ts_rank_cd`; vector: cosine similarity (1 - cosine distance);
+   * `getByIds` / `sampleAcross`: 0.
+   */
+  score: number;
+  /** 1-based position in this result list. */
+  rank: number;
+}
+
+export type SearchKind = 'fullText' | 'vector' | 'sample';
+
+export interface SearchEvent {
+  kind: SearchKind;
+  scope: ChunkScope;
+  limit: number;
+  results: number;
+  ms: number;
+}
+
+/**
+ * Process-wide counters of retrieval queries, so tests can assert that a route ran no search
+ * (`searchStats.reset()` … `expect(searchStats.searches).toBe(0)`).
+ */
+export const searchStats = {
+  fullText: 0,
+  vector: 0,
+  sample: 0,
+  /** Full-text + vector searches (sampling excluded). */
+  get searches(): number {
+    return this.fullText + this.vector;
+  },
+  reset(): void {
+    this.fullText = 0;
+    this.vector = 0;
+    this.sample = 0;
+  },
+};
+
+export interface ChunksRepositoryOptions {
+  /** Called after every search / sample, e.g. for metrics or test assertions. */
+  onSearch?: (event: SearchEvent) => void;
+}
+
+/** Rows per multi-row INSERT (about 13 parameters each, far below PostgreSQL's 65535). */
+export const INSERT_BATCH_ROWS = 100;
+/** hnsw.ef_search accepts at most 1000 candidates; larger limits are capped. */
+const MAX_VECTOR_LIMIT = 1000;
+
+export type FullTextMatch = 'any' | 'all';
+
+export type ChunksRepository = ReturnType<typeof createChunksRepository>;
+
+export function createChunksRepository(db: Db, options: ChunksRepositoryOptions = {}) {
+  let searchCount = 0;
+
+  const scopeWhere = (scope: ChunkScope): SQL =>
+    and(
+      eq(chunks.userId, scope.userId),
+      scope.classId ? eq(chunks.classId, scope.classId) : undefined,
+      scope.documentId ? eq(chunks.documentId, scope.documentId) : undefined,
+    )!;
+
+  const hitColumns = {
+    chunkId: chunks.id,
+    documentId: chunks.documentId,
+    classId: chunks.classId,
+    fileName: documents.fileName,
+    chunkIndex: chunks.chunkIndex,
+    pageStart: chunks.pageStart,
+    pageEnd: chunks.pageEnd,
+    charStart: chunks.charStart,
+    charEnd: chunks.charEnd,
+    text: chunks.text,
+    tokenCount: chunks.tokenCount,
+  };
+
+  const record = (kind: SearchKind, scope: ChunkScope, limit: number, results: number, started: number) => {
+    searchStats[kind] += 1;
+    if (kind !== 'sample') searchCount += 1;
+    options.onSearch?.({ kind, scope, limit, results, ms: performance.now() - started });
+  };
+
+  const ranked = <T extends Omit<ChunkHit, 'rank'>>(rows: T[]): (T & { rank: number })[] =>
+    rows.map((r, i) => ({ ...r, rank: i + 1 }));
+
+  const vectorLiteral = (embedding: number[]): SQL => {
+    if (embedding.length !== EMBEDDING_DIMENSIONS || !embedding.every(Number.isFinite)) {
+      throw new RangeError(
+        `An embedding must have ${EMBEDDING_DIMENSIONS} finite numbers (got ${embedding.length})`,
+      );
+    }
+    return sql`${JSON.stringify(embedding)}::vector`;
+  };
+
+  return {
+    /** Full-text and vector searches run by this repository instance. */
+    get searchCount(): number {
+      return searchCount;
+    },
+
+    /**
+     * Stores a document's chunks, replacing any it already had, in one transaction with multi-row
+     * inserts (HNSW maintenance makes row-at-a-time inserts slow). Returns how many were stored.
+     */
+    async insertForDocument(
+      doc: { id: string; userId: string; classId: string | null },
+      input: readonly ChunkInput[],
+    ): Promise<number> {
+      const rows = input.map((c) => ({
+        documentId: doc.id,
+        userId: doc.userId,
+        classId: doc.classId,
+        chunkIndex: c.chunkIndex,
+        pageStart: c.pageStart,
+        pageEnd: c.pageEnd,
+        charStart: c.charStart,
+        charEnd: c.charEnd,
+        // PostgreSQL text cannot hold NUL, which PDF extraction occasionally yields.
+        text: c.text.replaceAll('\u0000', ''),
+        tokenCount: c.tokenCount,
+        embedding: c.embedding ?? null,
+      }));
+      for (const r of rows) if (r.embedding) vectorLiteral(r.embedding);
+      await db.transaction(async (tx) => {
+        await tx.delete(chunks).where(eq(chunks.documentId, doc.id));
+        for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
+          await tx.insert(chunks).values(rows.slice(i, i + INSERT_BATCH_ROWS));
+        }
+      });
+      return rows.length;
+    },
+
+    /** Removes a document's chunks; returns how many. */
+    async deleteByDocument(documentId: string): Promise<number> {
+      const deleted = await db
+        .delete(chunks)
+        .where(eq(chunks.documentId, documentId))
+        .returning({ id: chunks.id });
+      return deleted.length;
+    },
+
+    /**
+     * Full-text search with `websearch_to_tsquery('english', query)`, ranked by `ts_rank_cd`.
+     * `match: 'any'` (default, for natural-language questions) matches chunks containing any of the
+     * query's terms (ranking favours those with more, closer together); `'all'` keeps websearch's
+     * AND semantics. Queries with a negation (`-word`) always keep websearch semantics.
+     */
+    async fullTextSearch(
+      scope: ChunkScope,
+      query: string,
+      limit: number,
+      options: { match?: FullTextMatch } = {},
+    ): Promise<ChunkHit[]> {
+      const started = performance.now();
+      const web = sql`websearch_to_tsquery('english', ${query})`;
+      const tsq =
+        (options.match ?? 'any') === 'all'
+          ? web
+          : sql`(CASE WHEN strpos(${web}::text, '!') > 0 THEN ${web} ELSE replace(${web}::text, ' & ', ' | ')::tsquery END)`;
+      const score = sql<number>`ts_rank_cd(${chunks.tsv}, q.query)`.mapWith(Number);
+      const rows = await db
+        .select({ ...hitColumns, score })
+        .from(chunks)
+        .innerJoin(documents, eq(documents.id, chunks.documentId))
+        .crossJoin(sql`LATERAL (SELECT ${tsq} AS query) q`)
+        .where(and(scopeWhere(scope), sql`${chunks.tsv} @@ q.query`))
+        .orderBy(sql`ts_rank_cd(${chunks.tsv}, q.query) DESC`, asc(chunks.documentId), asc(chunks.chunkIndex))
+        .limit(Math.max(0, Math.floor(limit)));
+      record('fullText', scope, limit, rows.length, started);
+      return ranked(rows);
+    },
+
+    /**
+     * Nearest chunks by cosine distance. Runs in a transaction with `SET LOCAL
+     * hnsw.iterative_scan = relaxed_order` (so a filtered HNSW scan keeps going until it has `limit`
+     * rows) and `hnsw.ef_search` ≥ limit, then re-orders by exact distance. If the index still yields
+     * fewer than `limit` (tiny or very sparse scope), an exact scan of the scope fills the result.
+     */
+    async vectorSearch(scope: ChunkScope, embedding: number[], limit: number): Promise<ChunkHit[]> {
+      const started = performance.now();
+      const k = Math.max(0, Math.min(MAX_VECTOR_LIMIT, Math.floor(limit)));
+      const vec = vectorLiteral(embedding);
+      if (k === 0) return [];
+      const rows = await db.transaction(async (tx) => {
+        await tx.execute(sql.raw('SET LOCAL hnsw.iterative_scan = relaxed_order'));
+        await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(40, k)}`));
+        const search = async (exact: boolean) => {
+          const distance = sql<number>`${chunks.embedding} <=> ${vec}`;
+          const candidates = tx
+            .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
+            .from(chunks)
+            .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
+            // `+ 0` hides the expression from the HNSW index: an exact scan of the scope's rows.
+            .orderBy(exact ? sql`(${distance}) + 0` : distance)
+            .limit(k)
+            .as('candidates');
+          return tx
+            .select({ ...hitColumns, distance: candidates.distance })
+            .from(candidates)
+            .innerJoin(chunks, eq(chunks.id, candidates.id))
+            .innerJoin(documents, eq(documents.id, chunks.documentId))
+            .orderBy(asc(candidates.distance), asc(chunks.id));
+        };
+        const approx = await search(false);
+        return approx.length < k ? search(true) : approx;
+      });
+      rows.sort((a, b) => a.distance - b.distance);
+      record('vector', scope, limit, rows.length, started);
+      return ranked(rows.map(({ distance, ...r }) => ({ ...r, score: 1 - distance })));
+    },
+
+    /** The user's chunks with these ids (others are skipped), in the order of `ids`. */
+    async getByIds(userId: string, ids: readonly string[]): Promise<ChunkHit[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .select(hitColumns)
+        .from(chunks)
+        .innerJoin(documents, eq(documents.id, chunks.documentId))
+        .where(and(eq(chunks.userId, userId), inArray(chunks.id, [...new Set(ids)])));
+      const byId = new Map(rows.map((r) => [r.chunkId, r]));
+      const ordered = [...new Set(ids)].flatMap((id) => {
+        const r = byId.get(id);
+        return r ? [{ ...r, score: 0 }] : [];
+      });
+      return ranked(ordered);
+    },
+
+    /**
+     * Up to `n` chunks spread evenly over the scope: the documents share `n` equally (a document with
+     * fewer chunks gives its unused share to the others), and each document's share is spaced evenly
+     * through it, so pages from beginning to end are represented. Ordered by document, then position.
+     */
+    async sampleAcross(scope: ChunkScope, n: number): Promise<ChunkHit[]> {
+      const started = performance.now();
+      const want = Math.max(0, Math.floor(n));
+      const counts = await db
+        .select({ documentId: chunks.documentId, count: sql<number>`count(*)::int`.mapWith(Number) })
+        .from(chunks)
+        .where(scopeWhere(scope))
+        .groupBy(chunks.documentId)
+        .orderBy(chunks.documentId);
+      const quotas = shareEvenly(
+        counts.map((c) => c.count),
+        want,
+      );
+      const picks: SQL[] = [];
+      counts.forEach((c, i) => {
+        for (const position of spreadPositions(c.count, quotas[i]!)) {
+          picks.push(sql`(${c.documentId}::uuid, ${position}::int)`);
+        }
+      });
+      if (picks.length === 0) {
+        record('sample', scope, n, 0, started);
+        return [];
+      }
+      const numbered = db
+        .select({
+          id: chunks.id,
+          documentId: chunks.documentId,
+          position:
+            sql<number>`(row_number() OVER (PARTITION BY ${chunks.documentId} ORDER BY ${chunks.chunkIndex}) - 1)::int`.as(
+              'position',
+            ),
+        })
+        .from(chunks)
+        .where(scopeWhere(scope))
+        .as('numbered');
+      const rows = await db
+        .select(hitColumns)
+        .from(numbered)
+        .innerJoin(chunks, eq(chunks.id, numbered.id))
+        .innerJoin(documents, eq(documents.id, chunks.documentId))
+        .where(sql`(${numbered.documentId}, ${numbered.position}) IN (VALUES ${sql.join(picks, sql`, `)})`)
+        .orderBy(asc(documents.createdAt), asc(documents.id), asc(chunks.chunkIndex));
+      record('sample', scope, n, rows.length, started);
+      return ranked(rows.map((r) => ({ ...r, score: 0 })));
+    },
+
+    /** How many chunks the scope holds. */
+    async countInScope(scope: ChunkScope): Promise<number> {
+      const [row] = await db
+        .select({ count: sql<number>`count(*)::int`.mapWith(Number) })
+        .from(chunks)
+        .where(scopeWhere(scope));
+      return row?.count ?? 0;
+    },
+
+    /** Whether any chunk in the scope has an embedding (vector search is worth running). */
+    async scopeHasEmbeddings(scope: ChunkScope): Promise<boolean> {
+      const rows = await db
+        .select({ one: sql`1` })
+        .from(chunks)
+        .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
+        .limit(1);
+      return rows.length > 0;
+    },
+  };
+}
+
+/** Splits `total` among buckets of the given capacities as evenly as possible (water-filling). */
+export function shareEvenly(capacities: readonly number[], total: number): number[] {
+  const shares = capacities.map(() => 0);
+  let left = Math.min(
+    total,
+    capacities.reduce((a, b) => a + b, 0),
+  );
+  while (left > 0) {
+    const open = capacities.flatMap((cap, i) => (shares[i]! < cap ? [i] : []));
+    const each = Math.max(1, Math.floor(left / open.length));
+    for (const i of open) {
+      if (left === 0) break;
+      const give = Math.min(each, capacities[i]! - shares[i]!, left);
+      shares[i] = shares[i]! + give;
+      left -= give;
+    }
+  }
+  return shares;
+}
+
+/** `k` positions spread evenly over `0..count-1` (the middle of `k` equal slices). */
+export function spreadPositions(count: number, k: number): number[] {
+  const take = Math.min(count, Math.max(0, k));
+  return Array.from({ length: take }, (_, i) => Math.floor(((i + 0.5) * count) / take));
+}

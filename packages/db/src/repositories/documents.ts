@@ -1,0 +1,171 @@
+import type { DocumentStatus, IngestStage, SupportedMime } from '@classchat/contracts';
+import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { isForeignKeyViolation, NotFoundError } from '../errors.js';
+import { classes, documents, type DocumentRow } from '../schema.js';
+
+export interface CreateDocumentInput {
+  /** Optional: let the caller pick the id (e.g. to name the stored file before the row exists). */
+  id?: string;
+  userId: string;
+  classId: string | null;
+  fileName: string;
+  mimeType: SupportedMime;
+  byteSize: number;
+  sha256: string;
+  storageKey: string;
+}
+
+export type DocumentsRepository = ReturnType<typeof createDocumentsRepository>;
+
+export function createDocumentsRepository(db: Db) {
+  const owned = (userId: string, id: string) => and(eq(documents.userId, userId), eq(documents.id, id));
+  const inClass = (classId: string | null) =>
+    classId === null ? isNull(documents.classId) : eq(documents.classId, classId);
+
+  return {
+    /**
+     * Creates a document with status `uploaded`, stage `queued`. Throws `NotFoundError` when `classId`
+     * is not one of the user's classes.
+     */
+    async create(input: CreateDocumentInput): Promise<DocumentRow> {
+      if (input.classId !== null) {
+        const [cls] = await db
+          .select({ id: classes.id })
+          .from(classes)
+          .where(and(eq(classes.id, input.classId), eq(classes.userId, input.userId)))
+          .limit(1);
+        if (!cls) throw new NotFoundError('Class not found');
+      }
+      try {
+        const [row] = await db
+          .insert(documents)
+          .values({ ...input, status: 'uploaded', stage: 'queued', progress: 0 })
+          .returning();
+        return row!;
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw new NotFoundError('Class not found');
+        throw err;
+      }
+    },
+
+    async get(userId: string, id: string): Promise<DocumentRow | null> {
+      const [row] = await db.select().from(documents).where(owned(userId, id)).limit(1);
+      return row ?? null;
+    },
+
+    /**
+     * The user's documents, newest first. `classId` omitted: all of them; `null`: those in no class;
+     * an id: that class's.
+     */
+    async list(userId: string, classId?: string | null): Promise<DocumentRow[]> {
+      return db
+        .select()
+        .from(documents)
+        .where(and(eq(documents.userId, userId), classId === undefined ? undefined : inClass(classId)))
+        .orderBy(desc(documents.createdAt), desc(documents.id));
+    },
+
+    /** The user's most recent document with this content hash in this class (`null`: no class). */
+    async findBySha(userId: string, classId: string | null, sha256: string): Promise<DocumentRow | null> {
+      const [row] = await db
+        .select()
+        .from(documents)
+        .where(and(eq(documents.userId, userId), eq(documents.sha256, sha256), inClass(classId)))
+        .orderBy(desc(documents.createdAt))
+        .limit(1);
+      return row ?? null;
+    },
+
+    /**
+     * Records ingestion progress. `progress` (0..1) never decreases; documents already `ready` or
+     * `failed` are left alone (late events), so use `restartIngest` to ingest one again.
+     * Returns the updated row, or null when nothing changed.
+     */
+    async updateProgress(
+      id: string,
+      status: DocumentStatus,
+      stage: IngestStage | null,
+      progress: number,
+    ): Promise<DocumentRow | null> {
+      const p = Math.min(1, Math.max(0, progress));
+      const [row] = await db
+        .update(documents)
+        .set({ status, stage, progress: sql`GREATEST(${documents.progress}, ${p}::real)` })
+        .where(and(eq(documents.id, id), notInArray(documents.status, ['ready', 'failed'])))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Back to `uploaded` / `queued` with progress 0 (re-ingesting a failed or interrupted document). */
+    async restartIngest(id: string): Promise<DocumentRow | null> {
+      const [row] = await db
+        .update(documents)
+        .set({
+          status: 'uploaded',
+          stage: 'queued',
+          progress: 0,
+          error: null,
+          pageCount: null,
+          chunkCount: null,
+          readyAt: null,
+        })
+        .where(eq(documents.id, id))
+        .returning();
+      return row ?? null;
+    },
+
+    async markReady(id: string, pageCount: number, chunkCount: number): Promise<DocumentRow | null> {
+      const [row] = await db
+        .update(documents)
+        .set({
+          status: 'ready',
+          stage: 'done',
+          progress: 1,
+          pageCount,
+          chunkCount,
+          error: null,
+          readyAt: sql`now()`,
+        })
+        .where(eq(documents.id, id))
+        .returning();
+      return row ?? null;
+    },
+
+    async markFailed(id: string, error: string): Promise<DocumentRow | null> {
+      const [row] = await db
+        .update(documents)
+        .set({ status: 'failed', error })
+        .where(eq(documents.id, id))
+        .returning();
+      return row ?? null;
+    },
+
+    /** Deletes the document (its chunks cascade). Returns its storage key, or null when not the user's. */
+    async delete(userId: string, id: string): Promise<string | null> {
+      const [row] = await db
+        .delete(documents)
+        .where(owned(userId, id))
+        .returning({ storageKey: documents.storageKey });
+      return row?.storageKey ?? null;
+    },
+
+    /** Documents whose ingestion has not finished (`uploaded` or `processing`), oldest first: restart recovery. */
+    async listUnfinished(): Promise<DocumentRow[]> {
+      return db
+        .select()
+        .from(documents)
+        .where(inArray(documents.status, ['uploaded', 'processing']))
+        .orderBy(documents.createdAt);
+    },
+
+    /**
+     * INTERNAL ONLY: a document by id with no user scope, for rag's internal ingest endpoint (which is
+     * authenticated by the internal token and never receives a user's request directly).
+     */
+    async getForIngest(id: string): Promise<DocumentRow | null> {
+      const [row] = await db.select().from(documents).where(eq(documents.id, id)).limit(1);
+      return row ?? null;
+    },
+  };
+}

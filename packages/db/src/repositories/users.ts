@@ -1,0 +1,157 @@
+import type { Plan } from '@classchat/contracts';
+import { and, eq, or, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { mapConflict } from '../errors.js';
+import { users, type UserRow } from '../schema.js';
+
+/** Reservations older than this are treated as leaked (a crashed process never released them). */
+export const RESERVATION_STALE_MS = 15 * 60_000;
+
+/** Start of the UTC calendar month containing `now`. */
+export function monthStartUtc(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+/** Start of the UTC calendar month after the one containing `now`. */
+export function nextMonthStartUtc(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+}
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  passwordHash: string;
+  plan?: Plan;
+}
+
+export interface UsageRow {
+  plan: Plan;
+  /** Completed chats in the current UTC month. */
+  used: number;
+  /** Chats reserved by streams still running. */
+  reserved: number;
+  /** Start of the current UTC month. */
+  periodStart: Date;
+  /** Start of the next UTC month, when `used` goes back to 0. */
+  resetsAt: Date;
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+export function createUsersRepository(db: Db) {
+  const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  /** The count as it stands in the month of `monthStart` (0 when the stored one belongs to an older month). */
+  const countIn = (monthStart: Date) =>
+    sql`(CASE WHEN ${users.chatRequestResetAt} >= ${ts(monthStart)} THEN ${users.chatRequestCount} ELSE 0 END)`;
+  /** Reservations that are not stale at `now`. */
+  const liveReserved = (now: Date) =>
+    sql`(CASE WHEN ${users.chatRequestReservedAt} IS NULL OR ${users.chatRequestReservedAt} < ${ts(
+      new Date(now.getTime() - RESERVATION_STALE_MS),
+    )} THEN 0 ELSE ${users.chatRequestReserved} END)`;
+
+  return {
+    /** Creates a user; the email is stored trimmed and lowercased. Throws `ConflictError` for a taken email. */
+    async create(input: CreateUserInput): Promise<UserRow> {
+      const [row] = await mapConflict(
+        () =>
+          db
+            .insert(users)
+            .values({
+              email: normalizeEmail(input.email),
+              name: input.name,
+              passwordHash: input.passwordHash,
+              plan: input.plan ?? 'free',
+            })
+            .returning(),
+        'An account with this email already exists',
+      );
+      return row!;
+    },
+
+    /** Case-insensitive lookup. */
+    async findByEmail(email: string): Promise<UserRow | null> {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.email}) = ${normalizeEmail(email)}`)
+        .limit(1);
+      return row ?? null;
+    },
+
+    async findById(id: string): Promise<UserRow | null> {
+      const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      return row ?? null;
+    },
+
+    /** The user's chat usage in the UTC month of `now` (a count from an earlier month reads as 0). */
+    async getUsage(userId: string, now: Date = new Date()): Promise<UsageRow | null> {
+      const user = await this.findById(userId);
+      if (!user) return null;
+      const periodStart = monthStartUtc(now);
+      const staleBefore = now.getTime() - RESERVATION_STALE_MS;
+      const reservedLive =
+        user.chatRequestReservedAt && user.chatRequestReservedAt.getTime() >= staleBefore
+          ? user.chatRequestReserved
+          : 0;
+      return {
+        plan: user.plan,
+        used: user.chatRequestResetAt.getTime() >= periodStart.getTime() ? user.chatRequestCount : 0,
+        reserved: reservedLive,
+        periodStart,
+        resetsAt: nextMonthStartUtc(now),
+      };
+    },
+
+    /**
+     * Atomically reserves one chat: succeeds for premium users, or when completed + reserved chats of
+     * the current UTC month stay under `limit`. One UPDATE, which also rolls the month over. Pair every
+     * `true` with exactly one `commitChat` (answer saved) or `releaseChat` (failed / nothing saved).
+     */
+    async reserveChat(userId: string, limit: number, now: Date = new Date()): Promise<boolean> {
+      const monthStart = monthStartUtc(now);
+      const count = countIn(monthStart);
+      const reserved = liveReserved(now);
+      const rows = await db
+        .update(users)
+        .set({
+          chatRequestCount: count,
+          chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
+          chatRequestReserved: sql`${reserved} + 1`,
+          chatRequestReservedAt: now,
+        })
+        .where(
+          and(eq(users.id, userId), or(eq(users.plan, 'premium'), sql`${count} + ${reserved} < ${limit}`)),
+        )
+        .returning({ id: users.id });
+      return rows.length === 1;
+    },
+
+    /** Turns a reservation into a completed chat of the UTC month of `now`. */
+    async commitChat(userId: string, now: Date = new Date()): Promise<void> {
+      const monthStart = monthStartUtc(now);
+      await db
+        .update(users)
+        .set({
+          chatRequestCount: sql`${countIn(monthStart)} + 1`,
+          chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
+          chatRequestReserved: sql`GREATEST(${users.chatRequestReserved} - 1, 0)`,
+        })
+        .where(eq(users.id, userId));
+    },
+
+    /** Gives a reservation back without counting a chat (never goes below 0). */
+    async releaseChat(userId: string): Promise<void> {
+      await db
+        .update(users)
+        .set({ chatRequestReserved: sql`GREATEST(${users.chatRequestReserved} - 1, 0)` })
+        .where(eq(users.id, userId));
+    },
+
+    async setPlan(userId: string, plan: Plan): Promise<UserRow | null> {
+      const [row] = await db.update(users).set({ plan }).where(eq(users.id, userId)).returning();
+      return row ?? null;
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Drizzle schema of Class Chat (SPEC §3). The committed SQL in `../migrations` is generated from this
+ * file with `npm run db:generate -w packages/db` and then hand-edited (the first migration creates the
+ * `vector` extension). Keep this file free of relative imports: drizzle-kit loads it on its own.
+ */
+import type {
+  ChunkReference,
+  Citation,
+  IngestStage,
+  MessageVersion,
+  Route,
+  SupportedMime,
+} from '@classchat/contracts';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  vector,
+} from 'drizzle-orm/pg-core';
+
+/** Dimensions of `chunks.embedding`; rag asks the embeddings API for exactly this many. */
+export const EMBEDDING_DIMENSIONS = 512;
+
+const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+});
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const planEnum = pgEnum('plan', ['free', 'premium']);
+export const documentStatusEnum = pgEnum('document_status', ['uploaded', 'processing', 'ready', 'failed']);
+export const sessionSourceEnum = pgEnum('session_source', ['main_app', 'chrome_extension']);
+export const messageRoleEnum = pgEnum('message_role', ['user', 'assistant']);
+export const reactionEnum = pgEnum('reaction', ['like', 'dislike']);
+export const messageStatusEnum = pgEnum('message_status', ['complete', 'stopped']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** Stored trimmed and lowercased; unique on lower(email). */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    plan: planEnum('plan').notNull().default('free'),
+    /** Completed chats in the UTC month starting at `chatRequestResetAt`. */
+    chatRequestCount: integer('chat_request_count').notNull().default(0),
+    /** Chats reserved by in-flight streams (committed or released when they end). */
+    chatRequestReserved: integer('chat_request_reserved').notNull().default(0),
+    /** When the last reservation was taken; reservations older than a stale window are ignored. */
+    chatRequestReservedAt: timestamp('chat_request_reserved_at', { withTimezone: true }),
+    /** Start of the UTC month that `chatRequestCount` belongs to. */
+    chatRequestResetAt: timestamp('chat_request_reset_at', { withTimezone: true })
+      .notNull()
+      .default(sql`date_trunc('month', now(), 'UTC')`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
+);
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+
+export const classes = pgTable(
+  'classes',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('classes_user_name_lower_idx').on(t.userId, sql`lower(${t.name})`)],
+);
+export type ClassRow = typeof classes.$inferSelect;
+export type NewClassRow = typeof classes.$inferInsert;
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Deleting a class deletes its documents (the api removes their files). */
+    classId: uuid('class_id').references(() => classes.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    mimeType: text('mime_type').$type<SupportedMime>().notNull(),
+    byteSize: bigint('byte_size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    status: documentStatusEnum('status').notNull().default('uploaded'),
+    stage: text('stage').$type<IngestStage>(),
+    /** 0..1, never decreases during one ingestion. */
+    progress: real('progress').notNull().default(0),
+    pageCount: integer('page_count'),
+    chunkCount: integer('chunk_count'),
+    error: text('error'),
+    createdAt: createdAt(),
+    readyAt: timestamp('ready_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('documents_user_class_idx').on(t.userId, t.classId),
+    index('documents_user_sha_idx').on(t.userId, t.sha256),
+  ],
+);
+export type DocumentRow = typeof documents.$inferSelect;
+export type NewDocumentRow = typeof documents.$inferInsert;
+
+export const chunks = pgTable(
+  'chunks',
+  {
+    id: id(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    classId: uuid('class_id'),
+    chunkIndex: integer('chunk_index').notNull(),
+    /** 1-based physical pages of the file. */
+    pageStart: integer('page_start').notNull(),
+    pageEnd: integer('page_end').notNull(),
+    /** Offsets of the chunk within `pageStart`'s text. */
+    charStart: integer('char_start').notNull(),
+    charEnd: integer('char_end').notNull(),
+    text: text('text').notNull(),
+    tokenCount: integer('token_count').notNull(),
+    embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
+    tsv: tsvector('tsv')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', "text")`),
+  },
+  (t) => [
+    index('chunks_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
+    index('chunks_tsv_gin_idx').using('gin', t.tsv),
+    index('chunks_scope_idx').on(t.userId, t.classId, t.documentId),
+    uniqueIndex('chunks_document_index_idx').on(t.documentId, t.chunkIndex),
+  ],
+);
+export type ChunkRow = typeof chunks.$inferSelect;
+export type NewChunkRow = typeof chunks.$inferInsert;
+
+export const chatSessions = pgTable(
+  'chat_sessions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    assignedClass: uuid('assigned_class').references(() => classes.id, { onDelete: 'set null' }),
+    assignedDocument: uuid('assigned_document').references(() => documents.id, { onDelete: 'set null' }),
+    source: sessionSourceEnum('source').notNull().default('main_app'),
+    ephemeral: boolean('ephemeral').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('chat_sessions_user_updated_idx').on(t.userId, t.updatedAt.desc())],
+);
+export type SessionRow = typeof chatSessions.$inferSelect;
+export type NewSessionRow = typeof chatSessions.$inferInsert;
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => chatSessions.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    role: messageRoleEnum('role').notNull(),
+    content: text('content').notNull(),
+    citations: jsonb('citations').$type<Citation[]>().notNull().default([]),
+    chunkReferences: jsonb('chunk_references').$type<ChunkReference[]>().notNull().default([]),
+    versions: jsonb('versions').$type<MessageVersion[]>().notNull().default([]),
+    currentVersion: integer('current_version').notNull().default(0),
+    reaction: reactionEnum('reaction'),
+    route: text('route').$type<Route>(),
+    status: messageStatusEnum('status').notNull().default('complete'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('messages_session_position_idx').on(t.sessionId, t.position)],
+);
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessageRow = typeof messages.$inferInsert;
