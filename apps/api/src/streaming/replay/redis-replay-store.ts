@@ -1,0 +1,124 @@
+import type { Redis } from 'ioredis';
+import { ChatSseEvent } from '@classchat/contracts';
+import {
+  DEFAULT_MAX_REPLAY_EVENTS,
+  type ReplayEvent,
+  type ReplayRead,
+  type ReplayStore,
+  type ReplayStoreOptions,
+} from './replay-store.js';
+
+export interface RedisReplayStoreOptions extends ReplayStoreOptions {
+  /** Prepended to every key (tests use a unique one). Default `''`. */
+  keyPrefix?: string;
+  /**
+   * The longest a stream can run (STREAM_MAX_DURATION_S): while live, the buffer is kept
+   * `maxStreamSeconds + ttlSeconds` from its start or latest refresh, then `ttlSeconds` after its end.
+   */
+  maxStreamSeconds?: number;
+  /** Refresh the live expiry every this many tokens (default 64). */
+  refreshEveryTokens?: number;
+}
+
+/**
+ * The replay buffer as one Redis Stream per (owner, stream), shared by every api process:
+ *
+ * - key `{prefix}chat:replay:{<streamId>}:<userId>`, capped with `XADD … MAXLEN ~ maxEvents`;
+ * - entry ids carry the order: the start is `0-1`, token `seq` is `<seq>-0`, the terminal event gets
+ *   an automatic (millisecond-time) id, larger than any seq. `XRANGE key (<afterSeq>-0 +` is then
+ *   exactly what a client that has shown `afterSeq` tokens still needs, and Redis refuses anything
+ *   appended out of order or after the end;
+ * - a token entry holds only its text (`t`); start and terminal entries hold the event's JSON (`e`);
+ * - `…:meta` (a hash) keeps the session id for rebuilding token events.
+ *
+ * Expiry: `maxStreamSeconds + ttlSeconds` while live (set at the start and refreshed every
+ * `refreshEveryTokens` tokens), `ttlSeconds` (STREAM_REPLAY_TTL_S) once the terminal event is in.
+ */
+export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOptions): ReplayStore {
+  const prefix = options.keyPrefix ?? '';
+  const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_REPLAY_EVENTS);
+  const endedTtlMs = options.ttlSeconds * 1000;
+  const liveTtlMs = ((options.maxStreamSeconds ?? 120) + options.ttlSeconds) * 1000;
+  const refreshEvery = Math.max(1, options.refreshEveryTokens ?? 64);
+  const keyOf = (streamId: string, userId: string) => `${prefix}chat:replay:{${streamId}}:${userId}`;
+
+  const cap = ['MAXLEN', '~', String(maxEvents)] as const;
+
+  return {
+    async append(streamId, userId, event) {
+      const key = keyOf(streamId, userId);
+      const meta = `${key}:meta`;
+      const pipeline = redis.pipeline();
+      let ttlMs: number | null = null;
+      switch (event.type) {
+        case 'chat-stream-start':
+          pipeline.xadd(key, ...cap, '0-1', 'e', JSON.stringify(event));
+          pipeline.hset(meta, 's', event.sessionId);
+          ttlMs = liveTtlMs;
+          break;
+        case 'chat-stream-token':
+          pipeline.xadd(key, ...cap, `${event.seq}-0`, 't', event.token);
+          if (event.seq % refreshEvery === 1) {
+            pipeline.hset(meta, 's', event.sessionId);
+            ttlMs = liveTtlMs;
+          }
+          break;
+        case 'chat-stream-complete':
+        case 'chat-stream-error':
+          pipeline.xadd(key, ...cap, '*', 'e', JSON.stringify(event));
+          pipeline.hset(meta, 's', event.sessionId);
+          ttlMs = endedTtlMs;
+          break;
+      }
+      if (ttlMs !== null) {
+        pipeline.pexpire(key, ttlMs);
+        pipeline.pexpire(meta, ttlMs);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed?.[0]) throw failed[0];
+    },
+
+    async read(streamId, userId, afterSeq) {
+      const key = keyOf(streamId, userId);
+      const [[metaErr, sessionId], [rangeErr, entries]] = ((await redis
+        .pipeline()
+        .hget(`${key}:meta`, 's')
+        .xrange(key, `(${Math.max(0, Math.floor(afterSeq))}-0`, '+')
+        .exec()) ?? []) as [[Error | null, string | null], [Error | null, Array<[string, string[]]> | null]];
+      if (metaErr) throw metaErr;
+      if (rangeErr) throw rangeErr;
+      if (!sessionId) return null;
+      const events: ReplayEvent[] = [];
+      let ended = false;
+      let truncated = false;
+      let sawToken = false;
+      for (const [id, fields] of entries ?? []) {
+        const [msPart, seqPart] = id.split('-');
+        const field = fields[0];
+        const value = fields[1] ?? '';
+        if (field === 't') {
+          const seq = Number(msPart);
+          if (!sawToken && seq > afterSeq + 1) truncated = true;
+          sawToken = true;
+          events.push({ type: 'chat-stream-token', sessionId, streamId, seq, token: value });
+          continue;
+        }
+        const parsed = ChatSseEvent.safeParse(JSON.parse(value));
+        if (!parsed.success) continue;
+        if (msPart === '0' && seqPart === '1') events.push(parsed.data);
+        else if (!ended) {
+          events.push(parsed.data);
+          ended = true;
+        }
+      }
+      if (afterSeq === 0 && events.length > 0 && events[0]?.type !== 'chat-stream-start') truncated = true;
+      const read: ReplayRead = { sessionId, events, ended, truncated };
+      return read;
+    },
+
+    close() {
+      // Keys expire on their own; the Redis client belongs to the caller.
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { ChatSseEvent } from '@classchat/contracts';
+
+/**
+ * One chat event of a stream as the client receives it: the Socket.IO event name as `type` and its
+ * payload's fields (the same shape as the SSE form of `POST chat/new`).
+ */
+export type ReplayEvent = ChatSseEvent;
+
+export interface ReplayRead {
+  sessionId: string;
+  /**
+   * What a client that has shown every token up to `afterSeq` still needs, in publish order:
+   * `chat-stream-start` when `afterSeq` is 0 (the start counts as seq 0), every token with a
+   * greater seq, and the terminal `chat-stream-complete` / `chat-stream-error` once there is one.
+   */
+  events: ReplayEvent[];
+  /** The terminal event has been appended: nothing more will come. */
+  ended: boolean;
+  /** Some events the reader needed were dropped because the stream outgrew the buffer. */
+  truncated: boolean;
+}
+
+/**
+ * The bounded, expiring buffer of every chat event of recent streams, from which a client that lost
+ * events (reconnect without Socket.IO recovery, reloaded tab) is brought up to date. Appends must be
+ * issued in publish order and before the event is emitted live, so that anything a reader does not
+ * find in the buffer reaches its socket live.
+ */
+export interface ReplayStore {
+  /**
+   * Records `event` of `streamId`, owned by `userId`. Synchronous in memory; with Redis the command
+   * is queued in order on the connection and the returned promise settles when Redis answered.
+   */
+  append(streamId: string, userId: string, event: ReplayEvent): Promise<void>;
+  /**
+   * The events of `userId`'s stream `streamId` after `afterSeq`; null when that user has no such
+   * stream (unknown, expired, or another user's: buffers are keyed by owner, so another user's
+   * stream can never be read, and a stream id reused by another user never mixes with it).
+   */
+  read(streamId: string, userId: string, afterSeq: number): Promise<ReplayRead | null>;
+  /** Forgets every buffered stream this store owns (memory) — Redis keys expire on their own. */
+  close(): void;
+}
+
+export interface ReplayStoreOptions {
+  /** How long a stream's buffer is kept after its last event (STREAM_REPLAY_TTL_S). */
+  ttlSeconds: number;
+  /** The most events kept per stream; the oldest are dropped beyond it. */
+  maxEvents?: number;
+}
+
+/**
+ * Default cap on events per stream: STREAM_MAX_DURATION_S (120 s) at the fastest models' ~110
+ * tokens/s is ~13k tokens, so a whole answer fits.
+ */
+export const DEFAULT_MAX_REPLAY_EVENTS = 20_000;
+
+export const isTerminal = (event: ReplayEvent): boolean =>
+  event.type === 'chat-stream-complete' || event.type === 'chat-stream-error';
+
+/** The seq an event stands at for `afterSeq` comparisons: the start is 0, terminals are never skipped. */
+export function seqOf(event: ReplayEvent): number {
+  switch (event.type) {
+    case 'chat-stream-start':
+      return 0;
+    case 'chat-stream-token':
+      return event.seq;
+    case 'chat-stream-complete':
+    case 'chat-stream-error':
+      return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** The events a client that has shown everything up to `afterSeq` still needs (see {@link ReplayRead}). */
+export function selectAfter(events: readonly ReplayEvent[], afterSeq: number): ReplayEvent[] {
+  return events.filter((event) => {
+    const seq = seqOf(event);
+    return seq > afterSeq || (seq === 0 && afterSeq === 0);
+  });
+}
