@@ -1,0 +1,119 @@
+import type { ErrorCode, ValidationIssue } from '@classchat/contracts';
+
+export const API_BASE = '/api/v1';
+
+/** A failed API call: the server's `{message, code, issues?}` body with its HTTP status. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network_error',
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+
+  static is(value: unknown): value is ApiError {
+    return value instanceof ApiError;
+  }
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/** Called whenever an authenticated call answers 401 (the session expired or was revoked). */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export function notifyUnauthorized(): void {
+  for (const listener of unauthorizedListeners) listener();
+}
+
+const FALLBACK_MESSAGES: Record<number, string> = {
+  400: 'Please check the highlighted fields.',
+  401: 'Please log in again.',
+  403: 'You are not allowed to do that.',
+  404: 'We could not find that.',
+  409: 'That already exists.',
+  413: 'That file is too large.',
+  415: 'That file type is not supported.',
+  429: 'Too many requests — please wait a moment and try again.',
+};
+
+/** Turn any non-2xx answer into an ApiError, reading the JSON error body when there is one. */
+export function errorFromBody(status: number, body: unknown): ApiError {
+  const b = (body ?? {}) as { message?: unknown; code?: unknown; issues?: unknown };
+  const message =
+    typeof b.message === 'string' && b.message.length > 0
+      ? b.message
+      : (FALLBACK_MESSAGES[status] ?? 'Something went wrong. Please try again.');
+  const code =
+    typeof b.code === 'string' ? (b.code as ErrorCode) : status >= 500 ? 'internal' : 'invalid_input';
+  const issues = Array.isArray(b.issues)
+    ? (b.issues as unknown[]).filter(
+        (i): i is ValidationIssue =>
+          typeof i === 'object' &&
+          i !== null &&
+          typeof (i as ValidationIssue).path === 'string' &&
+          typeof (i as ValidationIssue).message === 'string',
+      )
+    : [];
+  return new ApiError(status, code, message, issues);
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not broadcast a 401 (auth-status and login answer 401 as a normal outcome). */
+  quiet401?: boolean;
+}
+
+/** JSON request to the api with the auth cookie; resolves the parsed body or throws ApiError. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', body, signal, quiet401 = false } = options;
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      method,
+      credentials: 'include',
+      headers: {
+        Accept: 'application/json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(
+      0,
+      'network_error',
+      'Could not reach Class Chat. Check your connection and try again.',
+    );
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 401 && !quiet401) notifyUnauthorized();
+    throw errorFromBody(response.status, parsed);
+  }
+  return parsed as T;
+}
+
+/** The message to show for any thrown value. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error && err.message) return err.message;
+  return 'Something went wrong. Please try again.';
+}

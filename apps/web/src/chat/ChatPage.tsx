@@ -1,0 +1,262 @@
+import type { SessionDto } from '@classchat/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { chatApi } from '../api/chat.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { formatDate } from '../ui/format.js';
+import { Icon } from '../ui/Icon.js';
+import { Spinner } from '../ui/ProgressBar.js';
+import { TextPromptDialog } from '../ui/TextPromptDialog.js';
+import { NARROW_QUERY, useMediaQuery } from '../ui/useMediaQuery.js';
+import { Composer } from './Composer.js';
+import { lastAnswer } from './messageModel.js';
+import { MessageItem, StreamingMessage } from './MessageItem.js';
+import { ScopePickers, type Scope } from './ScopePickers.js';
+import { SessionSidebar } from './SessionSidebar.js';
+import { useAutoScroll } from './useAutoScroll.js';
+import { useChatController } from './useChatController.js';
+import { useChatData } from './useChatData.js';
+import { FREE_LIMIT_MESSAGE, isAtLimit } from './UsageMeter.js';
+import './chat.css';
+
+const SUGGESTIONS = [
+  'Summarize the key ideas of this class',
+  'Make me a study guide for the next exam',
+  'Explain the hardest concept with an example',
+];
+
+type SessionDialog = { kind: 'rename' | 'delete'; session: SessionDto } | null;
+
+export function ChatPage() {
+  const { sessionId = null } = useParams();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [draft, setDraft] = useState('');
+  const [dialog, setDialog] = useState<SessionDialog>(null);
+  const [scope, setScope] = useState<Scope>(() => ({
+    classId: params.get('class'),
+    docId: params.get('doc'),
+  }));
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const data = useChatData();
+  const { refreshSessions, refreshUsage } = data;
+
+  const chat = useChatController({
+    sessionId,
+    scope,
+    onSessionCreated: useCallback(
+      (id: string) => void navigate(`/chat/${id}`, { replace: true }),
+      [navigate],
+    ),
+    onSessionLoaded: useCallback(
+      (s: SessionDto) => setScope({ classId: s.assignedClass, docId: s.assignedDocument }),
+      [],
+    ),
+    onSettled: useCallback(() => {
+      void refreshUsage();
+      void refreshSessions();
+    }, [refreshUsage, refreshSessions]),
+    onRestoreDraft: useCallback((text: string) => setDraft((d) => (d.trim() ? d : text)), []),
+  });
+
+  const { pinned, scrollToBottom } = useAutoScroll(
+    scrollRef,
+    `${chat.messages.length}:${chat.stream.text.length}:${chat.stream.phase}`,
+  );
+
+  useEffect(() => {
+    if (!narrow) setDrawerOpen(false);
+  }, [narrow]);
+
+  const current = data.sessions?.find((s) => s.id === sessionId) ?? null;
+  const atLimit = isAtLimit(data.usage);
+  const streaming = chat.active;
+  const answer = lastAnswer(chat.messages);
+  const visibleMessages =
+    chat.retryingId && streaming ? chat.messages.filter((m) => m.id !== chat.retryingId) : chat.messages;
+
+  function send(text: string) {
+    setDraft('');
+    chat.send(text);
+    composerRef.current?.focus();
+  }
+
+  function newChat() {
+    setDrawerOpen(false);
+    void navigate('/chat');
+    requestAnimationFrame(() => composerRef.current?.focus());
+  }
+
+  return (
+    <div className="chat">
+      <SessionSidebar
+        sessions={data.sessions}
+        currentId={sessionId}
+        usage={data.usage}
+        drawer={narrow}
+        open={drawerOpen}
+        onClose={() => setDrawerOpen(false)}
+        onNew={newChat}
+        onRename={(session) => setDialog({ kind: 'rename', session })}
+        onDelete={(session) => setDialog({ kind: 'delete', session })}
+      />
+      <main className="chat__main" id="main" aria-labelledby="chat-title">
+        <header className="chat__header">
+          {narrow && (
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Show chats"
+              aria-expanded={drawerOpen}
+              onClick={() => setDrawerOpen(true)}
+              data-testid="open-sessions"
+            >
+              <Icon name="menu" />
+            </button>
+          )}
+          <h1 id="chat-title" className="chat__title" data-testid="chat-title">
+            {current?.title || (sessionId ? 'Chat' : 'New chat')}
+          </h1>
+          <ScopePickers
+            classes={data.classes}
+            documents={data.documents}
+            scope={scope}
+            onChange={setScope}
+            disabled={streaming}
+          />
+        </header>
+
+        <div className="chat__scroll" ref={scrollRef}>
+          <div className="chat__inner">
+            {chat.loading ? (
+              <div className="page-center">
+                <Spinner label="Loading chat" />
+              </div>
+            ) : chat.loadError ? (
+              <div className="empty">
+                <h2 className="empty__title">{chat.loadError}</h2>
+                <button type="button" className="btn btn-primary" onClick={newChat}>
+                  Start a new chat
+                </button>
+              </div>
+            ) : chat.messages.length === 0 && !streaming ? (
+              <div className="welcome">
+                <span className="welcome__mark" aria-hidden="true">
+                  <Icon name="book" size={26} />
+                </span>
+                <h2 className="welcome__title">What are we studying today?</h2>
+                <p className="welcome__text">
+                  Ask anything about your uploaded material. Every answer cites the document and page it comes
+                  from.
+                </p>
+                <ul className="welcome__suggestions">
+                  {SUGGESTIONS.map((s) => (
+                    <li key={s}>
+                      <button
+                        type="button"
+                        className="suggestion"
+                        onClick={() => {
+                          setDraft(s);
+                          composerRef.current?.focus();
+                        }}
+                      >
+                        {s}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : (
+              <ol className="messages" aria-label="Conversation" data-testid="messages">
+                {visibleMessages.map((m) => (
+                  <MessageItem
+                    key={m.id}
+                    message={m}
+                    isLastAnswer={m.id === answer?.id}
+                    canRetry={!streaming && !atLimit}
+                    actions={{ onReact: chat.react, onVersion: chat.setVersion, onRetry: chat.retry }}
+                  />
+                ))}
+                {streaming && <StreamingMessage text={chat.stream.text} stopping={chat.stream.stopping} />}
+              </ol>
+            )}
+            {chat.failure && !streaming && (
+              <div className="notice notice--error" role="alert" data-testid="stream-error">
+                <Icon name="alert" size={18} />
+                <p>{chat.failure.message}</p>
+                {chat.failure.retryable && (
+                  <button type="button" className="btn btn-small btn-secondary" onClick={chat.retryLast}>
+                    <Icon name="retry" size={16} /> Retry
+                  </button>
+                )}
+              </div>
+            )}
+          </div>
+        </div>
+
+        {!pinned && (
+          <button type="button" className="jump-latest" onClick={scrollToBottom} data-testid="jump-latest">
+            <Icon name="arrowDown" size={16} /> Latest
+          </button>
+        )}
+
+        <div className="chat__footer">
+          {atLimit && data.usage && (
+            <p className="notice notice--warning" role="status" data-testid="limit-notice">
+              <Icon name="alert" size={18} />
+              <span>
+                {FREE_LIMIT_MESSAGE} Your chats reset on{' '}
+                {formatDate(data.usage.resetsAt, { day: 'numeric', month: 'long' })}.
+              </span>
+            </p>
+          )}
+          <Composer
+            value={draft}
+            onChange={setDraft}
+            onSend={send}
+            onStop={chat.stop}
+            streaming={streaming}
+            stopping={chat.stream.stopping}
+            disabled={atLimit}
+            disabledReason="Monthly chat limit reached"
+            inputRef={composerRef}
+          />
+        </div>
+      </main>
+
+      {dialog?.kind === 'rename' && (
+        <TextPromptDialog
+          title="Rename chat"
+          label="Title"
+          initialValue={dialog.session.title}
+          submitLabel="Save"
+          maxLength={200}
+          testId="session-rename-dialog"
+          onClose={() => setDialog(null)}
+          onSubmit={async (title) => {
+            await chatApi.rename(dialog.session.id, title);
+            data.setSessions(
+              (list) => list?.map((s) => (s.id === dialog.session.id ? { ...s, title } : s)) ?? list,
+            );
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete this chat?"
+          message={`“${dialog.session.title || 'Untitled chat'}” and all its messages will be deleted. Your documents are not affected.`}
+          confirmLabel="Delete chat"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await chatApi.remove(dialog.session.id);
+            data.setSessions((list) => list?.filter((s) => s.id !== dialog.session.id) ?? list);
+            if (dialog.session.id === sessionId) void navigate('/chat');
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import type { MessageDto, Reaction } from '@classchat/contracts';
+import { Icon } from '../ui/Icon.js';
+import { Markdown } from './Markdown.js';
+import { SourcesList } from './SourcesList.js';
+
+export interface AnswerActions {
+  onReact: (message: MessageDto, reaction: Reaction | null) => void;
+  onVersion: (message: MessageDto, index: number) => void;
+  onRetry: () => void;
+}
+
+const ROUTE_LABELS: Record<string, string> = {
+  quote_finding: 'Quotes',
+  generate_study_guide: 'Study guide',
+  summary: 'Summary',
+};
+
+export function MessageItem({
+  message,
+  isLastAnswer,
+  canRetry,
+  actions,
+}: {
+  message: MessageDto;
+  isLastAnswer: boolean;
+  canRetry: boolean;
+  actions: AnswerActions;
+}) {
+  if (message.role === 'user') {
+    return (
+      <li className="msg msg--user" data-testid="message-user" data-message-id={message.id}>
+        <div className="msg__bubble">{message.content}</div>
+      </li>
+    );
+  }
+  const versions = message.versions.length;
+  const routeLabel = message.route ? ROUTE_LABELS[message.route] : undefined;
+  return (
+    <li
+      className="msg msg--assistant"
+      data-testid="message-assistant"
+      data-message-id={message.id}
+      data-status={message.status}
+    >
+      <div className="msg__avatar" aria-hidden="true">
+        <Icon name="chat" size={16} />
+      </div>
+      <div className="msg__body">
+        {(routeLabel || message.status === 'stopped') && (
+          <div className="msg__labels">
+            {routeLabel && <span className="chip chip--muted">{routeLabel}</span>}
+            {message.status === 'stopped' && (
+              <span className="chip chip--warning" data-testid="stopped-label">
+                stopped
+              </span>
+            )}
+          </div>
+        )}
+        <Markdown content={message.content} citations={message.citations} />
+        <SourcesList citations={message.citations} />
+        <div className="msg__actions" role="group" aria-label="Answer actions">
+          <button
+            type="button"
+            className={`icon-btn icon-btn--small${message.reaction === 'like' ? ' is-active' : ''}`}
+            aria-label="Helpful"
+            aria-pressed={message.reaction === 'like'}
+            onClick={() => actions.onReact(message, message.reaction === 'like' ? null : 'like')}
+            data-testid="like-button"
+          >
+            <Icon name="thumbUp" size={16} />
+          </button>
+          <button
+            type="button"
+            className={`icon-btn icon-btn--small${message.reaction === 'dislike' ? ' is-active' : ''}`}
+            aria-label="Not helpful"
+            aria-pressed={message.reaction === 'dislike'}
+            onClick={() => actions.onReact(message, message.reaction === 'dislike' ? null : 'dislike')}
+            data-testid="dislike-button"
+          >
+            <Icon name="thumbDown" size={16} />
+          </button>
+          {isLastAnswer && (
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={actions.onRetry}
+              disabled={!canRetry}
+              data-testid="retry-button"
+            >
+              <Icon name="retry" size={16} /> Retry
+            </button>
+          )}
+          {versions > 1 && (
+            <div className="pager" role="group" aria-label="Answer versions" data-testid="version-pager">
+              <button
+                type="button"
+                className="icon-btn icon-btn--small"
+                aria-label="Previous version"
+                disabled={message.currentVersion <= 0 || !canRetry}
+                onClick={() => actions.onVersion(message, message.currentVersion - 1)}
+              >
+                <Icon name="chevronLeft" size={16} />
+              </button>
+              <span className="pager__label" aria-live="polite" data-testid="version-label">
+                <span className="visually-hidden">Version </span>
+                {message.currentVersion + 1}/{versions}
+              </span>
+              <button
+                type="button"
+                className="icon-btn icon-btn--small"
+                aria-label="Next version"
+                disabled={message.currentVersion >= versions - 1 || !canRetry}
+                onClick={() => actions.onVersion(message, message.currentVersion + 1)}
+              >
+                <Icon name="chevronRight" size={16} />
+              </button>
+            </div>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+/** The answer being written: typing dots until the first token, then the live text. */
+export function StreamingMessage({ text, stopping }: { text: string; stopping: boolean }) {
+  const waiting = text.length === 0;
+  return (
+    <li className="msg msg--assistant msg--streaming" data-testid="message-streaming">
+      <div className="msg__avatar" aria-hidden="true">
+        <Icon name="chat" size={16} />
+      </div>
+      <div className="msg__body" aria-live="polite" aria-busy={!stopping} data-testid="streaming-answer">
+        {waiting ? (
+          <div className="typing" data-testid="typing-indicator">
+            <span className="visually-hidden">{stopping ? 'Stopping…' : 'Assistant is writing'}</span>
+            <span className="typing__dot" />
+            <span className="typing__dot" />
+            <span className="typing__dot" />
+          </div>
+        ) : (
+          <Markdown content={text} citations={NO_CITATIONS} />
+        )}
+      </div>
+    </li>
+  );
+}
+
+const NO_CITATIONS: never[] = [];

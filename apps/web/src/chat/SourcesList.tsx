@@ -1,0 +1,41 @@
+import type { Citation } from '@classchat/contracts';
+import { Link } from 'react-router-dom';
+import { citationHref, type ViewerLocationState } from './CitationChip.js';
+
+/** "Sources" under an answer: one line per cited passage, file name · p. N. */
+export function SourcesList({ citations }: { citations: Citation[] }) {
+  if (citations.length === 0) return null;
+  const sorted = [...citations].sort((a, b) => a.n - b.n);
+  return (
+    <div className="sources" data-testid="sources">
+      <h3 className="sources__title">Sources</h3>
+      <ol className="sources__list">
+        {sorted.map((c) => (
+          <li key={`${c.n}-${c.chunkId}`} className="sources__item">
+            <Link
+              to={citationHref(c)}
+              state={
+                {
+                  citation: {
+                    snippet: c.snippet,
+                    charStart: c.charStart,
+                    charEnd: c.charEnd,
+                    page: c.page,
+                    chunkId: c.chunkId,
+                    fileName: c.fileName,
+                  },
+                } satisfies ViewerLocationState
+              }
+              className="sources__link"
+              data-testid="source-link"
+            >
+              <span className="sources__n">{c.n}</span>
+              <span className="sources__file">{c.fileName}</span>
+              <span className="sources__page">· p. {c.page}</span>
+            </Link>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

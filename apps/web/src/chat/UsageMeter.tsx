@@ -1,0 +1,42 @@
+import type { Usage } from '@classchat/contracts';
+import { formatDate } from '../ui/format.js';
+import { ProgressBar } from '../ui/ProgressBar.js';
+
+export const FREE_LIMIT_MESSAGE =
+  'Free plan limit reached (25 chats/month). Upgrade to premium for unlimited chats.';
+
+export function isAtLimit(usage: Usage | null): boolean {
+  return !!usage && usage.limit !== null && usage.used >= usage.limit;
+}
+
+/** Free plan: "12 of 25 chats this month · resets 1 Dec"; premium: unlimited. */
+export function UsageMeter({ usage }: { usage: Usage | null }) {
+  if (!usage) return null;
+  if (usage.limit === null) {
+    return (
+      <div className="usage" data-testid="usage-meter">
+        <p className="usage__text">
+          <span className="badge badge--accent">Premium</span> Unlimited chats
+        </p>
+      </div>
+    );
+  }
+  const atLimit = isAtLimit(usage);
+  const resets = formatDate(usage.resetsAt, { day: 'numeric', month: 'short' });
+  return (
+    <div className={`usage${atLimit ? ' usage--limit' : ''}`} data-testid="usage-meter">
+      <div className="usage__row">
+        <span className="usage__label">Free plan</span>
+        <span className="usage__count" data-testid="usage-count">
+          {usage.used} / {usage.limit} chats
+        </span>
+      </div>
+      <ProgressBar
+        value={usage.used / usage.limit}
+        label="Chats used this month"
+        tone={atLimit ? 'danger' : 'accent'}
+      />
+      <p className="usage__text">{atLimit ? `Limit reached · resets ${resets}` : `Resets ${resets}`}</p>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import type { ChatStreamCompletePayload, MessageDto, Route } from '@classchat/contracts';
+
+export const LOCAL_ID_PREFIX = 'local-';
+
+export function isLocalId(id: string): boolean {
+  return id.startsWith(LOCAL_ID_PREFIX);
+}
+
+export function localUserMessage(content: string, position: number): MessageDto {
+  return {
+    id: `${LOCAL_ID_PREFIX}${crypto.randomUUID()}`,
+    position,
+    role: 'user',
+    content,
+    citations: [],
+    chunkReferences: [],
+    versions: [],
+    currentVersion: 0,
+    reaction: null,
+    route: null,
+    status: 'complete',
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Fold a finished stream into the message list: the answer shows exactly the `content` of
+ * `chat-stream-complete`. A retry updates the existing assistant message (same id, new version);
+ * a new answer is appended.
+ */
+export function applyCompletion(
+  messages: MessageDto[],
+  payload: ChatStreamCompletePayload,
+  route: Route | null,
+): MessageDto[] {
+  const existing = messages.find((m) => m.id === payload.messageId);
+  const message: MessageDto = {
+    id: payload.messageId,
+    position: existing?.position ?? (messages.at(-1)?.position ?? -1) + 1,
+    role: 'assistant',
+    content: payload.content,
+    citations: payload.citations,
+    chunkReferences: payload.chunkReferences,
+    versions: payload.versions,
+    currentVersion: payload.currentVersion,
+    reaction: existing?.reaction ?? null,
+    route: route ?? existing?.route ?? null,
+    status: payload.status,
+    createdAt: existing?.createdAt ?? new Date().toISOString(),
+  };
+  if (existing) return messages.map((m) => (m.id === payload.messageId ? message : m));
+  return [...messages, message];
+}
+
+/** Show version `index` of an assistant message (its content and citations). */
+export function selectVersion(message: MessageDto, index: number): MessageDto {
+  const version = message.versions[index];
+  if (!version) return message;
+  return {
+    ...message,
+    content: version.content,
+    citations: version.citations,
+    chunkReferences: version.chunkReferences,
+    currentVersion: index,
+  };
+}
+
+/** The last assistant message, if it is the last message of the chat (the one Retry regenerates). */
+export function lastAnswer(messages: MessageDto[]): MessageDto | null {
+  const last = messages.at(-1);
+  return last?.role === 'assistant' ? last : null;
+}

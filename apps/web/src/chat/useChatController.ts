@@ -1,0 +1,289 @@
+import type { MessageDto, Reaction, Route, SessionDto } from '@classchat/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { chatApi } from '../api/chat.js';
+import { ApiError, errorMessage } from '../api/http.js';
+import { getSocket } from '../streaming/socket.js';
+import { isActivePhase, type StreamError } from '../streaming/streamReducer.js';
+import { useChatStream } from '../streaming/useChatStream.js';
+import { useToast } from '../ui/Toasts.js';
+import { applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
+import type { Scope } from './ScopePickers.js';
+
+export interface ChatFailure {
+  message: string;
+  retryable: boolean;
+}
+
+interface LastRequest {
+  text: string;
+  retry: boolean;
+  accepted: boolean;
+  localId: string | null;
+}
+
+export interface ChatControllerOptions {
+  sessionId: string | null;
+  scope: Scope;
+  onSessionCreated: (sessionId: string) => void;
+  onSessionLoaded: (session: SessionDto) => void;
+  /** After every finished or failed answer (refresh usage, the session list). */
+  onSettled: () => void;
+  onRestoreDraft: (text: string) => void;
+}
+
+/**
+ * The conversation on screen: loads a session, sends messages and retries through one streamed
+ * answer at a time (useChatStream), and applies reactions and version changes.
+ */
+export function useChatController({
+  sessionId,
+  scope,
+  onSessionCreated,
+  onSessionLoaded,
+  onSettled,
+  onRestoreDraft,
+}: ChatControllerOptions) {
+  const toast = useToast();
+  const [messages, setMessages] = useState<MessageDto[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<ChatFailure | null>(null);
+  const [retryingId, setRetryingId] = useState<string | null>(null);
+
+  const sessionIdRef = useRef(sessionId);
+  const streamSessionRef = useRef<string | null>(null);
+  const adoptedSessionRef = useRef<string | null>(null);
+  const lastRequestRef = useRef<LastRequest | null>(null);
+  const routeRef = useRef<Route | null>(null);
+  const retryRef = useRef<() => void>(() => {});
+  const optionsRef = useRef({ onSettled, onRestoreDraft, onSessionLoaded });
+  useEffect(() => {
+    sessionIdRef.current = sessionId;
+    optionsRef.current = { onSettled, onRestoreDraft, onSessionLoaded };
+  });
+
+  const onStart = useCallback((p: { sessionId: string; route: Route }) => {
+    routeRef.current = p.route;
+    streamSessionRef.current = p.sessionId;
+  }, []);
+
+  const onComplete = useCallback((p: Parameters<typeof applyCompletion>[1]) => {
+    setMessages((ms) => applyCompletion(ms, p, routeRef.current));
+    setRetryingId(null);
+    setFailure(null);
+    optionsRef.current.onSettled();
+  }, []);
+
+  const onError = useCallback(
+    (error: StreamError) => {
+      const req = lastRequestRef.current;
+      setRetryingId(null);
+      if (req && !req.accepted && req.localId) {
+        // The message never reached the server: take it back out and give the text back.
+        const localId = req.localId;
+        setMessages((ms) => ms.filter((m) => m.id !== localId));
+        if (!req.retry) optionsRef.current.onRestoreDraft(req.text);
+      }
+      optionsRef.current.onSettled();
+      if (error.code === 'cancelled') {
+        // Stopped before any token: nothing was saved. Reload in case the server did save something.
+        const sid = sessionIdRef.current;
+        if (sid)
+          void chatApi.session(sid).then(
+            (d) => setMessages(d.messages),
+            () => undefined,
+          );
+        return;
+      }
+      const retryable = error.retryable || error.code === 'network_error';
+      setFailure({ message: error.message, retryable });
+      toast.show({
+        tone: 'error',
+        message: error.message,
+        ...(retryable ? { action: { label: 'Retry', onClick: () => retryRef.current() } } : {}),
+      });
+    },
+    [toast],
+  );
+
+  const stream = useChatStream({ onStart, onComplete, onError });
+  const { watch, fail, reset, getState } = stream;
+  const stopStream = stream.stop;
+  const active = isActivePhase(stream.state.phase);
+  const activeRef = useRef(active);
+  useEffect(() => {
+    activeRef.current = active;
+  });
+
+  // Load the session named in the URL (unless it is the one we just created ourselves).
+  useEffect(() => {
+    setFailure(null);
+    if (sessionId && adoptedSessionRef.current === sessionId) {
+      adoptedSessionRef.current = null;
+      return;
+    }
+    if (activeRef.current && streamSessionRef.current !== sessionId) {
+      // Leaving a chat mid-answer: the server finishes and saves it; this view stops following.
+      reset();
+    }
+    if (!sessionId) {
+      setMessages([]);
+      setLoadError(null);
+      setLoading(false);
+      return;
+    }
+    let cancelled = false;
+    setLoading(true);
+    setLoadError(null);
+    chatApi.session(sessionId).then(
+      (detail) => {
+        if (cancelled) return;
+        setMessages(detail.messages);
+        setLoading(false);
+        optionsRef.current.onSessionLoaded(detail.session);
+      },
+      (err: unknown) => {
+        if (cancelled) return;
+        setMessages([]);
+        setLoading(false);
+        setLoadError(
+          ApiError.is(err) && err.status === 404 ? 'This chat no longer exists.' : errorMessage(err),
+        );
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [sessionId, reset]);
+
+  const start = useCallback(
+    async (text: string, retry: boolean) => {
+      if (activeRef.current) return;
+      setFailure(null);
+      const chatSessionId = sessionIdRef.current;
+      const streamId = crypto.randomUUID();
+      let localId: string | null = null;
+      if (!retry) {
+        const local = localUserMessage(text, 0);
+        localId = local.id;
+        setMessages((ms) => [...ms, { ...local, position: (ms.at(-1)?.position ?? -1) + 1 }]);
+      }
+      const req: LastRequest = { text, retry, accepted: false, localId };
+      lastRequestRef.current = req;
+      routeRef.current = null;
+      streamSessionRef.current = chatSessionId;
+      activeRef.current = true;
+      watch(streamId);
+      try {
+        const accepted = await chatApi.send({
+          message: text,
+          classId: scope.classId,
+          docId: scope.docId,
+          chatSessionId,
+          streamId,
+          retry,
+        });
+        req.accepted = true;
+        streamSessionRef.current = accepted.chatSessionId;
+        if (localId && accepted.userMessageId) {
+          const savedId = accepted.userMessageId;
+          setMessages((ms) => ms.map((m) => (m.id === localId ? { ...m, id: savedId } : m)));
+        }
+        if (accepted.streamId !== streamId && getState().streamId === streamId) {
+          watch(accepted.streamId, { replay: true });
+        }
+        if (!chatSessionId) {
+          adoptedSessionRef.current = accepted.chatSessionId;
+          onSessionCreated(accepted.chatSessionId);
+        }
+      } catch (err) {
+        const apiErr = ApiError.is(err) ? err : null;
+        fail({
+          message: errorMessage(err),
+          code: apiErr?.code ?? 'internal',
+          retryable: apiErr ? apiErr.status === 0 || apiErr.status === 429 || apiErr.status >= 500 : true,
+        });
+      }
+    },
+    [scope.classId, scope.docId, watch, fail, getState, onSessionCreated],
+  );
+
+  const send = useCallback((text: string) => void start(text, false), [start]);
+
+  const retry = useCallback(() => {
+    if (activeRef.current || !sessionIdRef.current) return;
+    setRetryingId(lastAnswer(messages)?.id ?? null);
+    void start('', true);
+  }, [messages, start]);
+
+  /** Retry after a failure: regenerate if the message reached the server, otherwise send it again. */
+  const retryLast = useCallback(() => {
+    const req = lastRequestRef.current;
+    if (!req || activeRef.current) return;
+    if (req.accepted || req.retry) {
+      setRetryingId(lastAnswer(messages)?.id ?? null);
+      void start('', true);
+    } else {
+      void start(req.text, false);
+    }
+  }, [messages, start]);
+  useEffect(() => {
+    retryRef.current = retryLast;
+  });
+
+  const stop = useCallback(() => {
+    const streamId = getState().streamId;
+    stopStream();
+    if (streamId && !getSocket().connected) void chatApi.cancel(streamId).catch(() => undefined);
+  }, [getState, stopStream]);
+
+  const react = useCallback(
+    (message: MessageDto, reaction: Reaction | null) => {
+      const sid = sessionIdRef.current;
+      if (!sid) return;
+      const previous = message.reaction;
+      setMessages((ms) => ms.map((m) => (m.id === message.id ? { ...m, reaction } : m)));
+      chatApi.react(sid, message.id, reaction).catch((err: unknown) => {
+        setMessages((ms) => ms.map((m) => (m.id === message.id ? { ...m, reaction: previous } : m)));
+        toast.show({ tone: 'error', message: errorMessage(err) });
+      });
+    },
+    [toast],
+  );
+
+  const setVersion = useCallback(
+    (message: MessageDto, index: number) => {
+      const sid = sessionIdRef.current;
+      if (!sid || index < 0 || index >= message.versions.length) return;
+      setMessages((ms) => ms.map((m) => (m.id === message.id ? selectVersion(m, index) : m)));
+      chatApi.setVersion(sid, message.id, index).then(
+        (saved) => {
+          if (saved?.id === message.id) setMessages((ms) => ms.map((m) => (m.id === saved.id ? saved : m)));
+        },
+        (err: unknown) => {
+          setMessages((ms) =>
+            ms.map((m) => (m.id === message.id ? selectVersion(m, message.currentVersion) : m)),
+          );
+          toast.show({ tone: 'error', message: errorMessage(err) });
+        },
+      );
+    },
+    [toast],
+  );
+
+  return {
+    messages,
+    loading,
+    loadError,
+    failure,
+    retryingId,
+    stream: stream.state,
+    active,
+    send,
+    retry,
+    retryLast,
+    stop,
+    react,
+    setVersion,
+  };
+}

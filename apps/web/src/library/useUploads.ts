@@ -1,0 +1,85 @@
+import type { DocumentDto } from '@classchat/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { uploadDocument, type UploadHandle } from '../api/documents.js';
+import { errorMessage } from '../api/http.js';
+import { validateUpload } from './uploadRules.js';
+
+export interface UploadItem {
+  id: string;
+  fileName: string;
+  size: number;
+  status: 'invalid' | 'uploading' | 'done' | 'failed';
+  /** 0..1 of the bytes sent. */
+  progress: number;
+  error: string | null;
+  duplicate: boolean;
+}
+
+/**
+ * Uploads several files at once, each with its own progress. Files that break the type/size rules
+ * are listed with their reason and never sent; the server's 413/415 message is shown the same way.
+ */
+export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) => void) {
+  const [items, setItems] = useState<UploadItem[]>([]);
+  const handles = useRef(new Map<string, UploadHandle>());
+  const onUploadedRef = useRef(onUploaded);
+  useEffect(() => {
+    onUploadedRef.current = onUploaded;
+  });
+
+  useEffect(() => {
+    const map = handles.current;
+    return () => {
+      for (const h of map.values()) h.abort();
+      map.clear();
+    };
+  }, []);
+
+  const patch = useCallback((id: string, change: Partial<UploadItem>) => {
+    setItems((list) => list.map((it) => (it.id === id ? { ...it, ...change } : it)));
+  }, []);
+
+  const dismiss = useCallback((id: string) => {
+    handles.current.get(id)?.abort();
+    handles.current.delete(id);
+    setItems((list) => list.filter((it) => it.id !== id));
+  }, []);
+
+  const addFiles = useCallback(
+    (files: Iterable<File>, classId: string | null) => {
+      const added: UploadItem[] = [];
+      for (const file of files) {
+        const id = crypto.randomUUID();
+        const problem = validateUpload(file);
+        added.push({
+          id,
+          fileName: file.name,
+          size: file.size,
+          status: problem ? 'invalid' : 'uploading',
+          progress: 0,
+          error: problem,
+          duplicate: false,
+        });
+        if (problem) continue;
+        const handle = uploadDocument(file, classId, (progress) => patch(id, { progress }));
+        handles.current.set(id, handle);
+        handle.promise.then(
+          ({ document, duplicate }) => {
+            handles.current.delete(id);
+            patch(id, { status: 'done', progress: 1, duplicate });
+            onUploadedRef.current(document, duplicate);
+            setTimeout(() => setItems((list) => list.filter((it) => it.id !== id)), duplicate ? 5000 : 2500);
+          },
+          (err: unknown) => {
+            handles.current.delete(id);
+            patch(id, { status: 'failed', error: errorMessage(err) });
+          },
+        );
+      }
+      setItems((list) => [...list, ...added]);
+    },
+    [patch],
+  );
+
+  return { items, addFiles, dismiss };
+}

@@ -1,0 +1,183 @@
+import type {
+  ChatStreamCompletePayload,
+  ChatStreamErrorPayload,
+  ChatStreamStartPayload,
+  ChatStreamTokenPayload,
+} from '@classchat/contracts';
+import type { RealtimeSocket } from './socket.js';
+import {
+  initialStreamState,
+  isActivePhase,
+  streamReducer,
+  type StreamAction,
+  type StreamError,
+  type StreamState,
+} from './streamReducer.js';
+
+export interface ChatStreamCallbacks {
+  onStart?: (payload: ChatStreamStartPayload) => void;
+  onComplete?: (payload: ChatStreamCompletePayload) => void;
+  onError?: (error: StreamError, streamId: string) => void;
+}
+
+/**
+ * Follows one streamed answer at a time over a shared socket. Listeners are attached by `watch()`
+ * (synchronously, so no event can slip past before React renders) and removed as soon as the stream
+ * completes or fails, when another stream is watched, on `reset()` and on `suspend()` (unmount).
+ * All state changes go through the pure `streamReducer`, so duplicate or replayed tokens are
+ * dropped by seq no matter how often they arrive.
+ */
+export class ChatStreamController {
+  private state: StreamState = initialStreamState;
+  private readonly subscribers = new Set<() => void>();
+  private detachListeners: (() => void) | null = null;
+  private suspended = false;
+  private stopTimer: ReturnType<typeof setTimeout> | null = null;
+  callbacks: ChatStreamCallbacks = {};
+
+  constructor(
+    private readonly socket: RealtimeSocket,
+    private readonly stopGraceMs = 10_000,
+  ) {}
+
+  getState = (): StreamState => this.state;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  };
+
+  /**
+   * Start following `streamId` (call before `POST chat/new` so the earliest events are caught).
+   * `replay: true` also asks the server for everything sent so far (when the id became known late).
+   */
+  watch(streamId: string, options: { replay?: boolean } = {}): void {
+    this.detach();
+    this.dispatch({ type: 'watch', streamId });
+    if (this.suspended) return;
+    this.attach(streamId);
+    if (options.replay) this.requestReplay(streamId);
+  }
+
+  /**
+   * Ask the server to stop the stream; it answers with complete (status `stopped`) or an error
+   * (`cancelled`, when no token had been sent). Should neither arrive, the stream ends locally as
+   * cancelled after `stopGraceMs`.
+   */
+  stop(): void {
+    const { streamId, phase } = this.state;
+    if (!streamId || !isActivePhase(phase) || this.state.stopping) return;
+    this.dispatch({ type: 'stop-requested' });
+    this.socket.emit('chat-stream-cancel', { streamId });
+    this.stopTimer = setTimeout(() => {
+      this.stopTimer = null;
+      if (this.state.streamId === streamId && isActivePhase(this.state.phase)) {
+        this.fail({ message: 'Stopped.', code: 'cancelled', retryable: false });
+      }
+    }, this.stopGraceMs);
+  }
+
+  /** A local failure (the POST failed): ends the stream as an error. */
+  fail(error: StreamError): void {
+    const before = this.state;
+    this.dispatch({ type: 'failed', error });
+    if (before !== this.state && before.streamId) this.finish(before.streamId);
+  }
+
+  reset(): void {
+    this.detach();
+    this.dispatch({ type: 'reset' });
+  }
+
+  /** The owning component unmounted (or StrictMode simulated it): drop every listener. */
+  suspend(): void {
+    this.suspended = true;
+    this.detach();
+  }
+
+  /** The owning component (re)mounted: reattach if a stream is still running and catch up. */
+  resume(): void {
+    this.suspended = false;
+    const { streamId, phase } = this.state;
+    if (streamId && isActivePhase(phase) && !this.detachListeners) {
+      this.attach(streamId);
+      this.requestReplay(streamId);
+    }
+  }
+
+  /** Whether this controller currently holds listeners on the socket (for tests and diagnostics). */
+  get attached(): boolean {
+    return this.detachListeners !== null;
+  }
+
+  private dispatch(action: StreamAction): void {
+    const next = streamReducer(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    for (const fn of this.subscribers) fn();
+  }
+
+  private requestReplay(streamId: string): void {
+    if (!this.socket.connected) return; // the `connect` listener will ask once connected
+    this.socket.emit('chat-stream-resume', { streamId, afterSeq: this.state.lastSeq });
+  }
+
+  private attach(streamId: string): void {
+    const socket = this.socket;
+    const onStart = (p: ChatStreamStartPayload) => {
+      if (p.streamId !== streamId) return;
+      this.dispatch({ type: 'event', event: { ...p, type: 'chat-stream-start' } });
+      this.callbacks.onStart?.(p);
+    };
+    const onToken = (p: ChatStreamTokenPayload) => {
+      if (p.streamId !== streamId) return;
+      this.dispatch({ type: 'event', event: { ...p, type: 'chat-stream-token' } });
+    };
+    const onComplete = (p: ChatStreamCompletePayload) => {
+      if (p.streamId !== streamId) return;
+      const before = this.state;
+      this.dispatch({ type: 'event', event: { ...p, type: 'chat-stream-complete' } });
+      if (before === this.state) return;
+      this.detach();
+      this.callbacks.onComplete?.(p);
+    };
+    const onError = (p: ChatStreamErrorPayload) => {
+      if (p.streamId !== streamId) return;
+      const before = this.state;
+      this.dispatch({ type: 'event', event: { ...p, type: 'chat-stream-error' } });
+      if (before === this.state) return;
+      this.finish(streamId);
+    };
+    // After a reconnect that did not recover the connection state, events sent while we were away
+    // are lost to this socket: ask the server to replay everything after the last applied seq.
+    const onConnect = () => {
+      if (socket.recovered) return;
+      socket.emit('chat-stream-resume', { streamId, afterSeq: this.state.lastSeq });
+    };
+    socket.on('chat-stream-start', onStart);
+    socket.on('chat-stream-token', onToken);
+    socket.on('chat-stream-complete', onComplete);
+    socket.on('chat-stream-error', onError);
+    socket.on('connect', onConnect);
+    this.detachListeners = () => {
+      socket.off('chat-stream-start', onStart);
+      socket.off('chat-stream-token', onToken);
+      socket.off('chat-stream-complete', onComplete);
+      socket.off('chat-stream-error', onError);
+      socket.off('connect', onConnect);
+    };
+  }
+
+  private finish(streamId: string): void {
+    this.detach();
+    if (this.state.error) this.callbacks.onError?.(this.state.error, streamId);
+  }
+
+  private detach(): void {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.stopTimer = null;
+    const detach = this.detachListeners;
+    this.detachListeners = null;
+    detach?.();
+  }
+}

@@ -1,0 +1,98 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError, errorMessage } from '../api/http.js';
+import { Dialog } from './Dialog.js';
+
+export interface TextPromptDialogProps {
+  title: string;
+  label: string;
+  initialValue?: string;
+  submitLabel: string;
+  maxLength?: number;
+  placeholder?: string;
+  /** Return an error message to show, or null when the value is fine. */
+  validate?: (value: string) => string | null;
+  onSubmit: (value: string) => Promise<void> | void;
+  onClose: () => void;
+  testId?: string;
+}
+
+/** A one-field form in a dialog (create class, rename class, rename chat). */
+export function TextPromptDialog({
+  title,
+  label,
+  initialValue = '',
+  submitLabel,
+  maxLength,
+  placeholder,
+  validate,
+  onSubmit,
+  onClose,
+  testId,
+}: TextPromptDialogProps) {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const inputId = useId();
+  const errorId = useId();
+  const [value, setValue] = useState(initialValue);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const trimmed = value.trim();
+    const problem = validate?.(trimmed) ?? (trimmed ? null : `${label} cannot be empty`);
+    if (problem) {
+      setError(problem);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await onSubmit(trimmed);
+      onClose();
+    } catch (err) {
+      setError(ApiError.is(err) && err.issues[0] ? err.issues[0].message : errorMessage(err));
+      setBusy(false);
+      inputRef.current?.focus();
+    }
+  }
+
+  return (
+    <Dialog title={title} onClose={onClose} initialFocus={inputRef} testId={testId}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="field">
+          <label htmlFor={inputId} className="field__label">
+            {label}
+          </label>
+          <input
+            ref={inputRef}
+            id={inputId}
+            className="input"
+            value={value}
+            maxLength={maxLength}
+            placeholder={placeholder}
+            onChange={(e) => {
+              setValue(e.target.value);
+              setError(null);
+            }}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          {error && (
+            <p id={errorId} className="field__error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+        <div className="dialog__footer dialog__footer--flush">
+          <button type="button" className="btn btn-secondary" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Saving…' : submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,114 @@
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import { Icon } from './Icon.js';
+
+export interface ToastInput {
+  message: string;
+  tone?: 'info' | 'success' | 'error';
+  action?: { label: string; onClick: () => void };
+  /** ms; toasts with an action stay until used or dismissed unless a duration is given. */
+  duration?: number;
+}
+
+interface Toast extends ToastInput {
+  id: number;
+}
+
+interface ToastApi {
+  show: (toast: ToastInput) => number;
+  dismiss: (id: number) => void;
+}
+
+const ToastContext = createContext<ToastApi | null>(null);
+
+export function useToast(): ToastApi {
+  const api = useContext(ToastContext);
+  if (!api) throw new Error('useToast must be used inside <ToastProvider>');
+  return api;
+}
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const nextId = useRef(1);
+  const timers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+
+  const dismiss = useCallback((id: number) => {
+    const timer = timers.current.get(id);
+    if (timer) clearTimeout(timer);
+    timers.current.delete(id);
+    setToasts((list) => list.filter((t) => t.id !== id));
+  }, []);
+
+  const show = useCallback(
+    (input: ToastInput) => {
+      const id = nextId.current++;
+      setToasts((list) => [...list.slice(-3), { ...input, id }]);
+      const duration = input.duration ?? (input.action ? 0 : input.tone === 'error' ? 8000 : 4500);
+      if (duration > 0)
+        timers.current.set(
+          id,
+          setTimeout(() => dismiss(id), duration),
+        );
+      return id;
+    },
+    [dismiss],
+  );
+
+  useEffect(() => {
+    const map = timers.current;
+    return () => {
+      for (const timer of map.values()) clearTimeout(timer);
+      map.clear();
+    };
+  }, []);
+
+  const api = useMemo(() => ({ show, dismiss }), [show, dismiss]);
+
+  return (
+    <ToastContext.Provider value={api}>
+      {children}
+      <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
+        {toasts.map((t) => (
+          <div
+            key={t.id}
+            className={`toast toast--${t.tone ?? 'info'}`}
+            role={t.tone === 'error' ? 'alert' : 'status'}
+            data-testid="toast"
+          >
+            <Icon name={t.tone === 'error' ? 'alert' : 'check'} className="toast__icon" />
+            <p className="toast__message">{t.message}</p>
+            {t.action && (
+              <button
+                type="button"
+                className="btn btn-small btn-secondary"
+                data-testid="toast-action"
+                onClick={() => {
+                  dismiss(t.id);
+                  t.action?.onClick();
+                }}
+              >
+                {t.action.label}
+              </button>
+            )}
+            <button
+              type="button"
+              className="icon-btn icon-btn--small"
+              aria-label="Dismiss"
+              onClick={() => dismiss(t.id)}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}

@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'react';
+import { Spinner } from '../ui/ProgressBar.js';
+import { locatePassage, type PassageHint } from './highlight.js';
+import { markRanges } from './markRanges.js';
+import { pdfjs, type PDFDocumentProxy } from './pdfjs.js';
+
+/** Renders one page of a PDF (canvas + selectable text layer) and highlights the cited passage. */
+export function PdfView({
+  url,
+  page,
+  hint,
+  onLoaded,
+}: {
+  url: string;
+  page: number;
+  hint: PassageHint | null;
+  onLoaded: (pageCount: number) => void;
+}) {
+  const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [rendering, setRendering] = useState(true);
+  const [highlightFound, setHighlightFound] = useState<boolean | null>(null);
+  const [width, setWidth] = useState(0);
+  const frameRef = useRef<HTMLDivElement>(null);
+  const pageRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const textRef = useRef<HTMLDivElement>(null);
+  const onLoadedRef = useRef(onLoaded);
+  useEffect(() => {
+    onLoadedRef.current = onLoaded;
+  });
+
+  useEffect(() => {
+    const task = pdfjs.getDocument({ url, withCredentials: true });
+    let cancelled = false;
+    setPdf(null);
+    setError(null);
+    task.promise.then(
+      (doc) => {
+        if (cancelled) return;
+        setPdf(doc);
+        onLoadedRef.current(doc.numPages);
+      },
+      (err: unknown) => {
+        if (cancelled) return;
+        const name = (err as { name?: string } | null)?.name;
+        setError(
+          name === 'PasswordException'
+            ? 'This PDF is password-protected and cannot be shown.'
+            : 'This PDF could not be opened. It may have been deleted.',
+        );
+      },
+    );
+    return () => {
+      cancelled = true;
+      void task.destroy();
+    };
+  }, [url]);
+
+  useEffect(() => {
+    const frame = frameRef.current;
+    if (!frame) return;
+    const measure = () => setWidth(Math.floor(frame.clientWidth));
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(frame);
+    return () => ro.disconnect();
+  }, []);
+
+  const snippet = hint?.snippet ?? null;
+  const charStart = hint?.charStart ?? null;
+  const charEnd = hint?.charEnd ?? null;
+  const hasHint = hint !== null;
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const textDiv = textRef.current;
+    const pageDiv = pageRef.current;
+    if (!pdf || !canvas || !textDiv || !pageDiv || width === 0) return;
+    let cancelled = false;
+    let renderTask: ReturnType<Awaited<ReturnType<PDFDocumentProxy['getPage']>>['render']> | null = null;
+    let textLayer: InstanceType<typeof pdfjs.TextLayer> | null = null;
+    setRendering(true);
+    setHighlightFound(null);
+
+    void (async () => {
+      try {
+        const p = await pdf.getPage(Math.min(Math.max(1, page), pdf.numPages));
+        if (cancelled) return;
+        const base = p.getViewport({ scale: 1 });
+        const scale = Math.min(2.2, Math.max(0.4, width / base.width));
+        const viewport = p.getViewport({ scale });
+        const ratio = window.devicePixelRatio || 1;
+        canvas.width = Math.floor(viewport.width * ratio);
+        canvas.height = Math.floor(viewport.height * ratio);
+        canvas.style.width = `${Math.floor(viewport.width)}px`;
+        canvas.style.height = `${Math.floor(viewport.height)}px`;
+        pageDiv.style.width = `${Math.floor(viewport.width)}px`;
+        pageDiv.style.height = `${Math.floor(viewport.height)}px`;
+        pageDiv.style.setProperty('--total-scale-factor', String(scale));
+        renderTask = p.render({
+          canvas,
+          viewport,
+          transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
+        });
+        textDiv.replaceChildren();
+        textLayer = new pdfjs.TextLayer({
+          textContentSource: p.streamTextContent(),
+          container: textDiv,
+          viewport,
+        });
+        await Promise.all([renderTask.promise, textLayer.render()]);
+        if (cancelled) return;
+        setRendering(false);
+        if (!hasHint) return;
+        const ranges = locatePassage(textLayer.textContentItemsStr, { snippet, charStart, charEnd });
+        const marks = markRanges(textLayer.textDivs, ranges);
+        setHighlightFound(marks.length > 0);
+        marks[0]?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      } catch (err) {
+        if (cancelled || (err as { name?: string } | null)?.name === 'RenderingCancelledException') return;
+        setError('This page could not be shown.');
+        setRendering(false);
+      }
+    })();
+
+    return () => {
+      cancelled = true;
+      renderTask?.cancel();
+      textLayer?.cancel();
+    };
+  }, [pdf, page, width, hasHint, snippet, charStart, charEnd]);
+
+  return (
+    <div className="pdf" ref={frameRef}>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : (
+        <>
+          {(rendering || !pdf) && (
+            <div className="pdf__loading">
+              <Spinner label="Loading page" />
+            </div>
+          )}
+          <div className="pdf__page" ref={pageRef} data-testid="pdf-page" data-page={page}>
+            <canvas ref={canvasRef} className="pdf__canvas" aria-label={`Page ${page}`} role="img" />
+            <div ref={textRef} className="textLayer" data-testid="pdf-text-layer" />
+          </div>
+          {hasHint && highlightFound === false && (
+            <p className="viewer__note" role="status">
+              The exact passage could not be located on this page; it is shown above the page instead.
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
