@@ -3,7 +3,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cosineSimilarity, fakeEmbedding } from './embeddings.js';
 import { startFakeOpenAI } from './server.js';
-import { defaultReply, splitTokens, syntheticTokens } from './text.js';
+import { defaultReply, messageText, splitTokens, syntheticTokens } from './text.js';
 import type { ChatRequest, FakeOpenAI, TokenEmittedEvent } from './types.js';
 
 let fake: FakeOpenAI;
@@ -310,7 +310,7 @@ describe('failure modes', () => {
 describe('many concurrent streams', () => {
   it('serves 300 concurrent streams, each with its own complete answer', async () => {
     fake.setDefault({
-      reply: (req) => `Answer for ${String(req.messages[0]!.content)} ends here.`,
+      reply: (req) => `Answer for ${messageText(req.messages[0]!)} ends here.`,
       firstTokenDelayMs: 20,
       tokenDelayMs: 5,
     });

@@ -123,7 +123,7 @@ interface RecordedBase {
   /** True when the whole response was sent (scripted HTTP errors included). */
   completed: boolean;
   /** Resolves (never rejects) when the request has ended in any way. */
-  settled: Promise<RecordedRequest>;
+  settled: Promise<this>;
 }
 
 export interface RecordedChatRequest extends RecordedBase {
