@@ -1,0 +1,3 @@
+export * from './fake-openai/index.js';
+export * from './fixtures/index.js';
+export * from './db.js';
