@@ -1,0 +1,292 @@
+import {
+  AppError,
+  type ChatHistoryItem,
+  type ChatNewAccepted,
+  type ChatNewBody,
+  type SemanticSearchBody,
+  type SessionDetail,
+  type Source,
+} from '@classchat/contracts';
+import {
+  createRepositories,
+  NotFoundError,
+  type Database,
+  type MessageRow,
+  type Repositories,
+  type SessionRow,
+} from '@classchat/db';
+import type { Logger } from 'pino';
+import type { ChatQuota } from '../quota/chat-quota.js';
+import type { RagClient } from '../rag-client/rag-client.js';
+import { failureFromThrown, StreamAbort } from '../streaming/failures.js';
+import type { ActiveStream, ChatEventSink, StreamRegistry } from '../streaming/registry.js';
+import {
+  relayStream,
+  type FinishedAnswer,
+  type RelayOutcome,
+  type RelayTimeouts,
+  type SavedAnswer,
+  type StreamObserver,
+  type StreamSettlement,
+} from '../streaming/relay.js';
+import { buildHistory, titleFromQuestion } from './history.js';
+import { toSessionDetail } from './dto.js';
+
+/** One `POST chat/new`, validated and authenticated. */
+export interface ChatRequest {
+  userId: string;
+  body: ChatNewBody;
+  source: Source;
+  requestId: string;
+  /** `performance.now()` when the request arrived. */
+  receivedAt: number;
+}
+
+/**
+ * The pluggable "persist" step: writes a finished answer inside the end-of-stream transaction
+ * (`repos` are bound to it) and returns the assistant message, or null when the session is gone.
+ * A new question inserts a message; a retry (issue 6) adds a version to the last answer.
+ */
+export type PersistAnswer = (repos: Repositories, answer: FinishedAnswer) => Promise<MessageRow | null>;
+
+/** What one chat turn asks rag and how its answer will be saved. */
+export interface ChatTurn {
+  session: SessionRow;
+  question: string;
+  /** Earlier messages, oldest first (the question itself is not in it). */
+  history: ChatHistoryItem[];
+  /** The user message appended for this turn; null for a retry. */
+  userMessageId: string | null;
+  persist: PersistAnswer;
+}
+
+/**
+ * Plans a turn: loads or creates the session, appends what must be appended, and says how to save
+ * the answer. Runs after the quota reservation; a throw releases it.
+ */
+export type TurnPlanner = (
+  repos: Repositories,
+  database: Database,
+  request: ChatRequest,
+) => Promise<ChatTurn>;
+
+export interface ChatServiceDeps {
+  database: Database;
+  quota: ChatQuota;
+  rag: RagClient;
+  streams: StreamRegistry;
+  observer: StreamObserver;
+  timeouts: RelayTimeouts;
+  logger: Logger;
+  /** `retry: true` requests (issue 6: regenerate the last answer as a new version). */
+  planRetry?: TurnPlanner;
+}
+
+export interface StartedStream {
+  accepted: ChatNewAccepted;
+  stream: ActiveStream;
+  /** Settles when the stream is over (saved or failed); never rejects. */
+  finished: Promise<RelayOutcome>;
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+export function createChatService(deps: ChatServiceDeps) {
+  const repos = createRepositories(deps.database.db);
+
+  /** Reserve one chat, then plan the turn; the reservation is released if planning fails. */
+  async function reserveAndPlan(request: ChatRequest): Promise<ChatTurn> {
+    await deps.quota.reserve(request.userId);
+    try {
+      const plan = request.body.retry ? (deps.planRetry ?? retryNotAvailable) : planNewTurn;
+      return await plan(repos, deps.database, request);
+    } catch (err) {
+      await deps.quota.release(request.userId).catch((releaseErr: unknown) => {
+        deps.logger.error({ err: releaseErr, userId: request.userId }, 'quota release failed');
+      });
+      throw err instanceof NotFoundError ? new AppError('not_found', err.message) : err;
+    }
+  }
+
+  function ragBody(request: ChatRequest, turn: ChatTurn): SemanticSearchBody {
+    return {
+      user_id: request.userId,
+      class_name: turn.session.assignedClass,
+      doc_id: turn.session.assignedDocument,
+      user_query: turn.question,
+      chat_history: turn.history,
+      source: request.source,
+      session_id: turn.session.id,
+    };
+  }
+
+  function settlementFor(userId: string, turn: ChatTurn): StreamSettlement {
+    return {
+      save: (answer) =>
+        deps.database.db.transaction(async (tx) => {
+          const txRepos = createRepositories(tx);
+          const row = await turn.persist(txRepos, answer);
+          if (!row) throw new AppError('not_found', 'This chat was deleted before the answer was saved.');
+          await deps.quota.commit(txRepos.users, userId);
+          return savedAnswerOf(row);
+        }),
+      release: () => deps.quota.release(userId),
+    };
+  }
+
+  return {
+    /**
+     * Quota, session, user message, then the stream in the background: answers once the stream is
+     * registered (the relay has not necessarily sent anything yet). `sinks` see every event.
+     */
+    async startStream(
+      request: ChatRequest,
+      options: { sinks?: ChatEventSink[] } = {},
+    ): Promise<StartedStream> {
+      const turn = await reserveAndPlan(request);
+      const stream = deps.streams.begin({
+        streamId: deps.streams.pickStreamId(request.body.streamId),
+        userId: request.userId,
+        sessionId: turn.session.id,
+        requestId: request.requestId,
+        receivedAt: request.receivedAt,
+      });
+      for (const sink of options.sinks ?? []) deps.streams.addSink(stream.streamId, sink);
+      const body = ragBody(request, turn);
+      const finished = relayStream({
+        stream,
+        source: (signal) => deps.rag.streamAnswer(body, { signal, requestId: request.requestId }),
+        publisher: deps.streams,
+        settlement: settlementFor(request.userId, turn),
+        observer: deps.observer,
+        timeouts: deps.timeouts,
+      });
+      return {
+        accepted: {
+          chatSessionId: turn.session.id,
+          streamId: stream.streamId,
+          userMessageId: turn.userMessageId,
+        },
+        stream,
+        finished,
+      };
+    },
+
+    /**
+     * ENABLE_STREAMING=false: one blocking answer from rag, the same one write at the end and the
+     * same quota rules; the finished session.
+     */
+    async answerBlocking(request: ChatRequest): Promise<SessionDetail> {
+      const turn = await reserveAndPlan(request);
+      const settlement = settlementFor(request.userId, turn);
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new StreamAbort('max_duration')),
+        deps.timeouts.maxDurationMs,
+      ).unref();
+      try {
+        const answer = await deps.rag.answer(ragBody(request, turn), {
+          signal: controller.signal,
+          requestId: request.requestId,
+        });
+        await settlement.save({
+          content: answer.message,
+          citations: answer.citations,
+          chunkReferences: answer.chunkReferences,
+          route: answer.route,
+          status: 'complete',
+          usage: answer.usage ?? null,
+        });
+      } catch (err) {
+        await settlement.release().catch((releaseErr: unknown) => {
+          deps.logger.error({ err: releaseErr, userId: request.userId }, 'quota release failed');
+        });
+        if (AppError.is(err)) throw err;
+        const why = failureFromThrown(err, controller.signal);
+        deps.logger.warn({ reqId: request.requestId, detail: why.detail }, 'blocking answer failed');
+        throw new AppError(why.code, why.message);
+      } finally {
+        clearTimeout(timer);
+      }
+      const messages = await repos.messages.list(request.userId, turn.session.id);
+      const session = (await repos.sessions.get(request.userId, turn.session.id)) ?? turn.session;
+      return toSessionDetail(session, messages);
+    },
+  };
+}
+
+/** A new question: the session (created, or loaded and re-scoped), the user message, the history. */
+export const planNewTurn: TurnPlanner = (_repos, database, request) =>
+  database.db.transaction(async (tx) => {
+    const repos = createRepositories(tx);
+    const { userId, body } = request;
+    const session = await resolveSession(repos, request);
+    const userMessage = await repos.messages.appendUser(userId, session.id, body.message);
+    if (!userMessage) throw new AppError('not_found', 'Chat session not found');
+    const earlier = (await repos.messages.list(userId, session.id)).filter((m) => m.id !== userMessage.id);
+    return {
+      session,
+      question: body.message,
+      history: buildHistory(earlier),
+      userMessageId: userMessage.id,
+      persist: persistAsNewMessage(userId, session.id),
+    };
+  });
+
+/** The default persist step: the answer becomes a new assistant message (`versions = [it]`). */
+export const persistAsNewMessage =
+  (userId: string, sessionId: string): PersistAnswer =>
+  (repos, answer) =>
+    repos.messages.insertAssistant({
+      userId,
+      sessionId,
+      content: answer.content,
+      citations: answer.citations,
+      chunkReferences: answer.chunkReferences,
+      route: answer.route,
+      status: answer.status,
+    });
+
+/**
+ * The session a request talks in: `chatSessionId` loads the user's session (404 otherwise) and, when
+ * the request names another class or document, re-scopes it; without one, a new session titled by
+ * the question. Classes and documents must be the user's (404 otherwise).
+ */
+export async function resolveSession(repos: Repositories, request: ChatRequest): Promise<SessionRow> {
+  const { userId, body, source } = request;
+  const classId = body.classId ?? null;
+  const docId = body.docId ?? null;
+  if (body.chatSessionId) {
+    const session = await repos.sessions.get(userId, body.chatSessionId);
+    if (!session) throw new AppError('not_found', 'Chat session not found');
+    const patch = {
+      ...(classId && classId !== session.assignedClass ? { assignedClass: classId } : {}),
+      ...(docId && docId !== session.assignedDocument ? { assignedDocument: docId } : {}),
+    };
+    if (Object.keys(patch).length === 0) return session;
+    return (await repos.sessions.update(userId, session.id, patch)) ?? session;
+  }
+  return repos.sessions.create({
+    userId,
+    title: titleFromQuestion(body.message),
+    assignedClass: classId,
+    assignedDocument: docId,
+    source,
+    ephemeral: body.ephemeral,
+  });
+}
+
+const retryNotAvailable: TurnPlanner = () =>
+  Promise.reject(new AppError('invalid_input', 'Regenerating an answer is not available yet.'));
+
+export function savedAnswerOf(row: MessageRow): SavedAnswer {
+  return {
+    messageId: row.id,
+    content: row.content,
+    citations: row.citations,
+    chunkReferences: row.chunkReferences,
+    versions: row.versions,
+    currentVersion: row.currentVersion,
+    status: row.status,
+  };
+}

@@ -1,0 +1,35 @@
+import { AppError } from '@classchat/contracts';
+import type { UsersRepository } from '@classchat/db';
+
+/** The 403 text of SPEC §4, with the configured monthly limit. */
+export function quotaExceededMessage(limit: number): string {
+  return `Free plan limit reached (${limit} chats/month). Upgrade to premium for unlimited chats.`;
+}
+
+/**
+ * The free plan's monthly chat quota (UTC calendar months; premium unlimited). `reserve` takes one
+ * chat atomically before a stream starts — so concurrent requests can never exceed the limit —
+ * and every reservation ends in exactly one `commit` (an answer was saved) or `release`.
+ */
+export interface ChatQuota {
+  readonly limit: number;
+  /** Throws 403 `quota_exceeded` when the user has no chat left this month. */
+  reserve(userId: string): Promise<void>;
+  /** Counts the reserved chat; use the transaction's repository so it commits with the answer. */
+  commit(users: UsersRepository, userId: string): Promise<void>;
+  release(userId: string): Promise<void>;
+}
+
+export function createChatQuota(users: UsersRepository, limit: number): ChatQuota {
+  return {
+    limit,
+    async reserve(userId) {
+      if (await users.reserveChat(userId, limit)) return;
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('unauthorized', 'Your account no longer exists. Please sign up again.');
+      throw new AppError('quota_exceeded', quotaExceededMessage(limit));
+    },
+    commit: (txUsers, userId) => txUsers.commitChat(userId),
+    release: (userId) => users.releaseChat(userId),
+  };
+}

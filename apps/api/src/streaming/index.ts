@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { Realtime } from '../realtime/socket-server.js';
+import { emitChatEvent } from './events.js';
+import { StreamRegistry } from './registry.js';
+
+export * from './events.js';
+export * from './failures.js';
+export * from './registry.js';
+export * from './relay.js';
+export { createStreamObserver } from './observer.js';
+export { openSseResponse, sseResponseSink } from './sse-response.js';
+
+/** The api's stream registry, publishing to each user's Socket.IO room. */
+export function createStreamRegistry(realtime: Pick<Realtime, 'toUser'>, logger: Logger): StreamRegistry {
+  return new StreamRegistry(
+    (userId, event) => emitChatEvent(realtime.toUser(userId), event),
+    (err, stream) => logger.error({ err, streamId: stream.streamId }, 'chat stream sink failed'),
+  );
+}

@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { ApiMetrics } from '../observability/metrics.js';
+import type { StreamObserver } from './relay.js';
+
+const ms = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * Stream lifecycle logs (started / first token / completed / failed, each with the request id carried
+ * to rag) and the stream_* metrics. First-token latency and duration count from `POST chat/new`.
+ */
+export function createStreamObserver(logger: Logger, metrics: ApiMetrics): StreamObserver {
+  const log = (stream: Parameters<StreamObserver['started']>[0]) =>
+    logger.child({
+      reqId: stream.requestId,
+      streamId: stream.streamId,
+      sessionId: stream.sessionId,
+      userId: stream.userId,
+    });
+  return {
+    started(stream) {
+      metrics.streamStarted.inc();
+      log(stream).info({ event: 'stream_started' }, 'stream started');
+    },
+    firstToken(stream, latencyMs) {
+      metrics.streamFirstToken.observe(latencyMs / 1000);
+      log(stream).info(
+        { event: 'stream_first_token', latencyMs: ms(latencyMs), route: stream.route },
+        'stream first token',
+      );
+    },
+    completed(stream, info) {
+      metrics.streamCompleted.inc();
+      metrics.streamDuration.observe(info.durationMs / 1000);
+      log(stream).info(
+        {
+          event: 'stream_completed',
+          status: info.status,
+          route: stream.route,
+          tokens: info.tokens,
+          completionTokens: info.usage?.completionTokens ?? null,
+          chars: stream.text.length,
+          durationMs: ms(info.durationMs),
+        },
+        'stream completed',
+      );
+    },
+    failed(stream, failure, info) {
+      metrics.streamFailed.inc({ reason: failure.code });
+      metrics.streamDuration.observe(info.durationMs / 1000);
+      log(stream).warn(
+        {
+          event: 'stream_failed',
+          reason: failure.code,
+          detail: failure.detail,
+          retryable: failure.retryable,
+          tokens: info.tokens,
+          durationMs: ms(info.durationMs),
+        },
+        'stream failed',
+      );
+    },
+    settlementError(stream, err, step) {
+      log(stream).error({ err, step }, `stream ${step} failed`);
+    },
+  };
+}

@@ -1,0 +1,290 @@
+import { performance } from 'node:perf_hooks';
+import {
+  AppError,
+  type ChunkReference,
+  type Citation,
+  type MessageStatus,
+  type MessageVersion,
+  type RagStreamEvent,
+  type Route,
+  type TokenUsage,
+} from '@classchat/contracts';
+import type { ChatEvent } from './events.js';
+import {
+  abortKindOf,
+  failure,
+  failureEndedWithoutDone,
+  failureFromRagError,
+  failureFromThrown,
+  type StreamFailure,
+} from './failures.js';
+import { abort, type ActiveStream } from './registry.js';
+
+/** The answer to persist when a stream ends well (`done`), or is stopped by the user after some text. */
+export interface FinishedAnswer {
+  content: string;
+  citations: Citation[];
+  chunkReferences: ChunkReference[];
+  route: Route | null;
+  status: MessageStatus;
+  usage: TokenUsage | null;
+}
+
+/** The saved assistant message, as `chat-stream-complete` reports it. */
+export interface SavedAnswer {
+  messageId: string;
+  content: string;
+  citations: Citation[];
+  chunkReferences: ChunkReference[];
+  versions: MessageVersion[];
+  currentVersion: number;
+  status: MessageStatus;
+}
+
+/**
+ * How a stream's outcome reaches the database and the quota. Every stream calls exactly one of them,
+ * exactly once.
+ */
+export interface StreamSettlement {
+  /** The one write at the end: the answer (new message, or a new version on retry) and the quota commit, in one transaction. */
+  save(answer: FinishedAnswer): Promise<SavedAnswer>;
+  /** Nothing is saved: give the quota reservation back. */
+  release(): Promise<void>;
+}
+
+/** Lifecycle hooks for logs and metrics; they must not throw. */
+export interface StreamObserver {
+  started(stream: ActiveStream): void;
+  firstToken(stream: ActiveStream, latencyMs: number): void;
+  completed(
+    stream: ActiveStream,
+    info: { status: MessageStatus; tokens: number; usage: TokenUsage | null; durationMs: number },
+  ): void;
+  failed(stream: ActiveStream, failure: StreamFailure, info: { tokens: number; durationMs: number }): void;
+  /** The settlement itself failed (database down…); the stream is reported failed as well. */
+  settlementError(stream: ActiveStream, err: unknown, step: 'save' | 'release'): void;
+}
+
+/** rag's events for one answer; aborting `signal` must close the rag request. */
+export type RagEventSource = (signal: AbortSignal) => AsyncIterable<RagStreamEvent>;
+
+export interface RelayTimeouts {
+  /** STREAM_TIMEOUT_MS: longest silence (no event at all, keepalives included) before giving up. */
+  idleTimeoutMs: number;
+  /** STREAM_MAX_DURATION_S in ms: longest stream. */
+  maxDurationMs: number;
+}
+
+export interface RelayPublisher {
+  publish(stream: ActiveStream, event: ChatEvent): void;
+  end(stream: ActiveStream): void;
+}
+
+export type RelayOutcome =
+  { kind: 'completed' | 'stopped'; saved: SavedAnswer } | { kind: 'failed'; failure: StreamFailure };
+
+export interface RelayInput {
+  stream: ActiveStream;
+  source: RagEventSource;
+  publisher: RelayPublisher;
+  settlement: StreamSettlement;
+  observer: StreamObserver;
+  timeouts: RelayTimeouts;
+  /** Clock in ms (default `performance.now`), the same one as `stream.receivedAt`. */
+  now?: () => number;
+}
+
+/** The route shown when rag sends text before naming a route (it should not). */
+const FALLBACK_ROUTE: Route = 'general_qa';
+
+/**
+ * Relays one answer from rag to the user: `chat-stream-start`, then `chat-stream-token` with seq 1, 2,
+ * 3…, then exactly one of `chat-stream-complete` (after the one write at the end) or
+ * `chat-stream-error` (nothing saved, quota released). Keepalives keep the stream alive but are not
+ * forwarded. Never throws; the stream always leaves the registry.
+ */
+export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
+  const { stream, publisher, observer, settlement } = input;
+  const now = input.now ?? (() => performance.now());
+  const signal = stream.controller.signal;
+  const startedAt = now();
+  const elapsed = () => now() - stream.receivedAt;
+  let lastEventAt = startedAt;
+
+  const checkIdle = () => {
+    const quiet = now() - lastEventAt;
+    if (quiet >= input.timeouts.idleTimeoutMs) abort(stream, 'idle_timeout');
+    else idleTimer = setTimeout(checkIdle, input.timeouts.idleTimeoutMs - quiet).unref();
+  };
+  let idleTimer: NodeJS.Timeout = setTimeout(checkIdle, input.timeouts.idleTimeoutMs).unref();
+  const maxTimer = setTimeout(() => abort(stream, 'max_duration'), input.timeouts.maxDurationMs).unref();
+
+  const start = () => {
+    if (stream.route) return;
+    stream.route = FALLBACK_ROUTE;
+    publisher.publish(stream, start$(stream));
+  };
+
+  let iterator: AsyncIterator<RagStreamEvent> | undefined;
+  let reader: ReturnType<typeof abortableNext<RagStreamEvent>> | undefined;
+  let done: Extract<RagStreamEvent, { type: 'done' }> | null = null;
+  let failed: StreamFailure | null = null;
+  observer.started(stream);
+  try {
+    iterator = input.source(signal)[Symbol.asyncIterator]();
+    reader = abortableNext(iterator, signal);
+    for (;;) {
+      const next = await reader.next();
+      lastEventAt = now();
+      if (next.done) {
+        failed = failureEndedWithoutDone();
+        break;
+      }
+      const event = next.value;
+      if (event.type === 'keepalive') continue;
+      if (event.type === 'token') {
+        if (event.content === '') continue;
+        start();
+        stream.seq += 1;
+        stream.text += event.content;
+        if (stream.seq === 1) observer.firstToken(stream, elapsed());
+        publisher.publish(stream, {
+          type: 'chat-stream-token',
+          sessionId: stream.sessionId,
+          streamId: stream.streamId,
+          seq: stream.seq,
+          token: event.content,
+        });
+        continue;
+      }
+      if (event.type === 'route') {
+        if (!stream.route) {
+          stream.route = event.route;
+          publisher.publish(stream, start$(stream));
+        }
+        continue;
+      }
+      if (event.type === 'done') {
+        done = event;
+        break;
+      }
+      // rag's terminal error: close the request so rag stops the model call.
+      abort(stream, 'rag_error');
+      failed = failureFromRagError(event);
+      break;
+    }
+  } catch (err) {
+    failed = failureFromThrown(err, signal);
+  } finally {
+    clearTimeout(idleTimer);
+    clearTimeout(maxTimer);
+    reader?.dispose();
+    // Done with rag's response either way; not awaited (a pending read settles through the abort).
+    iterator?.return?.().catch(() => undefined);
+  }
+
+  try {
+    let answer: FinishedAnswer | null = null;
+    if (done) {
+      start();
+      answer = {
+        content: done.content,
+        citations: done.citations,
+        chunkReferences: done.chunkReferences,
+        route: stream.route,
+        status: 'complete',
+        usage: done.usage,
+      };
+    } else if (abortKindOf(signal) === 'cancelled' && stream.text.length > 0) {
+      // Stopped by the user after some text: the partial answer is kept (and counts as a chat).
+      answer = {
+        content: stream.text,
+        citations: [],
+        chunkReferences: [],
+        route: stream.route,
+        status: 'stopped',
+        usage: null,
+      };
+    }
+    if (answer) {
+      let saved: SavedAnswer;
+      try {
+        saved = await settlement.save(answer);
+      } catch (err) {
+        observer.settlementError(stream, err, 'save');
+        failed = AppError.is(err)
+          ? failure(err.code, `save failed: ${err.message}`, err.message)
+          : failure('internal', `save failed: ${err instanceof Error ? err.message : String(err)}`);
+        return await fail(failed);
+      }
+      publisher.publish(stream, {
+        type: 'chat-stream-complete',
+        sessionId: stream.sessionId,
+        streamId: stream.streamId,
+        messageId: saved.messageId,
+        content: saved.content,
+        citations: saved.citations,
+        chunkReferences: saved.chunkReferences,
+        versions: saved.versions,
+        currentVersion: saved.currentVersion,
+        status: saved.status,
+      });
+      observer.completed(stream, {
+        status: saved.status,
+        tokens: stream.seq,
+        usage: answer.usage,
+        durationMs: elapsed(),
+      });
+      return { kind: saved.status === 'stopped' ? 'stopped' : 'completed', saved };
+    }
+    return await fail(failed ?? failureEndedWithoutDone());
+  } finally {
+    publisher.end(stream);
+  }
+
+  async function fail(why: StreamFailure): Promise<RelayOutcome> {
+    await settlement.release().catch((err: unknown) => observer.settlementError(stream, err, 'release'));
+    publisher.publish(stream, {
+      type: 'chat-stream-error',
+      sessionId: stream.sessionId,
+      streamId: stream.streamId,
+      error: why.message,
+      code: why.code,
+      retryable: why.retryable,
+    });
+    observer.failed(stream, why, { tokens: stream.seq, durationMs: elapsed() });
+    return { kind: 'failed', failure: why };
+  }
+}
+
+function start$(stream: ActiveStream): ChatEvent {
+  return {
+    type: 'chat-stream-start',
+    sessionId: stream.sessionId,
+    streamId: stream.streamId,
+    route: stream.route ?? FALLBACK_ROUTE,
+  };
+}
+
+/**
+ * `next()` of the iterator that rejects with the signal's reason as soon as it aborts — even if the
+ * source does not watch the signal itself. One abort listener for the whole stream; `dispose` removes it.
+ */
+function abortableNext<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal,
+): { next(): Promise<IteratorResult<T>>; dispose(): void } {
+  let rejectPending: ((reason: unknown) => void) | null = null;
+  const onAbort = () => rejectPending?.(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    next() {
+      if (signal.aborted) return Promise.reject(signal.reason as Error);
+      return new Promise<IteratorResult<T>>((resolve, reject) => {
+        rejectPending = reject;
+        iterator.next().then(resolve, reject);
+      });
+    },
+    dispose: () => signal.removeEventListener('abort', onAbort),
+  };
+}
