@@ -298,12 +298,17 @@ describe('failure modes', () => {
     }
   });
 
-  it('rejects a request without messages with 400, as OpenAI does', async () => {
-    const error = await client.chat.completions
+  it('rejects what OpenAI rejects with 400: no messages, stream_options without stream', async () => {
+    const noMessages = await client.chat.completions
       .create({ model: 'gpt-4o-mini', messages: [] })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(APIError);
-    expect((error as APIError).status).toBe(400);
+    expect(noMessages).toBeInstanceOf(APIError);
+    expect((noMessages as APIError).status).toBe(400);
+    const streamOptions = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [question], stream_options: { include_usage: true } })
+      .catch((e: unknown) => e);
+    expect((streamOptions as APIError).status).toBe(400);
+    expect((streamOptions as APIError).message).toContain('stream_options');
   });
 });
 

@@ -511,20 +511,20 @@ class FakeOpenAIServer implements FakeOpenAI {
   ): void {
     const queued = this.chatQueue.shift();
     const script = mergeChatScript(this.chatDefault, queued);
-    const valid = typeof raw.model === 'string' && Array.isArray(raw.messages) && raw.messages.length > 0;
     const body = raw as ChatRequest;
     let plannedTokens: string[] = [];
     let invalid: HttpError | undefined;
-    if (!valid) {
+    if (typeof raw.model !== 'string') {
+      invalid = new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
+    } else if (!Array.isArray(raw.messages) || raw.messages.length === 0) {
       invalid = new HttpError(
-        {
-          status: 400,
-          message:
-            typeof raw.model !== 'string'
-              ? 'you must provide a model parameter'
-              : "Invalid 'messages': expected a non-empty array of messages.",
-        },
-        typeof raw.model !== 'string' ? 'model' : 'messages',
+        { status: 400, message: "Invalid 'messages': expected a non-empty array of messages." },
+        'messages',
+      );
+    } else if (raw.stream !== true && raw.stream_options != null) {
+      invalid = new HttpError(
+        { status: 400, message: "The 'stream_options' parameter is only allowed when 'stream' is enabled." },
+        'stream_options',
       );
     } else {
       try {
@@ -551,7 +551,7 @@ class FakeOpenAIServer implements FakeOpenAI {
       plannedTokens = plannedTokens.slice(0, maxTokens);
       finishReason = 'length';
     }
-    const promptTokens = valid ? countPromptTokens(body) : 0;
+    const promptTokens = invalid ? 0 : countPromptTokens(body);
     const completionTokens = script.usage?.completion_tokens ?? plannedTokens.length;
     const prompt = script.usage?.prompt_tokens ?? promptTokens;
     const usage: CompletionUsage = {
