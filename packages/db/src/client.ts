@@ -1,3 +1,4 @@
+import type { Logger } from 'drizzle-orm';
 import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
@@ -17,6 +18,8 @@ export interface ConnectOptions {
   max?: number;
   /** Errors of idle pooled connections (e.g. the server went away); default: ignored. */
   onError?: (err: Error) => void;
+  /** Log every query (drizzle's logger: `true` prints to the console). */
+  logger?: boolean | Logger;
   /** Name shown in `pg_stat_activity` on real PostgreSQL. */
   applicationName?: string;
 }
@@ -35,7 +38,7 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   pool.on('error', (err) => options.onError?.(err));
-  const db = drizzle({ client: pool, schema });
+  const db = drizzle({ client: pool, schema, logger: options.logger ?? false });
   let closed: Promise<void> | null = null;
   return {
     db,

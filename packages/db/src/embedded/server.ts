@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate as pgliteMigrate } from 'drizzle-orm/pglite/migrator';
 import { MIGRATIONS_FOLDER } from '../migrate.js';
 import { acquireDataDirLock } from './lock.js';
+import { WireServer } from './wire-server.js';
 
 export interface EmbeddedDatabaseOptions {
   /** PGlite data directory (created if missing); `<dataDir>.lock` guards it against a second process. */
@@ -39,28 +39,26 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   mkdirSync(dirname(dataDir), { recursive: true });
   const releaseLock = acquireDataDirLock(dataDir, `${dataDir}.lock`);
   let pglite: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let server: WireServer | undefined;
+  let port: number;
   try {
     pglite = new PGlite({ dataDir, extensions: { vector } });
     await pglite.waitReady;
     if (options.migrate ?? true) {
       await pgliteMigrate(drizzle({ client: pglite }), { migrationsFolder: MIGRATIONS_FOLDER });
     }
-    server = new PGLiteSocketServer({
-      db: pglite,
+    server = new WireServer(pglite, {
       port: options.port ?? 0,
       host,
       maxConnections: options.maxConnections ?? 32,
     });
-    await server.start();
+    port = await server.start();
   } catch (err) {
     await server?.stop().catch(() => undefined);
     await pglite?.close().catch(() => undefined);
     releaseLock();
     throw err;
   }
-  const conn = server.getServerConn();
-  const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const db = pglite;
   const socketServer = server;

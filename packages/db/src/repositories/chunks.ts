@@ -55,6 +55,8 @@ export interface SearchEvent {
   limit: number;
   results: number;
   ms: number;
+  /** Vector search only: the HNSW scan yielded fewer than `limit`, so an exact scan filled the result. */
+  exactFallback?: boolean;
 }
 
 /**
@@ -114,10 +116,17 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     tokenCount: chunks.tokenCount,
   };
 
-  const record = (kind: SearchKind, scope: ChunkScope, limit: number, results: number, started: number) => {
+  const record = (
+    kind: SearchKind,
+    scope: ChunkScope,
+    limit: number,
+    results: number,
+    started: number,
+    extra: Partial<SearchEvent> = {},
+  ) => {
     searchStats[kind] += 1;
     if (kind !== 'sample') searchCount += 1;
-    options.onSearch?.({ kind, scope, limit, results, ms: performance.now() - started });
+    options.onSearch?.({ kind, scope, limit, results, ms: performance.now() - started, ...extra });
   };
 
   const ranked = <T extends Omit<ChunkHit, 'rank'>>(rows: T[]): (T & { rank: number })[] =>
@@ -221,6 +230,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       const k = Math.max(0, Math.min(MAX_VECTOR_LIMIT, Math.floor(limit)));
       const vec = vectorLiteral(embedding);
       if (k === 0) return [];
+      let exactFallback = false;
       const rows = await db.transaction(async (tx) => {
         await tx.execute(sql.raw('SET LOCAL hnsw.iterative_scan = relaxed_order'));
         await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(40, k)}`));
@@ -242,10 +252,12 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
             .orderBy(asc(candidates.distance), asc(chunks.id));
         };
         const approx = await search(false);
-        return approx.length < k ? search(true) : approx;
+        if (approx.length >= k) return approx;
+        exactFallback = true;
+        return search(true);
       });
       rows.sort((a, b) => a.distance - b.distance);
-      record('vector', scope, limit, rows.length, started);
+      record('vector', scope, limit, rows.length, started, { exactFallback });
       return ranked(rows.map(({ distance, ...r }) => ({ ...r, score: 1 - distance })));
     },
 

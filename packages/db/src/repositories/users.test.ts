@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { ConflictError } from '../errors.js';
+import { monthStartUtc, nextMonthStartUtc, RESERVATION_STALE_MS } from './users.js';
+
+let fx: DbFixture;
+beforeAll(async () => {
+  fx = await startDbFixture();
+});
+afterAll(() => fx?.stop());
+
+const newUser = (plan: 'free' | 'premium' = 'free') =>
+  fx.repos.users.create({ email: email(), name: 'Student', passwordHash: 'hash', plan });
+
+/** Puts the user at `count` completed chats in the month of `now`. */
+async function useChats(userId: string, count: number, now: Date) {
+  for (let i = 0; i < count; i++) {
+    expect(await fx.repos.users.reserveChat(userId, 1000, now)).toBe(true);
+    await fx.repos.users.commitChat(userId, now);
+  }
+}
+
+describe('users', () => {
+  it('stores the email lowercased and finds it case-insensitively', async () => {
+    const user = await fx.repos.users.create({
+      email: '  Ada.Lovelace@Example.COM ',
+      name: 'Ada',
+      passwordHash: 'h',
+    });
+    expect(user.email).toBe('ada.lovelace@example.com');
+    expect(user.plan).toBe('free');
+    expect(user.chatRequestCount).toBe(0);
+    expect((await fx.repos.users.findByEmail('ADA.lovelace@example.com'))?.id).toBe(user.id);
+    expect((await fx.repos.users.findById(user.id))?.name).toBe('Ada');
+    expect(await fx.repos.users.findByEmail('nobody@example.com')).toBeNull();
+  });
+
+  it('refuses a second account with the same email in another case, as a ConflictError', async () => {
+    const address = email('dup');
+    await fx.repos.users.create({ email: address, name: 'A', passwordHash: 'h' });
+    await expect(
+      fx.repos.users.create({ email: address.toUpperCase(), name: 'B', passwordHash: 'h' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('sets the plan', async () => {
+    const user = await newUser();
+    expect((await fx.repos.users.setPlan(user.id, 'premium'))?.plan).toBe('premium');
+  });
+});
+
+describe('chat quota', () => {
+  const now = new Date(Date.UTC(2031, 4, 17, 12));
+
+  it('reports usage for the UTC month with the next reset', async () => {
+    const user = await newUser();
+    await useChats(user.id, 3, now);
+    const usage = await fx.repos.users.getUsage(user.id, now);
+    expect(usage).toEqual({
+      plan: 'free',
+      used: 3,
+      reserved: 0,
+      periodStart: new Date(Date.UTC(2031, 4, 1)),
+      resetsAt: new Date(Date.UTC(2031, 5, 1)),
+    });
+  });
+
+  it('lets exactly one of 50 concurrent reservations through at 24 of 25', async () => {
+    const user = await newUser();
+    await useChats(user.id, 24, now);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => fx.repos.users.reserveChat(user.id, 25, now)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 24, reserved: 1 });
+    await fx.repos.users.commitChat(user.id, now);
+    expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 25, reserved: 0 });
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(false);
+  });
+
+  it('gives a released reservation back without counting it', async () => {
+    const user = await newUser();
+    await useChats(user.id, 24, now);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(false);
+    await fx.repos.users.releaseChat(user.id);
+    await fx.repos.users.releaseChat(user.id); // an extra release never goes below 0
+    expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 24, reserved: 0 });
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true);
+  });
+
+  it('resets the count when a new UTC month starts', async () => {
+    const user = await newUser();
+    const lastMinuteOfMay = new Date(Date.UTC(2031, 4, 31, 23, 59));
+    await useChats(user.id, 25, lastMinuteOfMay);
+    expect(await fx.repos.users.reserveChat(user.id, 25, lastMinuteOfMay)).toBe(false);
+
+    const june = new Date(Date.UTC(2031, 5, 1, 0, 0, 30));
+    expect(await fx.repos.users.getUsage(user.id, june)).toMatchObject({ used: 0 });
+    expect(await fx.repos.users.reserveChat(user.id, 25, june)).toBe(true);
+    await fx.repos.users.commitChat(user.id, june);
+    const row = await fx.repos.users.findById(user.id);
+    expect(row?.chatRequestCount).toBe(1);
+    expect(row?.chatRequestResetAt).toEqual(new Date(Date.UTC(2031, 5, 1)));
+    expect(await fx.repos.users.getUsage(user.id, june)).toMatchObject({ used: 1 });
+  });
+
+  it('counts a chat reserved before midnight and finished after it in the new month', async () => {
+    const user = await newUser();
+    await useChats(user.id, 10, new Date(Date.UTC(2031, 6, 31, 23, 0)));
+    expect(await fx.repos.users.reserveChat(user.id, 25, new Date(Date.UTC(2031, 6, 31, 23, 59)))).toBe(true);
+    const august = new Date(Date.UTC(2031, 7, 1, 0, 1));
+    await fx.repos.users.commitChat(user.id, august);
+    expect(await fx.repos.users.getUsage(user.id, august)).toMatchObject({ used: 1, reserved: 0 });
+  });
+
+  it('never limits premium users', async () => {
+    const user = await newUser('premium');
+    await useChats(user.id, 30, now);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true);
+  });
+
+  it('ignores reservations leaked by a crashed process once they are stale', async () => {
+    const user = await newUser();
+    await useChats(user.id, 24, now);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true); // never committed nor released
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(false);
+    const later = new Date(now.getTime() + RESERVATION_STALE_MS + 1000);
+    expect(await fx.repos.users.getUsage(user.id, later)).toMatchObject({ used: 24, reserved: 0 });
+    expect(await fx.repos.users.reserveChat(user.id, 25, later)).toBe(true);
+  });
+
+  it('computes UTC month boundaries', () => {
+    const d = new Date('2031-12-31T23:30:00-05:00'); // already January 1st in UTC
+    expect(monthStartUtc(d).toISOString()).toBe('2032-01-01T00:00:00.000Z');
+    expect(nextMonthStartUtc(d).toISOString()).toBe('2032-02-01T00:00:00.000Z');
+  });
+});
