@@ -130,7 +130,7 @@ describe('finalizeAnswer', () => {
     const c = r.citations[0]!;
     expect(c.snippet).toBe('The Krebs cycle   turns twice per glucose molecule.');
     expect(c.charStart).toBe(100 + src.text.indexOf('The Krebs'));
-    expect(c.charEnd).toBe(c.charStart + c.snippet.length);
+    expect(c.charEnd).toBe(c.charStart! + c.snippet.length);
   });
 
   it('falls back to the chunk start when the quote is not in the chunk', () => {

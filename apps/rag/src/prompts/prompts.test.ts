@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { trimHistory } from './history.js';
+import {
+  buildPrompt,
+  contextBlocks,
+  estimatePromptTokens,
+  fitInOrder,
+  systemPrompt,
+  thinEvenly,
+  type ContextPassage,
+} from './prompts.js';
+import { countPromptTokens, countTokens } from './tokens.js';
+
+const passage = (page: number, text = `Text of page ${page}.`, pageEnd = page): ContextPassage => ({
+  fileName: 'Cell Biology.pdf',
+  pageStart: page,
+  pageEnd,
+  text,
+});
+
+describe('context blocks', () => {
+  it('numbers passages [1]..[n] with document name and page', () => {
+    const blocks = contextBlocks([
+      passage(3, 'Glycolysis happens in the cytoplasm.'),
+      passage(4, 'More.', 5),
+    ]);
+    expect(blocks).toContain('[1] Cell Biology.pdf, page 3\nGlycolysis happens in the cytoplasm.');
+    expect(blocks).toContain('[2] Cell Biology.pdf, pages 4–5\nMore.');
+  });
+
+  it('says plainly when nothing matched', () => {
+    expect(contextBlocks([])).toMatch(/none/i);
+  });
+
+  it('tells the model to answer only from the passages, cite [n] and admit missing answers', () => {
+    const prompt = systemPrompt('general_qa', [passage(1)]);
+    expect(prompt).toMatch(/only the passages/i);
+    expect(prompt).toMatch(/\[2\]/);
+    expect(prompt).toMatch(/does not cover it/);
+  });
+
+  it('has a task per route', () => {
+    expect(systemPrompt('quote_finding', [])).toMatch(/verbatim/);
+    expect(systemPrompt('summary', [])).toMatch(/beginning to end/);
+    expect(systemPrompt('generate_study_guide', [])).toMatch(/Practice questions/);
+    expect(systemPrompt('follow_up', [])).toMatch(/previous answer/);
+  });
+});
+
+describe('history trimming', () => {
+  const turn = (role: 'user' | 'assistant', words: number, tag: string) => ({
+    role,
+    content: `${tag} ${'word '.repeat(words)}`.trim(),
+  });
+
+  it('keeps everything within budget, in order', () => {
+    const history = [turn('user', 5, 'q1'), turn('assistant', 5, 'a1')];
+    expect(trimHistory(history, 1000)).toEqual(history);
+  });
+
+  it('keeps the newest turns and drops the oldest', () => {
+    const history = [
+      turn('user', 100, 'q1'),
+      turn('assistant', 100, 'a1'),
+      turn('user', 100, 'q2'),
+      turn('assistant', 100, 'a2'),
+    ];
+    const kept = trimHistory(history, 250);
+    expect(kept.map((m) => m.content.split(' ')[0])).toEqual(['q2', 'a2']);
+    expect(countPromptTokens(kept)).toBeLessThanOrEqual(250 + 3);
+  });
+
+  it('keeps the end of a newest turn longer than the budget', () => {
+    const kept = trimHistory([turn('assistant', 2000, 'start')], 100);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.content.startsWith('…')).toBe(true);
+    expect(countTokens(kept[0]!.content)).toBeLessThanOrEqual(100);
+  });
+
+  it('drops a trailing copy of the current question and empty turns', () => {
+    const kept = trimHistory(
+      [
+        { role: 'user', content: 'What is ATP?' },
+        { role: 'assistant', content: ' ' },
+        { role: 'user', content: 'What is ATP?' },
+      ],
+      1000,
+      'What is ATP?',
+    );
+    expect(kept).toEqual([{ role: 'user', content: 'What is ATP?' }]);
+  });
+});
+
+describe('prompt assembly', () => {
+  it('sends system (with context), history, then the question', () => {
+    const built = buildPrompt({
+      route: 'general_qa',
+      query: 'What is ATP?',
+      history: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+      ],
+      passages: [passage(2)],
+      historyTokens: 500,
+    });
+    expect(built.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(built.messages[0]!.content).toContain('[1] Cell Biology.pdf, page 2');
+    expect(built.messages.at(-1)!.content).toBe('What is ATP?');
+    expect(built.promptTokens).toBe(countPromptTokens(built.messages));
+  });
+
+  it('estimates an upper bound before retrieval', () => {
+    const input = { route: 'general_qa' as const, query: 'Q?', history: [], historyTokens: 100 };
+    const full = buildPrompt({ ...input, passages: [passage(1, 'x '.repeat(200))] });
+    expect(estimatePromptTokens({ ...input, contextTokens: 3500 })).toBeGreaterThan(full.promptTokens);
+  });
+
+  it('fits passages in order within a budget, always keeping the first', () => {
+    const ps = [1, 2, 3, 4].map((p) => ({ ...passage(p), tokenCount: 100 }));
+    expect(fitInOrder(ps, 250).map((p) => p.pageStart)).toEqual([1, 2]);
+    expect(fitInOrder(ps, 10).map((p) => p.pageStart)).toEqual([1]);
+  });
+
+  it('thins a spread sample evenly, keeping first and last', () => {
+    const ps = Array.from({ length: 10 }, (_, i) => ({ ...passage(i + 1), tokenCount: 100 }));
+    const thin = thinEvenly(ps, 450);
+    expect(thin.length).toBeLessThan(10);
+    expect(thin[0]!.pageStart).toBe(1);
+    expect(thin.at(-1)!.pageStart).toBe(10);
+    expect(thinEvenly(ps, 10_000)).toHaveLength(10);
+  });
+});

@@ -1,0 +1,136 @@
+import type { Route } from '@classchat/contracts';
+import { trimHistory, type HistoryTurn } from './history.js';
+import { countPromptTokens, countTokens, type PromptMessage } from './tokens.js';
+
+/** A passage as it is shown to the model. */
+export interface ContextPassage {
+  fileName: string;
+  pageStart: number;
+  pageEnd: number;
+  text: string;
+  /** Known token count of `text` (counted when absent). */
+  tokenCount?: number;
+}
+
+const RULES = [
+  'You are Class Chat, a study assistant for a student. You answer from the numbered passages of the',
+  "student's own course material given below, and from nothing else.",
+  '',
+  'Rules:',
+  '- Use only the passages. Do not add facts from elsewhere, and do not guess.',
+  '- Cite the passage behind every statement with its number in square brackets right after the',
+  '  statement, e.g. "… two ATP per glucose [2]." Cite several as [1][3]. Only cite numbers that exist.',
+  '- If the passages do not contain the answer, say plainly that the material does not cover it, and',
+  '  mention what the material does cover if that helps. Never invent an answer or a citation.',
+  '- Write in Markdown. Write formulas in LaTeX between $…$ (inline) or $$…$$ (display).',
+  '- Answer in the language of the question.',
+].join('\n');
+
+const ROUTE_INSTRUCTIONS: Record<Route, string> = {
+  general_qa: 'Answer the question clearly and directly. Keep it concise unless the question asks for depth.',
+  follow_up:
+    'The student is following up on your previous answer (in the conversation above). Continue from it: ' +
+    'elaborate, clarify, simplify or give examples as asked, using the same passages and citing them.',
+  quote_finding:
+    'The student wants exact quotations. Quote the relevant sentences verbatim, word for word, inside ' +
+    'double quotes, each followed by its citation, e.g. "…exact words…" [2]. Do not paraphrase inside ' +
+    'quotes and do not join sentences from different places into one quote. Add at most one short sentence ' +
+    'of context per quote. If no passage contains such a statement, say so.',
+  generate_study_guide:
+    'Write a structured study guide over the whole material given (the passages are spread across it): ' +
+    '## Key concepts (short explanations), ## Important terms (term: definition), and ## Practice questions ' +
+    '(5–10 questions, each with its answer). Cite passages throughout. If the student asked for flashcards ' +
+    'or a quiz, format the guide as question/answer pairs instead. Focus on a topic if the student named one.',
+  summary:
+    'Summarize the material from beginning to end (the passages are spread across it, in reading order). ' +
+    'Use a short overview paragraph, then one bullet or short section per main part, in order. Cover every ' +
+    'part, citing passages throughout. Focus on a chapter or topic if the student named one.',
+};
+
+/** The system prompt of a route: shared rules, the route's task, then the numbered context blocks. */
+export function systemPrompt(route: Route, passages: readonly ContextPassage[]): string {
+  return `${RULES}\n\nTask: ${ROUTE_INSTRUCTIONS[route]}\n\n${contextBlocks(passages)}`;
+}
+
+/** `[1] file.pdf, page 3` + text, one block per passage; a clear note when there are none. */
+export function contextBlocks(passages: readonly ContextPassage[]): string {
+  if (passages.length === 0) {
+    return "Passages: none. Nothing in the student's material matched this question; say so plainly.";
+  }
+  const blocks = passages.map((p, i) => `[${i + 1}] ${p.fileName}, ${pageLabel(p)}\n${p.text.trim()}`);
+  return `Passages:\n\n${blocks.join('\n\n')}`;
+}
+
+export function pageLabel(p: { pageStart: number; pageEnd: number }): string {
+  return p.pageEnd > p.pageStart ? `pages ${p.pageStart}–${p.pageEnd}` : `page ${p.pageStart}`;
+}
+
+/** Tokens a passage costs in the context (text plus its header line). */
+export function passageTokens(p: ContextPassage): number {
+  return (p.tokenCount ?? countTokens(p.text)) + 12;
+}
+
+/** The passages, best first, that fit in `budgetTokens` (the first always does, so there is context). */
+export function fitInOrder<P extends ContextPassage>(passages: readonly P[], budgetTokens: number): P[] {
+  const out: P[] = [];
+  let used = 0;
+  for (const p of passages) {
+    const cost = passageTokens(p);
+    if (out.length > 0 && used + cost > budgetTokens) break;
+    out.push(p);
+    used += cost;
+  }
+  return out;
+}
+
+/**
+ * At most `budgetTokens` of `passages` (in reading order), dropping evenly spaced ones rather than the
+ * tail, so the beginning, middle and end all stay represented.
+ */
+export function thinEvenly<P extends ContextPassage>(passages: readonly P[], budgetTokens: number): P[] {
+  const total = passages.reduce((s, p) => s + passageTokens(p), 0);
+  if (total <= budgetTokens || passages.length <= 1) return [...passages];
+  for (let keep = passages.length - 1; keep >= 1; keep--) {
+    const picked = Array.from({ length: keep }, (_, i) =>
+      keep === 1 ? passages[0]! : passages[Math.round((i * (passages.length - 1)) / (keep - 1))]!,
+    );
+    if (picked.reduce((s, p) => s + passageTokens(p), 0) <= budgetTokens) return picked;
+  }
+  return [passages[0]!];
+}
+
+export interface BuiltPrompt {
+  messages: PromptMessage[];
+  promptTokens: number;
+}
+
+/** System prompt with the context, the trimmed history (newest turns), then the question. */
+export function buildPrompt(input: {
+  route: Route;
+  query: string;
+  history: readonly HistoryTurn[];
+  passages: readonly ContextPassage[];
+  historyTokens: number;
+}): BuiltPrompt {
+  const messages: PromptMessage[] = [
+    { role: 'system', content: systemPrompt(input.route, input.passages) },
+    ...trimHistory(input.history, input.historyTokens, input.query),
+    { role: 'user', content: input.query },
+  ];
+  return { messages, promptTokens: countPromptTokens(messages) };
+}
+
+/**
+ * Upper bound of a request's prompt tokens before retrieval: everything but the passages counted
+ * exactly, the passages at the route's full context budget.
+ */
+export function estimatePromptTokens(input: {
+  route: Route;
+  query: string;
+  history: readonly HistoryTurn[];
+  historyTokens: number;
+  contextTokens: number;
+}): number {
+  const skeleton = buildPrompt({ ...input, passages: [] });
+  return skeleton.promptTokens + input.contextTokens;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMemoryTokenBudget,
+  createRedisTokenBudget,
+  reserveWhenAvailable,
+  type TokenBudget,
+  type TokenBudgetOptions,
+} from './token-budget.js';
+
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
+let redis: Redis;
+const prefixes: string[] = [];
+
+beforeAll(() => {
+  redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+});
+
+afterAll(async () => {
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`{${prefix}}:*`);
+    if (keys.length) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+const implementations: Array<[string, (o: TokenBudgetOptions) => TokenBudget]> = [
+  ['in-memory', (o) => createMemoryTokenBudget(o)],
+  [
+    'Redis',
+    (o) => {
+      const keyPrefix = `test:tpm:${randomUUID()}`;
+      prefixes.push(keyPrefix);
+      return createRedisTokenBudget(redis, { ...o, keyPrefix });
+    },
+  ],
+];
+
+describe.each(implementations)('%s token budget', (_name, make) => {
+  it('never lets 100 concurrent reservations exceed the limit', async () => {
+    const budget = make({ limit: 1000 });
+    const results = await Promise.all(Array.from({ length: 100 }, () => budget.reserve(15)));
+    const granted = results.filter((r) => r !== null);
+    expect(granted.reduce((s, r) => s + r.tokens, 0)).toBeLessThanOrEqual(1000);
+    expect(granted).toHaveLength(66);
+  });
+
+  it('releases the difference when settled, and everything when settled to 0', async () => {
+    const budget = make({ limit: 100 });
+    const a = await budget.reserve(80);
+    expect(a).not.toBeNull();
+    expect(await budget.reserve(30)).toBeNull();
+    await budget.settle(a!, 50);
+    const b = await budget.reserve(30);
+    expect(b).not.toBeNull();
+    expect(await budget.reserve(30)).toBeNull();
+    await budget.settle(a!, 0);
+    await budget.settle(b!, 0);
+    expect(await budget.reserve(100)).not.toBeNull();
+  });
+
+  it('refills as reservations leave the window', async () => {
+    const budget = make({ limit: 10, windowMs: 300 });
+    expect(await budget.reserve(10)).not.toBeNull();
+    expect(await budget.reserve(1)).toBeNull();
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await budget.reserve(10)).not.toBeNull();
+  });
+
+  it('clamps one request larger than the whole limit (it can still run alone)', async () => {
+    const budget = make({ limit: 50 });
+    const r = await budget.reserve(500);
+    expect(r?.tokens).toBe(50);
+    expect(await budget.reserve(1)).toBeNull();
+  });
+
+  it('can wait for the budget to refill (for ingestion)', async () => {
+    const budget = make({ limit: 10, windowMs: 200 });
+    await budget.reserve(10);
+    const started = Date.now();
+    const r = await reserveWhenAvailable(budget, 5, { pollMs: 20 });
+    expect(r.tokens).toBe(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    const controller = new AbortController();
+    await budget.reserve(5);
+    const waiting = reserveWhenAvailable(budget, 10, { pollMs: 20, signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+  });
+});
+
+describe('Redis token budget across clients', () => {
+  it('shares one budget between processes (two connections)', async () => {
+    const other = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      const keyPrefix = `test:tpm:${randomUUID()}`;
+      prefixes.push(keyPrefix);
+      const a = createRedisTokenBudget(redis, { limit: 500, keyPrefix });
+      const b = createRedisTokenBudget(other, { limit: 500, keyPrefix });
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).reserve(7)));
+      const total = results.reduce((s, r) => s + (r?.tokens ?? 0), 0);
+      expect(total).toBeLessThanOrEqual(500);
+      expect(total).toBe(71 * 7);
+    } finally {
+      await other.quit();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+/** The constant of reciprocal rank fusion (Cormack et al.): score = Σ 1 / (RRF_K + rank). */
+export const RRF_K = 60;
+
+export interface Ranked {
+  chunkId: string;
+  /** 1-based position in its own list. */
+  rank: number;
+}
+
+/**
+ * Reciprocal rank fusion of ranked lists (e.g. full-text and vector hits). Each chunk's fused score
+ * is the sum over the lists holding it of `1 / (k + rank)`; ties go to the better best rank, then to
+ * the earlier list, then to the chunk id. Returns the top `limit` with `score` (fused) and `rank`
+ * (1-based fused position); the item kept is the one from the first list that has the chunk.
+ */
+export function reciprocalRankFusion<T extends Ranked>(
+  lists: readonly (readonly T[])[],
+  options: { limit: number; k?: number },
+): Array<T & { score: number; rank: number }> {
+  const k = options.k ?? RRF_K;
+  const fused = new Map<string, { item: T; score: number; bestRank: number; firstList: number }>();
+  lists.forEach((list, listIndex) => {
+    for (const item of list) {
+      const entry = fused.get(item.chunkId);
+      const add = 1 / (k + item.rank);
+      if (entry) {
+        entry.score += add;
+        entry.bestRank = Math.min(entry.bestRank, item.rank);
+      } else {
+        fused.set(item.chunkId, { item, score: add, bestRank: item.rank, firstList: listIndex });
+      }
+    }
+  });
+  return [...fused.values()]
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.bestRank - b.bestRank ||
+        a.firstList - b.firstList ||
+        (a.item.chunkId < b.item.chunkId ? -1 : a.item.chunkId > b.item.chunkId ? 1 : 0),
+    )
+    .slice(0, Math.max(0, options.limit))
+    .map((e, i) => ({ ...e.item, score: e.score, rank: i + 1 }));
+}
