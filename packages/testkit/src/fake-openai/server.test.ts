@@ -1,6 +1,7 @@
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError, AuthenticationError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { multiPagePdf } from '../fixtures/index.js';
 import { cosineSimilarity, fakeEmbedding } from './embeddings.js';
 import { startFakeOpenAI } from './server.js';
 import { defaultReply, messageText, splitTokens, syntheticTokens } from './text.js';
@@ -377,6 +378,16 @@ describe('embeddings', () => {
     const unrelated = fakeEmbedding('The storming of the Bastille took place on 14 July 1789.');
     expect(cosineSimilarity(query, related)).toBeGreaterThan(0.3);
     expect(cosineSimilarity(query, related)).toBeGreaterThan(cosineSimilarity(query, unrelated) + 0.2);
+  });
+
+  it('ranks the page that states a fact first for its question (multiPagePdf)', async () => {
+    const fixture = await multiPagePdf();
+    const pages = fixture.expected.pages.map((text) => fakeEmbedding(text));
+    for (const fact of fixture.expected.facts) {
+      const query = fakeEmbedding(fact.question);
+      const scores = pages.map((page) => cosineSimilarity(query, page));
+      expect(scores.indexOf(Math.max(...scores)) + 1, fact.question).toBe(fact.page);
+    }
   });
 
   it('fails like OpenAI for empty input, and as scripted', async () => {
