@@ -5,6 +5,7 @@ import { AuthProvider } from './auth/AuthContext.js';
 import { RequireAuth } from './auth/RequireAuth.js';
 import { AppShell } from './ui/AppShell.js';
 import { Spinner } from './ui/ProgressBar.js';
+import { ROUTER_FUTURE } from './ui/routerFuture.js';
 import { ToastProvider } from './ui/Toasts.js';
 
 const ChatPage = lazy(() => import('./chat/ChatPage.js').then((m) => ({ default: m.ChatPage })));
@@ -31,7 +32,7 @@ function Protected({ children }: { children: React.ReactNode }) {
 
 export function App() {
   return (
-    <BrowserRouter>
+    <BrowserRouter future={ROUTER_FUTURE}>
       <ToastProvider>
         <AuthProvider>
           <Routes>

@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { authApi } from '../api/auth.js';
 import { ApiError, onUnauthorized } from '../api/http.js';
 import { connectSocket, disconnectSocket } from '../streaming/socket.js';
+import { useProvidedSocket } from '../streaming/SocketContext.js';
 
 export type AuthState =
   { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: UserDto };
@@ -52,11 +53,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => onUnauthorized(() => setAuth({ status: 'signed-out' })), []);
 
   const signedIn = auth.status === 'signed-in';
+  const providedSocket = useProvidedSocket();
   useEffect(() => {
-    if (!signedIn) return;
+    if (!signedIn || providedSocket) return;
     connectSocket();
     return () => disconnectSocket();
-  }, [signedIn]);
+  }, [signedIn, providedSocket]);
 
   const login = useCallback(async (body: LoginBody) => {
     const { user } = await authApi.login(body);

@@ -2,7 +2,7 @@ import type { MessageDto, Reaction, Route, SessionDto } from '@classchat/contrac
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { chatApi } from '../api/chat.js';
 import { ApiError, errorMessage } from '../api/http.js';
-import { getSocket } from '../streaming/socket.js';
+import { useRealtimeSocket } from '../streaming/SocketContext.js';
 import { isActivePhase, type StreamError } from '../streaming/streamReducer.js';
 import { useChatStream } from '../streaming/useChatStream.js';
 import { useToast } from '../ui/Toasts.js';
@@ -44,6 +44,7 @@ export function useChatController({
   onRestoreDraft,
 }: ChatControllerOptions) {
   const toast = useToast();
+  const socket = useRealtimeSocket();
   const [messages, setMessages] = useState<MessageDto[]>([]);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -234,8 +235,8 @@ export function useChatController({
   const stop = useCallback(() => {
     const streamId = getState().streamId;
     stopStream();
-    if (streamId && !getSocket().connected) void chatApi.cancel(streamId).catch(() => undefined);
-  }, [getState, stopStream]);
+    if (streamId && !socket.connected) void chatApi.cancel(streamId).catch(() => undefined);
+  }, [getState, stopStream, socket]);
 
   const react = useCallback(
     (message: MessageDto, reaction: Reaction | null) => {

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { ChatStreamController, type ChatStreamCallbacks } from './chatStreamController.js';
-import { getSocket, type RealtimeSocket } from './socket.js';
+import type { RealtimeSocket } from './socket.js';
+import { useRealtimeSocket } from './SocketContext.js';
 import type { StreamError, StreamState } from './streamReducer.js';
 
 export interface ChatStream {
@@ -21,7 +22,7 @@ export interface ChatStream {
 }
 
 export interface UseChatStreamOptions extends ChatStreamCallbacks {
-  /** Defaults to the app's single socket; tests pass a fake. */
+  /** Defaults to the <SocketProvider> socket, else the app's single connection; tests pass a fake. */
   socket?: RealtimeSocket;
 }
 
@@ -33,7 +34,8 @@ export interface UseChatStreamOptions extends ChatStreamCallbacks {
  */
 export function useChatStream(options: UseChatStreamOptions = {}): ChatStream {
   const { socket, onStart, onComplete, onError } = options;
-  const [controller] = useState(() => new ChatStreamController(socket ?? getSocket()));
+  const realtime = useRealtimeSocket(socket);
+  const [controller] = useState(() => new ChatStreamController(realtime));
 
   useLayoutEffect(() => {
     controller.callbacks = { onStart, onComplete, onError };

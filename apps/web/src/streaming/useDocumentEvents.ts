@@ -1,7 +1,8 @@
 import type { DocumentReadyPayload, ProcessingStatusPayload } from '@classchat/contracts';
 import { useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { applyDocumentEvent, type LiveStatuses } from './documentStatus.js';
-import { getSocket, type RealtimeSocket } from './socket.js';
+import type { RealtimeSocket } from './socket.js';
+import { useRealtimeSocket } from './SocketContext.js';
 
 export interface DocumentEventHandlers {
   onStatus?: (payload: ProcessingStatusPayload) => void;
@@ -16,6 +17,7 @@ export function useDocumentEvents(
   handlers: DocumentEventHandlers = {},
   socket?: RealtimeSocket,
 ): LiveStatuses {
+  const s = useRealtimeSocket(socket);
   const [statuses, dispatch] = useReducer(applyDocumentEvent, {});
   const handlersRef = useRef(handlers);
   useLayoutEffect(() => {
@@ -23,7 +25,6 @@ export function useDocumentEvents(
   });
 
   useEffect(() => {
-    const s = socket ?? getSocket();
     const onStatus = (payload: ProcessingStatusPayload) => {
       dispatch({ type: 'processing-status', payload });
       handlersRef.current.onStatus?.(payload);
@@ -38,7 +39,7 @@ export function useDocumentEvents(
       s.off('processing-status', onStatus);
       s.off('document-ready', onReady);
     };
-  }, [socket]);
+  }, [s]);
 
   return statuses;
 }

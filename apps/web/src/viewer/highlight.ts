@@ -80,8 +80,9 @@ function findInNormalized(haystack: string, snippet: string): [number, number] |
     if (at !== -1) return [at, Math.min(haystack.length, at + needle.length)];
   }
   // The passage may begin on the previous page: anchor on its last words instead.
-  const suffix = words.slice(-8).join(' ');
-  if (suffix.length >= 12) {
+  for (const count of [8, 5]) {
+    const suffix = words.slice(-count).join(' ');
+    if (suffix.length < 12) continue;
     const at = haystack.indexOf(suffix);
     if (at !== -1) return [Math.max(0, at + suffix.length - needle.length), at + suffix.length];
   }

@@ -1,0 +1,174 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { ROUTER_FUTURE } from '../ui/routerFuture.js';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SocketProvider } from '../streaming/SocketContext.js';
+import { citation, complete, FakeSocket, MESSAGE_ID, SESSION_ID, token } from '../test/fakeSocket.js';
+import { fakeApi } from '../test/fakeApi.js';
+import { ToastProvider } from '../ui/Toasts.js';
+import { ChatPage } from './ChatPage.js';
+
+const USER_MESSAGE_ID = '77777777-7777-4777-8777-777777777777';
+const LIMIT = 'Free plan limit reached (25 chats/month). Upgrade to premium for unlimited chats.';
+
+function setup() {
+  const api = fakeApi()
+    .on('GET /chat/sessions', { body: { sessions: [] } })
+    .on('GET /user/usage', {
+      body: { plan: 'free', used: 3, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z' },
+    })
+    .on('GET /classes', { body: { classes: [] } })
+    .on('GET /documents', { body: { documents: [] } })
+    .on('POST /chat/new', ({ body }) => ({
+      status: 202,
+      body: {
+        chatSessionId: SESSION_ID,
+        streamId: (body as { streamId: string }).streamId,
+        userMessageId: USER_MESSAGE_ID,
+      },
+    }));
+  const socket = new FakeSocket();
+  const view = render(
+    <StrictMode>
+      <MemoryRouter initialEntries={['/chat']} future={ROUTER_FUTURE}>
+        <ToastProvider>
+          <SocketProvider socket={socket.asSocket()}>
+            <Routes>
+              <Route path="/chat/:sessionId?" element={<ChatPage />} />
+            </Routes>
+          </SocketProvider>
+        </ToastProvider>
+      </MemoryRouter>
+    </StrictMode>,
+  );
+  return { api, socket, view };
+}
+
+async function ask(text: string) {
+  const input = screen.getByRole('textbox', { name: 'Message' });
+  await userEvent.type(input, `${text}{Enter}`);
+}
+
+function streamIdOf(api: ReturnType<typeof fakeApi>, i = -1): string {
+  const post = api.callsTo('POST', '/chat/new').at(i);
+  return (post?.body as { streamId: string }).streamId;
+}
+
+describe('ChatPage', () => {
+  beforeEach(() => {
+    vi.stubGlobal('matchMedia', undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('streams an answer live and then shows exactly the final content with citation chips', async () => {
+    const { api, socket } = setup();
+    await ask('What is an eigenvector?');
+
+    expect(screen.getByTestId('message-user').textContent).toBe('What is an eigenvector?');
+    expect(screen.getByTestId('typing-indicator')).toBeTruthy();
+    expect(screen.getByTestId('stop-button')).toBeTruthy();
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const post = api.callsTo('POST', '/chat/new')[0]!.body as Record<string, unknown>;
+    expect(post).toMatchObject({ message: 'What is an eigenvector?', chatSessionId: null, retry: false });
+    const streamId = streamIdOf(api);
+    expect(streamId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(socket.listenerCount('chat-stream-token')).toBe(1);
+
+    act(() => {
+      socket.serverEmit('chat-stream-start', { sessionId: SESSION_ID, streamId, route: 'general_qa' });
+      socket.serverEmit('chat-stream-token', { ...token(1, 'An eigenvector '), streamId });
+      socket.serverEmit('chat-stream-token', { ...token(1, 'An eigenvector '), streamId });
+      socket.serverEmit('chat-stream-token', { ...token(2, 'keeps its direction'), streamId });
+    });
+    expect(screen.queryByTestId('typing-indicator')).toBeNull();
+    expect(screen.getByTestId('streaming-answer').textContent).toBe('An eigenvector keeps its direction');
+    expect(screen.getByTestId('streaming-answer').getAttribute('aria-live')).toBe('polite');
+
+    act(() =>
+      socket.serverEmit('chat-stream-complete', {
+        ...complete('An eigenvector keeps its direction [1].'),
+        streamId,
+      }),
+    );
+    const answer = await screen.findByTestId('message-assistant');
+    expect(answer.textContent).toContain('An eigenvector keeps its direction');
+    expect(within(answer).getByTestId('citation-chip').getAttribute('href')).toBe(citation(1).href);
+    expect(within(answer).getByTestId('sources').textContent).toContain('Lecture 4 — Eigenvalues.pdf· p. 3');
+    expect(screen.queryByTestId('message-streaming')).toBeNull();
+    expect(socket.listenerCount('chat-stream-token')).toBe(0);
+    await waitFor(() => expect(api.callsTo('GET', '/user/usage').length).toBeGreaterThanOrEqual(2));
+    expect(screen.getByRole('textbox', { name: 'Message' })).toBe(document.activeElement);
+  });
+
+  it('shows a toast with Retry on a retryable stream error and regenerates with retry: true', async () => {
+    const { api, socket } = setup();
+    await ask('Explain determinants');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    act(() =>
+      socket.serverEmit('chat-stream-error', {
+        sessionId: SESSION_ID,
+        streamId,
+        error: 'The answer was interrupted. Please try again.',
+        code: 'stream_interrupted',
+        retryable: true,
+      }),
+    );
+    const toast = await screen.findByTestId('toast');
+    expect(toast.textContent).toContain('The answer was interrupted');
+    expect(screen.getByTestId('stream-error')).toBeTruthy();
+    await userEvent.click(within(toast).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(2));
+    expect(api.callsTo('POST', '/chat/new')[1]!.body).toMatchObject({
+      retry: true,
+      chatSessionId: SESSION_ID,
+    });
+    const retryStream = streamIdOf(api);
+    act(() =>
+      socket.serverEmit('chat-stream-complete', {
+        ...complete('Determinants measure volume [1].'),
+        streamId: retryStream,
+      }),
+    );
+    expect((await screen.findByTestId('message-assistant')).textContent).toContain(
+      'Determinants measure volume',
+    );
+  });
+
+  it('shows the free-plan limit message from a 403 and gives the text back', async () => {
+    const { api } = setup();
+    api.on('POST /chat/new', { status: 403, body: { message: LIMIT, code: 'quota_exceeded' } });
+    await ask('One more question');
+    const toast = await screen.findByTestId('toast');
+    expect(toast.textContent).toContain(LIMIT);
+    expect(within(toast).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.queryByTestId('message-user')).toBeNull();
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' }).value).toBe(
+      'One more question',
+    );
+  });
+
+  it('Stop cancels the stream and a stopped answer carries a "stopped" label', async () => {
+    const { api, socket } = setup();
+    await ask('Long answer please');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    act(() => socket.serverEmit('chat-stream-token', { ...token(1, 'Part one'), streamId }));
+    await userEvent.click(screen.getByTestId('stop-button'));
+    expect(socket.sentOf('chat-stream-cancel')).toEqual([{ streamId }]);
+    act(() =>
+      socket.serverEmit('chat-stream-complete', {
+        ...complete('Part one', { status: 'stopped' }),
+        streamId,
+        citations: [],
+      }),
+    );
+    const answer = await screen.findByTestId('message-assistant');
+    expect(within(answer).getByTestId('stopped-label').textContent).toBe('stopped');
+    expect(answer.getAttribute('data-message-id')).toBe(MESSAGE_ID);
+  });
+});

@@ -1,0 +1,84 @@
+import { render, screen, within } from '@testing-library/react';
+import { ROUTER_FUTURE } from '../ui/routerFuture.js';
+import { MemoryRouter } from 'react-router-dom';
+import { describe, expect, it } from 'vitest';
+import { citation, CHUNK_ID, DOC_ID } from '../test/fakeSocket.js';
+import { splitCitationMarkers } from './citationMarkers.js';
+import { Markdown } from './Markdown.js';
+import { SourcesList } from './SourcesList.js';
+
+function renderMd(
+  content: string,
+  citations = [citation(1, 3), { ...citation(2, 7), fileName: 'Notes.md' }],
+) {
+  return render(
+    <MemoryRouter future={ROUTER_FUTURE}>
+      <Markdown content={content} citations={citations} />
+    </MemoryRouter>,
+  );
+}
+
+describe('splitCitationMarkers', () => {
+  it('finds [n], adjacent [n][m] and grouped [n, m] markers', () => {
+    expect(splitCitationMarkers('A [1] b [2][3] c [4, 5].')).toEqual([
+      { kind: 'text', value: 'A ' },
+      { kind: 'cite', n: 1 },
+      { kind: 'text', value: ' b ' },
+      { kind: 'cite', n: 2 },
+      { kind: 'cite', n: 3 },
+      { kind: 'text', value: ' c ' },
+      { kind: 'cite', n: 4 },
+      { kind: 'cite', n: 5 },
+      { kind: 'text', value: '.' },
+    ]);
+  });
+
+  it('leaves text without markers alone', () => {
+    expect(splitCitationMarkers('x [a] y')).toEqual([{ kind: 'text', value: 'x [a] y' }]);
+  });
+});
+
+describe('citation chips in answers', () => {
+  it('turns each [n] marker into a chip that opens the viewer at the cited page', () => {
+    renderMd('Eigenvectors keep their direction [1]. See also the notes [2].');
+    const chips = screen.getAllByTestId('citation-chip');
+    expect(chips.map((c) => c.textContent)).toEqual(['1', '2']);
+    expect(chips[0]).toHaveProperty('tagName', 'A');
+    expect(chips[0]!.getAttribute('href')).toBe(`/documents/${DOC_ID}?page=3&chunk=${CHUNK_ID}`);
+    expect(screen.getByRole('link', { name: 'Source 2: Notes.md, page 7' })).toBeTruthy();
+  });
+
+  it('renders a marker without a matching citation as plain text, not a link', () => {
+    renderMd('Unknown source [9].');
+    expect(screen.queryByTestId('citation-chip')).toBeNull();
+    expect(screen.getByText('[9]')).toBeTruthy();
+  });
+
+  it('does not touch brackets inside code', () => {
+    const { container } = renderMd('Index `a[1]` and\n\n```\nb[2]\n```\n\nreal [1]');
+    expect(container.querySelector('code')?.textContent).toBe('a[1]');
+    expect(container.querySelector('pre')?.textContent).toContain('b[2]');
+    expect(screen.getAllByTestId('citation-chip')).toHaveLength(1);
+  });
+
+  it('keeps chips inside lists, emphasis and tables, next to formulas', () => {
+    const { container } = renderMd(
+      '- **Key idea** [1]\n- $\\lambda v = Av$ holds [2]\n\n| a | b |\n|---|---|\n| x [1] | y |',
+    );
+    expect(screen.getAllByTestId('citation-chip')).toHaveLength(3);
+    expect(container.querySelector('.katex')).not.toBeNull();
+  });
+
+  it('lists sources as file name · p. N, in marker order', () => {
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <SourcesList citations={[{ ...citation(2, 7), fileName: 'Notes.md' }, citation(1, 3)]} />
+      </MemoryRouter>,
+    );
+    const items = within(screen.getByTestId('sources')).getAllByTestId('source-link');
+    expect(items.map((i) => i.textContent)).toEqual([
+      '1Lecture 4 — Eigenvalues.pdf· p. 3',
+      '2Notes.md· p. 7',
+    ]);
+  });
+});

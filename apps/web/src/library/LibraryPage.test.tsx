@@ -1,0 +1,164 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { MemoryRouter } from 'react-router-dom';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SocketProvider } from '../streaming/SocketContext.js';
+import { DOC_ID, FakeSocket } from '../test/fakeSocket.js';
+import { fakeApi } from '../test/fakeApi.js';
+import { ROUTER_FUTURE } from '../ui/routerFuture.js';
+import { ToastProvider } from '../ui/Toasts.js';
+import { LibraryPage } from './LibraryPage.js';
+import { MAX_UPLOAD_BYTES } from './uploadRules.js';
+
+/** XMLHttpRequest stand-in: records sends; the test drives progress and the answer. */
+class FakeXhr {
+  static instances: FakeXhr[] = [];
+  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } =
+    {
+      onprogress: null,
+    };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  withCredentials = false;
+  status = 0;
+  responseText = '';
+  method = '';
+  url = '';
+  form: FormData | null = null;
+  constructor() {
+    FakeXhr.instances.push(this);
+  }
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader() {}
+  send(form: FormData) {
+    this.form = form;
+  }
+  abort() {
+    this.onabort?.();
+  }
+  progress(fraction: number) {
+    this.upload.onprogress?.({ lengthComputable: true, loaded: fraction * 100, total: 100 });
+  }
+  respond(status: number, body: unknown) {
+    this.status = status;
+    this.responseText = JSON.stringify(body);
+    this.onload?.();
+  }
+}
+
+function fileOf(name: string, size: number, type = 'application/pdf'): File {
+  const f = new File(['x'], name, { type });
+  Object.defineProperty(f, 'size', { value: size });
+  return f;
+}
+
+const uploaded = {
+  id: DOC_ID,
+  classId: null,
+  fileName: 'Lecture 1.pdf',
+  mimeType: 'application/pdf',
+  byteSize: 2048,
+  sha256: 'abc',
+  status: 'uploaded',
+  pageCount: null,
+  chunkCount: null,
+  error: null,
+  createdAt: '2025-11-20T10:00:00.000Z',
+  readyAt: null,
+};
+
+function setup() {
+  fakeApi()
+    .on('GET /classes', { body: { classes: [] } })
+    .on('GET /documents', { body: { documents: [] } });
+  const socket = new FakeSocket();
+  render(
+    <StrictMode>
+      <MemoryRouter initialEntries={['/library']} future={ROUTER_FUTURE}>
+        <ToastProvider>
+          <SocketProvider socket={socket.asSocket()}>
+            <LibraryPage />
+          </SocketProvider>
+        </ToastProvider>
+      </MemoryRouter>
+    </StrictMode>,
+  );
+  return { socket };
+}
+
+describe('Library uploads', () => {
+  beforeEach(() => {
+    FakeXhr.instances = [];
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('rejects wrong types and oversized files before uploading, and uploads the rest with progress', async () => {
+    const { socket } = setup();
+    await screen.findByText('No documents yet');
+    const input = screen.getByTestId('upload-input');
+    await userEvent.upload(
+      input,
+      [
+        fileOf('Lecture 1.pdf', 2048),
+        fileOf('slides.pptx', 1000, ''),
+        fileOf('scan.pdf', MAX_UPLOAD_BYTES + 1),
+      ],
+      { applyAccept: false },
+    );
+
+    const items = screen.getAllByTestId('upload-item');
+    expect(items).toHaveLength(3);
+    expect(within(items[1]!).getByTestId('upload-error').textContent).toMatch(/not supported/);
+    expect(within(items[2]!).getByTestId('upload-error').textContent).toMatch(/the limit is 25 MB/);
+    expect(FakeXhr.instances).toHaveLength(1);
+    const xhr = FakeXhr.instances[0]!;
+    expect(xhr.url).toBe('/api/v1/documents');
+    expect(xhr.withCredentials).toBe(true);
+    expect((xhr.form?.get('file') as File).name).toBe('Lecture 1.pdf');
+
+    act(() => xhr.progress(0.4));
+    expect(within(items[0]!).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('40');
+
+    act(() => xhr.respond(201, { document: uploaded, duplicate: false }));
+    const row = await screen.findByTestId('document-row');
+    expect(row.getAttribute('data-status')).toBe('uploaded');
+
+    act(() =>
+      socket.serverEmit('processing-status', {
+        docId: DOC_ID,
+        status: 'processing',
+        stage: 'embedding',
+        progress: 0.6,
+        error: null,
+      }),
+    );
+    expect(within(row).getByTestId('document-status').textContent).toBe('Understanding content · 60%');
+    act(() => socket.serverEmit('document-ready', { docId: DOC_ID, pageCount: 12, chunkCount: 40 }));
+    await waitFor(() =>
+      expect(within(screen.getByTestId('document-row')).getByTestId('document-status').textContent).toBe(
+        'Ready · 12 pages · 40 chunks',
+      ),
+    );
+  });
+
+  it("shows the server's 413/415 message when it refuses a file", async () => {
+    setup();
+    await screen.findByText('No documents yet');
+    await userEvent.upload(screen.getByTestId('upload-input'), fileOf('renamed.pdf', 1000));
+    act(() =>
+      FakeXhr.instances[0]!.respond(415, {
+        message: 'This file is not a PDF, Word, Markdown or text document.',
+        code: 'unsupported_type',
+      }),
+    );
+    expect((await screen.findByTestId('upload-error')).textContent).toBe(
+      'This file is not a PDF, Word, Markdown or text document.',
+    );
+  });
+});
