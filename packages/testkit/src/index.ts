@@ -1,3 +1,4 @@
 export * from './fake-openai/index.js';
 export * from './fixtures/index.js';
 export * from './db.js';
+export * from './stack.js';
