@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
 import type { RagContext } from './context.js';
+import { answerRoutes } from './http/answer-routes.js';
 import { requireInternalToken } from './http/internal-auth.js';
 
 /** rag's Express app: health and metrics open, everything under /api/v1 behind the internal token. */
@@ -16,12 +17,14 @@ export function createApp(ctx: RagContext): Express {
         database: async () => {
           await ctx.database.pool.query('select 1');
         },
+        ...(ctx.redis ? { redis: async () => void (await ctx.redis?.ping()) } : {}),
       },
     }),
   );
   const api = express.Router();
   api.use(requireInternalToken(ctx.config.INTERNAL_TOKEN));
   api.use(express.json({ limit: '4mb' }));
+  api.use(answerRoutes(ctx));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   app.use(notFoundHandler);

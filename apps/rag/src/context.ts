@@ -1,7 +1,10 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Database } from '@classchat/db';
 import type { RagConfig } from './config.js';
 import type { RagMetrics } from './observability/metrics.js';
+import type { TokenBudget } from './quota/token-budget.js';
+import type { StreamStateStore } from './streaming/stream-state.js';
 
 /** What every rag capability is built from; created once per server instance. */
 export interface RagContext {
@@ -9,4 +12,10 @@ export interface RagContext {
   logger: Logger;
   metrics: RagMetrics;
   database: Database;
+  /** The shared Redis when REDIS_URL is set; the in-memory implementations are used otherwise. */
+  redis: Redis | undefined;
+  /** OPENAI_TPM_LIMIT, shared by answers and ingestion's embeddings (see quota/token-budget.ts). */
+  tokenBudget: TokenBudget;
+  /** `chat:stream:…` keys of live answer streams. */
+  streamState: StreamStateStore;
 }

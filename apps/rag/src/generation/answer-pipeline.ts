@@ -1,0 +1,321 @@
+import {
+  AppError,
+  type ChatHistoryItem,
+  type ChunkReference,
+  type RagStreamEvent,
+  type Route,
+  type SemanticSearchRequest,
+  type SemanticSearchResponse,
+  type TokenUsage,
+} from '@classchat/contracts';
+import type { ChunkHit } from '@classchat/db';
+import type { Logger } from 'pino';
+import { finalizeAnswer, toChunkReferences } from '../citations/citations.js';
+import type { RagMetrics } from '../observability/metrics.js';
+import { buildPrompt, estimatePromptTokens, fitInOrder } from '../prompts/prompts.js';
+import { countTokens } from '../prompts/tokens.js';
+import type { Reservation, TokenBudget } from '../quota/token-budget.js';
+import {
+  previousPassages,
+  scopeOf,
+  searchPassages,
+  spreadPassages,
+  type GatheredPassages,
+  type PassageDeps,
+} from '../retrieval/passages.js';
+import { detectRoute } from '../routing/detect-route.js';
+import { ROUTE_CONFIG } from '../routing/route-config.js';
+import type { StreamIdentity, StreamStateStore } from '../streaming/stream-state.js';
+import { CANCELLED, DEADLINE, toStreamFailure, type StreamFailure } from './failures.js';
+import type { AnswerModel } from './model.js';
+import { offlineModel } from './offline.js';
+
+export interface AnswerSettings {
+  /** Model tokens per `token` event (STREAM_CHUNK_SIZE). */
+  chunkSize: number;
+  /** STREAM_MAX_DURATION_S. */
+  maxDurationS: number;
+  /** Pace of offline answers (OFFLINE_TOKEN_DELAY_MS). */
+  offlineTokenDelayMs: number;
+  /** How often a live stream's state key TTL is refreshed; default 60 s (the TTL is 300 s). */
+  stateRefreshMs?: number;
+}
+
+export interface AnswerDeps extends PassageDeps {
+  /** The language model; null = offline mode (extractive answers). */
+  model: AnswerModel | null;
+  tokenBudget: TokenBudget;
+  streamState: StreamStateStore;
+  metrics?: RagMetrics;
+  logger: Logger;
+  settings: AnswerSettings;
+}
+
+/**
+ * One answer as ONE async pipeline of events: `route`, then `token`s as the model writes them, then
+ * exactly one `done` (final content with renumbered citations, chunk references, usage) or `error`.
+ *
+ * - Problems the caller should answer with an HTTP status (tokens-per-minute budget spent) are
+ *   thrown as `AppError` before the first event; after it, every failure is an `error` event.
+ * - Aborting `options.signal` (the client went away) or leaving the iteration early (`break`,
+ *   `return()`) stops the model call and ends the pipeline without a further event; cleanup
+ *   (reservation settled, stream state marked, metrics) runs either way.
+ * - `STREAM_MAX_DURATION_S` is enforced: the model call is aborted and a retryable
+ *   `stream_too_long` error ends the stream.
+ */
+export async function* answerEvents(
+  deps: AnswerDeps,
+  request: SemanticSearchRequest,
+  options: { signal?: AbortSignal } = {},
+): AsyncGenerator<RagStreamEvent, void, undefined> {
+  const t0 = performance.now();
+  const identity: StreamIdentity = {
+    userId: request.user_id,
+    sessionId: request.session_id,
+    startedAt: Date.now(),
+  };
+  const scope = scopeOf(request);
+  const query = request.user_query;
+  const history = request.chat_history.map(({ role, content }) => ({ role, content }));
+
+  // ---- plan (may throw: the caller answers with an HTTP status) ----------------------------------
+  let route: Route = detectRoute(query, request.chat_history);
+  let previous: ChunkHit[] = [];
+  if (route === 'follow_up') {
+    const refs = lastAnswerReferences(request.chat_history);
+    previous = await previousPassages(
+      deps.chunks,
+      request.user_id,
+      refs.map((r) => r.chunkId),
+    );
+    if (previous.length === 0) route = 'general_qa';
+  }
+  const cfg = ROUTE_CONFIG[route];
+  const log = deps.logger.child({ userId: request.user_id, sessionId: request.session_id, route });
+
+  let reservation: Reservation | null = null;
+  if (deps.model) {
+    const estimate =
+      estimatePromptTokens({
+        route,
+        query,
+        history,
+        historyTokens: cfg.historyTokens,
+        contextTokens: cfg.contextTokens,
+      }) + cfg.maxOutputTokens;
+    reservation = await deps.tokenBudget.reserve(estimate);
+    if (!reservation) {
+      log.warn({ event: 'tpm_exceeded', estimate }, 'tokens-per-minute budget spent');
+      throw new AppError(
+        'tpm_exceeded',
+        'The assistant is at its usage limit for this minute. Please try again shortly.',
+      );
+    }
+  }
+
+  // ---- stream --------------------------------------------------------------------------------------
+  const controller = new AbortController();
+  const onClientGone = () => controller.abort(CANCELLED);
+  if (options.signal?.aborted) onClientGone();
+  options.signal?.addEventListener('abort', onClientGone, { once: true });
+  const deadline = setTimeout(() => controller.abort(DEADLINE), deps.settings.maxDurationS * 1000);
+  const bestEffort = (what: string, work: () => Promise<unknown>) => {
+    work().catch((err: unknown) => log.warn({ err }, `stream state: ${what} failed`));
+  };
+  bestEffort('start', () => deps.streamState.start(identity, { route }));
+  const refresher = setInterval(
+    () => bestEffort('refresh', () => deps.streamState.refresh(identity)),
+    deps.settings.stateRefreshMs ?? 60_000,
+  );
+  refresher.unref();
+  deps.metrics?.streamStarted.inc();
+  log.info({ event: 'stream_started', offline: !deps.model }, 'stream started');
+
+  let outcome: 'completed' | 'failed' | 'cancelled' = 'cancelled';
+  let failure: StreamFailure | null = null;
+  let modelTokens = 0;
+  let promptTokens = 0;
+  let usage: TokenUsage | null = null;
+  const signal = controller.signal;
+
+  try {
+    yield { type: 'route', route };
+
+    const gathered: GatheredPassages =
+      route === 'follow_up'
+        ? { passages: fitInOrder(previous, cfg.contextTokens), mode: 'previous' }
+        : await untilAborted(
+            cfg.strategy === 'spread'
+              ? spreadPassages(deps, scope, query, cfg, signal)
+              : searchPassages(deps, scope, query, cfg, signal),
+            signal,
+          );
+    const passages = gathered.passages;
+    log.debug({ mode: gathered.mode, passages: passages.length }, 'context gathered');
+
+    const prompt = buildPrompt({ route, query, history, passages, historyTokens: cfg.historyTokens });
+    promptTokens = deps.model ? prompt.promptTokens : 0;
+    const model =
+      deps.model ??
+      offlineModel({ route, query, sources: passages, tokenDelayMs: deps.settings.offlineTokenDelayMs });
+
+    let content = '';
+    let pending = '';
+    let pendingCount = 0;
+    const events = model(
+      { messages: prompt.messages, temperature: cfg.temperature, maxOutputTokens: cfg.maxOutputTokens },
+      signal,
+    );
+    for await (const event of events) {
+      if (event.type === 'usage') {
+        usage = event.usage;
+        continue;
+      }
+      content += event.text;
+      pending += event.text;
+      pendingCount += 1;
+      modelTokens += 1;
+      if (pendingCount >= deps.settings.chunkSize) {
+        if (modelTokens === pendingCount) firstToken(deps, log, t0);
+        const chunk = pending;
+        pending = '';
+        pendingCount = 0;
+        yield { type: 'token', content: chunk };
+      }
+    }
+    // The SDK ends a stream quietly when it is aborted: an abort is never a completion.
+    if (signal.aborted) throw signal.reason;
+    if (pending) {
+      if (modelTokens === pendingCount) firstToken(deps, log, t0);
+      yield { type: 'token', content: pending };
+    }
+
+    const final = finalizeAnswer(content, passages);
+    usage ??= {
+      promptTokens,
+      completionTokens: countTokens(content),
+      totalTokens: promptTokens + countTokens(content),
+    };
+    outcome = 'completed';
+    yield {
+      type: 'done',
+      content: final.content,
+      citations: final.citations,
+      chunkReferences: toChunkReferences(passages),
+      usage,
+    };
+  } catch (err) {
+    failure = toStreamFailure(err, signal.aborted ? signal.reason : undefined, deps.settings.maxDurationS);
+    if (failure.code === 'cancelled') {
+      outcome = 'cancelled';
+      return;
+    }
+    outcome = 'failed';
+    log.warn(
+      { event: 'stream_failed', code: failure.code, tokens: modelTokens, err, durationMs: since(t0) },
+      'stream failed',
+    );
+    yield { type: 'error', message: failure.message, code: failure.code, retryable: failure.retryable };
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(refresher);
+    options.signal?.removeEventListener('abort', onClientGone);
+    if (!signal.aborted && outcome !== 'completed') controller.abort(CANCELLED);
+    const durationMs = since(t0);
+    if (reservation) {
+      // Completed: what the model reports. Failed or cancelled: nothing before the first token,
+      // otherwise the prompt plus what was written.
+      const spent =
+        outcome === 'completed'
+          ? (usage?.totalTokens ?? 0)
+          : modelTokens === 0
+            ? 0
+            : promptTokens + modelTokens;
+      bestEffort('settle', () => deps.tokenBudget.settle(reservation, spent));
+    }
+    deps.metrics?.streamDuration.observe(durationMs / 1000);
+    if (outcome === 'completed') {
+      deps.metrics?.streamCompleted.inc();
+      bestEffort('complete', () => deps.streamState.complete(identity));
+      log.info(
+        {
+          event: 'stream_completed',
+          tokens: modelTokens,
+          completionTokens: usage?.completionTokens,
+          promptTokens: usage?.promptTokens,
+          durationMs,
+        },
+        'stream completed',
+      );
+    } else {
+      const code = failure?.code ?? 'cancelled';
+      deps.metrics?.streamFailed.inc({ reason: code });
+      bestEffort('fail', () =>
+        deps.streamState.fail(identity, { code, message: failure?.message ?? 'The client went away' }),
+      );
+      if (outcome === 'cancelled') {
+        log.info(
+          { event: 'stream_cancelled', tokens: modelTokens, durationMs },
+          'stream cancelled by the client',
+        );
+      }
+    }
+  }
+}
+
+/** The chunk references of the last assistant answer in the history (what `follow_up` reuses). */
+export function lastAnswerReferences(history: readonly ChatHistoryItem[]): ChunkReference[] {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const item = history[i]!;
+    if (item.role === 'assistant') return item.chunkReferences;
+  }
+  return [];
+}
+
+/**
+ * The blocking answer (`semantic_search`): runs the same pipeline to its end. An `error` event
+ * becomes a thrown `AppError`.
+ */
+export async function collectAnswer(events: AsyncIterable<RagStreamEvent>): Promise<SemanticSearchResponse> {
+  let route: Route = 'general_qa';
+  for await (const event of events) {
+    switch (event.type) {
+      case 'route':
+        route = event.route;
+        break;
+      case 'done':
+        return {
+          message: event.content,
+          route,
+          citations: event.citations,
+          chunkReferences: event.chunkReferences,
+          usage: event.usage,
+        };
+      case 'error':
+        throw new AppError(event.code, event.message);
+      case 'token':
+      case 'keepalive':
+        break;
+    }
+  }
+  throw new AppError('stream_interrupted', 'The answer ended unexpectedly. Please try again.');
+}
+
+function firstToken(deps: AnswerDeps, log: Logger, t0: number): void {
+  const latencyMs = since(t0);
+  deps.metrics?.streamFirstToken.observe(latencyMs / 1000);
+  log.info({ event: 'stream_first_token', latencyMs }, 'first token');
+}
+
+const since = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (work that cannot be aborted). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}

@@ -1,0 +1,80 @@
+import type { TokenUsage } from '@classchat/contracts';
+import OpenAI from 'openai';
+import type { RagConfig } from '../config.js';
+import type { PromptMessage } from '../prompts/tokens.js';
+
+/** What a model (or the offline stand-in) produces: text as it is written, then usage. */
+export type ModelEvent = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUsage };
+
+export interface ModelRequest {
+  messages: PromptMessage[];
+  temperature: number;
+  maxOutputTokens: number;
+}
+
+/** Produces an answer as model events; aborting `signal` stops the work (the iteration just ends). */
+export type AnswerModel = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelEvent>;
+
+/**
+ * The chat client for answers: no SDK retries (a retry after tokens were sent would duplicate
+ * text; the caller's Retry regenerates instead) and `OPENAI_TIMEOUT_MS` until the response starts.
+ */
+export function createChatClient(config: RagConfig): OpenAI {
+  return new OpenAI({
+    apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    maxRetries: 0,
+    timeout: config.OPENAI_TIMEOUT_MS,
+  });
+}
+
+/**
+ * The model through the official SDK. Streaming: `stream: true` with `stream_options.include_usage`,
+ * each delta yielded as it arrives; leaving the iteration early aborts the HTTP request. With
+ * `streaming: false`, one blocking completion whose text is yielded once.
+ */
+export function openAIModel(
+  client: OpenAI,
+  options: { model: string; streaming: boolean; useMaxCompletionTokens?: boolean },
+): AnswerModel {
+  const limitParam = (n: number) =>
+    options.useMaxCompletionTokens ? { max_completion_tokens: n } : { max_tokens: n };
+
+  return async function* model(request, signal) {
+    const base = {
+      model: options.model,
+      messages: request.messages,
+      temperature: request.temperature,
+      ...limitParam(request.maxOutputTokens),
+    };
+    if (!options.streaming) {
+      const completion = await client.chat.completions.create({ ...base, stream: false }, { signal });
+      const text = completion.choices[0]?.message.content ?? '';
+      if (text) yield { type: 'text', text };
+      if (completion.usage) yield { type: 'usage', usage: usageOf(completion.usage) };
+      return;
+    }
+    const stream = await client.chat.completions.create(
+      { ...base, stream: true, stream_options: { include_usage: true } },
+      { signal },
+    );
+    try {
+      for await (const chunk of stream) {
+        const text = chunk.choices[0]?.delta?.content;
+        if (text) yield { type: 'text', text };
+        if (chunk.usage) yield { type: 'usage', usage: usageOf(chunk.usage) };
+      }
+    } finally {
+      // Early return (the consumer broke off) or an error: stop the HTTP request.
+      stream.controller.abort();
+    }
+  };
+}
+
+function usageOf(u: OpenAI.CompletionUsage): TokenUsage {
+  return {
+    promptTokens: u.prompt_tokens,
+    completionTokens: u.completion_tokens,
+    totalTokens: u.total_tokens,
+  };
+}

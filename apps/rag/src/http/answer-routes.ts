@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import { SemanticSearchBody } from '@classchat/contracts';
+import { createRepositories } from '@classchat/db';
+import { parseInput } from '@classchat/service';
+import type { RagContext } from '../context.js';
+import { answerEvents, collectAnswer, type AnswerDeps } from '../generation/answer-pipeline.js';
+import { createChatClient, openAIModel } from '../generation/model.js';
+import { createOpenAIQueryEmbedder } from '../retrieval/search.js';
+import { streamSse } from '../streaming/sse.js';
+
+/** Everything an answer needs except the per-request logger. */
+export function createAnswerDeps(ctx: RagContext): Omit<AnswerDeps, 'logger'> {
+  const { config } = ctx;
+  const client = config.llmEnabled || config.embeddingsEnabled ? createChatClient(config) : null;
+  return {
+    chunks: createRepositories(ctx.database.db).chunks,
+    embedder:
+      client && config.embeddingsEnabled
+        ? createOpenAIQueryEmbedder(client, config.OPENAI_EMBEDDING_MODEL, {
+            timeoutMs: Math.min(config.OPENAI_TIMEOUT_MS, 15_000),
+          })
+        : null,
+    model:
+      client && config.llmEnabled
+        ? openAIModel(client, {
+            model: config.OPENAI_CHAT_MODEL,
+            streaming: config.OPENAI_STREAMING_ENABLED,
+            // api.openai.com wants max_completion_tokens; compatible servers know max_tokens.
+            useMaxCompletionTokens: !config.OPENAI_BASE_URL,
+          })
+        : null,
+    tokenBudget: ctx.tokenBudget,
+    streamState: ctx.streamState,
+    metrics: ctx.metrics,
+    settings: {
+      chunkSize: config.STREAM_CHUNK_SIZE,
+      maxDurationS: config.STREAM_MAX_DURATION_S,
+      offlineTokenDelayMs: config.OFFLINE_TOKEN_DELAY_MS,
+    },
+  };
+}
+
+/**
+ * `POST semantic_search` (blocking JSON) and `POST semantic_search_stream` (SSE), both over the same
+ * answer pipeline. Bodies are validated (400) and the token budget reserved (429) before any
+ * streaming starts; the internal token is checked by the router this is mounted on.
+ */
+export function answerRoutes(ctx: RagContext): Router {
+  const deps = createAnswerDeps(ctx);
+  const router = Router();
+
+  router.post('/semantic_search_stream', async (req, res) => {
+    const body = parseInput(SemanticSearchBody, req.body);
+    const controller = new AbortController();
+    await streamSse(res, answerEvents({ ...deps, logger: req.log }, body, { signal: controller.signal }), {
+      keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
+      keepalive: () => ({ type: 'keepalive' }),
+      controller,
+    });
+  });
+
+  router.post('/semantic_search', async (req, res) => {
+    const body = parseInput(SemanticSearchBody, req.body);
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort();
+    };
+    res.once('close', onClose);
+    try {
+      const answer = await collectAnswer(
+        answerEvents({ ...deps, logger: req.log }, body, { signal: controller.signal }),
+      );
+      if (!controller.signal.aborted) res.json(answer);
+    } finally {
+      res.off('close', onClose);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,108 @@
+import type { ChunkHit, ChunkScope, ChunksRepository, FullTextMatch } from '@classchat/db';
+import { EMBEDDING_DIMENSIONS } from '@classchat/db';
+import type OpenAI from 'openai';
+import type { Logger } from 'pino';
+import { reciprocalRankFusion } from './fusion.js';
+
+/** Turns a question into a vector comparable with the stored chunk embeddings. */
+export interface QueryEmbedder {
+  embedQuery(text: string, signal?: AbortSignal): Promise<number[]>;
+}
+
+/** Query embeddings through the OpenAI SDK (`dimensions: 512`, as the chunks were embedded). */
+export function createOpenAIQueryEmbedder(
+  client: OpenAI,
+  model: string,
+  options: { timeoutMs?: number } = {},
+): QueryEmbedder {
+  return {
+    async embedQuery(text, signal) {
+      const res = await client.embeddings.create(
+        { model, input: text, dimensions: EMBEDDING_DIMENSIONS },
+        {
+          maxRetries: 1,
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+          ...(signal ? { signal } : {}),
+        },
+      );
+      const vector = res.data[0]?.embedding;
+      if (!vector || vector.length !== EMBEDDING_DIMENSIONS) {
+        throw new Error(
+          `embeddings endpoint answered ${vector?.length ?? 0} dimensions, expected ${EMBEDDING_DIMENSIONS}`,
+        );
+      }
+      return vector;
+    },
+  };
+}
+
+export type SearchRepository = Pick<
+  ChunksRepository,
+  'fullTextSearch' | 'vectorSearch' | 'scopeHasEmbeddings'
+>;
+
+export interface SearchDeps {
+  chunks: SearchRepository;
+  /** Null: full-text only (no embeddings endpoint configured). */
+  embedder: QueryEmbedder | null;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+export interface SearchOptions {
+  /** Results wanted after fusion. */
+  k: number;
+  /** Candidates fetched per leg before fusion. */
+  candidates: number;
+  /** Full-text matching (default `any` term, ranked by how many and how close). */
+  match?: FullTextMatch;
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  passages: ChunkHit[];
+  /** `hybrid` when the vector leg ran, `full_text` otherwise. */
+  mode: 'hybrid' | 'full_text';
+}
+
+/**
+ * Hybrid retrieval within `scope` (always restricted to its user): full-text search always, and a
+ * vector k-NN search when the scope has embeddings and the question could be embedded; the two
+ * fused by reciprocal rank (k = 60). An embeddings failure degrades to full-text, never fails.
+ */
+export async function hybridSearch(
+  deps: SearchDeps,
+  scope: ChunkScope,
+  query: string,
+  options: SearchOptions,
+): Promise<SearchResult> {
+  const candidates = Math.max(options.k, options.candidates);
+  const fullText = deps.chunks.fullTextSearch(scope, query, candidates, { match: options.match ?? 'any' });
+  const vector = vectorLeg(deps, scope, query, candidates, options.signal);
+  const [textHits, vectorHits] = await Promise.all([fullText, vector]);
+  if (!vectorHits) return { passages: textHits.slice(0, options.k), mode: 'full_text' };
+  return {
+    passages: reciprocalRankFusion([textHits, vectorHits], { limit: options.k }),
+    mode: 'hybrid',
+  };
+}
+
+async function vectorLeg(
+  deps: SearchDeps,
+  scope: ChunkScope,
+  query: string,
+  candidates: number,
+  signal?: AbortSignal,
+): Promise<ChunkHit[] | null> {
+  if (!deps.embedder) return null;
+  // Check first, so a scope ingested without embeddings costs no embeddings call.
+  if (!(await deps.chunks.scopeHasEmbeddings(scope))) return null;
+  let embedding: number[];
+  try {
+    embedding = await deps.embedder.embedQuery(query, signal);
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    deps.logger?.warn({ err }, 'query embedding failed; full-text retrieval only');
+    return null;
+  }
+  return deps.chunks.vectorSearch(scope, embedding, candidates);
+}
