@@ -62,7 +62,7 @@ export function ScopePickers({
           }}
           data-testid="document-picker"
         >
-          <option value="">{scope.classId ? 'All documents in this class' : 'All documents'}</option>
+          <option value="">All documents</option>
           {docsInScope.map((d) => (
             <option key={d.id} value={d.id}>
               {d.fileName}

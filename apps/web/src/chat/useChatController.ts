@@ -193,7 +193,9 @@ export function useChatController({
         if (accepted.streamId !== streamId && getState().streamId === streamId) {
           watch(accepted.streamId, { replay: true });
         }
-        if (!chatSessionId) {
+        // Show the new chat's URL, unless the student has meanwhile moved to another chat.
+        const stillHere = sessionIdRef.current === null && getState().streamId === accepted.streamId;
+        if (!chatSessionId && stillHere) {
           adoptedSessionRef.current = accepted.chatSessionId;
           onSessionCreated(accepted.chatSessionId);
         }

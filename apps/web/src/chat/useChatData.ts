@@ -4,6 +4,7 @@ import { authApi } from '../api/auth.js';
 import { chatApi } from '../api/chat.js';
 import { classesApi } from '../api/classes.js';
 import { documentsApi } from '../api/documents.js';
+import { useDocumentEvents } from '../streaming/useDocumentEvents.js';
 
 /** What the chat page shows around the conversation: sessions, usage, classes and documents. */
 export function useChatData() {
@@ -28,6 +29,11 @@ export function useChatData() {
       /* the meter simply stays as it was */
     }
   }, []);
+
+  // A document that finishes processing while the chat is open becomes pickable at once.
+  useDocumentEvents({
+    onReady: () => void documentsApi.list().then(setDocuments, () => undefined),
+  });
 
   useEffect(() => {
     void refreshSessions();

@@ -109,6 +109,7 @@ export function statusSummary(doc: DocumentView): string {
       return `Failed — ${doc.error ?? 'the file could not be processed'}`;
     case 'uploaded':
     case 'processing':
+      if (doc.stage === null && doc.progress === 0) return 'Processing…';
       return `${stageLabel(doc.stage)} · ${Math.round(doc.progress * 100)}%`;
   }
 }

@@ -4,15 +4,21 @@ import { locatePassage, type PassageHint } from './highlight.js';
 import { markRanges } from './markRanges.js';
 import { pdfjs, type PDFDocumentProxy } from './pdfjs.js';
 
+/** Pages are shown at the frame's width, but no wider than this (CSS px). */
+const MAX_PAGE_WIDTH = 880;
+
 /** Renders one page of a PDF (canvas + selectable text layer) and highlights the cited passage. */
 export function PdfView({
   url,
   page,
+  zoom = 1,
   hint,
   onLoaded,
 }: {
   url: string;
   page: number;
+  /** 1 = fit the frame's width (up to MAX_PAGE_WIDTH). */
+  zoom?: number;
   hint: PassageHint | null;
   onLoaded: (pageCount: number) => void;
 }) {
@@ -89,7 +95,7 @@ export function PdfView({
         const p = await pdf.getPage(Math.min(Math.max(1, page), pdf.numPages));
         if (cancelled) return;
         const base = p.getViewport({ scale: 1 });
-        const scale = Math.min(2.2, Math.max(0.4, width / base.width));
+        const scale = Math.min(6, Math.max(0.3, (Math.min(width, MAX_PAGE_WIDTH) / base.width) * zoom));
         const viewport = p.getViewport({ scale });
         const ratio = window.devicePixelRatio || 1;
         canvas.width = Math.floor(viewport.width * ratio);
@@ -130,10 +136,10 @@ export function PdfView({
       renderTask?.cancel();
       textLayer?.cancel();
     };
-  }, [pdf, page, width, hasHint, snippet, charStart, charEnd]);
+  }, [pdf, page, width, zoom, hasHint, snippet, charStart, charEnd]);
 
   return (
-    <div className="pdf" ref={frameRef}>
+    <div className="pdf" ref={frameRef} data-zoomed={zoom > 1 ? true : undefined}>
       {error ? (
         <p className="form-error" role="alert">
           {error}

@@ -11,6 +11,9 @@ import { PdfView } from './PdfView.js';
 import { TextView } from './TextView.js';
 import './viewer.css';
 
+/** 1 = the page fits the column. */
+const ZOOM_STEPS = [0.75, 1, 1.25, 1.5, 2, 3];
+
 /** `/documents/:id?page=N&chunk=…` — the original file at a 1-based physical page, passage highlighted. */
 export function ViewerPage() {
   const { id = '' } = useParams();
@@ -26,6 +29,7 @@ export function ViewerPage() {
   const [error, setError] = useState<string | null>(null);
   const [pageCount, setPageCount] = useState<number | null>(null);
   const [pageInput, setPageInput] = useState(String(requestedPage));
+  const [zoom, setZoom] = useState(1);
 
   const page = pageCount ? Math.min(requestedPage, pageCount) : requestedPage;
   const citedPage = citation?.page ?? (chunk ? requestedPage : null);
@@ -76,60 +80,95 @@ export function ViewerPage() {
         if (e.key === 'ArrowLeft') goTo(page - 1);
       }}
     >
-      <header className="viewer__bar">
-        <button
-          type="button"
-          className="btn btn-small btn-ghost"
-          onClick={() => (state?.from || window.history.length > 1 ? navigate(-1) : navigate('/library'))}
-        >
-          <Icon name="chevronLeft" size={16} /> Back
-        </button>
-        <h1 className="viewer__title" title={doc?.fileName}>
-          {doc?.fileName ?? citation?.fileName ?? 'Document'}
-        </h1>
-        {paged && (
-          <nav className="viewer__pager" aria-label="Pages">
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label="Previous page"
-              disabled={page <= 1}
-              onClick={() => goTo(page - 1)}
-              data-testid="viewer-prev"
-            >
-              <Icon name="chevronLeft" />
-            </button>
-            <form onSubmit={submitPage} className="viewer__page-form">
-              <label htmlFor="viewer-page" className="visually-hidden">
-                Page number
-              </label>
-              <input
-                id="viewer-page"
-                className="input viewer__page-input"
-                inputMode="numeric"
-                value={pageInput}
-                onChange={(e) => setPageInput(e.target.value.replace(/[^0-9]/g, ''))}
-                onBlur={submitPage}
-                data-testid="viewer-page-input"
-              />
-              <span className="viewer__page-total">of {pageCount ?? '…'}</span>
-            </form>
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label="Next page"
-              disabled={pageCount !== null && page >= pageCount}
-              onClick={() => goTo(page + 1)}
-              data-testid="viewer-next"
-            >
-              <Icon name="chevronRight" />
-            </button>
-          </nav>
-        )}
-        <a className="btn btn-small btn-secondary viewer__download" href={fileUrl} download={doc?.fileName}>
-          <Icon name="external" size={16} /> <span className="hide-narrow">Original</span>
-        </a>
-      </header>
+      <div className="viewer__sticky">
+        <header className="viewer__bar">
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label="Back"
+            onClick={() => (state?.from || window.history.length > 1 ? navigate(-1) : navigate('/library'))}
+          >
+            <Icon name="chevronLeft" size={16} /> <span className="hide-narrow">Back</span>
+          </button>
+          <h1 className="viewer__title" title={doc?.fileName}>
+            {doc?.fileName ?? citation?.fileName ?? 'Document'}
+          </h1>
+          {paged && (
+            <nav className="viewer__pager" aria-label="Pages">
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Previous page"
+                disabled={page <= 1}
+                onClick={() => goTo(page - 1)}
+                data-testid="viewer-prev"
+              >
+                <Icon name="chevronLeft" />
+              </button>
+              <form onSubmit={submitPage} className="viewer__page-form">
+                <label htmlFor="viewer-page" className="visually-hidden">
+                  Page number
+                </label>
+                <input
+                  id="viewer-page"
+                  className="input viewer__page-input"
+                  inputMode="numeric"
+                  value={pageInput}
+                  onChange={(e) => setPageInput(e.target.value.replace(/[^0-9]/g, ''))}
+                  onBlur={submitPage}
+                  data-testid="viewer-page-input"
+                />
+                <span className="viewer__page-total">of {pageCount ?? '…'}</span>
+              </form>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Next page"
+                disabled={pageCount !== null && page >= pageCount}
+                onClick={() => goTo(page + 1)}
+                data-testid="viewer-next"
+              >
+                <Icon name="chevronRight" />
+              </button>
+            </nav>
+          )}
+          {paged && (
+            <div className="viewer__zoom" role="group" aria-label="Zoom">
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Zoom out"
+                disabled={zoom <= ZOOM_STEPS[0]!}
+                onClick={() => setZoom((z) => ZOOM_STEPS[Math.max(0, ZOOM_STEPS.indexOf(z) - 1)] ?? z)}
+              >
+                <Icon name="minus" />
+              </button>
+              <span className="viewer__zoom-label" aria-live="polite">
+                {Math.round(zoom * 100)}%
+              </span>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Zoom in"
+                disabled={zoom >= ZOOM_STEPS[ZOOM_STEPS.length - 1]!}
+                onClick={() =>
+                  setZoom((z) => ZOOM_STEPS[Math.min(ZOOM_STEPS.length - 1, ZOOM_STEPS.indexOf(z) + 1)] ?? z)
+                }
+              >
+                <Icon name="plus" />
+              </button>
+            </div>
+          )}
+          <a
+            className="btn btn-small btn-secondary viewer__download"
+            href={fileUrl}
+            download={doc?.fileName}
+            aria-label="Download original"
+          >
+            <Icon name="external" size={16} /> <span className="hide-narrow">Original</span>
+          </a>
+        </header>
+      </div>
 
       {citation && (
         <aside className="passage" aria-label="Cited passage" data-testid="cited-passage">
@@ -158,7 +197,7 @@ export function ViewerPage() {
             <Spinner label="Loading document" />
           </div>
         ) : kind === 'pdf' ? (
-          <PdfView url={fileUrl} page={page} hint={hint} onLoaded={setPageCount} />
+          <PdfView url={fileUrl} page={page} zoom={zoom} hint={hint} onLoaded={setPageCount} />
         ) : kind === 'docx' ? (
           <div className="empty">
             <h2 className="empty__title">Word documents open in your own app</h2>
