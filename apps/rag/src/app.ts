@@ -3,6 +3,7 @@ import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@cl
 import type { RagContext } from './context.js';
 import { answerRoutes } from './http/answer-routes.js';
 import { requireInternalToken } from './http/internal-auth.js';
+import { ingestRoutes } from './ingest/ingest-routes.js';
 
 /** rag's Express app: health and metrics open, everything under /api/v1 behind the internal token. */
 export function createApp(ctx: RagContext): Express {
@@ -24,6 +25,7 @@ export function createApp(ctx: RagContext): Express {
   const api = express.Router();
   api.use(requireInternalToken(ctx.config.INTERNAL_TOKEN));
   api.use(express.json({ limit: '4mb' }));
+  api.use(ingestRoutes(ctx));
   api.use(answerRoutes(ctx));
   api.use(notFoundHandler);
   app.use('/api/v1', api);

@@ -1,0 +1,146 @@
+import { Router, type Response } from 'express';
+import { encodeSse, IngestBody, IngestParams, notFound, type IngestEvent } from '@classchat/contracts';
+import { createRepositories } from '@classchat/db';
+import { parseInput } from '@classchat/service';
+import type { RagContext } from '../context.js';
+import { createOpenAIEmbedder, unlimitedEmbeddingBudget, type EmbeddingTokenBudget } from './embed.js';
+import { failures, IngestFailure } from './errors.js';
+import { DocumentGoneError, runIngestPipeline, type ProgressStage } from './pipeline.js';
+
+/** Progress events of one stage are sent at most this often (plus the first and the last). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * `POST /documents/:id/ingest` (internal): ingests the document and answers SSE — `progress` events,
+ * `keepalive` during silences, then exactly one `ready` or `error`. The document row ends `ready` or
+ * `failed` with a reason; if the caller closes the request, the ingestion is aborted and the row is
+ * left for the caller to decide (it re-queues or deletes it).
+ */
+export function ingestRoutes(
+  ctx: RagContext,
+  options: { embeddingBudget?: EmbeddingTokenBudget } = {},
+): Router {
+  const router = Router();
+  const repos = createRepositories(ctx.database.db);
+  const embedder = createOpenAIEmbedder(ctx.config);
+  // Hook for the tokens-per-minute limiter (apps/rag/src/quota/): pass its embedding reservation here.
+  const embeddingBudget = options.embeddingBudget ?? unlimitedEmbeddingBudget;
+
+  router.post('/documents/:id/ingest', async (req, res) => {
+    const { id } = parseInput(IngestParams, req.params, 'document id');
+    const body = parseInput(IngestBody, req.body, 'ingest request');
+    const doc = await repos.documents.getForIngest(id);
+    if (!doc || doc.userId !== body.user_id) throw notFound('Document');
+
+    const log = req.log.child({ documentId: doc.id, mime: doc.mimeType });
+    const sse = openSse(res, ctx.config.STREAM_KEEPALIVE_MS);
+    const client = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) client.abort(new Error('the caller closed the ingest request'));
+    });
+    const timeout = AbortSignal.timeout(ctx.config.INGEST_TIMEOUT_S * 1000);
+    const signal = AbortSignal.any([client.signal, timeout]);
+
+    const lastSent = new Map<ProgressStage, number>();
+    const onProgress = (stage: ProgressStage, done: number, total: number) => {
+      const now = performance.now();
+      const last = lastSent.get(stage);
+      if (last !== undefined && done < total && done > 0 && now - last < PROGRESS_INTERVAL_MS) return;
+      lastSent.set(stage, now);
+      sse.send({ type: 'progress', stage, done, total });
+    };
+
+    const started = performance.now();
+    log.info('ingest started');
+    try {
+      const result = await runIngestPipeline(
+        doc,
+        {
+          repos,
+          filesDir: ctx.config.filesDir,
+          maxPages: ctx.config.INGEST_MAX_PAGES,
+          embedder,
+          embeddingBudget,
+          onEmbeddingError: (err) => log.error({ err }, 'embeddings request failed'),
+        },
+        { signal, onProgress },
+      );
+      ctx.metrics.ingestPages.inc(result.pageCount);
+      ctx.metrics.ingestCompleted.inc({ status: 'ready' });
+      log.info({ ...result, ms: Math.round(performance.now() - started) }, 'ingest completed');
+      sse.end({ type: 'ready', pageCount: result.pageCount, chunkCount: result.chunkCount });
+    } catch (err) {
+      if (client.signal.aborted) {
+        ctx.metrics.ingestCompleted.inc({ status: 'aborted' });
+        log.info('ingest aborted: the caller went away');
+        sse.close();
+        return;
+      }
+      if (err instanceof DocumentGoneError) {
+        ctx.metrics.ingestCompleted.inc({ status: 'aborted' });
+        log.info('ingest stopped: the document was deleted');
+        sse.end({ type: 'error', code: 'not_found', message: 'The document was deleted.' });
+        return;
+      }
+      const failure =
+        err instanceof IngestFailure
+          ? err
+          : timeout.aborted
+            ? failures.timeout(ctx.config.INGEST_TIMEOUT_S)
+            : failures.internal();
+      if (!(err instanceof IngestFailure) && !timeout.aborted) log.error({ err }, 'ingest crashed');
+      ctx.metrics.ingestCompleted.inc({ status: 'failed' });
+      log.warn({ reason: failure.reason, message: failure.message }, 'ingest failed');
+      await repos.documents.markFailed(doc.id, failure.message).catch((markErr: unknown) => {
+        log.error({ err: markErr }, 'could not mark the document failed');
+      });
+      sse.end({ type: 'error', code: 'ingest_failed', message: failure.message });
+    }
+  });
+
+  return router;
+}
+
+interface SseWriter {
+  send(event: IngestEvent): void;
+  /** Send the terminal event and finish the response. */
+  end(event: IngestEvent): void;
+  /** Finish without a terminal event (the caller is gone). */
+  close(): void;
+}
+
+/** SSE headers, a keepalive after `keepaliveMs` of silence, and writes that stop once closed. */
+function openSse(res: Response, keepaliveMs: number): SseWriter {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  let lastWrite = Date.now();
+  const write = (event: IngestEvent) => {
+    if (res.writableEnded || res.destroyed) return;
+    res.write(encodeSse(event));
+    lastWrite = Date.now();
+  };
+  const timer = setInterval(
+    () => {
+      if (Date.now() - lastWrite >= keepaliveMs) write({ type: 'keepalive' });
+    },
+    Math.max(10, Math.floor(keepaliveMs / 2)),
+  );
+  timer.unref();
+  const stop = () => clearInterval(timer);
+  res.on('close', stop);
+  return {
+    send: write,
+    end(event) {
+      write(event);
+      stop();
+      if (!res.writableEnded) res.end();
+    },
+    close() {
+      stop();
+      if (!res.writableEnded) res.end();
+    },
+  };
+}
