@@ -1,7 +1,10 @@
 import express, { type Express } from 'express';
 import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
+import { authRoutes } from './auth/auth-routes.js';
 import { createChatRouter } from './chat/chat-router.js';
+import { classesRouter } from './classes/classes-routes.js';
 import type { ApiContext } from './context.js';
+import { documentsRouter } from './documents/documents-routes.js';
 import { webStatic } from './web-static.js';
 
 /** The api's Express app: health and metrics, the REST API under /api/v1, and the built front end. */
@@ -30,6 +33,9 @@ export function createApp(ctx: ApiContext): Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use('/chat', createChatRouter(ctx));
+  api.use('/user', authRoutes(ctx));
+  api.use('/classes', classesRouter(ctx));
+  api.use('/documents', documentsRouter(ctx));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   const web = webStatic(ctx.config.WEB_DIST_DIR);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '@classchat/db';
 import type { TokenService } from './auth/tokens.js';
 import type { ApiConfig } from './config.js';
+import type { IngestionService } from './ingestion/ingestion.js';
 import type { ApiMetrics } from './observability/metrics.js';
 import type { RagClient } from './rag-client/rag-client.js';
 import type { Realtime } from './realtime/socket-server.js';
@@ -20,6 +21,8 @@ export interface ApiContext {
   rag: RagClient;
   /** The chat streams running in this process (the relay's registry and its one `publish`). */
   streams: StreamRegistry;
+  /** The document ingestion queue (uploads → rag → processing-status / document-ready events). */
+  ingestion: IngestionService;
   /** Present when REDIS_URL is set; capabilities fall back to in-memory implementations otherwise. */
   redis: Redis | undefined;
 }

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
-import { connect, migrate } from '@classchat/db';
+import { connect, createRepositories, migrate } from '@classchat/db';
 import { createLogger, createRedis, serveHttp, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
+import { createIngestionService } from './ingestion/ingestion.js';
 import { createApiMetrics } from './observability/metrics.js';
 import { createRagClient } from './rag-client/rag-client.js';
 import { createRealtime } from './realtime/socket-server.js';
@@ -33,10 +34,20 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const realtime = createRealtime(httpServer, { tokens, logger, redis });
   const rag = createRagClient({ baseUrl: config.RAG_URL, internalToken: config.INTERNAL_TOKEN, logger });
   const streams = createStreamRegistry(realtime, logger);
+  const metrics = createApiMetrics();
+  const ingestion = createIngestionService({
+    repos: createRepositories(database.db),
+    rag,
+    realtime,
+    logger,
+    metrics,
+    idleTimeoutMs: config.STREAM_TIMEOUT_MS,
+  });
   const ctx: ApiContext = {
     config,
     logger,
-    metrics: createApiMetrics(),
+    metrics,
+    ingestion,
     database,
     tokens,
     realtime,
@@ -47,10 +58,15 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   bound.app = createApp(ctx);
   const http = await serveHttp(httpServer, config.PORT, config.HOST);
   logger.info({ url: http.url }, 'api listening');
+  // Documents left `uploaded`/`processing` by a previous run (api or rag stopped mid-ingestion).
+  await ingestion.resumeUnfinished().catch((err: unknown) => {
+    logger.error({ err }, 'could not re-queue unfinished ingestions');
+  });
   return {
     ...http,
     ctx,
     async stop() {
+      await ingestion.close();
       streams.abortAll('shutdown');
       await streams.drain();
       await realtime.close();

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { LoginBody, SignupBody, type AuthResponse, type AuthStatus, type Usage } from '@classchat/contracts';
+import { createRepositories } from '@classchat/db';
+import { parseInput } from '@classchat/service';
+import type { ApiContext } from '../context.js';
+import { createAuthService } from './auth-service.js';
+import { loginRateLimit } from './login-limit.js';
+import { requireAuth, userIdOf } from './require-auth.js';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
+
+/** `/api/v1/user`: signup, login, logout, auth-status, usage. */
+export function authRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  const service = createAuthService({
+    repos: createRepositories(ctx.database.db),
+    tokens: ctx.tokens,
+    freePlanMonthlyChats: ctx.config.FREE_PLAN_MONTHLY_CHATS,
+  });
+  const auth = requireAuth(ctx.tokens);
+
+  router.post('/signup', async (req, res) => {
+    const result = await service.signup(parseInput(SignupBody, req.body, 'signup'));
+    setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
+    res.status(201).json(result satisfies AuthResponse);
+  });
+
+  router.post('/login', ...loginRateLimit(ctx.config.LOGIN_RATE_LIMIT), async (req, res) => {
+    const result = await service.login(parseInput(LoginBody, req.body, 'login'));
+    setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
+    res.json(result satisfies AuthResponse);
+  });
+
+  router.post('/logout', (req, res) => {
+    clearSessionCookie(req, res, ctx.config);
+    res.status(204).end();
+  });
+
+  router.get('/auth-status', auth, async (req, res) => {
+    res.json({ user: await service.currentUser(userIdOf(req)) } satisfies AuthStatus);
+  });
+
+  router.get('/usage', auth, async (req, res) => {
+    res.json((await service.usage(userIdOf(req))) satisfies Usage);
+  });
+
+  return router;
+}

@@ -1,0 +1,209 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthResponse, ErrorBody, Usage } from '@classchat/contracts';
+import { startStack, type Stack } from '@classchat/testkit';
+import { call, signup } from '../testing/api-client.js';
+
+const LOGIN_RATE_LIMIT = 5;
+const JWT_SECRET = 'test-jwt-secret';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ model: 'offline', api: { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${stack.apiUrl}/api/v1/user/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+const authStatus = (headers: Record<string, string>) =>
+  fetch(`${stack.apiUrl}/api/v1/user/auth-status`, { headers });
+
+/** The `cc_session=…` pair of a Set-Cookie header, for sending it back. */
+const cookieOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!;
+
+describe('accounts', () => {
+  it('signs up with a normalised email, sets the session cookie and answers the user and a token', async () => {
+    const res = await post('signup', {
+      name: ' Ada ',
+      email: '  Ada.Lovelace@Example.EDU ',
+      password: 'analytical engine',
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as AuthResponse;
+    expect(body.user).toMatchObject({ email: 'ada.lovelace@example.edu', name: 'Ada', plan: 'free' });
+    expect(body.token).toMatch(/^ey/);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^cc_session=ey[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
+
+    const status = await authStatus({ cookie: cookieOf(res) });
+    expect(status.status).toBe(200);
+    expect(await status.json()).toEqual({ user: body.user });
+    expect((await authStatus({ authorization: `Bearer ${body.token}` })).status).toBe(200);
+  });
+
+  it('marks the cookie Secure when the request came over https (through a trusted proxy)', async () => {
+    const res = await post(
+      'signup',
+      { name: 'Sec', email: `sec-${Date.now()}@example.edu`, password: 'secure enough' },
+      { 'x-forwarded-proto': 'https' },
+    );
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+  });
+
+  it('refuses a second account with the same email (any case) with 409', async () => {
+    await post('signup', { name: 'A', email: 'twice@example.edu', password: 'password one' });
+    const res = await post('signup', { name: 'B', email: 'TWICE@example.edu', password: 'password two' });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already exists/) as unknown,
+    });
+  });
+
+  it('validates the body and lists every issue', async () => {
+    const res = await post('signup', { name: '', email: 'not-an-email', password: 'short' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.code).toBe('invalid_input');
+    expect(body.issues?.map((i) => i.path).sort()).toEqual(['email', 'name', 'password']);
+    expect(body.issues?.find((i) => i.path === 'password')?.message).toMatch(/at least 8 characters/);
+    expect((await post('login', { email: 'x@example.edu' })).status).toBe(400);
+  });
+
+  it('logs in with any case of the email; a wrong password and an unknown email get the same 401', async () => {
+    const user = await signup(stack.apiUrl, 'Grace');
+    const ok = await post('login', { email: user.email.toUpperCase(), password: user.password });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as AuthResponse).user.id).toBe(user.id);
+    expect(ok.headers.get('set-cookie')).toMatch(/^cc_session=ey/);
+
+    const wrong = await post('login', { email: user.email, password: 'not the password' });
+    const unknown = await post('login', { email: 'nobody@example.edu', password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await wrong.json()).toEqual(await unknown.json());
+  });
+
+  it('logs out by expiring the cookie', async () => {
+    const res = await post('logout', {});
+    expect(res.status).toBe(204);
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^cc_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/,
+    );
+  });
+
+  it('answers the usage of the month', async () => {
+    const user = await signup(stack.apiUrl, 'Usage');
+    const res = await call(stack.apiUrl, user, 'GET', '/user/usage');
+    expect(res.status).toBe(200);
+    const usage = res.body as Usage;
+    expect(usage).toMatchObject({ plan: 'free', used: 0, limit: 25 });
+    const now = new Date();
+    expect(usage.resetsAt).toBe(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+    );
+  });
+});
+
+describe('authentication', () => {
+  const key = new TextEncoder().encode(JWT_SECRET);
+
+  it('401 without a session, with a tampered token, an expired token or a token signed with another key', async () => {
+    const user = await signup(stack.apiUrl, 'Mallory');
+    const [header, payload, signature] = user.token.split('.') as [string, string, string];
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+        sub: crypto.randomUUID(),
+      }),
+    ).toString('base64url');
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(key);
+    const otherKey = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret'));
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+
+    expect((await authStatus({})).status).toBe(401);
+    for (const token of [
+      `${header}.${forged}.${signature}`,
+      `${user.token}x`,
+      expired,
+      otherKey,
+      unsigned,
+      'garbage',
+    ]) {
+      const byBearer = await authStatus({ authorization: `Bearer ${token}` });
+      expect(byBearer.status, token).toBe(401);
+      expect(((await byBearer.json()) as ErrorBody).code).toBe('unauthorized');
+      expect((await authStatus({ cookie: `cc_session=${token}` })).status).toBe(401);
+    }
+    // Never from the query string.
+    const query = await fetch(`${stack.apiUrl}/api/v1/user/auth-status?token=${user.token}`);
+    expect(query.status).toBe(401);
+    for (const path of ['/classes', '/documents', '/user/usage']) {
+      expect((await call(stack.apiUrl, null, 'GET', path)).status).toBe(401);
+    }
+  });
+});
+
+describe('login rate limit', () => {
+  // A stack of its own, so the attempts above do not count; clients are told apart by X-Forwarded-For
+  // (the api trusts the loopback proxy).
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await startStack({ model: 'offline', api: { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) } });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+  const login = (body: unknown, ip: string) =>
+    fetch(`${limited.apiUrl}/api/v1/user/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify(body),
+    });
+
+  it('answers 429 after LOGIN_RATE_LIMIT failed attempts on one email, from any IP, with a helpful message', async () => {
+    const user = await signup(limited.apiUrl, 'Target');
+    for (let i = 0; i < LOGIN_RATE_LIMIT; i++) {
+      expect((await login({ email: user.email, password: `guess ${i}` }, `10.0.0.${i + 1}`)).status).toBe(
+        401,
+      );
+    }
+    const res = await login({ email: user.email.toUpperCase(), password: user.password }, '10.0.1.1');
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.code).toBe('rate_limited');
+    expect(body.message).toBe('Too many login attempts. Please wait 15 minutes and try again.');
+    // Another account is not affected.
+    const other = await signup(limited.apiUrl, 'Other');
+    expect((await login({ email: other.email, password: other.password }, '10.0.1.2')).status).toBe(200);
+  });
+
+  it('answers 429 after LOGIN_RATE_LIMIT failed attempts from one IP, whatever the emails', async () => {
+    for (let i = 0; i < LOGIN_RATE_LIMIT; i++) {
+      expect(
+        (await login({ email: `nobody${i}@example.edu`, password: 'whatever' }, '10.9.9.9')).status,
+      ).toBe(401);
+    }
+    const res = await login({ email: 'nobody-else@example.edu', password: 'whatever' }, '10.9.9.9');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Malformed attempts are 400 and do not count.
+    expect((await login({ email: 'x' }, '10.8.8.8')).status).toBe(400);
+  });
+});

@@ -1,0 +1,50 @@
+import type { RequestHandler } from 'express';
+import { rateLimit, ipKeyGenerator, type Options } from 'express-rate-limit';
+import { AppError } from '@classchat/contracts';
+import { normalizeEmail } from '@classchat/db';
+
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Failed login attempts allowed per 15 minutes, counted per client IP and per email address (so
+ * neither one address nor one account can be guessed at quickly). Only failed logins (401) count.
+ * The store is in memory (per api process).
+ */
+export function loginRateLimit(limit: number): RequestHandler[] {
+  const common: Partial<Options> = {
+    windowMs: LOGIN_WINDOW_MS,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Only wrong credentials count: not successes, not malformed bodies (400), not the 429s themselves.
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    handler: (req, _res, next) => {
+      const resetTime = (req as typeof req & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const minutes = resetTime
+        ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 60_000))
+        : LOGIN_WINDOW_MS / 60_000;
+      next(
+        new AppError(
+          'rate_limited',
+          `Too many login attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+        ),
+      );
+    },
+  };
+  const perIp = rateLimit({
+    ...common,
+    keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
+  });
+  const perEmail = rateLimit({
+    ...common,
+    skip: (req) => typeof emailOf(req.body) !== 'string',
+    keyGenerator: (req) => `email:${emailOf(req.body)}`,
+  });
+  return [perIp, perEmail];
+}
+
+function emailOf(body: unknown): string | undefined {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' && email.trim() ? normalizeEmail(email) : undefined;
+}

@@ -1,0 +1,97 @@
+import { Router } from 'express';
+import {
+  AppError,
+  DocumentListQuery,
+  IdParams,
+  type DocumentDto,
+  type DocumentList,
+} from '@classchat/contracts';
+import { createRepositories } from '@classchat/db';
+import { parseInput } from '@classchat/service';
+import { requireAuth, userIdOf } from '../auth/require-auth.js';
+import type { ApiContext } from '../context.js';
+import { createDocumentsService, type DocumentsService } from './documents-service.js';
+import { createFileStore, type FileStore } from './file-store.js';
+import { receiveUpload } from './upload.js';
+
+/** The documents service of an api instance (files under DATA_DIR/files, its ingestion queue). */
+export function documentsServiceFor(ctx: ApiContext): DocumentsService {
+  return createDocumentsService({
+    repos: createRepositories(ctx.database.db),
+    store: createFileStore(ctx.config.filesDir),
+    ingestion: ctx.ingestion,
+    logger: ctx.logger,
+  });
+}
+
+/** `/api/v1/documents`, authenticated. */
+export function documentsRouter(ctx: ApiContext): Router {
+  const router = Router();
+  router.use(requireAuth(ctx.tokens));
+  router.use(
+    documentsRoutes(documentsServiceFor(ctx), {
+      store: createFileStore(ctx.config.filesDir),
+      maxUploadBytes: ctx.config.maxUploadBytes,
+    }),
+  );
+  return router;
+}
+
+/** `/api/v1/documents` (behind requireAuth): upload, list, get, the original file, delete. */
+export function documentsRoutes(
+  service: DocumentsService,
+  options: { store: FileStore; maxUploadBytes: number },
+): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const userId = userIdOf(req);
+    const upload = await receiveUpload(req, { store: options.store, maxBytes: options.maxUploadBytes });
+    const result = await service.accept(userId, upload);
+    res.status(result.duplicate ? 200 : 201).json(result);
+  });
+
+  router.get('/', async (req, res) => {
+    const { classId } = parseInput(DocumentListQuery, req.query, 'query');
+    res.json({ documents: await service.list(userIdOf(req), classId) } satisfies DocumentList);
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseInput(IdParams, req.params, 'document id');
+    res.json((await service.get(userIdOf(req), id)) satisfies DocumentDto);
+  });
+
+  router.get('/:id/file', async (req, res, next) => {
+    const { id } = parseInput(IdParams, req.params, 'document id');
+    const file = await service.file(userIdOf(req), id);
+    res.setHeader(
+      'Content-Type',
+      file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+    );
+    res.setHeader('Content-Disposition', inlineDisposition(file.fileName));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.sendFile(file.path, { dotfiles: 'allow', cacheControl: false }, (err?: Error & { code?: string }) => {
+      if (!err || res.headersSent) return;
+      next(err.code === 'ENOENT' ? new AppError('not_found', 'The file of this document is missing.') : err);
+    });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const { id } = parseInput(IdParams, req.params, 'document id');
+    await service.delete(userIdOf(req), id);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** `inline; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>` (RFC 6266 / 8187). */
+export function inlineDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `inline; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,126 @@
+import {
+  AppError,
+  notFound,
+  UploadFields,
+  type DocumentDto,
+  type SupportedMime,
+  type UploadResponse,
+} from '@classchat/contracts';
+import { NotFoundError, type DocumentRow, type Repositories } from '@classchat/db';
+import { parseInput } from '@classchat/service';
+import type { Logger } from 'pino';
+import type { IngestionService } from '../ingestion/ingestion.js';
+import { decideType } from './content-type.js';
+import type { FileStore } from './file-store.js';
+import type { ReceivedUpload } from './upload.js';
+
+export function toDocumentDto(row: DocumentRow): DocumentDto {
+  return {
+    id: row.id,
+    classId: row.classId,
+    fileName: row.fileName,
+    mimeType: row.mimeType,
+    byteSize: row.byteSize,
+    sha256: row.sha256,
+    status: row.status,
+    pageCount: row.pageCount,
+    chunkCount: row.chunkCount,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+    readyAt: row.readyAt?.toISOString() ?? null,
+  };
+}
+
+export type DocumentsService = ReturnType<typeof createDocumentsService>;
+
+export function createDocumentsService(deps: {
+  repos: Pick<Repositories, 'documents' | 'classes'>;
+  store: FileStore;
+  ingestion: IngestionService;
+  logger: Logger;
+}) {
+  const { repos, store, ingestion, logger } = deps;
+
+  const removeFiles = async (keys: readonly string[]) => {
+    for (const key of keys) {
+      await store.remove(key).catch((err: unknown) => logger.error({ err, key }, 'could not remove a file'));
+    }
+  };
+
+  return {
+    /**
+     * Accepts a received upload: decides its type by content (415 / 400), checks the class (404),
+     * answers the existing document for the same content in the same class (`duplicate`), or creates
+     * the document and queues its ingestion. The stored file is removed whenever it is not kept.
+     */
+    async accept(userId: string, upload: ReceivedUpload): Promise<UploadResponse> {
+      let keep = false;
+      try {
+        const classId = parseInput(UploadFields, upload.fields, 'upload fields').classId ?? null;
+        const decision = decideType({
+          fileName: upload.fileName,
+          facts: upload.facts,
+          zipHasWordDocument: upload.zipHasWordDocument,
+        });
+        if (!decision.ok) throw new AppError(decision.code, decision.message);
+        if (classId && !(await repos.classes.get(userId, classId))) throw notFound('Class');
+
+        const existing = await repos.documents.findBySha(userId, classId, upload.sha256);
+        if (existing) return { document: toDocumentDto(existing), duplicate: true };
+
+        const row = await repos.documents.create({
+          id: upload.storageKey,
+          userId,
+          classId,
+          fileName: upload.fileName,
+          mimeType: decision.mime satisfies SupportedMime,
+          byteSize: upload.byteSize,
+          sha256: upload.sha256,
+          storageKey: upload.storageKey,
+        });
+        keep = true;
+        ingestion.enqueue({ documentId: row.id, userId });
+        return { document: toDocumentDto(row), duplicate: false };
+      } catch (err) {
+        if (err instanceof NotFoundError) throw notFound('Class');
+        throw err;
+      } finally {
+        if (!keep) await removeFiles([upload.storageKey]);
+      }
+    },
+
+    async list(userId: string, classId: string | null | undefined): Promise<DocumentDto[]> {
+      return (await repos.documents.list(userId, classId)).map(toDocumentDto);
+    },
+
+    async get(userId: string, id: string): Promise<DocumentDto> {
+      const row = await repos.documents.get(userId, id);
+      if (!row) throw notFound('Document');
+      return toDocumentDto(row);
+    },
+
+    /** The stored file of one of the user's documents. */
+    async file(
+      userId: string,
+      id: string,
+    ): Promise<{ path: string; fileName: string; mimeType: SupportedMime }> {
+      const row = await repos.documents.get(userId, id);
+      if (!row) throw notFound('Document');
+      return { path: store.pathOf(row.storageKey), fileName: row.fileName, mimeType: row.mimeType };
+    },
+
+    /** Deletes the document (chunks cascade), stops its ingestion and removes its file. */
+    async delete(userId: string, id: string): Promise<void> {
+      const storageKey = await repos.documents.delete(userId, id);
+      if (storageKey === null) throw notFound('Document');
+      ingestion.cancel(id);
+      await removeFiles([storageKey]);
+    },
+
+    /** After a class was deleted (its documents cascade): stop their ingestions, remove their files. */
+    async forgetDeleted(deleted: { documentIds: string[]; storageKeys: string[] }): Promise<void> {
+      for (const id of deleted.documentIds) ingestion.cancel(id);
+      await removeFiles(deleted.storageKeys);
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { Request } from 'express';
+import busboy from 'busboy';
+import { AppError } from '@classchat/contracts';
+import { ContentInspector, looksLikeZip, type ContentFacts } from './content-type.js';
+import type { FileStore } from './file-store.js';
+import { readZipEntryNames, WORD_DOCUMENT_ENTRY } from './zip-entries.js';
+
+/** The multipart field that carries the file. */
+export const FILE_FIELD = 'file';
+
+export interface ReceivedUpload {
+  storageKey: string;
+  fileName: string;
+  byteSize: number;
+  sha256: string;
+  facts: ContentFacts;
+  /** null: not a ZIP; else whether it lists word/document.xml. */
+  zipHasWordDocument: boolean | null;
+  /** The multipart text fields (e.g. classId). */
+  fields: Record<string, string>;
+}
+
+export const tooLarge = (maxBytes: number) =>
+  new AppError(
+    'payload_too_large',
+    `The file is larger than the ${Math.round(maxBytes / (1024 * 1024))} MB upload limit.`,
+  );
+
+/**
+ * Streams the `file` part of a multipart request to `DATA_DIR/files/<uuid>`, computing its sha256
+ * and content facts on the way and stopping as soon as it exceeds `maxBytes` (413; the partial file
+ * is removed). Nothing is kept in memory but the first KB.
+ */
+export async function receiveUpload(
+  req: Request,
+  options: { store: FileStore; maxBytes: number },
+): Promise<ReceivedUpload> {
+  const { store, maxBytes } = options;
+  if (!req.is('multipart/form-data')) {
+    throw new AppError(
+      'invalid_input',
+      `Send the file as multipart/form-data in a field named "${FILE_FIELD}".`,
+    );
+  }
+  // Multipart framing adds a little; a declared length far beyond the limit is refused up front.
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
+  await store.ensureDir();
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 30 },
+    });
+  } catch {
+    throw new AppError('invalid_input', 'The upload is not valid multipart/form-data.');
+  }
+
+  const key = store.newKey();
+  const partPath = store.pathOf(`${key}.part`);
+  const fields: Record<string, string> = {};
+  let fileName: string | null = null;
+  // Set from the busboy callbacks (an object, so the compiler does not narrow them to null).
+  const file: { written: Promise<void> | null; output: ReturnType<typeof createWriteStream> | null } = {
+    written: null,
+    output: null,
+  };
+  const hash = createHash('sha256');
+  const inspector = new ContentInspector();
+  const state: { failure: AppError | null } = { failure: null };
+
+  const done = new Promise<void>((resolve, reject) => {
+    const fail = (err: AppError) => {
+      state.failure ??= err;
+      reject(state.failure);
+    };
+    parser.on('field', (name: string, value: string) => {
+      fields[name] = value;
+    });
+    parser.on(
+      'file',
+      (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, info: busboy.FileInfo) => {
+        if (name !== FILE_FIELD || fileName !== null) {
+          stream.resume();
+          return;
+        }
+        fileName = cleanFileName(info.filename);
+        stream.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          inspector.push(chunk);
+        });
+        stream.on('limit', () => fail(tooLarge(maxBytes)));
+        file.output = createWriteStream(partPath, { flags: 'wx' });
+        file.written = pipeline(stream, file.output).catch((err: unknown) => {
+          fail(AppError.is(err) ? err : new AppError('invalid_input', 'The upload was interrupted.'));
+        });
+      },
+    );
+    parser.on('error', () =>
+      fail(new AppError('invalid_input', 'The upload is not valid multipart/form-data.')),
+    );
+    parser.on('close', () => {
+      void (file.written ?? Promise.resolve()).then(() => resolve());
+    });
+    req.on('close', () => {
+      if (!req.complete) fail(new AppError('invalid_input', 'The upload was interrupted.'));
+    });
+  });
+  req.pipe(parser);
+
+  try {
+    await done;
+    if (state.failure) throw state.failure;
+    if (fileName === null) {
+      throw new AppError(
+        'invalid_input',
+        `No file received: send it in a multipart field named "${FILE_FIELD}".`,
+      );
+    }
+    const facts = inspector.finish();
+    await rename(partPath, store.pathOf(key));
+    let zipHasWordDocument: boolean | null = null;
+    if (looksLikeZip(facts.head)) {
+      const names = await readZipEntryNames(store.pathOf(key)).catch(() => null);
+      zipHasWordDocument = names?.includes(WORD_DOCUMENT_ENTRY) ?? false;
+    }
+    return {
+      storageKey: key,
+      fileName,
+      byteSize: facts.size,
+      sha256: hash.digest('hex'),
+      facts,
+      zipHasWordDocument,
+      fields,
+    };
+  } catch (err) {
+    // Stop parsing what is left of the request (it is drained unread), and remove the partial file
+    // once its writer has stopped (so it cannot be re-created after the removal).
+    req.unpipe(parser);
+    req.resume();
+    file.output?.destroy();
+    await file.written;
+    await rm(partPath, { force: true });
+    await store.remove(key);
+    throw err;
+  }
+}
+
+/** The name as the user's system showed it: no directories, no control characters, at most 255 chars. */
+export function cleanFileName(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (clean || 'upload').slice(0, 255);
+}

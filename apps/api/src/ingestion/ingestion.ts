@@ -1,0 +1,264 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { AppError, type ProcessingStatusPayload } from '@classchat/contracts';
+import type { DocumentRow, Repositories } from '@classchat/db';
+import type { ApiMetrics } from '../observability/metrics.js';
+import type { RagClient } from '../rag-client/rag-client.js';
+import type { Realtime } from '../realtime/socket-server.js';
+import { isNotable, ProgressTracker, type ProgressState } from './progress.js';
+
+export const INTERRUPTED_REASON = 'Processing was interrupted. Please upload the file again.';
+const GENERIC_FAILURE = 'Processing failed. Please upload the file again.';
+
+export interface IngestJob {
+  documentId: string;
+  userId: string;
+}
+
+export interface IngestionService {
+  /** Queue a document for ingestion (a document already queued or running is not queued twice). */
+  enqueue(job: IngestJob): void;
+  /** Drop a queued document, or abort its running ingestion (closing the request to rag). */
+  cancel(documentId: string): void;
+  /**
+   * Start-up recovery: every document left `uploaded` or `processing` (the api or rag stopped
+   * mid-ingestion) goes back to the queue. Returns how many.
+   */
+  resumeUnfinished(): Promise<number>;
+  /** Resolves when nothing is queued or running (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Abort everything and stop taking work; rows stay `processing` for the next start-up. */
+  close(): Promise<void>;
+}
+
+export interface IngestionOptions {
+  repos: Pick<Repositories, 'documents'>;
+  rag: Pick<RagClient, 'ingest'>;
+  realtime: Pick<Realtime, 'toUser'>;
+  logger: Logger;
+  metrics?: Pick<ApiMetrics, 'ingestStarted' | 'ingestCompleted'>;
+  /** Ingestions running at once (default 2). */
+  concurrency?: number;
+  /** Attempts when rag is unreachable or its stream ends without ready/error (default 2). */
+  attempts?: number;
+  retryDelayMs?: number;
+  /** No event (not even a keepalive) from rag for this long counts as an interruption. */
+  idleTimeoutMs?: number;
+  /** The document row's stage/progress is written at most this often (stage changes always). */
+  progressWriteIntervalMs?: number;
+}
+
+type Outcome = 'ready' | 'failed' | 'interrupted' | 'gone' | 'aborted';
+
+/**
+ * The api's ingestion queue: runs rag's ingest for uploaded documents (a few at a time), relays its
+ * progress to the owner's sockets as `processing-status` (progress never decreasing) and
+ * `document-ready`, keeps the row's stage/progress current, retries an interrupted ingestion once
+ * and otherwise ends every document `ready` or `failed` with a reason.
+ */
+export function createIngestionService(options: IngestionOptions): IngestionService {
+  const { repos, rag, realtime, logger } = options;
+  const concurrency = options.concurrency ?? 2;
+  const attempts = options.attempts ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const writeInterval = options.progressWriteIntervalMs ?? 250;
+
+  const pending: IngestJob[] = [];
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let closed = false;
+  let idleWaiters: Array<() => void> = [];
+
+  const notifyIdle = () => {
+    if (pending.length > 0 || running.size > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const pump = () => {
+    while (!closed && running.size < concurrency && pending.length > 0) {
+      const job = pending.shift()!;
+      const controller = new AbortController();
+      const done = runJob(job, controller.signal)
+        .catch((err: unknown) => logger.error({ err, documentId: job.documentId }, 'ingestion crashed'))
+        .finally(() => {
+          running.delete(job.documentId);
+          pump();
+          notifyIdle();
+        });
+      running.set(job.documentId, { controller, done });
+    }
+  };
+
+  async function runJob(job: IngestJob, signal: AbortSignal): Promise<void> {
+    const log = logger.child({ documentId: job.documentId, userId: job.userId });
+    const tracker = new ProgressTracker();
+    const emit = (payload: Omit<ProcessingStatusPayload, 'docId'>) =>
+      realtime.toUser(job.userId).emit('processing-status', { docId: job.documentId, ...payload });
+
+    const started = await repos.documents.updateProgress(job.documentId, 'processing', 'queued', 0);
+    if (!started) return; // deleted, or already finished
+    options.metrics?.ingestStarted.inc();
+    emit({ status: 'processing', stage: 'queued', progress: 0, error: null });
+
+    // Row writes are chained (never reordered) and throttled; stage changes are written at once.
+    let writes: Promise<unknown> = Promise.resolve();
+    let lastWrite = 0;
+    let lastWritten: ProgressState | null = null;
+    let lastEmitted: ProgressState | null = null;
+    const onProgress = (state: ProgressState) => {
+      if (isNotable(lastEmitted, state)) {
+        lastEmitted = state;
+        emit({ status: 'processing', stage: state.stage, progress: state.progress, error: null });
+      }
+      const now = Date.now();
+      if (lastWritten?.stage === state.stage && now - lastWrite < writeInterval) return;
+      lastWrite = now;
+      lastWritten = state;
+      writes = writes
+        .then(() => repos.documents.updateProgress(job.documentId, 'processing', state.stage, state.progress))
+        .catch((err: unknown) => log.warn({ err }, 'could not record ingestion progress'));
+    };
+
+    const fail = async (reason: string) => {
+      await writes;
+      await repos.documents.markFailed(job.documentId, reason);
+      const { stage, progress } = tracker.current;
+      emit({ status: 'failed', stage, progress, error: reason });
+      options.metrics?.ingestCompleted.inc({ status: 'failed' });
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await runAttempt(job, signal, tracker, onProgress, log, {
+        ready: async (pageCount, chunkCount) => {
+          await writes;
+          const { stage, progress } = tracker.finish();
+          emit({ status: 'ready', stage, progress, error: null });
+          realtime
+            .toUser(job.userId)
+            .emit('document-ready', { docId: job.documentId, pageCount, chunkCount });
+          options.metrics?.ingestCompleted.inc({ status: 'ready' });
+        },
+        failed: fail,
+      });
+      if (outcome !== 'interrupted') {
+        log.info({ outcome, attempt }, 'ingestion finished');
+        return;
+      }
+      if (attempt >= attempts) {
+        log.warn({ attempt }, 'ingestion interrupted; giving up');
+        await fail(INTERRUPTED_REASON);
+        return;
+      }
+      log.warn({ attempt }, 'ingestion interrupted; retrying');
+      try {
+        await delay(retryDelayMs, undefined, { signal });
+      } catch {
+        return; // aborted while waiting
+      }
+    }
+  }
+
+  async function runAttempt(
+    job: IngestJob,
+    signal: AbortSignal,
+    tracker: ProgressTracker,
+    onProgress: (state: ProgressState) => void,
+    log: Logger,
+    finish: {
+      ready: (pageCount: number, chunkCount: number) => Promise<void>;
+      failed: (reason: string) => Promise<void>;
+    },
+  ): Promise<Outcome> {
+    // One controller per attempt: aborted by the job's signal or when rag goes silent.
+    const attempt = new AbortController();
+    const onAbort = () => attempt.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let silent: NodeJS.Timeout | undefined;
+    let stalled = false;
+    const heard = () => {
+      clearTimeout(silent);
+      silent = setTimeout(() => {
+        stalled = true;
+        attempt.abort(new Error('rag went silent'));
+      }, idleTimeoutMs);
+    };
+    try {
+      heard();
+      for await (const event of rag.ingest(job.documentId, job.userId, { signal: attempt.signal })) {
+        heard();
+        switch (event.type) {
+          case 'keepalive':
+            break;
+          case 'progress': {
+            if (event.stage === 'queued' || event.stage === 'done') break;
+            const state = tracker.update(event.stage, event.done, event.total);
+            if (state) onProgress(state);
+            break;
+          }
+          case 'ready':
+            await finish.ready(event.pageCount, event.chunkCount);
+            return 'ready';
+          case 'error':
+            if (event.code === 'not_found') return 'gone';
+            await finish.failed(event.message || GENERIC_FAILURE);
+            return 'failed';
+        }
+      }
+      return signal.aborted ? 'aborted' : 'interrupted';
+    } catch (err) {
+      if (signal.aborted) return 'aborted';
+      if (stalled) return 'interrupted';
+      if (AppError.is(err)) {
+        if (err.code === 'not_found') return 'gone';
+        if (err.code === 'unavailable' || err.isRetryable) return 'interrupted';
+        log.error({ err }, 'rag refused the ingestion');
+        await finish.failed(GENERIC_FAILURE);
+        return 'failed';
+      }
+      // A connection cut mid-stream (rag crashed or restarted).
+      log.warn({ err }, 'ingest stream broke');
+      return 'interrupted';
+    } finally {
+      clearTimeout(silent);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    enqueue(job) {
+      if (closed) return;
+      if (running.has(job.documentId) || pending.some((j) => j.documentId === job.documentId)) return;
+      pending.push(job);
+      pump();
+    },
+    cancel(documentId) {
+      const index = pending.findIndex((j) => j.documentId === documentId);
+      if (index >= 0) pending.splice(index, 1);
+      running.get(documentId)?.controller.abort(new Error('document deleted'));
+      notifyIdle();
+    },
+    async resumeUnfinished() {
+      const unfinished: DocumentRow[] = await repos.documents.listUnfinished();
+      for (const doc of unfinished) {
+        await repos.documents.restartIngest(doc.id);
+        this.enqueue({ documentId: doc.id, userId: doc.userId });
+      }
+      if (unfinished.length > 0) logger.info({ count: unfinished.length }, 're-queued unfinished ingestions');
+      return unfinished.length;
+    },
+    idle() {
+      if (pending.length === 0 && running.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+    async close() {
+      closed = true;
+      pending.length = 0;
+      const all = [...running.values()];
+      for (const { controller } of all) controller.abort(new Error('api shutting down'));
+      await Promise.allSettled(all.map((r) => r.done));
+      notifyIdle();
+    },
+  };
+}

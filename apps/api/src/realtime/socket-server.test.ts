@@ -1,0 +1,93 @@
+import { SignJWT } from 'jose';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '@classchat/testkit';
+import { connectSocket, signup, waitFor, type TestUser } from '../testing/api-client.js';
+
+let stack: Stack;
+let alice: TestUser;
+let bob: TestUser;
+
+beforeAll(async () => {
+  stack = await startStack({ model: 'offline' });
+  [alice, bob] = await Promise.all([signup(stack.apiUrl, 'Alice'), signup(stack.apiUrl, 'Bob')]);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Connects with the given options; resolves 'connected' or the connect_error's data. */
+function attempt(
+  options: Parameters<typeof io>[1],
+): Promise<'connected' | { message: string; data: unknown }> {
+  const socket = io(stack.apiUrl, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...options,
+  });
+  return new Promise((resolve) => {
+    socket.once('connect', () => {
+      socket.disconnect();
+      resolve('connected');
+    });
+    socket.once('connect_error', (err: Error & { data?: unknown }) => {
+      socket.disconnect();
+      resolve({ message: err.message, data: err.data });
+    });
+  });
+}
+
+describe('Socket.IO handshake authentication', () => {
+  it('accepts the session token in auth, or the session cookie', async () => {
+    expect(await attempt({ auth: { token: alice.token } })).toBe('connected');
+    expect(await attempt({ extraHeaders: { cookie: `cc_session=${alice.token}` } })).toBe('connected');
+  });
+
+  it('refuses a socket without a valid token with connect_error code "unauthorized"', async () => {
+    const key = new TextEncoder().encode('test-jwt-secret');
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(alice.id)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(key);
+    const [h, , s] = alice.token.split('.');
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: bob.id, exp: 9999999999 })).toString('base64url')}.${s}`;
+    for (const options of [
+      {},
+      { auth: { token: '' } },
+      { auth: { token: 'garbage' } },
+      { auth: { token: expired } },
+      { auth: { token: tampered } },
+      { extraHeaders: { cookie: `cc_session=${tampered}` } },
+      // A token in the query string is never looked at.
+      { query: { token: alice.token } },
+      { query: { auth: alice.token, cc_session: alice.token } },
+    ]) {
+      const result = await attempt(options);
+      expect(result, JSON.stringify(options)).toMatchObject({ data: { code: 'unauthorized' } });
+    }
+  });
+});
+
+describe('rooms', () => {
+  it("an event for one user reaches every socket of that user and no one else's", async () => {
+    const [a1, a2, b] = await Promise.all([
+      connectSocket(stack.apiUrl, alice.token),
+      connectSocket(stack.apiUrl, alice.token),
+      connectSocket(stack.apiUrl, bob.token),
+    ]);
+    try {
+      const docId = crypto.randomUUID();
+      stack.api.ctx.realtime.toUser(alice.id).emit('document-ready', { docId, pageCount: 1, chunkCount: 1 });
+      await waitFor(() => a1.events.length === 1 && a2.events.length === 1, 'both of Alice’s sockets');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(a1.events).toEqual([
+        { event: 'document-ready', payload: { docId, pageCount: 1, chunkCount: 1 } },
+      ]);
+      expect(b.events).toEqual([]);
+    } finally {
+      for (const s of [a1, a2, b]) s.close();
+    }
+  });
+});
