@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import type { ChatQuota } from '../quota/chat-quota.js';
 import type { RagClient } from '../rag-client/rag-client.js';
-import { failureFromThrown, StreamAbort } from '../streaming/failures.js';
+import { failure, failureFromThrown, StreamAbort } from '../streaming/failures.js';
 import type { ActiveStream, ChatEventSink, StreamRegistry } from '../streaming/registry.js';
 import {
   relayStream,
@@ -201,8 +201,9 @@ export function createChatService(deps: ChatServiceDeps) {
         await settlement.release().catch((releaseErr: unknown) => {
           deps.logger.error({ err: releaseErr, userId: request.userId }, 'quota release failed');
         });
-        if (AppError.is(err)) throw err;
-        const why = failureFromThrown(err, controller.signal);
+        const why = AppError.is(err)
+          ? failure(err.code, `rag answered: ${err.message}`, err.message)
+          : failureFromThrown(err, controller.signal);
         deps.logger.warn({ reqId: request.requestId, detail: why.detail }, 'blocking answer failed');
         throw new AppError(why.code, why.message);
       } finally {

@@ -4,7 +4,7 @@ import type { ChatEvent } from './events.js';
 import type { StreamAbort } from './failures.js';
 import { StreamRegistry } from './registry.js';
 
-const begin = (registry: StreamRegistry, userId = randomUUID()) =>
+const begin = (registry: StreamRegistry, userId: string = randomUUID()) =>
   registry.begin({ streamId: randomUUID(), userId, sessionId: randomUUID(), requestId: 'r', receivedAt: 0 });
 
 const tokenOf = (streamId: string, seq: number): ChatEvent => ({
