@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { Id, MessageParams, ReactionBody, RenameSessionBody, VersionBody } from '@classchat/contracts';
+import { createRepositories } from '@classchat/db';
+import { parseInput } from '@classchat/service';
+import { requireAuth, userIdOf } from '../auth/require-auth.js';
+import type { ApiContext } from '../context.js';
+import { createSessionsService } from './sessions-service.js';
+
+const SessionParams = z.object({ id: Id });
+
+/**
+ * `/api/v1/chat/sessions`: list, read, rename and delete the user's chat sessions; react to an answer
+ * and switch between its versions. Mounted on its own path next to the `/chat` router of chat/new.
+ */
+export function sessionsRouter(ctx: ApiContext): Router {
+  const service = createSessionsService(createRepositories(ctx.database.db));
+  const router = Router();
+  router.use(requireAuth(ctx.tokens));
+
+  router.get('/', async (req, res) => {
+    res.json(await service.list(userIdOf(req)));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseInput(SessionParams, req.params, 'path');
+    res.json(await service.get(userIdOf(req), id));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const { id } = parseInput(SessionParams, req.params, 'path');
+    const { title } = parseInput(RenameSessionBody, req.body);
+    res.json(await service.rename(userIdOf(req), id, title));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const { id } = parseInput(SessionParams, req.params, 'path');
+    await service.remove(userIdOf(req), id);
+    res.status(204).end();
+  });
+
+  router.put('/:id/messages/:messageId/reaction', async (req, res) => {
+    const { id, messageId } = parseInput(MessageParams, req.params, 'path');
+    const { reaction } = parseInput(ReactionBody, req.body);
+    res.json(await service.setReaction(userIdOf(req), id, messageId, reaction));
+  });
+
+  router.put('/:id/messages/:messageId/version', async (req, res) => {
+    const { id, messageId } = parseInput(MessageParams, req.params, 'path');
+    const { index } = parseInput(VersionBody, req.body);
+    res.json(await service.setVersion(userIdOf(req), id, messageId, index));
+  });
+
+  return router;
+}
