@@ -37,12 +37,44 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
     max: options.max ?? 10,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
-  pool.on('error', (err) => options.onError?.(err));
+  const onError = (err: Error) => options.onError?.(err);
+  // Idle pooled clients report a lost server on the pool; checked-out ones (say, between the
+  // statements of a transaction) on the client itself, where no listener would crash the process.
+  pool.on('error', onError);
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    releaseOnFailedBegin(client);
+  });
   const db = drizzle({ client: pool, schema, logger: options.logger ?? false });
   let closed: Promise<void> | null = null;
   return {
     db,
     pool,
     close: () => (closed ??= pool.end()),
+  };
+}
+
+/**
+ * drizzle's pool transaction releases its client only once `begin` has succeeded, so a `begin` that
+ * fails (the server went away) would leak the client and, after `max` such failures, hang the pool
+ * and `pool.end()`. Release such a client, with the error, ourselves.
+ */
+function releaseOnFailedBegin(client: pg.PoolClient): void {
+  const target = client as unknown as { query: (...args: unknown[]) => unknown };
+  const original = target.query.bind(client);
+  target.query = (...args: unknown[]) => {
+    const result = original(...args);
+    const first = args[0];
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+    if (result instanceof Promise && typeof text === 'string' && /^\s*begin\b/i.test(text)) {
+      result.catch((err: unknown) => {
+        try {
+          client.release(err instanceof Error ? err : new Error(String(err)));
+        } catch {
+          // already released
+        }
+      });
+    }
+    return result;
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Database } from './client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/server.js';
+import { seedDataDirFromTemplate } from './embedded/template.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { EMBEDDING_DIMENSIONS } from './schema.js';
 
@@ -17,10 +18,12 @@ export interface DbFixture {
 /** One embedded database per test file: fresh temp dir, free port, migrations applied. */
 export async function startDbFixture(options: { migrate?: boolean } = {}): Promise<DbFixture> {
   const root = await mkdtemp(join(tmpdir(), 'classchat-dbtest-'));
-  const embedded = await startEmbeddedDatabase({
-    dataDir: join(root, 'pg'),
-    migrate: options.migrate ?? true,
-  });
+  const dataDir = join(root, 'pg');
+  const migrate = options.migrate ?? true;
+  // A copy of a migrated template instead of initdb (~0.5 s instead of ~4 s); the migration test
+  // wants a database without the schema, so it pays for initdb.
+  if (migrate) await seedDataDirFromTemplate(dataDir);
+  const embedded = await startEmbeddedDatabase({ dataDir, migrate });
   const database = connect(embedded.url, { max: 10 });
   return {
     embedded,

@@ -30,7 +30,11 @@ export async function migrate(target: string | pg.Pool): Promise<void> {
       broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
-      client.release(broken);
+      try {
+        client.release(broken);
+      } catch {
+        // already released (a failed `begin` releases its client; see client.ts)
+      }
     }
   } finally {
     if (typeof target === 'string') await pool.end();

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDatabase } from '@classchat/db/embedded';
+import { seedDataDirFromTemplate, startEmbeddedDatabase } from '@classchat/db/embedded';
 
 export interface TestDatabase {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`, migrations applied. */
@@ -22,6 +22,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   const dataDir = join(root, 'pg');
   let db;
   try {
+    // A copy of a migrated template (built once per machine) instead of initdb: ~0.5 s, not ~4 s.
+    await seedDataDirFromTemplate(dataDir);
     db = await startEmbeddedDatabase({ dataDir, port: 0 });
   } catch (err) {
     await rm(root, { recursive: true, force: true });

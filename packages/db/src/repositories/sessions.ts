@@ -97,11 +97,18 @@ export function createSessionsRepository(db: Db) {
     },
 
     /**
-     * Changes the title and/or the assigned class / document (null clears one) and bumps
-     * `updatedAt`. Throws `NotFoundError` when an assigned class or document is not the user's.
+     * Changes the title and/or the assigned class / document (null clears one); `updatedAt` (the
+     * list order) is left alone. Throws `NotFoundError` when an assigned class or document is not the user's.
      */
     async update(userId: string, id: string, patch: UpdateSessionInput): Promise<SessionRow | null> {
       await checkAssignments(userId, patch.assignedClass, patch.assignedDocument);
+      if (
+        patch.title === undefined &&
+        patch.assignedClass === undefined &&
+        patch.assignedDocument === undefined
+      ) {
+        return this.get(userId, id);
+      }
       const [row] = await mapMissingReference(() =>
         db
           .update(chatSessions)
@@ -109,7 +116,6 @@ export function createSessionsRepository(db: Db) {
             ...(patch.title !== undefined ? { title: patch.title } : {}),
             ...(patch.assignedClass !== undefined ? { assignedClass: patch.assignedClass } : {}),
             ...(patch.assignedDocument !== undefined ? { assignedDocument: patch.assignedDocument } : {}),
-            updatedAt: new Date(),
           })
           .where(owned(userId, id))
           .returning(),
@@ -123,7 +129,10 @@ export function createSessionsRepository(db: Db) {
       return rows.length === 1;
     },
 
-    /** Sets `updatedAt` (default now); false when the session is not the user's. */
+    /**
+     * Sets `updatedAt` (default now); false when the session is not the user's. Appending a message
+     * already does this.
+     */
     async touch(userId: string, id: string, at: Date = new Date()): Promise<boolean> {
       const rows = await db
         .update(chatSessions)

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { UserRow } from '../schema.js';
+
+let fx: DbFixture;
+let alice: UserRow;
+let bob: UserRow;
+
+beforeAll(async () => {
+  fx = await startDbFixture();
+  alice = await fx.repos.users.create({ email: email('alice'), name: 'Alice', passwordHash: 'h' });
+  bob = await fx.repos.users.create({ email: email('bob'), name: 'Bob', passwordHash: 'h' });
+});
+afterAll(() => fx?.stop());
+
+const upload = (userId: string, classId: string | null, name = 'notes.pdf', sha: string = randomUUID()) =>
+  fx.repos.documents.create({
+    userId,
+    classId,
+    fileName: name,
+    mimeType: 'application/pdf',
+    byteSize: 1234,
+    sha256: sha,
+    storageKey: `${userId}/${randomUUID()}`,
+  });
+
+describe('classes', () => {
+  it('round-trip: create, list with document counts, get, rename', async () => {
+    const user = await fx.repos.users.create({ email: email(), name: 'C', passwordHash: 'h' });
+    const chem = await fx.repos.classes.create(user.id, '  Chemistry ');
+    const bio = await fx.repos.classes.create(user.id, 'biology');
+    expect(chem).toMatchObject({ name: 'Chemistry', userId: user.id, documentCount: 0 });
+    await upload(user.id, bio.id);
+    await upload(user.id, bio.id);
+    await upload(user.id, null);
+
+    const list = await fx.repos.classes.list(user.id);
+    expect(list.map((c) => [c.name, c.documentCount])).toEqual([
+      ['biology', 2],
+      ['Chemistry', 0],
+    ]);
+    expect((await fx.repos.classes.get(user.id, bio.id))?.documentCount).toBe(2);
+    const renamed = await fx.repos.classes.rename(user.id, bio.id, 'Biology 101');
+    expect(renamed).toMatchObject({ id: bio.id, name: 'Biology 101', documentCount: 2 });
+  });
+
+  it('refuses a duplicate name per user (case-insensitive) with a ConflictError, but not across users', async () => {
+    await fx.repos.classes.create(alice.id, 'Physics');
+    await expect(fx.repos.classes.create(alice.id, 'PHYSICS')).rejects.toBeInstanceOf(ConflictError);
+    await expect(fx.repos.classes.create(bob.id, 'physics')).resolves.toMatchObject({ name: 'physics' });
+    const other = await fx.repos.classes.create(alice.id, 'Maths');
+    await expect(fx.repos.classes.rename(alice.id, other.id, 'physics')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it('delete removes its documents and returns their storage keys', async () => {
+    const cls = await fx.repos.classes.create(alice.id, 'History');
+    const d1 = await upload(alice.id, cls.id);
+    const d2 = await upload(alice.id, cls.id);
+    const keep = await upload(alice.id, null);
+    await fx.repos.chunks.insertForDocument(d1, [
+      { chunkIndex: 0, pageStart: 1, pageEnd: 1, charStart: 0, charEnd: 5, text: 'hello', tokenCount: 1 },
+    ]);
+    const session = await fx.repos.sessions.create({ userId: alice.id, title: 's', assignedClass: cls.id });
+
+    const result = await fx.repos.classes.delete(alice.id, cls.id);
+    expect(result?.storageKeys.sort()).toEqual([d1.storageKey, d2.storageKey].sort());
+    expect(await fx.repos.documents.get(alice.id, d1.id)).toBeNull();
+    expect(await fx.repos.documents.get(alice.id, keep.id)).not.toBeNull();
+    expect(await fx.repos.chunks.countInScope({ userId: alice.id, documentId: d1.id })).toBe(0);
+    expect((await fx.repos.sessions.get(alice.id, session.id))?.assignedClass).toBeNull();
+    expect(await fx.repos.classes.delete(alice.id, cls.id)).toBeNull();
+  });
+
+  it('are invisible to other users', async () => {
+    const cls = await fx.repos.classes.create(alice.id, 'Secret');
+    expect(await fx.repos.classes.get(bob.id, cls.id)).toBeNull();
+    expect((await fx.repos.classes.list(bob.id)).map((c) => c.id)).not.toContain(cls.id);
+    expect(await fx.repos.classes.rename(bob.id, cls.id, 'mine')).toBeNull();
+    expect(await fx.repos.classes.delete(bob.id, cls.id)).toBeNull();
+    expect(await fx.repos.classes.get(alice.id, cls.id)).toMatchObject({ name: 'Secret' });
+  });
+});
+
+describe('documents', () => {
+  it('round-trip: create, get, list by class / no class / all, findBySha', async () => {
+    const user = await fx.repos.users.create({ email: email(), name: 'D', passwordHash: 'h' });
+    const cls = await fx.repos.classes.create(user.id, 'Art');
+    const inClass = await upload(user.id, cls.id, 'a.pdf', 'sha-a');
+    const loose = await upload(user.id, null, 'b.pdf', 'sha-b');
+    expect(inClass).toMatchObject({
+      userId: user.id,
+      classId: cls.id,
+      fileName: 'a.pdf',
+      mimeType: 'application/pdf',
+      byteSize: 1234,
+      status: 'uploaded',
+      stage: 'queued',
+      progress: 0,
+      pageCount: null,
+      chunkCount: null,
+      error: null,
+      readyAt: null,
+    });
+    expect(await fx.repos.documents.get(user.id, inClass.id)).toEqual(inClass);
+    expect((await fx.repos.documents.list(user.id)).map((d) => d.id)).toEqual([loose.id, inClass.id]);
+    expect((await fx.repos.documents.list(user.id, cls.id)).map((d) => d.id)).toEqual([inClass.id]);
+    expect((await fx.repos.documents.list(user.id, null)).map((d) => d.id)).toEqual([loose.id]);
+    expect((await fx.repos.documents.findBySha(user.id, cls.id, 'sha-a'))?.id).toBe(inClass.id);
+    expect(await fx.repos.documents.findBySha(user.id, null, 'sha-a')).toBeNull();
+    expect((await fx.repos.documents.findBySha(user.id, null, 'sha-b'))?.id).toBe(loose.id);
+  });
+
+  it('accepts a caller-chosen id', async () => {
+    const id = randomUUID();
+    const doc = await fx.repos.documents.create({
+      id,
+      userId: alice.id,
+      classId: null,
+      fileName: 'x.txt',
+      mimeType: 'text/plain',
+      byteSize: 3,
+      sha256: 's',
+      storageKey: `k/${id}`,
+    });
+    expect(doc.id).toBe(id);
+  });
+
+  it("refuses to upload into another user's class", async () => {
+    const cls = await fx.repos.classes.create(alice.id, 'Alice only');
+    await expect(upload(bob.id, cls.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('tracks progress that never goes backwards, then ready or failed', async () => {
+    const doc = await upload(alice.id, null);
+    expect(await fx.repos.documents.updateProgress(doc.id, 'processing', 'parsing', 0.3)).toMatchObject({
+      status: 'processing',
+      stage: 'parsing',
+    });
+    const back = await fx.repos.documents.updateProgress(doc.id, 'processing', 'chunking', 0.1);
+    expect(back?.progress).toBeCloseTo(0.3);
+    expect(back?.stage).toBe('chunking');
+    expect(await fx.repos.documents.listUnfinished()).toContainEqual(expect.objectContaining({ id: doc.id }));
+
+    const ready = await fx.repos.documents.markReady(doc.id, 12, 40);
+    expect(ready).toMatchObject({
+      status: 'ready',
+      stage: 'done',
+      progress: 1,
+      pageCount: 12,
+      chunkCount: 40,
+    });
+    expect(ready?.readyAt).toBeInstanceOf(Date);
+    // A late progress event does not undo "ready".
+    expect(await fx.repos.documents.updateProgress(doc.id, 'processing', 'embedding', 0.5)).toBeNull();
+    expect((await fx.repos.documents.get(alice.id, doc.id))?.status).toBe('ready');
+    expect(await fx.repos.documents.listUnfinished()).not.toContainEqual(
+      expect.objectContaining({ id: doc.id }),
+    );
+
+    const bad = await upload(alice.id, null);
+    expect(await fx.repos.documents.markFailed(bad.id, 'The PDF is encrypted')).toMatchObject({
+      status: 'failed',
+      error: 'The PDF is encrypted',
+    });
+    expect(await fx.repos.documents.restartIngest(bad.id)).toMatchObject({
+      status: 'uploaded',
+      progress: 0,
+      error: null,
+    });
+  });
+
+  it("getForIngest finds any user's document (internal), get does not", async () => {
+    const doc = await upload(alice.id, null);
+    expect((await fx.repos.documents.getForIngest(doc.id))?.userId).toBe(alice.id);
+    expect(await fx.repos.documents.get(bob.id, doc.id)).toBeNull();
+  });
+
+  it('delete returns the storage key, removes chunks, and is scoped to the owner', async () => {
+    const doc = await upload(alice.id, null);
+    await fx.repos.chunks.insertForDocument(doc, [
+      { chunkIndex: 0, pageStart: 1, pageEnd: 1, charStart: 0, charEnd: 5, text: 'hello', tokenCount: 1 },
+    ]);
+    expect(await fx.repos.documents.delete(bob.id, doc.id)).toBeNull();
+    expect(await fx.repos.documents.delete(alice.id, doc.id)).toBe(doc.storageKey);
+    expect(await fx.repos.chunks.countInScope({ userId: alice.id, documentId: doc.id })).toBe(0);
+    expect(await fx.repos.documents.delete(alice.id, doc.id)).toBeNull();
+  });
+
+  it('are never listed, found or read for another user', async () => {
+    const doc = await upload(alice.id, null, 'private.pdf', 'sha-private');
+    expect((await fx.repos.documents.list(bob.id)).map((d) => d.id)).not.toContain(doc.id);
+    expect(await fx.repos.documents.findBySha(bob.id, null, 'sha-private')).toBeNull();
+    expect(await fx.repos.documents.get(bob.id, doc.id)).toBeNull();
+  });
+});
