@@ -6,6 +6,7 @@ import { classesRouter } from './classes/classes-routes.js';
 import type { ApiContext } from './context.js';
 import { documentsRouter } from './documents/documents-routes.js';
 import { sessionsRouter } from './sessions/sessions-routes.js';
+import { streamControlsRouter } from './streaming/controls/index.js';
 import { webStatic } from './web-static.js';
 
 /** The api's Express app: health and metrics, the REST API under /api/v1, and the built front end. */
@@ -35,6 +36,7 @@ export function createApp(ctx: ApiContext): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use('/chat', createChatRouter(ctx));
   api.use('/chat/sessions', sessionsRouter(ctx));
+  api.use('/chat/streams', streamControlsRouter(ctx));
   api.use('/user', authRoutes(ctx));
   api.use('/classes', classesRouter(ctx));
   api.use('/documents', documentsRouter(ctx));

@@ -10,6 +10,7 @@ import { createChatQuota } from '../quota/chat-quota.js';
 import { createStreamObserver, openSseResponse, sseResponseSink } from '../streaming/index.js';
 import { createChatService, type ChatService, type ChatServiceDeps } from './chat-service.js';
 import { sourceFromHeader } from './history.js';
+import { createRetryPlanner } from './retry-planner.js';
 
 const receivedAt = new WeakMap<Request, number>();
 
@@ -38,6 +39,7 @@ export function createChatServiceFor(
       maxDurationMs: ctx.config.STREAM_MAX_DURATION_S * 1000,
     },
     logger: ctx.logger,
+    planRetry: createRetryPlanner(ctx.streams),
     ...overrides,
   });
 }
