@@ -13,7 +13,7 @@ export type ClassesRepository = ReturnType<typeof createClassesRepository>;
 
 export function createClassesRepository(db: Db) {
   // Spelled out: drizzle renders columns unqualified in single-table queries, which would bind to `d`.
-  const documentCount = sql<number>`(SELECT count(*) FROM documents d WHERE d.class_id = "classes"."id")::int`;
+  const documentCount = sql<number>`(SELECT count(*) FROM documents d WHERE d.user_id = "classes"."user_id" AND d.class_id = "classes"."id")::int`;
   const withCount = { ...getTableColumns(classes), documentCount };
   const owned = (userId: string, id: string) => and(eq(classes.userId, userId), eq(classes.id, id));
 
