@@ -48,8 +48,11 @@ export function ChatPage() {
     sessionId,
     scope,
     onSessionCreated: useCallback(
-      (id: string) => void navigate(`/chat/${id}`, { replace: true }),
-      [navigate],
+      (id: string) => {
+        void navigate(`/chat/${id}`, { replace: true });
+        void refreshSessions();
+      },
+      [navigate, refreshSessions],
     ),
     onSessionLoaded: useCallback(
       (s: SessionDto) => setScope({ classId: s.assignedClass, docId: s.assignedDocument }),

@@ -1,4 +1,5 @@
 import type { MessageDto, Reaction } from '@classchat/contracts';
+import { useEffect, useState } from 'react';
 import { Icon } from '../ui/Icon.js';
 import { Markdown } from './Markdown.js';
 import { SourcesList } from './SourcesList.js';
@@ -125,6 +126,7 @@ export function MessageItem({
 /** The answer being written: typing dots until the first token, then the live text. */
 export function StreamingMessage({ text, stopping }: { text: string; stopping: boolean }) {
   const waiting = text.length === 0;
+  const slow = useSlowWait(waiting);
   return (
     <li className="msg msg--assistant msg--streaming" data-testid="message-streaming">
       <div className="msg__avatar" aria-hidden="true">
@@ -137,6 +139,7 @@ export function StreamingMessage({ text, stopping }: { text: string; stopping: b
             <span className="typing__dot" />
             <span className="typing__dot" />
             <span className="typing__dot" />
+            {slow && !stopping && <span className="typing__note">Reading your material…</span>}
           </div>
         ) : (
           <Markdown content={text} citations={NO_CITATIONS} />
@@ -147,3 +150,15 @@ export function StreamingMessage({ text, stopping }: { text: string; stopping: b
 }
 
 const NO_CITATIONS: never[] = [];
+
+/** True once `waiting` has lasted a few seconds (a cold start or a long retrieval). */
+function useSlowWait(waiting: boolean, afterMs = 3000): boolean {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    setSlow(false);
+    if (!waiting) return;
+    const timer = setTimeout(() => setSlow(true), afterMs);
+    return () => clearTimeout(timer);
+  }, [waiting, afterMs]);
+  return slow;
+}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Spinner } from '../ui/ProgressBar.js';
 import { locatePassage, type PassageHint } from './highlight.js';
 import { markRanges } from './markRanges.js';
+import { scrollIntoViewIfHidden } from './scrollIntoViewIfHidden.js';
 import { pdfjs, type PDFDocumentProxy } from './pdfjs.js';
 
 /** Pages are shown at the frame's width, but no wider than this (CSS px). */
@@ -123,7 +124,7 @@ export function PdfView({
         const ranges = locatePassage(textLayer.textContentItemsStr, { snippet, charStart, charEnd });
         const marks = markRanges(textLayer.textDivs, ranges);
         setHighlightFound(marks.length > 0);
-        marks[0]?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+        scrollIntoViewIfHidden(marks[0]);
       } catch (err) {
         if (cancelled || (err as { name?: string } | null)?.name === 'RenderingCancelledException') return;
         setError('This page could not be shown.');

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Spinner } from '../ui/ProgressBar.js';
 import { locatePassage, type PassageHint } from './highlight.js';
+import { scrollIntoViewIfHidden } from './scrollIntoViewIfHidden.js';
 
 /** A Markdown or text document shown as text, with the cited passage marked and scrolled to. */
 export function TextView({ url, hint }: { url: string; hint: PassageHint | null }) {
@@ -31,7 +32,7 @@ export function TextView({ url, hint }: { url: string; hint: PassageHint | null 
   }, [text, hint]);
 
   useEffect(() => {
-    markRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    scrollIntoViewIfHidden(markRef.current);
   }, [range]);
 
   if (error) {
