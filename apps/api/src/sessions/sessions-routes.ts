@@ -14,7 +14,7 @@ const SessionParams = z.object({ id: Id });
  * and switch between its versions. Mounted on its own path next to the `/chat` router of chat/new.
  */
 export function sessionsRouter(ctx: ApiContext): Router {
-  const service = createSessionsService(createRepositories(ctx.database.db));
+  const service = createSessionsService(createRepositories(ctx.database.db), ctx.streams);
   const router = Router();
   router.use(requireAuth(ctx.tokens));
 

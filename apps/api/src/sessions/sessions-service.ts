@@ -9,6 +9,7 @@ import {
 } from '@classchat/contracts';
 import type { Repositories } from '@classchat/db';
 import { toMessageDto, toSessionDetail, toSessionDto } from '../chat/dto.js';
+import type { StreamRegistry } from '../streaming/registry.js';
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
@@ -16,7 +17,10 @@ export type SessionsService = ReturnType<typeof createSessionsService>;
  * A user's chat sessions and what they can do to their messages. Everything is scoped to the owner:
  * another user's session or message reads as not found (404), never as forbidden.
  */
-export function createSessionsService(repos: Pick<Repositories, 'sessions' | 'messages'>) {
+export function createSessionsService(
+  repos: Pick<Repositories, 'sessions' | 'messages'>,
+  streams?: Pick<StreamRegistry, 'forUser' | 'cancel'>,
+) {
   /** The message if it is in the user's session `sessionId`; 404 otherwise. */
   const ownedMessage = async (userId: string, sessionId: string, messageId: string) => {
     const message = await repos.messages.getForUser(userId, sessionId, messageId);
@@ -43,9 +47,15 @@ export function createSessionsService(repos: Pick<Repositories, 'sessions' | 'me
       return toSessionDto(row);
     },
 
-    /** Deletes the session and its messages. */
+    /**
+     * Deletes the session and its messages, and stops an answer still being written in it (this
+     * process's): its model call is aborted, and as the chat is gone nothing is saved or counted.
+     */
     async remove(userId: string, sessionId: string): Promise<void> {
       if (!(await repos.sessions.delete(userId, sessionId))) throw notFound('Chat session');
+      for (const stream of streams?.forUser(userId) ?? []) {
+        if (stream.sessionId === sessionId) streams?.cancel(userId, stream.streamId);
+      }
     },
 
     /** Likes, dislikes or (null) clears the reaction to an answer. */

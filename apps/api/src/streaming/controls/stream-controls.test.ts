@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type RecordedChatRequest, type Stack } from '@classchat/testkit';
+import { startStack, testRedisUrl, type RecordedChatRequest, type Stack } from '@classchat/testkit';
 import {
   createUser,
   repositoriesOf,
@@ -9,6 +9,8 @@ import {
   usage,
   type TestUser,
 } from '../../chat/chat.test-helpers.js';
+import { loadApiConfig } from '../../config.js';
+import { startApi } from '../../server.js';
 import { ResumingClient } from './resuming-client.test-helpers.js';
 
 /** `n` words, one model token each: "w1 w2 … wn ". */
@@ -146,6 +148,25 @@ describe('Stop', () => {
     expect(request.tokensSent).toEqual([]);
     const messages = await repositoriesOf(f.stack).messages.list(user.id, accepted.chatSessionId);
     expect(messages.map((m) => m.role)).toEqual(['user']);
+    expect(await usage(f.stack, user.id)).toEqual({ used: 0, reserved: 0 });
+  });
+
+  it('deleting the chat stops its running answer: model call aborted, nothing saved or counted', async () => {
+    const user = await f.user('deleter');
+    f.stack.upstream!.setDefault({ tokens: words(200), tokenDelayMs: 20 });
+    const streamId = randomUUID();
+    const client = await f.client(user, streamId);
+    const accepted = await ask(f, user, streamId);
+    await client.shown(3);
+    const res = await fetch(`${f.stack.apiUrl}/api/v1/chat/sessions/${accepted.chatSessionId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    expect(res.status).toBe(204);
+    await client.end();
+    expect(client.error).toMatchObject({ code: 'not_found', retryable: false });
+    expect((await (await f.lastChatRequest()).settled).clientDisconnected).toBe(true);
+    expect(await repositoriesOf(f.stack).sessions.get(user.id, accepted.chatSessionId)).toBeNull();
     expect(await usage(f.stack, user.id)).toEqual({ used: 0, reserved: 0 });
   });
 
@@ -348,5 +369,56 @@ describe('Resume after reconnect (Redis replay buffer, Redis Streams adapter)', 
     const other = await f.user('redis-intruder');
     const intruder = await f.client(other, streamId);
     expect(await intruder.resume(0)).toEqual({ ok: true, found: false });
+  });
+
+  it('across api processes: a socket on another process gets the live answer, resumes it and stops it', async () => {
+    const second = await startApi(
+      loadApiConfig({
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: f.stack.databaseUrl,
+        DATA_DIR: f.stack.dataDir,
+        INTERNAL_TOKEN: f.stack.internalToken,
+        JWT_SECRET: 'test-jwt-secret',
+        RAG_URL: f.stack.ragUrl,
+        REDIS_URL: testRedisUrl(),
+      }),
+    );
+    try {
+      const user = await f.user('clustered');
+      const tokens = words(300);
+      f.stack.upstream!.setDefault({ tokens, tokenDelayMs: 15 });
+      const streamId = randomUUID();
+      const elsewhere = new ResumingClient(second.url, user.token, streamId);
+      f.clients.push(elsewhere);
+      await elsewhere.connected();
+      await ask(f, user, streamId); // runs in the first process
+
+      await elsewhere.shown(10); // live, through the shared adapter
+      const late = new ResumingClient(second.url, user.token, streamId);
+      f.clients.push(late);
+      await late.connected();
+      expect(await late.resume(0)).toEqual({ ok: true, found: true }); // from the shared replay buffer
+      await late.shown(elsewhere.lastSeq);
+
+      expect(await elsewhere.cancel()).toEqual({ ok: true, found: true });
+      await Promise.all([elsewhere.end(), late.end()]);
+      expect(elsewhere.complete).toMatchObject({ status: 'stopped' });
+      expect(elsewhere.complete!.content).toBe(elsewhere.text);
+      expect(late.text).toBe(elsewhere.text);
+      expect((await (await f.lastChatRequest()).settled).clientDisconnected).toBe(true);
+      expect(await usage(f.stack, user.id)).toEqual({ used: 1, reserved: 0 });
+
+      const other = await f.user('clustered-intruder');
+      const intruder = new ResumingClient(second.url, other.token, streamId);
+      f.clients.push(intruder);
+      await intruder.connected();
+      expect(await intruder.cancel()).toEqual({ ok: true, found: false });
+    } finally {
+      for (const c of f.clients.splice(0)) c.close();
+      await second.stop();
+    }
   });
 });

@@ -1,9 +1,13 @@
 import { Router } from 'express';
+import type { Server } from 'socket.io';
 import {
   ChatStreamCancelPayload,
   ChatStreamResumePayload,
   notFound,
   StreamParams,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
   type StreamAck,
 } from '@classchat/contracts';
 import { parseInput } from '@classchat/service';
@@ -20,12 +24,20 @@ export interface StreamControlsDeps {
   realtime: Pick<Realtime, 'onConnection' | 'io'>;
   replay: ReplayStore;
   logger: Logger;
+  /**
+   * Several api processes share the Socket.IO adapter (Redis): a Stop for a stream running in
+   * another process is forwarded to every process (`serverSideEmit`), the one running it stops it.
+   */
+  clustered?: boolean;
 }
 
 export interface StreamControls {
   replay: ReplayStore;
-  /** Stop: aborts the user's running stream (the relay saves a partial answer as `stopped`). */
-  cancel(userId: string, streamId: string): StreamAck;
+  /**
+   * Stop: aborts the user's running stream, in this process or (clustered) another; the relay then
+   * saves a partial answer as `stopped`, or reports `cancelled` when no token was sent.
+   */
+  cancel(userId: string, streamId: string): Promise<StreamAck>;
   /**
    * Sends `socket` every event of the user's stream after `afterSeq` (then the end, once there is
    * one); the socket is in the user's room already, so live events keep coming. A seq may then
@@ -58,12 +70,29 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
     [...running].map((s) => [s.streamId, s.userId, s.seq]),
   );
 
+  const cancelHere = (userId: string, streamId: string): boolean => {
+    const found = streams.cancel(userId, streamId);
+    if (found) logger.info({ event: 'stream_cancel', streamId, userId }, 'stream stopped by the user');
+    return found;
+  };
+  const cluster = deps.realtime.io as unknown as ClusterServer;
+  if (deps.clustered) {
+    cluster.on('chat-stream-cancel', (request, ack) => ack(cancelHere(request.userId, request.streamId)));
+  }
+
   const controls: StreamControls = {
     replay,
-    cancel(userId, streamId) {
-      const found = streams.cancel(userId, streamId);
-      if (found) logger.info({ event: 'stream_cancel', streamId, userId }, 'stream stopped by the user');
-      return { ok: true, found };
+    async cancel(userId, streamId) {
+      if (cancelHere(userId, streamId)) return { ok: true, found: true };
+      if (!deps.clustered) return { ok: true, found: false };
+      try {
+        // Rejects when some process does not answer within the adapter's requestsTimeout (5 s).
+        const found = await cluster.serverSideEmitWithAck('chat-stream-cancel', { userId, streamId });
+        return { ok: true, found: found.some(Boolean) };
+      } catch (err) {
+        logger.warn({ err, streamId }, 'stop: not every api process answered');
+        return { ok: true, found: false };
+      }
     },
     async resume(socket, streamId, afterSeq) {
       const read = await replay.read(streamId, socket.data.userId, afterSeq);
@@ -94,8 +123,11 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
     }
     socket.on('chat-stream-cancel', (payload, ack) => {
       const parsed = ChatStreamCancelPayload.safeParse(payload);
-      const result = parsed.success ? controls.cancel(socket.data.userId, parsed.data.streamId) : invalid;
-      if (typeof ack === 'function') ack(result);
+      const answer = (result: StreamAck) => {
+        if (typeof ack === 'function') ack(result);
+      };
+      if (!parsed.success) return answer(invalid);
+      void controls.cancel(socket.data.userId, parsed.data.streamId).then(answer);
     });
     socket.on('chat-stream-resume', (payload, ack) => {
       const parsed = ChatStreamResumePayload.safeParse(payload);
@@ -115,6 +147,15 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
 
 const invalid: StreamAck = { ok: false, found: false };
 
+/** Events between api processes (Socket.IO server-side emits through the shared adapter). */
+interface ClusterEvents {
+  'chat-stream-cancel': (
+    request: { userId: string; streamId: string },
+    ack: (found: boolean) => void,
+  ) => void;
+}
+type ClusterServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
+
 /**
  * The stream controls of an api context, with the replay buffer in Redis when configured (in memory
  * otherwise), and their REST side: `POST /api/v1/chat/streams/:streamId/cancel` (mount on
@@ -123,9 +164,9 @@ const invalid: StreamAck = { ok: false, found: false };
 export function streamControlsRouter(ctx: ApiContext, controls = createStreamControlsFor(ctx)): Router {
   const router = Router();
   router.use(requireAuth(ctx.tokens));
-  router.post('/:streamId/cancel', (req, res) => {
+  router.post('/:streamId/cancel', async (req, res) => {
     const { streamId } = parseInput(StreamParams, req.params, 'path');
-    const result = controls.cancel(userIdOf(req), streamId);
+    const result = await controls.cancel(userIdOf(req), streamId);
     if (!result.found) throw notFound('Running answer');
     res.status(202).json(result);
   });
@@ -137,6 +178,7 @@ export function createStreamControlsFor(ctx: ApiContext): StreamControls {
     streams: ctx.streams,
     realtime: ctx.realtime,
     logger: ctx.logger,
+    clustered: ctx.redis !== undefined,
     replay: createReplayStore({
       redis: ctx.redis,
       ttlSeconds: ctx.config.STREAM_REPLAY_TTL_S,
