@@ -222,6 +222,14 @@ describe('vector search', () => {
     expect(await fx.repos.chunks.scopeHasEmbeddings({ userId: alice.id, classId: biology.id })).toBe(true);
   });
 
+  it('leaves no setting behind in the session that every embedded connection shares', async () => {
+    await fx.repos.chunks.vectorSearch({ userId: alice.id }, query, 5);
+    const { rows } = await fx.database.pool.query<{ v: string; ef: string }>(
+      `SELECT current_setting('hnsw.iterative_scan') AS v, current_setting('hnsw.ef_search') AS ef`,
+    );
+    expect(rows[0]).toEqual({ v: 'off', ef: '40' });
+  });
+
   it("never returns another user's chunks", async () => {
     const hits = await fx.repos.chunks.vectorSearch({ userId: bob.id }, query, 30);
     expect(hits.length).toBe(30);

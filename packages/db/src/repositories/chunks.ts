@@ -232,8 +232,12 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       if (k === 0) return [];
       let exactFallback = false;
       const rows = await db.transaction(async (tx) => {
-        await tx.execute(sql.raw('SET LOCAL hnsw.iterative_scan = relaxed_order'));
-        await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(40, k)}`));
+        // One round trip (simple protocol, two statements); LOCAL: the embedded server shares one session.
+        await tx.execute(
+          sql.raw(
+            `SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.max(40, k)}`,
+          ),
+        );
         const search = async (exact: boolean) => {
           const distance = sql<number>`${chunks.embedding} <=> ${vec}`;
           const candidates = tx

@@ -4,6 +4,7 @@ import { createClassesRepository } from './classes.js';
 import { createDocumentsRepository } from './documents.js';
 import { createMessagesRepository } from './messages.js';
 import { createSessionsRepository } from './sessions.js';
+import { createTurnsRepository } from './turns.js';
 import { createUsersRepository } from './users.js';
 
 export type RepositoriesOptions = ChunksRepositoryOptions;
@@ -20,6 +21,7 @@ export function createRepositories(db: Db, options: RepositoriesOptions = {}) {
     chunks: createChunksRepository(db, options),
     sessions: createSessionsRepository(db),
     messages: createMessagesRepository(db),
+    turns: createTurnsRepository(db),
   };
 }
 
@@ -30,4 +32,5 @@ export * from './classes.js';
 export * from './documents.js';
 export * from './messages.js';
 export * from './sessions.js';
+export * from './turns.js';
 export * from './users.js';

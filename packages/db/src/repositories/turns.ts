@@ -1,0 +1,189 @@
+import type { ChunkReference, MessageVersion, Source } from '@classchat/contracts';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from '../client.js';
+import { isUniqueViolation, NotFoundError } from '../errors.js';
+import { chatSessions, messages, type MessageRow, type SessionRow } from '../schema.js';
+import type { InsertAssistantInput } from './messages.js';
+import { monthStartUtc } from './users.js';
+
+/**
+ * The chat path's writes as single statements. On the embedded database every transaction holds
+ * the whole database until it commits, so a write that takes one round trip instead of a
+ * transaction of several keeps everyone else (retrieval included) from waiting on it.
+ */
+
+export interface StartSessionInput {
+  userId: string;
+  title: string;
+  assignedClass?: string | null;
+  assignedDocument?: string | null;
+  source?: Source;
+  ephemeral?: boolean;
+  /** The first user message. */
+  content: string;
+}
+
+/** One earlier message as a chat turn needs it for the model's history. */
+export interface HistoryMessage {
+  role: MessageRow['role'];
+  content: string;
+  chunkReferences: ChunkReference[];
+}
+
+export interface AppendedTurn {
+  session: SessionRow;
+  message: MessageRow;
+  /** The session's last `historyLimit` messages before this one, oldest first. */
+  history: HistoryMessage[];
+}
+
+/** A row of `table` from `to_jsonb(row)`: column names to property names, driver values mapped. */
+function rowFromJson<T>(table: PgTable, json: Record<string, unknown>): T {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T;
+}
+
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/** The session's last `limit` messages as `[{role, content, chunkReferences}]`, oldest first (a jsonb). */
+const historyOf = (sessionId: SQL, limit: number) => sql`(
+  SELECT coalesce(jsonb_agg(jsonb_build_object('role', h.role, 'content', h.content, 'chunkReferences', h.chunk_references) ORDER BY h.position), '[]'::jsonb)
+  FROM (SELECT role, content, chunk_references, position FROM messages WHERE session_id = ${sessionId} ORDER BY position DESC LIMIT ${limit}) h
+)`;
+
+/** Retries a statement that raced another append to the same session for a position (real PostgreSQL). */
+async function withPositionRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3 || !isUniqueViolation(err)) throw err;
+    }
+  }
+}
+
+export type TurnsRepository = ReturnType<typeof createTurnsRepository>;
+
+export function createTurnsRepository(db: Db) {
+  return {
+    /**
+     * Creates a session with its first user message in one statement. Throws `NotFoundError` when
+     * the assigned class or document is not the user's (nothing is written then).
+     */
+    async startSession(input: StartSessionInput): Promise<{ session: SessionRow; message: MessageRow }> {
+      const classId = input.assignedClass ?? null;
+      const docId = input.assignedDocument ?? null;
+      const result = await db.execute<{ session: Record<string, unknown> | null; message: Record<string, unknown> | null }>(sql`
+        WITH allowed AS (
+          SELECT 1 AS ok
+          WHERE (${classId}::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = ${classId}::uuid AND user_id = ${input.userId}::uuid))
+            AND (${docId}::uuid IS NULL OR EXISTS (SELECT 1 FROM documents WHERE id = ${docId}::uuid AND user_id = ${input.userId}::uuid))
+        ), s AS (
+          INSERT INTO chat_sessions (user_id, title, assigned_class, assigned_document, source, ephemeral)
+          SELECT ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean
+          FROM allowed
+          RETURNING *
+        ), m AS (
+          INSERT INTO messages (session_id, position, role, content)
+          SELECT s.id, 0, 'user'::message_role, ${input.content}::text FROM s
+          RETURNING *
+        )
+        SELECT (SELECT to_jsonb(s) FROM s) AS session, (SELECT to_jsonb(m) FROM m) AS message
+      `);
+      const row = result.rows[0];
+      if (!row?.session || !row.message) {
+        throw new NotFoundError(classId && docId ? 'Class or document not found' : classId ? 'Class not found' : 'Document not found');
+      }
+      return {
+        session: rowFromJson<SessionRow>(chatSessions, row.session),
+        message: rowFromJson<MessageRow>(messages, row.message),
+      };
+    },
+
+    /**
+     * Appends the user's message to their session (bumping `updatedAt`) and returns the session and
+     * the history before it, in one statement; null when the session is not the user's.
+     */
+    async appendUser(
+      userId: string,
+      sessionId: string,
+      content: string,
+      historyLimit = 20,
+    ): Promise<AppendedTurn | null> {
+      return withPositionRetry(async () => {
+        const result = await db.execute<{
+          session: Record<string, unknown>;
+          message: Record<string, unknown>;
+          history: HistoryMessage[];
+        }>(sql`
+          WITH s AS (
+            UPDATE chat_sessions SET updated_at = now()
+            WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
+            RETURNING *
+          ), m AS (
+            INSERT INTO messages (session_id, position, role, content)
+            SELECT s.id, (SELECT coalesce(max(p.position) + 1, 0) FROM messages p WHERE p.session_id = s.id), 'user'::message_role, ${content}::text
+            FROM s
+            RETURNING *
+          )
+          SELECT to_jsonb(s) AS session, to_jsonb(m) AS message, ${historyOf(sql`s.id`, historyLimit)} AS history
+          FROM s, m
+        `);
+        const row = result.rows[0];
+        if (!row) return null;
+        return {
+          session: rowFromJson<SessionRow>(chatSessions, row.session),
+          message: rowFromJson<MessageRow>(messages, row.message),
+          history: row.history,
+        };
+      });
+    },
+
+    /**
+     * The one write at the end of a stream, as one statement: appends the finished answer
+     * (`versions = [it]`), bumps the session's `updatedAt`, and turns the user's chat reservation
+     * into a completed chat of the UTC month of `now`. null (and nothing written, nothing charged)
+     * when the session is not the user's any more.
+     */
+    async insertAnswerAndCommit(input: InsertAssistantInput, now: Date = new Date()): Promise<MessageRow | null> {
+      const version: MessageVersion = {
+        content: input.content,
+        citations: input.citations,
+        chunkReferences: input.chunkReferences,
+        createdAt: now.toISOString(),
+      };
+      const monthStart = monthStartUtc(now);
+      return withPositionRetry(async () => {
+        const result = await db.execute<{ message: Record<string, unknown> }>(sql`
+          WITH s AS (
+            UPDATE chat_sessions SET updated_at = ${ts(now)}
+            WHERE id = ${input.sessionId}::uuid AND user_id = ${input.userId}::uuid
+            RETURNING id
+          ), m AS (
+            INSERT INTO messages (session_id, position, role, content, citations, chunk_references, versions, current_version, route, status)
+            SELECT s.id, (SELECT coalesce(max(p.position) + 1, 0) FROM messages p WHERE p.session_id = s.id), 'assistant'::message_role,
+              ${input.content}::text, ${JSON.stringify(input.citations)}::jsonb, ${JSON.stringify(input.chunkReferences)}::jsonb,
+              ${JSON.stringify([version])}::jsonb, 0, ${input.route}::text, ${input.status ?? 'complete'}::message_status
+            FROM s
+            RETURNING *
+          ), u AS (
+            UPDATE users SET
+              chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
+              chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
+              chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)
+            WHERE id = ${input.userId}::uuid AND EXISTS (SELECT 1 FROM m)
+            RETURNING id
+          )
+          SELECT to_jsonb(m) AS message FROM m LEFT JOIN u ON true
+        `);
+        const row = result.rows[0];
+        return row ? rowFromJson<MessageRow>(messages, row.message) : null;
+      });
+    },
+  };
+}
