@@ -9,8 +9,8 @@ export interface Embedder {
 }
 
 /**
- * Where ingestion reserves embedding tokens before each batch. The tokens-per-minute limiter lives in
- * `apps/rag/src/quota/`; until it is wired in here, `unlimitedEmbeddingBudget` reserves nothing.
+ * Where ingestion reserves embedding tokens before each batch: rag's tokens-per-minute budget
+ * (`apps/rag/src/quota/`, wired in ingest-routes.ts); `unlimitedEmbeddingBudget` reserves nothing.
  */
 export interface EmbeddingTokenBudget {
   /** Resolves when `tokens` may be spent now (may wait for the budget to refill); rejects on abort. */

@@ -3,7 +3,8 @@ import { encodeSse, IngestBody, IngestParams, notFound, type IngestEvent } from 
 import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
-import { createOpenAIEmbedder, unlimitedEmbeddingBudget, type EmbeddingTokenBudget } from './embed.js';
+import { reserveWhenAvailable } from '../quota/token-budget.js';
+import { createOpenAIEmbedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures, IngestFailure } from './errors.js';
 import { DocumentGoneError, runIngestPipeline, type ProgressStage } from './pipeline.js';
 
@@ -23,8 +24,13 @@ export function ingestRoutes(
   const router = Router();
   const repos = createRepositories(ctx.database.db);
   const embedder = createOpenAIEmbedder(ctx.config);
-  // Hook for the tokens-per-minute limiter (apps/rag/src/quota/): pass its embedding reservation here.
-  const embeddingBudget = options.embeddingBudget ?? unlimitedEmbeddingBudget;
+  // Embedding tokens count against OPENAI_TPM_LIMIT like answers do; ingestion waits for the
+  // window to refill instead of failing.
+  const embeddingBudget: EmbeddingTokenBudget = options.embeddingBudget ?? {
+    reserve: async (tokens, signal) => {
+      await reserveWhenAvailable(ctx.tokenBudget, tokens, signal ? { signal } : {});
+    },
+  };
 
   router.post('/documents/:id/ingest', async (req, res) => {
     const { id } = parseInput(IngestParams, req.params, 'document id');

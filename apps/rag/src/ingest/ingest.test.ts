@@ -30,6 +30,10 @@ afterAll(async () => {
 
 /** Another rag process-alike on the same database and files, with some settings changed. */
 async function ragWith(env: Record<string, string>): Promise<string> {
+  return (await startRagWith(env)).url;
+}
+
+async function startRagWith(env: Record<string, string>): Promise<RunningRag> {
   const rag = await startRag(
     loadRagConfig({
       NODE_ENV: 'test',
@@ -45,7 +49,7 @@ async function ragWith(env: Record<string, string>): Promise<string> {
     }),
   );
   extraRags.push(rag);
-  return rag.url;
+  return rag;
 }
 
 /** A stored upload, as the api leaves it: the file under DATA_DIR/files and its row. */
@@ -139,6 +143,16 @@ describe('rag ingest endpoint', () => {
     } finally {
       stack.upstream!.setEmbeddingsDefault({});
     }
+  });
+
+  it("reserves the embeddings' tokens against OPENAI_TPM_LIMIT", async () => {
+    const limit = 100_000;
+    const rag = await startRagWith({ OPENAI_TPM_LIMIT: String(limit) });
+    const doc = await storedDocument(await goodFixtures.plainText());
+    expect((await ingest(rag.url, doc.id)).at(-1)).toMatchObject({ type: 'ready' });
+    // The window now holds the chunks' tokens: the whole limit is no longer available.
+    expect(await rag.ctx.tokenBudget.reserve(limit)).toBeNull();
+    expect(await rag.ctx.tokenBudget.reserve(limit - 1000)).not.toBeNull();
   });
 
   it('fails with a reason when the embeddings endpoint keeps failing', async () => {
