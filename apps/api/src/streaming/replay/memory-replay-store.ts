@@ -1,34 +1,46 @@
 import {
   DEFAULT_MAX_REPLAY_EVENTS,
-  isTerminal,
-  selectAfter,
-  seqOf,
   type ReplayEvent,
+  type ReplayRead,
   type ReplayStore,
   type ReplayStoreOptions,
 } from './replay-store.js';
 
+type StartEvent = Extract<ReplayEvent, { type: 'chat-stream-start' }>;
+type TerminalEvent = Extract<ReplayEvent, { type: 'chat-stream-complete' | 'chat-stream-error' }>;
+
+/**
+ * One stream's events, compactly: the start, the token texts (seq `firstSeq + i` is `tokens[head + i]`;
+ * seqs are contiguous), the terminal event. Once the stream has ended the texts are packed into one
+ * string plus end offsets, so a finished answer costs about its own size while it waits to expire.
+ */
 interface Buffered {
+  streamId: string;
   sessionId: string;
-  /** Kept events are `events[head…]`; the prefix before `head` was dropped (compacted lazily). */
-  events: ReplayEvent[];
+  start: StartEvent | null;
+  tokens: string[];
   head: number;
-  /** The greatest seq dropped for lack of room; -1 while nothing was. */
+  /** The seq of `tokens[head]`. */
+  firstSeq: number;
+  /** After the end: every kept token's text, concatenated, and where each one ends in it. */
+  packed: { text: string; ends: Uint32Array } | null;
+  terminal: TerminalEvent | null;
+  /** The greatest seq dropped for lack of room (0 = the start); -1 while nothing was. */
   maxDroppedSeq: number;
-  ended: boolean;
   expiresAt: number;
 }
 
 /**
- * The replay buffer in this process's memory (no REDIS_URL): one bounded array per stream, expiring
- * `ttlSeconds` after the stream's last event. Expiry is lazy — every append and read first drops
- * the streams whose time is up — so no timer is ever left running.
+ * The replay buffer in this process's memory (no REDIS_URL): one bounded buffer per (owner, stream),
+ * expiring `ttlSeconds` after the stream's last event. Expiry is lazy — every append and read first
+ * drops the streams whose time is up — so no timer is ever left running.
  */
 export function createMemoryReplayStore(
   options: ReplayStoreOptions & { now?: () => number },
 ): ReplayStore & { readonly size: number } {
   const ttlMs = options.ttlSeconds * 1000;
-  const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_REPLAY_EVENTS);
+  // The start and the terminal event come on top; the start goes with the first token dropped.
+  const maxTokens = Math.max(1, (options.maxEvents ?? DEFAULT_MAX_REPLAY_EVENTS) - 1);
   const now = options.now ?? Date.now;
   // Map order is last-touch order (a touched stream is moved to the end) and the TTL is constant,
   // so the streams that expire first are always at the front.
@@ -42,6 +54,43 @@ export function createMemoryReplayStore(
     }
   };
 
+  const nextSeq = (b: Buffered) => b.firstSeq + b.tokens.length - b.head;
+
+  const addToken = (b: Buffered, seq: number, token: string) => {
+    if (seq < nextSeq(b)) return; // a repeat
+    if (seq > nextSeq(b)) {
+      // A gap (the relay never makes one): what came before cannot be replayed contiguously.
+      b.maxDroppedSeq = seq - 1;
+      b.tokens = [];
+      b.head = 0;
+      b.firstSeq = seq;
+    }
+    b.tokens.push(token);
+    if (b.tokens.length - b.head > maxTokens) {
+      if (b.start) {
+        b.start = null;
+        b.maxDroppedSeq = Math.max(b.maxDroppedSeq, 0);
+      }
+      b.maxDroppedSeq = Math.max(b.maxDroppedSeq, b.firstSeq);
+      b.head++;
+      b.firstSeq++;
+      if (b.head >= maxTokens) {
+        b.tokens = b.tokens.slice(b.head);
+        b.head = 0;
+      }
+    }
+  };
+
+  const pack = (b: Buffered) => {
+    const kept = b.head === 0 ? b.tokens : b.tokens.slice(b.head);
+    const ends = new Uint32Array(kept.length);
+    let end = 0;
+    kept.forEach((token, i) => (ends[i] = end += token.length));
+    b.packed = { text: kept.join(''), ends };
+    b.tokens = [];
+    b.head = 0;
+  };
+
   const appendSync = (streamId: string, userId: string, event: ReplayEvent) => {
     const at = now();
     sweep(at);
@@ -50,28 +99,68 @@ export function createMemoryReplayStore(
     if (buffered) streams.delete(key);
     else {
       buffered = {
+        streamId,
         sessionId: event.sessionId,
-        events: [],
+        start: null,
+        tokens: [],
         head: 0,
+        firstSeq: 1,
+        packed: null,
+        terminal: null,
         maxDroppedSeq: -1,
-        ended: false,
         expiresAt: 0,
       };
     }
-    if (!buffered.ended) {
-      buffered.events.push(event);
-      if (buffered.events.length - buffered.head > maxEvents) {
-        buffered.maxDroppedSeq = Math.max(buffered.maxDroppedSeq, seqOf(buffered.events[buffered.head]!));
-        buffered.head++;
-        if (buffered.head >= maxEvents) {
-          buffered.events = buffered.events.slice(buffered.head);
-          buffered.head = 0;
-        }
+    if (!buffered.terminal) {
+      switch (event.type) {
+        case 'chat-stream-start':
+          if (!buffered.start && nextSeq(buffered) === 1 && buffered.maxDroppedSeq < 0)
+            buffered.start = event;
+          break;
+        case 'chat-stream-token':
+          addToken(buffered, event.seq, event.token);
+          break;
+        case 'chat-stream-complete':
+        case 'chat-stream-error':
+          buffered.terminal = event;
+          pack(buffered);
+          break;
       }
-      if (isTerminal(event)) buffered.ended = true;
     }
     buffered.expiresAt = at + ttlMs;
     streams.set(key, buffered);
+  };
+
+  const tokenEvent = (b: Buffered, seq: number, token: string): ReplayEvent => ({
+    type: 'chat-stream-token',
+    sessionId: b.sessionId,
+    streamId: b.streamId,
+    seq,
+    token,
+  });
+
+  const readSync = (b: Buffered, afterSeq: number): ReplayRead => {
+    const events: ReplayEvent[] = [];
+    if (b.start && afterSeq === 0) events.push(b.start);
+    const from = Math.max(b.firstSeq, afterSeq + 1);
+    if (b.packed) {
+      const { text, ends } = b.packed;
+      for (let seq = from; seq < b.firstSeq + ends.length; seq++) {
+        const i = seq - b.firstSeq;
+        events.push(tokenEvent(b, seq, text.slice(i === 0 ? 0 : (ends[i - 1] ?? 0), ends[i] ?? 0)));
+      }
+    } else {
+      for (let seq = from; seq < nextSeq(b); seq++) {
+        events.push(tokenEvent(b, seq, b.tokens[b.head + seq - b.firstSeq]!));
+      }
+    }
+    if (b.terminal) events.push(b.terminal);
+    return {
+      sessionId: b.sessionId,
+      events,
+      ended: b.terminal !== null,
+      truncated: b.maxDroppedSeq > afterSeq || (afterSeq === 0 && b.maxDroppedSeq >= 0),
+    };
   };
 
   return {
@@ -86,15 +175,7 @@ export function createMemoryReplayStore(
     read(streamId, userId, afterSeq) {
       sweep(now());
       const buffered = streams.get(keyOf(streamId, userId));
-      if (!buffered) return Promise.resolve(null);
-      const kept = buffered.head === 0 ? buffered.events : buffered.events.slice(buffered.head);
-      const events = selectAfter(kept, afterSeq);
-      return Promise.resolve({
-        sessionId: buffered.sessionId,
-        events,
-        ended: buffered.ended,
-        truncated: buffered.maxDroppedSeq > afterSeq || (afterSeq === 0 && buffered.maxDroppedSeq >= 0),
-      });
+      return Promise.resolve(buffered ? readSync(buffered, afterSeq) : null);
     },
     close() {
       streams.clear();

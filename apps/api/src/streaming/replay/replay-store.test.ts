@@ -106,6 +106,20 @@ describe.each(implementations)('replay store %s', (_name, make) => {
     expect(seqs(caughtUp!.events)).toEqual(['complete']);
   });
 
+  it('gives back exactly the events appended, during the stream and after its end', async () => {
+    const store = make({ ttlSeconds: 60 });
+    const streamId = randomUUID();
+    const appended: ReplayEvent[] = [start(streamId)];
+    const texts = ['Mito', 'chondria', ' make', ' ATP', ' ', '[1]', '.', ' é', '∑'];
+    texts.forEach((t, i) => appended.push({ ...token(streamId, i + 1), token: t } as ReplayEvent));
+    for (const event of appended) await store.append(streamId, alice, event);
+    expect((await store.read(streamId, alice, 0))!.events).toEqual(appended);
+    appended.push(complete(streamId, texts.join('')));
+    await store.append(streamId, alice, appended.at(-1)!);
+    expect((await store.read(streamId, alice, 0))!.events).toEqual(appended);
+    expect((await store.read(streamId, alice, 7))!.events).toEqual(appended.slice(8));
+  });
+
   it('keeps an error end, and ignores anything appended after the end', async () => {
     const store = make({ ttlSeconds: 60 });
     const streamId = randomUUID();
