@@ -29,7 +29,7 @@ import {
   type StreamObserver,
   type StreamSettlement,
 } from '../streaming/relay.js';
-import { buildHistory, titleFromQuestion } from './history.js';
+import { buildHistory, HISTORY_MAX_MESSAGES, titleFromQuestion } from './history.js';
 import { toSessionDetail } from './dto.js';
 
 /** One `POST chat/new`, validated and authenticated. */
@@ -43,11 +43,16 @@ export interface ChatRequest {
 }
 
 /**
- * The pluggable "persist" step: writes a finished answer inside the end-of-stream transaction
- * (`repos` are bound to it) and returns the assistant message, or null when the session is gone.
- * A new question inserts a message; a retry (issue 6) adds a version to the last answer.
+ * The pluggable "persist" step: writes a finished answer and returns the assistant message, or null
+ * when the session is gone. A new question inserts a message; a retry (issue 6) adds a version to
+ * the last answer. It runs inside the end-of-stream transaction (`repos` are bound to it) together
+ * with the quota commit — unless it is marked `chargesQuota`: then it commits the reservation itself
+ * in the same single statement, and runs outside any transaction.
  */
-export type PersistAnswer = (repos: Repositories, answer: FinishedAnswer) => Promise<MessageRow | null>;
+export interface PersistAnswer {
+  (repos: Repositories, answer: FinishedAnswer): Promise<MessageRow | null>;
+  readonly chargesQuota?: boolean;
+}
 
 /** What one chat turn asks rag and how its answer will be saved. */
 export interface ChatTurn {
@@ -121,15 +126,22 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   function settlementFor(userId: string, turn: ChatTurn): StreamSettlement {
+    const gone = () => new AppError('not_found', 'This chat was deleted before the answer was saved.');
     return {
-      save: (answer) =>
-        deps.database.db.transaction(async (tx) => {
+      async save(answer) {
+        if (turn.persist.chargesQuota) {
+          const row = await turn.persist(repos, answer);
+          if (!row) throw gone();
+          return savedAnswerOf(row);
+        }
+        return deps.database.db.transaction(async (tx) => {
           const txRepos = createRepositories(tx);
           const row = await turn.persist(txRepos, answer);
-          if (!row) throw new AppError('not_found', 'This chat was deleted before the answer was saved.');
+          if (!row) throw gone();
           await deps.quota.commit(txRepos.users, userId);
           return savedAnswerOf(row);
-        }),
+        });
+      },
       release: () => deps.quota.release(userId),
     };
   }
@@ -216,37 +228,61 @@ export function createChatService(deps: ChatServiceDeps) {
   };
 }
 
-/** A new question: the session (created, or loaded and re-scoped), the user message, the history. */
-export const planNewTurn: TurnPlanner = (_repos, database, request) =>
-  database.db.transaction(async (tx) => {
-    const repos = createRepositories(tx);
-    const { userId, body } = request;
-    const session = await resolveSession(repos, request);
-    const userMessage = await repos.messages.appendUser(userId, session.id, body.message);
-    if (!userMessage) throw new AppError('not_found', 'Chat session not found');
-    const earlier = (await repos.messages.list(userId, session.id)).filter((m) => m.id !== userMessage.id);
+/**
+ * A new question: the user message appended to the session (loaded, and re-scoped when the request
+ * names another class or document) or to a new one — each a single statement — with the history
+ * before it.
+ */
+export const planNewTurn: TurnPlanner = async (repos, _database, request) => {
+  const { userId, body } = request;
+  if (!body.chatSessionId) {
+    const { session, message } = await repos.turns.startSession({
+      userId,
+      title: titleFromQuestion(body.message),
+      assignedClass: body.classId ?? null,
+      assignedDocument: body.docId ?? null,
+      source: request.source,
+      ephemeral: body.ephemeral,
+      content: body.message,
+    });
     return {
       session,
       question: body.message,
-      history: buildHistory(earlier),
-      userMessageId: userMessage.id,
+      history: [],
+      userMessageId: message.id,
       persist: persistAsNewMessage(userId, session.id),
     };
-  });
+  }
+  if (body.classId || body.docId) await resolveSession(repos, request);
+  const turn = await repos.turns.appendUser(userId, body.chatSessionId, body.message, HISTORY_MAX_MESSAGES);
+  if (!turn) throw new AppError('not_found', 'Chat session not found');
+  return {
+    session: turn.session,
+    question: body.message,
+    history: buildHistory(turn.history),
+    userMessageId: turn.message.id,
+    persist: persistAsNewMessage(userId, turn.session.id),
+  };
+};
 
-/** The default persist step: the answer becomes a new assistant message (`versions = [it]`). */
-export const persistAsNewMessage =
-  (userId: string, sessionId: string): PersistAnswer =>
-  (repos, answer) =>
-    repos.messages.insertAssistant({
-      userId,
-      sessionId,
-      content: answer.content,
-      citations: answer.citations,
-      chunkReferences: answer.chunkReferences,
-      route: answer.route,
-      status: answer.status,
-    });
+/**
+ * The default persist step: the answer becomes a new assistant message (`versions = [it]`), written
+ * together with the quota commit in one statement.
+ */
+export const persistAsNewMessage = (userId: string, sessionId: string): PersistAnswer =>
+  Object.assign(
+    (repos: Repositories, answer: FinishedAnswer) =>
+      repos.turns.insertAnswerAndCommit({
+        userId,
+        sessionId,
+        content: answer.content,
+        citations: answer.citations,
+        chunkReferences: answer.chunkReferences,
+        route: answer.route,
+        status: answer.status,
+      }),
+    { chargesQuota: true },
+  );
 
 /**
  * The session a request talks in: `chatSessionId` loads the user's session (404 otherwise) and, when

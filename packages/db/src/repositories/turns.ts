@@ -78,7 +78,10 @@ export function createTurnsRepository(db: Db) {
     async startSession(input: StartSessionInput): Promise<{ session: SessionRow; message: MessageRow }> {
       const classId = input.assignedClass ?? null;
       const docId = input.assignedDocument ?? null;
-      const result = await db.execute<{ session: Record<string, unknown> | null; message: Record<string, unknown> | null }>(sql`
+      const result = await db.execute<{
+        session: Record<string, unknown> | null;
+        message: Record<string, unknown> | null;
+      }>(sql`
         WITH allowed AS (
           SELECT 1 AS ok
           WHERE (${classId}::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = ${classId}::uuid AND user_id = ${input.userId}::uuid))
@@ -97,7 +100,13 @@ export function createTurnsRepository(db: Db) {
       `);
       const row = result.rows[0];
       if (!row?.session || !row.message) {
-        throw new NotFoundError(classId && docId ? 'Class or document not found' : classId ? 'Class not found' : 'Document not found');
+        throw new NotFoundError(
+          classId && docId
+            ? 'Class or document not found'
+            : classId
+              ? 'Class not found'
+              : 'Document not found',
+        );
       }
       return {
         session: rowFromJson<SessionRow>(chatSessions, row.session),
@@ -150,7 +159,10 @@ export function createTurnsRepository(db: Db) {
      * into a completed chat of the UTC month of `now`. null (and nothing written, nothing charged)
      * when the session is not the user's any more.
      */
-    async insertAnswerAndCommit(input: InsertAssistantInput, now: Date = new Date()): Promise<MessageRow | null> {
+    async insertAnswerAndCommit(
+      input: InsertAssistantInput,
+      now: Date = new Date(),
+    ): Promise<MessageRow | null> {
       const version: MessageVersion = {
         content: input.content,
         citations: input.citations,

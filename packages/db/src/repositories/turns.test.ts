@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { Citation } from '@classchat/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { NotFoundError } from '../errors.js';
+import type { UserRow } from '../schema.js';
+
+let fx: DbFixture;
+let alice: UserRow;
+let bob: UserRow;
+
+beforeAll(async () => {
+  fx = await startDbFixture();
+  alice = await fx.repos.users.create({ email: email('alice'), name: 'Alice', passwordHash: 'h' });
+  bob = await fx.repos.users.create({ email: email('bob'), name: 'Bob', passwordHash: 'h' });
+});
+afterAll(() => fx?.stop());
+
+const citation: Citation = {
+  n: 1,
+  documentId: randomUUID(),
+  fileName: 'bio.pdf',
+  page: 3,
+  chunkId: randomUUID(),
+  snippet: 'the powerhouse of the cell',
+  charStart: 0,
+  charEnd: 10,
+  href: '/documents/x?page=3',
+};
+const reference = {
+  chunkId: citation.chunkId,
+  documentId: citation.documentId,
+  fileName: 'bio.pdf',
+  pageStart: 3,
+  pageEnd: 3,
+};
+
+describe('turns repository (single-statement chat writes)', () => {
+  it('starts a session with its first message, checking the class belongs to the user', async () => {
+    const cls = await fx.repos.classes.create(alice.id, `Bio ${randomUUID()}`);
+    const { session, message } = await fx.repos.turns.startSession({
+      userId: alice.id,
+      title: 'What is ATP?',
+      assignedClass: cls.id,
+      source: 'chrome_extension',
+      ephemeral: true,
+      content: 'What is ATP?',
+    });
+    expect(session).toMatchObject({
+      userId: alice.id,
+      title: 'What is ATP?',
+      assignedClass: cls.id,
+      assignedDocument: null,
+      source: 'chrome_extension',
+      ephemeral: true,
+    });
+    expect(session.createdAt).toBeInstanceOf(Date);
+    expect(message).toMatchObject({
+      sessionId: session.id,
+      position: 0,
+      role: 'user',
+      content: 'What is ATP?',
+    });
+    expect(message).toMatchObject({
+      citations: [],
+      versions: [],
+      currentVersion: 0,
+      reaction: null,
+      status: 'complete',
+    });
+    expect(await fx.repos.sessions.get(alice.id, session.id)).toEqual(session);
+    expect(await fx.repos.messages.list(alice.id, session.id)).toEqual([message]);
+
+    await expect(
+      fx.repos.turns.startSession({ userId: bob.id, title: 't', assignedClass: cls.id, content: 'x' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      fx.repos.turns.startSession({
+        userId: bob.id,
+        title: 't',
+        assignedDocument: randomUUID(),
+        content: 'x',
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await fx.repos.sessions.list(bob.id)).toEqual([]);
+  });
+
+  it('appends a user message and returns the history before it; null for another user', async () => {
+    const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q1' });
+    await fx.repos.turns.insertAnswerAndCommit({
+      userId: alice.id,
+      sessionId: session.id,
+      content: 'A1 [1]',
+      citations: [citation],
+      chunkReferences: [reference],
+      route: 'general_qa',
+    });
+    const turn = await fx.repos.turns.appendUser(alice.id, session.id, 'Tell me more');
+    expect(turn!.message).toMatchObject({ position: 2, role: 'user', content: 'Tell me more' });
+    expect(turn!.history).toEqual([
+      { role: 'user', content: 'Q1', chunkReferences: [] },
+      { role: 'assistant', content: 'A1 [1]', chunkReferences: [reference] },
+    ]);
+    expect(turn!.session.updatedAt.getTime()).toBeGreaterThanOrEqual(session.updatedAt.getTime());
+    expect((await fx.repos.turns.appendUser(alice.id, session.id, 'again', 1))!.history).toEqual([
+      { role: 'user', content: 'Tell me more', chunkReferences: [] },
+    ]);
+    expect(await fx.repos.turns.appendUser(bob.id, session.id, 'hijack')).toBeNull();
+    expect(await fx.repos.messages.list(alice.id, session.id)).toHaveLength(4);
+  });
+
+  it('writes the answer and counts the reserved chat in one statement', async () => {
+    const user = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
+    expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
+    const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+    const saved = await fx.repos.turns.insertAnswerAndCommit({
+      userId: user.id,
+      sessionId: session.id,
+      content: 'Answer [1]',
+      citations: [citation],
+      chunkReferences: [reference],
+      route: 'quote_finding',
+      status: 'stopped',
+    });
+    expect(saved).toMatchObject({
+      role: 'assistant',
+      position: 1,
+      content: 'Answer [1]',
+      citations: [citation],
+      chunkReferences: [reference],
+      currentVersion: 0,
+      route: 'quote_finding',
+      status: 'stopped',
+    });
+    expect(saved!.versions).toHaveLength(1);
+    expect(saved!.versions[0]).toMatchObject({
+      content: 'Answer [1]',
+      citations: [citation],
+      chunkReferences: [reference],
+    });
+    expect(Date.parse(saved!.versions[0]!.createdAt)).not.toBeNaN();
+    expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 1, reserved: 0 });
+    expect((await fx.repos.messages.list(user.id, session.id)).at(-1)).toEqual(saved);
+
+    // A new month: the stored count belongs to the old one.
+    await fx.database.pool.query(
+      "UPDATE users SET chat_request_count = 25, chat_request_reset_at = now() - interval '40 days' WHERE id = $1",
+      [user.id],
+    );
+    await fx.repos.users.reserveChat(user.id, 25);
+    await fx.repos.turns.insertAnswerAndCommit({
+      userId: user.id,
+      sessionId: session.id,
+      content: 'x',
+      citations: [],
+      chunkReferences: [],
+      route: null,
+    });
+    expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 1, reserved: 0 });
+  });
+
+  it('writes and charges nothing when the session is gone or not the user’s', async () => {
+    const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
+    await fx.repos.users.reserveChat(user.id, 25);
+    const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q' });
+    const answer = { sessionId: session.id, content: 'x', citations: [], chunkReferences: [], route: null };
+    expect(await fx.repos.turns.insertAnswerAndCommit({ ...answer, userId: user.id })).toBeNull();
+    expect(
+      await fx.repos.turns.insertAnswerAndCommit({ ...answer, userId: user.id, sessionId: randomUUID() }),
+    ).toBeNull();
+    expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 1 });
+    expect(await fx.repos.messages.list(alice.id, session.id)).toHaveLength(1);
+  });
+
+  it('concurrent appends to one session take consecutive positions', async () => {
+    const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q' });
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2
+          ? fx.repos.turns.appendUser(alice.id, session.id, `u${i}`)
+          : fx.repos.turns.insertAnswerAndCommit({
+              userId: alice.id,
+              sessionId: session.id,
+              content: `a${i}`,
+              citations: [],
+              chunkReferences: [],
+              route: null,
+            }),
+      ),
+    );
+    const rows = await fx.repos.messages.list(alice.id, session.id);
+    expect(rows.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
