@@ -47,6 +47,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     if (options.migrate ?? true) {
       await pgliteMigrate(drizzle({ client: pglite }), { migrationsFolder: MIGRATIONS_FOLDER });
     }
+    // PGlite runs no autovacuum: fresh planner statistics, or vector search sorts whole scopes.
+    await pglite.exec('ANALYZE');
     server = new WireServer(pglite, {
       port: options.port ?? 0,
       host,

@@ -222,6 +222,17 @@ describe('vector search', () => {
     expect(await fx.repos.chunks.scopeHasEmbeddings({ userId: alice.id, classId: biology.id })).toBe(true);
   });
 
+  it('keeps planner statistics fresh after inserts (PGlite has no autovacuum)', async () => {
+    // Without statistics the planner guesses 1 row for a user's scope and sorts it instead of using
+    // the HNSW index once it is large; after the inserts' ANALYZE it knows Bob has about 200.
+    const { rows } = await fx.database.db.execute<{ 'QUERY PLAN': string }>(
+      sql`EXPLAIN SELECT id FROM chunks WHERE user_id = ${bob.id}`,
+    );
+    const estimate = Number(/rows=(\d+)/.exec(rows.map((r) => r['QUERY PLAN']).join('\n'))?.[1]);
+    expect(estimate).toBeGreaterThan(150);
+    expect(await fx.repos.chunks.analyzeIfStale()).toBe(false); // nothing changed since
+  });
+
   it('leaves no setting behind in the session that every embedded connection shares', async () => {
     await fx.repos.chunks.vectorSearch({ userId: alice.id }, query, 5);
     const { rows } = await fx.database.pool.query<{ v: string; ef: string }>(

@@ -176,7 +176,24 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
           await tx.insert(chunks).values(rows.slice(i, i + INSERT_BATCH_ROWS));
         }
       });
+      await this.analyzeIfStale();
       return rows.length;
+    },
+
+    /**
+     * Refreshes the planner statistics of `chunks` when about 10% of it changed since the last
+     * ANALYZE (autovacuum's rule). PGlite has no autovacuum, and without statistics the planner
+     * sorts a whole scope instead of using the HNSW index. Returns whether it analyzed.
+     */
+    async analyzeIfStale(): Promise<boolean> {
+      const { rows: stats } = await db.execute<{ changed: number; live: number }>(
+        sql`SELECT n_mod_since_analyze::int AS changed, n_live_tup::int AS live
+              FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass`,
+      );
+      const stat = stats[0];
+      if (!stat || stat.changed <= 50 + 0.1 * stat.live) return false;
+      await db.execute(sql`ANALYZE chunks`);
+      return true;
     },
 
     /** Removes a document's chunks; returns how many. */
