@@ -1,27 +1,27 @@
 import { AppError } from '@classchat/contracts';
-import { createRepositories, type MessageRow } from '@classchat/db';
+import type { MessageRow, Repositories } from '@classchat/db';
 import type { StreamRegistry } from '../streaming/registry.js';
+import type { FinishedAnswer } from '../streaming/relay.js';
 import { persistAsNewMessage, resolveSession, type PersistAnswer, type TurnPlanner } from './chat-service.js';
 import { buildHistory } from './history.js';
 
 /**
  * The retry "persist" step: the regenerated answer is appended to the message's versions and becomes
  * the current one (content, citations, chunk references, status and route follow) — not a new
- * message. The session moves up the list as for any answer.
+ * message — with the session bumped and the reserved chat committed, all in one statement.
  */
-export const persistAsNewVersion =
-  (userId: string, sessionId: string, messageId: string): PersistAnswer =>
-  async (repos, answer) => {
-    const row = await repos.messages.addVersion(userId, messageId, {
-      content: answer.content,
-      citations: answer.citations,
-      chunkReferences: answer.chunkReferences,
-      status: answer.status,
-      route: answer.route,
-    });
-    if (row) await repos.sessions.touch(userId, sessionId);
-    return row;
-  };
+export const persistAsNewVersion = (userId: string, sessionId: string, messageId: string): PersistAnswer =>
+  Object.assign(
+    (repos: Repositories, answer: FinishedAnswer) =>
+      repos.turns.addVersionAndCommit(userId, sessionId, messageId, {
+        content: answer.content,
+        citations: answer.citations,
+        chunkReferences: answer.chunkReferences,
+        status: answer.status,
+        route: answer.route,
+      }),
+    { chargesQuota: true },
+  );
 
 const lastIndexOf = (messages: readonly MessageRow[], role: MessageRow['role'], before: number): number => {
   for (let i = before - 1; i >= 0; i--) if (messages[i]?.role === role) return i;
@@ -37,40 +37,39 @@ const lastIndexOf = (messages: readonly MessageRow[], role: MessageRow['role'], 
  * 409 while an answer in the same session is still being written (in this process).
  */
 export function createRetryPlanner(streams: Pick<StreamRegistry, 'forUser'>): TurnPlanner {
-  return (_repos, database, request) =>
-    database.db.transaction(async (tx) => {
-      const repos = createRepositories(tx);
-      const { userId } = request;
-      const session = await resolveSession(repos, request);
-      if (streams.forUser(userId).some((s) => s.sessionId === session.id && !s.ended)) {
-        throw new AppError(
-          'conflict',
-          'An answer is still being written in this chat. Stop it or wait for it to finish.',
-        );
-      }
-      const messages = await repos.messages.list(userId, session.id);
-      const last = messages.at(-1);
-      if (last?.role === 'assistant') {
-        const q = lastIndexOf(messages, 'user', messages.length - 1);
-        if (q === -1)
-          throw new AppError('invalid_input', 'There is no question to answer again in this chat');
-        return {
-          session,
-          question: messages[q]!.content,
-          history: buildHistory(messages.slice(0, q)),
-          userMessageId: null,
-          persist: persistAsNewVersion(userId, session.id, last.id),
-        };
-      }
-      if (last?.role === 'user') {
-        return {
-          session,
-          question: last.content,
-          history: buildHistory(messages.slice(0, -1)),
-          userMessageId: null,
-          persist: persistAsNewMessage(userId, session.id),
-        };
-      }
-      throw new AppError('invalid_input', 'There is no answer to regenerate in this chat');
-    });
+  // Reads only (plus resolveSession's re-scoping): no transaction, which on the embedded database
+  // would hold everyone else up.
+  return async (repos, _database, request) => {
+    const { userId } = request;
+    const session = await resolveSession(repos, request);
+    if (streams.forUser(userId).some((s) => s.sessionId === session.id && !s.ended)) {
+      throw new AppError(
+        'conflict',
+        'An answer is still being written in this chat. Stop it or wait for it to finish.',
+      );
+    }
+    const messages = await repos.messages.list(userId, session.id);
+    const last = messages.at(-1);
+    if (last?.role === 'assistant') {
+      const q = lastIndexOf(messages, 'user', messages.length - 1);
+      if (q === -1) throw new AppError('invalid_input', 'There is no question to answer again in this chat');
+      return {
+        session,
+        question: messages[q]!.content,
+        history: buildHistory(messages.slice(0, q)),
+        userMessageId: null,
+        persist: persistAsNewVersion(userId, session.id, last.id),
+      };
+    }
+    if (last?.role === 'user') {
+      return {
+        session,
+        question: last.content,
+        history: buildHistory(messages.slice(0, -1)),
+        userMessageId: null,
+        persist: persistAsNewMessage(userId, session.id),
+      };
+    }
+    throw new AppError('invalid_input', 'There is no answer to regenerate in this chat');
+  };
 }

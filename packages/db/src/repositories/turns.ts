@@ -4,7 +4,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import { isUniqueViolation, NotFoundError } from '../errors.js';
 import { chatSessions, messages, type MessageRow, type SessionRow } from '../schema.js';
-import type { InsertAssistantInput } from './messages.js';
+import type { InsertAssistantInput, NewVersionInput } from './messages.js';
 import { monthStartUtc } from './users.js';
 
 /**
@@ -196,6 +196,60 @@ export function createTurnsRepository(db: Db) {
         const row = result.rows[0];
         return row ? rowFromJson<MessageRow>(messages, row.message) : null;
       });
+    },
+
+    /**
+     * The one write at the end of a retry, as one statement: appends the regenerated answer to the
+     * assistant message's versions and makes it current (content, citations, chunk references,
+     * status and route follow), bumps the session's `updatedAt`, and turns the user's chat
+     * reservation into a completed chat of the UTC month of `now`. null (and nothing written, nothing
+     * charged) when the message is not an assistant message of the user's session `sessionId`.
+     */
+    async addVersionAndCommit(
+      userId: string,
+      sessionId: string,
+      messageId: string,
+      input: NewVersionInput,
+      now: Date = new Date(),
+    ): Promise<MessageRow | null> {
+      const version: MessageVersion = {
+        content: input.content,
+        citations: input.citations,
+        chunkReferences: input.chunkReferences,
+        createdAt: (input.createdAt ?? now).toISOString(),
+      };
+      const monthStart = monthStartUtc(now);
+      const keepRoute = input.route === undefined;
+      const result = await db.execute<{ message: Record<string, unknown> }>(sql`
+        WITH s AS (
+          UPDATE chat_sessions SET updated_at = ${ts(now)}
+          WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
+            AND EXISTS (SELECT 1 FROM messages x WHERE x.id = ${messageId}::uuid AND x.session_id = ${sessionId}::uuid AND x.role = 'assistant')
+          RETURNING id
+        ), m AS (
+          UPDATE messages SET
+            versions = versions || jsonb_build_array(${JSON.stringify(version)}::jsonb),
+            current_version = jsonb_array_length(versions),
+            content = ${input.content}::text,
+            citations = ${JSON.stringify(input.citations)}::jsonb,
+            chunk_references = ${JSON.stringify(input.chunkReferences)}::jsonb,
+            status = ${input.status ?? 'complete'}::message_status,
+            route = CASE WHEN ${keepRoute}::boolean THEN route ELSE ${input.route ?? null}::text END
+          FROM s
+          WHERE messages.id = ${messageId}::uuid AND messages.session_id = s.id AND messages.role = 'assistant'
+          RETURNING messages.*
+        ), u AS (
+          UPDATE users SET
+            chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
+            chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
+            chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)
+          WHERE id = ${userId}::uuid AND EXISTS (SELECT 1 FROM m)
+          RETURNING id
+        )
+        SELECT to_jsonb(m) AS message FROM m LEFT JOIN u ON true
+      `);
+      const row = result.rows[0];
+      return row ? rowFromJson<MessageRow>(messages, row.message) : null;
     },
   };
 }

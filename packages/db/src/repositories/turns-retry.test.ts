@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Citation } from '@classchat/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import type { UserRow } from '../schema.js';
+
+let fx: DbFixture;
+let alice: UserRow;
+let bob: UserRow;
+
+beforeAll(async () => {
+  fx = await startDbFixture();
+  alice = await fx.repos.users.create({ email: email('alice'), name: 'Alice', passwordHash: 'h' });
+  bob = await fx.repos.users.create({ email: email('bob'), name: 'Bob', passwordHash: 'h' });
+});
+afterAll(() => fx?.stop());
+
+const citation = (page: number): Citation => ({
+  n: 1,
+  documentId: randomUUID(),
+  fileName: 'bio.pdf',
+  page,
+  chunkId: randomUUID(),
+  snippet: `page ${page}`,
+  charStart: null,
+  charEnd: null,
+  href: `/documents/x?page=${page}`,
+});
+
+async function answered(userId: string) {
+  const { session, message: question } = await fx.repos.turns.startSession({
+    userId,
+    title: 'Q',
+    content: 'What do mitochondria do?',
+  });
+  await fx.repos.users.reserveChat(userId, 25);
+  const answer = await fx.repos.turns.insertAnswerAndCommit({
+    userId,
+    sessionId: session.id,
+    content: 'They make ATP [1].',
+    citations: [citation(2)],
+    chunkReferences: [],
+    route: 'general_qa',
+  });
+  return { session, question, answer: answer! };
+}
+
+describe('turns repository: a retry’s one write', () => {
+  it('adds the new answer as the current version, bumps the session and commits the reserved chat', async () => {
+    const { session, answer } = await answered(alice.id);
+    const before = (await fx.repos.sessions.get(alice.id, session.id))!.updatedAt;
+    await fx.repos.users.reserveChat(alice.id, 25);
+    const row = await fx.repos.turns.addVersionAndCommit(
+      alice.id,
+      session.id,
+      answer.id,
+      {
+        content: 'The powerhouse [1].',
+        citations: [citation(5)],
+        chunkReferences: [],
+        status: 'stopped',
+        route: 'follow_up',
+      },
+      new Date(before.getTime() + 1000),
+    );
+    expect(row).toMatchObject({
+      id: answer.id,
+      content: 'The powerhouse [1].',
+      currentVersion: 1,
+      status: 'stopped',
+      route: 'follow_up',
+      position: answer.position,
+    });
+    expect(row!.citations[0]?.page).toBe(5);
+    expect(row!.versions.map((v) => v.content)).toEqual(['They make ATP [1].', 'The powerhouse [1].']);
+    expect((await fx.repos.sessions.get(alice.id, session.id))!.updatedAt.getTime()).toBeGreaterThan(
+      before.getTime(),
+    );
+    expect(await fx.repos.users.getUsage(alice.id)).toMatchObject({ used: 2, reserved: 0 });
+    expect((await fx.repos.messages.list(alice.id, session.id)).map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+    ]);
+  });
+
+  it('keeps the route when none is given', async () => {
+    const { session, answer } = await answered(alice.id);
+    const row = await fx.repos.turns.addVersionAndCommit(alice.id, session.id, answer.id, {
+      content: 'Again.',
+      citations: [],
+      chunkReferences: [],
+    });
+    expect(row).toMatchObject({ route: 'general_qa', status: 'complete', currentVersion: 1 });
+  });
+
+  it('writes and charges nothing for another user’s message, a user message, or another session', async () => {
+    const { session, question, answer } = await answered(alice.id);
+    const other = await answered(alice.id);
+    await fx.repos.users.reserveChat(bob.id, 25);
+    const input = { content: 'hijack', citations: [], chunkReferences: [] };
+    expect(await fx.repos.turns.addVersionAndCommit(bob.id, session.id, answer.id, input)).toBeNull();
+    expect(await fx.repos.turns.addVersionAndCommit(alice.id, session.id, question.id, input)).toBeNull();
+    expect(await fx.repos.turns.addVersionAndCommit(alice.id, other.session.id, answer.id, input)).toBeNull();
+    expect(await fx.repos.users.getUsage(bob.id)).toMatchObject({ used: 0, reserved: 1 });
+    const unchanged = await fx.repos.messages.getForUser(alice.id, session.id, answer.id);
+    expect(unchanged).toMatchObject({ content: 'They make ATP [1].', currentVersion: 0 });
+    expect(unchanged!.versions).toHaveLength(1);
+  });
+});
