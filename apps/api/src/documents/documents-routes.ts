@@ -47,7 +47,7 @@ export function documentsRoutes(
   router.post('/', async (req, res) => {
     const userId = userIdOf(req);
     const upload = await receiveUpload(req, { store: options.store, maxBytes: options.maxUploadBytes });
-    const result = await service.accept(userId, upload);
+    const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
     res.status(result.duplicate ? 200 : 201).json(result);
   });
 

@@ -53,7 +53,7 @@ export function createDocumentsService(deps: {
      * answers the existing document for the same content in the same class (`duplicate`), or creates
      * the document and queues its ingestion. The stored file is removed whenever it is not kept.
      */
-    async accept(userId: string, upload: ReceivedUpload): Promise<UploadResponse> {
+    async accept(userId: string, upload: ReceivedUpload, requestId?: string): Promise<UploadResponse> {
       let keep = false;
       try {
         const classId = parseInput(UploadFields, upload.fields, 'upload fields').classId ?? null;
@@ -79,7 +79,7 @@ export function createDocumentsService(deps: {
           storageKey: upload.storageKey,
         });
         keep = true;
-        ingestion.enqueue({ documentId: row.id, userId });
+        ingestion.enqueue({ documentId: row.id, userId, ...(requestId ? { requestId } : {}) });
         return { document: toDocumentDto(row), duplicate: false };
       } catch (err) {
         if (err instanceof NotFoundError) throw notFound('Class');

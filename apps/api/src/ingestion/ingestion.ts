@@ -13,6 +13,8 @@ const GENERIC_FAILURE = 'Processing failed. Please upload the file again.';
 export interface IngestJob {
   documentId: string;
   userId: string;
+  /** The upload's request id, carried to rag (X-Request-ID) so its logs join the upload's. */
+  requestId?: string;
 }
 
 export interface IngestionService {
@@ -92,7 +94,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
   };
 
   async function runJob(job: IngestJob, signal: AbortSignal): Promise<void> {
-    const log = logger.child({ documentId: job.documentId, userId: job.userId });
+    const log = logger.child({ documentId: job.documentId, userId: job.userId, reqId: job.requestId });
     const tracker = new ProgressTracker();
     const emit = (payload: Omit<ProcessingStatusPayload, 'docId'>) =>
       realtime.toUser(job.userId).emit('processing-status', { docId: job.documentId, ...payload });
@@ -186,7 +188,8 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     };
     try {
       heard();
-      for await (const event of rag.ingest(job.documentId, job.userId, { signal: attempt.signal })) {
+      const call = { signal: attempt.signal, ...(job.requestId ? { requestId: job.requestId } : {}) };
+      for await (const event of rag.ingest(job.documentId, job.userId, call)) {
         heard();
         switch (event.type) {
           case 'keepalive':
