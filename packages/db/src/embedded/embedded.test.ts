@@ -145,42 +145,39 @@ describe('embedded database', () => {
     await close();
     expect(existsSync(join(dataRoot, 'pg.lock'))).toBe(false);
 
-    const again = runMain(dataRoot);
+    // Restart on the same directory (in this process: what matters is the data directory).
+    const again = await startEmbeddedDatabase({ dataDir: join(dataRoot, 'pg') });
+    const second = connect(again.url, { max: 2 });
     try {
-      const url2 = await readyUrl(again);
-      const second = connect(url2, { max: 2 });
-      try {
-        const docs = await createRepositories(second.db).documents.list(user.id);
-        expect(docs.length).toBeGreaterThanOrEqual(committed);
-        const { rows } = await second.pool.query<{
-          id: string;
-          chunk_count: number;
-          status: string;
-          n: number;
-        }>(
-          `SELECT d.id, d.chunk_count, d.status, count(c.id)::int AS n
-             FROM documents d LEFT JOIN chunks c ON c.document_id = d.id GROUP BY d.id`,
-        );
-        for (const row of rows) {
-          expect(row.status).toBe('ready');
-          expect(row.n).toBe(row.chunk_count);
-        }
-        // Still writable, indexes intact.
-        const { rows: check } = await second.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM chunks WHERE tsv @@ websearch_to_tsquery('english', 'text')`,
-        );
-        expect(check[0]!.n).toBe(rows.reduce((a, r) => a + r.n, 0));
-        await createRepositories(second.db).users.create({
-          email: 'after@example.com',
-          name: 'A',
-          passwordHash: 'h',
-        });
-      } finally {
-        await second.close();
+      const docs = await createRepositories(second.db).documents.list(user.id);
+      expect(docs.length).toBeGreaterThanOrEqual(committed);
+      const { rows } = await second.pool.query<{
+        id: string;
+        chunk_count: number;
+        status: string;
+        n: number;
+      }>(
+        `SELECT d.id, d.chunk_count, d.status, count(c.id)::int AS n
+           FROM documents d LEFT JOIN chunks c ON c.document_id = d.id GROUP BY d.id`,
+      );
+      // Every transaction is there completely or not at all.
+      for (const row of rows) {
+        expect(row.status).toBe('ready');
+        expect(row.n).toBe(row.chunk_count);
       }
+      // Indexes agree with the table, and it is still writable.
+      const { rows: check } = await second.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM chunks WHERE tsv @@ websearch_to_tsquery('english', 'text')`,
+      );
+      expect(check[0]!.n).toBe(rows.reduce((a, r) => a + r.n, 0));
+      await createRepositories(second.db).users.create({
+        email: 'after@example.com',
+        name: 'A',
+        passwordHash: 'h',
+      });
     } finally {
-      again.proc.kill('SIGTERM');
-      expect(await again.exit).toBe(0);
+      await second.close();
+      await again.stop();
     }
-  }, 90_000); // two child processes boot through tsx
+  }, 90_000); // a child process boots through tsx
 });

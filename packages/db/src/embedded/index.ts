@@ -1,3 +1,3 @@
 export { startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './server.js';
 export { DatabaseLockedError } from './lock.js';
-export { seedDataDirFromTemplate } from './template.js';
+export { seedDataDirFromTemplate, type TemplateKind } from './template.js';

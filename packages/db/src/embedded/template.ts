@@ -30,17 +30,25 @@ function templateKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-let building: Promise<string> | null = null;
+export type TemplateKind = 'migrated' | 'empty';
 
-/** A migrated, cleanly closed PGlite data directory, built once per machine and version (about 4 s). */
-async function template(): Promise<string> {
-  const final = join(tmpdir(), PREFIX + templateKey());
+const building = new Map<TemplateKind, Promise<string>>();
+
+/**
+ * A cleanly closed PGlite data directory (`empty`: just initdb; `migrated`: with the schema), built
+ * once per machine, PGlite version and set of migrations (about 4 s of initdb).
+ */
+async function template(kind: TemplateKind): Promise<string> {
+  const key = templateKey();
+  const final = join(tmpdir(), `${PREFIX}${key}-${kind}`);
   if (existsSync(join(final, 'PG_VERSION'))) return final;
   const staging = `${final}.${process.pid}.${Date.now()}`;
   const db = new PGlite({ dataDir: staging, extensions: { vector } });
   try {
     await db.waitReady;
-    await pgliteMigrate(drizzle({ client: db }), { migrationsFolder: MIGRATIONS_FOLDER });
+    if (kind === 'migrated') {
+      await pgliteMigrate(drizzle({ client: db }), { migrationsFolder: MIGRATIONS_FOLDER });
+    }
   } finally {
     await db.close();
   }
@@ -51,7 +59,7 @@ async function template(): Promise<string> {
   }
   // Templates of older migrations or PGlite versions are dead weight.
   for (const name of await readdir(tmpdir())) {
-    if (name.startsWith(PREFIX) && !name.startsWith(PREFIX + templateKey())) {
+    if (name.startsWith(PREFIX) && !name.startsWith(PREFIX + key)) {
       await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
     }
   }
@@ -59,15 +67,22 @@ async function template(): Promise<string> {
 }
 
 /**
- * For tests: fills a not-yet-existing `dataDir` with a copy of a migrated template, so a fresh
- * database opens in well under a second instead of running initdb each time. A `dataDir` that
- * already exists is left alone.
+ * For tests: fills a not-yet-existing `dataDir` with a copy of a template data directory (by
+ * default with migrations applied), so a fresh database opens in well under a second instead of
+ * running initdb each time. A `dataDir` that already exists is left alone.
  */
-export async function seedDataDirFromTemplate(dataDir: string): Promise<void> {
+export async function seedDataDirFromTemplate(
+  dataDir: string,
+  options: { kind?: TemplateKind } = {},
+): Promise<void> {
   if (existsSync(dataDir)) return;
-  const source = await (building ??= template().finally(() => {
-    building = null;
-  }));
+  const kind = options.kind ?? 'migrated';
+  let pending = building.get(kind);
+  if (!pending) {
+    pending = template(kind).finally(() => building.delete(kind));
+    building.set(kind, pending);
+  }
+  const source = await pending;
   await mkdir(join(dataDir, '..'), { recursive: true });
   await cp(source, dataDir, { recursive: true });
 }
