@@ -5,7 +5,7 @@ import { parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
 import { answerEvents, collectAnswer, type AnswerDeps } from '../generation/answer-pipeline.js';
 import { createChatClient, openAIModel } from '../generation/model.js';
-import { createOpenAIQueryEmbedder } from '../retrieval/search.js';
+import { createOpenAIQueryEmbedder, embeddedScopes } from '../retrieval/search.js';
 import { streamSse } from '../streaming/sse.js';
 
 /** Everything an answer needs except the per-request logger. */
@@ -29,6 +29,7 @@ export function createAnswerDeps(ctx: RagContext): Omit<AnswerDeps, 'logger'> {
             useMaxCompletionTokens: !config.OPENAI_BASE_URL,
           })
         : null,
+    embeddedScopes: embeddedScopes(),
     tokenBudget: ctx.tokenBudget,
     streamState: ctx.streamState,
     metrics: ctx.metrics,

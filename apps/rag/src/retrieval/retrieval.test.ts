@@ -5,7 +5,13 @@ import { startFakeOpenAI, startTestDatabase, type FakeOpenAI, type TestDatabase 
 import { cellBiologyPages, seedDocument, seedUser, type SeededDocument } from '../answer.test-helpers.js';
 import { ROUTE_CONFIG } from '../routing/route-config.js';
 import { inReadingOrder, spreadPassages, topicOf, type PassageDeps } from './passages.js';
-import { createOpenAIQueryEmbedder, hybridSearch, type QueryEmbedder } from './search.js';
+import {
+  createOpenAIQueryEmbedder,
+  embeddedScopes,
+  EXACT_SCAN_MAX,
+  hybridSearch,
+  type QueryEmbedder,
+} from './search.js';
 
 let db: TestDatabase;
 let database: Database;
@@ -175,6 +181,53 @@ describe('hybrid retrieval', () => {
     expect(result.mode).toBe('full_text');
     expect(result.passages.length).toBeGreaterThan(0);
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('embedded scopes memo', () => {
+  it('remembers how many embedded chunks a scope holds, only when it has some, for a while', async () => {
+    let clock = 0;
+    const memo = embeddedScopes({ ttlMs: 60_000, max: 2, now: () => clock });
+    const a = { userId: alice, classId: biology };
+    expect(memo.get(a)).toBeUndefined();
+    const result = await hybridSearch({ ...deps(), embeddedScopes: memo }, a, 'glycolysis', {
+      k: 3,
+      candidates: 10,
+    });
+    expect(result.mode).toBe('hybrid');
+    expect(memo.get(a)).toBe(await repos.chunks.countInScope(a));
+    expect(memo.get({ userId: alice })).toBeUndefined();
+    const plainScope = { userId: alice, documentId: plain.documentId };
+    await hybridSearch({ ...deps(), embeddedScopes: memo }, plainScope, 'titration', {
+      k: 3,
+      candidates: 10,
+    });
+    expect(memo.get(plainScope)).toBeUndefined();
+    clock = 60_001;
+    expect(memo.get(a)).toBeUndefined();
+    memo.remember({ userId: '1' }, 1);
+    memo.remember({ userId: '2' }, 2);
+    memo.remember({ userId: '3' }, 3);
+    expect(memo.get({ userId: '1' })).toBeUndefined();
+    expect(memo.get({ userId: '3' })).toBe(3);
+  });
+
+  it('scans small scopes exactly and large ones through the HNSW index', async () => {
+    const kinds: Array<boolean | undefined> = [];
+    const spy = createRepositories(database.db, {
+      onSearch: (e) => e.kind === 'vector' && kinds.push(e.exact),
+    });
+    const search = (memo: ReturnType<typeof embeddedScopes>) =>
+      hybridSearch({ chunks: spy.chunks, embedder, embeddedScopes: memo }, { userId: alice }, 'glucose', {
+        k: 3,
+        candidates: 10,
+      });
+    await search(embeddedScopes());
+    const large = embeddedScopes();
+    large.remember({ userId: alice }, EXACT_SCAN_MAX + 1);
+    const result = await search(large);
+    expect(kinds).toEqual([true, undefined]);
+    expect(result.passages).toHaveLength(3);
   });
 });
 

@@ -38,14 +38,60 @@ export function createOpenAIQueryEmbedder(
 
 export type SearchRepository = Pick<
   ChunksRepository,
-  'fullTextSearch' | 'vectorSearch' | 'scopeHasEmbeddings'
+  'fullTextSearch' | 'vectorSearch' | 'countEmbeddedInScope'
 >;
+
+/**
+ * Scopes with at most this many embedded chunks (a class, a document) are scanned exactly: exact
+ * results, and cheaper than walking the HNSW graph for the few percent of the store they hold (see
+ * bench/RESULTS.md). Larger scopes use the HNSW index with iterative scan.
+ */
+export const EXACT_SCAN_MAX = 5000;
 
 export interface SearchDeps {
   chunks: SearchRepository;
   /** Null: full-text only (no embeddings endpoint configured). */
   embedder: QueryEmbedder | null;
   logger?: Pick<Logger, 'warn'>;
+  /** Remembers how many embedded chunks scopes hold (saves a query per search); see {@link embeddedScopes}. */
+  embeddedScopes?: EmbeddedScopes;
+}
+
+/**
+ * How many embedded chunks scopes recently held. Only scopes with embeddings are remembered (for
+ * `ttlMs`): a scope without any is checked again every time, so a newly embedded document is used at
+ * once; a remembered count may be a little stale, which only shifts the exact/HNSW choice.
+ */
+export interface EmbeddedScopes {
+  get(scope: ChunkScope): number | undefined;
+  remember(scope: ChunkScope, embeddedChunks: number): void;
+}
+
+export function embeddedScopes(
+  options: { ttlMs?: number; max?: number; now?: () => number } = {},
+): EmbeddedScopes {
+  const ttlMs = options.ttlMs ?? 60_000;
+  const max = options.max ?? 10_000;
+  const now = options.now ?? Date.now;
+  const seen = new Map<string, { at: number; count: number }>();
+  const key = (s: ChunkScope) => `${s.userId}|${s.classId ?? ''}|${s.documentId ?? ''}`;
+  return {
+    get(scope) {
+      const entry = seen.get(key(scope));
+      if (!entry) return undefined;
+      if (now() - entry.at <= ttlMs) return entry.count;
+      seen.delete(key(scope));
+      return undefined;
+    },
+    remember(scope, embeddedChunks) {
+      if (embeddedChunks <= 0) return;
+      const k = key(scope);
+      seen.delete(k);
+      seen.set(k, { at: now(), count: embeddedChunks });
+      // Insertion order is age order: drop the oldest.
+      if (seen.size > max) seen.delete(seen.keys().next().value!);
+    },
+  };
 }
 
 export interface SearchOptions {
@@ -94,8 +140,13 @@ async function vectorLeg(
   signal?: AbortSignal,
 ): Promise<ChunkHit[] | null> {
   if (!deps.embedder) return null;
-  // Check first, so a scope ingested without embeddings costs no embeddings call.
-  if (!(await deps.chunks.scopeHasEmbeddings(scope))) return null;
+  // Count first, so a scope ingested without embeddings costs no embeddings call.
+  let embedded = deps.embeddedScopes?.get(scope);
+  if (embedded === undefined) {
+    embedded = await deps.chunks.countEmbeddedInScope(scope, EXACT_SCAN_MAX + 1);
+    if (embedded === 0) return null;
+    deps.embeddedScopes?.remember(scope, embedded);
+  }
   let embedding: number[];
   try {
     embedding = await deps.embedder.embedQuery(query, signal);
@@ -104,5 +155,5 @@ async function vectorLeg(
     deps.logger?.warn({ err }, 'query embedding failed; full-text retrieval only');
     return null;
   }
-  return deps.chunks.vectorSearch(scope, embedding, candidates);
+  return deps.chunks.vectorSearch(scope, embedding, candidates, { exact: embedded <= EXACT_SCAN_MAX });
 }
