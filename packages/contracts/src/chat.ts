@@ -81,7 +81,19 @@ export type SessionDto = z.infer<typeof SessionDto>;
 export const SessionList = z.object({ sessions: z.array(SessionDto) });
 export type SessionList = z.infer<typeof SessionList>;
 
-export const SessionDetail = z.object({ session: SessionDto, messages: z.array(MessageDto) });
+/**
+ * An answer still being written in a session: follow it with `chat-stream-resume {streamId, afterSeq}`
+ * (afterSeq 0 replays it from the start). `seq` is the last token seq published when the session was read.
+ */
+export const ActiveStreamRef = z.object({ streamId: Id, seq: z.number().int().nonnegative() });
+export type ActiveStreamRef = z.infer<typeof ActiveStreamRef>;
+
+export const SessionDetail = z.object({
+  session: SessionDto,
+  messages: z.array(MessageDto),
+  /** The answer being written in this session right now, if any (absent from older servers). */
+  activeStream: ActiveStreamRef.nullable().optional(),
+});
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
 export const MAX_MESSAGE_CHARS = 8000;

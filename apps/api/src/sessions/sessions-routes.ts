@@ -5,6 +5,7 @@ import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
+import { createActiveStreamIndex } from '../streaming/active-streams.js';
 import { createSessionsService } from './sessions-service.js';
 
 const SessionParams = z.object({ id: Id });
@@ -14,7 +15,13 @@ const SessionParams = z.object({ id: Id });
  * and switch between its versions. Mounted on its own path next to the `/chat` router of chat/new.
  */
 export function sessionsRouter(ctx: ApiContext): Router {
-  const service = createSessionsService(createRepositories(ctx.database.db), ctx.streams);
+  const active = createActiveStreamIndex(ctx.streams, {
+    redis: ctx.redis,
+    ttlMs: (ctx.config.STREAM_MAX_DURATION_S + 60) * 1000,
+    onError: (err, stream) =>
+      ctx.logger.warn({ err, streamId: stream?.streamId }, 'active stream index failed'),
+  });
+  const service = createSessionsService(createRepositories(ctx.database.db), ctx.streams, active);
   const router = Router();
   router.use(requireAuth(ctx.tokens));
 

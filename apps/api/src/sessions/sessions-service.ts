@@ -9,6 +9,7 @@ import {
 } from '@classchat/contracts';
 import type { Repositories } from '@classchat/db';
 import { toMessageDto, toSessionDetail, toSessionDto } from '../chat/dto.js';
+import type { ActiveStreamLookup } from '../streaming/active-streams.js';
 import type { StreamRegistry } from '../streaming/registry.js';
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
@@ -20,6 +21,7 @@ export type SessionsService = ReturnType<typeof createSessionsService>;
 export function createSessionsService(
   repos: Pick<Repositories, 'sessions' | 'messages'>,
   streams?: Pick<StreamRegistry, 'forUser' | 'cancel'>,
+  active?: ActiveStreamLookup,
 ) {
   /** The message if it is in the user's session `sessionId`; 404 otherwise. */
   const ownedMessage = async (userId: string, sessionId: string, messageId: string) => {
@@ -35,10 +37,17 @@ export function createSessionsService(
       return { sessions: rows.map(toSessionDto) };
     },
 
+    /**
+     * The session, its messages and the answer being written in it right now (`activeStream`), which
+     * a reloaded page follows with `chat-stream-resume {streamId, afterSeq: 0}`.
+     */
     async get(userId: string, sessionId: string): Promise<SessionDetail> {
       const session = await repos.sessions.get(userId, sessionId);
       if (!session) throw notFound('Chat session');
-      return toSessionDetail(session, await repos.messages.list(userId, sessionId));
+      // Looked up before the messages are read: an answer that ends in between is then both saved
+      // and named (the client folds the replayed end into the saved message), never neither.
+      const activeStream = (await active?.find(userId, sessionId)) ?? null;
+      return { ...toSessionDetail(session, await repos.messages.list(userId, sessionId)), activeStream };
     },
 
     async rename(userId: string, sessionId: string, title: string): Promise<SessionDto> {

@@ -4,7 +4,7 @@ import { chatApi } from '../api/chat.js';
 import { ApiError, errorMessage } from '../api/http.js';
 import { useRealtimeSocket } from '../streaming/SocketContext.js';
 import { isActivePhase, type StreamError } from '../streaming/streamReducer.js';
-import { useChatStream } from '../streaming/useChatStream.js';
+import { useChatStream, type ChatStream } from '../streaming/useChatStream.js';
 import { useToast } from '../ui/Toasts.js';
 import { applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
@@ -107,14 +107,64 @@ export function useChatController({
     [toast],
   );
 
-  const stream = useChatStream({ onStart, onComplete, onError });
+  // Set once the stream hook exists (below); read by onMissing, which the hook itself calls.
+  const controlsRef = useRef<Pick<ChatStream, 'reset' | 'getState'> | null>(null);
+
+  /**
+   * The followed answer has nothing to replay: it has not started yet (its events will come live)
+   * or it is over and forgotten. Re-read the chat: if the answer is no longer running, show what
+   * was saved instead of waiting for it.
+   */
+  const onMissing = useCallback((streamId: string) => {
+    const sid = sessionIdRef.current;
+    if (!sid) return;
+    const stillFollowing = () => {
+      const state = controlsRef.current?.getState();
+      return state?.streamId === streamId && isActivePhase(state.phase);
+    };
+    chatApi.session(sid).then(
+      (detail) => {
+        if (!stillFollowing() || sessionIdRef.current !== sid) return;
+        if (detail.activeStream?.streamId === streamId) return;
+        controlsRef.current?.reset();
+        setRetryingId(null);
+        setMessages(detail.messages);
+        optionsRef.current.onSettled();
+      },
+      () => undefined,
+    );
+  }, []);
+
+  const stream = useChatStream({ onStart, onComplete, onError, onMissing });
   const { watch, fail, reset, getState } = stream;
+  useEffect(() => {
+    controlsRef.current = { reset, getState };
+  }, [reset, getState]);
   const stopStream = stream.stop;
   const active = isActivePhase(stream.state.phase);
   const activeRef = useRef(active);
   useEffect(() => {
     activeRef.current = active;
   });
+
+  /**
+   * Follow an answer that is being written in the session just loaded (the page was reloaded, or
+   * the student came back to this chat mid-answer): the server replays what was already written
+   * (afterSeq 0), then live tokens continue; seqs already shown are dropped, so nothing doubles.
+   */
+  const follow = useCallback(
+    (streamId: string, loaded: MessageDto[], sid: string) => {
+      const last = loaded.at(-1);
+      // A running answer after an answer is a retry of it: hide that one while the new one streams.
+      setRetryingId(last?.role === 'assistant' ? last.id : null);
+      lastRequestRef.current = { text: '', retry: true, accepted: true, localId: null };
+      routeRef.current = null;
+      streamSessionRef.current = sid;
+      activeRef.current = true;
+      watch(streamId, { replay: true });
+    },
+    [watch],
+  );
 
   // Load the session named in the URL (unless it is the one we just created ourselves).
   useEffect(() => {
@@ -142,6 +192,9 @@ export function useChatController({
         setMessages(detail.messages);
         setLoading(false);
         optionsRef.current.onSessionLoaded(detail.session);
+        const running = detail.activeStream;
+        if (running && getState().streamId !== running.streamId)
+          follow(running.streamId, detail.messages, sessionId);
       },
       (err: unknown) => {
         if (cancelled) return;
@@ -155,7 +208,7 @@ export function useChatController({
     return () => {
       cancelled = true;
     };
-  }, [sessionId, reset]);
+  }, [sessionId, reset, follow, getState]);
 
   const start = useCallback(
     async (text: string, retry: boolean) => {

@@ -18,6 +18,12 @@ export interface ChatStreamCallbacks {
   onStart?: (payload: ChatStreamStartPayload) => void;
   onComplete?: (payload: ChatStreamCompletePayload) => void;
   onError?: (error: StreamError, streamId: string) => void;
+  /**
+   * The server knows nothing to replay for the watched stream (`chat-stream-resume` answered
+   * `found: false`): it has not sent its first event yet, or it is over and its replay expired.
+   * Live events still arrive if it is running; the owner decides (e.g. re-reads the session).
+   */
+  onMissing?: (streamId: string) => void;
 }
 
 /**
@@ -119,7 +125,16 @@ export class ChatStreamController {
 
   private requestReplay(streamId: string): void {
     if (!this.socket.connected) return; // the `connect` listener will ask once connected
-    this.socket.emit('chat-stream-resume', { streamId, afterSeq: this.state.lastSeq });
+    this.emitResume(streamId);
+  }
+
+  /** Asks for everything after the last applied seq; reports a stream the server cannot find. */
+  private emitResume(streamId: string): void {
+    this.socket.emit('chat-stream-resume', { streamId, afterSeq: this.state.lastSeq }, (ack) => {
+      if (!ack || ack.found || !ack.ok) return;
+      if (this.state.streamId !== streamId || !isActivePhase(this.state.phase)) return;
+      this.callbacks.onMissing?.(streamId);
+    });
   }
 
   private attach(streamId: string): void {
@@ -152,7 +167,7 @@ export class ChatStreamController {
     // are lost to this socket: ask the server to replay everything after the last applied seq.
     const onConnect = () => {
       if (socket.recovered) return;
-      socket.emit('chat-stream-resume', { streamId, afterSeq: this.state.lastSeq });
+      this.emitResume(streamId);
     };
     socket.on('chat-stream-start', onStart);
     socket.on('chat-stream-token', onToken);

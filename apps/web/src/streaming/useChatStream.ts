@@ -8,7 +8,8 @@ export interface ChatStream {
   state: StreamState;
   /**
    * Follow `streamId` (generate it with crypto.randomUUID() and send it in `POST chat/new`);
-   * `replay` asks the server to resend what was already emitted.
+   * `replay` asks the server to resend what was already emitted (also how a reloaded page follows
+   * a session's running answer: `watch(activeStream.streamId, { replay: true })` → afterSeq 0).
    */
   watch: (streamId: string, options?: { replay?: boolean }) => void;
   /** Emit `chat-stream-cancel`; the answer ends with status `stopped` (or nothing if no token). */
@@ -33,13 +34,13 @@ export interface UseChatStreamOptions extends ChatStreamCallbacks {
  * stable across renders; only `state` changes.
  */
 export function useChatStream(options: UseChatStreamOptions = {}): ChatStream {
-  const { socket, onStart, onComplete, onError } = options;
+  const { socket, onStart, onComplete, onError, onMissing } = options;
   const realtime = useRealtimeSocket(socket);
   const [controller] = useState(() => new ChatStreamController(realtime));
 
   useLayoutEffect(() => {
-    controller.callbacks = { onStart, onComplete, onError };
-  }, [controller, onStart, onComplete, onError]);
+    controller.callbacks = { onStart, onComplete, onError, onMissing };
+  }, [controller, onStart, onComplete, onError, onMissing]);
 
   useEffect(() => {
     controller.resume();

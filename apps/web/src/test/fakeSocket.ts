@@ -25,9 +25,20 @@ export class FakeSocket {
     return this;
   }
 
-  emit(event: string, payload: unknown): this {
+  private readonly acks: { event: string; ack: (result: unknown) => void }[] = [];
+
+  emit(event: string, payload: unknown, ack?: (result: unknown) => void): this {
     this.sent.push({ event, payload });
+    if (ack) this.acks.push({ event, ack });
     return this;
+  }
+
+  /** Answer the oldest unanswered acknowledgement callback of `event` (as the server's ack). */
+  ack(event: string, result: unknown): void {
+    const i = this.acks.findIndex((a) => a.event === event);
+    if (i === -1) throw new Error(`no pending ack for ${event}`);
+    const [pending] = this.acks.splice(i, 1);
+    pending!.ack(result);
   }
 
   /** Deliver an event from "the server" to every listener, as socket.io does. */
