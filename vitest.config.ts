@@ -6,7 +6,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** Tests run against each workspace package's TypeScript source, never a stale build. */
 export const sourceAliases = [
   { find: /^@classchat\/(contracts|db|testkit|service)$/, replacement: `${root}packages/$1/src/index.ts` },
-  { find: /^@classchat\/(contracts|db|testkit|service)\/(.+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
+  {
+    find: /^@classchat\/(contracts|db|testkit|service)\/(.+)$/,
+    replacement: `${root}packages/$1/src/$2/index.ts`,
+  },
   { find: /^@classchat\/(api|rag)$/, replacement: `${root}apps/$1/src/index.ts` },
 ];
 
@@ -19,7 +22,12 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'apps/rag/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/api/src/**/*.test.ts',
+            'apps/rag/src/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -33,6 +41,8 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // A browser on 2 busy cores: give expect.poll the time a page load can take.
+          expect: { poll: { timeout: 20_000, interval: 50 } },
           fileParallelism: false,
         },
       },

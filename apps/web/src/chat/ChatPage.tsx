@@ -186,7 +186,8 @@ export function ChatPage() {
                 {streaming && <StreamingMessage text={chat.stream.text} stopping={chat.stream.stopping} />}
               </ol>
             )}
-            {chat.failure && !streaming && (
+            {/* At the limit the notice above the composer says it all; no second copy here. */}
+            {chat.failure && !streaming && !atLimit && (
               <div className="notice notice--error" role="alert" data-testid="stream-error">
                 <Icon name="alert" size={18} />
                 <p>{chat.failure.message}</p>

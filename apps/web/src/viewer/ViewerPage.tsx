@@ -159,14 +159,16 @@ export function ViewerPage() {
               </button>
             </div>
           )}
-          <a
-            className="btn btn-small btn-secondary viewer__download"
-            href={fileUrl}
-            download={doc?.fileName}
-            aria-label="Download original"
-          >
-            <Icon name="external" size={16} /> <span className="hide-narrow">Original</span>
-          </a>
+          {doc && (
+            <a
+              className="btn btn-small btn-secondary viewer__download"
+              href={fileUrl}
+              download={doc.fileName}
+              aria-label="Download original"
+            >
+              <Icon name="external" size={16} /> <span className="hide-narrow">Original</span>
+            </a>
+          )}
         </header>
       </div>
 

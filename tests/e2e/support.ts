@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { splitTokens } from '@classchat/testkit';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const webDir = join(repoRoot, 'apps/web');
+/** Screenshots of the main screens (git-ignored), looked at by a person after a run. */
+export const screenshotDir = join(repoRoot, 'test-output/e2e');
+
+/** The fake model's pace: slow enough that a test sees an answer while it is being written. */
+export const TOKEN_DELAY_MS = 40;
+export const FIRST_TOKEN_DELAY_MS = 250;
+
+/** The api serves apps/web/dist; `npm test` builds it first, a run by hand may not have. */
+export function ensureWebBuilt(): void {
+  if (existsSync(join(webDir, 'dist/index.html'))) return;
+  execFileSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'ignore' });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(screenshotDir, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** A fresh browser context (own cookies and storage): one per student. */
+export async function newStudent(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1280, height: 860 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  // Finite animations (toasts sliding in, the usage bar filling) are shown at their end state.
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
+}
+
+/** Sign up through the form; ends on the chat page. */
+export async function signUp(
+  page: Page,
+  name: string,
+  email: string,
+  password = 'correct horse battery',
+): Promise<void> {
+  await page.goto('/signup');
+  await page.getByTestId('auth-name').fill(name);
+  await page.getByTestId('auth-email').fill(email);
+  await page.getByTestId('auth-password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/chat$/);
+}
+
+/**
+ * A long, plain (markdown-free, one paragraph) answer citing source 1, so that the text a student
+ * sees while it streams is exactly the saved text and there is time to act mid-answer.
+ */
+export function longReply(lead: string, sentences: number): string {
+  const filler = [
+    'Each turn of the cycle also releases carbon dioxide as a waste product.',
+    'The electron carriers then feed the electron transport chain in the inner membrane.',
+    'Students often confuse this stage with glycolysis, which happens in the cytoplasm.',
+    'Reviewing the diagram on this page helps to remember the order of the steps.',
+  ];
+  const parts = [lead];
+  for (let i = 0; i < sentences; i++) parts.push(filler[i % filler.length]!);
+  return parts.join(' ');
+}
+
+/** How many tokens the fake upstream streams for `text`. */
+export const tokenCount = (text: string): number => splitTokens(text).length;
+
+/**
+ * Records every text the streaming answer shows, from the page's first script on (it survives
+ * reloads): `window.__streamSnapshots`, in order, one entry per change.
+ */
+export const RECORD_STREAM_SNAPSHOTS = `
+  window.__streamSnapshots = [];
+  new MutationObserver(() => {
+    const el = document.querySelector('[data-testid="streaming-answer"] .markdown');
+    if (!el) return;
+    const text = el.textContent ?? '';
+    const all = window.__streamSnapshots;
+    if (all[all.length - 1] !== text) all.push(text);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+`;
+
+export async function streamSnapshots(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as { __streamSnapshots: string[] }).__streamSnapshots);
+}
+
+/** Every snapshot extends the one before it (tokens are only ever appended, never repeated). */
+export function growsByAppending(snapshots: readonly string[]): boolean {
+  return snapshots.every((s, i) => i === 0 || s.startsWith(snapshots[i - 1]!));
+}
+
+/** The rendered text of an answer's markdown (citation chips read as their number). */
+export async function answerText(page: Page, messageId?: string): Promise<string> {
+  const selector = messageId
+    ? `[data-testid="message-assistant"][data-message-id="${messageId}"] .markdown`
+    : '[data-testid="message-assistant"] .markdown';
+  return (await page.locator(selector).last().textContent()) ?? '';
+}
+
+/**
+ * How a saved answer reads once rendered: the `[n]` markers of its citations become chips showing
+ * `n`; markers without a citation (a stopped answer has none) stay as they are.
+ */
+export const renderedCitations = (content: string, citations: readonly { n: number }[]): string =>
+  content.replace(/\[(\d+)\]/g, (marker, n: string) =>
+    citations.some((c) => c.n === Number(n)) ? n : marker,
+  );
