@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type ChatHistoryItem,
@@ -19,11 +20,12 @@ import type { Logger } from 'pino';
 import type { ChatQuota } from '../quota/chat-quota.js';
 import type { RagClient } from '../rag-client/rag-client.js';
 import { failure, failureFromThrown, StreamAbort } from '../streaming/failures.js';
-import type { ActiveStream, ChatEventSink, StreamRegistry } from '../streaming/registry.js';
+import { abort, type ActiveStream, type ChatEventSink, type StreamRegistry } from '../streaming/registry.js';
 import {
   relayStream,
   type FinishedAnswer,
   type RelayOutcome,
+  type RagEventSource,
   type RelayTimeouts,
   type SavedAnswer,
   type StreamObserver,
@@ -99,6 +101,14 @@ export type ChatService = ReturnType<typeof createChatService>;
 export function createChatService(deps: ChatServiceDeps) {
   const repos = createRepositories(deps.database.db);
 
+  /** Gives the reservation back after a failed start, then throws `err` (a 404 for a missing row). */
+  async function releaseAfter(request: ChatRequest, err: unknown): Promise<never> {
+    await deps.quota.release(request.userId).catch((releaseErr: unknown) => {
+      deps.logger.error({ err: releaseErr, userId: request.userId }, 'quota release failed');
+    });
+    throw err instanceof NotFoundError ? new AppError('not_found', err.message) : err;
+  }
+
   /** Reserve one chat, then plan the turn; the reservation is released if planning fails. */
   async function reserveAndPlan(request: ChatRequest): Promise<ChatTurn> {
     await deps.quota.reserve(request.userId);
@@ -106,10 +116,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const plan = request.body.retry ? (deps.planRetry ?? retryNotAvailable) : planNewTurn;
       return await plan(repos, deps.database, request);
     } catch (err) {
-      await deps.quota.release(request.userId).catch((releaseErr: unknown) => {
-        deps.logger.error({ err: releaseErr, userId: request.userId }, 'quota release failed');
-      });
-      throw err instanceof NotFoundError ? new AppError('not_found', err.message) : err;
+      return releaseAfter(request, err);
     }
   }
 
@@ -155,19 +162,58 @@ export function createChatService(deps: ChatServiceDeps) {
       request: ChatRequest,
       options: { sinks?: ChatEventSink[] } = {},
     ): Promise<StartedStream> {
-      const turn = await reserveAndPlan(request);
-      const stream = deps.streams.begin({
-        streamId: deps.streams.pickStreamId(request.body.streamId),
-        userId: request.userId,
-        sessionId: turn.session.id,
-        requestId: request.requestId,
-        receivedAt: request.receivedAt,
-      });
-      for (const sink of options.sinks ?? []) deps.streams.addSink(stream.streamId, sink);
-      const body = ragBody(request, turn);
+      const begin = (sessionId: string) => {
+        const stream = deps.streams.begin({
+          streamId: deps.streams.pickStreamId(request.body.streamId),
+          userId: request.userId,
+          sessionId,
+          requestId: request.requestId,
+          receivedAt: request.receivedAt,
+        });
+        for (const sink of options.sinks ?? []) deps.streams.addSink(stream.streamId, sink);
+        return stream;
+      };
+      const call = (body: SemanticSearchBody, signal: AbortSignal) =>
+        deps.rag.streamAnswer(body, { signal, requestId: request.requestId });
+      let turn: ChatTurn;
+      let stream: ActiveStream;
+      let source: RagEventSource;
+      if (!request.body.retry && !request.body.chatSessionId) {
+        // A new chat has no history and names its scope: rag starts retrieving while the session and
+        // the question are written. Its events wait until they are (nothing is published before).
+        await deps.quota.reserve(request.userId);
+        stream = begin(randomUUID());
+        const early = startEarly(
+          call(
+            {
+              user_id: request.userId,
+              class_name: request.body.classId ?? null,
+              doc_id: request.body.docId ?? null,
+              user_query: request.body.message,
+              chat_history: [],
+              source: request.source,
+              session_id: stream.sessionId,
+            },
+            stream.controller.signal,
+          ),
+        );
+        try {
+          turn = await planNewSession(repos, request, stream.sessionId);
+        } catch (err) {
+          abort(stream, 'discarded');
+          deps.streams.end(stream);
+          return releaseAfter(request, err);
+        }
+        source = () => early;
+      } else {
+        turn = await reserveAndPlan(request);
+        stream = begin(turn.session.id);
+        const body = ragBody(request, turn);
+        source = (signal) => call(body, signal);
+      }
       const finished = relayStream({
         stream,
-        source: (signal) => deps.rag.streamAnswer(body, { signal, requestId: request.requestId }),
+        source,
         publisher: deps.streams,
         settlement: settlementFor(request.userId, turn),
         observer: deps.observer,
@@ -235,24 +281,7 @@ export function createChatService(deps: ChatServiceDeps) {
  */
 export const planNewTurn: TurnPlanner = async (repos, _database, request) => {
   const { userId, body } = request;
-  if (!body.chatSessionId) {
-    const { session, message } = await repos.turns.startSession({
-      userId,
-      title: titleFromQuestion(body.message),
-      assignedClass: body.classId ?? null,
-      assignedDocument: body.docId ?? null,
-      source: request.source,
-      ephemeral: body.ephemeral,
-      content: body.message,
-    });
-    return {
-      session,
-      question: body.message,
-      history: [],
-      userMessageId: message.id,
-      persist: persistAsNewMessage(userId, session.id),
-    };
-  }
+  if (!body.chatSessionId) return planNewSession(repos, request);
   if (body.classId || body.docId) await resolveSession(repos, request);
   const turn = await repos.turns.appendUser(userId, body.chatSessionId, body.message, HISTORY_MAX_MESSAGES);
   if (!turn) throw new AppError('not_found', 'Chat session not found');
@@ -264,6 +293,55 @@ export const planNewTurn: TurnPlanner = async (repos, _database, request) => {
     persist: persistAsNewMessage(userId, turn.session.id),
   };
 };
+
+/** A new chat: the session (titled by the question) with the question, in one statement. */
+export async function planNewSession(
+  repos: Repositories,
+  request: ChatRequest,
+  sessionId?: string,
+): Promise<ChatTurn> {
+  const { userId, body } = request;
+  const { session, message } = await repos.turns.startSession({
+    ...(sessionId ? { id: sessionId } : {}),
+    userId,
+    title: titleFromQuestion(body.message),
+    assignedClass: body.classId ?? null,
+    assignedDocument: body.docId ?? null,
+    source: request.source,
+    ephemeral: body.ephemeral,
+    content: body.message,
+  });
+  return {
+    session,
+    question: body.message,
+    history: [],
+    userMessageId: message.id,
+    persist: persistAsNewMessage(userId, session.id),
+  };
+}
+
+/**
+ * An async iterable whose first `next()` is called now (so the request behind it starts at once);
+ * the consumer gets that first result when it starts iterating.
+ */
+export function startEarly<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | null = iterator.next();
+  // Not consumed when the chat is refused: the rejection (an abort) is expected then.
+  first.catch(() => undefined);
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next() {
+        if (!first) return iterator.next();
+        const result = first;
+        first = null;
+        return result;
+      },
+      return: (value?: unknown) =>
+        iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+    }),
+  };
+}
 
 /**
  * The default persist step: the answer becomes a new assistant message (`versions = [it]`), written

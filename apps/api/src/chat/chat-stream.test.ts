@@ -266,6 +266,9 @@ describe('POST chat/new → live tokens over Socket.IO', () => {
       expect(errorBodyOf(res.json).code).toBe('not_found');
     }
     expect(await usage(stack, user.id)).toEqual({ used: 0, reserved: 0 });
+    // A refused new chat leaves no stream behind (rag was asked early, then told to stop).
+    expect(stack.api.ctx.streams.size).toBe(0);
+    expect(client.events).toEqual([]);
 
     const aliased = await chat(stack, user, client, {
       message: 'What is osmosis?',

@@ -11,7 +11,9 @@ export type StreamAbortKind =
   /** The api is shutting down. */
   | 'shutdown'
   /** rag sent an `error` event; the request is closed so rag stops the model call. */
-  | 'rag_error';
+  | 'rag_error'
+  /** The chat was refused after rag had been asked (e.g. a 404 while writing the new session). */
+  | 'discarded';
 
 export class StreamAbort extends Error {
   override name = 'StreamAbort';
@@ -96,6 +98,8 @@ export function failureFromThrown(err: unknown, signal: AbortSignal): StreamFail
       return failure('cancelled', 'cancelled by the user', undefined, false);
     case 'shutdown':
       return failure('unavailable', 'api shutting down');
+    case 'discarded':
+      return failure('internal', 'stream discarded before it started');
     case 'rag_error':
     case null:
       break;

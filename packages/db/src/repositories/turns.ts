@@ -14,6 +14,8 @@ import { monthStartUtc } from './users.js';
  */
 
 export interface StartSessionInput {
+  /** Optional: the caller picks the session id (e.g. to start work that names it first). */
+  id?: string;
   userId: string;
   title: string;
   assignedClass?: string | null;
@@ -87,8 +89,8 @@ export function createTurnsRepository(db: Db) {
           WHERE (${classId}::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = ${classId}::uuid AND user_id = ${input.userId}::uuid))
             AND (${docId}::uuid IS NULL OR EXISTS (SELECT 1 FROM documents WHERE id = ${docId}::uuid AND user_id = ${input.userId}::uuid))
         ), s AS (
-          INSERT INTO chat_sessions (user_id, title, assigned_class, assigned_document, source, ephemeral)
-          SELECT ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean
+          INSERT INTO chat_sessions (id, user_id, title, assigned_class, assigned_document, source, ephemeral)
+          SELECT coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean
           FROM allowed
           RETURNING *
         ), m AS (
