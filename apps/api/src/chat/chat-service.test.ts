@@ -6,7 +6,7 @@ describe('startEarly', () => {
     const log: string[] = [];
     async function* source() {
       log.push('started');
-      yield 1;
+      yield await Promise.resolve(1);
       yield 2;
     }
     const early = startEarly(source());
