@@ -8,3 +8,4 @@ export * from './socket.js';
 export * from './sse.js';
 export * from './env.js';
 export * from './errors.js';
+export * from './citation-markers.js';

@@ -48,6 +48,15 @@ export type SemanticSearchResponse = z.infer<typeof SemanticSearchResponse>;
 /** The events of rag's `semantic_search_stream`, one JSON object per SSE `data:` line. */
 export const RagStreamEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('route'), route: Route }),
+  /**
+   * The context given to the model, before its first token: `citations[n - 1]` explains marker `[n]`
+   * as the model writes it (numbers not yet renumbered). Lets a stopped answer keep its citations.
+   */
+  z.object({
+    type: z.literal('sources'),
+    citations: z.array(Citation),
+    chunkReferences: z.array(ChunkReference),
+  }),
   z.object({ type: z.literal('token'), content: z.string() }),
   z.object({ type: z.literal('keepalive') }),
   z.object({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Route } from '@classchat/contracts';
+import type { ChunkReference, Citation, Route } from '@classchat/contracts';
 import { isTerminal, type ChatEvent } from './events.js';
 import { StreamAbort, type StreamAbortKind } from './failures.js';
 
@@ -20,6 +20,8 @@ export interface ActiveStream {
   seq: number;
   /** The answer so far: every token published, concatenated. */
   text: string;
+  /** The context rag gave the model (its `sources` event): what the markers of a stopped answer cite. */
+  sources: { citations: Citation[]; chunkReferences: ChunkReference[] } | null;
   /** True once `chat-stream-complete` or `chat-stream-error` was published. */
   ended: boolean;
 }
@@ -80,6 +82,7 @@ export class StreamRegistry {
       route: null,
       seq: 0,
       text: '',
+      sources: null,
       ended: false,
     };
     this.entries.set(stream.streamId, { stream, sinks: new Set() });

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   AppError,
+  renumberCitations,
   type ChunkReference,
   type Citation,
   type MessageStatus,
@@ -157,6 +158,10 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         });
         continue;
       }
+      if (event.type === 'sources') {
+        stream.sources = { citations: event.citations, chunkReferences: event.chunkReferences };
+        continue;
+      }
       if (event.type === 'route') {
         if (!stream.route) {
           stream.route = event.route;
@@ -196,11 +201,16 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         usage: done.usage,
       };
     } else if (abortKindOf(signal) === 'cancelled' && stream.text.length > 0) {
-      // Stopped by the user after some text: the partial answer is kept (and counts as a chat).
+      // Stopped by the user after some text: the partial answer is kept (and counts as a chat), its
+      // markers renumbered against the context rag announced, exactly as rag does for a whole answer.
+      const partial = renumberCitations(stream.text, stream.sources?.citations ?? [], (c, n) => ({
+        ...c,
+        n,
+      }));
       answer = {
-        content: stream.text,
-        citations: [],
-        chunkReferences: [],
+        content: partial.content,
+        citations: partial.citations,
+        chunkReferences: stream.sources?.chunkReferences ?? [],
         route: stream.route,
         status: 'stopped',
         usage: null,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Citation } from '@classchat/contracts';
+import { Citation, quotedBefore } from '@classchat/contracts';
 import {
   citationHref,
   finalizeAnswer,
   locate,
-  quotedBefore,
   snippetOf,
   toChunkReferences,
   type CitableSource,

@@ -43,7 +43,15 @@ describe('the answer pipeline as an AsyncIterable', () => {
     h.upstream.enqueue({ tokens: ['Yes', ' [', '1', ']'] });
     const events: RagStreamEvent[] = [];
     for await (const e of answerEvents(deps(), request())) events.push(e);
-    expect(events.map((e) => e.type)).toEqual(['route', 'token', 'token', 'token', 'token', 'done']);
+    expect(events.map((e) => e.type)).toEqual([
+      'route',
+      'sources',
+      'token',
+      'token',
+      'token',
+      'token',
+      'done',
+    ]);
   });
 
   it('aborts the model call when the consumer breaks off, and releases what it did not use', async () => {
@@ -71,7 +79,7 @@ describe('the answer pipeline as an AsyncIterable', () => {
     await h.upstream.waitForRequests(1, { kind: 'chat' });
     controller.abort();
     await run;
-    expect(events.map((e) => e.type)).toEqual(['route']);
+    expect(events.map((e) => e.type)).toEqual(['route', 'sources']);
     expect((await h.upstream.chatRequests[0]!.settled).clientDisconnected).toBe(true);
   });
 

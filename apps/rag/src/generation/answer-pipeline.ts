@@ -10,7 +10,7 @@ import {
 } from '@classchat/contracts';
 import type { ChunkHit } from '@classchat/db';
 import type { Logger } from 'pino';
-import { finalizeAnswer, toChunkReferences } from '../citations/citations.js';
+import { finalizeAnswer, toChunkReferences, toCitation } from '../citations/citations.js';
 import type { RagMetrics } from '../observability/metrics.js';
 import { buildPrompt, estimatePromptTokens, fitInOrder } from '../prompts/prompts.js';
 import { countTokens } from '../prompts/tokens.js';
@@ -153,6 +153,11 @@ export async function* answerEvents(
     const passages = gathered.passages;
     log.debug({ mode: gathered.mode, passages: passages.length }, 'context gathered');
 
+    yield {
+      type: 'sources',
+      citations: passages.map((p, i) => toCitation(p, i + 1)),
+      chunkReferences: toChunkReferences(passages),
+    };
     const prompt = buildPrompt({ route, query, history, passages, historyTokens: cfg.historyTokens });
     promptTokens = deps.model ? prompt.promptTokens : 0;
     const model =
@@ -293,6 +298,7 @@ export async function collectAnswer(events: AsyncIterable<RagStreamEvent>): Prom
         };
       case 'error':
         throw new AppError(event.code, event.message);
+      case 'sources':
       case 'token':
       case 'keepalive':
         break;

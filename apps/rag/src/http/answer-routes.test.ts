@@ -112,14 +112,19 @@ describe('semantic_search_stream wire format', () => {
     expect(r.headers.get('cache-control')).toBe('no-cache');
     expect(r.headers.get('x-accel-buffering')).toBe('no');
     const final = done(r.events);
+    const sources = r.events[1];
+    if (sources?.type !== 'sources') throw new Error('the second event announces the sources');
+    expect(sources.citations.map((c) => c.n)).toEqual(sources.citations.map((_, i) => i + 1));
+    expect(sources.chunkReferences).toEqual(final.chunkReferences);
     const expected =
       encodeSse({ type: 'route', route: 'general_qa' }) +
+      encodeSse(sources) +
       tokens.map((t) => encodeSse({ type: 'token', content: t })).join('') +
       encodeSse(final);
     expect(r.raw).toBe(expected);
     expect(
       r.raw.startsWith(
-        'data: {"type":"route","route":"general_qa"}\n\ndata: {"type":"token","content":"Glycolysis"}\n\n',
+        'data: {"type":"route","route":"general_qa"}\n\ndata: {"type":"sources","citations":[{',
       ),
     ).toBe(true);
     expect(final.content).toBe(tokens.join(''));
@@ -296,8 +301,8 @@ describe('failures', () => {
     h.upstream.enqueue({ fail: { status: 500 } });
     const r = await post(rag.url, STREAM, ask('What is glycolysis?'));
     expect(r.status).toBe(200);
-    expect(r.events.map((e) => e.type)).toEqual(['route', 'error']);
-    expect(r.events[1]).toMatchObject({ type: 'error', code: 'upstream_error', retryable: true });
+    expect(r.events.map((e) => e.type)).toEqual(['route', 'sources', 'error']);
+    expect(r.events[2]).toMatchObject({ type: 'error', code: 'upstream_error', retryable: true });
   });
 
   it('upstream 429: upstream_rate_limited, retryable', async () => {
@@ -309,7 +314,7 @@ describe('failures', () => {
   it('upstream cut after N tokens: N tokens, then an error', async () => {
     h.upstream.enqueue({ tokens: ['a', 'b', 'c', 'd', 'e', 'f'], cutAfterTokens: 3 });
     const r = await post(rag.url, STREAM, ask('What is glycolysis?'));
-    expect(r.events.map((e) => e.type)).toEqual(['route', 'token', 'token', 'token', 'error']);
+    expect(r.events.map((e) => e.type)).toEqual(['route', 'sources', 'token', 'token', 'token', 'error']);
     expect(textOf(r.events)).toBe('abc');
     expect(r.events.at(-1)).toMatchObject({ code: 'stream_interrupted', retryable: true });
   });
@@ -317,7 +322,7 @@ describe('failures', () => {
   it('an error inside the upstream stream becomes an error event', async () => {
     h.upstream.enqueue({ tokens: ['a', 'b', 'c'], streamError: { afterTokens: 2 } });
     const r = await post(rag.url, STREAM, ask('What is glycolysis?'));
-    expect(r.events.map((e) => e.type)).toEqual(['route', 'token', 'token', 'error']);
+    expect(r.events.map((e) => e.type)).toEqual(['route', 'sources', 'token', 'token', 'error']);
     expect(r.events.at(-1)).toMatchObject({ code: 'upstream_error', retryable: true });
   });
 
@@ -377,7 +382,7 @@ describe('stream limits', () => {
     const impatient = await h.startRag({ OPENAI_TIMEOUT_MS: '300' });
     h.upstream.enqueue({ firstTokenDelayMs: 2000 });
     const r = await post(impatient.url, STREAM, ask('What is glycolysis?'));
-    expect(r.events.map((e) => e.type)).toEqual(['route', 'error']);
+    expect(r.events.map((e) => e.type)).toEqual(['route', 'sources', 'error']);
     expect(r.events.at(-1)).toMatchObject({ code: 'upstream_timeout', retryable: true });
     expect(h.upstream.chatRequests).toHaveLength(1); // no SDK retry
   });
@@ -396,7 +401,7 @@ describe('stream limits', () => {
     h.upstream.enqueue({ reply: 'Two pyruvate molecules [1].' });
     const r = await post(blocking.url, STREAM, ask('What does glycolysis produce?'));
     expect(h.upstream.chatRequests[0]!.stream).toBe(false);
-    expect(r.events.map((e) => e.type)).toEqual(['route', 'token', 'done']);
+    expect(r.events.map((e) => e.type)).toEqual(['route', 'sources', 'token', 'done']);
     expect(done(r.events)).toMatchObject({ content: 'Two pyruvate molecules [1].' });
   });
 

@@ -122,6 +122,28 @@ describe('Stop', () => {
     expect(await client.cancel()).toEqual({ ok: true, found: false });
   });
 
+  it('a stopped answer keeps the citations its markers point to', async () => {
+    const user = await f.user('stopper-with-citations');
+    f.stack.upstream!.setDefault({
+      tokens: ['Mitochondria', ' make', ' ATP', ' [1]', '.', ...words(200)],
+      tokenDelayMs: 20,
+    });
+    const streamId = randomUUID();
+    const client = await f.client(user, streamId);
+    const accepted = await ask(f, user, streamId);
+    await client.shown(8);
+    expect(await client.cancel()).toEqual({ ok: true, found: true });
+    await client.end();
+
+    expect(client.complete).toMatchObject({ status: 'stopped' });
+    expect(client.complete!.content.startsWith('Mitochondria make ATP [1].')).toBe(true);
+    expect(client.complete!.citations).toHaveLength(1);
+    expect(client.complete!.citations[0]).toMatchObject({ n: 1 });
+    expect(client.complete!.chunkReferences.length).toBeGreaterThan(0);
+    const [, answer] = await repositoriesOf(f.stack).messages.list(user.id, accepted.chatSessionId);
+    expect(answer).toMatchObject({ status: 'stopped', citations: client.complete!.citations });
+  });
+
   it('before any token (REST): aborts the model call, saves nothing, counts nothing; the client gets `cancelled`', async () => {
     const user = await f.user('early-stopper');
     f.stack.upstream!.setDefault({ tokens: words(10), firstTokenDelayMs: 5_000 });
