@@ -8,7 +8,11 @@ loadDotEnv();
 ensureInstalled();
 ensureBuilt();
 
-const env = { ...process.env, DATA_DIR: resolve(root, process.env.DATA_DIR ?? 'data') };
+const env = {
+  ...process.env,
+  DATA_DIR: resolve(root, process.env.DATA_DIR ?? 'data'),
+  CLASS_CHAT_SUPERVISED: '1',
+};
 const apiPort = env.PORT ?? '3000';
 const ragPort = env.RAG_PORT ?? '3001';
 const children = [];

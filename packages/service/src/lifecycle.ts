@@ -14,7 +14,10 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
   });
 }
 
-/** Run `stop` once on SIGINT/SIGTERM, then exit; a second signal exits at once. */
+/**
+ * Run `stop` once on SIGINT/SIGTERM, then exit; a second signal exits at once. Under `npm start`
+ * (CLASS_CHAT_SUPERVISED=1) Ctrl-C is the supervisor's to handle: it stops the services in order.
+ */
 export function exitOnSignals(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -29,7 +32,7 @@ export function exitOnSignals(logger: Logger, stop: () => Promise<void>): void {
       },
     );
   };
-  process.on('SIGINT', handler);
+  process.on('SIGINT', process.env.CLASS_CHAT_SUPERVISED === '1' ? () => undefined : handler);
   process.on('SIGTERM', handler);
 }
 

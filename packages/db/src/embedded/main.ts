@@ -46,7 +46,10 @@ const shutdown = (reason: string) => {
     },
   );
 };
-process.on('SIGINT', () => shutdown('SIGINT'));
+// Under `npm start` the supervisor stops the services in order (api, rag, then this database) with
+// SIGTERM; the terminal's Ctrl-C, which reaches the whole process group, must not stop us first.
+if (process.env.CLASS_CHAT_SUPERVISED === '1') process.on('SIGINT', () => undefined);
+else process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 // An orphaned database would keep the data directory locked: stop when the parent goes away.
