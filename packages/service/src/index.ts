@@ -5,3 +5,4 @@ export * from './error-middleware.js';
 export * from './health.js';
 export * from './lifecycle.js';
 export * from './redis.js';
+export * from './metrics.js';
