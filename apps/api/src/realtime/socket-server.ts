@@ -11,6 +11,7 @@ import {
 } from '@classchat/contracts';
 import { tokenFromHeaders } from '../auth/credentials.js';
 import type { TokenService } from '../auth/tokens.js';
+import { ChatStreamAdapter } from './chat-adapter.js';
 
 export type TypedServer = Server<
   ClientToServerEvents,
@@ -52,7 +53,7 @@ export function createRealtime(
   const io: TypedServer = new Server(httpServer, {
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: REPLAY_RECOVERY_MS, skipMiddlewares: false },
-    ...(options.redis ? { adapter: createAdapter(options.redis) } : {}),
+    adapter: options.redis ? createAdapter(options.redis) : ChatStreamAdapter,
   });
   io.use((socket, next) => {
     const authToken: unknown = socket.handshake.auth?.token;

@@ -7,12 +7,17 @@ import { StreamRegistry } from './registry.js';
 const begin = (registry: StreamRegistry, userId: string = randomUUID()) =>
   registry.begin({ streamId: randomUUID(), userId, sessionId: randomUUID(), requestId: 'r', receivedAt: 0 });
 
-const tokenOf = (streamId: string, seq: number): ChatEvent => ({
+const tokenOf = (
+  streamId: string,
+  seq: number,
+  sessionId: string = randomUUID(),
+  token = 't',
+): Extract<ChatEvent, { type: 'chat-stream-token' }> => ({
   type: 'chat-stream-token',
-  sessionId: randomUUID(),
+  sessionId,
   streamId,
   seq,
-  token: 't',
+  token,
 });
 
 describe('StreamRegistry', () => {
@@ -109,5 +114,41 @@ describe('StreamRegistry', () => {
     expect(begun).toEqual([a.streamId, b.streamId]);
     expect(ended).toEqual([a.streamId, b.streamId]);
     expect(registry.forUser(a.userId)).toEqual([]);
+  });
+
+  it("replays the running streams' tokens of a user to a socket that came back, and nothing else", () => {
+    const registry = new StreamRegistry(() => {});
+    const mine = begin(registry, 'u1');
+    const other = begin(registry, 'u2');
+    const done = begin(registry, 'u1');
+    registry.publish(mine, {
+      type: 'chat-stream-start',
+      sessionId: mine.sessionId,
+      streamId: mine.streamId,
+      route: 'summary',
+    });
+    registry.publish(mine, tokenOf(mine.streamId, 1, mine.sessionId, 'A'));
+    registry.publish(mine, tokenOf(mine.streamId, 2, mine.sessionId, 'B'));
+    registry.publish(other, tokenOf(other.streamId, 1));
+    registry.publish(done, tokenOf(done.streamId, 1));
+    registry.publish(done, {
+      type: 'chat-stream-error',
+      sessionId: done.sessionId,
+      streamId: done.streamId,
+      error: 'x',
+      code: 'internal',
+      retryable: true,
+    });
+    const sent: Array<[string, unknown]> = [];
+    registry.replayRunning('u1', {
+      emit: (name, ...args) => {
+        sent.push([name, args[0]]);
+        return true;
+      },
+    });
+    expect(sent).toEqual([
+      ['chat-stream-token', { sessionId: mine.sessionId, streamId: mine.streamId, seq: 1, token: 'A' }],
+      ['chat-stream-token', { sessionId: mine.sessionId, streamId: mine.streamId, seq: 2, token: 'B' }],
+    ]);
   });
 });

