@@ -320,6 +320,7 @@ interface PhaseResult {
   ragCores: number;
   dbCores: number;
   apiRssMb: { start: number; peak: number; end: number };
+  apiRssSeries: number[];
   ragRssMb: { start: number; peak: number; end: number };
   clientLagP99Ms: number;
   apiLag: { p99: number; max: number };
@@ -381,6 +382,10 @@ async function measured<T>(body: () => Promise<T>) {
     ragCores: (end.rag - start.rag) / wallS,
     dbCores: (end.db - start.db) / wallS,
     apiRssMb: { start: start.apiRss, peak: Math.max(...apiRss), end: end.apiRss },
+    /** api RSS at 0, 25, 50, 75 and 100 % of the phase. */
+    apiRssSeries: [0, 0.25, 0.5, 0.75, 1].map(
+      (q) => apiRss[Math.min(apiRss.length - 1, Math.round(q * (apiRss.length - 1)))]!,
+    ),
     ragRssMb: { start: start.ragRss, peak: Math.max(...ragRss), end: end.ragRss },
     clientLagP99Ms: lag.percentile(99) / 1e6,
     apiLag,
@@ -498,6 +503,7 @@ async function relayPhase(concurrency: number, perClient: number): Promise<Phase
     ragCores: m.ragCores,
     dbCores: m.dbCores,
     apiRssMb: m.apiRssMb,
+    apiRssSeries: m.apiRssSeries,
     ragRssMb: m.ragRssMb,
     clientLagP99Ms: m.clientLagP99Ms,
     apiLag: m.apiLag,
@@ -574,6 +580,7 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     ragCores: m.ragCores,
     dbCores: m.dbCores,
     apiRssMb: m.apiRssMb,
+    apiRssSeries: m.apiRssSeries,
     ragRssMb: m.ragRssMb,
     clientLagP99Ms: m.clientLagP99Ms,
     apiLag: m.apiLag,
@@ -760,7 +767,7 @@ const targets = [
   `| relay p99 ≤ 5 ms, 1 stream | ${t1 ? fmt(t1.relay.p99, 2) : '–'} ms | ${check(t1 && t1.relay.p99 <= 5)} |`,
   `| relay p99 ≤ 50 ms, 200 streams | ${t200 ? fmt(t200.relay.p99, 2) : '–'} ms | ${check(t200 && t200.relay.p99 <= 50)} |`,
   `| 500 streams: lag p99 ≤ 100 ms | ${t500 ? fmt(t500.relay.p99, 2) : '–'} ms | ${check(t500 && t500.relay.p99 <= 100)} |`,
-  `| 500 streams: flat api memory (RSS start→peak→end) | ${t500 ? `${fmt(t500.apiRssMb.start, 0)}→${fmt(t500.apiRssMb.peak, 0)}→${fmt(t500.apiRssMb.end, 0)} MB` : '–'} | ${t500 ? 'see note' : 'not run'} |`,
+  `| 500 streams: flat api memory (RSS at 0/25/50/75/100 % of the ${t500 ? fmt(t500.wallS, 0) : '–'} s tier) | ${t500 ? `${t500.apiRssSeries.map((v) => fmt(v, 0)).join(' / ')} MB` : '–'} | ${t500 ? 'see note' : 'not run'} |`,
   `| first visible text ≥ 5× sooner (400 tokens) | ${fmt(comparison.ratio)}× (${fmt(comparison.streamingFirstMs)} ms vs ${fmt(comparison.blockingFirstMs)} ms) | ${check(comparison.ratio >= 5)} |`,
 ].join('\n');
 
