@@ -51,9 +51,12 @@ const TIERS = tiersArg
   : QUICK
     ? [1, 50]
     : [1, 50, 200, 500];
+const wavesArg = process.argv.find((a) => a.startsWith('--waves='));
+/** `--waves=N`: each client runs N streams back to back in every tier (an experiment). */
+const WAVES = wavesArg ? Number(wavesArg.slice('--waves='.length)) : null;
 /** `--full-text-only`: rag without embeddings (an experiment: not recorded in RESULTS.md). */
 const FULL_TEXT_ONLY = process.argv.includes('--full-text-only');
-const EXPERIMENT = QUICK || Boolean(tiersArg) || FULL_TEXT_ONLY;
+const EXPERIMENT = QUICK || Boolean(tiersArg) || FULL_TEXT_ONLY || WAVES !== null;
 /** Streams each client runs back to back in a tier (the single-stream tier needs samples). */
 const STREAMS_PER_CLIENT: Record<number, number> = QUICK ? { 1: 4, 50: 1 } : { 1: 12, 50: 2, 200: 2, 500: 5 };
 const SDK_STREAMS_PER_CLIENT: Record<number, number> = QUICK
@@ -228,6 +231,8 @@ interface ClientStream {
   done: () => void;
 }
 const live = new Map<string, ClientStream>();
+/** Socket disconnects seen by the clients, by reason. */
+const disconnects = new Map<string, number>();
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const sockets: ClientSocket[] = [];
@@ -239,7 +244,12 @@ for (let i = 0; i < USERS; i += 50) {
           auth: { token: user.token },
           transports: ['websocket'],
           forceNew: true,
-          reconnection: false,
+          // Like a browser: a dropped connection comes back (and recovers its state).
+          reconnectionDelay: 100,
+          reconnectionDelayMax: 1000,
+        });
+        socket.on('disconnect', (reason) => {
+          if (reason !== 'io client disconnect') disconnects.set(reason, (disconnects.get(reason) ?? 0) + 1);
         });
         socket.on('chat-stream-token', (e) => {
           const at = performance.now();
@@ -722,7 +732,7 @@ try {
   await runClients(Math.min(20, USERS), 1, (user) => oneStream(user, []));
   for (const n of TIERS) {
     log(`relay at ${n} concurrent streams…`);
-    relayResults.push(await relayPhase(n, STREAMS_PER_CLIENT[n] ?? 1));
+    relayResults.push(await relayPhase(n, WAVES ?? STREAMS_PER_CLIENT[n] ?? 1));
     log(`openai SDK direct at ${n}…`);
     sdkResults.push(await sdkPhase(n, SDK_STREAMS_PER_CLIENT[n] ?? 1));
   }
@@ -775,6 +785,7 @@ const errors = [
   ...relayResults.flatMap((r) => r.errors.map((e) => `- relay ${r.concurrency}: ${e}`)),
   ...sdkResults.flatMap((r) => r.errors.map((e) => `- openai SDK ${r.concurrency}: ${e}`)),
   ...comparison.errors.map((e) => `- first-visible-text comparison: ${e}`),
+  ...[...disconnects].map(([reason, n]) => `- Socket.IO client disconnects (${reason}): ${n}`),
 ];
 const report = `
 ## Stream relay — \`bench/stream/run.ts\` (${started.toISOString()})
@@ -806,7 +817,7 @@ ${targets}
 
 First visible text, 400-token answer (medians of ${COMPARISON_RUNS}): streaming ${fmt(comparison.streamingFirstMs)} ms (whole answer ${fmt(comparison.streamingAllMs)} ms);
 pre-streaming (blocking answer, then typing at 2 ms/char) ${fmt(comparison.blockingFirstMs)} ms (whole answer visible ${fmt(comparison.blockingAllMs)} ms).
-${errors.length ? `\nFailed streams:\n${errors.join('\n')}\n` : ''}`;
+${errors.length ? `\nFailures and disconnects:\n${errors.join('\n')}\n` : ''}`;
 
 process.stdout.write(report);
 writeFileSync(
