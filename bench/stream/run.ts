@@ -32,7 +32,7 @@ import { createTokenService } from '@classchat/api';
 import type { ClientToServerEvents, ServerToClientEvents } from '@classchat/contracts';
 import { connect, createRepositories } from '@classchat/db';
 import { fakeEmbedding, syntheticTokens } from '@classchat/testkit';
-import { cpuSeconds, repoRoot, rssMb, startService, type Service } from './procs.js';
+import { cpuSeconds, repoRoot, rssMb, startService, systemCpuSeconds, type Service } from './procs.js';
 import { fmt, summarize, type Summary } from './stats.js';
 
 // ------------------------------------------------------------------ settings
@@ -329,6 +329,8 @@ interface PhaseResult {
   apiCores: number;
   ragCores: number;
   dbCores: number;
+  apiSystemShare: number;
+  ragSystemShare: number;
   apiRssMb: { start: number; peak: number; end: number };
   apiRssSeries: number[];
   ragRssMb: { start: number; peak: number; end: number };
@@ -345,6 +347,8 @@ function resources() {
     at: performance.now(),
     api: cpuSeconds(api.pid),
     rag: cpuSeconds(rag.pid),
+    apiSys: systemCpuSeconds(api.pid),
+    ragSys: systemCpuSeconds(rag.pid),
     db: cpuSeconds(db.pid),
     apiRss: rssMb(api.pid),
     ragRss: rssMb(rag.pid),
@@ -391,6 +395,9 @@ async function measured<T>(body: () => Promise<T>) {
     apiCores: (end.api - start.api) / wallS,
     ragCores: (end.rag - start.rag) / wallS,
     dbCores: (end.db - start.db) / wallS,
+    /** Share of api / rag CPU spent in the kernel (socket reads and writes, mostly). */
+    apiSystemShare: (end.apiSys - start.apiSys) / Math.max(1e-9, end.api - start.api),
+    ragSystemShare: (end.ragSys - start.ragSys) / Math.max(1e-9, end.rag - start.rag),
     apiRssMb: { start: start.apiRss, peak: Math.max(...apiRss), end: end.apiRss },
     /** api RSS at 0, 25, 50, 75 and 100 % of the phase. */
     apiRssSeries: [0, 0.25, 0.5, 0.75, 1].map(
@@ -512,6 +519,8 @@ async function relayPhase(concurrency: number, perClient: number): Promise<Phase
     apiCores: m.apiCores,
     ragCores: m.ragCores,
     dbCores: m.dbCores,
+    apiSystemShare: m.apiSystemShare,
+    ragSystemShare: m.ragSystemShare,
     apiRssMb: m.apiRssMb,
     apiRssSeries: m.apiRssSeries,
     ragRssMb: m.ragRssMb,
@@ -589,6 +598,8 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     apiCores: m.apiCores,
     ragCores: m.ragCores,
     dbCores: m.dbCores,
+    apiSystemShare: m.apiSystemShare,
+    ragSystemShare: m.ragSystemShare,
     apiRssMb: m.apiRssMb,
     apiRssSeries: m.apiRssSeries,
     ragRssMb: m.ragRssMb,
@@ -756,12 +767,13 @@ const row = (r: PhaseResult) =>
   `${r.label.startsWith('(a)') ? '–' : fmt(r.apiCores, 2)} | ${r.label.startsWith('(a)') ? '–' : fmt(r.ragCores, 2)} | ` +
   `${r.label.startsWith('(a)') ? '–' : fmt(r.dbCores, 2)} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(perToken(r, r.apiCores))} / ${fmt(perToken(r, r.ragCores))}`} | ` +
+  `${r.label.startsWith('(a)') ? '–' : `${fmt(r.apiSystemShare * 100, 0)} / ${fmt(r.ragSystemShare * 100, 0)}`} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(r.apiRssMb.start, 0)}→${fmt(r.apiRssMb.peak, 0)}→${fmt(r.apiRssMb.end, 0)}`} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(r.apiLag.p99)} / ${fmt(r.ragLag.p99)}`} | ${fmt(r.clientLagP99Ms)} |`;
 
 const table = [
-  '| path | streams at once | streams | failed | added TTFT p50 ms | added TTFT p95 ms | relay p50 ms | relay p99 ms | relay max ms | POST→202 p50 ms | api CPU cores | rag CPU cores | db CPU cores | api / rag CPU µs per token | api RSS MB start→peak→end | api / rag loop lag p99 ms | client loop lag p99 ms |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| path | streams at once | streams | failed | added TTFT p50 ms | added TTFT p95 ms | relay p50 ms | relay p99 ms | relay max ms | POST→202 p50 ms | api CPU cores | rag CPU cores | db CPU cores | api / rag CPU µs per token | api / rag kernel share % | api RSS MB start→peak→end | api / rag loop lag p99 ms | client loop lag p99 ms |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...TIERS.flatMap((_, i) => [row(relayResults[i]!), row(sdkResults[i]!)]),
 ].join('\n');
 
