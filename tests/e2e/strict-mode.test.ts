@@ -17,6 +17,8 @@ import {
   streamSnapshots,
   TOKEN_DELAY_MS,
   webDir,
+  ask as askIn,
+  streamedText as streamedTextIn,
 } from './support.js';
 
 /**
@@ -43,19 +45,9 @@ describe('the development build (React.StrictMode) streams without duplicate tok
     return ((await res.json()) as SessionDetail).messages.at(-1)!;
   }
 
-  async function ask(question: string) {
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.fill(question);
-    await input.press('Enter');
-  }
+  const ask = (question: string) => askIn(page, question);
 
-  async function streamedText(chars: number): Promise<string> {
-    const live = page.locator('[data-testid="streaming-answer"] .markdown');
-    await expect
-      .poll(async () => ((await live.count()) ? ((await live.textContent()) ?? '') : '').length)
-      .toBeGreaterThanOrEqual(chars);
-    return (await live.textContent()) ?? '';
-  }
+  const streamedText = (chars: number) => streamedTextIn(page, chars);
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);

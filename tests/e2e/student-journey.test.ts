@@ -17,6 +17,8 @@ import {
   signUp,
   streamSnapshots,
   TOKEN_DELAY_MS,
+  ask as askIn,
+  streamedText as streamedTextIn,
 } from './support.js';
 
 const LIMIT_MESSAGE = 'Free plan limit reached (25 chats/month). Upgrade to premium for unlimited chats.';
@@ -48,21 +50,9 @@ describe('a student in the browser, against the real stack', () => {
     return (await res.json()) as SessionDetail;
   }
 
-  /** Types a question into the composer and sends it with Enter. */
-  async function ask(question: string) {
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.fill(question);
-    await input.press('Enter');
-  }
+  const ask = (question: string) => askIn(page, question);
 
-  /** Waits until the answer being written shows at least `chars` characters; returns them. */
-  async function streamedText(chars: number): Promise<string> {
-    const live = page.locator('[data-testid="streaming-answer"] .markdown');
-    await expect
-      .poll(async () => ((await live.count()) ? ((await live.textContent()) ?? '') : '').length)
-      .toBeGreaterThanOrEqual(chars);
-    return (await live.textContent()) ?? '';
-  }
+  const streamedText = (chars: number) => streamedTextIn(page, chars);
 
   beforeAll(async () => {
     ensureWebBuilt();

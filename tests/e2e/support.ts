@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { splitTokens } from '@classchat/testkit';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -125,3 +126,19 @@ export const renderedCitations = (content: string, citations: readonly { n: numb
   content.replace(/\[(\d+)\]/g, (marker, n: string) =>
     citations.some((c) => c.n === Number(n)) ? n : marker,
   );
+
+/** Types a question into the composer and sends it with Enter. */
+export async function ask(page: Page, question: string): Promise<void> {
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill(question);
+  await input.press('Enter');
+}
+
+/** Waits until the answer being written shows at least `chars` characters; returns them. */
+export async function streamedText(page: Page, chars: number): Promise<string> {
+  const live = page.locator('[data-testid="streaming-answer"] .markdown');
+  await expect
+    .poll(async () => ((await live.count()) ? ((await live.textContent()) ?? '') : '').length)
+    .toBeGreaterThanOrEqual(chars);
+  return (await live.textContent()) ?? '';
+}
