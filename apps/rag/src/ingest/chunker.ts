@@ -1,4 +1,5 @@
 import { countTokens } from 'gpt-tokenizer';
+import type { ChunkInput } from '@classchat/db';
 
 /**
  * Splitting a document's pages into retrieval chunks (pure; no I/O).
@@ -34,16 +35,8 @@ export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = {
   maxUnitChars: 1200,
 };
 
-export interface Chunk {
-  chunkIndex: number;
-  /** 1-based physical pages. */
-  pageStart: number;
-  pageEnd: number;
-  charStart: number;
-  charEnd: number;
-  text: string;
-  tokenCount: number;
-}
+/** A chunk as the chunks repository stores it (1-based physical pages), before any embedding. */
+export type Chunk = Omit<ChunkInput, 'embedding'>;
 
 /** A sentence or paragraph of one page: `[start, end)` offsets in that page's text. */
 export interface Unit {
