@@ -93,6 +93,49 @@ describe('the answer pipeline as an AsyncIterable', () => {
     expect(h.upstream.chatRequests).toHaveLength(0);
   });
 
+  it('asks for the question embedding while it reserves the budget, once the scope is known to have embeddings', async () => {
+    const shared = deps();
+    h.upstream.enqueue({ reply: 'warm-up' });
+    await collectAnswer(answerEvents(shared, request()));
+    h.upstream.reset();
+    const inner = createMemoryTokenBudget({ limit: 100_000 });
+    let embeddingsRequestedBeforeReservation: boolean | null = null;
+    const budget: AnswerDeps['tokenBudget'] = {
+      settle: (reservation, actual) => inner.settle(reservation, actual),
+      async reserve(estimate) {
+        await h.upstream.waitForRequests(1, { kind: 'embeddings', timeoutMs: 2000 }).then(
+          () => (embeddingsRequestedBeforeReservation = true),
+          () => (embeddingsRequestedBeforeReservation = false),
+        );
+        return inner.reserve(estimate);
+      },
+    };
+    h.upstream.enqueue({ reply: 'Glycolysis splits glucose [1].' });
+    const answer = await collectAnswer(answerEvents({ ...shared, tokenBudget: budget }, request()));
+    expect(embeddingsRequestedBeforeReservation).toBe(true);
+    expect(h.upstream.embeddingRequests).toHaveLength(1);
+    expect(answer.citations.length).toBeGreaterThan(0);
+  });
+
+  it('cancels the embeddings call it started when the budget is refused', async () => {
+    const shared = deps();
+    h.upstream.enqueue({ reply: 'warm-up' });
+    await collectAnswer(answerEvents(shared, request()));
+    h.upstream.reset();
+    h.upstream.enqueueEmbeddings({ hang: true });
+    const budget: AnswerDeps['tokenBudget'] = {
+      settle: () => Promise.resolve(),
+      // Refused once the embeddings request has reached the upstream.
+      reserve: () => h.upstream.waitForRequests(1, { kind: 'embeddings' }).then(() => null),
+    };
+    await expect(answerEvents({ ...shared, tokenBudget: budget }, request()).next()).rejects.toSatisfy(
+      (e) => AppError.is(e) && e.code === 'tpm_exceeded',
+    );
+    const [embeddings] = await h.upstream.waitForRequests(1, { kind: 'embeddings' });
+    expect((await embeddings!.settled).clientDisconnected).toBe(true);
+    expect(h.upstream.chatRequests).toHaveLength(0);
+  });
+
   it('releases the whole reservation on a failure before any token', async () => {
     const budget = createMemoryTokenBudget({ limit: 20_000 });
     h.upstream.enqueue({ fail: { status: 500 } });

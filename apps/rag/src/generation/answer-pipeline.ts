@@ -23,6 +23,7 @@ import {
   type GatheredPassages,
   type PassageDeps,
 } from '../retrieval/passages.js';
+import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { detectRoute } from '../routing/detect-route.js';
 import { ROUTE_CONFIG } from '../routing/route-config.js';
 import type { StreamIdentity, StreamStateStore } from '../streaming/stream-state.js';
@@ -92,6 +93,13 @@ export async function* answerEvents(
   }
   const cfg = ROUTE_CONFIG[route];
   const log = deps.logger.child({ userId: request.user_id, sessionId: request.session_id, route });
+  const controller = new AbortController();
+  // The remote embeddings call is the slowest step before the model's: it runs while the budget is
+  // reserved and the stream set up.
+  const queryEmbedding =
+    cfg.strategy === 'search' && route !== 'follow_up'
+      ? prefetchQueryEmbedding(deps, scope, query, controller.signal)
+      : undefined;
 
   let reservation: Reservation | null = null;
   if (deps.model) {
@@ -103,8 +111,12 @@ export async function* answerEvents(
         historyTokens: cfg.historyTokens,
         contextTokens: cfg.contextTokens,
       }) + cfg.maxOutputTokens;
-    reservation = await deps.tokenBudget.reserve(estimate);
+    reservation = await deps.tokenBudget.reserve(estimate).catch((err: unknown) => {
+      controller.abort(CANCELLED);
+      throw err;
+    });
     if (!reservation) {
+      controller.abort(CANCELLED);
       log.warn({ event: 'tpm_exceeded', estimate }, 'tokens-per-minute budget spent');
       throw new AppError(
         'tpm_exceeded',
@@ -114,7 +126,6 @@ export async function* answerEvents(
   }
 
   // ---- stream --------------------------------------------------------------------------------------
-  const controller = new AbortController();
   const onClientGone = () => controller.abort(CANCELLED);
   if (options.signal?.aborted) onClientGone();
   options.signal?.addEventListener('abort', onClientGone, { once: true });
@@ -147,7 +158,7 @@ export async function* answerEvents(
         : await untilAborted(
             cfg.strategy === 'spread'
               ? spreadPassages(deps, scope, query, cfg, signal)
-              : searchPassages(deps, scope, query, cfg, signal),
+              : searchPassages(deps, scope, query, cfg, signal, queryEmbedding),
             signal,
           );
     const passages = gathered.passages;

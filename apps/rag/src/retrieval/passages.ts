@@ -41,8 +41,14 @@ export async function searchPassages(
   query: string,
   cfg: RouteConfig,
   signal?: AbortSignal,
+  queryEmbedding?: Promise<number[] | null>,
 ): Promise<GatheredPassages> {
-  const found = await hybridSearch(deps, scope, query, { k: cfg.k, candidates: cfg.candidates, signal });
+  const found = await hybridSearch(deps, scope, query, {
+    k: cfg.k,
+    candidates: cfg.candidates,
+    signal,
+    queryEmbedding,
+  });
   return { passages: fitInOrder(found.passages, cfg.contextTokens), mode: found.mode };
 }
 

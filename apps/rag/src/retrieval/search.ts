@@ -102,6 +102,8 @@ export interface SearchOptions {
   /** Full-text matching (default `any` term, ranked by how many and how close). */
   match?: FullTextMatch;
   signal?: AbortSignal;
+  /** The question's embedding, already requested (see {@link prefetchQueryEmbedding}). */
+  queryEmbedding?: Promise<number[] | null> | undefined;
 }
 
 export interface SearchResult {
@@ -123,7 +125,7 @@ export async function hybridSearch(
 ): Promise<SearchResult> {
   const candidates = Math.max(options.k, options.candidates);
   const fullText = deps.chunks.fullTextSearch(scope, query, candidates, { match: options.match ?? 'any' });
-  const vector = vectorLeg(deps, scope, query, candidates, options.signal);
+  const vector = vectorLeg(deps, scope, query, candidates, options.signal, options.queryEmbedding);
   const [textHits, vectorHits] = await Promise.all([fullText, vector]);
   if (!vectorHits) return { passages: textHits.slice(0, options.k), mode: 'full_text' };
   return {
@@ -138,6 +140,7 @@ async function vectorLeg(
   query: string,
   candidates: number,
   signal?: AbortSignal,
+  prefetched?: Promise<number[] | null>,
 ): Promise<ChunkHit[] | null> {
   if (!deps.embedder) return null;
   // Count first, so a scope ingested without embeddings costs no embeddings call.
@@ -147,13 +150,41 @@ async function vectorLeg(
     if (embedded === 0) return null;
     deps.embeddedScopes?.remember(scope, embedded);
   }
-  let embedding: number[];
+  const embedding = await (prefetched ?? embedOrNull(deps.embedder, deps.logger, query, signal));
+  if (!embedding) return null;
+  return deps.chunks.vectorSearch(scope, embedding, candidates, { exact: embedded <= EXACT_SCAN_MAX });
+}
+
+/**
+ * Requests the question's embedding now, when the scope is known to have embeddings, so that it is
+ * on its way while the caller does other work (the remote call is the slowest part of retrieval);
+ * undefined when the search should decide itself. Pass the result as `queryEmbedding`. Resolves to
+ * null when the call failed (the search is then full-text only); rejects only when `signal` aborted.
+ */
+export function prefetchQueryEmbedding(
+  deps: SearchDeps,
+  scope: ChunkScope,
+  query: string,
+  signal?: AbortSignal,
+): Promise<number[] | null> | undefined {
+  if (!deps.embedder || !deps.embeddedScopes?.get(scope)) return undefined;
+  const pending = embedOrNull(deps.embedder, deps.logger, query, signal);
+  // Aborted before the search awaits it: not an unhandled rejection.
+  pending.catch(() => undefined);
+  return pending;
+}
+
+async function embedOrNull(
+  embedder: QueryEmbedder,
+  logger: SearchDeps['logger'],
+  query: string,
+  signal?: AbortSignal,
+): Promise<number[] | null> {
   try {
-    embedding = await deps.embedder.embedQuery(query, signal);
+    return await embedder.embedQuery(query, signal);
   } catch (err) {
     if (signal?.aborted) throw err;
-    deps.logger?.warn({ err }, 'query embedding failed; full-text retrieval only');
+    logger?.warn({ err }, 'query embedding failed; full-text retrieval only');
     return null;
   }
-  return deps.chunks.vectorSearch(scope, embedding, candidates, { exact: embedded <= EXACT_SCAN_MAX });
 }
