@@ -31,20 +31,28 @@ export class SseDecoder<T> {
     let input = typeof chunk === 'string' ? chunk : this.text.decode(chunk, { stream: true });
     if (this.pendingCR && input.startsWith('\n')) input = input.slice(1);
     this.pendingCR = false;
-    this.buffer += input;
+    const buffer = this.buffer + input;
     const events: T[] = [];
     let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
-      const ch = this.buffer[i];
-      if (ch !== '\n' && ch !== '\r') continue;
-      this.takeLine(this.buffer.slice(start, i), events);
-      if (ch === '\r') {
-        if (i + 1 === this.buffer.length) this.pendingCR = true;
-        else if (this.buffer[i + 1] === '\n') i++;
+    let lf = buffer.indexOf('\n');
+    let cr = buffer.indexOf('\r');
+    while (lf !== -1 || cr !== -1) {
+      const lineStart = start;
+      let end: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        end = cr;
+        start = cr + 1;
+        if (start === buffer.length) this.pendingCR = true;
+        else if (buffer.charCodeAt(start) === 10) start += 1;
+      } else {
+        end = lf;
+        start = lf + 1;
       }
-      start = i + 1;
+      this.takeLine(buffer.slice(lineStart, end), events);
+      if (lf !== -1 && lf < start) lf = buffer.indexOf('\n', start);
+      if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start);
     }
-    this.buffer = this.buffer.slice(start);
+    this.buffer = buffer.slice(start);
     return events;
   }
 
