@@ -71,6 +71,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
       await streams.drain();
       await realtime.close();
       await http.close();
+      rag.close();
       await database.close();
       redis?.disconnect();
     },

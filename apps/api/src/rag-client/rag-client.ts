@@ -1,3 +1,5 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import {
@@ -31,55 +33,66 @@ export interface RagClient {
     userId: string,
     options?: RagCallOptions,
   ): AsyncGenerator<IngestEvent, void, undefined>;
+  /** Closes the idle keep-alive connections (shutdown). */
+  close(): void;
 }
 
-/** HTTP client for rag's internal API: internal token and request id on every call, errors as AppError. */
+/**
+ * HTTP client for rag's internal API: internal token and request id on every call, errors as
+ * AppError. `node:http` with a keep-alive agent rather than `fetch`: a relayed answer is hundreds of
+ * small SSE chunks, and a Node stream costs far less CPU per chunk than fetch's web streams.
+ */
 export function createRagClient(options: {
   baseUrl: string;
   internalToken: string;
   logger: Logger;
 }): RagClient {
+  const base = new URL(options.baseUrl);
+  const secure = base.protocol === 'https:';
+  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+
   const post = async (
     path: string,
     body: unknown,
     call: RagCallOptions,
     accept: string,
-  ): Promise<Response> => {
-    let res: Response;
+  ): Promise<IncomingMessage> => {
+    const payload = JSON.stringify(body);
+    let res: IncomingMessage;
     try {
-      res = await fetch(new URL(path, options.baseUrl), {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept,
-          [INTERNAL_TOKEN_HEADER]: options.internalToken,
-          ...(call.requestId ? { [REQUEST_ID_HEADER]: call.requestId } : {}),
-        },
-        body: JSON.stringify(body),
-        ...(call.signal ? { signal: call.signal } : {}),
+      res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = (secure ? https : http).request(new URL(path, base), {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            accept,
+            [INTERNAL_TOKEN_HEADER]: options.internalToken,
+            ...(call.requestId ? { [REQUEST_ID_HEADER]: call.requestId } : {}),
+          },
+          ...(call.signal ? { signal: call.signal } : {}),
+        });
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.end(payload);
       });
     } catch (err) {
-      if (call.signal?.aborted) throw err;
+      if (call.signal?.aborted) throw call.signal.reason;
       options.logger.error({ err, path }, 'rag unreachable');
       throw new AppError(
         'unavailable',
         'The answering service is unavailable. Please try again in a moment.',
       );
     }
-    if (!res.ok) throw await errorFrom(res);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) throw errorFrom(status, await readJson(res));
     return res;
   };
 
-  async function* events<T>(
-    res: Response,
-    schema: z.ZodType<T>,
-    path: string,
-  ): AsyncGenerator<T, void, undefined> {
-    if (!res.body) return;
-    yield* decodeSse(res.body, schema, (issue) =>
-      options.logger.warn({ issue, path }, 'malformed SSE event from rag'),
-    );
-  }
+  /** rag's SSE response as typed events (the decoder's own generator: one async layer per event). */
+  const events = <T>(res: IncomingMessage, schema: z.ZodType<T>, path: string) =>
+    decodeSse(res, schema, (issue) => options.logger.warn({ issue, path }, 'malformed SSE event from rag'));
 
   return {
     async *streamAnswer(body, call = {}) {
@@ -88,20 +101,32 @@ export function createRagClient(options: {
     },
     async answer(body, call = {}) {
       const res = await post('/api/v1/semantic_search', body, call, 'application/json');
-      return SemanticSearchResponse.parse(await res.json());
+      return SemanticSearchResponse.parse(await readJson(res));
     },
     async *ingest(documentId, userId, call = {}) {
       const path = `/api/v1/documents/${encodeURIComponent(documentId)}/ingest`;
       yield* events(await post(path, { user_id: userId }, call, 'text/event-stream'), IngestEvent, path);
     },
+    close: () => agent.destroy(),
   };
 }
 
-async function errorFrom(res: Response): Promise<AppError> {
-  const parsed = ErrorBody.safeParse(await res.json().catch(() => null));
+/** The whole body as JSON; null when it is not JSON. */
+async function readJson(res: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function errorFrom(status: number, body: unknown): AppError {
+  const parsed = ErrorBody.safeParse(body);
   if (parsed.success) return new AppError(parsed.data.code, parsed.data.message);
   return new AppError(
-    res.status === 429 ? 'rate_limited' : 'upstream_error',
-    `The answering service failed (${res.status})`,
+    status === 429 ? 'rate_limited' : 'upstream_error',
+    `The answering service failed (${status})`,
   );
 }
