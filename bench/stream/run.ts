@@ -624,7 +624,7 @@ async function firstVisibleComparison() {
   const comparisonErrors: string[] = [];
   for (let i = 0; i < COMPARISON_RUNS; i++) {
     const results: ClientStream[] = [];
-    await oneStream(users[i]!, results);
+    await oneStream(users[i % users.length]!, results);
     const s = results[0]!;
     if (s.error) {
       comparisonErrors.push(`streaming: ${s.error}`);
@@ -636,7 +636,7 @@ async function firstVisibleComparison() {
   const blocking: number[] = [];
   const blockingAllText: number[] = [];
   for (let i = 0; i < COMPARISON_RUNS; i++) {
-    const user = users[i]!;
+    const user = users[i % users.length]!;
     const t0 = performance.now();
     const res = await fetch(`${blockingApi.ready[1]}/api/v1/chat/new`, {
       method: 'POST',
