@@ -226,6 +226,8 @@ interface ClientStream {
   acceptedAt: number;
   firstTokenAt: number;
   tokenAt: number[];
+  /** Characters of answer received up to and including each token event. */
+  tokenEnds: number[];
   endAt: number;
   error: string | null;
   done: () => void;
@@ -257,6 +259,7 @@ for (let i = 0; i < USERS; i += 50) {
           if (!s) return;
           if (s.tokenAt.length === 0) s.firstTokenAt = at;
           s.tokenAt.push(at);
+          s.tokenEnds.push((s.tokenEnds.at(-1) ?? 0) + e.token.length);
         });
         socket.on('chat-stream-complete', (e) => {
           const s = live.get(e.streamId);
@@ -424,6 +427,7 @@ async function oneStream(user: BenchUser, results: ClientStream[]): Promise<void
     acceptedAt: Number.NaN,
     firstTokenAt: Number.NaN,
     tokenAt: [],
+    tokenEnds: [],
     endAt: Number.NaN,
     error: null,
     done,
@@ -499,11 +503,8 @@ async function relayPhase(concurrency: number, perClient: number): Promise<Phase
         upstreamOwn: rec.firstTokenAt - rec.startedAt,
       });
     }
-    const n = Math.min(s.tokenAt.length, rec.tokenTimestamps.length);
-    for (let i = 0; i < n; i++) {
-      relay.push(performance.timeOrigin + s.tokenAt[i]! - (timeOrigin + rec.tokenTimestamps[i]!));
-    }
-    if (s.tokenAt.length === rec.tokensSent.length) matched++;
+    relay.push(...relayLatencies(s, rec, timeOrigin));
+    if (s.tokenEnds.at(-1) === rec.tokensSent.join('').length) matched++;
   }
   return {
     label: 'api relay (Socket.IO)',
@@ -514,7 +515,8 @@ async function relayPhase(concurrency: number, perClient: number): Promise<Phase
     accept: summarize(accept),
     relay: summarize(relay),
     tokensMatched: matched,
-    tokens: results.reduce((sum, x) => sum + x.tokenAt.length, 0),
+    // Answer tokens as the model wrote them (the relay may deliver several in one event).
+    tokens: relay.length,
     wallS: m.wallS,
     apiCores: m.apiCores,
     ragCores: m.ragCores,
@@ -546,6 +548,7 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
       acceptedAt: Number.NaN,
       firstTokenAt: Number.NaN,
       tokenAt: [],
+      tokenEnds: [],
       endAt: Number.NaN,
       error: null,
       done: () => {},
@@ -564,6 +567,7 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
         const at = performance.now();
         if (s.tokenAt.length === 0) s.firstTokenAt = at;
         s.tokenAt.push(at);
+        s.tokenEnds.push((s.tokenEnds.at(-1) ?? 0) + text.length);
       }
       s.endAt = performance.now();
     } catch (err) {
@@ -579,10 +583,8 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     const rec = byMarker.get(s.streamId);
     if (s.error || !rec || rec.firstTokenAt === null) continue;
     added.push(s.firstTokenAt - s.postAt - (rec.firstTokenAt - rec.startedAt));
-    const n = Math.min(s.tokenAt.length, rec.tokenTimestamps.length);
-    for (let i = 0; i < n; i++)
-      relay.push(performance.timeOrigin + s.tokenAt[i]! - (timeOrigin + rec.tokenTimestamps[i]!));
-    if (s.tokenAt.length === rec.tokensSent.length) matched++;
+    relay.push(...relayLatencies(s, rec, timeOrigin));
+    if (s.tokenEnds.at(-1) === rec.tokensSent.join('').length) matched++;
   }
   return {
     label: '(a) openai SDK direct',
@@ -593,7 +595,8 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     accept: summarize([]),
     relay: summarize(relay),
     tokensMatched: matched,
-    tokens: results.reduce((sum, x) => sum + x.tokenAt.length, 0),
+    // Answer tokens as the model wrote them (the relay may deliver several in one event).
+    tokens: relay.length,
     wallS: m.wallS,
     apiCores: m.apiCores,
     ragCores: m.ragCores,
@@ -609,6 +612,27 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     errors: [...new Set(results.filter((s) => s.error).map((s) => s.error!.slice(0, 120)))],
     samples: [],
   };
+}
+
+/**
+ * Relay latency of every token the upstream wrote: from its write to the client event that completed
+ * its text (the relay may join tokens that arrive together into one event), on epoch clocks.
+ */
+function relayLatencies(
+  s: ClientStream,
+  rec: { tokensSent: string[]; tokenTimestamps: number[] },
+  upstreamTimeOrigin: number,
+): number[] {
+  const out: number[] = [];
+  let sent = 0;
+  let j = 0;
+  for (let i = 0; i < rec.tokensSent.length && i < rec.tokenTimestamps.length; i++) {
+    sent += rec.tokensSent[i]!.length;
+    while (j < s.tokenEnds.length && s.tokenEnds[j]! < sent) j++;
+    if (j === s.tokenEnds.length) break;
+    out.push(performance.timeOrigin + s.tokenAt[j]! - (upstreamTimeOrigin + rec.tokenTimestamps[i]!));
+  }
+  return out;
 }
 
 /** First visible text for a 400-token answer: streaming (first token) vs blocking + simulated typing. */
