@@ -15,22 +15,25 @@ export async function* withKeepalive<T>(
   const it = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | null = null;
   let finished = false;
+  // One timer for the whole stream, re-armed per item (cheaper than a timer per item).
+  let wake: ((tick: typeof TICK) => void) | null = null;
+  const timer = setTimeout(() => wake?.(TICK), intervalMs);
   try {
     for (;;) {
-      pending ??= it.next();
-      let timer: NodeJS.Timeout | undefined;
-      const tick = new Promise<typeof TICK>((resolve) => {
-        timer = setTimeout(() => resolve(TICK), intervalMs);
-      });
+      const next = (pending ??= it.next());
+      timer.refresh();
       let winner: IteratorResult<T> | typeof TICK;
       try {
-        winner = await Promise.race([pending, tick]);
+        winner = await new Promise<IteratorResult<T> | typeof TICK>((resolve, reject) => {
+          wake = resolve;
+          next.then(resolve, reject);
+        });
       } catch (err) {
         // The source failed: it is finished, nothing to abandon.
         finished = true;
         throw err;
       } finally {
-        clearTimeout(timer);
+        wake = null;
       }
       if (winner === TICK) {
         yield keepalive();
@@ -44,6 +47,7 @@ export async function* withKeepalive<T>(
       yield winner.value;
     }
   } finally {
+    clearTimeout(timer);
     if (!finished) {
       if (pending) {
         onAbandon?.();
