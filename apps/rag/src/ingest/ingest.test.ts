@@ -178,7 +178,7 @@ describe('rag ingest endpoint', () => {
 
   it('stops at INGEST_TIMEOUT_S with a reason', async () => {
     const ragUrl = await ragWith({ INGEST_TIMEOUT_S: '1' });
-    const doc = await storedDocument(await largePdf(300));
+    const doc = await storedDocument(await largePdf(1200));
     const events = await ingest(ragUrl, doc.id);
     const reason =
       'Processing took longer than the 1-second limit and was stopped. Try uploading a smaller file.';
