@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import { connect, migrate } from '@classchat/db';
-import { createLogger, createRedis, serveHttp, type ServingHttp } from '@classchat/service';
+import { createLogger, createRedis, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAnswerStreamH2Server } from './http/answer-stream-h2.js';
+import { serveHttpAndH2c } from './http/h2c.js';
 import type { RagConfig } from './config.js';
 import type { RagContext } from './context.js';
 import { createRagMetrics } from './observability/metrics.js';
@@ -14,7 +16,7 @@ export interface RunningRag extends Omit<ServingHttp, 'close'> {
   stop(): Promise<void>;
 }
 
-/** Boot rag: migrate, connect, serve HTTP on config.PORT (0 = a free port). */
+/** Boot rag: migrate, connect, serve HTTP/1.1 and cleartext HTTP/2 on config.PORT (0 = a free port). */
 export async function startRag(config: RagConfig, options: { logger?: Logger } = {}): Promise<RunningRag> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'rag');
   await migrate(config.DATABASE_URL);
@@ -30,7 +32,12 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT }),
     streamState: createStreamStateStore(redis),
   };
-  const http = await serveHttp(createServer(createApp(ctx)), config.PORT, config.HOST);
+  const http = await serveHttpAndH2c(
+    createServer(createApp(ctx)),
+    createAnswerStreamH2Server(ctx),
+    config.PORT,
+    config.HOST,
+  );
   logger.info({ url: http.url }, 'rag listening');
   return {
     ...http,

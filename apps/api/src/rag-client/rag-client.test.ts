@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import http2, { type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,22 +23,26 @@ describe('coalesceTokens', () => {
   });
 });
 
-let server: Server | null = null;
+let server: Http2Server | null = null;
+let sessions = 0;
 afterEach(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   server = null;
+  sessions = 0;
 });
 
-/** A stand-in for rag's stream endpoint that writes the given groups of events, one write per group. */
+/** A stand-in for rag's HTTP/2 stream endpoint writing the given groups of events, one write per group. */
 async function ragWriting(groups: RagStreamEvent[][]): Promise<string> {
-  server = createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
+  server = http2.createServer();
+  server.on('session', () => (sessions += 1));
+  server.on('stream', (stream) => {
+    stream.resume();
+    stream.respond({ ':status': 200, 'content-type': 'text/event-stream' });
     let i = 0;
     const next = () => {
       const group = groups[i++];
-      if (!group) return void res.end();
-      res.write(group.map(encodeSse).join(''));
+      if (!group) return void stream.end();
+      stream.write(group.map(encodeSse).join(''));
       setTimeout(next, 20);
     };
     next();
@@ -46,6 +50,16 @@ async function ragWriting(groups: RagStreamEvent[][]): Promise<string> {
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
+
+const body = {
+  user_id: 'u',
+  class_name: null,
+  doc_id: null,
+  user_query: 'q',
+  chat_history: [],
+  source: 'main_app' as const,
+  session_id: 's',
+};
 
 describe('rag client: streamAnswer', () => {
   it('relays tokens that arrive in one read as one, and tokens that arrive apart as they come', async () => {
@@ -64,18 +78,33 @@ describe('rag client: streamAnswer', () => {
     ]);
     const client = createRagClient({ baseUrl, internalToken: 't', logger: pino({ level: 'silent' }) });
     const events: RagStreamEvent[] = [];
-    for await (const event of client.streamAnswer({
-      user_id: 'u',
-      class_name: null,
-      doc_id: null,
-      user_query: 'q',
-      chat_history: [],
-      source: 'main_app',
-      session_id: 's',
-    })) {
-      events.push(event);
-    }
+    for await (const event of client.streamAnswer(body)) events.push(event);
     client.close();
     expect(events).toEqual([{ type: 'route', route: 'general_qa' }, token('abc'), token('d'), done]);
+  });
+
+  it('runs concurrent answers over one connection', async () => {
+    const baseUrl = await ragWriting([[{ type: 'route', route: 'general_qa' }], [token('x')]]);
+    const client = createRagClient({ baseUrl, internalToken: 't', logger: pino({ level: 'silent' }) });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const events: RagStreamEvent[] = [];
+        for await (const event of client.streamAnswer(body)) events.push(event);
+        return events;
+      }),
+    );
+    client.close();
+    expect(answers.every((events) => events.length === 2)).toBe(true);
+    expect(sessions).toBe(1);
+  });
+
+  it('reports rag as unavailable when nothing listens', async () => {
+    const baseUrl = await ragWriting([]);
+    await new Promise((resolve) => server!.close(resolve));
+    server = null;
+    const client = createRagClient({ baseUrl, internalToken: 't', logger: pino({ level: 'silent' }) });
+    const events = client.streamAnswer(body);
+    await expect(events.next()).rejects.toMatchObject({ code: 'unavailable' });
+    client.close();
   });
 });

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { OutgoingHttpHeaders } from 'node:http2';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import {
@@ -14,6 +15,7 @@ import {
   SseDecoder,
   type SemanticSearchBody,
 } from '@classchat/contracts';
+import { createH2Connection, type RagResponse } from './h2-session.js';
 
 export interface RagCallOptions {
   signal?: AbortSignal;
@@ -40,8 +42,9 @@ export interface RagClient {
 
 /**
  * HTTP client for rag's internal API: internal token and request id on every call, errors as
- * AppError. `node:http` with a keep-alive agent rather than `fetch`: a relayed answer is hundreds of
- * small SSE chunks, and a Node stream costs far less CPU per chunk than fetch's web streams.
+ * AppError. Answer streams share one cleartext HTTP/2 connection (see `createH2Connection`); the
+ * other calls use `node:http` with a keep-alive agent. Node streams rather than `fetch`: a relayed
+ * answer is hundreds of small SSE chunks, and fetch's web streams cost far more CPU per chunk.
  */
 export function createRagClient(options: {
   baseUrl: string;
@@ -51,33 +54,41 @@ export function createRagClient(options: {
   const base = new URL(options.baseUrl);
   const secure = base.protocol === 'https:';
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const h2 = secure ? null : createH2Connection(base.origin, options.logger);
+
+  const http1 = (path: string, headers: OutgoingHttpHeaders, payload: string, signal?: AbortSignal) =>
+    new Promise<RagResponse>((resolve, reject) => {
+      const req = (secure ? https : http).request(new URL(path, base), {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
+        ...(signal ? { signal } : {}),
+      });
+      req.once('response', (res: IncomingMessage) => resolve({ status: res.statusCode ?? 0, body: res }));
+      req.once('error', reject);
+      req.end(payload);
+    });
 
   const post = async (
     path: string,
     body: unknown,
     call: RagCallOptions,
     accept: string,
-  ): Promise<IncomingMessage> => {
+    transport: 'http1' | 'h2' = 'http1',
+  ): Promise<RagResponse> => {
+    const headers = {
+      'content-type': 'application/json',
+      accept,
+      [INTERNAL_TOKEN_HEADER]: options.internalToken,
+      ...(call.requestId ? { [REQUEST_ID_HEADER]: call.requestId } : {}),
+    };
     const payload = JSON.stringify(body);
-    let res: IncomingMessage;
+    let res: RagResponse;
     try {
-      res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = (secure ? https : http).request(new URL(path, base), {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            accept,
-            [INTERNAL_TOKEN_HEADER]: options.internalToken,
-            ...(call.requestId ? { [REQUEST_ID_HEADER]: call.requestId } : {}),
-          },
-          ...(call.signal ? { signal: call.signal } : {}),
-        });
-        req.once('response', resolve);
-        req.once('error', reject);
-        req.end(payload);
-      });
+      res =
+        transport === 'h2' && h2
+          ? await h2.post(path, headers, payload, call.signal)
+          : await http1(path, headers, payload, call.signal);
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason;
       options.logger.error({ err, path }, 'rag unreachable');
@@ -86,35 +97,39 @@ export function createRagClient(options: {
         'The answering service is unavailable. Please try again in a moment.',
       );
     }
-    const status = res.statusCode ?? 0;
-    if (status < 200 || status > 299) throw errorFrom(status, await readJson(res));
+    if (res.status < 200 || res.status > 299) throw errorFrom(res.status, await readJson(res.body));
     return res;
   };
 
   /** rag's SSE response as typed events (the decoder's own generator: one async layer per event). */
-  const events = <T>(res: IncomingMessage, schema: z.ZodType<T>, path: string) =>
-    decodeSse(res, schema, (issue) => options.logger.warn({ issue, path }, 'malformed SSE event from rag'));
+  const events = <T>(res: RagResponse, schema: z.ZodType<T>, path: string) =>
+    decodeSse(res.body, schema, (issue) =>
+      options.logger.warn({ issue, path }, 'malformed SSE event from rag'),
+    );
 
   return {
     async *streamAnswer(body, call = {}) {
       const path = '/api/v1/semantic_search_stream';
-      const res = await post(path, body, call, 'text/event-stream');
+      const res = await post(path, body, call, 'text/event-stream', 'h2');
       const decoder = new SseDecoder(RagStreamEvent, (issue) =>
         options.logger.warn({ issue, path }, 'malformed SSE event from rag'),
       );
       // Under load several tokens arrive in one read: relayed as one, they cost one socket write.
-      for await (const chunk of res) yield* coalesceTokens(decoder.push(chunk as Buffer));
+      for await (const chunk of res.body) yield* coalesceTokens(decoder.push(chunk));
       yield* decoder.end();
     },
     async answer(body, call = {}) {
       const res = await post('/api/v1/semantic_search', body, call, 'application/json');
-      return SemanticSearchResponse.parse(await readJson(res));
+      return SemanticSearchResponse.parse(await readJson(res.body));
     },
     async *ingest(documentId, userId, call = {}) {
       const path = `/api/v1/documents/${encodeURIComponent(documentId)}/ingest`;
       yield* events(await post(path, { user_id: userId }, call, 'text/event-stream'), IngestEvent, path);
     },
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      h2?.close();
+    },
   };
 }
 
@@ -133,9 +148,9 @@ export function coalesceTokens(events: readonly RagStreamEvent[]): RagStreamEven
 }
 
 /** The whole body as JSON; null when it is not JSON. */
-async function readJson(res: IncomingMessage): Promise<unknown> {
+async function readJson(body: AsyncIterable<Buffer>): Promise<unknown> {
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
+  for await (const chunk of body) chunks.push(chunk);
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {

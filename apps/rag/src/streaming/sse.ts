@@ -1,6 +1,17 @@
-import type { Response } from 'express';
 import { encodeSse } from '@classchat/contracts';
 import { withKeepalive } from './keepalive.js';
+
+/** What an SSE stream needs of a response: Node's HTTP/1 `ServerResponse` and HTTP/2 compat response both fit. */
+export interface SseResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  flushHeaders?(): void;
+  write(chunk: string): boolean;
+  end(): unknown;
+  readonly writableEnded: boolean;
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
+}
 
 export interface SseOptions {
   /** Send `keepalive()` after this long without an event. */
@@ -21,13 +32,18 @@ export interface SseOptions {
  * Resolves when the stream is over (ended or abandoned).
  */
 export async function streamSse(
-  res: Response,
+  res: SseResponse,
   source: AsyncIterable<unknown>,
   options: SseOptions,
 ): Promise<void> {
   const { controller } = options;
+  let closed = false;
+  let ended = false;
+  // Closed before we ended it: the client went away. (`writableFinished` cannot tell: HTTP/2's
+  // compat response reports itself finished however its stream closed.)
   const onClose = () => {
-    if (!res.writableFinished) controller.abort();
+    closed = true;
+    if (!ended) controller.abort();
   };
   res.once('close', onClose);
   const it = source[Symbol.asyncIterator]();
@@ -37,18 +53,19 @@ export async function streamSse(
       await it.return?.();
       return;
     }
-    res.status(200);
+    // Nagle is off already: Node's HTTP servers set noDelay on every connection.
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
-    res.socket?.setNoDelay(true);
-    res.flushHeaders();
+    res.flushHeaders?.();
     if (first.done) {
+      ended = true;
       res.end();
       return;
     }
-    if (!(await write(res, encodeSse(first.value)))) {
+    const write = (frame: string) => writeFrame(res, frame, () => closed);
+    if (!(await write(encodeSse(first.value)))) {
       await it.return?.();
       return;
     }
@@ -59,23 +76,26 @@ export async function streamSse(
       () => controller.abort(),
     );
     for await (const event of rest) {
-      if (!(await write(res, encodeSse(event)))) break;
+      if (!(await write(encodeSse(event)))) break;
     }
-    if (!res.writableEnded && !res.destroyed) res.end();
+    if (!res.writableEnded && !closed) {
+      ended = true;
+      res.end();
+    }
   } finally {
     res.off('close', onClose);
   }
 }
 
 /** Writes one frame; waits for `drain` under backpressure. False when the client is gone. */
-function write(res: Response, frame: string): Promise<boolean> {
-  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
+function writeFrame(res: SseResponse, frame: string, closed: () => boolean): Promise<boolean> {
+  if (closed() || res.writableEnded) return Promise.resolve(false);
   if (res.write(frame)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => () => {
       res.off('drain', onDrain);
       res.off('close', onClose);
-      resolve(ok && !res.destroyed);
+      resolve(ok && !closed());
     };
     const onDrain = done(true);
     const onClose = done(false);
