@@ -1,10 +1,11 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 
 /** A response from rag: its status and its body as a byte stream. */
 export interface RagResponse {
   status: number;
-  body: AsyncIterable<Buffer>;
+  body: Readable;
 }
 
 /**

@@ -25,10 +25,13 @@ describe('coalesceTokens', () => {
 
 let server: Http2Server | null = null;
 let sessions = 0;
+/** How each stream of the stand-in closed: ended by the server, or reset by the client before that. */
+let closeCodes: Array<'ended' | 'reset'> = [];
 afterEach(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   server = null;
   sessions = 0;
+  closeCodes = [];
 });
 
 /** A stand-in for rag's HTTP/2 stream endpoint writing the given groups of events, one write per group. */
@@ -36,6 +39,7 @@ async function ragWriting(groups: RagStreamEvent[][]): Promise<string> {
   server = http2.createServer();
   server.on('session', () => (sessions += 1));
   server.on('stream', (stream) => {
+    stream.once('close', () => closeCodes.push(stream.aborted ? 'reset' : 'ended'));
     stream.resume();
     stream.respond({ ':status': 200, 'content-type': 'text/event-stream' });
     let i = 0;
@@ -96,6 +100,35 @@ describe('rag client: streamAnswer', () => {
     client.close();
     expect(answers.every((events) => events.length === 2)).toBe(true);
     expect(sessions).toBe(1);
+  });
+
+  it('lets a finished answer end its stream instead of resetting it (servers close connections that reset too often)', async () => {
+    const done: RagStreamEvent = {
+      type: 'done',
+      content: 'x',
+      citations: [],
+      chunkReferences: [],
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    };
+    // `done`, then the end of the stream a moment later, as rag sends them.
+    const baseUrl = await ragWriting([[{ type: 'route', route: 'general_qa' }, token('x'), done]]);
+    const client = createRagClient({ baseUrl, internalToken: 't', logger: pino({ level: 'silent' }) });
+    for (let i = 0; i < 3; i++) {
+      // Like the relay: stop reading at the terminal event.
+      for await (const event of client.streamAnswer(body)) if (event.type === 'done') break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.close();
+    expect(closeCodes).toEqual(['ended', 'ended', 'ended']);
+  });
+
+  it('resets the stream when the reader stops before the answer ended', async () => {
+    const baseUrl = await ragWriting([[{ type: 'route', route: 'general_qa' }], [token('x')], [token('y')]]);
+    const client = createRagClient({ baseUrl, internalToken: 't', logger: pino({ level: 'silent' }) });
+    for await (const event of client.streamAnswer(body)) if (event.type === 'route') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.close();
+    expect(closeCodes).toEqual(['reset']);
   });
 
   it('reports rag as unavailable when nothing listens', async () => {

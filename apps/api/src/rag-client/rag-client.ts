@@ -114,9 +114,25 @@ export function createRagClient(options: {
       const decoder = new SseDecoder(RagStreamEvent, (issue) =>
         options.logger.warn({ issue, path }, 'malformed SSE event from rag'),
       );
-      // Under load several tokens arrive in one read: relayed as one, they cost one socket write.
-      for await (const chunk of res.body) yield* coalesceTokens(decoder.push(chunk));
-      yield* decoder.end();
+      let terminal = false;
+      try {
+        for await (const chunk of res.body.iterator({ destroyOnReturn: false })) {
+          // Under load several tokens arrive in one read: relayed as one, they cost one socket write.
+          for (const event of coalesceTokens(decoder.push(chunk as Buffer))) {
+            terminal ||= event.type === 'done' || event.type === 'error';
+            yield event;
+          }
+        }
+        yield* decoder.end();
+      } finally {
+        // After its last event rag ends the stream itself: let it, instead of resetting it. An
+        // HTTP/2 server counts a peer's stream resets and closes a connection that resets too
+        // often (rapid-reset protection), which would fail every answer on it.
+        if (!res.body.readableEnded) {
+          if (terminal) res.body.resume();
+          else res.body.destroy();
+        }
+      }
     },
     async answer(body, call = {}) {
       const res = await post('/api/v1/semantic_search', body, call, 'application/json');
