@@ -835,7 +835,8 @@ websocket transport) and the openai SDK baseline. Fake upstream: first token aft
 retrieval over a 5-chunk document per user; LOG_LEVEL=info; no Redis. Streams in a tier start spread over
 one stream's length (${(streamMs / 1000).toFixed(1)} s) and each client runs ${TIERS.map((n) => `${STREAMS_PER_CLIENT[n]} at ${n}`).join(', ')} streams back to back.
 "added TTFT" = client POST → first \`chat-stream-token\` minus the upstream's own request → first token;
-"relay" = upstream token write → client receive, every token (epoch clocks of two processes).
+"relay" = each token's upstream write → the client event that completed its text (epoch clocks of two processes;
+the relay joins tokens that arrive together into one event).
 
 ${table}
 
