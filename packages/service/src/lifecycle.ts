@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
 
 /** Listen and resolve with the bound address (port 0 picks a free port). */
-export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+export function listen(server: NetServer, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
@@ -44,9 +44,18 @@ export interface ServingHttp {
   close(): Promise<void>;
 }
 
-/** Start `httpServer` on host:port (0 = a free port). */
-export async function serveHttp(httpServer: Server, port: number, host: string): Promise<ServingHttp> {
-  const address = await listen(httpServer, port, host);
+/**
+ * Start `httpServer` on host:port (0 = a free port). `via`: a listener of one's own that hands
+ * connections to `httpServer` (and maybe to other servers), with what else to close on `close`.
+ */
+export async function serveHttp(
+  httpServer: Server,
+  port: number,
+  host: string,
+  via?: { listener: NetServer; close(): void },
+): Promise<ServingHttp> {
+  const listener = via?.listener ?? httpServer;
+  const address = await listen(listener, port, host);
   const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
   return {
     httpServer,
@@ -54,8 +63,9 @@ export async function serveHttp(httpServer: Server, port: number, host: string):
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
+        listener.close(() => resolve());
         httpServer.closeAllConnections();
+        via?.close();
       }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Http2Server, Http2Session } from 'node:http2';
 import { createServer, type Socket } from 'node:net';
-import { listen, type ServingHttp } from '@classchat/service';
+import { serveHttp, type ServingHttp } from '@classchat/service';
 
 /** What every HTTP/2 connection starts with (RFC 9113 §3.4): prior-knowledge cleartext HTTP/2. */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -10,7 +10,7 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
  * Serves `httpServer` (HTTP/1.1) and `h2Server` (cleartext HTTP/2) on one port: each connection is
  * handed to the one its first bytes speak.
  */
-export async function serveHttpAndH2c(
+export function serveHttpAndH2c(
   httpServer: HttpServer,
   h2Server: Http2Server,
   port: number,
@@ -21,20 +21,13 @@ export async function serveHttpAndH2c(
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  const server = createServer((socket) => dispatch(socket, httpServer, h2Server));
-  const address = await listen(server as unknown as HttpServer, port, host);
-  const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
-  return {
-    httpServer,
-    url: `http://${shownHost}:${address.port}`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        httpServer.closeAllConnections();
-        for (const session of sessions) session.destroy();
-      }),
-  };
+  const listener = createServer((socket) => dispatch(socket, httpServer, h2Server));
+  return serveHttp(httpServer, port, host, {
+    listener,
+    close: () => {
+      for (const session of sessions) session.destroy();
+    },
+  });
 }
 
 function dispatch(socket: Socket, httpServer: HttpServer, h2Server: Http2Server): void {
