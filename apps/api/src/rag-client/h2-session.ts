@@ -23,7 +23,11 @@ export function createH2Connection(origin: string, logger: Logger) {
       if (session === opened) session = null;
     };
     opened.on('error', (err) => logger.warn({ err }, 'rag HTTP/2 connection failed'));
-    opened.once('goaway', forget);
+    // No new streams on it; the ones running finish, then it closes.
+    opened.once('goaway', () => {
+      forget();
+      opened.close();
+    });
     opened.once('close', forget);
     // Many answers share the connection's flow-control window.
     opened.once('connect', () => opened.setLocalWindowSize(16 << 20));

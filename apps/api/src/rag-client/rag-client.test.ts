@@ -1,4 +1,4 @@
-import http2, { type Http2Server } from 'node:http2';
+import http2, { type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,9 +25,13 @@ describe('coalesceTokens', () => {
 
 let server: Http2Server | null = null;
 let sessions = 0;
+let lastSession: ServerHttp2Session | null = null;
+const openSessions = new Set<ServerHttp2Session>();
 /** How each stream of the stand-in closed: ended by the server, or reset by the client before that. */
 let closeCodes: Array<'ended' | 'reset'> = [];
 afterEach(async () => {
+  for (const session of openSessions) session.destroy();
+  openSessions.clear();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   server = null;
   sessions = 0;
@@ -37,7 +41,11 @@ afterEach(async () => {
 /** A stand-in for rag's HTTP/2 stream endpoint writing the given groups of events, one write per group. */
 async function ragWriting(groups: RagStreamEvent[][]): Promise<string> {
   server = http2.createServer();
-  server.on('session', () => (sessions += 1));
+  server.on('session', (session) => {
+    sessions += 1;
+    lastSession = session;
+    openSessions.add(session);
+  });
   server.on('stream', (stream) => {
     stream.once('close', () => closeCodes.push(stream.aborted ? 'reset' : 'ended'));
     stream.resume();
@@ -129,6 +137,22 @@ describe('rag client: streamAnswer', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     client.close();
     expect(closeCodes).toEqual(['reset']);
+  });
+
+  it('opens a new connection when rag closed the old one (restart, GOAWAY)', async () => {
+    const baseUrl = await ragWriting([[{ type: 'route', route: 'general_qa' }]]);
+    const client = createRagClient({ baseUrl, internalToken: 't', logger: pino({ level: 'silent' }) });
+    const answer = async () => {
+      const events: RagStreamEvent[] = [];
+      for await (const event of client.streamAnswer(body)) events.push(event);
+      return events;
+    };
+    expect(await answer()).toHaveLength(1);
+    lastSession!.goaway();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await answer()).toHaveLength(1);
+    client.close();
+    expect(sessions).toBe(2);
   });
 
   it('reports rag as unavailable when nothing listens', async () => {
