@@ -212,6 +212,16 @@ describe('embedded scopes memo', () => {
     expect(memo.get({ userId: '3' })).toBe(3);
   });
 
+  it('by default outlasts the minutes between a student’s questions (10 minutes)', () => {
+    let clock = 0;
+    const memo = embeddedScopes({ now: () => clock });
+    memo.remember({ userId: alice }, 5);
+    clock = 9 * 60_000;
+    expect(memo.get({ userId: alice })).toBe(5);
+    clock = 10 * 60_000 + 1;
+    expect(memo.get({ userId: alice })).toBeUndefined();
+  });
+
   it('scans small scopes exactly and large ones through the HNSW index', async () => {
     const kinds: Array<boolean | undefined> = [];
     const spy = createRepositories(database.db, {

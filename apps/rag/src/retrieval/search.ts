@@ -59,8 +59,11 @@ export interface SearchDeps {
 
 /**
  * How many embedded chunks scopes recently held. Only scopes with embeddings are remembered (for
- * `ttlMs`): a scope without any is checked again every time, so a newly embedded document is used at
- * once; a remembered count may be a little stale, which only shifts the exact/HNSW choice.
+ * `ttlMs`, default 10 minutes): a scope without any is checked again every time, so a newly embedded
+ * document is used at once; a remembered count may be stale, which only shifts the exact/HNSW choice
+ * (a scope whose documents were all deleted just finds no vector hits). While a scope is remembered,
+ * its questions' embeddings are requested before the search (see {@link prefetchQueryEmbedding}):
+ * the memory should outlast the minutes between a student's questions.
  */
 export interface EmbeddedScopes {
   get(scope: ChunkScope): number | undefined;
@@ -70,7 +73,7 @@ export interface EmbeddedScopes {
 export function embeddedScopes(
   options: { ttlMs?: number; max?: number; now?: () => number } = {},
 ): EmbeddedScopes {
-  const ttlMs = options.ttlMs ?? 60_000;
+  const ttlMs = options.ttlMs ?? 10 * 60_000;
   const max = options.max ?? 10_000;
   const now = options.now ?? Date.now;
   const seen = new Map<string, { at: number; count: number }>();
