@@ -254,12 +254,8 @@ for (let i = 0; i < USERS; i += 50) {
           if (reason !== 'io client disconnect') disconnects.set(reason, (disconnects.get(reason) ?? 0) + 1);
         });
         socket.on('chat-stream-token', (e) => {
-          const at = performance.now();
           const s = live.get(e.streamId);
-          if (!s) return;
-          if (s.tokenAt.length === 0) s.firstTokenAt = at;
-          s.tokenAt.push(at);
-          s.tokenEnds.push((s.tokenEnds.at(-1) ?? 0) + e.token.length);
+          if (s) recordToken(s, e.token);
         });
         socket.on('chat-stream-complete', (e) => {
           const s = live.get(e.streamId);
@@ -323,10 +319,10 @@ interface PhaseResult {
   addedTtft: Summary;
   /** POST → 202 (socket path). */
   accept: Summary;
-  /** Upstream emit → client receive, every token. */
+  /** Each model token's upstream write → the client event that completed its text. */
   relay: Summary;
   tokensMatched: number;
-  /** Tokens that reached the clients. */
+  /** Model tokens that reached the clients (the relay may deliver several in one event). */
   tokens: number;
   wallS: number;
   apiCores: number;
@@ -480,58 +476,7 @@ async function relayPhase(concurrency: number, perClient: number): Promise<Phase
   await control('reset');
   const results: ClientStream[] = [];
   const m = await measured(() => runClients(concurrency, perClient, (user) => oneStream(user, results)));
-  const { timeOrigin, byMarker } = await upstreamRecords();
-  const added: number[] = [];
-  const accept: number[] = [];
-  const relay: number[] = [];
-  const errors = new Map<string, number>();
-  const samples: PhaseResult['samples'] = [];
-  let matched = 0;
-  for (const s of results) {
-    if (s.error) {
-      errors.set(s.error.slice(0, 120), (errors.get(s.error.slice(0, 120)) ?? 0) + 1);
-      continue;
-    }
-    accept.push(s.acceptedAt - s.postAt);
-    const rec = byMarker.get(s.streamId);
-    if (!rec || rec.firstTokenAt === null) continue;
-    added.push(s.firstTokenAt - s.postAt - (rec.firstTokenAt - rec.startedAt));
-    if (s.requestId) {
-      samples.push({
-        requestId: s.requestId,
-        ttft: s.firstTokenAt - s.postAt,
-        upstreamOwn: rec.firstTokenAt - rec.startedAt,
-      });
-    }
-    relay.push(...relayLatencies(s, rec, timeOrigin));
-    if (s.tokenEnds.at(-1) === rec.tokensSent.join('').length) matched++;
-  }
-  return {
-    label: 'api relay (Socket.IO)',
-    concurrency,
-    streams: results.length,
-    failed: results.filter((s) => s.error).length,
-    addedTtft: summarize(added),
-    accept: summarize(accept),
-    relay: summarize(relay),
-    tokensMatched: matched,
-    // Answer tokens as the model wrote them (the relay may deliver several in one event).
-    tokens: relay.length,
-    wallS: m.wallS,
-    apiCores: m.apiCores,
-    ragCores: m.ragCores,
-    dbCores: m.dbCores,
-    apiSystemShare: m.apiSystemShare,
-    ragSystemShare: m.ragSystemShare,
-    apiRssMb: m.apiRssMb,
-    apiRssSeries: m.apiRssSeries,
-    ragRssMb: m.ragRssMb,
-    clientLagP99Ms: m.clientLagP99Ms,
-    apiLag: m.apiLag,
-    ragLag: m.ragLag,
-    errors: [...errors].map(([e, n]) => `${n}× ${e}`),
-    samples,
-  };
+  return phaseResult('api relay (Socket.IO)', concurrency, results, m);
 }
 
 const openai = new OpenAI({ baseURL: upstreamUrl, apiKey: 'bench-key', maxRetries: 0 });
@@ -563,11 +508,7 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
       });
       for await (const chunk of stream) {
         const text = chunk.choices[0]?.delta?.content;
-        if (!text) continue;
-        const at = performance.now();
-        if (s.tokenAt.length === 0) s.firstTokenAt = at;
-        s.tokenAt.push(at);
-        s.tokenEnds.push((s.tokenEnds.at(-1) ?? 0) + text.length);
+        if (text) recordToken(s, text);
       }
       s.endAt = performance.now();
     } catch (err) {
@@ -575,42 +516,60 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     }
   };
   const m = await measured(() => runClients(concurrency, perClient, one));
+  return phaseResult('(a) openai SDK direct', concurrency, results, m);
+}
+
+/** A client-side token event: when it came, and how much of the answer had arrived with it. */
+function recordToken(s: ClientStream, text: string): void {
+  const at = performance.now();
+  if (s.tokenAt.length === 0) s.firstTokenAt = at;
+  s.tokenAt.push(at);
+  s.tokenEnds.push((s.tokenEnds.at(-1) ?? 0) + text.length);
+}
+
+/** A phase's figures: each stream's timings against the upstream's records, and the resources used. */
+async function phaseResult(
+  label: string,
+  concurrency: number,
+  results: ClientStream[],
+  measuredPhase: Awaited<ReturnType<typeof measured>>,
+): Promise<PhaseResult> {
+  const { value: _value, ...used } = measuredPhase;
   const { timeOrigin, byMarker } = await upstreamRecords();
   const added: number[] = [];
+  const accept: number[] = [];
   const relay: number[] = [];
+  const errors = new Map<string, number>();
+  const samples: PhaseResult['samples'] = [];
   let matched = 0;
   for (const s of results) {
+    if (s.error) {
+      errors.set(s.error.slice(0, 120), (errors.get(s.error.slice(0, 120)) ?? 0) + 1);
+      continue;
+    }
+    // NaN on the SDK path, which has no 202.
+    if (Number.isFinite(s.acceptedAt)) accept.push(s.acceptedAt - s.postAt);
     const rec = byMarker.get(s.streamId);
-    if (s.error || !rec || rec.firstTokenAt === null) continue;
-    added.push(s.firstTokenAt - s.postAt - (rec.firstTokenAt - rec.startedAt));
+    if (!rec || rec.firstTokenAt === null) continue;
+    const upstreamOwn = rec.firstTokenAt - rec.startedAt;
+    added.push(s.firstTokenAt - s.postAt - upstreamOwn);
+    if (s.requestId) samples.push({ requestId: s.requestId, ttft: s.firstTokenAt - s.postAt, upstreamOwn });
     relay.push(...relayLatencies(s, rec, timeOrigin));
     if (s.tokenEnds.at(-1) === rec.tokensSent.join('').length) matched++;
   }
   return {
-    label: '(a) openai SDK direct',
+    label,
     concurrency,
     streams: results.length,
     failed: results.filter((s) => s.error).length,
     addedTtft: summarize(added),
-    accept: summarize([]),
+    accept: summarize(accept),
     relay: summarize(relay),
     tokensMatched: matched,
-    // Answer tokens as the model wrote them (the relay may deliver several in one event).
     tokens: relay.length,
-    wallS: m.wallS,
-    apiCores: m.apiCores,
-    ragCores: m.ragCores,
-    dbCores: m.dbCores,
-    apiSystemShare: m.apiSystemShare,
-    ragSystemShare: m.ragSystemShare,
-    apiRssMb: m.apiRssMb,
-    apiRssSeries: m.apiRssSeries,
-    ragRssMb: m.ragRssMb,
-    clientLagP99Ms: m.clientLagP99Ms,
-    apiLag: m.apiLag,
-    ragLag: m.ragLag,
-    errors: [...new Set(results.filter((s) => s.error).map((s) => s.error!.slice(0, 120)))],
-    samples: [],
+    ...used,
+    errors: [...errors].map(([e, n]) => `${n}× ${e}`),
+    samples,
   };
 }
 
