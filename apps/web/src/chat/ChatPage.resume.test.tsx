@@ -1,13 +1,9 @@
 import type { MessageDto, SessionDetail } from '@classchat/contracts';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
-import { StrictMode } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SocketProvider } from '../streaming/SocketContext.js';
 import { fakeApi } from '../test/fakeApi.js';
+import { renderInApp } from '../test/renderInApp.js';
 import { complete, FakeSocket, MESSAGE_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
-import { ROUTER_FUTURE } from '../ui/routerFuture.js';
-import { ToastProvider } from '../ui/Toasts.js';
 import { ChatPage } from './ChatPage.js';
 
 const QUESTION_ID = '77777777-7777-4777-8777-777777777777';
@@ -71,19 +67,7 @@ function openChat(detail: SessionDetail | (() => SessionDetail), options: { conn
     .on('GET /documents', { body: { documents: [] } });
   const socket = new FakeSocket();
   socket.connected = options.connected ?? true;
-  render(
-    <StrictMode>
-      <MemoryRouter initialEntries={[`/chat/${SESSION_ID}`]} future={ROUTER_FUTURE}>
-        <ToastProvider>
-          <SocketProvider socket={socket.asSocket()}>
-            <Routes>
-              <Route path="/chat/:sessionId?" element={<ChatPage />} />
-            </Routes>
-          </SocketProvider>
-        </ToastProvider>
-      </MemoryRouter>
-    </StrictMode>,
-  );
+  renderInApp(<ChatPage />, { socket, path: `/chat/${SESSION_ID}`, route: '/chat/:sessionId?' });
   return { api, socket, reads: () => reads };
 }
 

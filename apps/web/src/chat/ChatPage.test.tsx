@@ -1,13 +1,9 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StrictMode } from 'react';
-import { ROUTER_FUTURE } from '../ui/routerFuture.js';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SocketProvider } from '../streaming/SocketContext.js';
 import { citation, complete, FakeSocket, MESSAGE_ID, SESSION_ID, token } from '../test/fakeSocket.js';
 import { fakeApi } from '../test/fakeApi.js';
-import { ToastProvider } from '../ui/Toasts.js';
+import { renderInApp } from '../test/renderInApp.js';
 import { ChatPage } from './ChatPage.js';
 
 const USER_MESSAGE_ID = '77777777-7777-4777-8777-777777777777';
@@ -30,19 +26,7 @@ function setup() {
       },
     }));
   const socket = new FakeSocket();
-  const view = render(
-    <StrictMode>
-      <MemoryRouter initialEntries={['/chat']} future={ROUTER_FUTURE}>
-        <ToastProvider>
-          <SocketProvider socket={socket.asSocket()}>
-            <Routes>
-              <Route path="/chat/:sessionId?" element={<ChatPage />} />
-            </Routes>
-          </SocketProvider>
-        </ToastProvider>
-      </MemoryRouter>
-    </StrictMode>,
-  );
+  const view = renderInApp(<ChatPage />, { socket, path: '/chat', route: '/chat/:sessionId?' });
   return { api, socket, view };
 }
 

@@ -1,13 +1,9 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StrictMode } from 'react';
-import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SocketProvider } from '../streaming/SocketContext.js';
 import { DOC_ID, FakeSocket } from '../test/fakeSocket.js';
 import { fakeApi } from '../test/fakeApi.js';
-import { ROUTER_FUTURE } from '../ui/routerFuture.js';
-import { ToastProvider } from '../ui/Toasts.js';
+import { renderInApp } from '../test/renderInApp.js';
 import { LibraryPage } from './LibraryPage.js';
 import { MAX_UPLOAD_BYTES } from './uploadRules.js';
 
@@ -77,17 +73,7 @@ function setup() {
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } });
   const socket = new FakeSocket();
-  render(
-    <StrictMode>
-      <MemoryRouter initialEntries={['/library']} future={ROUTER_FUTURE}>
-        <ToastProvider>
-          <SocketProvider socket={socket.asSocket()}>
-            <LibraryPage />
-          </SocketProvider>
-        </ToastProvider>
-      </MemoryRouter>
-    </StrictMode>,
-  );
+  renderInApp(<LibraryPage />, { socket, path: '/library' });
   return { socket };
 }
 

@@ -1,0 +1,34 @@
+import { render, type RenderResult } from '@testing-library/react';
+import { StrictMode, type ReactElement } from 'react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { SocketProvider } from '../streaming/SocketContext.js';
+import { ROUTER_FUTURE } from '../ui/routerFuture.js';
+import { ToastProvider } from '../ui/Toasts.js';
+import type { FakeSocket } from './fakeSocket.js';
+
+/**
+ * Renders `element` inside the app's providers, as main.tsx does (StrictMode, router at `path`,
+ * toasts, the socket), mounted at `route` when given.
+ */
+export function renderInApp(
+  element: ReactElement,
+  options: { socket: FakeSocket; path: string; route?: string },
+): RenderResult {
+  return render(
+    <StrictMode>
+      <MemoryRouter initialEntries={[options.path]} future={ROUTER_FUTURE}>
+        <ToastProvider>
+          <SocketProvider socket={options.socket.asSocket()}>
+            {options.route ? (
+              <Routes>
+                <Route path={options.route} element={element} />
+              </Routes>
+            ) : (
+              element
+            )}
+          </SocketProvider>
+        </ToastProvider>
+      </MemoryRouter>
+    </StrictMode>,
+  );
+}
