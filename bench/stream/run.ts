@@ -416,18 +416,7 @@ async function oneStream(user: BenchUser, results: ClientStream[]): Promise<void
   const streamId = randomUUID();
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
-  const s: ClientStream = {
-    streamId,
-    requestId: null,
-    postAt: performance.now(),
-    acceptedAt: Number.NaN,
-    firstTokenAt: Number.NaN,
-    tokenAt: [],
-    tokenEnds: [],
-    endAt: Number.NaN,
-    error: null,
-    done,
-  };
+  const s = newClientStream(streamId, done);
   live.set(streamId, s);
   results.push(s);
   try {
@@ -486,18 +475,7 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
   const results: ClientStream[] = [];
   const one = async () => {
     const marker = randomUUID();
-    const s: ClientStream = {
-      streamId: marker,
-      requestId: null,
-      postAt: performance.now(),
-      acceptedAt: Number.NaN,
-      firstTokenAt: Number.NaN,
-      tokenAt: [],
-      tokenEnds: [],
-      endAt: Number.NaN,
-      error: null,
-      done: () => {},
-    };
+    const s = newClientStream(marker);
     results.push(s);
     try {
       const stream = await openai.chat.completions.create({
@@ -517,6 +495,22 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
   };
   const m = await measured(() => runClients(concurrency, perClient, one));
   return phaseResult('(a) openai SDK direct', concurrency, results, m);
+}
+
+/** A stream's client-side record, started now. */
+function newClientStream(streamId: string, done: () => void = () => {}): ClientStream {
+  return {
+    streamId,
+    requestId: null,
+    postAt: performance.now(),
+    acceptedAt: Number.NaN,
+    firstTokenAt: Number.NaN,
+    tokenAt: [],
+    tokenEnds: [],
+    endAt: Number.NaN,
+    error: null,
+    done,
+  };
 }
 
 /** A client-side token event: when it came, and how much of the answer had arrived with it. */
