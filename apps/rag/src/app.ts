@@ -1,12 +1,12 @@
 import express, { type Express } from 'express';
 import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
 import type { RagContext } from './context.js';
-import { answerRoutes } from './http/answer-routes.js';
+import { answerRoutes, type AnswerServices } from './http/answer-routes.js';
 import { requireInternalToken } from './http/internal-auth.js';
 import { ingestRoutes } from './ingest/ingest-routes.js';
 
 /** rag's Express app: health and metrics open, everything under /api/v1 behind the internal token. */
-export function createApp(ctx: RagContext): Express {
+export function createApp(ctx: RagContext, answers: AnswerServices): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(httpLogging(ctx.logger));
@@ -26,7 +26,7 @@ export function createApp(ctx: RagContext): Express {
   api.use(requireInternalToken(ctx.config.INTERNAL_TOKEN));
   api.use(express.json({ limit: '4mb' }));
   api.use(ingestRoutes(ctx));
-  api.use(answerRoutes(ctx));
+  api.use(answerRoutes(ctx, answers));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   app.use(notFoundHandler);

@@ -3,6 +3,7 @@ import { connect, migrate } from '@classchat/db';
 import { createLogger, createRedis, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAnswerDeps } from './http/answer-routes.js';
 import { createAnswerStreamH2Server } from './http/answer-stream-h2.js';
 import { serveHttpAndH2c } from './http/h2c.js';
 import type { RagConfig } from './config.js';
@@ -32,9 +33,10 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT }),
     streamState: createStreamStateStore(redis),
   };
+  const answers = createAnswerDeps(ctx);
   const http = await serveHttpAndH2c(
-    createServer(createApp(ctx)),
-    createAnswerStreamH2Server(ctx),
+    createServer(createApp(ctx, answers)),
+    createAnswerStreamH2Server(ctx, answers),
     config.PORT,
     config.HOST,
   );

@@ -9,7 +9,10 @@ import { createOpenAIQueryEmbedder, embeddedScopes } from '../retrieval/search.j
 import { streamSse } from '../streaming/sse.js';
 
 /** Everything an answer needs except the per-request logger. */
-export function createAnswerDeps(ctx: RagContext): Omit<AnswerDeps, 'logger'> {
+export type AnswerServices = Omit<AnswerDeps, 'logger'>;
+
+/** The answer services of a rag process: created once, shared by its HTTP/1.1 and HTTP/2 routes. */
+export function createAnswerDeps(ctx: RagContext): AnswerServices {
   const { config } = ctx;
   const client = config.llmEnabled || config.embeddingsEnabled ? createChatClient(config) : null;
   return {
@@ -46,8 +49,7 @@ export function createAnswerDeps(ctx: RagContext): Omit<AnswerDeps, 'logger'> {
  * answer pipeline. Bodies are validated (400) and the token budget reserved (429) before any
  * streaming starts; the internal token is checked by the router this is mounted on.
  */
-export function answerRoutes(ctx: RagContext): Router {
-  const deps = createAnswerDeps(ctx);
+export function answerRoutes(ctx: RagContext, deps: AnswerServices): Router {
   const router = Router();
 
   router.post('/semantic_search_stream', async (req, res) => {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { RagContext } from '../context.js';
 import { answerEvents } from '../generation/answer-pipeline.js';
 import { streamSse } from '../streaming/sse.js';
-import { createAnswerDeps } from './answer-routes.js';
+import type { AnswerServices } from './answer-routes.js';
 import { internalTokenError, isInternalToken } from './internal-auth.js';
 
 export const ANSWER_STREAM_PATH = '/api/v1/semantic_search_stream';
@@ -17,8 +17,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * about one per turn of its event loop) and the frames of many answers leave in one socket write.
  * Same pipeline, same SSE framing, same checks, statuses and request logs as the HTTP/1 route.
  */
-export function createAnswerStreamH2Server(ctx: RagContext): Http2Server {
-  const deps = createAnswerDeps(ctx);
+export function createAnswerStreamH2Server(ctx: RagContext, deps: AnswerServices): Http2Server {
   const logRequest = httpLogging(ctx.logger);
   // Large windows: hundreds of answers share the connection's flow-control window.
   const server = http2.createServer({ settings: { initialWindowSize: 1 << 20 } });
