@@ -13,6 +13,7 @@ import {
   SemanticSearchResponse,
   decodeSse,
   SseDecoder,
+  type SseDecodeIssue,
   type SemanticSearchBody,
 } from '@classchat/contracts';
 import { createH2Connection, type RagResponse } from './h2-session.js';
@@ -36,7 +37,7 @@ export interface RagClient {
     userId: string,
     options?: RagCallOptions,
   ): AsyncGenerator<IngestEvent, void, undefined>;
-  /** Closes the idle keep-alive connections (shutdown). */
+  /** Closes the connections to rag (shutdown): idle keep-alive ones, and the HTTP/2 one. */
   close(): void;
 }
 
@@ -101,19 +102,17 @@ export function createRagClient(options: {
     return res;
   };
 
+  const malformed = (path: string) => (issue: SseDecodeIssue) =>
+    options.logger.warn({ issue, path }, 'malformed SSE event from rag');
   /** rag's SSE response as typed events (the decoder's own generator: one async layer per event). */
   const events = <T>(res: RagResponse, schema: z.ZodType<T>, path: string) =>
-    decodeSse(res.body, schema, (issue) =>
-      options.logger.warn({ issue, path }, 'malformed SSE event from rag'),
-    );
+    decodeSse(res.body, schema, malformed(path));
 
   return {
     async *streamAnswer(body, call = {}) {
       const path = '/api/v1/semantic_search_stream';
       const res = await post(path, body, call, 'text/event-stream', 'h2');
-      const decoder = new SseDecoder(RagStreamEvent, (issue) =>
-        options.logger.warn({ issue, path }, 'malformed SSE event from rag'),
-      );
+      const decoder = new SseDecoder(RagStreamEvent, malformed(path));
       let terminal = false;
       try {
         for await (const chunk of res.body.iterator({ destroyOnReturn: false })) {
