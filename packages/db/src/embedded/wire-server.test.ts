@@ -1,3 +1,4 @@
+import { connect as tcpConnect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDbFixture, type DbFixture } from '../db.test-helpers.js';
@@ -61,4 +62,74 @@ describe('embedded wire server', () => {
       await a.end().catch(() => undefined);
     }
   });
+
+  it('declines SSL, then answers everything a client sent in one write with one write', async () => {
+    const raw = await rawSession(fx.embedded.url);
+    try {
+      // Two simple queries in one write, the way a client pipelines: one answer, both ReadyForQuery.
+      raw.socket.write(Buffer.concat([query('SELECT 1 AS a'), query('SELECT 2 AS b')]));
+      const answer = await raw.next();
+      expect(messageTypes(answer).filter((t) => t === 'Z')).toHaveLength(2);
+      expect(messageTypes(answer)).toContain('D');
+    } finally {
+      raw.socket.destroy();
+    }
+  });
+
+  it('keeps a connection usable after a failed statement', async () => {
+    const client = new pg.Client({ connectionString: fx.embedded.url });
+    await client.connect();
+    await expect(client.query('SELECT * FROM no_such_table WHERE id = $1', [1])).rejects.toThrow(
+      /no_such_table/,
+    );
+    const { rows } = await client.query<{ v: number }>('SELECT $1::int AS v', [7]);
+    expect(rows[0]!.v).toBe(7);
+    await client.end();
+  });
 });
+
+/** A connection speaking the wire protocol by hand: an SSL request (declined), then startup. */
+async function rawSession(url: string): Promise<{ socket: Socket; next: () => Promise<Buffer> }> {
+  const { hostname, port } = new URL(url);
+  const socket = tcpConnect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  let wake: (() => void) | null = null;
+  socket.on('data', (c: Buffer) => {
+    chunks.push(c);
+    wake?.();
+  });
+  const next = async () => {
+    if (!chunks.length) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    return chunks.shift()!;
+  };
+  const ssl = Buffer.alloc(8);
+  ssl.writeInt32BE(8, 0);
+  ssl.writeInt32BE(80877103, 4);
+  socket.write(ssl);
+  expect((await next()).toString()).toBe('N');
+  const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+  const startup = Buffer.alloc(8);
+  startup.writeInt32BE(8 + params.length, 0);
+  startup.writeInt32BE(196608, 4);
+  socket.write(Buffer.concat([startup, params]));
+  let greeting = Buffer.alloc(0);
+  while (!messageTypes(greeting).includes('Z')) greeting = Buffer.concat([greeting, await next()]);
+  return { socket, next };
+}
+
+function query(text: string): Buffer {
+  const body = Buffer.from(`${text}\0`);
+  const head = Buffer.alloc(5);
+  head[0] = 0x51;
+  head.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([head, body]);
+}
+
+/** The type letters of the backend messages in `data` (whole messages only). */
+function messageTypes(data: Buffer): string[] {
+  const types: string[] = [];
+  for (let i = 0; i + 5 <= data.length; i += 1 + data.readInt32BE(i + 1))
+    types.push(String.fromCharCode(data[i]!));
+  return types;
+}

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
+import { WireConnection, type QueryQueue } from './connection.js';
 
 /** ReadyForQuery transaction status: idle, in a transaction block, in a failed transaction block. */
 type TxStatus = 'I' | 'T' | 'E';
@@ -70,7 +70,7 @@ interface QueueItem {
  * extended-protocol sequence (Parse/Bind/Execute … Sync), whose unnamed statement and portal another
  * connection's messages would otherwise replace.
  */
-export class ExclusiveQueryQueue {
+export class ExclusiveQueryQueue implements QueryQueue {
   private queue: QueueItem[] = [];
   private owner: number | null = null;
   private running = false;
@@ -83,10 +83,6 @@ export class ExclusiveQueryQueue {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       this.pump();
     });
-  }
-
-  getQueueLength(): number {
-    return this.queue.length;
   }
 
   /** Drops a disconnected connection's waiting messages. */
@@ -180,7 +176,7 @@ export interface WireServerOptions {
 /** Serves one PGlite instance over the PostgreSQL wire protocol to many connections. */
 export class WireServer {
   private server: Server | null = null;
-  private readonly handlers = new Set<PGLiteSocketHandler>();
+  private readonly connections = new Set<WireConnection>();
   private readonly queue: ExclusiveQueryQueue;
   private accepting = false;
 
@@ -215,28 +211,16 @@ export class WireServer {
     const server = this.server;
     this.server = null;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    await Promise.all([...this.handlers].map((h) => h.detach(true)));
-    this.handlers.clear();
+    await Promise.all([...this.connections].map((c) => c.close()));
     await this.queue.idle();
     await closed;
   }
 
   private accept(socket: Socket): void {
-    if (!this.accepting || this.handlers.size >= this.options.maxConnections) {
+    if (!this.accepting || this.connections.size >= this.options.maxConnections) {
       socket.end('Too many connections\n');
       return;
     }
-    const handler = new PGLiteSocketHandler({
-      queryQueue: this.queue as unknown as PGLiteSocketHandlerOptions['queryQueue'],
-      closeOnDetach: true,
-    });
-    this.handlers.add(handler);
-    const forget = () => this.handlers.delete(handler);
-    handler.addEventListener('close', forget);
-    handler.addEventListener('error', forget);
-    handler.attach(socket).catch(() => {
-      forget();
-      socket.destroy();
-    });
+    this.connections.add(new WireConnection(socket, this.queue, (c) => this.connections.delete(c)));
   }
 }
