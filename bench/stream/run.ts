@@ -328,6 +328,9 @@ interface PhaseResult {
   apiCores: number;
   ragCores: number;
   dbCores: number;
+  /** The fake upstream's and this process's (the users' clients, the SDK baseline) share of the machine. */
+  upstreamCores: number;
+  clientCores: number;
   apiSystemShare: number;
   ragSystemShare: number;
   apiRssMb: { start: number; peak: number; end: number };
@@ -341,6 +344,12 @@ interface PhaseResult {
   samples: Array<{ requestId: string; ttft: number; upstreamOwn: number }>;
 }
 
+/** This process's CPU seconds (user + system). */
+function processCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 function resources() {
   return {
     at: performance.now(),
@@ -349,6 +358,8 @@ function resources() {
     apiSys: systemCpuSeconds(api.pid),
     ragSys: systemCpuSeconds(rag.pid),
     db: cpuSeconds(db.pid),
+    upstream: cpuSeconds(fake.pid),
+    clients: processCpuSeconds(),
     apiRss: rssMb(api.pid),
     ragRss: rssMb(rag.pid),
   };
@@ -394,6 +405,8 @@ async function measured<T>(body: () => Promise<T>) {
     apiCores: (end.api - start.api) / wallS,
     ragCores: (end.rag - start.rag) / wallS,
     dbCores: (end.db - start.db) / wallS,
+    upstreamCores: (end.upstream - start.upstream) / wallS,
+    clientCores: (end.clients - start.clients) / wallS,
     /** Share of api / rag CPU spent in the kernel (socket reads and writes, mostly). */
     apiSystemShare: (end.apiSys - start.apiSys) / Math.max(1e-9, end.api - start.api),
     ragSystemShare: (end.ragSys - start.ragSys) / Math.max(1e-9, end.rag - start.rag),
@@ -742,14 +755,14 @@ const row = (r: PhaseResult) =>
   `| ${r.label} | ${r.concurrency} | ${r.streams} | ${r.failed} | ${fmt(r.addedTtft.p50)} | ${fmt(r.addedTtft.p95)} | ` +
   `${fmt(r.relay.p50, 2)} | ${fmt(r.relay.p99, 2)} | ${fmt(r.relay.max)} | ${fmt(r.accept.p50)} | ` +
   `${r.label.startsWith('(a)') ? '–' : fmt(r.apiCores, 2)} | ${r.label.startsWith('(a)') ? '–' : fmt(r.ragCores, 2)} | ` +
-  `${r.label.startsWith('(a)') ? '–' : fmt(r.dbCores, 2)} | ` +
+  `${r.label.startsWith('(a)') ? '–' : fmt(r.dbCores, 2)} / ${fmt(r.upstreamCores, 2)} / ${fmt(r.clientCores, 2)} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(perToken(r, r.apiCores))} / ${fmt(perToken(r, r.ragCores))}`} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(r.apiSystemShare * 100, 0)} / ${fmt(r.ragSystemShare * 100, 0)}`} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(r.apiRssMb.start, 0)}→${fmt(r.apiRssMb.peak, 0)}→${fmt(r.apiRssMb.end, 0)}`} | ` +
   `${r.label.startsWith('(a)') ? '–' : `${fmt(r.apiLag.p99)} / ${fmt(r.ragLag.p99)}`} | ${fmt(r.clientLagP99Ms)} |`;
 
 const table = [
-  '| path | streams at once | streams | failed | added TTFT p50 ms | added TTFT p95 ms | relay p50 ms | relay p99 ms | relay max ms | POST→202 p50 ms | api CPU cores | rag CPU cores | db CPU cores | api / rag CPU µs per token | api / rag kernel share % | api RSS MB start→peak→end | api / rag loop lag p99 ms | client loop lag p99 ms |',
+  '| path | streams at once | streams | failed | added TTFT p50 ms | added TTFT p95 ms | relay p50 ms | relay p99 ms | relay max ms | POST→202 p50 ms | api CPU cores | rag CPU cores | db / upstream / clients CPU cores | api / rag CPU µs per token | api / rag kernel share % | api RSS MB start→peak→end | api / rag loop lag p99 ms | client loop lag p99 ms |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...TIERS.flatMap((_, i) => [row(relayResults[i]!), row(sdkResults[i]!)]),
 ].join('\n');
