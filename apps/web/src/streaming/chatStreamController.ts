@@ -39,11 +39,18 @@ export class ChatStreamController {
   private detachListeners: (() => void) | null = null;
   private suspended = false;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
+  private offlineTimer: ReturnType<typeof setTimeout> | null = null;
   callbacks: ChatStreamCallbacks = {};
 
+  /**
+   * `offlineGraceMs`: how long the socket may stay disconnected while an answer is arriving before
+   * the answer is given up as a retryable error (the server or the network is gone; a reconnect
+   * within it catches up by replay).
+   */
   constructor(
     private readonly socket: RealtimeSocket,
     private readonly stopGraceMs = 10_000,
+    private readonly offlineGraceMs = 30_000,
   ) {}
 
   getState = (): StreamState => this.state;
@@ -166,20 +173,25 @@ export class ChatStreamController {
     // After a reconnect that did not recover the connection state, events sent while we were away
     // are lost to this socket: ask the server to replay everything after the last applied seq.
     const onConnect = () => {
+      this.clearOfflineTimer();
       if (socket.recovered) return;
       this.emitResume(streamId);
     };
+    const onDisconnect = () => this.startOfflineTimer(streamId);
     socket.on('chat-stream-start', onStart);
     socket.on('chat-stream-token', onToken);
     socket.on('chat-stream-complete', onComplete);
     socket.on('chat-stream-error', onError);
     socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    if (!socket.connected) this.startOfflineTimer(streamId);
     this.detachListeners = () => {
       socket.off('chat-stream-start', onStart);
       socket.off('chat-stream-token', onToken);
       socket.off('chat-stream-complete', onComplete);
       socket.off('chat-stream-error', onError);
       socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
     };
   }
 
@@ -188,9 +200,29 @@ export class ChatStreamController {
     if (this.state.error) this.callbacks.onError?.(this.state.error, streamId);
   }
 
+  private startOfflineTimer(streamId: string): void {
+    if (this.offlineTimer) return;
+    this.offlineTimer = setTimeout(() => {
+      this.offlineTimer = null;
+      if (this.state.streamId !== streamId || !isActivePhase(this.state.phase)) return;
+      this.fail({
+        message:
+          'The connection was lost while the answer was arriving. If it finished meanwhile, it appears when you reopen the chat; otherwise try again.',
+        code: 'network_error',
+        retryable: true,
+      });
+    }, this.offlineGraceMs);
+  }
+
+  private clearOfflineTimer(): void {
+    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    this.offlineTimer = null;
+  }
+
   private detach(): void {
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = null;
+    this.clearOfflineTimer();
     const detach = this.detachListeners;
     this.detachListeners = null;
     detach?.();

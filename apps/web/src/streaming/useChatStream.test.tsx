@@ -1,6 +1,6 @@
 import { act, render, renderHook } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { complete, FakeSocket, OTHER_STREAM_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
 import { useChatStream, type UseChatStreamOptions } from './useChatStream.js';
 
@@ -229,5 +229,47 @@ describe('useChatStream resume after reconnect', () => {
     act(() => socket.disconnect());
     act(() => socket.reconnect({ recovered: false }));
     expect(socket.sentOf('chat-stream-resume')).toEqual([]);
+  });
+});
+
+describe('useChatStream while the connection is lost', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('gives the answer up as a retryable error after 30 s without a connection', () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const { socket, hook } = setup({ onError });
+    act(() => hook.result.current.watch(STREAM_ID));
+    act(() => socket.serverEmit('chat-stream-token', token(1, 'half')));
+    act(() => socket.disconnect());
+    act(() => {
+      vi.advanceTimersByTime(29_000);
+    });
+    expect(hook.result.current.state.phase).toBe('streaming');
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(hook.result.current.state.phase).toBe('error');
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'network_error', retryable: true });
+    expect(socket.listenerCount()).toBe(0);
+  });
+
+  it('keeps following an answer whose connection came back in time', () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const { socket, hook } = setup({ onError });
+    act(() => hook.result.current.watch(STREAM_ID));
+    act(() => socket.disconnect());
+    act(() => {
+      vi.advanceTimersByTime(20_000);
+    });
+    act(() => socket.reconnect({ recovered: true }));
+    act(() => {
+      vi.advanceTimersByTime(60_000);
+    });
+    act(() => socket.serverEmit('chat-stream-token', token(1, 'still here')));
+    expect(hook.result.current.state.text).toBe('still here');
+    expect(onError).not.toHaveBeenCalled();
   });
 });
