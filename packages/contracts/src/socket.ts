@@ -81,6 +81,8 @@ export interface ClientToServerEvents {
 /** Per-socket data the server keeps after the handshake. */
 export interface SocketData {
   userId: string;
+  /** When the session token the socket connected with expires (epoch ms): the socket is closed then. */
+  sessionExpiresAt: number;
 }
 
 /** Socket.IO handshake errors carry one of these in `err.data.code`. */

@@ -11,10 +11,10 @@ export function requireAuth(tokens: TokenService): RequestHandler {
     const token = tokenFromHeaders(req.headers);
     if (!token) return next(new AppError('unauthorized', 'Please log in'));
     tokens.verify(token).then(
-      (userId) => {
-        if (!userId)
+      (verified) => {
+        if (!verified)
           return next(new AppError('unauthorized', 'Your session has expired. Please log in again.'));
-        userIds.set(req, userId);
+        userIds.set(req, verified.userId);
         next();
       },
       (err: unknown) => next(err),

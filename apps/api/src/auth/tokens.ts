@@ -2,10 +2,16 @@ import { SignJWT, jwtVerify } from 'jose';
 
 export const SESSION_COOKIE = 'cc_session';
 
+export interface VerifiedToken {
+  userId: string;
+  /** When the token stops being valid (epoch ms). */
+  expiresAt: number;
+}
+
 export interface TokenService {
   sign(userId: string): Promise<string>;
-  /** The user id of a valid, unexpired token; null for anything else (tampered, expired, garbage). */
-  verify(token: string): Promise<string | null>;
+  /** The user of a valid, unexpired token; null for anything else (tampered, expired, garbage). */
+  verify(token: string): Promise<VerifiedToken | null>;
   readonly ttlSeconds: number;
 }
 
@@ -23,8 +29,9 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
         .sign(key),
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
-        return typeof payload.sub === 'string' ? payload.sub : null;
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+        if (typeof payload.sub !== 'string' || payload.exp === undefined) return null;
+        return { userId: payload.sub, expiresAt: payload.exp * 1000 };
       } catch {
         return null;
       }

@@ -70,6 +70,41 @@ describe('Socket.IO handshake authentication', () => {
   });
 });
 
+describe('session expiry', () => {
+  it('closes a socket when the token it connected with expires', async () => {
+    const key = new TextEncoder().encode('test-jwt-secret');
+    const expiresAt = Math.ceil(Date.now() / 1000) + 2;
+    const shortLived = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(alice.id)
+      .setExpirationTime(expiresAt)
+      .sign(key);
+    const socket = io(stack.apiUrl, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: shortLived },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      expect(reason).toBe('io server disconnect');
+      expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000 - 50);
+      // Reconnecting with the now expired token is refused.
+      socket.connect();
+      const refused = await new Promise<Error & { data?: unknown }>((resolve) =>
+        socket.once('connect_error', resolve),
+      );
+      expect(refused.data).toMatchObject({ code: 'unauthorized' });
+    } finally {
+      socket.disconnect();
+    }
+  });
+});
+
 describe('rooms', () => {
   it("an event for one user reaches every socket of that user and no one else's", async () => {
     const [a1, a2, b] = await Promise.all([

@@ -37,6 +37,24 @@ export interface Realtime {
 
 export const REPLAY_RECOVERY_MS = 2 * 60 * 1000;
 
+/** setTimeout's longest delay; a later expiry is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A socket lives no longer than the session token it connected with: at its expiry the server
+ * disconnects it (the client's reconnect then fails the auth middleware until the user logs in).
+ */
+function closeAtExpiry(socket: TypedSocket): void {
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const left = socket.data.sessionExpiresAt - Date.now();
+    if (left <= 0) return void socket.disconnect(true);
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  socket.once('disconnect', () => clearTimeout(timer));
+}
+
 function authError(message: string): Error {
   return Object.assign(new Error(message), { data: { code: SOCKET_AUTH_ERROR } });
 }
@@ -61,9 +79,10 @@ export function createRealtime(
       typeof authToken === 'string' && authToken ? authToken : tokenFromHeaders(socket.handshake.headers);
     if (!token) return next(authError('Please log in'));
     options.tokens.verify(token).then(
-      (userId) => {
-        if (!userId) return next(authError('Your session has expired. Please log in again.'));
-        socket.data.userId = userId;
+      (verified) => {
+        if (!verified) return next(authError('Your session has expired. Please log in again.'));
+        socket.data.userId = verified.userId;
+        socket.data.sessionExpiresAt = verified.expiresAt;
         next();
       },
       () => next(authError('Please log in')),
@@ -72,6 +91,7 @@ export function createRealtime(
   const handlers: Array<(socket: TypedSocket) => void> = [];
   io.on('connection', (socket) => {
     void socket.join(socket.data.userId);
+    closeAtExpiry(socket);
     for (const handler of handlers) handler(socket);
   });
   return {
