@@ -4,6 +4,7 @@ export type IngestFailureReason =
   | 'no_text'
   | 'damaged'
   | 'too_many_pages'
+  | 'too_large'
   | 'timeout'
   | 'missing_file'
   | 'embedding'
@@ -35,6 +36,11 @@ export const failures = {
     new IngestFailure(
       'too_many_pages',
       `This document has ${pages} pages; the limit is ${limit}. Split it into smaller files and upload them.`,
+    ),
+  tooLargeUnpacked: (limitBytes: number) =>
+    new IngestFailure(
+      'too_large',
+      `This DOCX unpacks to more than ${Math.round(limitBytes / (1024 * 1024))} MB. Remove embedded media or split it into smaller files and upload them.`,
     ),
   timeout: (seconds: number) =>
     new IngestFailure(

@@ -1,6 +1,7 @@
 import type { SupportedMime } from '@classchat/contracts';
 import mammoth from 'mammoth';
 import { getDocumentProxy } from 'unpdf';
+import { assertDocxUnpackedSize } from './docx-guard.js';
 import { failures, IngestFailure } from './errors.js';
 
 /**
@@ -91,6 +92,7 @@ async function parsePdf(bytes: Uint8Array, options: ParseOptions): Promise<Parse
 }
 
 async function docxText(bytes: Uint8Array): Promise<string> {
+  await assertDocxUnpackedSize(bytes);
   try {
     const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
     return result.value;
