@@ -1,6 +1,6 @@
 import type { SessionDetail } from '@classchat/contracts';
 import { connect } from '@classchat/db';
-import { multiPagePdf, startStack, type GoodFixture, type Stack } from '@classchat/testkit';
+import { docx, multiPagePdf, startStack, type GoodFixture, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -265,6 +265,43 @@ describe('a student in the browser, against the real stack', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it('uploads a Word document, asks about it and reads the cited passage highlighted in its text', async () => {
+    const word = await docx();
+    const mitosis = word.expected.facts[0]!;
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('class-item').filter({ hasText: 'Biology 101' }).click();
+    await page.getByTestId('upload-input').setInputFiles({
+      name: word.fileName,
+      mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      buffer: word.bytes,
+    });
+    const row = page.getByTestId('document-row').filter({ hasText: word.fileName });
+    await row.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
+    const wordId = (await row.getAttribute('data-document-id')) ?? '';
+
+    await page.getByRole('link', { name: `Ask about ${word.fileName}` }).click();
+    await page.waitForURL(/\/chat\?/);
+    await ask(mitosis.question);
+    const chip = page.getByTestId('message-assistant').last().getByTestId('citation-chip').first();
+    await chip.waitFor({ timeout: 30_000 });
+    expect(await chip.getAttribute('aria-label')).toBe(`Source 1: ${word.fileName}, page 1`);
+    await chip.click();
+    await page.waitForURL(new RegExp(`/documents/${wordId}\\?page=1&chunk=`));
+
+    // The document's text as rag read it, the cited passage marked in it and in view.
+    const text = page.getByTestId('text-document');
+    await text.waitFor();
+    expect(await text.textContent()).toContain(mitosis.phrase);
+    const mark = page.getByTestId('passage-highlight');
+    await mark.waitFor();
+    expect(await mark.isVisible()).toBe(true);
+    const marked = ((await mark.textContent()) ?? '').trim();
+    expect(marked.length).toBeGreaterThan(20);
+    expect(word.expected.text).toContain(marked);
+    await screenshot(page, '05b-viewer-docx-highlight');
+    await page.goBack();
   });
 
   it('blocks the 26th chat of the month with the free-plan message, and the meter shows the limit', async () => {

@@ -3,8 +3,30 @@ import { Spinner } from '../ui/ProgressBar.js';
 import { locatePassage, type PassageHint } from './highlight.js';
 import { scrollIntoViewIfHidden } from './scrollIntoViewIfHidden.js';
 
-/** A Markdown or text document shown as text, with the cited passage marked and scrolled to. */
-export function TextView({ url, hint }: { url: string; hint: PassageHint | null }) {
+/**
+ * The text of a document. Markdown and plain text are shown as stored; a DOCX as the raw text mammoth
+ * extracts from it, the same text rag chunked, so the passage's offsets and snippet locate it.
+ */
+async function documentText(res: Response, format: 'text' | 'docx'): Promise<string> {
+  if (format === 'text') return res.text();
+  const arrayBuffer = await res.arrayBuffer();
+  // Loaded only when a Word document is opened.
+  const { extractRawText } = await import('mammoth');
+  return (await extractRawText({ arrayBuffer })).value.replaceAll('\u0000', '');
+}
+
+const UNREADABLE = 'unreadable';
+
+/** A text, Markdown or Word document shown as text, with the cited passage marked and scrolled to. */
+export function TextView({
+  url,
+  hint,
+  format = 'text',
+}: {
+  url: string;
+  hint: PassageHint | null;
+  format?: 'text' | 'docx';
+}) {
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const markRef = useRef<HTMLElement>(null);
@@ -16,14 +38,22 @@ export function TextView({ url, hint }: { url: string; hint: PassageHint | null 
     fetch(url, { credentials: 'include', signal: controller.signal })
       .then(async (res) => {
         if (!res.ok) throw new Error(String(res.status));
-        setText(await res.text());
+        const loaded = await documentText(res, format).catch((err: unknown) => {
+          if (controller.signal.aborted) throw err;
+          throw new Error(UNREADABLE);
+        });
+        setText(loaded);
       })
       .catch((err: unknown) => {
-        if ((err as { name?: string } | null)?.name === 'AbortError') return;
-        setError('This document could not be loaded. It may have been deleted.');
+        if (controller.signal.aborted) return;
+        setError(
+          (err as Error | null)?.message === UNREADABLE
+            ? 'This document cannot be shown here. Download the original to read it.'
+            : 'This document could not be loaded. It may have been deleted.',
+        );
       });
     return () => controller.abort();
-  }, [url]);
+  }, [url, format]);
 
   const range = useMemo(() => {
     if (text === null || !hint) return null;

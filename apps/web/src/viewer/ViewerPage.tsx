@@ -201,15 +201,7 @@ export function ViewerPage() {
         ) : kind === 'pdf' ? (
           <PdfView url={fileUrl} page={page} zoom={zoom} hint={hint} onLoaded={setPageCount} />
         ) : kind === 'docx' ? (
-          <div className="empty">
-            <h2 className="empty__title">Word documents open in your own app</h2>
-            <p className="empty__text">
-              The cited passage is shown above. Download the original to read it in context.
-            </p>
-            <a className="btn btn-primary" href={fileUrl} download={doc.fileName}>
-              Download {doc.fileName}
-            </a>
-          </div>
+          <TextView url={fileUrl} hint={citation} format="docx" />
         ) : (
           <TextView url={fileUrl} hint={citation} />
         )}
