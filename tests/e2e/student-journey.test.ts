@@ -301,7 +301,11 @@ describe('a student in the browser, against the real stack', () => {
     expect(marked.length).toBeGreaterThan(20);
     expect(word.expected.text).toContain(marked);
     await screenshot(page, '05b-viewer-docx-highlight');
+    // Back in the chat once it has read the usage meter (so the next step's change is not read early).
+    const usageRead = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/usage'));
     await page.goBack();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await usageRead;
   });
 
   it('blocks the 26th chat of the month with the free-plan message, and the meter shows the limit', async () => {
