@@ -24,7 +24,7 @@ export function authRoutes(ctx: ApiContext): Router {
     res.status(201).json(result satisfies AuthResponse);
   });
 
-  router.post('/login', ...loginRateLimit(ctx.config.LOGIN_RATE_LIMIT), async (req, res) => {
+  router.post('/login', ...loginRateLimit(ctx.config.LOGIN_RATE_LIMIT, ctx.redis), async (req, res) => {
     const result = await service.login(parseInput(LoginBody, req.body, 'login'));
     setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
     res.json(result satisfies AuthResponse);

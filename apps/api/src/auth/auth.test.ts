@@ -1,7 +1,10 @@
+import { randomInt } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse, ErrorBody, Usage } from '@classchat/contracts';
-import { startStack, type Stack } from '@classchat/testkit';
+import { startStack, testRedisUrl, type Stack } from '@classchat/testkit';
+import { loadApiConfig } from '../config.js';
+import { startApi, type RunningApi } from '../server.js';
 import { call, signup } from '../testing/api-client.js';
 
 const LOGIN_RATE_LIMIT = 5;
@@ -205,5 +208,55 @@ describe('login rate limit', () => {
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     // Malformed attempts are 400 and do not count.
     expect((await login({ email: 'x' }, '10.8.8.8')).status).toBe(400);
+  });
+});
+
+describe('login rate limit with Redis, across api processes', () => {
+  // Two api processes on one database and one Redis: failed attempts count once, wherever they land.
+  let shared: Stack;
+  let second: RunningApi;
+  beforeAll(async () => {
+    const limitEnv = { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) };
+    shared = await startStack({ model: 'offline', redis: true, api: limitEnv });
+    second = await startApi(
+      loadApiConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATABASE_URL: shared.databaseUrl,
+        DATA_DIR: shared.dataDir,
+        INTERNAL_TOKEN: shared.internalToken,
+        RAG_URL: shared.ragUrl,
+        REDIS_URL: testRedisUrl(),
+        JWT_SECRET,
+        ...limitEnv,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await shared?.stop();
+  });
+
+  it('refuses the attempt after LOGIN_RATE_LIMIT failures spread over both processes', async () => {
+    const user = await signup(shared.apiUrl, 'Shared');
+    // An address of its own each run: Redis outlives the test and remembers for 15 minutes.
+    const ip = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+    const login = (apiUrl: string, password: string) =>
+      fetch(`${apiUrl}/api/v1/user/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip() },
+        body: JSON.stringify({ email: user.email, password }),
+      });
+    for (let i = 0; i < LOGIN_RATE_LIMIT; i++) {
+      const apiUrl = i % 2 === 0 ? shared.apiUrl : second.url;
+      expect((await login(apiUrl, `guess ${i}`)).status).toBe(401);
+    }
+    for (const apiUrl of [shared.apiUrl, second.url]) {
+      const res = await login(apiUrl, user.password);
+      expect(res.status).toBe(429);
+      expect(((await res.json()) as ErrorBody).code).toBe('rate_limited');
+    }
   });
 });

@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator, type Options } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { AppError } from '@classchat/contracts';
 import { normalizeEmail } from '@classchat/db';
 
@@ -8,9 +10,21 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 /**
  * Failed login attempts allowed per 15 minutes, counted per client IP and per email address (so
  * neither one address nor one account can be guessed at quickly). Only failed logins (401) count.
- * The store is in memory (per api process).
+ * With Redis the counts are kept there, shared by every api process (one per process otherwise);
+ * should Redis fail, logins are let through rather than refused.
  */
-export function loginRateLimit(limit: number): RequestHandler[] {
+export function loginRateLimit(limit: number, redis?: Redis): RequestHandler[] {
+  const redisStore = (): Partial<Options> =>
+    redis
+      ? {
+          store: new RedisStore({
+            prefix: 'cc:login:',
+            sendCommand: (command: string, ...args: string[]) =>
+              redis.call(command, ...args) as Promise<RedisReply>,
+          }),
+          passOnStoreError: true,
+        }
+      : {};
   const common: Partial<Options> = {
     windowMs: LOGIN_WINDOW_MS,
     limit,
@@ -34,10 +48,12 @@ export function loginRateLimit(limit: number): RequestHandler[] {
   };
   const perIp = rateLimit({
     ...common,
+    ...redisStore(),
     keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
   });
   const perEmail = rateLimit({
     ...common,
+    ...redisStore(),
     skip: (req) => typeof emailOf(req.body) !== 'string',
     keyGenerator: (req) => `email:${emailOf(req.body)}`,
   });
