@@ -792,6 +792,11 @@ const errors = [
 const report = `
 ## Stream relay — \`bench/stream/run.ts\` (${started.toISOString()})
 
+\`\`\`bash
+node --conditions=source --import tsx bench/stream/run.ts   # all tiers; appends such a section
+# experiments (not recorded): --tiers=1,200  --waves=N  --profile (CPU profiles of api and rag)
+\`\`\`
+
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${load0.map((l) => l.toFixed(1)).join(' / ')} at start,
 ${load1.map((l) => l.toFixed(1)).join(' / ')} at the end (the machine is shared). Node ${process.version}.
 Setup: embedded database, fake upstream, rag, api (and a second api with ENABLE_STREAMING=false) as
