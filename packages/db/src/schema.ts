@@ -110,6 +110,11 @@ export const documents = pgTable(
     error: text('error'),
     createdAt: createdAt(),
     readyAt: timestamp('ready_at', { withTimezone: true }),
+    /**
+     * Until when the api process ingesting the document holds it (renewed while it works). Another
+     * process takes an unfinished document over only once this has passed or was released.
+     */
+    ingestLeaseUntil: timestamp('ingest_lease_until', { withTimezone: true }),
   },
   (t) => [
     index('documents_user_class_idx').on(t.userId, t.classId),

@@ -23,13 +23,14 @@ export interface IngestionService {
   /** Drop a queued document, or abort its running ingestion (closing the request to rag). */
   cancel(documentId: string): void;
   /**
-   * Start-up recovery: every document left `uploaded` or `processing` (the api or rag stopped
-   * mid-ingestion) goes back to the queue. Returns how many.
+   * Recovery: every document left `uploaded` or `processing` that no api process holds (the api or
+   * rag stopped mid-ingestion) goes back to the queue; returns how many. Called at start-up, it then
+   * looks again every lease period, for documents whose holder stopped renewing (it crashed).
    */
   resumeUnfinished(): Promise<number>;
   /** Resolves when nothing is queued or running (tests, shutdown). */
   idle(): Promise<void>;
-  /** Abort everything and stop taking work; rows stay `processing` for the next start-up. */
+  /** Abort everything and stop taking work; rows stay `processing`, released for any api process. */
   close(): Promise<void>;
 }
 
@@ -48,6 +49,11 @@ export interface IngestionOptions {
   idleTimeoutMs?: number;
   /** The document row's stage/progress is written at most this often (stage changes always). */
   progressWriteIntervalMs?: number;
+  /**
+   * How long a running ingestion holds its document against other api processes (default 30 s); it is
+   * renewed every third of that while the ingestion runs, so only a holder that died loses it.
+   */
+  leaseMs?: number;
 }
 
 type Outcome = 'ready' | 'failed' | 'interrupted' | 'gone' | 'aborted';
@@ -65,6 +71,8 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const writeInterval = options.progressWriteIntervalMs ?? 250;
+  const leaseMs = options.leaseMs ?? 30_000;
+  let sweeper: NodeJS.Timeout | undefined;
 
   const pending: IngestJob[] = [];
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -95,12 +103,32 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
 
   async function runJob(job: IngestJob, signal: AbortSignal): Promise<void> {
     const log = logger.child({ documentId: job.documentId, userId: job.userId, reqId: job.requestId });
-    const tracker = new ProgressTracker();
     const emit = (payload: Omit<ProcessingStatusPayload, 'docId'>) =>
       realtime.toUser(job.userId).emit('processing-status', { docId: job.documentId, ...payload });
 
-    const started = await repos.documents.updateProgress(job.documentId, 'processing', 'queued', 0);
-    if (!started) return; // deleted, or already finished
+    const started = await repos.documents.claimIngest(job.documentId, leaseMs);
+    if (!started) return; // deleted, finished, or another api process is ingesting it
+    const renewal = setInterval(() => {
+      repos.documents
+        .renewIngestLease(job.documentId, leaseMs)
+        .catch((err: unknown) => log.warn({ err }, 'could not renew the ingestion lease'));
+    }, leaseMs / 3);
+    try {
+      await ingestClaimed(job, signal, log, emit);
+    } finally {
+      clearInterval(renewal);
+      // Stopped without an outcome (shutdown): any api process may take the document over now.
+      if (signal.aborted) await repos.documents.releaseIngestLease(job.documentId).catch(() => undefined);
+    }
+  }
+
+  async function ingestClaimed(
+    job: IngestJob,
+    signal: AbortSignal,
+    log: Logger,
+    emit: (payload: Omit<ProcessingStatusPayload, 'docId'>) => void,
+  ): Promise<void> {
+    const tracker = new ProgressTracker();
     options.metrics?.ingestStarted.inc();
     emit({ status: 'processing', stage: 'queued', progress: 0, error: null });
 
@@ -243,13 +271,20 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
       notifyIdle();
     },
     async resumeUnfinished() {
-      const unfinished: DocumentRow[] = await repos.documents.listUnfinished();
-      for (const doc of unfinished) {
-        await repos.documents.restartIngest(doc.id);
-        this.enqueue({ documentId: doc.id, userId: doc.userId });
+      if (!sweeper && !closed) {
+        sweeper = setInterval(() => {
+          this.resumeUnfinished().catch((err: unknown) =>
+            logger.warn({ err }, 'could not look for abandoned ingestions'),
+          );
+        }, leaseMs).unref();
       }
-      if (unfinished.length > 0) logger.info({ count: unfinished.length }, 're-queued unfinished ingestions');
-      return unfinished.length;
+      const unfinished: DocumentRow[] = await repos.documents.listUnfinished();
+      const queued = unfinished.filter(
+        (doc) => !running.has(doc.id) && !pending.some((j) => j.documentId === doc.id),
+      );
+      for (const doc of queued) this.enqueue({ documentId: doc.id, userId: doc.userId });
+      if (queued.length > 0) logger.info({ count: queued.length }, 're-queued unfinished ingestions');
+      return queued.length;
     },
     idle() {
       if (pending.length === 0 && running.size === 0) return Promise.resolve();
@@ -257,6 +292,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     },
     async close() {
       closed = true;
+      clearInterval(sweeper);
       pending.length = 0;
       const all = [...running.values()];
       for (const { controller } of all) controller.abort(new Error('api shutting down'));

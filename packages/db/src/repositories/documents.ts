@@ -18,6 +18,11 @@ export interface CreateDocumentInput {
 
 export type DocumentsRepository = ReturnType<typeof createDocumentsRepository>;
 
+const unfinished = inArray(documents.status, ['uploaded', 'processing']);
+/** Nobody holds the document: never claimed, released, or the holder stopped renewing in time. */
+const leaseFree = sql`(${documents.ingestLeaseUntil} IS NULL OR ${documents.ingestLeaseUntil} < now())`;
+const leaseEnd = (ms: number) => sql`now() + ${Math.max(1, Math.round(ms))} * interval '1 millisecond'`;
+
 export function createDocumentsRepository(db: Db) {
   const owned = (userId: string, id: string) => and(eq(documents.userId, userId), eq(documents.id, id));
   const inClass = (classId: string | null) =>
@@ -97,22 +102,42 @@ export function createDocumentsRepository(db: Db) {
       return row ?? null;
     },
 
-    /** Back to `uploaded` / `queued` with progress 0 (re-ingesting a failed or interrupted document). */
-    async restartIngest(id: string): Promise<DocumentRow | null> {
+    /**
+     * Takes an unfinished (`uploaded` or `processing`) document for ingestion by the caller for
+     * `leaseMs`: it starts again from `processing` / `queued` / 0. Null when another process holds
+     * it (its lease is still running), or it is finished or gone.
+     */
+    async claimIngest(id: string, leaseMs: number): Promise<DocumentRow | null> {
       const [row] = await db
         .update(documents)
         .set({
-          status: 'uploaded',
+          status: 'processing',
           stage: 'queued',
           progress: 0,
           error: null,
           pageCount: null,
           chunkCount: null,
           readyAt: null,
+          ingestLeaseUntil: leaseEnd(leaseMs),
         })
-        .where(eq(documents.id, id))
+        .where(and(eq(documents.id, id), unfinished, leaseFree))
         .returning();
       return row ?? null;
+    },
+
+    /** Extends the caller's hold on a document it is ingesting; false when it is no longer processing. */
+    async renewIngestLease(id: string, leaseMs: number): Promise<boolean> {
+      const rows = await db
+        .update(documents)
+        .set({ ingestLeaseUntil: leaseEnd(leaseMs) })
+        .where(and(eq(documents.id, id), eq(documents.status, 'processing')))
+        .returning({ id: documents.id });
+      return rows.length > 0;
+    },
+
+    /** Lets go of a document before its lease runs out (a clean shutdown): another process may take it. */
+    async releaseIngestLease(id: string): Promise<void> {
+      await db.update(documents).set({ ingestLeaseUntil: null }).where(eq(documents.id, id));
     },
 
     async markReady(id: string, pageCount: number, chunkCount: number): Promise<DocumentRow | null> {
@@ -126,6 +151,7 @@ export function createDocumentsRepository(db: Db) {
           chunkCount,
           error: null,
           readyAt: sql`now()`,
+          ingestLeaseUntil: null,
         })
         .where(eq(documents.id, id))
         .returning();
@@ -135,7 +161,7 @@ export function createDocumentsRepository(db: Db) {
     async markFailed(id: string, error: string): Promise<DocumentRow | null> {
       const [row] = await db
         .update(documents)
-        .set({ status: 'failed', error })
+        .set({ status: 'failed', error, ingestLeaseUntil: null })
         .where(eq(documents.id, id))
         .returning();
       return row ?? null;
@@ -152,11 +178,7 @@ export function createDocumentsRepository(db: Db) {
 
     /** Documents whose ingestion has not finished (`uploaded` or `processing`), oldest first: restart recovery. */
     async listUnfinished(): Promise<DocumentRow[]> {
-      return db
-        .select()
-        .from(documents)
-        .where(inArray(documents.status, ['uploaded', 'processing']))
-        .orderBy(documents.createdAt);
+      return db.select().from(documents).where(and(unfinished, leaseFree)).orderBy(documents.createdAt);
     },
 
     /**

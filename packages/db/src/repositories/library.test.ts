@@ -166,11 +166,32 @@ describe('documents', () => {
       status: 'failed',
       error: 'The PDF is encrypted',
     });
-    expect(await fx.repos.documents.restartIngest(bad.id)).toMatchObject({
-      status: 'uploaded',
-      progress: 0,
-      error: null,
-    });
+    // Finished documents are not taken for ingestion again.
+    expect(await fx.repos.documents.claimIngest(bad.id, 60_000)).toBeNull();
+    expect(await fx.repos.documents.claimIngest(doc.id, 60_000)).toBeNull();
+  });
+
+  it('one api process at a time holds an unfinished document, until its lease runs out or is released', async () => {
+    const doc = await upload(alice.id, null);
+    const claimed = await fx.repos.documents.claimIngest(doc.id, 60_000);
+    expect(claimed).toMatchObject({ status: 'processing', stage: 'queued', progress: 0 });
+    expect(claimed!.ingestLeaseUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    // Held: another process can neither claim it nor see it as abandoned.
+    expect(await fx.repos.documents.claimIngest(doc.id, 60_000)).toBeNull();
+    const unfinishedIds = async () => (await fx.repos.documents.listUnfinished()).map((d) => d.id);
+    expect(await unfinishedIds()).not.toContain(doc.id);
+    expect(await fx.repos.documents.renewIngestLease(doc.id, 60_000)).toBe(true);
+
+    await fx.repos.documents.releaseIngestLease(doc.id);
+    expect(await unfinishedIds()).toContain(doc.id);
+    expect(await fx.repos.documents.claimIngest(doc.id, 1)).not.toBeNull();
+    // A holder that stops renewing loses it once the lease has passed.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await unfinishedIds()).toContain(doc.id);
+    expect(await fx.repos.documents.claimIngest(doc.id, 60_000)).not.toBeNull();
+
+    await fx.repos.documents.markReady(doc.id, 1, 1);
+    expect(await fx.repos.documents.renewIngestLease(doc.id, 60_000)).toBe(false);
   });
 
   it("getForIngest finds any user's document (internal), get does not", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "documents" ADD COLUMN "ingest_lease_until" timestamp with time zone;
