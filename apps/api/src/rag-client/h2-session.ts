@@ -22,7 +22,8 @@ export function createH2Connection(origin: string, logger: Logger) {
     const forget = () => {
       if (session === opened) session = null;
     };
-    opened.on('error', (err) => logger.warn({ err }, 'rag HTTP/2 connection failed'));
+    // Debug only: every request or answer it breaks is reported (and logged) by its own caller.
+    opened.on('error', (err) => logger.debug({ err }, 'rag HTTP/2 connection failed'));
     // No new streams on it; the ones running finish, then it closes.
     opened.once('goaway', () => {
       forget();
