@@ -45,12 +45,15 @@ describe('free plan: 25 completed chats per UTC month', () => {
     expect(end.type).toBe('chat-stream-complete');
     expect(await usage(stack, user.id)).toEqual({ used: 25, reserved: 0 });
 
+    const modelCalls = stack.upstream!.chatRequests.length;
     const refused = await postChat(stack, user, { message: 'One more?' });
     expect(refused.status).toBe(403);
     expect(errorBodyOf(refused.json)).toEqual({ message: LIMIT_MESSAGE, code: 'quota_exceeded' });
     expect(await usage(stack, user.id)).toEqual({ used: 25, reserved: 0 });
-    // Refused before anything was written: no new session.
+    // Refused before anything was written: no new session, and no model call.
     expect(await repositoriesOf(stack).sessions.list(user.id)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stack.upstream!.chatRequests.length).toBe(modelCalls);
   });
 
   it('a failed stream does not count', async () => {
