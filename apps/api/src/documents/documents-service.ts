@@ -65,10 +65,7 @@ export function createDocumentsService(deps: {
         if (!decision.ok) throw new AppError(decision.code, decision.message);
         if (classId && !(await repos.classes.get(userId, classId))) throw notFound('Class');
 
-        const existing = await repos.documents.findBySha(userId, classId, upload.sha256);
-        if (existing) return { document: toDocumentDto(existing), duplicate: true };
-
-        const row = await repos.documents.create({
+        const { row, duplicate } = await repos.documents.createUnlessDuplicate({
           id: upload.storageKey,
           userId,
           classId,
@@ -78,6 +75,7 @@ export function createDocumentsService(deps: {
           sha256: upload.sha256,
           storageKey: upload.storageKey,
         });
+        if (duplicate) return { document: toDocumentDto(row), duplicate: true };
         keep = true;
         ingestion.enqueue({ documentId: row.id, userId, ...(requestId ? { requestId } : {}) });
         return { document: toDocumentDto(row), duplicate: false };

@@ -267,6 +267,23 @@ describe('malformed uploads', () => {
 });
 
 describe('documents API', () => {
+  it('makes one document of identical uploads sent at the same time', async () => {
+    const fixture = await goodFixtures.plainText();
+    const cls = (await call(stack.apiUrl, alice, 'POST', '/classes', { name: 'Concurrent uploads' }))
+      .body as {
+      id: string;
+    };
+    const filesBefore = filesOnDisk().length;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => upload(stack.apiUrl, alice, fixture, { classId: cls.id })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const ids = new Set(results.map((r) => (r.body as UploadResponse).document.id));
+    expect(ids.size).toBe(1);
+    expect(filesOnDisk().length).toBe(filesBefore + 1);
+    await waitForTerminal(stack.apiUrl, alice, [...ids][0]!);
+  });
+
   it('returns the existing document for the same content in the same class, a new one in another class', async () => {
     const fixture = await goodFixtures.markdown();
     const cls = (await call(stack.apiUrl, alice, 'POST', '/classes', { name: 'Linear Algebra' })).body as {

@@ -54,6 +54,24 @@ export function createDocumentsRepository(db: Db) {
       }
     },
 
+    /**
+     * The user's document with this content in this class if there is one (`duplicate`), otherwise a
+     * new one (as `create`). Identical uploads arriving at the same time wait for each other (an
+     * advisory lock on user, class and content), so they make one document, not several.
+     */
+    async createUnlessDuplicate(
+      input: CreateDocumentInput,
+    ): Promise<{ row: DocumentRow; duplicate: boolean }> {
+      return db.transaction(async (tx) => {
+        const key = `documents|${input.userId}|${input.classId ?? ''}|${input.sha256}`;
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`);
+        const inTx = createDocumentsRepository(tx);
+        const existing = await inTx.findBySha(input.userId, input.classId, input.sha256);
+        if (existing) return { row: existing, duplicate: true };
+        return { row: await inTx.create(input), duplicate: false };
+      });
+    },
+
     async get(userId: string, id: string): Promise<DocumentRow | null> {
       const [row] = await db.select().from(documents).where(owned(userId, id)).limit(1);
       return row ?? null;
@@ -84,7 +102,7 @@ export function createDocumentsRepository(db: Db) {
 
     /**
      * Records ingestion progress. `progress` (0..1) never decreases; documents already `ready` or
-     * `failed` are left alone (late events), so use `restartIngest` to ingest one again.
+     * `failed` are left alone (late events); an ingestion starts with `claimIngest`.
      * Returns the updated row, or null when nothing changed.
      */
     async updateProgress(

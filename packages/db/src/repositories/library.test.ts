@@ -194,6 +194,27 @@ describe('documents', () => {
     expect(await fx.repos.documents.renewIngestLease(doc.id, 60_000)).toBe(false);
   });
 
+  it('createUnlessDuplicate makes one document of the same content sent ten times at once', async () => {
+    const sha = randomUUID();
+    // Ten open connections, so the ten calls really overlap.
+    await Promise.all(Array.from({ length: 10 }, () => fx.database.pool.query('SELECT 1')));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fx.repos.documents.createUnlessDuplicate({
+          userId: alice.id,
+          classId: null,
+          fileName: 'same.pdf',
+          mimeType: 'application/pdf',
+          byteSize: 10,
+          sha256: sha,
+          storageKey: randomUUID(),
+        }),
+      ),
+    );
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.row.id)).size).toBe(1);
+  });
+
   it("getForIngest finds any user's document (internal), get does not", async () => {
     const doc = await upload(alice.id, null);
     expect((await fx.repos.documents.getForIngest(doc.id))?.userId).toBe(alice.id);
