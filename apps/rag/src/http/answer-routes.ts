@@ -1,12 +1,13 @@
 import { Router } from 'express';
-import { SemanticSearchBody } from '@classchat/contracts';
+import type { Logger } from 'pino';
+import { SemanticSearchBody, type SemanticSearchRequest } from '@classchat/contracts';
 import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
 import { answerEvents, collectAnswer, type AnswerDeps } from '../generation/answer-pipeline.js';
 import { createChatClient, openAIModel } from '../generation/model.js';
 import { createOpenAIQueryEmbedder, embeddedScopes } from '../retrieval/search.js';
-import { streamSse } from '../streaming/sse.js';
+import { streamSse, type SseResponse } from '../streaming/sse.js';
 
 /** Everything an answer needs except the per-request logger. */
 export type AnswerServices = Omit<AnswerDeps, 'logger'>;
@@ -45,6 +46,25 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
 }
 
 /**
+ * One validated answer request streamed as SSE on `res` (HTTP/1.1 or HTTP/2), with keepalives; the
+ * pipeline stops when the caller goes away.
+ */
+export async function streamAnswer(
+  ctx: RagContext,
+  deps: AnswerServices,
+  res: SseResponse,
+  body: SemanticSearchRequest,
+  logger: Logger,
+): Promise<void> {
+  const controller = new AbortController();
+  await streamSse(res, answerEvents({ ...deps, logger }, body, { signal: controller.signal }), {
+    keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
+    keepalive: () => ({ type: 'keepalive' }),
+    controller,
+  });
+}
+
+/**
  * `POST semantic_search` (blocking JSON) and `POST semantic_search_stream` (SSE), both over the same
  * answer pipeline. Bodies are validated (400) and the token budget reserved (429) before any
  * streaming starts; the internal token is checked by the router this is mounted on.
@@ -53,13 +73,7 @@ export function answerRoutes(ctx: RagContext, deps: AnswerServices): Router {
   const router = Router();
 
   router.post('/semantic_search_stream', async (req, res) => {
-    const body = parseInput(SemanticSearchBody, req.body);
-    const controller = new AbortController();
-    await streamSse(res, answerEvents({ ...deps, logger: req.log }, body, { signal: controller.signal }), {
-      keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
-      keepalive: () => ({ type: 'keepalive' }),
-      controller,
-    });
+    await streamAnswer(ctx, deps, res, parseInput(SemanticSearchBody, req.body), req.log);
   });
 
   router.post('/semantic_search', async (req, res) => {

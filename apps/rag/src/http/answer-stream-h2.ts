@@ -3,9 +3,7 @@ import { AppError, INTERNAL_TOKEN_HEADER, SemanticSearchBody } from '@classchat/
 import { httpLogging, parseInput } from '@classchat/service';
 import type { Logger } from 'pino';
 import type { RagContext } from '../context.js';
-import { answerEvents } from '../generation/answer-pipeline.js';
-import { streamSse } from '../streaming/sse.js';
-import type { AnswerServices } from './answer-routes.js';
+import { streamAnswer, type AnswerServices } from './answer-routes.js';
 import { internalTokenError, isInternalToken } from './internal-auth.js';
 
 export const ANSWER_STREAM_PATH = '/api/v1/semantic_search_stream';
@@ -39,13 +37,7 @@ export function createAnswerStreamH2Server(ctx: RagContext, deps: AnswerServices
     if (!isInternalToken(req.headers[INTERNAL_TOKEN_HEADER], ctx.config.INTERNAL_TOKEN)) {
       throw internalTokenError();
     }
-    const body = parseInput(SemanticSearchBody, await readJson(req));
-    const controller = new AbortController();
-    await streamSse(res, answerEvents({ ...deps, logger: log }, body, { signal: controller.signal }), {
-      keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
-      keepalive: () => ({ type: 'keepalive' }),
-      controller,
-    });
+    await streamAnswer(ctx, deps, res, parseInput(SemanticSearchBody, await readJson(req)), log);
   }
 }
 
