@@ -19,14 +19,25 @@ function fromBodyParser(err: BodyParserError): AppError | null {
   return null;
 }
 
+/**
+ * The error to answer `err` with: an `AppError` as it is (or `known`, what the caller recognised it
+ * as); anything else is logged and answered as `internal`.
+ */
+export function errorToAnswer(
+  err: unknown,
+  log: Pick<Logger, 'error'>,
+  known: AppError | null = AppError.is(err) ? err : null,
+): AppError {
+  if (known) return known;
+  log.error({ err }, 'unhandled error');
+  return new AppError('internal', 'Something went wrong on our side. Please try again.');
+}
+
 /** The one place errors become `{message, code}` with their status; unexpected ones are logged as 500. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = AppError.is(err) ? err : fromBodyParser(err as BodyParserError);
-    if (!known) {
-      (req.log ?? logger).error({ err }, 'unhandled error');
-    }
-    const error = known ?? new AppError('internal', 'Something went wrong on our side. Please try again.');
+    const error = errorToAnswer(err, req.log ?? logger, known);
     if (res.headersSent) {
       res.end();
       return;

@@ -1,6 +1,6 @@
 import http2, { type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { AppError, INTERNAL_TOKEN_HEADER, SemanticSearchBody } from '@classchat/contracts';
-import { httpLogging, parseInput } from '@classchat/service';
+import { errorToAnswer, httpLogging, parseInput } from '@classchat/service';
 import type { Logger } from 'pino';
 import type { RagContext } from '../context.js';
 import { streamAnswer, type AnswerServices } from './answer-routes.js';
@@ -57,10 +57,7 @@ async function readJson(req: Http2ServerRequest): Promise<unknown> {
 }
 
 function sendError(res: Http2ServerResponse, err: unknown, log: Logger): void {
-  if (!AppError.is(err)) log.error({ err }, 'unhandled error');
-  const error = AppError.is(err)
-    ? err
-    : new AppError('internal', 'Something went wrong on our side. Please try again.');
+  const error = errorToAnswer(err, log);
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
