@@ -18,8 +18,11 @@ export interface IngestJob {
 }
 
 export interface IngestionService {
-  /** Queue a document for ingestion (a document already queued or running is not queued twice). */
-  enqueue(job: IngestJob): void;
+  /**
+   * Queue a document for ingestion; false when it was not (already queued or running here, or the
+   * service is closed).
+   */
+  enqueue(job: IngestJob): boolean;
   /** Drop a queued document, or abort its running ingestion (closing the request to rag). */
   cancel(documentId: string): void;
   /**
@@ -259,10 +262,11 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
 
   return {
     enqueue(job) {
-      if (closed) return;
-      if (running.has(job.documentId) || pending.some((j) => j.documentId === job.documentId)) return;
+      if (closed) return false;
+      if (running.has(job.documentId) || pending.some((j) => j.documentId === job.documentId)) return false;
       pending.push(job);
       pump();
+      return true;
     },
     cancel(documentId) {
       const index = pending.findIndex((j) => j.documentId === documentId);
@@ -279,12 +283,10 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
         }, leaseMs).unref();
       }
       const unfinished: DocumentRow[] = await repos.documents.listUnfinished();
-      const queued = unfinished.filter(
-        (doc) => !running.has(doc.id) && !pending.some((j) => j.documentId === doc.id),
-      );
-      for (const doc of queued) this.enqueue({ documentId: doc.id, userId: doc.userId });
-      if (queued.length > 0) logger.info({ count: queued.length }, 're-queued unfinished ingestions');
-      return queued.length;
+      let queued = 0;
+      for (const doc of unfinished) if (this.enqueue({ documentId: doc.id, userId: doc.userId })) queued++;
+      if (queued > 0) logger.info({ count: queued }, 're-queued unfinished ingestions');
+      return queued;
     },
     idle() {
       if (pending.length === 0 && running.size === 0) return Promise.resolve();
