@@ -223,3 +223,12 @@ export const textOf = (events: RagStreamEvent[]) =>
 
 export const terminal = (events: RagStreamEvent[]) =>
   events.filter((e) => e.type === 'done' || e.type === 'error');
+
+/** A harness with one rag, one student and the Cell Biology PDF: what the answer tests run against. */
+export async function startCellBiologyRag(): Promise<{ h: AnswerHarness; rag: RunningRag; userId: string }> {
+  const h = await startAnswerHarness();
+  const rag = await h.startRag();
+  const userId = await seedUser(h.repos);
+  await seedDocument(h.repos, { userId, fileName: 'Cell Biology.pdf', pages: await cellBiologyPages() });
+  return { h, rag, userId };
+}

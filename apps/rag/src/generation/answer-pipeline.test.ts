@@ -3,13 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, SemanticSearchBody, type RagStreamEvent } from '@classchat/contracts';
 import { syntheticTokens } from '@classchat/testkit';
-import {
-  cellBiologyPages,
-  seedDocument,
-  seedUser,
-  startAnswerHarness,
-  type AnswerHarness,
-} from '../answer.test-helpers.js';
+import { startCellBiologyRag, type AnswerHarness } from '../answer.test-helpers.js';
 import { createAnswerDeps } from '../http/answer-routes.js';
 import { createMemoryTokenBudget } from '../quota/token-budget.js';
 import type { RunningRag } from '../server.js';
@@ -20,10 +14,7 @@ let rag: RunningRag;
 let userId: string;
 
 beforeAll(async () => {
-  h = await startAnswerHarness();
-  rag = await h.startRag();
-  userId = await seedUser(h.repos);
-  await seedDocument(h.repos, { userId, fileName: 'Cell Biology.pdf', pages: await cellBiologyPages() });
+  ({ h, rag, userId } = await startCellBiologyRag());
 });
 afterAll(async () => {
   await h?.stop();

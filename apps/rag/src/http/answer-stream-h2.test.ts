@@ -3,14 +3,7 @@ import http2, { type ClientHttp2Session } from 'node:http2';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSse, INTERNAL_TOKEN_HEADER, RagStreamEvent } from '@classchat/contracts';
-import {
-  cellBiologyPages,
-  INTERNAL_TOKEN,
-  seedDocument,
-  seedUser,
-  startAnswerHarness,
-  type AnswerHarness,
-} from '../answer.test-helpers.js';
+import { INTERNAL_TOKEN, startCellBiologyRag, type AnswerHarness } from '../answer.test-helpers.js';
 import type { RunningRag } from '../server.js';
 import { ANSWER_STREAM_PATH } from './answer-stream-h2.js';
 
@@ -20,10 +13,7 @@ let userId: string;
 let session: ClientHttp2Session;
 
 beforeAll(async () => {
-  h = await startAnswerHarness();
-  rag = await h.startRag();
-  userId = await seedUser(h.repos);
-  await seedDocument(h.repos, { userId, fileName: 'Cell Biology.pdf', pages: await cellBiologyPages() });
+  ({ h, rag, userId } = await startCellBiologyRag());
   session = http2.connect(rag.url);
 });
 afterAll(async () => {
