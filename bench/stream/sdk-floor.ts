@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import { repoRoot, startService } from './procs.js';
-import { fmt } from './stats.js';
+import { fmt, percentile } from './stats.js';
 
 const TOKENS = 200;
 const TOKEN_DELAY_MS = 20;
@@ -136,9 +136,7 @@ async function roundTrips(idleMs: number): Promise<{ idleMs: number; p50: number
     });
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { idleMs, p50: at(0.5), p90: at(0.9) };
+  return { idleMs, p50: percentile(times, 50), p90: percentile(times, 90) };
 }
 
 const consumption: Consumption[] = [];
