@@ -7,15 +7,12 @@ import { scrollIntoViewIfHidden } from './scrollIntoViewIfHidden.js';
  * The text of a document. Markdown and plain text are shown as stored; a DOCX as the raw text mammoth
  * extracts from it, the same text rag chunked, so the passage's offsets and snippet locate it.
  */
-async function documentText(res: Response, format: 'text' | 'docx'): Promise<string> {
-  if (format === 'text') return res.text();
-  const arrayBuffer = await res.arrayBuffer();
+async function documentText(arrayBuffer: ArrayBuffer, format: 'text' | 'docx'): Promise<string> {
+  if (format === 'text') return new TextDecoder().decode(arrayBuffer);
   // Loaded only when a Word document is opened.
   const { extractRawText } = await import('mammoth');
   return (await extractRawText({ arrayBuffer })).value.replaceAll('\u0000', '');
 }
-
-const UNREADABLE = 'unreadable';
 
 /** A text, Markdown or Word document shown as text, with the cited passage marked and scrolled to. */
 export function TextView({
@@ -35,19 +32,18 @@ export function TextView({
     const controller = new AbortController();
     setText(null);
     setError(null);
+    let arrived = false;
     fetch(url, { credentials: 'include', signal: controller.signal })
       .then(async (res) => {
         if (!res.ok) throw new Error(String(res.status));
-        const loaded = await documentText(res, format).catch((err: unknown) => {
-          if (controller.signal.aborted) throw err;
-          throw new Error(UNREADABLE);
-        });
-        setText(loaded);
+        const body = await res.arrayBuffer();
+        arrived = true;
+        setText(await documentText(body, format));
       })
-      .catch((err: unknown) => {
+      .catch(() => {
         if (controller.signal.aborted) return;
         setError(
-          (err as Error | null)?.message === UNREADABLE
+          arrived
             ? 'This document cannot be shown here. Download the original to read it.'
             : 'This document could not be loaded. It may have been deleted.',
         );
