@@ -38,7 +38,9 @@ export function TextView({
         if (!res.ok) throw new Error(String(res.status));
         const body = await res.arrayBuffer();
         arrived = true;
-        setText(await documentText(body, format));
+        const content = await documentText(body, format);
+        // A Word document is read after it arrived: not for a viewer that moved on meanwhile.
+        if (!controller.signal.aborted) setText(content);
       })
       .catch(() => {
         if (controller.signal.aborted) return;
