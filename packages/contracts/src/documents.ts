@@ -16,6 +16,23 @@ export const SupportedMime = z.enum([
 ]);
 export type SupportedMime = z.infer<typeof SupportedMime>;
 
+/** What a page is: body text, or a table of contents / index page (kept, but ranked down in retrieval). */
+export const PageKind = z.enum(['body', 'toc', 'index']);
+export type PageKind = z.infer<typeof PageKind>;
+
+/**
+ * One section of a document's outline, in reading order. `level` 1 is outermost; `pageStart` and
+ * `pageEnd` are 1-based physical pages (the section runs until the next section of the same or an
+ * outer level begins).
+ */
+export const OutlineEntry = z.object({
+  title: z.string(),
+  level: z.number().int().positive(),
+  pageStart: z.number().int().positive(),
+  pageEnd: z.number().int().positive(),
+});
+export type OutlineEntry = z.infer<typeof OutlineEntry>;
+
 export const DocumentDto = z.object({
   id: Id,
   classId: Id.nullable(),

@@ -8,6 +8,8 @@ import type {
   Citation,
   IngestStage,
   MessageVersion,
+  OutlineEntry,
+  PageKind,
   Route,
   SupportedMime,
 } from '@classchat/contracts';
@@ -115,6 +117,11 @@ export const documents = pgTable(
      * process takes an unfinished document over only once this has passed or was released.
      */
     ingestLeaseUntil: timestamp('ingest_lease_until', { withTimezone: true }),
+    /**
+     * The document's sections in reading order (from the PDF outline, detected headings, DOCX heading
+     * styles or Markdown `#` headings); null for documents ingested before structure was read.
+     */
+    outline: jsonb('outline').$type<OutlineEntry[]>(),
   },
   (t) => [
     index('documents_user_class_idx').on(t.userId, t.classId),
@@ -142,6 +149,13 @@ export const chunks = pgTable(
     charEnd: integer('char_end').notNull(),
     text: text('text').notNull(),
     tokenCount: integer('token_count').notNull(),
+    /** Titles from the outermost section to the chunk's own, e.g. ['6 Lists and data frames', '6.3 Data frames']. */
+    sectionPath: jsonb('section_path').$type<string[]>(),
+    /** Physical pages (1-based) the chunk's innermost section spans. */
+    sectionPageStart: integer('section_page_start'),
+    sectionPageEnd: integer('section_page_end'),
+    /** What the chunk's page is: body text, or a table of contents / index page (ranked down). */
+    pageKind: text('page_kind').$type<PageKind>().notNull().default('body'),
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
     tsv: tsvector('tsv')
       .notNull()

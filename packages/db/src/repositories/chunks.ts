@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { PageKind } from '@classchat/contracts';
 import type { Db } from '../client.js';
 import { chunks, documents, EMBEDDING_DIMENSIONS } from '../schema.js';
 
@@ -21,6 +22,12 @@ export interface ChunkInput {
   charEnd: number;
   text: string;
   tokenCount: number;
+  /** Section titles from outermost to innermost; omitted or empty when the document has no sections. */
+  sectionPath?: readonly string[] | undefined;
+  sectionPageStart?: number | null | undefined;
+  sectionPageEnd?: number | null | undefined;
+  /** Defaults to `'body'`. */
+  pageKind?: PageKind | undefined;
   /** `EMBEDDING_DIMENSIONS` numbers, or null when no embeddings endpoint is configured. */
   embedding?: number[] | null;
 }
@@ -38,6 +45,11 @@ export interface ChunkHit {
   charEnd: number;
   text: string;
   tokenCount: number;
+  /** Section titles from outermost to innermost; empty when unknown. */
+  sectionPath: string[];
+  sectionPageStart: number | null;
+  sectionPageEnd: number | null;
+  pageKind: PageKind;
   /**
    * Higher is better. Full-text: `ts_rank_cd`; vector: cosine similarity (1 - cosine distance);
    * `getByIds` / `sampleAcross`: 0.
@@ -116,6 +128,10 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     charEnd: chunks.charEnd,
     text: chunks.text,
     tokenCount: chunks.tokenCount,
+    sectionPath: sql<string[]>`coalesce(${chunks.sectionPath}, '[]'::jsonb)`,
+    sectionPageStart: chunks.sectionPageStart,
+    sectionPageEnd: chunks.sectionPageEnd,
+    pageKind: chunks.pageKind,
   };
 
   const record = (
@@ -169,6 +185,10 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         // PostgreSQL text cannot hold NUL, which PDF extraction occasionally yields.
         text: c.text.replaceAll('\u0000', ''),
         tokenCount: c.tokenCount,
+        sectionPath: c.sectionPath && c.sectionPath.length > 0 ? [...c.sectionPath] : null,
+        sectionPageStart: c.sectionPageStart ?? null,
+        sectionPageEnd: c.sectionPageEnd ?? null,
+        pageKind: c.pageKind ?? 'body',
         embedding: c.embedding ?? null,
       }));
       for (const r of rows) if (r.embedding) vectorLiteral(r.embedding);
