@@ -20,6 +20,8 @@ export const Citation = z.object({
   charEnd: z.number().int().nonnegative().nullable(),
   /** Path of the viewer at that page, e.g. `/documents/{id}?page=3&chunk={chunkId}`. */
   href: z.string(),
+  /** Section titles from outermost to innermost (absent on citations saved before sections were read). */
+  sectionPath: z.array(z.string()).optional(),
 });
 export type Citation = z.infer<typeof Citation>;
 
@@ -32,6 +34,15 @@ export const ChunkReference = z.object({
   pageEnd: z.number().int().positive(),
 });
 export type ChunkReference = z.infer<typeof ChunkReference>;
+
+/**
+ * Whether the answer stands on the student's material: `grounded` (passages answered it),
+ * `not_covered` (the scope has material but nothing answers well enough: the answer says so and
+ * names the closest sections), `no_material` (no ready documents in scope: none uploaded, an empty
+ * class, or still processing). Only a grounded answer costs a chat. Absent on answers saved before.
+ */
+export const AnswerCoverage = z.enum(['grounded', 'not_covered', 'no_material']);
+export type AnswerCoverage = z.infer<typeof AnswerCoverage>;
 
 export const MessageVersion = z.object({
   content: z.string(),

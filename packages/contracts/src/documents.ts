@@ -46,6 +46,8 @@ export const DocumentDto = z.object({
   error: z.string().nullable(),
   createdAt: IsoDate,
   readyAt: IsoDate.nullable(),
+  /** The document's sections (null until read, and for documents ingested before sections were). */
+  outline: z.array(OutlineEntry).nullable().optional(),
 });
 export type DocumentDto = z.infer<typeof DocumentDto>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, Id, nullableId } from './common.js';
-import { ChunkReference, Citation, MessageRole, Route, Source } from './chat.js';
+import { AnswerCoverage, ChunkReference, Citation, MessageRole, Route, Source } from './chat.js';
 import { IngestStage } from './documents.js';
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
@@ -42,6 +42,7 @@ export const SemanticSearchResponse = z.object({
   citations: z.array(Citation),
   chunkReferences: z.array(ChunkReference),
   usage: TokenUsage.optional(),
+  coverage: AnswerCoverage.optional(),
 });
 export type SemanticSearchResponse = z.infer<typeof SemanticSearchResponse>;
 
@@ -65,6 +66,7 @@ export const RagStreamEvent = z.discriminatedUnion('type', [
     citations: z.array(Citation),
     chunkReferences: z.array(ChunkReference),
     usage: TokenUsage,
+    coverage: AnswerCoverage.optional(),
   }),
   z.object({
     type: z.literal('error'),

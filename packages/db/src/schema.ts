@@ -156,6 +156,14 @@ export const chunks = pgTable(
     sectionPageEnd: integer('section_page_end'),
     /** What the chunk's page is: body text, or a table of contents / index page (ranked down). */
     pageKind: text('page_kind').$type<PageKind>().notNull().default('body'),
+    /**
+     * Where the chunk's characters sit in the pages' raw text (what the viewer's PDF.js text layer
+     * shows), when the chunk's text was cleaned (running headers dropped, hyphenated words joined):
+     * sorted `[chunkOffset, page, pageOffset]` triples, each meaning "from chunkOffset on, character i
+     * is at pageOffset + (i - chunkOffset) of page". Null: the text is `pageStart`'s raw text from
+     * `charStart` on, character for character.
+     */
+    sourceMap: jsonb('source_map').$type<[number, number, number][]>(),
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
     tsv: tsvector('tsv')
       .notNull()

@@ -28,6 +28,8 @@ export interface ChunkInput {
   sectionPageEnd?: number | null | undefined;
   /** Defaults to `'body'`. */
   pageKind?: PageKind | undefined;
+  /** See `chunks.sourceMap` in the schema; omitted or null when the text is the page's raw text. */
+  sourceMap?: readonly (readonly [number, number, number])[] | null | undefined;
   /** `EMBEDDING_DIMENSIONS` numbers, or null when no embeddings endpoint is configured. */
   embedding?: number[] | null;
 }
@@ -50,6 +52,8 @@ export interface ChunkHit {
   sectionPageStart: number | null;
   sectionPageEnd: number | null;
   pageKind: PageKind;
+  /** See `chunks.sourceMap` in the schema; null when the text is `pageStart`'s raw text from `charStart`. */
+  sourceMap: [number, number, number][] | null;
   /**
    * Higher is better. Full-text: `ts_rank_cd`; vector: cosine similarity (1 - cosine distance);
    * `getByIds` / `sampleAcross`: 0.
@@ -132,6 +136,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     sectionPageStart: chunks.sectionPageStart,
     sectionPageEnd: chunks.sectionPageEnd,
     pageKind: chunks.pageKind,
+    sourceMap: chunks.sourceMap,
   };
 
   const record = (
@@ -189,6 +194,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         sectionPageStart: c.sectionPageStart ?? null,
         sectionPageEnd: c.sectionPageEnd ?? null,
         pageKind: c.pageKind ?? 'body',
+        sourceMap: c.sourceMap ? c.sourceMap.map(([a, b, d]): [number, number, number] => [a, b, d]) : null,
         embedding: c.embedding ?? null,
       }));
       for (const r of rows) if (r.embedding) vectorLiteral(r.embedding);
