@@ -1,4 +1,4 @@
-import type { DocumentStatus, IngestStage, SupportedMime } from '@classchat/contracts';
+import type { DocumentStatus, IngestStage, OutlineEntry, SupportedMime } from '@classchat/contracts';
 import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { isForeignKeyViolation, NotFoundError } from '../errors.js';
@@ -158,7 +158,17 @@ export function createDocumentsRepository(db: Db) {
       await db.update(documents).set({ ingestLeaseUntil: null }).where(eq(documents.id, id));
     },
 
-    async markReady(id: string, pageCount: number, chunkCount: number): Promise<DocumentRow | null> {
+    /**
+     * The document is indexed. `structure.outline`: its sections in reading order (an empty outline
+     * is stored as null: nothing to show).
+     */
+    async markReady(
+      id: string,
+      pageCount: number,
+      chunkCount: number,
+      structure: { outline?: readonly OutlineEntry[] | null } = {},
+    ): Promise<DocumentRow | null> {
+      const outline = structure.outline && structure.outline.length > 0 ? [...structure.outline] : null;
       const [row] = await db
         .update(documents)
         .set({
@@ -167,6 +177,7 @@ export function createDocumentsRepository(db: Db) {
           progress: 1,
           pageCount,
           chunkCount,
+          outline,
           error: null,
           readyAt: sql`now()`,
           ingestLeaseUntil: null,
