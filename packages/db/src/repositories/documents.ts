@@ -211,6 +211,37 @@ export function createDocumentsRepository(db: Db) {
     },
 
     /**
+     * OPERATOR ONLY (the admin CLI; never reachable from a user's request): finished documents to
+     * read again, oldest first. `ids`: those documents; otherwise the `ready` documents of `userId`,
+     * or of everyone when it is omitted.
+     */
+    async listForReingest(selection: { userId?: string; ids?: readonly string[] }): Promise<DocumentRow[]> {
+      const finished = inArray(documents.status, ['ready', 'failed']);
+      const where = selection.ids
+        ? and(inArray(documents.id, [...selection.ids]), finished)
+        : and(
+            eq(documents.status, 'ready'),
+            selection.userId ? eq(documents.userId, selection.userId) : undefined,
+          );
+      if (selection.ids?.length === 0) return [];
+      return db.select().from(documents).where(where).orderBy(documents.createdAt, documents.id);
+    },
+
+    /**
+     * OPERATOR ONLY: puts a finished (`ready` or `failed`) document back to `uploaded` / `queued` so an
+     * ingestion reads it again (its chunks stay until the new ones replace them). Null when it is
+     * being ingested, or gone.
+     */
+    async requeueForIngest(id: string): Promise<DocumentRow | null> {
+      const [row] = await db
+        .update(documents)
+        .set({ status: 'uploaded', stage: 'queued', progress: 0, error: null })
+        .where(and(eq(documents.id, id), inArray(documents.status, ['ready', 'failed']), leaseFree))
+        .returning();
+      return row ?? null;
+    },
+
+    /**
      * INTERNAL ONLY: a document by id with no user scope, for rag's internal ingest endpoint (which is
      * authenticated by the internal token and never receives a user's request directly).
      */
