@@ -158,8 +158,23 @@ function joinAsLines(text: MappedText, lines: readonly PdfLine[], spacing: numbe
     const indent = line.mono && line.charWidth > 0 ? Math.round((line.x0 - left) / line.charWidth) : 0;
     const anchor = { page: line.page, pageOffset: line.map[0]![2] };
     appendInserted(text, ' '.repeat(Math.min(indent, 40)), anchor);
-    appendSlice(text, line, 0, line.text.length);
+    if (line.mono) appendSlice(text, line, 0, line.text.length);
+    else appendWithoutLeaders(text, line);
   });
+}
+
+const LEADER_RUN = /\s*(?:\.\s?){3,}\s*(?=\S)|\s*…{2,}\s*(?=\S)/g;
+
+/** A contents or index entry with its dot leaders shortened to one space ("Vectors 5"). */
+function appendWithoutLeaders(text: MappedText, line: MappedText): void {
+  let from = 0;
+  for (const m of line.text.matchAll(LEADER_RUN)) {
+    if (m.index === 0) continue;
+    appendSlice(text, line, from, m.index);
+    appendInserted(text, ' ');
+    from = m.index + m[0].length;
+  }
+  appendSlice(text, line, from, line.text.length);
 }
 
 const HYPHENS = new Set(['-', '\u2010', '\u00ad']);

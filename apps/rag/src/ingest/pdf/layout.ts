@@ -138,16 +138,23 @@ function outlineSections(outline: readonly OutlineTarget[], blocks: LayoutBlock[
     let from = firstAtOrAfter(target.page);
     if (from < floor && blocks[floor]?.page === target.page) from = floor;
     let block = -1;
-    for (let b = from; b < blocks.length && blocks[b]!.page === target.page; b++) {
-      const have = normal(blocks[b]!.text.slice(0, title.length + 40));
-      if (
-        have === wanted ||
-        have.startsWith(`${wanted} `) ||
-        (have.endsWith(wanted) && have.length <= wanted.length + 12)
-      ) {
-        block = b;
-        break;
+    const onPage = (test: (have: string, b: LayoutBlock) => boolean) => {
+      for (let b = from; b < blocks.length && blocks[b]!.page === target.page; b++) {
+        if (test(normal(blocks[b]!.text.slice(0, title.length + 40)), blocks[b]!)) return b;
       }
+      return -1;
+    };
+    // A heading reading the title (perhaps after its number), then a short block that is the title,
+    // then a paragraph that starts with it (a run-in heading).
+    for (const test of [
+      (have: string, b: LayoutBlock) =>
+        b.kind === 'heading' &&
+        (have === wanted || have.endsWith(` ${wanted}`) || have.startsWith(`${wanted} `)),
+      (have: string) => have === wanted || (have.endsWith(wanted) && have.length <= wanted.length + 12),
+      (have: string) => have.startsWith(`${wanted} `),
+    ]) {
+      block = onPage(test);
+      if (block !== -1) break;
     }
     let shownTitle = title;
     if (block >= 0) {
