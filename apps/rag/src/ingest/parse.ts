@@ -3,8 +3,8 @@ import mammoth from 'mammoth';
 import { getDocumentProxy } from 'unpdf';
 import { assertDocxUnpackedSize } from './docx-guard.js';
 import { failures, IngestFailure } from './errors.js';
-import { pdfStructure, type OutlineTarget } from './pdf/layout.js';
-import type { PdfItem, PdfPage } from './pdf/lines.js';
+import { pdfStructure, type LinedPage, type OutlineTarget } from './pdf/layout.js';
+import { pageLines, type PdfItem } from './pdf/lines.js';
 import {
   docxStructure,
   markdownStructure,
@@ -75,7 +75,7 @@ async function parsePdf(bytes: Uint8Array, options: ParseOptions): Promise<Parse
   try {
     const total = pdf.numPages;
     if (total > options.maxPages) throw failures.tooManyPages(total, options.maxPages);
-    const pages: PdfPage[] = new Array<PdfPage>(total);
+    const pages: Array<LinedPage & { raw: string }> = new Array<LinedPage & { raw: string }>(total);
     options.onProgress?.(0, total);
     for (let from = 1; from <= total; from += PDF_PAGE_WINDOW) {
       options.signal?.throwIfAborted();
@@ -97,8 +97,11 @@ async function parsePdf(bytes: Uint8Array, options: ParseOptions): Promise<Parse
 
 type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
 
-/** A page's raw text (items joined as the viewer's text layer joins them) and its positioned items. */
-async function pdfPage(pdf: PdfProxy, pageNumber: number): Promise<PdfPage> {
+/**
+ * A page's raw text (items joined as the viewer's text layer joins them) and its lines (the items
+ * themselves are dropped here: a long document's items would all be held until the end).
+ */
+async function pdfPage(pdf: PdfProxy, pageNumber: number): Promise<LinedPage & { raw: string }> {
   const page = await pdf.getPage(pageNumber);
   try {
     const content = await page.getTextContent();
@@ -122,7 +125,7 @@ async function pdfPage(pdf: PdfProxy, pageNumber: number): Promise<PdfPage> {
       raw += item.hasEOL ? `${str}\n` : str;
     }
     const [, bottom, , top] = page.view;
-    return { raw, items, top: top!, bottom: bottom! };
+    return { raw, lines: pageLines(items, pageNumber), top: top!, bottom: bottom! };
   } finally {
     page.cleanup();
   }

@@ -59,11 +59,14 @@ interface Group {
   lines: PdfLine[];
 }
 
+/** The document's words, built on first use (only a hyphen at a line end needs them). */
+export type Vocabulary = () => ReadonlySet<string>;
+
 export function pageBlocks(
   lines: readonly PdfLine[],
   kind: PageKind,
   stats: TextStats,
-  vocabulary: ReadonlySet<string>,
+  vocabulary: Vocabulary,
 ): LayoutBlock[] {
   const spacing = lineSpacing(lines, stats.bodySize);
   const right = Math.max(...lines.map((l) => l.x1));
@@ -124,7 +127,7 @@ function continuesParagraph(prev: PdfLine, line: PdfLine, spacing: number, right
   return true;
 }
 
-function buildBlock(group: Group, spacing: number, vocabulary: ReadonlySet<string>): LayoutBlock {
+function buildBlock(group: Group, spacing: number, vocabulary: Vocabulary): LayoutBlock {
   const first = group.lines[0]!;
   const text = emptyMapped();
   if (group.kind === 'lines') joinAsLines(text, group.lines, spacing);
@@ -188,7 +191,7 @@ export function joinRunningText(
   text: MappedText,
   prev: Pick<PdfLine, 'page' | 'eol'> | null,
   line: MappedText,
-  vocabulary: ReadonlySet<string>,
+  vocabulary: Vocabulary,
 ): void {
   const last = text.text.at(-1) ?? '';
   const beforeLast = text.text.at(-2) ?? '';
@@ -199,7 +202,7 @@ export function joinRunningText(
     const compound = `${head}-${tail}`.toLowerCase();
     const keepHyphen =
       last !== '\u00ad' &&
-      (!lowerTail || (vocabulary.has(compound) && !vocabulary.has(`${head}${tail}`.toLowerCase())));
+      (!lowerTail || (vocabulary().has(compound) && !vocabulary().has(`${head}${tail}`.toLowerCase())));
     if (!keepHyphen) truncate(text, text.text.length - 1);
     appendSlice(text, line, 0, line.text.length);
     return;
@@ -216,7 +219,12 @@ export function truncate(text: MappedText, length: number): void {
 }
 
 /** Words of the document (lowercased), hyphenated compounds included, for hyphen decisions. */
-export function vocabularyOf(lines: Iterable<{ text: string }>): Set<string> {
+export function vocabularyOf(lines: Iterable<{ text: string }>): Vocabulary {
+  let built: Set<string> | null = null;
+  return () => (built ??= wordsOf(lines));
+}
+
+function wordsOf(lines: Iterable<{ text: string }>): Set<string> {
   const words = new Set<string>();
   for (const line of lines) {
     for (const m of line.text.matchAll(/\p{L}+(?:[-\u2010'’]\p{L}+)*/gu)) {

@@ -7,10 +7,18 @@ import {
   vocabularyOf,
   type LayoutBlock,
   type TextStats,
+  type Vocabulary,
 } from './blocks.js';
 import { findFurniture } from './furniture.js';
-import { pageLines, type PdfLine, type PdfPage } from './lines.js';
+import type { PdfLine } from './lines.js';
 import { classifyPage } from './page-kind.js';
+
+/** A page's lines (`pageLines`) and its box's top and bottom edges. */
+export interface LinedPage {
+  lines: PdfLine[];
+  top: number;
+  bottom: number;
+}
 
 /** A PDF outline (bookmark) entry resolved to its destination. */
 export interface OutlineTarget {
@@ -30,10 +38,10 @@ export interface OutlineTarget {
  * from detected headings.
  */
 export function pdfStructure(
-  pages: readonly PdfPage[],
+  pages: readonly LinedPage[],
   outline: readonly OutlineTarget[],
 ): DocumentStructure {
-  const allLines = pages.map((page, i) => pageLines(page, i + 1));
+  const allLines = pages.map((page) => page.lines);
   const stats = textStats(allLines);
   const furniture = findFurniture(
     allLines.map((lines, i) => ({ lines, top: pages[i]!.top, bottom: pages[i]!.bottom })),
@@ -88,7 +96,7 @@ function textStats(pages: readonly PdfLine[][]): TextStats {
 function joinAcrossPages(
   perPage: LayoutBlock[][],
   kinds: readonly string[],
-  vocabulary: ReadonlySet<string>,
+  vocabulary: Vocabulary,
 ): LayoutBlock[] {
   const blocks: LayoutBlock[] = [];
   for (const [p, pageBlocks] of perPage.entries()) {

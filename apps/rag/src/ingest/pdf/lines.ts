@@ -25,15 +25,6 @@ export interface PdfItem {
   eol: boolean;
 }
 
-/** A PDF page's raw text (what the viewer's text layer shows) and its positioned items. */
-export interface PdfPage {
-  raw: string;
-  /** Page box top and bottom edges (y grows upwards). */
-  top: number;
-  bottom: number;
-  items: PdfItem[];
-}
-
 /** One visual line of a page: its text (items joined, trimmed) mapped into the raw text. */
 export interface PdfLine extends MappedText {
   page: number;
@@ -55,11 +46,21 @@ export interface PdfLine extends MappedText {
 
 const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
 
+/** Characters that are not whitespace (a loop: this runs for every text item of every page). */
+function visibleLength(str: string): number {
+  let n = 0;
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (c > 32 && c !== 0xa0 && c !== 0x3000 && !(c >= 0x2000 && c <= 0x200b) && c !== 0x85) n++;
+  }
+  return n;
+}
+
 /**
  * The lines of a page in content order: an item starts a new line when it moves off the current
  * baseline (by more than half the font size) or back to the left of what is already on it.
  */
-export function pageLines(page: PdfPage, pageNumber: number): PdfLine[] {
+export function pageLines(items: readonly PdfItem[], pageNumber: number): PdfLine[] {
   const lines: PdfLine[] = [];
   let group: PdfItem[] = [];
   let eol = -1;
@@ -69,7 +70,7 @@ export function pageLines(page: PdfPage, pageNumber: number): PdfLine[] {
     group = [];
     eol = -1;
   };
-  for (const item of page.items) {
+  for (const item of items) {
     if (item.str.length > 0 && item.str.trim().length > 0 && group.length > 0) {
       const ref = group.find((g) => g.str.trim().length > 0) ?? group[0]!;
       const last = group[group.length - 1]!;
@@ -99,7 +100,7 @@ function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null 
   let y = items[0]!.y;
   let prev: PdfItem | null = null;
   for (const item of items) {
-    const visible = item.str.replace(/\s/g, '').length;
+    const visible = visibleLength(item.str);
     if (visible > 0) {
       if (x0 === Infinity) y = item.y;
       sizeMax = Math.max(sizeMax, item.size);
@@ -127,8 +128,11 @@ function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null 
   let end = joined.text.length;
   while (start < end && isSpace(joined.text[start])) start++;
   while (end > start && isSpace(joined.text[end - 1])) end--;
-  const line = emptyMapped();
-  appendSlice(line, joined, start, end);
+  let line = joined;
+  if (start > 0 || end < joined.text.length) {
+    line = emptyMapped();
+    appendSlice(line, joined, start, end);
+  }
   let font = '';
   let best = -1;
   for (const [name, n] of fontChars) if (n > best) [font, best] = [name, n];
