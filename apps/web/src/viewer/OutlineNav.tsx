@@ -41,6 +41,7 @@ export function OutlineNav({
       <button
         type="button"
         className="btn btn-small btn-ghost"
+        aria-label="Contents"
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((o) => !o)}

@@ -42,16 +42,14 @@ export function ViewerPage() {
   const [error, setError] = useState<string | null>(null);
   const [pageCount, setPageCount] = useState<number | null>(null);
   const [zoom, setZoom] = useState(1);
-  const [passageText, setPassageText] = useState<string | null>(null);
+  // The highlighted text, as the page or text showed it, for the span it belongs to.
+  const [passage, setPassage] = useState<{ key: string; text: string } | null>(null);
 
   const page = pageCount ? Math.min(target.page, pageCount) : target.page;
   const citedPage = cited?.page ?? citation?.page ?? null;
   const span = cited && cited.page === page ? cited : null;
   // Links saved before spans: find the in-app citation's snippet on its page, as they always did.
   const hint = !cited && citation && citation.page === page ? citation : null;
-
-  // The passage text shown beside the page belongs to one span of one document.
-  useEffect(() => setPassageText(null), [id, cited?.page, cited?.start, cited?.end]);
 
   useEffect(() => {
     let cancelled = false;
@@ -69,9 +67,9 @@ export function ViewerPage() {
   }, [id]);
 
   function goTo(n: number) {
-    const target = Math.min(Math.max(1, n), pageCount ?? n);
+    const to = Math.min(Math.max(1, n), pageCount ?? n);
     const next: ViewerLocationState = { ...state, ...(cited ? { cited } : {}) };
-    setParams(paramsForPage(params, target, cited), { replace: true, state: next });
+    setParams(paramsForPage(params, to, cited), { replace: true, state: next });
   }
 
   const kind = doc ? fileKind(doc.fileName, doc.mimeType) : null;
@@ -82,7 +80,11 @@ export function ViewerPage() {
     citation && citation.page === page ? citation.sectionPath : null,
     paged ? doc?.outline : null,
   );
-  const quoted = citation?.snippet ?? passageText;
+  const passageKey = cited ? `${id}:${cited.page}:${cited.start}:${cited.end}` : null;
+  const quoted = citation?.snippet ?? (passage && passage.key === passageKey ? passage.text : null);
+  const onPassage = (text: string | null) => {
+    if (text !== null && passageKey !== null) setPassage({ key: passageKey, text });
+  };
 
   return (
     <main
@@ -163,7 +165,7 @@ export function ViewerPage() {
               span={span}
               hint={hint}
               onLoaded={setPageCount}
-              onPassage={(text) => text !== null && setPassageText(text)}
+              onPassage={onPassage}
             />
           </Suspense>
         ) : (
@@ -172,7 +174,7 @@ export function ViewerPage() {
             span={cited}
             hint={cited ? null : citation}
             format={kind === 'docx' ? 'docx' : 'text'}
-            onPassage={(text) => text !== null && setPassageText(text)}
+            onPassage={onPassage}
           />
         )}
       </section>
