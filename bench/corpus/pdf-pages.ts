@@ -90,3 +90,37 @@ function visualLines(items: ReadonlyArray<{ str: string; x: number; y: number }>
         .replace(/\s+/g, ' '),
     }));
 }
+
+/** One bookmark of a PDF's outline, flattened in reading order. */
+export interface PdfOutlineEntry {
+  title: string;
+  level: number;
+  /** 1-based physical page of its destination (null when the destination cannot be resolved). */
+  page: number | null;
+}
+
+/** The PDF's outline (bookmarks) with destination pages; empty when the file has none. */
+export async function readPdfOutline(bytes: Uint8Array): Promise<PdfOutlineEntry[]> {
+  const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false });
+  try {
+    const entries: PdfOutlineEntry[] = [];
+    type Node = { title: string; dest: string | unknown[] | null; items: Node[] };
+    const pageOf = async (dest: Node['dest']): Promise<number | null> => {
+      const explicit: unknown[] | null = typeof dest === 'string' ? await pdf.getDestination(dest) : dest;
+      const ref: unknown = explicit?.[0];
+      if (ref === undefined || ref === null) return null;
+      if (typeof ref === 'number') return ref + 1;
+      return (await pdf.getPageIndex(ref as Parameters<typeof pdf.getPageIndex>[0])) + 1;
+    };
+    const walk = async (nodes: readonly Node[], level: number) => {
+      for (const node of nodes) {
+        entries.push({ title: node.title, level, page: await pageOf(node.dest).catch(() => null) });
+        await walk(node.items, level + 1);
+      }
+    };
+    await walk((await pdf.getOutline()) ?? [], 1);
+    return entries;
+  } finally {
+    await pdf.destroy().catch(() => {});
+  }
+}

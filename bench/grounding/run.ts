@@ -16,7 +16,7 @@
  * The embedded database, the fake upstream and rag run in this process (rag serves real HTTP on a
  * free port). The first run downloads the PDFs with apt (see debian-docs.ts); later runs use the cache.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -153,7 +153,9 @@ async function runConfig(
     const started = performance.now();
     let chunks = 0;
     for (const f of corpus.files) {
-      const id = randomUUID();
+      // Stable ids: retrieval breaks score ties by document id, so random ids would let the same
+      // code score differently from one run to the next.
+      const id = stableUuid(`${name}:${f.spec.id}`);
       writeFileSync(join(setup.dataDir, 'files', id), f.bytes);
       await repos.documents.create({
         id,
@@ -343,6 +345,12 @@ try {
   await upstream.close();
   await database.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A UUID (version 4 layout) derived from `seed`. */
+function stableUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function median(xs: number[]): number {
