@@ -19,8 +19,11 @@ import { chunkQuality, type ChunkQuality, type StoredChunk } from './quality.js'
 export interface RealDocRow extends ChunkQuality {
   file: string;
   pages: number;
-  /** Median wall time of one ingestion (parse, chunk, index; no embeddings). */
+  /** Median wall time of one ingestion (parse, chunk, index; no embeddings), and of its stages. */
   totalMs: number;
+  parseMs: number;
+  chunkMs: number;
+  indexMs: number;
   cpuMs: number;
   pagesPerSecond: number;
   pagesPerCpuSecond: number;
@@ -61,6 +64,9 @@ export async function measureRealDocuments(deps: Deps): Promise<RealDocRow[]> {
       file: file.spec.fileName,
       pages: last.pageCount,
       totalMs: Math.round(totalMs),
+      parseMs: Math.round(median(runs.map((r) => r.timings.parsing))),
+      chunkMs: Math.round(median(runs.map((r) => r.timings.chunking))),
+      indexMs: Math.round(median(runs.map((r) => r.timings.indexing))),
       cpuMs: Math.round(cpuMs),
       pagesPerSecond: Math.round((last.pageCount / totalMs) * 1000),
       pagesPerCpuSecond: Math.round((last.pageCount / cpuMs) * 1000),
@@ -93,7 +99,13 @@ async function ingestOnce(deps: Deps, file: FetchedPdf) {
   });
   const totalMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { id, pageCount: result.pageCount, totalMs, cpuMs: (used.user + used.system) / 1000 };
+  return {
+    id,
+    pageCount: result.pageCount,
+    timings: result.timings,
+    totalMs,
+    cpuMs: (used.user + used.system) / 1000,
+  };
 }
 
 async function storedChunks(pool: Database['pool'], documentId: string): Promise<StoredChunk[]> {
@@ -129,12 +141,14 @@ const share = (n: number, d: number) => (d === 0 ? '–' : `${n}/${d} (${Math.ro
 export function printRealDocuments(rows: readonly RealDocRow[], runs: number): void {
   console.log(`\nReal documents (Debian manuals), median of ${runs} runs each, no embeddings\n`);
   console.log(
-    '| file | pages | chunks | total ms | cpu ms | pages/s | pages/CPU-s | chunks with a running header/footer/page number | hyphen-split words left | outline sections found | chunks with a section path | TOC-page chunks marked | marked elsewhere |',
+    '| file | pages | chunks | parse ms | chunk ms | index ms | total ms | cpu ms | pages/s | pages/CPU-s | chunks with a running header/footer/page number | hyphen-split words left | outline sections found | chunks with a section path | TOC-page chunks marked | marked elsewhere |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const r of rows) {
     console.log(
-      `| ${r.file} | ${r.pages} | ${r.chunks} | ${r.totalMs} | ${r.cpuMs} | ${r.pagesPerSecond} | ${r.pagesPerCpuSecond} | ` +
+      `| ${r.file} | ${r.pages} | ${r.chunks} | ${r.parseMs} | ${r.chunkMs} | ${r.indexMs} | ${r.totalMs} | ${r.cpuMs} | ${r.pagesPerSecond} | ${r.pagesPerCpuSecond} | ` +
         `${share(r.chunksWithRunningLine, r.chunks)} | ${share(r.hyphenBreaksLeft, r.hyphenBreaks)} | ` +
         `${r.outlineEntries === 0 ? 'no outline' : share(r.outlineFound, r.outlineEntries)} | ` +
         `${share(r.chunksWithSection, r.chunks)} | ` +
