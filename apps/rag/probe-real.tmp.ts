@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from './src/ingest/parse.js';
+import { chunkDocument } from './src/ingest/chunker.js';
+import { outlineOf } from './src/ingest/structure/sections.js';
+const file = process.argv[2]!;
+const bytes = readFileSync(file);
+const t0 = performance.now();
+const parsed = await parseDocument('application/pdf', bytes, { maxPages: 5000 });
+const t1 = performance.now();
+const chunks = chunkDocument(parsed);
+const t2 = performance.now();
+const n = parsed.pages.length;
+console.log(file, 'pages', n, 'parse ms', Math.round(t1 - t0), 'chunk ms', Math.round(t2 - t1), 'pages/s', Math.round(n / ((t2 - t0) / 1000)));
+console.log('kinds', JSON.stringify(Object.fromEntries(['toc','index'].map(k => [k, parsed.pageKinds.flatMap((x,i)=> x===k ? [i+1] : [])]))));
+console.log('sections', parsed.sections.length, 'chunks', chunks.length, 'blocks', parsed.blocks.length);
+const hy = chunks.flatMap(c => [...c.text.matchAll(/\p{L}{2,}- \p{Ll}+/gu)].map(m => m[0]));
+console.log('hyphen-space leftovers', hy.length, hy.slice(0, 10));
+const mode = process.argv[3];
+if (mode === 'outline') console.log(outlineOf(parsed.sections).slice(0, 40));
+if (mode?.startsWith('page')) { const p = Number(mode.slice(4)); console.log(JSON.stringify(parsed.pages[p-1]).slice(0, 1500)); for (const b of parsed.blocks.filter(b => b.page === p)) console.log(b.kind, JSON.stringify(b.text).slice(0, 300)); }
+if (mode === 'chunks') for (const c of chunks.filter(c => c.pageStart >= Number(process.argv[4] ?? 0)).slice(0, 25)) console.log(c.pageStart, c.pageEnd, c.pageKind, JSON.stringify(c.sectionPath), JSON.stringify(c.text.slice(0, 160)));
