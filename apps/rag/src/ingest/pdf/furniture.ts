@@ -8,7 +8,7 @@ import type { PdfLine } from './lines.js';
  */
 
 /** Share of the page height, from the top and from the bottom edge, where furniture sits. */
-const BAND = 0.12;
+const BAND = 0.16;
 /** Lines considered from each edge of a page. */
 const EDGE_LINES = 3;
 const MAX_CHARS = 150;

@@ -138,56 +138,66 @@ function outlineSections(outline: readonly OutlineTarget[], blocks: LayoutBlock[
     return blocks.length;
   };
   const starts: SectionStart[] = [];
-  let floor = 0;
+  let floor = 0; // sibling bookmarks on one page start in order
   for (const target of outline) {
     const title = cleanTitle(target.title);
     if (!title) continue;
-    const wanted = normal(title);
     let from = firstAtOrAfter(target.page);
     if (from < floor && blocks[floor]?.page === target.page) from = floor;
-    let block = -1;
-    const onPage = (test: (have: string, b: LayoutBlock) => boolean) => {
-      for (let b = from; b < blocks.length && blocks[b]!.page === target.page; b++) {
-        if (test(normal(blocks[b]!.text.slice(0, title.length + 40)), blocks[b]!)) return b;
-      }
-      return -1;
-    };
-    // A heading reading the title (perhaps after its number), then a short block that is the title,
-    // then a paragraph that starts with it (a run-in heading).
-    for (const test of [
-      (have: string, b: LayoutBlock) =>
-        b.kind === 'heading' &&
-        (have === wanted || have.endsWith(` ${wanted}`) || have.startsWith(`${wanted} `)),
-      (have: string) => have === wanted || (have.endsWith(wanted) && have.length <= wanted.length + 12),
-      (have: string) => have.startsWith(`${wanted} `),
-    ]) {
-      block = onPage(test);
-      if (block !== -1) break;
-    }
+    let block = titleBlock(blocks, from, target.page, title);
     let shownTitle = title;
     if (block >= 0) {
       const heading = blocks[block]!;
       if (heading.text.length <= title.length + 20) {
         heading.kind = 'heading';
-        if (normal(heading.text).endsWith(wanted)) shownTitle = cleanTitle(heading.text);
+        // The heading as printed, when it adds the bookmark's missing number ("2.5 Missing values").
+        if (normal(heading.text).endsWith(normal(title))) shownTitle = cleanTitle(heading.text);
       }
     } else {
-      block = from;
-      if (target.top !== null) {
-        while (
-          block < blocks.length &&
-          blocks[block]!.page === target.page &&
-          blocks[block]!.top > target.top + blocks[block]!.size
-        )
-          block++;
-        if (block >= blocks.length || blocks[block]!.page !== target.page) block = from;
-      }
+      block = destinationBlock(blocks, from, target);
     }
     floor = block;
     const atTop = block >= blocks.length || blocks[block]!.page !== target.page || startsPage(blocks, block);
     starts.push({ title: shownTitle, level: target.level, block, page: target.page, atTop });
   }
-  return starts;
+  // Bookmarks out of page order still give sections in reading order.
+  return starts.sort((a, b) => a.block - b.block);
+}
+
+/**
+ * The block of page `page` (from block `from` on) that is the title: a heading reading it (perhaps
+ * after its number), else a short block that is it, else a paragraph starting with it (a run-in
+ * heading); -1 when none.
+ */
+function titleBlock(blocks: readonly LayoutBlock[], from: number, page: number, title: string): number {
+  const wanted = normal(title);
+  const tests = [
+    (have: string, b: LayoutBlock) =>
+      b.kind === 'heading' &&
+      (have === wanted || have.endsWith(` ${wanted}`) || have.startsWith(`${wanted} `)),
+    (have: string) => have === wanted || (have.endsWith(wanted) && have.length <= wanted.length + 12),
+    (have: string) => have.startsWith(`${wanted} `),
+  ];
+  for (const test of tests) {
+    for (let b = from; b < blocks.length && blocks[b]!.page === page; b++) {
+      if (test(normal(blocks[b]!.text.slice(0, title.length + 40)), blocks[b]!)) return b;
+    }
+  }
+  return -1;
+}
+
+/** The first block of the target's page at or below its destination (the page's first without one). */
+function destinationBlock(blocks: readonly LayoutBlock[], from: number, target: OutlineTarget): number {
+  if (target.top === null) return from;
+  let block = from;
+  while (
+    block < blocks.length &&
+    blocks[block]!.page === target.page &&
+    blocks[block]!.top > target.top + blocks[block]!.size
+  ) {
+    block++;
+  }
+  return block < blocks.length && blocks[block]!.page === target.page ? block : from;
 }
 
 /**

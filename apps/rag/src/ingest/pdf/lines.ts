@@ -74,7 +74,8 @@ export function pageLines(items: readonly PdfItem[], pageNumber: number): PdfLin
     if (item.str.length > 0 && item.str.trim().length > 0 && group.length > 0) {
       const ref = group.find((g) => g.str.trim().length > 0) ?? group[0]!;
       const last = group[group.length - 1]!;
-      const size = Math.max(1, Math.min(ref.size, item.size));
+      // Against the larger size: a superscript or subscript stays on its line.
+      const size = Math.max(1, ref.size, item.size);
       const moved = Math.abs(item.y - ref.y) > size * 0.5;
       const back = item.x < last.x + last.width - size * 1.5 && item.x < ref.x + size;
       if (moved || back) close();
