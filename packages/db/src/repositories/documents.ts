@@ -216,6 +216,7 @@ export function createDocumentsRepository(db: Db) {
      * or of everyone when it is omitted.
      */
     async listForReingest(selection: { userId?: string; ids?: readonly string[] }): Promise<DocumentRow[]> {
+      if (selection.ids?.length === 0) return [];
       const finished = inArray(documents.status, ['ready', 'failed']);
       const where = selection.ids
         ? and(inArray(documents.id, [...selection.ids]), finished)
@@ -223,7 +224,6 @@ export function createDocumentsRepository(db: Db) {
             eq(documents.status, 'ready'),
             selection.userId ? eq(documents.userId, selection.userId) : undefined,
           );
-      if (selection.ids?.length === 0) return [];
       return db.select().from(documents).where(where).orderBy(documents.createdAt, documents.id);
     },
 

@@ -190,6 +190,39 @@ describe('documents', () => {
     expect(await fx.repos.documents.renewIngestLease(doc.id, 60_000)).toBe(false);
   });
 
+  it('stores the outline with the ready document; re-queues finished documents only, for the operator', async () => {
+    const user = await fx.repos.users.create({ email: email('operator'), name: 'O', passwordHash: 'h' });
+    const outline = [
+      { title: '1 Intro', level: 1, pageStart: 1, pageEnd: 3 },
+      { title: '1.1 Scope', level: 2, pageStart: 2, pageEnd: 3 },
+    ];
+    const ready = await upload(user.id, null);
+    await fx.repos.documents.claimIngest(ready.id, 60_000);
+    expect(await fx.repos.documents.markReady(ready.id, 3, 5, { outline })).toMatchObject({ outline });
+    const failed = await upload(user.id, null);
+    await fx.repos.documents.markFailed(failed.id, 'damaged');
+    const running = await upload(user.id, null);
+    await fx.repos.documents.claimIngest(running.id, 60_000);
+
+    expect((await fx.repos.documents.listForReingest({ userId: user.id })).map((d) => d.id)).toEqual([
+      ready.id,
+    ]);
+    const byIds = await fx.repos.documents.listForReingest({ ids: [ready.id, failed.id, running.id] });
+    expect(byIds.map((d) => d.id).sort()).toEqual([ready.id, failed.id].sort());
+    expect(await fx.repos.documents.listForReingest({ ids: [] })).toEqual([]);
+
+    expect(await fx.repos.documents.requeueForIngest(running.id)).toBeNull(); // being ingested
+    const requeued = await fx.repos.documents.requeueForIngest(ready.id);
+    expect(requeued).toMatchObject({ status: 'uploaded', stage: 'queued', progress: 0, outline });
+    expect(await fx.repos.documents.requeueForIngest(failed.id)).toMatchObject({
+      status: 'uploaded',
+      error: null,
+    });
+    // Back in the queue: an ingestion can take it, and a ready without an outline clears the old one.
+    expect(await fx.repos.documents.claimIngest(ready.id, 60_000)).not.toBeNull();
+    expect((await fx.repos.documents.markReady(ready.id, 3, 5))?.outline).toBeNull();
+  });
+
   it('createUnlessDuplicate makes one document of the same content sent ten times at once', async () => {
     const sha = randomUUID();
     // Ten open connections, so the ten calls really overlap.
