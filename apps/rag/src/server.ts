@@ -8,6 +8,7 @@ import { createAnswerStreamH2Server } from './http/answer-stream-h2.js';
 import { serveHttpAndH2c } from './http/h2c.js';
 import type { RagConfig } from './config.js';
 import type { RagContext } from './context.js';
+import { createIsolatedParser } from './ingest/isolated-parse.js';
 import { createRagMetrics } from './observability/metrics.js';
 import { createTokenBudget } from './quota/token-budget.js';
 import { createStreamStateStore } from './streaming/stream-state.js';
@@ -32,6 +33,12 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     redis,
     tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT }),
     streamState: createStreamStateStore(redis),
+    parser: createIsolatedParser({
+      memoryMb: config.INGEST_PARSE_MEMORY_MB,
+      maxChars: config.INGEST_MAX_CHARS,
+      workers: config.INGEST_PARSE_WORKERS,
+      logger,
+    }),
   };
   const answers = createAnswerDeps(ctx);
   const http = await serveHttpAndH2c(
@@ -46,6 +53,7 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     ctx,
     async stop() {
       await http.close();
+      await ctx.parser.close();
       await database.close();
       await redis?.quit().catch(() => redis.disconnect());
     },
