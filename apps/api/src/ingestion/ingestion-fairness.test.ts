@@ -53,5 +53,5 @@ describe('ingestion is fair across students', () => {
     for (const doc of [first, second]) {
       expect((await call(stack.apiUrl, hoarder, 'DELETE', `/documents/${doc.id}`)).status).toBe(204);
     }
-  });
+  }, 120_000);
 });
