@@ -27,6 +27,7 @@ export default defineConfig({
             'apps/api/src/**/*.test.ts',
             'apps/rag/src/**/*.test.ts',
             'tests/integration/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
