@@ -123,11 +123,16 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
       // A view into a larger buffer would send that whole buffer (structured clone copies all of it).
       const own =
         bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      const outcome = await runOnWorker(worker, { mime, bytes: own, options: clonable }, signal, onProgress);
+      parsing.add(worker);
+      const request = { mime, bytes: own, options: clonable };
+      const outcome = await parseOn(worker, request, options.memoryMb, signal, onProgress);
+      parsing.delete(worker);
       if (outcome.reusable) release(worker);
       else stop(worker);
       if ('document' in outcome) return outcome.document;
-      if (outcome.crash) options.logger?.error({ err: outcome.crash }, 'the document parser crashed');
+      // A worker terminated by close() is no crash worth a log line.
+      if (outcome.crash && !closed)
+        options.logger?.error({ err: outcome.crash }, 'the document parser crashed');
       throw outcome.error;
     },
     async close() {
@@ -139,57 +144,60 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
 
-  /** One request on one worker; settles once, with whether the worker may parse again. */
-  function runOnWorker(
-    worker: Worker,
-    request: ParseRequest,
-    signal: AbortSignal | undefined,
-    onProgress: ParseOptions['onProgress'],
-  ): Promise<
-    | { reusable: true; document: ParsedDocument }
-    | { reusable: boolean; error: unknown; crash?: string | Error | undefined }
-  > {
-    parsing.add(worker);
-    return new Promise((resolve) => {
-      const finish = (outcome: Parameters<typeof resolve>[0]) => {
-        parsing.delete(worker);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const overMemory = () => ({ reusable: false, error: failures.parseMemory(options.memoryMb) });
-      const onMessage = (message: ParseWorkerMessage) => {
-        switch (message.type) {
-          case 'progress':
-            onProgress?.(message.done, message.total);
-            return;
-          case 'parsed':
-            return finish({ reusable: true, document: message.document });
-          case 'failed':
-            return finish({ reusable: true, error: new IngestFailure(message.reason, message.message) });
-          case 'over-memory':
-            return finish(overMemory());
-          case 'crashed':
-            return finish({ reusable: false, error: failures.internal(), crash: message.error });
-        }
-      };
-      const onError = (err: Error & { code?: string }) => {
-        if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') finish(overMemory());
-        else finish({ reusable: false, error: failures.internal(), crash: err });
-      };
-      const onExit = (code: number) =>
-        finish({ reusable: false, error: failures.internal(), crash: `the parse worker exited (${code})` });
-      const onAbort = () => finish({ reusable: false, error: signal?.reason });
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage(request);
-    });
-  }
+type Outcome =
+  | { reusable: true; document: ParsedDocument }
+  | { reusable: boolean; error: unknown; crash?: string | Error };
+
+/**
+ * One request on one worker. Settles once: with the document or the error to throw, and whether
+ * the worker may parse again (not after an overrun, a crash or an abort, which leave it mid-work).
+ */
+function parseOn(
+  worker: Worker,
+  request: ParseRequest,
+  memoryMb: number,
+  signal: AbortSignal | undefined,
+  onProgress: ParseOptions['onProgress'],
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const finish = (outcome: Outcome) => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const overMemory = () => finish({ reusable: false, error: failures.parseMemory(memoryMb) });
+    const onMessage = (message: ParseWorkerMessage) => {
+      switch (message.type) {
+        case 'progress':
+          onProgress?.(message.done, message.total);
+          return;
+        case 'parsed':
+          return finish({ reusable: true, document: message.document });
+        case 'failed':
+          return finish({ reusable: true, error: new IngestFailure(message.reason, message.message) });
+        case 'over-memory':
+          return overMemory();
+        case 'crashed':
+          return finish({ reusable: false, error: failures.internal(), crash: message.error });
+      }
+    };
+    const onError = (err: Error & { code?: string }) => {
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') overMemory();
+      else finish({ reusable: false, error: failures.internal(), crash: err });
+    };
+    const onExit = (code: number) =>
+      finish({ reusable: false, error: failures.internal(), crash: `the parse worker exited (${code})` });
+    const onAbort = () => finish({ reusable: false, error: signal?.reason });
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.postMessage(request);
+  });
 }
 
 /**

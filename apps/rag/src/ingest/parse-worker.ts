@@ -21,14 +21,13 @@ const port = parentPort;
 const limits = workerData as ParseWorkerData;
 const post = (message: ParseWorkerMessage) => port.postMessage(message);
 
-setInterval(() => {
-  // Per isolate: this worker's buffers, not the rest of the process's.
-  if (process.memoryUsage().external > limits.memoryBytes) post({ type: 'over-memory' });
-}, WATCHDOG_INTERVAL_MS).unref();
-
 port.on('message', (request: ParseRequest) => void parse(request));
 
 async function parse({ mime, bytes, options }: ParseRequest): Promise<void> {
+  const watchdog = setInterval(() => {
+    // Per isolate: this worker's buffers, not the rest of the process's.
+    if (process.memoryUsage().external > limits.memoryBytes) post({ type: 'over-memory' });
+  }, WATCHDOG_INTERVAL_MS);
   try {
     const document = await parseDocument(mime, bytes, {
       ...options,
@@ -40,5 +39,7 @@ async function parse({ mime, bytes, options }: ParseRequest): Promise<void> {
   } catch (err) {
     if (err instanceof IngestFailure) post({ type: 'failed', reason: err.reason, message: err.message });
     else post({ type: 'crashed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  } finally {
+    clearInterval(watchdog);
   }
 }
