@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envBool, envInt, envString, parseEnv } from '@classchat/contracts';
 import { loadOrCreateSecret } from '@classchat/contracts/node';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '@classchat/service';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
@@ -13,6 +14,7 @@ const RagEnv = z.object({
   DATABASE_URL: envString(),
   DATA_DIR: envString('./data'),
   REDIS_URL: envString(),
+  REDIS_COMMAND_TIMEOUT_MS: envInt(DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 50, 60_000),
   OPENAI_API_KEY: envString(),
   OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   OPENAI_CHAT_MODEL: envString('gpt-4o-mini'),

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedis } from '@classchat/service';
+import { startPrivateRedis } from '@classchat/testkit/redis-server';
 import {
   createMemoryTokenBudget,
   createRedisTokenBudget,
+  createTokenBudget,
   reserveWhenAvailable,
+  withLocalFallback,
   type TokenBudget,
   type TokenBudgetOptions,
 } from './token-budget.js';
@@ -104,6 +109,67 @@ describe('Redis token budget across clients', () => {
       expect(total).toBe(71 * 7);
     } finally {
       await other.quit();
+    }
+  });
+});
+
+describe('while Redis does not answer', () => {
+  const down = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+
+  it("reserves from this process's budget, and settles each reservation where it was made", async () => {
+    let redisDown = false;
+    const shared = createMemoryTokenBudget({ limit: 100 });
+    const flaky: TokenBudget = {
+      reserve: (tokens) => (redisDown ? Promise.reject(down()) : shared.reserve(tokens)),
+      settle: (r, actual) => (redisDown ? Promise.reject(down()) : shared.settle(r, actual)),
+    };
+    const budget = withLocalFallback(flaky, createMemoryTokenBudget({ limit: 100 }));
+    const before = await budget.reserve(60);
+    redisDown = true;
+    const during = await budget.reserve(90);
+    expect(during?.tokens).toBe(90); // the local budget, which had nothing reserved yet
+    expect(await budget.reserve(20)).toBeNull(); // … and keeps to the same limit
+    await budget.settle(during!, 0);
+    expect(await budget.reserve(20)).not.toBeNull();
+    redisDown = false;
+    expect(await budget.reserve(50)).toBeNull(); // the shared one still holds the 60 from before
+    await budget.settle(before!, 0);
+    expect(await budget.reserve(50)).not.toBeNull();
+  });
+
+  it('lets any other error through', async () => {
+    const broken: TokenBudget = {
+      reserve: () => Promise.reject(new Error('ERR script error')),
+      settle: () => Promise.resolve(),
+    };
+    const budget = withLocalFallback(broken, createMemoryTokenBudget({ limit: 100 }));
+    await expect(budget.reserve(1)).rejects.toThrow('ERR script error');
+  });
+
+  it('with a real Redis taken down and brought back: answers never wait for it, and it is shared again after', async () => {
+    const server = await startPrivateRedis();
+    const client = createRedis(server.url, { logger: pino({ level: 'silent' }) })!;
+    const untilReady = async () => {
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    };
+    try {
+      await untilReady();
+      const budget = createTokenBudget(client, { limit: 1000 });
+      expect(await budget.reserve(100)).not.toBeNull();
+      expect(await client.get('{rag:tpm}:total')).toBe('100');
+      await server.kill();
+      await new Promise((resolve) => client.once('reconnecting', resolve));
+      const during = await budget.reserve(200);
+      expect(during?.tokens).toBe(200);
+      await budget.settle(during!, 150);
+      await server.restart();
+      await untilReady();
+      expect(await budget.reserve(300)).not.toBeNull();
+      expect(await client.get('{rag:tpm}:total')).toBe('300'); // a fresh Redis: only what came after
+    } finally {
+      client.disconnect();
+      await server.close();
     }
   });
 });
