@@ -119,23 +119,52 @@ describe('while Redis does not answer', () => {
 
   it("reserves from this process's budget, and settles each reservation where it was made", async () => {
     let redisDown = false;
+    let clock = 0;
     const shared = createMemoryTokenBudget({ limit: 100 });
     const flaky: TokenBudget = {
       reserve: (tokens) => (redisDown ? Promise.reject(down()) : shared.reserve(tokens)),
       settle: (r, actual) => (redisDown ? Promise.reject(down()) : shared.settle(r, actual)),
     };
-    const budget = withLocalFallback(flaky, createMemoryTokenBudget({ limit: 100 }));
+    const budget = withLocalFallback(flaky, createMemoryTokenBudget({ limit: 100 }), {
+      retryMs: 1000,
+      now: () => clock,
+    });
     const before = await budget.reserve(60);
     redisDown = true;
     const during = await budget.reserve(90);
     expect(during?.tokens).toBe(90); // the local budget, which had nothing reserved yet
     expect(await budget.reserve(20)).toBeNull(); // … and keeps to the same limit
     await budget.settle(during!, 0);
-    expect(await budget.reserve(20)).not.toBeNull();
     redisDown = false;
+    clock += 1000; // time to try Redis again
     expect(await budget.reserve(50)).toBeNull(); // the shared one still holds the 60 from before
     await budget.settle(before!, 0);
     expect(await budget.reserve(50)).not.toBeNull();
+  });
+
+  it('after a failure, goes straight to the local budget and tries Redis again only every retryMs', async () => {
+    let tries = 0;
+    let clock = 0;
+    const hung: TokenBudget = {
+      reserve: () => {
+        tries++;
+        return Promise.reject(new Error('Command timed out'));
+      },
+      settle: () => Promise.resolve(),
+    };
+    const budget = withLocalFallback(hung, createMemoryTokenBudget({ limit: 1000 }), {
+      retryMs: 1000,
+      now: () => clock,
+    });
+    for (let i = 0; i < 5; i++) expect(await budget.reserve(1)).not.toBeNull();
+    expect(tries).toBe(1);
+    clock += 999;
+    await budget.reserve(1);
+    expect(tries).toBe(1);
+    clock += 1;
+    await budget.reserve(1);
+    await budget.reserve(1);
+    expect(tries).toBe(2);
   });
 
   it('lets any other error through', async () => {
@@ -165,8 +194,17 @@ describe('while Redis does not answer', () => {
       await budget.settle(during!, 150);
       await server.restart();
       await untilReady();
-      expect(await budget.reserve(300)).not.toBeNull();
-      expect(await client.get('{rag:tpm}:total')).toBe('300'); // a fresh Redis: only what came after
+      // Local for up to SHARED_BUDGET_RETRY_MS more, then a reservation tries Redis and it is shared
+      // again (a fresh Redis: nothing counted there until then).
+      await expect
+        .poll(
+          async () => {
+            await budget.reserve(10);
+            return client.get('{rag:tpm}:total');
+          },
+          { timeout: 15_000, interval: 100 },
+        )
+        .toBe('10');
     } finally {
       client.disconnect();
       await server.close();
