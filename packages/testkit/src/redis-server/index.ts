@@ -45,6 +45,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     running.kill('SIGKILL');
     await exited;
   };
+  // A test process that ends without closing it (a crash, a timeout) must not leave it running.
+  const killOnExit = () => void child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -56,7 +59,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill();
       await start();
     },
-    close: kill,
+    async close() {
+      process.off('exit', killOnExit);
+      await kill();
+    },
   };
 }
 
