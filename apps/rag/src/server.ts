@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { connect, migrate } from '@classchat/db';
-import { createLogger, createRedis, type ServingHttp } from '@classchat/service';
+import { createLogger, connectRedis, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createAnswerDeps } from './http/answer-routes.js';
@@ -23,15 +23,17 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'rag');
   await migrate(config.DATABASE_URL);
   const database = connect(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL);
-  redis?.on('error', (err) => logger.warn({ err }, 'redis error'));
+  const redis = await connectRedis(config.REDIS_URL, {
+    logger,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+  });
   const ctx: RagContext = {
     config,
     logger,
     metrics: createRagMetrics(),
     database,
     redis,
-    tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT }),
+    tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT, logger }),
     streamState: createStreamStateStore(redis),
     parser: createIsolatedParser({
       memoryMb: config.INGEST_PARSE_MEMORY_MB,
