@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { AppError, type ProcessingStatusPayload } from '@classchat/contracts';
+import { AppError, type DocumentReadyPayload, type ProcessingStatusPayload } from '@classchat/contracts';
 import type { DocumentRow, Repositories } from '@classchat/db';
 import type { ApiMetrics } from '../observability/metrics.js';
 import type { RagClient } from '../rag-client/rag-client.js';
-import type { Realtime } from '../realtime/socket-server.js';
 import { FairQueue } from './fair-queue.js';
 import { isNotable, ProgressTracker, type ProgressState } from './progress.js';
 
@@ -38,10 +37,18 @@ export interface IngestionService {
   close(): Promise<void>;
 }
 
+/** Where a document's progress is told: its owner's sockets (the realtime hub), or the admin CLI's output. */
+export interface IngestionNotifier {
+  toUser(userId: string): {
+    emit(event: 'processing-status', payload: ProcessingStatusPayload): unknown;
+    emit(event: 'document-ready', payload: DocumentReadyPayload): unknown;
+  };
+}
+
 export interface IngestionOptions {
   repos: Pick<Repositories, 'documents'>;
   rag: Pick<RagClient, 'ingest'>;
-  realtime: Pick<Realtime, 'toUser'>;
+  realtime: IngestionNotifier;
   logger: Logger;
   metrics?: Pick<ApiMetrics, 'ingestStarted' | 'ingestCompleted'>;
   /** Ingestions running at once (default 2). */

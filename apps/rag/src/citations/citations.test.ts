@@ -133,6 +133,40 @@ describe('finalizeAnswer', () => {
     expect(c.href).toBe(`/documents/${uuid(1)}?page=${src.pageStart}&start=${c.charStart}&end=${c.charEnd}`);
   });
 
+  it('carries the section path, and maps a quoted span of a cleaned chunk to its raw page offsets', () => {
+    // Raw page 6: "…ele-\nments a vector has" was joined across a page break; the chunk text
+    // "Vectors: the elements a vector has." sits at page 5 offset 200 ("Vectors: the ele") and page
+    // 6 offset 0 ("ments a vector has.").
+    const src = source(1, {
+      pageStart: 5,
+      pageEnd: 6,
+      charStart: 200,
+      charEnd: 216,
+      text: 'Vectors: the elements a vector has.',
+      sectionPath: ['2 Data', '2.1 Vectors'],
+      sourceMap: [
+        [0, 5, 200],
+        [16, 6, 0],
+      ],
+    });
+    const whole = finalizeAnswer('See [1].', [src]).citations[0]!;
+    expect(whole).toMatchObject({
+      page: 5,
+      charStart: 200,
+      charEnd: 216,
+      sectionPath: ['2 Data', '2.1 Vectors'],
+    });
+    const quoted = finalizeAnswer('It says “ments a vector has.” [1]', [src]).citations[0]!;
+    expect(quoted).toMatchObject({
+      page: 6,
+      charStart: 0,
+      charEnd: 19,
+      href: `/documents/${uuid(1)}?page=6&start=0&end=19`,
+    });
+    expect(Citation.parse(quoted)).toEqual(quoted);
+    expect(finalizeAnswer('Claim [1].', [source(2)]).citations[0]).not.toHaveProperty('sectionPath');
+  });
+
   it('falls back to the chunk start when the quote is not in the chunk', () => {
     const r = finalizeAnswer('It says "something the passage never says at all" [1].', sources);
     expect(r.citations[0]!.snippet).toBe(sources[0]!.text);

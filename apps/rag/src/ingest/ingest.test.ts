@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSse, IngestEvent, INTERNAL_TOKEN_HEADER, type SupportedMime } from '@classchat/contracts';
 import { connect, createRepositories, EMBEDDING_DIMENSIONS, type Database } from '@classchat/db';
-import { goodFixtures, inflatingPdf, largePdf, startStack, type Stack } from '@classchat/testkit';
+import {
+  goodFixtures,
+  inflatingPdf,
+  largePdf,
+  startStack,
+  STRUCTURED_PDF,
+  structuredPdf,
+  type Stack,
+} from '@classchat/testkit';
 import { loadRagConfig } from '../config.js';
 import { startRag, type RunningRag } from '../server.js';
 import { parseDocument } from './parse.js';
@@ -144,6 +152,30 @@ describe('rag ingest endpoint', () => {
     } finally {
       stack.upstream!.setEmbeddingsDefault({});
     }
+  });
+
+  it("stores a PDF's outline, and each chunk's section, page kind and source map", async () => {
+    const doc = await storedDocument(await structuredPdf({ outline: true }));
+    expect((await ingest(stack.ragUrl, doc.id)).at(-1)).toMatchObject({ type: 'ready', pageCount: 8 });
+    expect((await repos.documents.get(userId, doc.id))?.outline).toEqual(STRUCTURED_PDF.outline);
+    const scope = { userId, documentId: doc.id };
+    const [missing] = await repos.chunks.fullTextSearch(scope, 'missing value written NA', 1, {
+      match: 'all',
+    });
+    expect(missing).toMatchObject({
+      pageStart: 6,
+      sectionPath: ['2 Data', '2.5 Missing values'],
+      sectionPageStart: 6,
+      sectionPageEnd: 6,
+      pageKind: 'body',
+    });
+    const [toc] = await repos.chunks.fullTextSearch(scope, 'contents getting started installing', 1, {
+      match: 'all',
+    });
+    expect(toc).toMatchObject({ pageStart: 2, pageKind: 'toc' });
+    const all = await repos.chunks.sampleAcross(scope, 100);
+    expect(all.some((c) => c.sourceMap !== null)).toBe(true);
+    expect(all.every((c) => !/Page \d of 8/.test(c.text))).toBe(true);
   });
 
   it("reserves the embeddings' tokens against OPENAI_TPM_LIMIT", async () => {
