@@ -54,6 +54,7 @@ export default defineConfig({
             'apps/api/src/**/*.test.ts',
             'apps/rag/src/**/*.test.ts',
             'tests/integration/**/*.test.ts',
+            'scripts/**/*.test.ts',
             'bench/**/*.test.ts',
           ],
           testTimeout: 30_000,

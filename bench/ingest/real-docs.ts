@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutlineEntry } from '@classchat/contracts';
 import type { Database, Repositories } from '@classchat/db';
-import { runIngestPipeline } from '@classchat/rag';
+import { runIngestPipeline, type DocumentParser } from '@classchat/rag';
 import { fetchDebianPdfs, sha256Of, type FetchedPdf } from '../corpus/debian-docs.js';
 import { readPdfOutline, readPdfPages } from '../corpus/pdf-pages.js';
 import { findRunningLines } from '../corpus/running-lines.js';
@@ -33,6 +33,9 @@ interface Deps {
   repos: Repositories;
   pool: Database['pool'];
   filesDir: string;
+  /** rag's parser (worker threads), as the generated section uses it. */
+  parser: DocumentParser;
+  maxChunks: number;
   userId: string;
   runs: number;
 }
@@ -94,7 +97,9 @@ async function ingestOnce(deps: Deps, file: FetchedPdf) {
   const result = await runIngestPipeline(doc, {
     repos: deps.repos,
     filesDir: deps.filesDir,
+    parser: deps.parser,
     maxPages: 10_000,
+    maxChunks: deps.maxChunks,
     embedder: null,
   });
   const totalMs = performance.now() - started;

@@ -1,4 +1,4 @@
-import { createLogger, exitOnSignals } from '@classchat/service';
+import { createLogger, exitOnSignals, logUnhandledRejections } from '@classchat/service';
 import { loadApiConfig } from './config.js';
 import { startApi } from './server.js';
 
@@ -11,5 +11,6 @@ const config = (() => {
   }
 })();
 const logger = createLogger(config.LOG_LEVEL, 'api');
+logUnhandledRejections(logger);
 const api = await startApi(config, { logger });
 exitOnSignals(logger, () => api.stop());

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import { connect, createRepositories, migrate } from '@classchat/db';
-import { createLogger, createRedis, serveHttp, type ServingHttp } from '@classchat/service';
+import { createLogger, connectRedis, serveHttp, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
@@ -23,7 +23,10 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'api');
   await migrate(config.DATABASE_URL);
   const database = connect(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL);
+  const redis = await connectRedis(config.REDIS_URL, {
+    logger,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+  });
   const tokens = createTokenService(config.JWT_SECRET, config.JWT_TTL_S);
   // Express must be the server's request listener before Socket.IO attaches (it wraps the listeners
   // present at attach time), and the app needs the realtime hub: bind the app once both exist.

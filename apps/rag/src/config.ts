@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envBool, envInt, envString, parseEnv } from '@classchat/contracts';
 import { loadOrCreateSecret } from '@classchat/contracts/node';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '@classchat/service';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
@@ -13,6 +14,7 @@ const RagEnv = z.object({
   DATABASE_URL: envString(),
   DATA_DIR: envString('./data'),
   REDIS_URL: envString(),
+  REDIS_COMMAND_TIMEOUT_MS: envInt(DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 50, 60_000),
   OPENAI_API_KEY: envString(),
   OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   /** Empty answers offline (extractive) while embeddings stay on, e.g. to measure retrieval alone. */
@@ -28,6 +30,14 @@ const RagEnv = z.object({
   OFFLINE_TOKEN_DELAY_MS: envInt(15, 0, 1000),
   INGEST_MAX_PAGES: envInt(2000, 1),
   INGEST_TIMEOUT_S: envInt(600, 1),
+  /** Characters of text one document may hold (about 2,000 dense pages). */
+  INGEST_MAX_CHARS: envInt(8_000_000, 1),
+  /** Chunks one document may make (each costs embedding tokens and an index row). */
+  INGEST_MAX_CHUNKS: envInt(5000, 1),
+  /** Memory of one parse worker: its JavaScript heap, and separately its buffers. */
+  INGEST_PARSE_MEMORY_MB: envInt(1024, 32),
+  /** Documents parsed at once, each in its own worker thread. */
+  INGEST_PARSE_WORKERS: envInt(2, 1, 64),
   LOG_LEVEL: LogLevel,
 });
 

@@ -1,4 +1,4 @@
-import { createLogger, exitOnSignals } from '@classchat/service';
+import { createLogger, exitOnSignals, logUnhandledRejections } from '@classchat/service';
 import { loadRagConfig } from './config.js';
 import { startRag } from './server.js';
 
@@ -11,5 +11,6 @@ const config = (() => {
   }
 })();
 const logger = createLogger(config.LOG_LEVEL, 'rag');
+logUnhandledRejections(logger);
 const rag = await startRag(config, { logger });
 exitOnSignals(logger, () => rag.stop());

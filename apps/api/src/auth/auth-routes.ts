@@ -24,11 +24,15 @@ export function authRoutes(ctx: ApiContext): Router {
     res.status(201).json(result satisfies AuthResponse);
   });
 
-  router.post('/login', ...loginRateLimit(ctx.config.LOGIN_RATE_LIMIT, ctx.redis), async (req, res) => {
-    const result = await service.login(parseInput(LoginBody, req.body, 'login'));
-    setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
-    res.json(result satisfies AuthResponse);
-  });
+  router.post(
+    '/login',
+    ...loginRateLimit(ctx.config.LOGIN_RATE_LIMIT, ctx.redis, ctx.logger),
+    async (req, res) => {
+      const result = await service.login(parseInput(LoginBody, req.body, 'login'));
+      setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
+      res.json(result satisfies AuthResponse);
+    },
+  );
 
   router.post('/logout', (req, res) => {
     clearSessionCookie(req, res, ctx.config);

@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Logger } from 'pino';
 import { AppError } from '@classchat/contracts';
 import { normalizeEmail } from '@classchat/db';
+import { redisRateLimitOptions } from './redis-rate-limit-store.js';
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
@@ -11,20 +12,14 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
  * Failed login attempts allowed per 15 minutes, counted per client IP and per email address (so
  * neither one address nor one account can be guessed at quickly). Only failed logins (401) count.
  * With Redis the counts are kept there, shared by every api process (one per process otherwise);
- * should Redis fail, logins are let through rather than refused.
+ * should Redis fail, logins are let through at once rather than refused or held.
  */
-export function loginRateLimit(limit: number, redis?: Redis): RequestHandler[] {
-  const redisStore = (): Partial<Options> =>
-    redis
-      ? {
-          store: new RedisStore({
-            prefix: 'cc:login:',
-            sendCommand: (command: string, ...args: string[]) =>
-              redis.call(command, ...args) as Promise<RedisReply>,
-          }),
-          passOnStoreError: true,
-        }
-      : {};
+export function loginRateLimit(
+  limit: number,
+  redis: Redis | undefined,
+  logger: Pick<Logger, 'warn'>,
+): RequestHandler[] {
+  const redisStore = (): Partial<Options> => (redis ? redisRateLimitOptions(redis, 'cc:login:', logger) : {});
   const common: Partial<Options> = {
     windowMs: LOGIN_WINDOW_MS,
     limit,

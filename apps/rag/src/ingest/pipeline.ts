@@ -5,7 +5,7 @@ import { isForeignKeyViolation, type DocumentRow, type Repositories } from '@cla
 import { chunkDocument, type ChunkOptions } from './chunker.js';
 import { embedAll, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures } from './errors.js';
-import { parseDocument } from './parse.js';
+import type { DocumentParser } from './isolated-parse.js';
 import { outlineOf } from './structure/sections.js';
 
 export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embedding' | 'indexing'>;
@@ -13,7 +13,11 @@ export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embed
 export interface PipelineDeps {
   repos: Pick<Repositories, 'chunks' | 'documents'>;
   filesDir: string;
+  /** Parses off the event loop, within the per-document memory and text limits (isolated-parse.ts). */
+  parser: DocumentParser;
   maxPages: number;
+  /** A document making more chunks than this fails (each costs embedding tokens and index rows). */
+  maxChunks: number;
   /** null: no embeddings endpoint; chunks are stored without vectors (full-text retrieval). */
   embedder: Embedder | null;
   embeddingBudget?: EmbeddingTokenBudget;
@@ -70,7 +74,7 @@ export async function runIngestPipeline(
   lap('reading');
 
   progress('parsing', 0, 1);
-  const parsed = await parseDocument(doc.mimeType, bytes, {
+  const parsed = await deps.parser.parse(doc.mimeType, bytes, {
     maxPages: deps.maxPages,
     signal,
     onProgress: (done, total) => progress('parsing', done, total),
@@ -82,6 +86,7 @@ export async function runIngestPipeline(
   progress('chunking', 0, pages.length);
   const chunks = chunkDocument(parsed, deps.chunkOptions);
   if (chunks.length === 0) throw failures.noText(doc.mimeType === 'application/pdf');
+  if (chunks.length > deps.maxChunks) throw failures.tooManyChunks(chunks.length, deps.maxChunks);
   progress('chunking', pages.length, pages.length);
   lap('chunking');
 
