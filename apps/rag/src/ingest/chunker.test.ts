@@ -1,7 +1,7 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { largePdf } from '@classchat/testkit';
-import { chunkPages, splitUnits, type Chunk } from './chunker.js';
+import { chunkPages, sentenceSpans, splitUnits, type Chunk } from './chunker.js';
 import { pagesStructure } from './structure/text-formats.js';
 
 /** A page of `sentences` generated sentences (~12 words each), paragraphs of 5 sentences. */
@@ -121,5 +121,27 @@ describe('chunker', () => {
 
   it('yields nothing for blank pages', () => {
     expect(chunkPages(['', '  \n\n ', '\t'])).toEqual([]);
+  });
+});
+
+describe('sentence spans', () => {
+  it('segments a long paragraph window by window into the same sentences as one pass', () => {
+    const sentences = Array.from({ length: 900 }, (_, i) => `Sentence ${i} says e.g. 6.3 and t.test apart.`);
+    const text = sentences.join(' ');
+    const expected = [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map(
+      ({ index, segment }) => [index, index + segment.length],
+    );
+    expect(text.length).toBeGreaterThan(30_000);
+    expect(sentenceSpans(text)).toEqual(expected);
+  });
+
+  it('keeps a sentence longer than a window whole', () => {
+    const long = `Words ${'word '.repeat(5_000)}end.`;
+    const text = `Short one. ${long} Last one.`;
+    expect(sentenceSpans(text).map(([s, e]) => text.slice(s, e).trim())).toEqual([
+      'Short one.',
+      long,
+      'Last one.',
+    ]);
   });
 });
