@@ -16,6 +16,8 @@ export interface CitableSource {
   charStart: number;
   charEnd: number;
   text: string;
+  /** Section titles from outermost to innermost (empty or absent when unknown). */
+  sectionPath?: readonly string[];
 }
 
 export type FinalAnswer = RenumberedAnswer;
@@ -47,6 +49,7 @@ export function toCitation(source: CitableSource, n: number, quote?: string | nu
     charStart,
     charEnd: Math.max(charStart, charEnd),
     href: citationHref(source.documentId, source.pageStart, source.chunkId),
+    ...(source.sectionPath?.length ? { sectionPath: [...source.sectionPath] } : {}),
   };
 }
 
