@@ -15,7 +15,8 @@ const RagEnv = z.object({
   REDIS_URL: envString(),
   OPENAI_API_KEY: envString(),
   OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
-  OPENAI_CHAT_MODEL: envString('gpt-4o-mini'),
+  /** Empty answers offline (extractive) while embeddings stay on, e.g. to measure retrieval alone. */
+  OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
   /** Empty disables embeddings (full-text retrieval only), e.g. for a chat-only local server. */
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   OPENAI_TPM_LIMIT: envInt(200_000, 1),
@@ -52,7 +53,7 @@ export function loadRagConfig(env: Record<string, string | undefined> = process.
     INTERNAL_TOKEN: raw.INTERNAL_TOKEN ?? loadOrCreateSecret(dataDir, 'INTERNAL_TOKEN'),
     filesDir: resolve(dataDir, 'files'),
     /** A chat model is configured; otherwise answers are extractive ("offline mode"). */
-    llmEnabled: Boolean(raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL),
+    llmEnabled: Boolean((raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL) && raw.OPENAI_CHAT_MODEL),
     embeddingsEnabled: Boolean((raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL) && raw.OPENAI_EMBEDDING_MODEL),
     production,
   };

@@ -116,7 +116,7 @@ describe('finalizeAnswer', () => {
       snippet: 'Passage number 3 explains something important about topic 3.',
       charStart: 30,
       charEnd: 80,
-      href: `/documents/${uuid(1)}?page=7&chunk=${chunkOf(3)}`,
+      href: `/documents/${uuid(1)}?page=7&start=30&end=80`,
     });
   });
 
@@ -130,6 +130,7 @@ describe('finalizeAnswer', () => {
     expect(c.snippet).toBe('The Krebs cycle   turns twice per glucose molecule.');
     expect(c.charStart).toBe(100 + src.text.indexOf('The Krebs'));
     expect(c.charEnd).toBe(c.charStart! + c.snippet.length);
+    expect(c.href).toBe(`/documents/${uuid(1)}?page=${src.pageStart}&start=${c.charStart}&end=${c.charEnd}`);
   });
 
   it('falls back to the chunk start when the quote is not in the chunk', () => {
@@ -163,7 +164,10 @@ describe('citation helpers', () => {
     expect(locate('Alpha', 'something else')).toBeNull();
   });
 
-  it('encodes viewer links', () => {
-    expect(citationHref('d', 2, 'c')).toBe('/documents/d?page=2&chunk=c');
+  it('puts the span in the viewer link, and links the chunk when the span has no characters', () => {
+    const span = { documentId: 'd/1', page: 2, chunkId: 'c', charStart: 5, charEnd: 9 };
+    expect(citationHref(span)).toBe('/documents/d%2F1?page=2&start=5&end=9');
+    expect(citationHref({ ...span, charStart: null, charEnd: null })).toBe('/documents/d%2F1?page=2&chunk=c');
+    expect(citationHref({ ...span, charEnd: 5 })).toBe('/documents/d%2F1?page=2&chunk=c');
   });
 });

@@ -48,13 +48,32 @@ export function toCitation(source: CitableSource, n: number, quote?: string | nu
     snippet: located ? source.text.slice(located.start, located.end) : snippetOf(source.text),
     charStart,
     charEnd: Math.max(charStart, charEnd),
-    href: citationHref(source.documentId, source.pageStart, source.chunkId),
+    href: citationHref({
+      documentId: source.documentId,
+      page: source.pageStart,
+      chunkId: source.chunkId,
+      charStart,
+      charEnd,
+    }),
     ...(source.sectionPath?.length ? { sectionPath: [...source.sectionPath] } : {}),
   };
 }
 
-export function citationHref(documentId: string, page: number, chunkId: string): string {
-  return `/documents/${encodeURIComponent(documentId)}?page=${page}&chunk=${encodeURIComponent(chunkId)}`;
+/** What a citation's viewer link points at: a character range of one page's raw text (the chunk's when unknown). */
+export type CitationSpan = Pick<Citation, 'documentId' | 'page' | 'chunkId' | 'charStart' | 'charEnd'>;
+
+/**
+ * The viewer link of a citation. It carries the span itself (`page`, `start`, `end`), so a new tab,
+ * a reload or a shared link highlights the same characters; a span without a usable range links to
+ * the chunk's page as links saved before spans did.
+ */
+export function citationHref(span: CitationSpan): string {
+  const base = `/documents/${encodeURIComponent(span.documentId)}?page=${span.page}`;
+  const { charStart, charEnd } = span;
+  if (charStart !== null && charEnd !== null && charEnd > charStart) {
+    return `${base}&start=${charStart}&end=${charEnd}`;
+  }
+  return `${base}&chunk=${encodeURIComponent(span.chunkId)}`;
 }
 
 /** Every chunk given to the model, in context order (what `follow_up` reloads). */

@@ -1,6 +1,6 @@
 import type { Citation } from '@classchat/contracts';
 import { Link } from 'react-router-dom';
-import { citationHref, type ViewerLocationState } from './CitationChip.js';
+import { citationHref, viewerStateOf } from './CitationChip.js';
 
 /**
  * "Sources" under an answer (or, under an answer the material does not cover, the closest sections
@@ -17,18 +17,7 @@ export function SourcesList({ citations, title = 'Sources' }: { citations: Citat
           <li key={`${c.n}-${c.chunkId}`} className="sources__item">
             <Link
               to={citationHref(c)}
-              state={
-                {
-                  citation: {
-                    snippet: c.snippet,
-                    charStart: c.charStart,
-                    charEnd: c.charEnd,
-                    page: c.page,
-                    chunkId: c.chunkId,
-                    fileName: c.fileName,
-                  },
-                } satisfies ViewerLocationState
-              }
+              state={viewerStateOf(c)}
               className="sources__link"
               data-testid="source-link"
             >
