@@ -1,15 +1,24 @@
 -- (generated, then hand-edited: drizzle-kit does not model functions, and dropping "tsv" drops its index)
 -- PostgreSQL's 'english' parser splits `asn1_write_value` into asn1/write/valu, drops the dashes of
--- `--check`, and keeps `read.csv` as one "host" token without its parts. Full-text search also
--- indexes code-like terms whole (lowercased, each occurrence with its own position so term
--- frequency counts it) and the English lexemes of a dotted name's parts, so a student finds
--- `asn1_write_value`, `--check` and `read.csv` as typed, and `read.csv` also by "read a csv file".
+-- `--check` and every operator (`==`, `:=`, `%`), and keeps `read.csv` as one "host" token without
+-- its parts. Full-text search also indexes code-like terms whole — identifiers with underscores and
+-- command-line options lowercased, operators standing alone as written — each occurrence with its own
+-- position so term frequency counts it, and the English lexemes of a dotted name's parts, so a
+-- student finds `asn1_write_value`, `--check`, `x == NA` and `read.csv` as typed, and `read.csv`
+-- also by "read a csv file".
 CREATE OR REPLACE FUNCTION chunk_code_terms(t text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(
     (SELECT string_agg('''' || lower(m[1]) || ''':' || n, ' ')
        FROM regexp_matches(t, '(?:^|[^A-Za-z0-9_.-])((?:--?[A-Za-z][A-Za-z0-9-]*)|(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+))', 'g')
          WITH ORDINALITY AS x(m, n))::tsvector,
+    ''::tsvector)
+  || coalesce(
+    (SELECT string_agg('''' || m[1] || ''':' || n, ' ')
+       FROM regexp_matches(t, '(?:^|[[:space:](\[{,"`“‘])([-+*/%$#@!&|^~:=<>.;?]{1,3})(?=$|[[:space:])\]},"`”’])', 'g')
+         WITH ORDINALITY AS x(m, n)
+      -- A question mark or full stop typed apart from its sentence is punctuation, not an operator.
+      WHERE m[1] NOT IN ('?', '!', '.'))::tsvector,
     ''::tsvector)
   || to_tsvector('english', coalesce(
     (SELECT string_agg(replace(m[1], '.', ' '), ' ')

@@ -9,9 +9,12 @@ import type { ChunkHit, FullTextHit } from '@classchat/db';
  */
 export const RELEVANCE_FLOOR = 0.5;
 
-/** The best share of the question's term weight that one hit holds (0 without hits). */
-export function bestTermMatch(hits: readonly Pick<FullTextHit, 'termMatch'>[]): number {
-  return hits.reduce((best, h) => Math.max(best, h.termMatch), 0);
+/**
+ * The best share of the question's term weight that one body-page hit holds (0 without hits): a
+ * table of contents or an index names a topic without covering it.
+ */
+export function bestTermMatch(hits: readonly Pick<FullTextHit, 'termMatch' | 'pageKind'>[]): number {
+  return hits.reduce((best, h) => (h.pageKind === 'body' ? Math.max(best, h.termMatch) : best), 0);
 }
 
 /** Whether some hit answers the question well enough to be given as its context. */

@@ -151,6 +151,10 @@ describe('code-like terms, searched as a student types them', () => {
     lm: 'Fit linear models with lm(y ~ x, data = d); summary() shows the coefficients.',
     isNa: 'is.na(x) tests which elements are missing. Note that x == NA gives NA, never TRUE.',
     naOther: 'NA values propagate; x may be anything else entirely here.',
+    percent: 'In gp, % means the result of the last computed expression.',
+    percentOther: 'The result of an expression is printed; half of the values, fifty percent, were computed.',
+    assign: 'Define a function with f(x) := x^2 and call it as f(3).',
+    assignOther: 'A function definition names the function and its argument x, then what to call.',
   };
   beforeAll(async () => {
     ({ scope } = await corpus([...Object.values(texts).map((text) => ({ text })), ...commonPages(4)]));
@@ -167,6 +171,8 @@ describe('code-like terms, searched as a student types them', () => {
     ['lm()', texts.lm],
     ['is.na(x)', texts.isNa],
     ['x == NA', texts.isNa],
+    ['What does the % sign mean?', texts.percent],
+    ['how do I define a function with := ?', texts.assign],
   ])('finds %j', async (query, expected) => {
     expect(await firstText(scope, query)).toBe(expected);
   });
