@@ -42,7 +42,8 @@ export type ChunkReference = z.infer<typeof ChunkReference>;
  * Whether the answer stands on the student's material: `grounded` (passages answered it),
  * `not_covered` (the scope has material but nothing answers well enough: the answer says so and
  * names the closest sections), `no_material` (no ready documents in scope: none uploaded, an empty
- * class, or still processing). Only a grounded answer costs a chat. Absent on answers saved before.
+ * class, or still processing). Only a grounded answer costs a chat on the free plan. Absent on
+ * answers saved before it was recorded, which count as grounded.
  */
 export const AnswerCoverage = z.enum(['grounded', 'not_covered', 'no_material']);
 export type AnswerCoverage = z.infer<typeof AnswerCoverage>;
@@ -52,6 +53,7 @@ export const MessageVersion = z.object({
   citations: z.array(Citation),
   chunkReferences: z.array(ChunkReference),
   createdAt: IsoDate,
+  coverage: AnswerCoverage.optional(),
 });
 export type MessageVersion = z.infer<typeof MessageVersion>;
 
@@ -77,6 +79,8 @@ export const MessageDto = z.object({
   route: Route.nullable(),
   status: MessageStatus,
   createdAt: IsoDate,
+  /** The current version's coverage (answers only; absent on answers saved before it was recorded). */
+  coverage: AnswerCoverage.optional(),
 });
 export type MessageDto = z.infer<typeof MessageDto>;
 

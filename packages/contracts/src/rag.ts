@@ -57,6 +57,8 @@ export const RagStreamEvent = z.discriminatedUnion('type', [
     type: z.literal('sources'),
     citations: z.array(Citation),
     chunkReferences: z.array(ChunkReference),
+    /** Whether the answer will stand on the material (known before its first token; see `done`). */
+    coverage: AnswerCoverage.optional(),
   }),
   z.object({ type: z.literal('token'), content: z.string() }),
   z.object({ type: z.literal('keepalive') }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, Id } from './common.js';
-import { ChunkReference, Citation, MessageStatus, MessageVersion, Route } from './chat.js';
+import { AnswerCoverage, ChunkReference, Citation, MessageStatus, MessageVersion, Route } from './chat.js';
 import { DocumentStatus, IngestStage } from './documents.js';
 
 export const ProcessingStatusPayload = z.object({
@@ -42,6 +42,12 @@ export const ChatStreamCompletePayload = z.object({
   versions: z.array(MessageVersion),
   currentVersion: z.number().int().nonnegative(),
   status: MessageStatus,
+  /**
+   * Whether the answer stands on the student's material. `not_covered` (the answer says the material
+   * does not seem to cover the question; its citations are the closest sections) and `no_material`
+   * cost no chat. Absent from servers that do not record it.
+   */
+  coverage: AnswerCoverage.optional(),
 });
 export type ChatStreamCompletePayload = z.infer<typeof ChatStreamCompletePayload>;
 

@@ -165,9 +165,23 @@ export const chunks = pgTable(
      */
     sourceMap: jsonb('source_map').$type<[number, number, number][]>(),
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
+    /**
+     * What full-text search matches: the text's English lexemes plus its code-like terms kept whole
+     * (`asn1_write_value`, `--check`) and the parts of dotted names (`read.csv` → read, csv), from the
+     * SQL function `chunk_search_tsv` (migration 0004), so a student finds code as they type it.
+     */
     tsv: tsvector('tsv')
       .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', "text")`),
+      .generatedAlwaysAs(sql`chunk_search_tsv("text")`),
+    /**
+     * The section path's lexemes, the innermost title's with weight A (`'term':A` matches only those):
+     * what the section-title boost of full-text ranking matches.
+     */
+    sectionTsv: tsvector('section_tsv')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(chunk_search_tsv(coalesce("section_path" ->> -1, '')), 'A') || chunk_search_tsv(coalesce("section_path", '[]'::jsonb)::text)`,
+      ),
   },
   (t) => [
     index('chunks_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),

@@ -77,11 +77,9 @@ describe('npm run admin -- reingest', () => {
     expect(doc).toMatchObject({ status: 'ready', outline: STRUCTURED_PDF.outline });
     const dto = DocumentDto.parse((await call(stack.apiUrl, student, 'GET', `/documents/${id}`)).body);
     expect(dto.outline).toEqual(STRUCTURED_PDF.outline);
-    const [hit] = await repos.chunks.fullTextSearch(
-      { userId: student.id, documentId: id },
-      'missing value NA',
-      1,
-    );
+    const {
+      hits: [hit],
+    } = await repos.chunks.fullTextSearch({ userId: student.id, documentId: id }, 'missing value NA', 1);
     expect(hit?.sectionPath).toEqual(['2 Data', '2.5 Missing values']);
     // Another user's document was not read again.
     expect(await repos.chunks.countInScope({ userId: other.id, documentId: othersId })).toBe(1);

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '@classchat/testkit';
+import { SessionDetail } from '@classchat/contracts';
 import {
   chat,
+  completeOf,
   connectSocket,
   createUser,
   errorBodyOf,
   errorOf,
   postChat,
+  postChatSse,
   repositoriesOf,
   setChatCount,
   usage,
@@ -115,5 +118,83 @@ describe('free plan: 25 completed chats per UTC month', () => {
     const client = await open(user);
     const { end } = await chat(stack, user, client, { message: 'What is osmosis?' });
     expect(end.type).toBe('chat-stream-complete');
+  });
+});
+
+describe('an answer that found nothing in the student’s material costs no chat', () => {
+  const modelCalls = () => stack.upstream!.chatRequests.length;
+
+  it('an off-topic question gets the not-covered answer, naming the closest section, and the count is unchanged', async () => {
+    const user = await createUser(stack);
+    const client = await open(user);
+    await setChatCount(stack, user.id, 10);
+    const calls = modelCalls();
+    const { end, accepted } = await chat(stack, user, client, {
+      message: 'Does temperature change the tides of the ocean?',
+    });
+    const complete = completeOf(end);
+    expect(complete.coverage).toBe('not_covered');
+    expect(complete.content).toMatch(/^Your material does not seem to cover this\./);
+    // The closest sections (the page on temperature first), cited so that they link to their pages.
+    expect(complete.citations.length).toBeLessThanOrEqual(3);
+    expect([complete.citations[0]!.fileName, complete.citations[0]!.page]).toEqual(['cell-biology.pdf', 5]);
+    expect(complete.citations[0]!.href).toMatch(/^\/documents\/.+\?page=5&chunk=/);
+    expect(await usage(stack, user.id)).toEqual({ used: 10, reserved: 0 });
+    expect(modelCalls()).toBe(calls);
+    // Saved to the session like any answer, with its coverage.
+    const res = await fetch(`${stack.apiUrl}/api/v1/chat/sessions/${accepted.chatSessionId}`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    const detail = SessionDetail.parse(await res.json());
+    expect(detail.messages.map((m) => [m.role, m.coverage])).toEqual([
+      ['user', undefined],
+      ['assistant', 'not_covered'],
+    ]);
+  });
+
+  it('a question about the material still counts', async () => {
+    const user = await createUser(stack);
+    const client = await open(user);
+    const { end } = await chat(stack, user, client, { message: 'What is osmosis?' });
+    expect(completeOf(end).coverage).toBe('grounded');
+    expect(await usage(stack, user.id)).toEqual({ used: 1, reserved: 0 });
+  });
+
+  it('a student with no documents is told to upload some, free of charge, even at the limit', async () => {
+    const user = await createUser(stack, { material: false });
+    const client = await open(user);
+    await setChatCount(stack, user.id, 24);
+    const calls = modelCalls();
+    const { end } = await chat(stack, user, client, { message: 'What is osmosis?' });
+    const complete = completeOf(end);
+    expect(complete.coverage).toBe('no_material');
+    expect(complete.content).toMatch(/not uploaded any course material/);
+    expect(await usage(stack, user.id)).toEqual({ used: 24, reserved: 0 });
+    expect(modelCalls()).toBe(calls);
+  });
+
+  it('a class whose document is still processing says it will be ready in a few seconds (over SSE too)', async () => {
+    const user = await createUser(stack, { material: false });
+    const repos = repositoriesOf(stack);
+    const cls = await repos.classes.create(user.id, 'Chemistry');
+    const doc = await repos.documents.create({
+      userId: user.id,
+      classId: cls.id,
+      fileName: 'acids.pdf',
+      mimeType: 'application/pdf',
+      byteSize: 10,
+      sha256: randomUUID(),
+      storageKey: `${randomUUID()}.pdf`,
+    });
+    // Held as if an ingestion were running, so the api's recovery leaves it alone.
+    await repos.documents.claimIngest(doc.id, 120_000);
+    const { res, events } = await postChatSse(stack, user, { message: 'What is a buffer?', classId: cls.id });
+    expect(res.status).toBe(200);
+    const complete = events.at(-1)!;
+    expect(complete).toMatchObject({ type: 'chat-stream-complete', coverage: 'no_material' });
+    expect(complete.type === 'chat-stream-complete' && complete.content).toMatch(
+      /“acids\.pdf” is still processing — ready in a few seconds/,
+    );
+    expect(await usage(stack, user.id)).toEqual({ used: 0, reserved: 0 });
   });
 });

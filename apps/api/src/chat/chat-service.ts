@@ -17,7 +17,7 @@ import {
   type SessionRow,
 } from '@classchat/db';
 import type { Logger } from 'pino';
-import type { ChatQuota } from '../quota/chat-quota.js';
+import { chargesChat, type ChatQuota } from '../quota/chat-quota.js';
 import type { RagClient } from '../rag-client/rag-client.js';
 import { failure, failureFromThrown, StreamAbort } from '../streaming/failures.js';
 import { abort, type ActiveStream, type ChatEventSink, type StreamRegistry } from '../streaming/registry.js';
@@ -46,10 +46,11 @@ export interface ChatRequest {
 
 /**
  * The pluggable "persist" step: writes a finished answer and returns the assistant message, or null
- * when the session is gone. A new question inserts a message; a retry (issue 6) adds a version to
- * the last answer. It runs inside the end-of-stream transaction (`repos` are bound to it) together
- * with the quota commit — unless it is marked `chargesQuota`: then it commits the reservation itself
- * in the same single statement, and runs outside any transaction.
+ * when the session is gone. A new question inserts a message; a retry adds a version to the last
+ * answer. It runs inside the end-of-stream transaction (`repos` are bound to it) together with the
+ * quota settlement — unless it is marked `chargesQuota`: then it settles the reservation itself in
+ * the same single statement (a chat, or given back when {@link chargesChat} says the answer is
+ * free), and runs outside any transaction.
  */
 export interface PersistAnswer {
   (repos: Repositories, answer: FinishedAnswer): Promise<MessageRow | null>;
@@ -141,13 +142,15 @@ export function createChatService(deps: ChatServiceDeps) {
           if (!row) throw gone();
           return savedAnswerOf(row);
         }
-        return deps.database.db.transaction(async (tx) => {
+        const saved = await deps.database.db.transaction(async (tx) => {
           const txRepos = createRepositories(tx);
           const row = await turn.persist(txRepos, answer);
           if (!row) throw gone();
-          await deps.quota.commit(txRepos.users, userId);
+          if (chargesChat(answer.coverage)) await deps.quota.commit(txRepos.users, userId);
           return savedAnswerOf(row);
         });
+        if (!chargesChat(answer.coverage)) await deps.quota.release(userId);
+        return saved;
       },
       release: () => deps.quota.release(userId),
     };
@@ -254,6 +257,7 @@ export function createChatService(deps: ChatServiceDeps) {
           route: answer.route,
           status: 'complete',
           usage: answer.usage ?? null,
+          coverage: answer.coverage ?? null,
         });
       } catch (err) {
         await settlement.release().catch((releaseErr: unknown) => {
@@ -345,12 +349,12 @@ export function startEarly<T>(source: AsyncIterable<T>): AsyncIterable<T> {
 
 /**
  * The default persist step: the answer becomes a new assistant message (`versions = [it]`), written
- * together with the quota commit in one statement.
+ * together with the quota settlement in one statement.
  */
 export const persistAsNewMessage = (userId: string, sessionId: string): PersistAnswer =>
   Object.assign(
     (repos: Repositories, answer: FinishedAnswer) =>
-      repos.turns.insertAnswerAndCommit({
+      repos.turns.insertAnswerAndSettle({
         userId,
         sessionId,
         content: answer.content,
@@ -358,6 +362,8 @@ export const persistAsNewMessage = (userId: string, sessionId: string): PersistA
         chunkReferences: answer.chunkReferences,
         route: answer.route,
         status: answer.status,
+        coverage: answer.coverage ?? undefined,
+        charge: chargesChat(answer.coverage),
       }),
     { chargesQuota: true },
   );
@@ -403,5 +409,6 @@ export function savedAnswerOf(row: MessageRow): SavedAnswer {
     versions: row.versions,
     currentVersion: row.currentVersion,
     status: row.status,
+    coverage: row.versions[row.currentVersion]?.coverage,
   };
 }

@@ -41,9 +41,14 @@ export function repositoriesOf(stack: Stack): Repositories {
   return createRepositories(stack.api.ctx.database.db);
 }
 
+/**
+ * A student. With `material` (the default) they have uploaded the course notes (ready, in no class),
+ * so questions about them are answered from the material by the model, and count as chats;
+ * `material: false`: nothing uploaded (every answer then says so, and costs nothing).
+ */
 export async function createUser(
   stack: Stack,
-  options: { plan?: Plan; name?: string } = {},
+  options: { plan?: Plan; name?: string; material?: boolean } = {},
 ): Promise<TestUser> {
   const user = await repositoriesOf(stack).users.create({
     email: `${options.name ?? 'student'}-${randomUUID()}@example.com`,
@@ -51,6 +56,7 @@ export async function createUser(
     passwordHash: 'unused-in-these-tests',
     plan: options.plan ?? 'free',
   });
+  if (options.material ?? true) await seedNotes(stack, user.id, null);
   return { id: user.id, token: await stack.api.ctx.tokens.sign(user.id) };
 }
 
@@ -91,11 +97,16 @@ export const NOTES_PAGES = [
  * document of the user, in a class of its own.
  */
 export async function seedDocument(stack: Stack, userId: string) {
+  const cls = await repositoriesOf(stack).classes.create(userId, `Biology ${randomUUID().slice(0, 8)}`);
+  return { classId: cls.id, documentId: await seedNotes(stack, userId, cls.id) };
+}
+
+/** The course notes as a ready document of the user in `classId` (null: no class); its id. */
+async function seedNotes(stack: Stack, userId: string, classId: string | null): Promise<string> {
   const repos = repositoriesOf(stack);
-  const cls = await repos.classes.create(userId, `Biology ${randomUUID().slice(0, 8)}`);
   const doc = await repos.documents.create({
     userId,
-    classId: cls.id,
+    classId,
     fileName: 'cell-biology.pdf',
     mimeType: 'application/pdf',
     byteSize: 1000,
@@ -114,9 +125,9 @@ export async function seedDocument(stack: Stack, userId: string) {
       embedding: Array.from(fakeEmbedding(text, 512)),
     };
   });
-  await repos.chunks.insertForDocument({ id: doc.id, userId, classId: cls.id }, chunks);
+  await repos.chunks.insertForDocument({ id: doc.id, userId, classId }, chunks);
   await repos.documents.markReady(doc.id, chunks.length, chunks.length);
-  return { classId: cls.id, documentId: doc.id };
+  return doc.id;
 }
 
 export async function connectSocket(stack: Stack, user: TestUser): Promise<TestSocket> {

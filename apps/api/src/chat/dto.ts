@@ -16,6 +16,9 @@ export function toMessageDto(row: MessageRow): MessageDto {
     route: row.route ?? null,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
+    ...(row.role === 'assistant' && row.versions[row.currentVersion]?.coverage
+      ? { coverage: row.versions[row.currentVersion]!.coverage }
+      : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '@classchat/contracts';
 import type { MessageRow, Repositories } from '@classchat/db';
+import { chargesChat } from '../quota/chat-quota.js';
 import type { StreamRegistry } from '../streaming/registry.js';
 import type { FinishedAnswer } from '../streaming/relay.js';
 import { persistAsNewMessage, resolveSession, type PersistAnswer, type TurnPlanner } from './chat-service.js';
@@ -8,17 +9,19 @@ import { buildHistory } from './history.js';
 /**
  * The retry "persist" step: the regenerated answer is appended to the message's versions and becomes
  * the current one (content, citations, chunk references, status and route follow) — not a new
- * message — with the session bumped and the reserved chat committed, all in one statement.
+ * message — with the session bumped and the reserved chat settled, all in one statement.
  */
 export const persistAsNewVersion = (userId: string, sessionId: string, messageId: string): PersistAnswer =>
   Object.assign(
     (repos: Repositories, answer: FinishedAnswer) =>
-      repos.turns.addVersionAndCommit(userId, sessionId, messageId, {
+      repos.turns.addVersionAndSettle(userId, sessionId, messageId, {
         content: answer.content,
         citations: answer.citations,
         chunkReferences: answer.chunkReferences,
         status: answer.status,
         route: answer.route,
+        coverage: answer.coverage ?? undefined,
+        charge: chargesChat(answer.coverage),
       }),
     { chargesQuota: true },
   );

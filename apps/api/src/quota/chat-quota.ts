@@ -1,9 +1,18 @@
-import { AppError } from '@classchat/contracts';
+import { AppError, type AnswerCoverage } from '@classchat/contracts';
 import type { UsersRepository } from '@classchat/db';
 
 /** The 403 text of SPEC §4, with the configured monthly limit. */
 export function quotaExceededMessage(limit: number): string {
   return `Free plan limit reached (${limit} chats/month). Upgrade to premium for unlimited chats.`;
+}
+
+/**
+ * Whether a saved answer counts as a chat: one that found nothing in the student's material (no
+ * documents, still processing, below the relevance floor) does not. An answer whose coverage rag did
+ * not report counts.
+ */
+export function chargesChat(coverage: AnswerCoverage | null | undefined): boolean {
+  return coverage !== 'not_covered' && coverage !== 'no_material';
 }
 
 /**

@@ -122,7 +122,7 @@ describe('GET chat/sessions/:id names the answer being written (activeStream)', 
       reply: 'One two three four five six seven eight nine ten.',
       tokenDelayMs: 60,
     });
-    const accepted = await startChat(stack, user, { message: 'Count to ten', streamId: randomUUID() });
+    const accepted = await startChat(stack, user, { message: 'What is osmosis?', streamId: randomUUID() });
     await socket.waitFor(
       (e) => e.type === 'chat-stream-token' && e.streamId === accepted.streamId && e.seq >= 2,
     );

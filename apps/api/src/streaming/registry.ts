@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChunkReference, Citation, Route } from '@classchat/contracts';
+import type { AnswerCoverage, ChunkReference, Citation, Route } from '@classchat/contracts';
 import { emitChatEvent, isTerminal, type ChatEvent, type ChatEventTarget } from './events.js';
 import { StreamAbort, type StreamAbortKind } from './failures.js';
 
@@ -21,7 +21,12 @@ export interface ActiveStream {
   /** The answer so far: every token published, concatenated. */
   text: string;
   /** The context rag gave the model (its `sources` event): what the markers of a stopped answer cite. */
-  sources: { citations: Citation[]; chunkReferences: ChunkReference[] } | null;
+  sources: {
+    citations: Citation[];
+    chunkReferences: ChunkReference[];
+    /** Whether the answer stands on the material (null: rag did not say). */
+    coverage: AnswerCoverage | null;
+  } | null;
   /** True once `chat-stream-complete` or `chat-stream-error` was published. */
   ended: boolean;
 }

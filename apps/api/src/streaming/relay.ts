@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   AppError,
   renumberCitations,
+  type AnswerCoverage,
   type ChunkReference,
   type Citation,
   type MessageStatus,
@@ -29,6 +30,8 @@ export interface FinishedAnswer {
   route: Route | null;
   status: MessageStatus;
   usage: TokenUsage | null;
+  /** What rag said the answer stands on; null when it did not say (counted as grounded). */
+  coverage: AnswerCoverage | null;
 }
 
 /** The saved assistant message, as `chat-stream-complete` reports it. */
@@ -40,6 +43,7 @@ export interface SavedAnswer {
   versions: MessageVersion[];
   currentVersion: number;
   status: MessageStatus;
+  coverage?: AnswerCoverage | undefined;
 }
 
 /**
@@ -159,7 +163,11 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         continue;
       }
       if (event.type === 'sources') {
-        stream.sources = { citations: event.citations, chunkReferences: event.chunkReferences };
+        stream.sources = {
+          citations: event.citations,
+          chunkReferences: event.chunkReferences,
+          coverage: event.coverage ?? null,
+        };
         continue;
       }
       if (event.type === 'route') {
@@ -199,6 +207,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         route: stream.route,
         status: 'complete',
         usage: done.usage,
+        coverage: done.coverage ?? null,
       };
     } else if (abortKindOf(signal) === 'cancelled' && stream.text.length > 0) {
       // Stopped by the user after some text: the partial answer is kept (and counts as a chat), its
@@ -214,6 +223,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         route: stream.route,
         status: 'stopped',
         usage: null,
+        coverage: stream.sources?.coverage ?? null,
       };
     }
     if (answer) {
@@ -238,6 +248,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         versions: saved.versions,
         currentVersion: saved.currentVersion,
         status: saved.status,
+        ...(saved.coverage ? { coverage: saved.coverage } : {}),
       });
       observer.completed(stream, {
         status: saved.status,

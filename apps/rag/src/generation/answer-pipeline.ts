@@ -1,5 +1,6 @@
 import {
   AppError,
+  type AnswerCoverage,
   type ChatHistoryItem,
   type ChunkReference,
   type RagStreamEvent,
@@ -8,12 +9,13 @@ import {
   type SemanticSearchResponse,
   type TokenUsage,
 } from '@classchat/contracts';
-import type { ChunkHit } from '@classchat/db';
+import type { ChunkHit, DocumentsRepository, ScopeDocument } from '@classchat/db';
 import type { Logger } from 'pino';
 import { finalizeAnswer, toChunkReferences, toCitation } from '../citations/citations.js';
 import type { RagMetrics } from '../observability/metrics.js';
+import { noMaterialAnswer, notCoveredAnswer, type ScopeKind } from '../prompts/coverage.js';
 import { buildPrompt, estimatePromptTokens, fitInOrder } from '../prompts/prompts.js';
-import { countTokens } from '../prompts/tokens.js';
+import { countTokens, type PromptMessage } from '../prompts/tokens.js';
 import type { Reservation, TokenBudget } from '../quota/token-budget.js';
 import {
   previousPassages,
@@ -23,11 +25,13 @@ import {
   type GatheredPassages,
   type PassageDeps,
 } from '../retrieval/passages.js';
+import { readScopeWords, type ScopeWords } from '../retrieval/scope-words.js';
 import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { detectRoute } from '../routing/detect-route.js';
 import { ROUTE_CONFIG } from '../routing/route-config.js';
 import type { StreamIdentity, StreamStateStore } from '../streaming/stream-state.js';
 import { CANCELLED, DEADLINE, toStreamFailure, type StreamFailure } from './failures.js';
+import { fixedTextModel } from './fixed-answer.js';
 import type { AnswerModel } from './model.js';
 import { offlineModel } from './offline.js';
 
@@ -43,6 +47,8 @@ export interface AnswerSettings {
 }
 
 export interface AnswerDeps extends PassageDeps {
+  /** Whether the scope has material to answer from, and which documents a question can name. */
+  documents: Pick<DocumentsRepository, 'listInScope'>;
   /** The language model; null = offline mode (extractive answers). */
   model: AnswerModel | null;
   tokenBudget: TokenBudget;
@@ -94,15 +100,19 @@ export async function* answerEvents(
   const cfg = ROUTE_CONFIG[route];
   const log = deps.logger.child({ userId: request.user_id, sessionId: request.session_id, route });
   const controller = new AbortController();
+  // Nothing ready in scope (no documents, an empty class, still processing): a plain answer that
+  // calls no model and searches nothing.
+  const documents = route === 'follow_up' ? null : await deps.documents.listInScope(scope);
+  const noMaterial = documents !== null && !documents.some((d) => d.status === 'ready');
   // The remote embeddings call is the slowest step before the model's: it runs while the budget is
   // reserved and the stream set up.
   const queryEmbedding =
-    cfg.strategy === 'search' && route !== 'follow_up'
+    cfg.strategy === 'search' && route !== 'follow_up' && !noMaterial
       ? prefetchQueryEmbedding(deps, scope, query, controller.signal)
       : undefined;
 
   let reservation: Reservation | null = null;
-  if (deps.model) {
+  if (deps.model && !noMaterial) {
     const estimate =
       estimatePromptTokens({
         route,
@@ -147,39 +157,57 @@ export async function* answerEvents(
   let modelTokens = 0;
   let promptTokens = 0;
   let usage: TokenUsage | null = null;
+  let promptMessages: PromptMessage[] = [];
   const signal = controller.signal;
 
   try {
     yield { type: 'route', route };
 
-    const gathered: GatheredPassages =
-      route === 'follow_up'
-        ? { passages: fitInOrder(previous, cfg.contextTokens), mode: 'previous' }
+    const words = readScopeWords(query, documents?.filter((d) => d.status === 'ready') ?? []);
+    const gathered: GatheredPassages | null = noMaterial
+      ? null
+      : route === 'follow_up'
+        ? { passages: fitInOrder(previous, cfg.contextTokens), mode: 'previous', covered: true, terms: [] }
         : await untilAborted(
             cfg.strategy === 'spread'
-              ? spreadPassages(deps, scope, query, cfg, signal)
-              : searchPassages(deps, scope, query, cfg, signal, queryEmbedding),
+              ? spreadPassages(deps, scope, words, cfg, signal)
+              : searchPassages(deps, scope, words, cfg, { signal, queryEmbedding }),
             signal,
           );
-    const passages = gathered.passages;
-    log.debug({ mode: gathered.mode, passages: passages.length }, 'context gathered');
+    const passages = gathered?.passages ?? [];
+    const coverage: AnswerCoverage = !gathered
+      ? 'no_material'
+      : gathered.covered
+        ? 'grounded'
+        : 'not_covered';
+    log.debug(
+      { mode: gathered?.mode, passages: passages.length, coverage, named: words.named },
+      'context gathered',
+    );
 
     yield {
       type: 'sources',
       citations: passages.map((p, i) => toCitation(p, i + 1)),
       chunkReferences: toChunkReferences(passages),
+      coverage,
     };
-    const prompt = buildPrompt({ route, query, history, passages, historyTokens: cfg.historyTokens });
-    promptTokens = deps.model ? prompt.promptTokens : 0;
-    const model =
-      deps.model ??
-      offlineModel({ route, query, sources: passages, tokenDelayMs: deps.settings.offlineTokenDelayMs });
+    let model: AnswerModel;
+    if (coverage !== 'grounded') {
+      model = fixedTextModel(uncoveredAnswer(coverage, documents ?? [], scopeKind(request), passages, words));
+    } else {
+      const prompt = buildPrompt({ route, query, history, passages, historyTokens: cfg.historyTokens });
+      promptTokens = deps.model ? prompt.promptTokens : 0;
+      model =
+        deps.model ??
+        offlineModel({ route, query, sources: passages, tokenDelayMs: deps.settings.offlineTokenDelayMs });
+      promptMessages = prompt.messages;
+    }
 
     let content = '';
     let pending = '';
     let pendingCount = 0;
     const events = model(
-      { messages: prompt.messages, temperature: cfg.temperature, maxOutputTokens: cfg.maxOutputTokens },
+      { messages: promptMessages, temperature: cfg.temperature, maxOutputTokens: cfg.maxOutputTokens },
       signal,
     );
     for await (const event of events) {
@@ -219,6 +247,7 @@ export async function* answerEvents(
       citations: final.citations,
       chunkReferences: toChunkReferences(passages),
       usage,
+      coverage,
     };
   } catch (err) {
     failure = toStreamFailure(err, signal.aborted ? signal.reason : undefined, deps.settings.maxDurationS);
@@ -279,6 +308,27 @@ export async function* answerEvents(
   }
 }
 
+/** What the student asked in, for the "no material" answer. */
+function scopeKind(request: SemanticSearchRequest): ScopeKind {
+  return request.doc_id ? 'document' : request.class_name ? 'class' : 'all';
+}
+
+/** The text of an answer that does not stand on the material (no model is called for it). */
+function uncoveredAnswer(
+  coverage: Exclude<AnswerCoverage, 'grounded'>,
+  documents: readonly ScopeDocument[],
+  scope: ScopeKind,
+  closest: readonly ChunkHit[],
+  words: ScopeWords,
+): string {
+  if (coverage === 'no_material') return noMaterialAnswer(documents, scope);
+  return notCoveredAnswer({
+    closest,
+    named: words.named,
+    processing: documents.filter((d) => d.status === 'uploaded' || d.status === 'processing'),
+  });
+}
+
 /** The chunk references of the last assistant answer in the history (what `follow_up` reuses). */
 export function lastAnswerReferences(history: readonly ChatHistoryItem[]): ChunkReference[] {
   for (let i = history.length - 1; i >= 0; i--) {
@@ -306,6 +356,7 @@ export async function collectAnswer(events: AsyncIterable<RagStreamEvent>): Prom
           citations: event.citations,
           chunkReferences: event.chunkReferences,
           usage: event.usage,
+          ...(event.coverage ? { coverage: event.coverage } : {}),
         };
       case 'error':
         throw new AppError(event.code, event.message);

@@ -16,8 +16,10 @@ export type AnswerServices = Omit<AnswerDeps, 'logger'>;
 export function createAnswerDeps(ctx: RagContext): AnswerServices {
   const { config } = ctx;
   const client = config.llmEnabled || config.embeddingsEnabled ? createChatClient(config) : null;
+  const repos = createRepositories(ctx.database.db);
   return {
-    chunks: createRepositories(ctx.database.db).chunks,
+    chunks: repos.chunks,
+    documents: repos.documents,
     embedder:
       client && config.embeddingsEnabled
         ? createOpenAIQueryEmbedder(client, config.OPENAI_EMBEDDING_MODEL, {

@@ -159,9 +159,9 @@ describe('rag ingest endpoint', () => {
     expect((await ingest(stack.ragUrl, doc.id)).at(-1)).toMatchObject({ type: 'ready', pageCount: 8 });
     expect((await repos.documents.get(userId, doc.id))?.outline).toEqual(STRUCTURED_PDF.outline);
     const scope = { userId, documentId: doc.id };
-    const [missing] = await repos.chunks.fullTextSearch(scope, 'missing value written NA', 1, {
-      match: 'all',
-    });
+    const {
+      hits: [missing],
+    } = await repos.chunks.fullTextSearch(scope, 'missing value written NA', 1, { match: 'all' });
     expect(missing).toMatchObject({
       pageStart: 6,
       sectionPath: ['2 Data', '2.5 Missing values'],
@@ -169,9 +169,9 @@ describe('rag ingest endpoint', () => {
       sectionPageEnd: 6,
       pageKind: 'body',
     });
-    const [toc] = await repos.chunks.fullTextSearch(scope, 'contents getting started installing', 1, {
-      match: 'all',
-    });
+    const {
+      hits: [toc],
+    } = await repos.chunks.fullTextSearch(scope, 'contents getting started installing', 1, { match: 'all' });
     expect(toc).toMatchObject({ pageStart: 2, pageKind: 'toc' });
     const all = await repos.chunks.sampleAcross(scope, 100);
     expect(all.some((c) => c.sourceMap !== null)).toBe(true);

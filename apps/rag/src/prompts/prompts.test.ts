@@ -28,15 +28,23 @@ describe('context blocks', () => {
     expect(blocks).toContain('[2] Cell Biology.pdf, pages 4–5\nMore.');
   });
 
+  it('names the section of a passage when it is known', () => {
+    const blocks = contextBlocks([
+      { ...passage(27, 'A data frame is a list.'), sectionPath: ['6 Lists', '6.3 Data frames'] },
+    ]);
+    expect(blocks).toContain('[1] Cell Biology.pdf, page 27 — 6.3 Data frames\nA data frame is a list.');
+  });
+
   it('says plainly when nothing matched', () => {
     expect(contextBlocks([])).toMatch(/none/i);
   });
 
   it('tells the model to answer only from the passages, cite [n] and admit missing answers', () => {
     const prompt = systemPrompt('general_qa', [passage(1)]);
-    expect(prompt).toMatch(/only the passages/i);
+    expect(prompt).toMatch(/only from the passages/i);
     expect(prompt).toMatch(/\[2\]/);
-    expect(prompt).toMatch(/does not cover it/);
+    expect(prompt).toMatch(/does not seem to\s+cover this/);
+    expect(prompt).toMatch(/Never invent an answer, a quotation or a citation/);
   });
 
   it('has a task per route', () => {

@@ -10,6 +10,8 @@ export interface ContextPassage {
   text: string;
   /** Known token count of `text` (counted when absent). */
   tokenCount?: number;
+  /** Section titles from outermost to innermost (shown in the block header when known). */
+  sectionPath?: readonly string[];
 }
 
 const RULES = [
@@ -17,11 +19,15 @@ const RULES = [
   "student's own course material given below, and from nothing else.",
   '',
   'Rules:',
-  '- Use only the passages. Do not add facts from elsewhere, and do not guess.',
+  '- Answer only from the passages. Do not add facts from elsewhere or from general knowledge, and do',
+  '  not guess.',
   '- Cite the passage behind every statement with its number in square brackets right after the',
-  '  statement, e.g. "… two ATP per glucose [2]." Cite several as [1][3]. Only cite numbers that exist.',
-  '- If the passages do not contain the answer, say plainly that the material does not cover it, and',
-  '  mention what the material does cover if that helps. Never invent an answer or a citation.',
+  '  statement, e.g. "… two ATP per glucose [2]." Cite several as [1][3]. Only cite numbers that exist,',
+  '  and only for what that passage says.',
+  '- If the passages do not contain the answer, say so plainly, e.g. "Your material does not seem to',
+  '  cover this.", and name the passages closest to it (with their citations) so the student can look.',
+  '  If they answer only part of the question, answer that part and say what is missing.',
+  '- Never invent an answer, a quotation or a citation.',
   '- Write in Markdown. Write formulas in LaTeX between $…$ (inline) or $$…$$ (display).',
   '- Answer in the language of the question.',
 ].join('\n');
@@ -57,7 +63,10 @@ export function contextBlocks(passages: readonly ContextPassage[]): string {
   if (passages.length === 0) {
     return "Passages: none. Nothing in the student's material matched this question; say so plainly.";
   }
-  const blocks = passages.map((p, i) => `[${i + 1}] ${p.fileName}, ${pageLabel(p)}\n${p.text.trim()}`);
+  const blocks = passages.map((p, i) => {
+    const section = p.sectionPath?.at(-1);
+    return `[${i + 1}] ${p.fileName}, ${pageLabel(p)}${section ? ` — ${section}` : ''}\n${p.text.trim()}`;
+  });
   return `Passages:\n\n${blocks.join('\n\n')}`;
 }
 

@@ -13,6 +13,17 @@ describe('reciprocal rank fusion', () => {
     expect(fused.map((f) => f.rank)).toEqual([1, 2, 3]);
   });
 
+  it('weights each list', () => {
+    const fused = reciprocalRankFusion([list('a', 'b'), list('b', 'a')], { limit: 2, weights: [2, 1] });
+    expect(fused.map((f) => f.chunkId)).toEqual(['a', 'b']);
+    expect(fused[0]!.score).toBeCloseTo(2 / (RRF_K + 1) + 1 / (RRF_K + 2));
+    const vectorsFirst = reciprocalRankFusion([list('a', 'b'), list('b', 'a')], {
+      limit: 2,
+      weights: [1, 2],
+    });
+    expect(vectorsFirst.map((f) => f.chunkId)).toEqual(['b', 'a']);
+  });
+
   it('favours agreement between the lists over one list alone', () => {
     const fused = reciprocalRankFusion([list('x', 'shared'), list('y', 'shared')], { limit: 3 });
     expect(fused[0]!.chunkId).toBe('shared');

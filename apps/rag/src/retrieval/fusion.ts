@@ -9,20 +9,22 @@ export interface Ranked {
 
 /**
  * Reciprocal rank fusion of ranked lists (e.g. full-text and vector hits). Each chunk's fused score
- * is the sum over the lists holding it of `1 / (k + rank)`; ties go to the better best rank, then to
- * the earlier list, then to the chunk id. Returns the top `limit` with `score` (fused) and `rank`
- * (1-based fused position); the item kept is the one from the first list that has the chunk.
+ * is the sum over the lists holding it of `weight / (k + rank)` (`weights[i]` of list i, default 1);
+ * ties go to the better best rank, then to the earlier list, then to the chunk id. Returns the top
+ * `limit` with `score` (fused) and `rank` (1-based fused position); the item kept is the one from
+ * the first list that has the chunk.
  */
 export function reciprocalRankFusion<T extends Ranked>(
   lists: readonly (readonly T[])[],
-  options: { limit: number; k?: number },
+  options: { limit: number; k?: number; weights?: readonly number[] },
 ): Array<T & { score: number; rank: number }> {
   const k = options.k ?? RRF_K;
   const fused = new Map<string, { item: T; score: number; bestRank: number; firstList: number }>();
   lists.forEach((list, listIndex) => {
+    const weight = options.weights?.[listIndex] ?? 1;
     for (const item of list) {
       const entry = fused.get(item.chunkId);
-      const add = 1 / (k + item.rank);
+      const add = weight / (k + item.rank);
       if (entry) {
         entry.score += add;
         entry.bestRank = Math.min(entry.bestRank, item.rank);

@@ -1,16 +1,24 @@
 import type { ChunkHit, ChunkScope, ChunksRepository } from '@classchat/db';
 import { fitInOrder, thinEvenly } from '../prompts/prompts.js';
 import type { RouteConfig } from '../routing/route-config.js';
-import { hybridSearch, type SearchDeps } from './search.js';
+import { aboveFloor, closestSections } from './floor.js';
+import type { ScopeWords } from './scope-words.js';
+import { hybridSearch, type SearchDeps, type SearchOptions } from './search.js';
+import type { WeightedTerm } from './terms.js';
 
 export interface PassageDeps extends SearchDeps {
   chunks: SearchDeps['chunks'] & Pick<ChunksRepository, 'sampleAcross' | 'getByIds'>;
 }
 
 export interface GatheredPassages {
+  /** Not covered: the closest sections' best chunks, to point the student to. */
   passages: ChunkHit[];
   /** How they were found, for logs. */
-  mode: 'hybrid' | 'full_text' | 'spread' | 'previous';
+  mode: 'hybrid' | 'full_text' | 'spread' | 'previous' | 'focus';
+  /** Whether they answer the question well enough to answer from (the relevance floor). */
+  covered: boolean;
+  /** The question's weighted terms (searches only; empty otherwise). */
+  terms: WeightedTerm[];
 }
 
 /** The request's retrieval scope: always the user, optionally one class or one document. */
@@ -34,44 +42,72 @@ export async function previousPassages(
   return chunkIds.length === 0 ? [] : chunks.getByIds(userId, chunkIds);
 }
 
-/** Search hits for the question, best first, within the route's context budget. */
+/**
+ * Search hits for the question (its words without the part it names, which ranks that part up),
+ * best first, within the route's context budget. Below the relevance floor, the closest sections
+ * instead, marked not covered. A question that names a part and nothing else ("what is on page
+ * 17?") gets that part, in reading order.
+ */
 export async function searchPassages(
-  deps: SearchDeps,
+  deps: PassageDeps,
   scope: ChunkScope,
-  query: string,
+  words: ScopeWords,
   cfg: RouteConfig,
-  signal?: AbortSignal,
-  queryEmbedding?: Promise<number[] | null>,
+  options: Pick<SearchOptions, 'signal' | 'queryEmbedding' | 'ranking' | 'fusion'> & { floor?: number } = {},
 ): Promise<GatheredPassages> {
-  const found = await hybridSearch(deps, scope, query, {
+  const found = await hybridSearch(deps, scope, words.query, {
     k: cfg.k,
     candidates: cfg.candidates,
-    signal,
-    queryEmbedding,
+    focus: words.focus,
+    signal: options.signal,
+    queryEmbedding: options.queryEmbedding,
+    ranking: options.ranking,
+    fusion: options.fusion,
   });
-  return { passages: fitInOrder(found.passages, cfg.contextTokens), mode: found.mode };
+  if (found.terms.length === 0 && words.focus) {
+    const part = await deps.chunks.sampleAcross(scope, cfg.k, words.focus);
+    if (part.length > 0) {
+      return { passages: thinEvenly(part, cfg.contextTokens), mode: 'focus', covered: true, terms: [] };
+    }
+  }
+  if (!aboveFloor(found.termMatch, options.floor)) {
+    return {
+      passages: closestSections(found.passages),
+      mode: found.mode,
+      covered: false,
+      terms: found.terms,
+    };
+  }
+  return {
+    passages: fitInOrder(found.passages, cfg.contextTokens),
+    mode: found.mode,
+    covered: true,
+    terms: found.terms,
+  };
 }
 
 /**
- * Chunks spread over the whole scope (beginning to end of every document), for summaries and study
- * guides, plus a few search hits when the question names a topic ("…for chapter 3"), all in reading
- * order and thinned evenly to the route's context budget.
+ * Chunks spread over the whole scope (beginning to end of every document) — or over the part the
+ * question names ("summarize chapter 5"), when it has chunks — for summaries and study guides, plus
+ * a few search hits when the question names a topic ("…about enzymes"), all in reading order and
+ * thinned evenly to the route's context budget.
  */
 export async function spreadPassages(
   deps: PassageDeps,
   scope: ChunkScope,
-  query: string,
+  words: ScopeWords,
   cfg: RouteConfig,
   signal?: AbortSignal,
 ): Promise<GatheredPassages> {
-  const topic = topicOf(query);
+  const topic = topicOf(words.query);
   const [sample, topical] = await Promise.all([
-    deps.chunks.sampleAcross(scope, cfg.k),
+    sampleOf(deps, scope, words, cfg.k),
     topic && cfg.topicalK > 0
       ? hybridSearch(deps, scope, topic, {
           k: cfg.topicalK,
           candidates: cfg.candidates,
           match: 'all',
+          focus: words.focus,
           signal,
         })
       : null,
@@ -80,7 +116,22 @@ export async function spreadPassages(
   const topicalFit = fitInOrder(topicalHits, cfg.contextTokens / 2);
   const budgetLeft = cfg.contextTokens - topicalFit.reduce((s, p) => s + p.tokenCount + 12, 0);
   const spread = thinEvenly(sample, Math.max(0, budgetLeft));
-  return { passages: inReadingOrder(spread, topicalFit), mode: 'spread' };
+  const passages = inReadingOrder(spread, topicalFit);
+  return { passages, mode: 'spread', covered: passages.length > 0, terms: topical?.terms ?? [] };
+}
+
+/** The named part's sample when it has chunks, else the whole scope's. */
+async function sampleOf(
+  deps: PassageDeps,
+  scope: ChunkScope,
+  words: ScopeWords,
+  n: number,
+): Promise<ChunkHit[]> {
+  if (words.focus) {
+    const part = await deps.chunks.sampleAcross(scope, n, words.focus);
+    if (part.length > 0) return part;
+  }
+  return deps.chunks.sampleAcross(scope, n);
 }
 
 /** Union of two hit lists ordered by document (first seen in `primary` first), then chunk position. */

@@ -5,6 +5,7 @@ import { startFakeOpenAI, startTestDatabase, type FakeOpenAI, type TestDatabase 
 import { cellBiologyPages, seedDocument, seedUser, type SeededDocument } from '../answer.test-helpers.js';
 import { ROUTE_CONFIG } from '../routing/route-config.js';
 import { inReadingOrder, spreadPassages, topicOf, type PassageDeps } from './passages.js';
+import { readScopeWords } from './scope-words.js';
 import {
   createOpenAIQueryEmbedder,
   embeddedScopes,
@@ -136,7 +137,7 @@ describe('hybrid retrieval', () => {
       k: 5,
       candidates: 20,
     });
-    expect(fullTextOnly).toEqual({ passages: [], mode: 'full_text' });
+    expect(fullTextOnly).toEqual({ passages: [], mode: 'full_text', terms: [], termMatch: 0 });
     const hybrid = await hybridSearch(deps(), scope, 'zzzz qqqq', { k: 5, candidates: 20 });
     expect(hybrid.mode).toBe('hybrid');
     expect(hybrid.passages).toHaveLength(5);
@@ -246,7 +247,7 @@ describe('spread passages (summaries and study guides)', () => {
     const { passages, mode } = await spreadPassages(
       deps(),
       { userId: alice, documentId: cells.documentId },
-      'summarize this document',
+      readScopeWords('summarize this document'),
       ROUTE_CONFIG.summary,
     );
     expect(mode).toBe('spread');
@@ -262,7 +263,7 @@ describe('spread passages (summaries and study guides)', () => {
     const { passages } = await spreadPassages(
       deps(),
       { userId: alice },
-      'make me a study guide about glycolysis',
+      readScopeWords('make me a study guide about glycolysis'),
       ROUTE_CONFIG.generate_study_guide,
     );
     expect(passages.some((p) => /Glycolysis splits/.test(p.text))).toBe(true);

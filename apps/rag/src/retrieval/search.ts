@@ -1,8 +1,17 @@
-import type { ChunkHit, ChunkScope, ChunksRepository, FullTextMatch } from '@classchat/db';
+import type {
+  ChunkHit,
+  ChunkScope,
+  ChunksRepository,
+  FullTextMatch,
+  RankingParams,
+  SearchFocus,
+} from '@classchat/db';
 import { EMBEDDING_DIMENSIONS } from '@classchat/db';
 import type OpenAI from 'openai';
 import type { Logger } from 'pino';
+import { bestTermMatch } from './floor.js';
 import { reciprocalRankFusion } from './fusion.js';
+import { weightedTerms, type WeightedTerm } from './terms.js';
 
 /** Turns a question into a vector comparable with the stored chunk embeddings. */
 export interface QueryEmbedder {
@@ -97,6 +106,13 @@ export function embeddedScopes(
   };
 }
 
+/**
+ * Weights of the full-text and vector lists in reciprocal rank fusion (calibrated on the grounding
+ * benchmark, see bench/RESULTS.md): BM25 with its title, proximity and scope boosts finds the page
+ * a student means more often than embeddings alone, so its ranks count for more.
+ */
+export const FUSION_WEIGHTS = { fullText: 1, vector: 1 } as const;
+
 export interface SearchOptions {
   /** Results wanted after fusion. */
   k: number;
@@ -107,18 +123,28 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** The question's embedding, already requested (see {@link prefetchQueryEmbedding}). */
   queryEmbedding?: Promise<number[] | null> | undefined;
+  /** The part of the material the question names (ranked up by full-text search). */
+  focus?: SearchFocus | null;
+  /** Overrides of the full-text ranking (the benchmark's calibration runs). */
+  ranking?: Partial<RankingParams>;
+  /** Overrides of {@link FUSION_WEIGHTS}. */
+  fusion?: { fullText: number; vector: number };
 }
 
 export interface SearchResult {
   passages: ChunkHit[];
   /** `hybrid` when the vector leg ran, `full_text` otherwise. */
   mode: 'hybrid' | 'full_text';
+  /** The question's terms with their weights in the scope (empty when full-text search found nothing). */
+  terms: WeightedTerm[];
+  /** The best share of the question's term weight one full-text hit holds (what the relevance floor judges). */
+  termMatch: number;
 }
 
 /**
  * Hybrid retrieval within `scope` (always restricted to its user): full-text search always, and a
  * vector k-NN search when the scope has embeddings and the question could be embedded; the two
- * fused by reciprocal rank (k = 60). An embeddings failure degrades to full-text, never fails.
+ * fused by weighted reciprocal rank (k = 60). An embeddings failure degrades to full-text, never fails.
  */
 export async function hybridSearch(
   deps: SearchDeps,
@@ -127,13 +153,23 @@ export async function hybridSearch(
   options: SearchOptions,
 ): Promise<SearchResult> {
   const candidates = Math.max(options.k, options.candidates);
-  const fullText = deps.chunks.fullTextSearch(scope, query, candidates, { match: options.match ?? 'any' });
+  const fullText = deps.chunks.fullTextSearch(scope, query, candidates, {
+    match: options.match ?? 'any',
+    focus: options.focus,
+    ranking: options.ranking,
+  });
   const vector = vectorLeg(deps, scope, query, candidates, options.signal, options.queryEmbedding);
-  const [textHits, vectorHits] = await Promise.all([fullText, vector]);
-  if (!vectorHits) return { passages: textHits.slice(0, options.k), mode: 'full_text' };
+  const [text, vectorHits] = await Promise.all([fullText, vector]);
+  const found = { terms: weightedTerms(text.terms), termMatch: bestTermMatch(text.hits) };
+  if (!vectorHits) return { passages: text.hits.slice(0, options.k), mode: 'full_text', ...found };
+  const weights = options.fusion ?? FUSION_WEIGHTS;
   return {
-    passages: reciprocalRankFusion([textHits, vectorHits], { limit: options.k }),
+    passages: reciprocalRankFusion([text.hits, vectorHits], {
+      limit: options.k,
+      weights: [weights.fullText, weights.vector],
+    }),
     mode: 'hybrid',
+    ...found,
   };
 }
 

@@ -88,6 +88,78 @@ describe('ChatPage', () => {
     expect(screen.getByRole('textbox', { name: 'Message' })).toBe(document.activeElement);
   });
 
+  it('shows an answer the material does not cover plainly, with the closest sections as links, and as free', async () => {
+    const { api, socket } = setup();
+    await ask('What is the capital of Australia?');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    const closest = [
+      { ...citation(1, 12), sectionPath: ['2 Matrices', '2.4 Determinants'] },
+      { ...citation(2, 30), sectionPath: ['5 Eigenvalues'] },
+    ];
+    const content =
+      'Your material does not seem to cover this. I found no passage that answers it, so I will not guess.\n\n' +
+      'The closest sections, in case the answer is there in other words:\n' +
+      '- **2.4 Determinants** — Lecture 4 — Eigenvalues.pdf, pages 12–13 [1]\n' +
+      '- **5 Eigenvalues** — Lecture 4 — Eigenvalues.pdf, pages 30–34 [2]';
+    act(() => {
+      socket.serverEmit('chat-stream-start', { sessionId: SESSION_ID, streamId, route: 'general_qa' });
+      socket.serverEmit('chat-stream-complete', {
+        ...complete(content, {
+          citations: closest,
+          versions: [
+            {
+              content,
+              citations: closest,
+              chunkReferences: [],
+              createdAt: '2025-11-20T10:00:00.000Z',
+              coverage: 'not_covered',
+            },
+          ],
+          coverage: 'not_covered',
+        }),
+        streamId,
+      });
+    });
+    const answer = await screen.findByTestId('message-assistant');
+    expect(answer.getAttribute('data-coverage')).toBe('not_covered');
+    expect(within(answer).getByTestId('coverage-label').textContent).toBe('Not in your material · free');
+    expect(answer.textContent).toContain('Your material does not seem to cover this.');
+    // Each closest section is a link to its page, in the text and in the list below it.
+    const chips = within(answer).getAllByTestId('citation-chip');
+    expect(chips.map((c) => c.getAttribute('href'))).toEqual([closest[0]!.href, closest[1]!.href]);
+    const list = within(answer).getByTestId('sources');
+    expect(list.textContent).toContain('Closest sections in your material');
+    expect(
+      within(list)
+        .getAllByTestId('source-section')
+        .map((e) => e.textContent),
+    ).toEqual(['2.4 Determinants', '5 Eigenvalues']);
+    expect(
+      within(list)
+        .getAllByTestId('source-link')
+        .map((a) => a.getAttribute('href')),
+    ).toEqual([closest[0]!.href, closest[1]!.href]);
+    expect((await screen.findByTestId('usage-free-note')).textContent).toMatch(/last answer was free/);
+  });
+
+  it('does not call an answer from the material free', async () => {
+    const { api, socket } = setup();
+    await ask('What is an eigenvector?');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    act(() =>
+      socket.serverEmit('chat-stream-complete', {
+        ...complete('An eigenvector keeps its direction [1].', { coverage: 'grounded' }),
+        streamId,
+      }),
+    );
+    const answer = await screen.findByTestId('message-assistant');
+    expect(within(answer).queryByTestId('coverage-label')).toBeNull();
+    expect(within(answer).getByTestId('sources').textContent).toMatch(/^Sources/);
+    expect(screen.queryByTestId('usage-free-note')).toBeNull();
+  });
+
   it('shows a toast with Retry on a retryable stream error and regenerates with retry: true', async () => {
     const { api, socket } = setup();
     await ask('Explain determinants');

@@ -9,7 +9,7 @@ import { Spinner } from '../ui/ProgressBar.js';
 import { TextPromptDialog } from '../ui/TextPromptDialog.js';
 import { NARROW_QUERY, useMediaQuery } from '../ui/useMediaQuery.js';
 import { Composer } from './Composer.js';
-import { lastAnswer } from './messageModel.js';
+import { isUncovered, lastAnswer } from './messageModel.js';
 import { MessageItem, StreamingMessage } from './MessageItem.js';
 import { ScopePickers, type Scope } from './ScopePickers.js';
 import { SessionSidebar } from './SessionSidebar.js';
@@ -99,6 +99,7 @@ export function ChatPage() {
         sessions={data.sessions}
         currentId={sessionId}
         usage={data.usage}
+        lastAnswerFree={isUncovered(answer?.coverage)}
         drawer={narrow}
         open={drawerOpen}
         onClose={() => setDrawerOpen(false)}

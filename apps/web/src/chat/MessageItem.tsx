@@ -2,6 +2,7 @@ import type { MessageDto, Reaction } from '@classchat/contracts';
 import { useEffect, useState } from 'react';
 import { Icon } from '../ui/Icon.js';
 import { Markdown } from './Markdown.js';
+import { isUncovered } from './messageModel.js';
 import { SourcesList } from './SourcesList.js';
 
 export interface AnswerActions {
@@ -36,18 +37,20 @@ export function MessageItem({
   }
   const versions = message.versions.length;
   const routeLabel = message.route ? ROUTE_LABELS[message.route] : undefined;
+  const uncovered = isUncovered(message.coverage);
   return (
     <li
-      className="msg msg--assistant"
+      className={`msg msg--assistant${uncovered ? ' msg--uncovered' : ''}`}
       data-testid="message-assistant"
       data-message-id={message.id}
       data-status={message.status}
+      data-coverage={message.coverage}
     >
       <div className="msg__avatar" aria-hidden="true">
         <Icon name="chat" size={16} />
       </div>
       <div className="msg__body">
-        {(routeLabel || message.status === 'stopped') && (
+        {(routeLabel || message.status === 'stopped' || uncovered) && (
           <div className="msg__labels">
             {routeLabel && <span className="chip chip--muted">{routeLabel}</span>}
             {message.status === 'stopped' && (
@@ -55,10 +58,19 @@ export function MessageItem({
                 stopped
               </span>
             )}
+            {uncovered && (
+              <span className="chip chip--muted" data-testid="coverage-label">
+                {message.coverage === 'no_material' ? 'No material to answer from' : 'Not in your material'} ·
+                free
+              </span>
+            )}
           </div>
         )}
         <Markdown content={message.content} citations={message.citations} />
-        <SourcesList citations={message.citations} />
+        <SourcesList
+          citations={message.citations}
+          title={message.coverage === 'not_covered' ? 'Closest sections in your material' : 'Sources'}
+        />
         <div className="msg__actions" role="group" aria-label="Answer actions">
           <button
             type="button"

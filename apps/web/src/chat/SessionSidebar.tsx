@@ -10,6 +10,8 @@ export interface SessionSidebarProps {
   sessions: SessionDto[] | null;
   currentId: string | null;
   usage: Usage | null;
+  /** The latest answer found nothing in the material, so it did not count (shown by the meter). */
+  lastAnswerFree?: boolean;
   /** Drawer mode (narrow screens): shown only while `open`. */
   drawer: boolean;
   open: boolean;
@@ -24,6 +26,7 @@ export function SessionSidebar({
   sessions,
   currentId,
   usage,
+  lastAnswerFree = false,
   drawer,
   open,
   onClose,
@@ -119,7 +122,7 @@ export function SessionSidebar({
           )}
         </nav>
         <div className="sidebar__bottom">
-          <UsageMeter usage={usage} />
+          <UsageMeter usage={usage} lastAnswerFree={lastAnswerFree} />
         </div>
       </aside>
     </>

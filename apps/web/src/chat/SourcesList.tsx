@@ -2,13 +2,16 @@ import type { Citation } from '@classchat/contracts';
 import { Link } from 'react-router-dom';
 import { citationHref, viewerStateOf } from './CitationChip.js';
 
-/** "Sources" under an answer: one line per cited passage, file name · p. N. */
-export function SourcesList({ citations }: { citations: Citation[] }) {
+/**
+ * "Sources" under an answer (or, under an answer the material does not cover, the closest sections
+ * to look in): one line per cited passage, section title · file name · p. N.
+ */
+export function SourcesList({ citations, title = 'Sources' }: { citations: Citation[]; title?: string }) {
   if (citations.length === 0) return null;
   const sorted = [...citations].sort((a, b) => a.n - b.n);
   return (
     <div className="sources" data-testid="sources">
-      <h3 className="sources__title">Sources</h3>
+      <h3 className="sources__title">{title}</h3>
       <ol className="sources__list">
         {sorted.map((c) => (
           <li key={`${c.n}-${c.chunkId}`} className="sources__item">
@@ -19,6 +22,11 @@ export function SourcesList({ citations }: { citations: Citation[] }) {
               data-testid="source-link"
             >
               <span className="sources__n">{c.n}</span>
+              {c.sectionPath?.length ? (
+                <span className="sources__section" data-testid="source-section">
+                  {c.sectionPath.at(-1)}
+                </span>
+              ) : null}
               <span className="sources__file">{c.fileName}</span>
               <span className="sources__page">· p. {c.page}</span>
             </Link>

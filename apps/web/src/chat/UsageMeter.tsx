@@ -9,8 +9,17 @@ export function isAtLimit(usage: Usage | null): boolean {
   return !!usage && usage.limit !== null && usage.used >= usage.limit;
 }
 
-/** Free plan: "12 of 25 chats this month · resets 1 Dec"; premium: unlimited. */
-export function UsageMeter({ usage }: { usage: Usage | null }) {
+/**
+ * Free plan: "12 of 25 chats this month · resets 1 Dec", and a note when the latest answer was free
+ * (`lastAnswerFree`: it found nothing in the material); premium: unlimited.
+ */
+export function UsageMeter({
+  usage,
+  lastAnswerFree = false,
+}: {
+  usage: Usage | null;
+  lastAnswerFree?: boolean;
+}) {
   if (!usage) return null;
   if (usage.limit === null) {
     return (
@@ -37,6 +46,11 @@ export function UsageMeter({ usage }: { usage: Usage | null }) {
         tone={atLimit ? 'danger' : 'accent'}
       />
       <p className="usage__text">{atLimit ? `Limit reached · resets ${resets}` : `Resets ${resets}`}</p>
+      {lastAnswerFree && (
+        <p className="usage__text usage__free" data-testid="usage-free-note">
+          The last answer was free: nothing in your material answered it.
+        </p>
+      )}
     </div>
   );
 }

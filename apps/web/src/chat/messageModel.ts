@@ -1,4 +1,4 @@
-import type { ChatStreamCompletePayload, MessageDto, Route } from '@classchat/contracts';
+import type { AnswerCoverage, ChatStreamCompletePayload, MessageDto, Route } from '@classchat/contracts';
 
 export const LOCAL_ID_PREFIX = 'local-';
 
@@ -47,6 +47,7 @@ export function applyCompletion(
     route: route ?? existing?.route ?? null,
     status: payload.status,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
+    ...(payload.coverage ? { coverage: payload.coverage } : {}),
   };
   if (existing) return messages.map((m) => (m.id === payload.messageId ? message : m));
   return [...messages, message];
@@ -56,13 +57,23 @@ export function applyCompletion(
 export function selectVersion(message: MessageDto, index: number): MessageDto {
   const version = message.versions[index];
   if (!version) return message;
+  const { coverage: _previous, ...rest } = message;
   return {
-    ...message,
+    ...rest,
     content: version.content,
     citations: version.citations,
     chunkReferences: version.chunkReferences,
     currentVersion: index,
+    ...(version.coverage ? { coverage: version.coverage } : {}),
   };
+}
+
+/**
+ * Whether an answer found nothing in the student's material to stand on (the material does not
+ * cover the question, or there is none yet): the api does not count such an answer as a chat.
+ */
+export function isUncovered(coverage: AnswerCoverage | undefined): coverage is 'not_covered' | 'no_material' {
+  return coverage === 'not_covered' || coverage === 'no_material';
 }
 
 /** The last assistant message, if it is the last message of the chat (the one Retry regenerates). */

@@ -115,7 +115,7 @@ describe('full-text search', () => {
   });
 
   it('ranks the chunk that matches the question best first, with its document and pages', async () => {
-    const hits = await fx.repos.chunks.fullTextSearch(
+    const { hits } = await fx.repos.chunks.fullTextSearch(
       { userId: alice.id },
       'What is the powerhouse of the cell?',
       10,
@@ -133,30 +133,32 @@ describe('full-text search', () => {
     expect(hits.map((h) => h.chunkIndex)).not.toContain(0);
   });
 
-  it("match 'all' keeps websearch's AND semantics", async () => {
-    const hits = await fx.repos.chunks.fullTextSearch({ userId: alice.id }, 'powerhouse mitochondria', 10, {
-      match: 'all',
-    });
+  it("match 'all' keeps only the chunks that hold every term", async () => {
+    const { hits } = await fx.repos.chunks.fullTextSearch(
+      { userId: alice.id },
+      'powerhouse mitochondria',
+      10,
+      {
+        match: 'all',
+      },
+    );
     expect(hits.map((h) => h.chunkIndex).sort()).toEqual([1, 3]);
     const none = await fx.repos.chunks.fullTextSearch({ userId: alice.id }, 'powerhouse photosynthesis', 10, {
       match: 'all',
     });
-    expect(none).toEqual([]);
+    expect(none.hits).toEqual([]);
   });
 
   it("never returns another user's chunks and honours class and document scope", async () => {
-    const bobs = await fx.repos.chunks.fullTextSearch({ userId: bob.id }, 'powerhouse', 10);
-    expect(bobs.map((h) => h.documentId)).toEqual([other.id]);
-    const alices = await fx.repos.chunks.fullTextSearch({ userId: alice.id }, 'powerhouse', 10);
-    expect(alices.every((h) => h.documentId === doc.id)).toBe(true);
-    expect(
-      await fx.repos.chunks.fullTextSearch({ userId: alice.id, classId: randomUUID() }, 'powerhouse', 10),
-    ).toEqual([]);
-    expect(
-      (await fx.repos.chunks.fullTextSearch({ userId: alice.id, documentId: doc.id }, 'powerhouse', 1))
-        .length,
-    ).toBe(1);
-    expect(await fx.repos.chunks.fullTextSearch({ userId: alice.id }, 'the of', 10)).toEqual([]); // stop words only
+    const search = async (scope: Parameters<typeof fx.repos.chunks.fullTextSearch>[0], q: string, k = 10) =>
+      (await fx.repos.chunks.fullTextSearch(scope, q, k)).hits;
+    expect((await search({ userId: bob.id }, 'powerhouse')).map((h) => h.documentId)).toEqual([other.id]);
+    expect((await search({ userId: alice.id }, 'powerhouse')).every((h) => h.documentId === doc.id)).toBe(
+      true,
+    );
+    expect(await search({ userId: alice.id, classId: randomUUID() }, 'powerhouse')).toEqual([]);
+    expect((await search({ userId: alice.id, documentId: doc.id }, 'powerhouse', 1)).length).toBe(1);
+    expect(await search({ userId: alice.id }, 'the of')).toEqual([]); // stop words only
   });
 });
 

@@ -2,6 +2,26 @@ import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { PageKind } from '@classchat/contracts';
 import type { Db } from '../client.js';
 import { chunks, documents, EMBEDDING_DIMENSIONS } from '../schema.js';
+import {
+  DEFAULT_RANKING,
+  focusSql,
+  QUESTION_WORDS,
+  rankedSearchSql,
+  type FullTextOptions,
+  type QueryTerm,
+  type RankedRow,
+  type SearchFocus,
+} from './ranked-search.js';
+
+export {
+  DEFAULT_RANKING,
+  MAX_QUERY_TERMS,
+  QUESTION_WORDS,
+  type FullTextOptions,
+  type QueryTerm,
+  type RankingParams,
+  type SearchFocus,
+} from './ranked-search.js';
 
 /**
  * Where to search. `classId` / `documentId` omitted or null: no restriction on that dimension (every
@@ -55,12 +75,27 @@ export interface ChunkHit {
   /** See `chunks.sourceMap` in the schema; null when the text is `pageStart`'s raw text from `charStart`. */
   sourceMap: [number, number, number][] | null;
   /**
-   * Higher is better. Full-text: `ts_rank_cd`; vector: cosine similarity (1 - cosine distance);
-   * `getByIds` / `sampleAcross`: 0.
+   * Higher is better. Full-text: the ranking score (BM25 with boosts, see `RankingParams`); vector:
+   * cosine similarity (1 - cosine distance); `getByIds` / `sampleAcross`: 0.
    */
   score: number;
   /** 1-based position in this result list. */
   rank: number;
+}
+
+/** A full-text hit with what the relevance floor and scope words need. */
+export interface FullTextHit extends ChunkHit {
+  /** Share (0..1) of the question's term weight (idf) this chunk holds. */
+  termMatch: number;
+  /** Whether the chunk is in the part of the material the question names (the search's focus). */
+  inFocus: boolean;
+}
+
+export interface FullTextResult {
+  /** Best first. */
+  hits: FullTextHit[];
+  /** The question's terms in the order it gives them, with their weights in the scope (empty without hits). */
+  terms: QueryTerm[];
 }
 
 export type SearchKind = 'fullText' | 'vector' | 'sample';
@@ -106,7 +141,7 @@ export const INSERT_BATCH_ROWS = 100;
 /** hnsw.ef_search accepts at most 1000 candidates; larger limits are capped. */
 const MAX_VECTOR_LIMIT = 1000;
 
-export type FullTextMatch = 'any' | 'all';
+export type FullTextMatch = NonNullable<FullTextOptions['match']>;
 
 export type ChunksRepository = ReturnType<typeof createChunksRepository>;
 
@@ -234,34 +269,52 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     },
 
     /**
-     * Full-text search with `websearch_to_tsquery('english', query)`, ranked by `ts_rank_cd`.
-     * `match: 'any'` (default, for natural-language questions) matches chunks containing any of the
-     * query's terms (ranking favours those with more, closer together); `'all'` keeps websearch's
-     * AND semantics. Queries with a negation (`-word`) always keep websearch semantics.
+     * Full-text search ranked by BM25 over the scope (see {@link RankingParams} and `rankedSearchSql`):
+     * inverse document frequency from the scope's chunks, term frequency from the stored tsvector,
+     * length normalised by token count; plus a boost for query terms in the chunk's section titles
+     * and for query terms close together, TOC and index pages ranked down, and chunks in `focus` (the
+     * part of the material the question names) ranked up. A chunk must hold at least one query term
+     * (`match: 'all'`: every one). Returns the hits, best first, and the question's terms with their
+     * weights in this scope.
      */
     async fullTextSearch(
       scope: ChunkScope,
       query: string,
       limit: number,
-      options: { match?: FullTextMatch } = {},
-    ): Promise<ChunkHit[]> {
+      options: FullTextOptions = {},
+    ): Promise<FullTextResult> {
       const started = performance.now();
-      const web = sql`websearch_to_tsquery('english', ${query})`;
-      const tsq =
-        (options.match ?? 'any') === 'all'
-          ? web
-          : sql`(CASE WHEN strpos(${web}::text, '!') > 0 THEN ${web} ELSE replace(${web}::text, ' & ', ' | ')::tsquery END)`;
-      const score = sql<number>`ts_rank_cd(${chunks.tsv}, q.query)`.mapWith(Number);
-      const rows = await db
-        .select({ ...hitColumns, score })
-        .from(chunks)
-        .innerJoin(documents, eq(documents.id, chunks.documentId))
-        .crossJoin(sql`LATERAL (SELECT ${tsq} AS query) q`)
-        .where(and(scopeWhere(scope), sql`${chunks.tsv} @@ q.query`))
-        .orderBy(sql`ts_rank_cd(${chunks.tsv}, q.query) DESC`, asc(chunks.documentId), asc(chunks.chunkIndex))
-        .limit(Math.max(0, Math.floor(limit)));
+      const want = Math.max(0, Math.floor(limit));
+      if (want === 0) {
+        record('fullText', scope, limit, 0, started);
+        return { hits: [], terms: [] };
+      }
+      const params = { ...DEFAULT_RANKING, ...options.ranking };
+      const { rows } = await db.execute<RankedRow>(
+        rankedSearchSql({
+          scopeWhere: scopeWhere(scope),
+          query,
+          limit: want,
+          all: options.match === 'all',
+          focus: focusSql(options.focus),
+          params,
+          ignoreWords: options.ignoreWords ?? QUESTION_WORDS,
+        }),
+      );
       record('fullText', scope, limit, rows.length, started);
-      return ranked(rows);
+      const terms = rows[0]?.terms ?? [];
+      const hits = rows.map((r, i): FullTextHit => {
+        const { terms: _terms, termMatch, inFocus, ...hit } = r;
+        return {
+          ...hit,
+          sectionPath: hit.sectionPath ?? [],
+          score: Number(hit.score),
+          termMatch: Number(termMatch),
+          inFocus,
+          rank: i + 1,
+        };
+      });
+      return { hits, terms };
     },
 
     /**
@@ -352,17 +405,19 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     },
 
     /**
-     * Up to `n` chunks spread evenly over the scope: the documents share `n` equally (a document with
-     * fewer chunks gives its unused share to the others), and each document's share is spaced evenly
-     * through it, so pages from beginning to end are represented. Ordered by document, then position.
+     * Up to `n` chunks spread evenly over the scope (or over its part `focus`, when given): the
+     * documents share `n` equally (a document with fewer chunks gives its unused share to the others),
+     * and each document's share is spaced evenly through it, so pages from beginning to end are
+     * represented. Ordered by document, then position.
      */
-    async sampleAcross(scope: ChunkScope, n: number): Promise<ChunkHit[]> {
+    async sampleAcross(scope: ChunkScope, n: number, focus?: SearchFocus | null): Promise<ChunkHit[]> {
       const started = performance.now();
       const want = Math.max(0, Math.floor(n));
+      const where = and(scopeWhere(scope), focus ? focusSql(focus) : undefined);
       const counts = await db
         .select({ documentId: chunks.documentId, count: sql<number>`count(*)::int`.mapWith(Number) })
         .from(chunks)
-        .where(scopeWhere(scope))
+        .where(where)
         .groupBy(chunks.documentId)
         .orderBy(chunks.documentId);
       const quotas = shareEvenly(
@@ -389,7 +444,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
             ),
         })
         .from(chunks)
-        .where(scopeWhere(scope))
+        .where(where)
         .as('numbered');
       const rows = await db
         .select(hitColumns)

@@ -18,6 +18,14 @@ export interface CreateDocumentInput {
 
 export type DocumentsRepository = ReturnType<typeof createDocumentsRepository>;
 
+/** A document of a retrieval scope, as an answer needs to know it (is there material, is it ready). */
+export interface ScopeDocument {
+  id: string;
+  fileName: string;
+  status: DocumentStatus;
+  error: string | null;
+}
+
 const unfinished = inArray(documents.status, ['uploaded', 'processing']);
 /** Nobody holds the document: never claimed, released, or the holder stopped renewing in time. */
 const leaseFree = sql`(${documents.ingestLeaseUntil} IS NULL OR ${documents.ingestLeaseUntil} < now())`;
@@ -87,6 +95,33 @@ export function createDocumentsRepository(db: Db) {
         .from(documents)
         .where(and(eq(documents.userId, userId), classId === undefined ? undefined : inClass(classId)))
         .orderBy(desc(documents.createdAt), desc(documents.id));
+    },
+
+    /**
+     * The documents a retrieval scope searches (a chunk scope: `classId` / `documentId` omitted or null
+     * mean no restriction on that dimension), oldest first; always the user's only.
+     */
+    async listInScope(scope: {
+      userId: string;
+      classId?: string | null;
+      documentId?: string | null;
+    }): Promise<ScopeDocument[]> {
+      return db
+        .select({
+          id: documents.id,
+          fileName: documents.fileName,
+          status: documents.status,
+          error: documents.error,
+        })
+        .from(documents)
+        .where(
+          and(
+            eq(documents.userId, scope.userId),
+            scope.classId ? eq(documents.classId, scope.classId) : undefined,
+            scope.documentId ? eq(documents.id, scope.documentId) : undefined,
+          ),
+        )
+        .orderBy(documents.createdAt, documents.id);
     },
 
     /** The user's most recent document with this content hash in this class (`null`: no class). */

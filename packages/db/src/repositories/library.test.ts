@@ -257,6 +257,30 @@ describe('documents', () => {
     expect(await fx.repos.documents.delete(alice.id, doc.id)).toBeNull();
   });
 
+  it('listInScope names the documents a retrieval scope searches, with their status', async () => {
+    const user = await fx.repos.users.create({ email: email(), name: 'S', passwordHash: 'h' });
+    const cls = await fx.repos.classes.create(user.id, 'Scope');
+    const first = await upload(user.id, cls.id, 'first.pdf');
+    const second = await upload(user.id, cls.id, 'second.pdf');
+    const loose = await upload(user.id, null, 'loose.pdf');
+    await fx.repos.documents.markReady(first.id, 1, 1);
+    expect(await fx.repos.documents.listInScope({ userId: user.id, classId: cls.id })).toEqual([
+      { id: first.id, fileName: 'first.pdf', status: 'ready', error: null },
+      { id: second.id, fileName: 'second.pdf', status: 'uploaded', error: null },
+    ]);
+    expect((await fx.repos.documents.listInScope({ userId: user.id })).map((d) => d.id)).toEqual([
+      first.id,
+      second.id,
+      loose.id,
+    ]);
+    expect(
+      (await fx.repos.documents.listInScope({ userId: user.id, classId: null, documentId: loose.id })).map(
+        (d) => d.fileName,
+      ),
+    ).toEqual(['loose.pdf']);
+    expect(await fx.repos.documents.listInScope({ userId: bob.id, documentId: loose.id })).toEqual([]);
+  });
+
   it('are never listed, found or read for another user', async () => {
     const doc = await upload(alice.id, null, 'private.pdf', 'sha-private');
     expect((await fx.repos.documents.list(bob.id)).map((d) => d.id)).not.toContain(doc.id);

@@ -1,4 +1,5 @@
 import type {
+  AnswerCoverage,
   ChunkReference,
   Citation,
   MessageRole,
@@ -19,6 +20,8 @@ export interface InsertAssistantInput {
   chunkReferences: ChunkReference[];
   route: Route | null;
   status?: MessageStatus;
+  /** Whether the answer stands on the material (kept in its version). */
+  coverage?: AnswerCoverage | undefined;
 }
 
 export interface NewVersionInput {
@@ -31,6 +34,8 @@ export interface NewVersionInput {
   status?: MessageStatus;
   /** The route that produced this version (default: keep the message's). */
   route?: Route | null;
+  /** Whether the answer stands on the material (kept in the version). */
+  coverage?: AnswerCoverage | undefined;
 }
 
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;

@@ -34,7 +34,7 @@ async function answered(userId: string) {
     content: 'What do mitochondria do?',
   });
   await fx.repos.users.reserveChat(userId, 25);
-  const answer = await fx.repos.turns.insertAnswerAndCommit({
+  const answer = await fx.repos.turns.insertAnswerAndSettle({
     userId,
     sessionId: session.id,
     content: 'They make ATP [1].',
@@ -50,7 +50,7 @@ describe('turns repository: a retry’s one write', () => {
     const { session, answer } = await answered(alice.id);
     const before = (await fx.repos.sessions.get(alice.id, session.id))!.updatedAt;
     await fx.repos.users.reserveChat(alice.id, 25);
-    const row = await fx.repos.turns.addVersionAndCommit(
+    const row = await fx.repos.turns.addVersionAndSettle(
       alice.id,
       session.id,
       answer.id,
@@ -85,7 +85,7 @@ describe('turns repository: a retry’s one write', () => {
 
   it('keeps the route when none is given', async () => {
     const { session, answer } = await answered(alice.id);
-    const row = await fx.repos.turns.addVersionAndCommit(alice.id, session.id, answer.id, {
+    const row = await fx.repos.turns.addVersionAndSettle(alice.id, session.id, answer.id, {
       content: 'Again.',
       citations: [],
       chunkReferences: [],
@@ -98,9 +98,9 @@ describe('turns repository: a retry’s one write', () => {
     const other = await answered(alice.id);
     await fx.repos.users.reserveChat(bob.id, 25);
     const input = { content: 'hijack', citations: [], chunkReferences: [] };
-    expect(await fx.repos.turns.addVersionAndCommit(bob.id, session.id, answer.id, input)).toBeNull();
-    expect(await fx.repos.turns.addVersionAndCommit(alice.id, session.id, question.id, input)).toBeNull();
-    expect(await fx.repos.turns.addVersionAndCommit(alice.id, other.session.id, answer.id, input)).toBeNull();
+    expect(await fx.repos.turns.addVersionAndSettle(bob.id, session.id, answer.id, input)).toBeNull();
+    expect(await fx.repos.turns.addVersionAndSettle(alice.id, session.id, question.id, input)).toBeNull();
+    expect(await fx.repos.turns.addVersionAndSettle(alice.id, other.session.id, answer.id, input)).toBeNull();
     expect(await fx.repos.users.getUsage(bob.id)).toMatchObject({ used: 0, reserved: 1 });
     const unchanged = await fx.repos.messages.getForUser(alice.id, session.id, answer.id);
     expect(unchanged).toMatchObject({ content: 'They make ATP [1].', currentVersion: 0 });

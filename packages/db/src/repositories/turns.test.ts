@@ -87,7 +87,7 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('appends a user message and returns the history before it; null for another user', async () => {
     const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q1' });
-    await fx.repos.turns.insertAnswerAndCommit({
+    await fx.repos.turns.insertAnswerAndSettle({
       userId: alice.id,
       sessionId: session.id,
       content: 'A1 [1]',
@@ -109,11 +109,40 @@ describe('turns repository (single-statement chat writes)', () => {
     expect(await fx.repos.messages.list(alice.id, session.id)).toHaveLength(4);
   });
 
+  it('writes an answer that found nothing in the material and gives the reserved chat back', async () => {
+    const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
+    expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
+    const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+    const saved = await fx.repos.turns.insertAnswerAndSettle({
+      userId: user.id,
+      sessionId: session.id,
+      content: 'Your material does not seem to cover this. [1]',
+      citations: [citation],
+      chunkReferences: [reference],
+      route: 'general_qa',
+      coverage: 'not_covered',
+      charge: false,
+    });
+    expect(saved!.versions[0]).toMatchObject({ coverage: 'not_covered', citations: [citation] });
+    expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 0 });
+
+    expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
+    const retried = await fx.repos.turns.addVersionAndSettle(user.id, session.id, saved!.id, {
+      content: 'Still nothing.',
+      citations: [],
+      chunkReferences: [],
+      coverage: 'no_material',
+      charge: false,
+    });
+    expect(retried!.versions.map((v) => v.coverage)).toEqual(['not_covered', 'no_material']);
+    expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 0 });
+  });
+
   it('writes the answer and counts the reserved chat in one statement', async () => {
     const user = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
     expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
     const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
-    const saved = await fx.repos.turns.insertAnswerAndCommit({
+    const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
       content: 'Answer [1]',
@@ -148,7 +177,7 @@ describe('turns repository (single-statement chat writes)', () => {
       [user.id],
     );
     await fx.repos.users.reserveChat(user.id, 25);
-    await fx.repos.turns.insertAnswerAndCommit({
+    await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
       content: 'x',
@@ -164,9 +193,9 @@ describe('turns repository (single-statement chat writes)', () => {
     await fx.repos.users.reserveChat(user.id, 25);
     const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q' });
     const answer = { sessionId: session.id, content: 'x', citations: [], chunkReferences: [], route: null };
-    expect(await fx.repos.turns.insertAnswerAndCommit({ ...answer, userId: user.id })).toBeNull();
+    expect(await fx.repos.turns.insertAnswerAndSettle({ ...answer, userId: user.id })).toBeNull();
     expect(
-      await fx.repos.turns.insertAnswerAndCommit({ ...answer, userId: user.id, sessionId: randomUUID() }),
+      await fx.repos.turns.insertAnswerAndSettle({ ...answer, userId: user.id, sessionId: randomUUID() }),
     ).toBeNull();
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 1 });
     expect(await fx.repos.messages.list(alice.id, session.id)).toHaveLength(1);
@@ -178,7 +207,7 @@ describe('turns repository (single-statement chat writes)', () => {
       Array.from({ length: 8 }, (_, i) =>
         i % 2
           ? fx.repos.turns.appendUser(alice.id, session.id, `u${i}`)
-          : fx.repos.turns.insertAnswerAndCommit({
+          : fx.repos.turns.insertAnswerAndSettle({
               userId: alice.id,
               sessionId: session.id,
               content: `a${i}`,
@@ -197,7 +226,7 @@ describe('turns repository (single-statement chat writes)', () => {
     await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
         await fx.repos.turns.appendUser(alice.id, session.id, `question ${i}`);
-        await fx.repos.turns.insertAnswerAndCommit({
+        await fx.repos.turns.insertAnswerAndSettle({
           userId: alice.id,
           sessionId: session.id,
           content: `answer ${i}`,

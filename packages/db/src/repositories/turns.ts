@@ -58,6 +58,17 @@ const historyOf = (sessionId: SQL, limit: number) => sql`(
   FROM (SELECT role, content, chunk_references, position FROM messages WHERE session_id = ${sessionId} ORDER BY position DESC LIMIT ${limit}) h
 )`;
 
+/**
+ * The SET list that ends a chat reservation: `charge` counts a completed chat in the UTC month
+ * starting `monthStart` (rolling the month over), otherwise the chat is given back uncounted.
+ */
+const settleReservation = (charge: boolean, monthStart: Date) =>
+  charge
+    ? sql`chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
+          chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
+          chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)`
+    : sql`chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)`;
+
 export type TurnsRepository = ReturnType<typeof createTurnsRepository>;
 
 export function createTurnsRepository(db: Db) {
@@ -144,12 +155,13 @@ export function createTurnsRepository(db: Db) {
 
     /**
      * The one write at the end of a stream, as one statement: appends the finished answer
-     * (`versions = [it]`), bumps the session's `updatedAt`, and turns the user's chat reservation
-     * into a completed chat of the UTC month of `now`. null (and nothing written, nothing charged)
-     * when the session is not the user's any more.
+     * (`versions = [it]`), bumps the session's `updatedAt`, and settles the user's chat reservation:
+     * it becomes a completed chat of the UTC month of `now`, or with `charge: false` it is given back
+     * (an answer that found nothing in the material costs nothing). null (and nothing written,
+     * nothing settled) when the session is not the user's any more.
      */
-    async insertAnswerAndCommit(
-      input: InsertAssistantInput,
+    async insertAnswerAndSettle(
+      input: InsertAssistantInput & { charge?: boolean },
       now: Date = new Date(),
     ): Promise<MessageRow | null> {
       const version: MessageVersion = {
@@ -157,6 +169,7 @@ export function createTurnsRepository(db: Db) {
         citations: input.citations,
         chunkReferences: input.chunkReferences,
         createdAt: now.toISOString(),
+        ...(input.coverage ? { coverage: input.coverage } : {}),
       };
       const monthStart = monthStartUtc(now);
       const result = await db.execute<{ message: Record<string, unknown> }>(sql`
@@ -172,10 +185,7 @@ export function createTurnsRepository(db: Db) {
           FROM s
           RETURNING *
         ), u AS (
-          UPDATE users SET
-            chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
-            chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
-            chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)
+          UPDATE users SET ${settleReservation(input.charge ?? true, monthStart)}
           WHERE id = ${input.userId}::uuid AND EXISTS (SELECT 1 FROM m)
           RETURNING id
         )
@@ -188,15 +198,15 @@ export function createTurnsRepository(db: Db) {
     /**
      * The one write at the end of a retry, as one statement: appends the regenerated answer to the
      * assistant message's versions and makes it current (content, citations, chunk references,
-     * status and route follow), bumps the session's `updatedAt`, and turns the user's chat
-     * reservation into a completed chat of the UTC month of `now`. null (and nothing written, nothing
-     * charged) when the message is not an assistant message of the user's session `sessionId`.
+     * status and route follow), bumps the session's `updatedAt`, and settles the user's chat
+     * reservation as {@link insertAnswerAndSettle} does. null (and nothing written, nothing settled)
+     * when the message is not an assistant message of the user's session `sessionId`.
      */
-    async addVersionAndCommit(
+    async addVersionAndSettle(
       userId: string,
       sessionId: string,
       messageId: string,
-      input: NewVersionInput,
+      input: NewVersionInput & { charge?: boolean },
       now: Date = new Date(),
     ): Promise<MessageRow | null> {
       const version: MessageVersion = {
@@ -204,6 +214,7 @@ export function createTurnsRepository(db: Db) {
         citations: input.citations,
         chunkReferences: input.chunkReferences,
         createdAt: (input.createdAt ?? now).toISOString(),
+        ...(input.coverage ? { coverage: input.coverage } : {}),
       };
       const monthStart = monthStartUtc(now);
       const keepRoute = input.route === undefined;
@@ -226,10 +237,7 @@ export function createTurnsRepository(db: Db) {
           WHERE messages.id = ${messageId}::uuid AND messages.session_id = s.id AND messages.role = 'assistant'
           RETURNING messages.*
         ), u AS (
-          UPDATE users SET
-            chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
-            chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
-            chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)
+          UPDATE users SET ${settleReservation(input.charge ?? true, monthStart)}
           WHERE id = ${userId}::uuid AND EXISTS (SELECT 1 FROM m)
           RETURNING id
         )

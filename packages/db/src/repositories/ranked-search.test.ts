@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import type { DocumentRow, UserRow } from '../schema.js';
+import type { ChunkInput, ChunkScope } from './chunks.js';
+
+let fx: DbFixture;
+let user: UserRow;
+
+beforeAll(async () => {
+  fx = await startDbFixture();
+  user = await fx.repos.users.create({ email: email('ranking'), name: 'R', passwordHash: 'h' });
+});
+afterAll(() => fx?.stop());
+
+const newDoc = async (classId: string, fileName: string): Promise<DocumentRow> =>
+  fx.repos.documents.create({
+    userId: user.id,
+    classId,
+    fileName,
+    mimeType: 'application/pdf',
+    byteSize: 1,
+    sha256: randomUUID(),
+    storageKey: randomUUID(),
+  });
+
+interface Piece {
+  text: string;
+  page?: number;
+  section?: string[];
+  kind?: ChunkInput['pageKind'];
+}
+
+/** A class holding one document made of `pieces` (chunk i on page i + 1 unless given). */
+async function corpus(pieces: Piece[]): Promise<{ scope: ChunkScope; doc: DocumentRow }> {
+  const cls = await fx.repos.classes.create(user.id, `class ${randomUUID()}`);
+  const doc = await newDoc(cls.id, 'manual.pdf');
+  await fx.repos.chunks.insertForDocument(
+    doc,
+    pieces.map((p, i) => ({
+      chunkIndex: i,
+      pageStart: p.page ?? i + 1,
+      pageEnd: p.page ?? i + 1,
+      charStart: 0,
+      charEnd: p.text.length,
+      text: p.text,
+      tokenCount: p.text.split(/\s+/).length,
+      sectionPath: p.section,
+      pageKind: p.kind,
+    })),
+  );
+  return { scope: { userId: user.id, classId: cls.id }, doc };
+}
+
+const firstText = async (scope: ChunkScope, query: string) =>
+  (await fx.repos.chunks.fullTextSearch(scope, query, 5)).hits[0]?.text;
+
+/** Filler: chunks full of the words every page of a data manual uses. */
+const commonPages = (n: number): Piece[] =>
+  Array.from({ length: n }, (_, i) => ({
+    text: `Page ${i}: the data file function reads data from the file; a function of the data file returns data.`,
+  }));
+
+describe('BM25 ranking', () => {
+  it('puts the chunk with the rare word the question is about above chunks full of its common words', async () => {
+    const rare = 'A vector holds values of one type.';
+    const { scope } = await corpus([...commonPages(8), { text: rare }]);
+    const { hits, terms } = await fx.repos.chunks.fullTextSearch(
+      scope,
+      'How does the data file function handle a vector?',
+      5,
+    );
+    expect(hits[0]!.text).toBe(rare);
+    // The scope's weights: the rare term outweighs every common one.
+    const idf = Object.fromEntries(terms.map((t) => [t.term, t.idf]));
+    expect(idf.vector).toBeGreaterThan(3 * Math.max(idf.data!, idf.file!, idf.function!));
+    expect(terms.find((t) => t.term === 'vector')).toMatchObject({ df: 1, words: ['vector'] });
+  });
+
+  it('prefers the shorter chunk for the same occurrences, and saturates repeated terms', async () => {
+    const short = 'Factors encode categories.';
+    const long = `Factors encode categories. ${'Other unrelated words fill this long paragraph about plotting. '.repeat(12)}`;
+    const spam = `${'factor '.repeat(30)}then many words on other matters, and categories`;
+    const { scope } = await corpus([{ text: long }, { text: short }, { text: spam }, ...commonPages(4)]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'factors categories', 5);
+    expect(hits[0]!.text).toBe(short);
+    expect(hits.findIndex((h) => h.text === spam)).toBeGreaterThan(0);
+  });
+
+  it('ranks a chunk under a section titled with the question’s words above an equal match elsewhere', async () => {
+    const body = 'Vectors can be combined with c() and indexed with brackets.';
+    const { scope } = await corpus([
+      { text: body, section: ['1 Introduction', '1.4 Notation'] },
+      { text: body, section: ['2 Simple manipulations', '2.1 Vectors and assignment'] },
+      ...commonPages(4),
+    ]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'what are vectors', 5);
+    expect(hits[0]!.sectionPath).toEqual(['2 Simple manipulations', '2.1 Vectors and assignment']);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it('ranks words that stand together in the question and the text above the same words apart', async () => {
+    const together = 'Use a data frame to hold variables of different types, one column each.';
+    const apart =
+      'The frame of the plot is drawn first. Other data comes later, after legends and axes are done.';
+    const { scope } = await corpus([{ text: apart }, { text: together }, ...commonPages(3)]);
+    expect(await firstText(scope, 'data frame')).toBe(together);
+  });
+
+  it('ranks table-of-contents and index pages below a body page that explains the words', async () => {
+    const toc =
+      'Contents 2.1 Vectors and assignment 8 2.2 Vector arithmetic 9 6.3 Data frames 27 vectors 8, 9, 12';
+    const body = 'Vector arithmetic works element by element on vectors.';
+    const { scope } = await corpus([
+      { text: toc, kind: 'toc' },
+      { text: body },
+      { text: toc.replace('Contents', 'Index'), kind: 'index' },
+      ...commonPages(3),
+    ]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'vector arithmetic on vectors', 5);
+    expect(hits[0]!.text).toBe(body);
+    expect(hits.slice(1).map((h) => h.pageKind)).toEqual(expect.arrayContaining(['toc', 'index']));
+  });
+
+  it('reports how much of the question a chunk holds (termMatch)', async () => {
+    const { scope } = await corpus([
+      { text: 'Lists hold components of any type, and a list can hold other lists.' },
+      { text: 'Matrices are two dimensional arrays.' },
+      ...commonPages(3),
+    ]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'lists and matrices', 5);
+    expect(hits).toHaveLength(2);
+    for (const h of hits) {
+      expect(h.termMatch).toBeGreaterThan(0.3);
+      expect(h.termMatch).toBeLessThan(0.7);
+    }
+    const all = await fx.repos.chunks.fullTextSearch(scope, 'list components', 5);
+    expect(all.hits[0]!.termMatch).toBeCloseTo(1, 6);
+  });
+});
+
+describe('code-like terms, searched as a student types them', () => {
+  let scope: ChunkScope;
+  const texts = {
+    writeValue: 'asn1_write_value sets the value of an element of a structure.',
+    writeOther: 'To write a value, first create the element. The value is checked on write.',
+    readCsv: 'The function read.csv() reads a comma separated file into a data frame.',
+    readOther: 'Read the manual before you read any other file.',
+    check: 'Run R CMD check --as-cran before submitting; the --check option validates the file only.',
+    checkOther: 'Check the result. Always check your work and check it twice.',
+    lm: 'Fit linear models with lm(y ~ x, data = d); summary() shows the coefficients.',
+    isNa: 'is.na(x) tests which elements are missing. Note that x == NA gives NA, never TRUE.',
+    naOther: 'NA values propagate; x may be anything else entirely here.',
+    percent: 'In gp, % means the result of the last computed expression.',
+    percentOther: 'The result of an expression is printed; half of the values, fifty percent, were computed.',
+    assign: 'Define a function with f(x) := x^2 and call it as f(3).',
+    assignOther: 'A function definition names the function and its argument x, then what to call.',
+  };
+  beforeAll(async () => {
+    ({ scope } = await corpus([...Object.values(texts).map((text) => ({ text })), ...commonPages(4)]));
+  });
+
+  it.each([
+    ['asn1_write_value', texts.writeValue],
+    ['what does asn1_write_value return?', texts.writeValue],
+    ['read.csv', texts.readCsv],
+    ['how do I use read.csv()?', texts.readCsv],
+    ['how do I read a csv file', texts.readCsv],
+    ['--check', texts.check],
+    ['what does --check do', texts.check],
+    ['lm()', texts.lm],
+    ['is.na(x)', texts.isNa],
+    ['x == NA', texts.isNa],
+    ['What does the % sign mean?', texts.percent],
+    ['how do I define a function with := ?', texts.assign],
+  ])('finds %j', async (query, expected) => {
+    expect(await firstText(scope, query)).toBe(expected);
+  });
+});
+
+describe('focus: the part of the material a question names', () => {
+  let scope: ChunkScope;
+  let doc: DocumentRow;
+  let other: DocumentRow;
+  const early =
+    'Arrays generalise vectors; arrays and vectors and arrays again: dim gives an array its shape.';
+  const named = 'An array can be indexed by a matrix.';
+  beforeAll(async () => {
+    ({ scope, doc } = await corpus([
+      { text: early, page: 3, section: ['2 Simple manipulations', '2.9 Arrays in brief'] },
+      { text: named, page: 17, section: ['5 Arrays and matrices', '5.3 Index matrices'] },
+      { text: 'Summary: arrays and lists were covered.', page: 40, section: ['Summary'] },
+      ...commonPages(3),
+    ]));
+    other = await newDoc(scope.classId!, 'other.pdf');
+    await fx.repos.chunks.insertForDocument(other, [
+      { chunkIndex: 0, pageStart: 1, pageEnd: 1, charStart: 0, charEnd: 5, text: early, tokenCount: 12 },
+    ]);
+  });
+
+  const first = async (focus: Parameters<typeof fx.repos.chunks.fullTextSearch>[3]) =>
+    (await fx.repos.chunks.fullTextSearch(scope, 'arrays', 5, focus)).hits[0]!;
+
+  it('without a focus, the best BM25 match comes first', async () => {
+    expect((await first({})).text).toBe(early);
+  });
+
+  it('ranks up a chapter, a section and a page named by the question', async () => {
+    expect((await first({ focus: { sectionPatterns: ['^(chapter\\s+)?5(\\D|$)'] } })).text).toBe(named);
+    expect((await first({ focus: { sectionPatterns: ['^(section\\s+)?5\\.3(\\D|$)'] } })).text).toBe(named);
+    expect((await first({ focus: { pages: [{ from: 17, to: 17 }] } })).pageStart).toBe(17);
+    expect((await first({ focus: { sectionPatterns: ['\\msummary\\M'] } })).pageStart).toBe(40);
+    const hit = await first({ focus: { pages: [{ from: 17, to: 17 }] } });
+    expect(hit.inFocus).toBe(true);
+  });
+
+  it('ranks up a named document, and a chapter only within it', async () => {
+    expect((await first({ focus: { documentIds: [other.id] } })).documentId).toBe(other.id);
+    const inDoc = await first({
+      focus: { documentIds: [doc.id], sectionPatterns: ['^(chapter\\s+)?2(\\D|$)'] },
+    });
+    expect([inDoc.documentId, inDoc.pageStart]).toEqual([doc.id, 3]);
+  });
+
+  it('falls back to the rest of the scope when the named part does not match', async () => {
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'arrays', 5, {
+      focus: { sectionPatterns: ['^(chapter\\s+)?12(\\D|$)'] },
+    });
+    expect(hits[0]!.text).toBe(early);
+    expect(hits.every((h) => !h.inFocus)).toBe(true);
+  });
+});

@@ -1,0 +1,239 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { PageKind } from '@classchat/contracts';
+
+/**
+ * The knobs of full-text ranking. A chunk's score is
+ *
+ *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · focus
+ *
+ * - BM25: Σ over the question's terms in the chunk of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
+ *   idf = ln(1 + (N − df + 0.5)/(df + 0.5)) with N and df counted in the scope searched, tf the
+ *   term's occurrences in the stored tsvector, len the chunk's token count.
+ * - title: Σ idf of the terms in the chunk's innermost section title (an outer title counts half).
+ * - proximity: Σ over neighbouring question terms (in the question's order) of their mean idf ·
+ *   min(1, Σ 1/distance over the places both occur), i.e. 1 when they stand side by side.
+ * - kind: 1 on body pages, `nonBodyFactor` on table-of-contents and index pages (they repeat the
+ *   words of every title without explaining any).
+ * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
+ */
+export interface RankingParams {
+  k1: number;
+  b: number;
+  titleWeight: number;
+  proximityWeight: number;
+  nonBodyFactor: number;
+  focusBoost: number;
+  /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
+  rerankPool: number;
+}
+
+/** Defaults, calibrated on the grounding benchmark (see bench/RESULTS.md). */
+export const DEFAULT_RANKING: Readonly<RankingParams> = {
+  k1: 1.2,
+  b: 0.75,
+  titleWeight: 0.5,
+  proximityWeight: 0.5,
+  nonBodyFactor: 0.3,
+  focusBoost: 3,
+  rerankPool: 100,
+};
+
+/**
+ * Words that phrase a question rather than name its subject ("explain", "what does … mean"): left out
+ * of the terms, so a manual that never writes "explain" still answers "explain vectors".
+ */
+export const QUESTION_WORDS =
+  'explain explanation describe description tell mean meaning means please thanks show give help ' +
+  'know understand want need wondering question questions answer ' +
+  'quote quotes quotation exact exactly verbatim say says said mention mentions mentioned';
+
+/** At most this many distinct terms of a question are searched (a pasted page would cost a lot). */
+export const MAX_QUERY_TERMS = 32;
+
+/**
+ * The part of the scope a question names. A chunk is in it when it belongs to one of `documentIds`
+ * (if given) and lies on one of `pages` or under a section one of whose titles matches one of
+ * `sectionPatterns` (if either is given). Patterns are PostgreSQL regular expressions matched
+ * case-insensitively; they are built by the caller from known-safe pieces, never from raw input.
+ */
+export interface SearchFocus {
+  documentIds?: readonly string[];
+  pages?: readonly { from: number; to: number }[];
+  sectionPatterns?: readonly string[];
+}
+
+/** A term of the question as full-text search used it. */
+export interface QueryTerm {
+  /** The lexeme searched for (English stem, or a code-like term kept whole: `read.csv`, `--check`). */
+  term: string;
+  /** The question's words that produced it, as typed (punctuation trimmed). */
+  words: string[];
+  /** Chunks of the scope that hold it. */
+  df: number;
+  /** Its inverse document frequency in the scope (higher: rarer, more telling). */
+  idf: number;
+}
+
+export interface FullTextOptions {
+  /** `any` (default): chunks holding at least one term; `all`: every term. */
+  match?: 'any' | 'all';
+  focus?: SearchFocus | null | undefined;
+  ranking?: Partial<RankingParams> | undefined;
+  /** Words left out of the question's terms (default {@link QUESTION_WORDS}). */
+  ignoreWords?: string;
+}
+
+/** The raw row of {@link rankedSearchSql}. */
+export interface RankedRow extends Record<string, unknown> {
+  chunkId: string;
+  documentId: string;
+  classId: string | null;
+  fileName: string;
+  chunkIndex: number;
+  pageStart: number;
+  pageEnd: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  tokenCount: number;
+  sectionPath: string[] | null;
+  sectionPageStart: number | null;
+  sectionPageEnd: number | null;
+  pageKind: PageKind;
+  sourceMap: [number, number, number][] | null;
+  score: number;
+  termMatch: number;
+  inFocus: boolean;
+  terms: QueryTerm[];
+}
+
+const literalList = (values: readonly (string | number)[], cast: string): SQL =>
+  sql`ARRAY[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::${sql.raw(cast)}`;
+
+/** The SQL condition "in the focus" over the `chunks` row (false without a focus). */
+export function focusSql(focus: SearchFocus | null | undefined): SQL {
+  if (!focus) return sql`false`;
+  const docs = focus.documentIds?.length ? focus.documentIds : null;
+  const pages = focus.pages?.length ? focus.pages : null;
+  const patterns = focus.sectionPatterns?.length ? focus.sectionPatterns : null;
+  if (!docs && !pages && !patterns) return sql`false`;
+  const where: SQL[] = [];
+  if (pages) {
+    where.push(
+      sql.join(
+        pages.map(
+          (p) => sql`(chunks.page_start <= ${Math.floor(p.to)} AND chunks.page_end >= ${Math.floor(p.from)})`,
+        ),
+        sql` OR `,
+      ),
+    );
+  }
+  if (patterns) {
+    where.push(
+      sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(chunks.section_path, '[]'::jsonb)) AS title(t)
+                  WHERE title.t ~* ANY(${literalList(patterns, 'text[]')}))`,
+    );
+  }
+  const inPart = where.length > 0 ? sql`(${sql.join(where, sql` OR `)})` : sql`true`;
+  return docs ? sql`(chunks.document_id = ANY(${literalList(docs, 'uuid[]')}) AND ${inPart})` : inPart;
+}
+
+/**
+ * One statement: the question's terms (`chunk_search_tsv`, as the chunks were indexed), the scope's
+ * size and mean chunk length, every chunk of the scope holding a term with each term's frequency,
+ * each term's document frequency and idf, BM25 + title for all of them, proximity for the best
+ * `rerankPool`, and the top `limit` with their hit columns. `termMatch` is the share of the
+ * question's idf the chunk holds (what the relevance floor looks at).
+ */
+export function rankedSearchSql(input: {
+  scopeWhere: SQL;
+  query: string;
+  limit: number;
+  all: boolean;
+  focus: SQL;
+  params: RankingParams;
+  ignoreWords: string;
+}): SQL {
+  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, focusBoost, rerankPool } = input.params;
+  const factors = sql`(CASE WHEN m.page_kind = 'body' THEN 1 ELSE ${nonBodyFactor}::float8 END)
+      * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)`;
+  return sql`
+WITH t AS (
+  SELECT u.lexeme, u.positions[1] AS pos, quote_literal(u.lexeme)::tsquery AS tq
+  FROM unnest(chunk_search_tsv(${input.query})) AS u
+  WHERE u.lexeme NOT IN (SELECT i.lexeme FROM unnest(to_tsvector('english', ${input.ignoreWords})) AS i)
+    AND strpos(u.lexeme, E'\\\\') = 0
+  ORDER BY 2
+  LIMIT ${MAX_QUERY_TERMS}
+), anyq AS (
+  SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tq FROM t
+), stats AS (
+  SELECT count(*)::float8 AS n, coalesce(avg(chunks.token_count), 1)::float8 AS avglen
+  FROM chunks WHERE ${input.scopeWhere}
+), m AS MATERIALIZED (
+  SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, chunks.page_kind, (${input.focus}) AS in_focus
+  FROM chunks, anyq
+  WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
+), mt AS (
+  SELECT m.id, t.lexeme, ts_rank_cd('{1,1,1,1}', m.tsv, t.tq, 0)::float8 AS tf,
+    CASE WHEN m.section_tsv @@ (quote_literal(t.lexeme) || ':A')::tsquery THEN 1
+         WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
+  FROM m JOIN t ON m.tsv @@ t.tq
+), w AS (
+  SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
+    ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
+  FROM t CROSS JOIN stats s
+  LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
+), scored AS (
+  SELECT mt.id,
+    sum(w.idf * mt.tf * ${k1 + 1}::float8
+        / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * m.token_count / s.avglen))) AS bm25,
+    sum(w.idf * mt.in_title) AS title,
+    sum(w.idf) / nullif((SELECT sum(idf) FROM w), 0) AS term_match,
+    count(*) AS matched
+  FROM mt JOIN w USING (lexeme) JOIN m ON m.id = mt.id CROSS JOIN stats s
+  GROUP BY mt.id
+), pool AS (
+  SELECT sc.bm25, sc.title, sc.term_match, m.id, m.tsv, m.page_kind, m.in_focus,
+    (sc.bm25 + ${titleWeight}::float8 * sc.title) * ${factors} AS base
+  FROM scored sc JOIN m ON m.id = sc.id
+  ${input.all ? sql`WHERE sc.matched = (SELECT count(*) FROM t)` : sql``}
+  ORDER BY base DESC
+  LIMIT ${Math.max(input.limit, rerankPool)}
+), ordered AS (
+  SELECT w.lexeme, w.idf, row_number() OVER (ORDER BY w.pos) AS i FROM w
+), pairs AS (
+  SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
+  FROM ordered a JOIN ordered z ON z.i = a.i + 1
+), ranked AS (
+  SELECT m.id, m.term_match, m.in_focus,
+    (m.bm25 + ${titleWeight}::float8 * m.title + ${proximityWeight}::float8 * coalesce(
+      (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', m.tsv, p.tq, 0))) FROM pairs p WHERE m.tsv @@ p.tq), 0)
+    ) * ${factors} AS score
+  FROM pool m
+), words AS (
+  SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
+  FROM regexp_split_to_table(${input.query}, '\\s+') WITH ORDINALITY AS s(word, n)
+  CROSS JOIN LATERAL unnest(chunk_search_tsv(s.word)) AS u
+  WHERE s.n <= 200
+)
+SELECT chunks.id AS "chunkId", chunks.document_id AS "documentId", chunks.class_id AS "classId",
+  documents.file_name AS "fileName", chunks.chunk_index AS "chunkIndex",
+  chunks.page_start AS "pageStart", chunks.page_end AS "pageEnd",
+  chunks.char_start AS "charStart", chunks.char_end AS "charEnd", chunks.text, chunks.token_count AS "tokenCount",
+  chunks.section_path AS "sectionPath", chunks.section_page_start AS "sectionPageStart",
+  chunks.section_page_end AS "sectionPageEnd", chunks.page_kind AS "pageKind", chunks.source_map AS "sourceMap",
+  r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus",
+  (SELECT jsonb_agg(jsonb_build_object(
+      'term', w.lexeme, 'df', w.df, 'idf', w.idf,
+      'words', coalesce((SELECT jsonb_agg(DISTINCT x.word) FROM words x WHERE x.lexeme = w.lexeme), '[]'::jsonb)
+    ) ORDER BY w.pos) FROM w) AS terms
+FROM ranked r
+JOIN chunks ON chunks.id = r.id
+JOIN documents ON documents.id = chunks.document_id
+ORDER BY r.score DESC, chunks.document_id, chunks.chunk_index
+LIMIT ${input.limit}`;
+}
