@@ -14,7 +14,8 @@ export class DatabaseSetupError extends Error {
 
 /**
  * A failed migration explained, when it failed on `CREATE EXTENSION vector`: the extension is not
- * installed on the server (58P01), or the role may not create it (42501). null for anything else.
+ * installed on the server (0A000 "not available"; 58P01 before PostgreSQL 15), or the role may not
+ * create it (42501). null for anything else.
  */
 export function explainMigrationError(err: unknown, database: string | null): DatabaseSetupError | null {
   const pgErr = pgErrorOf(err);
@@ -22,15 +23,15 @@ export function explainMigrationError(err: unknown, database: string | null): Da
   const text = messagesOf(err).join(' ');
   if (!/extension/i.test(text) || !/vector/i.test(text)) return null;
   const where = database ? `database "${database}"` : 'the database';
-  const run = `a superuser must run \`CREATE EXTENSION vector;\` in ${where} once, then start Class Chat again`;
-  if (pgErr.code === '58P01') {
+  const run = `a superuser must run \`CREATE EXTENSION vector;\` in ${where} once. Start Class Chat again after that; its migrations create everything else.`;
+  if (pgErr.code === '0A000' || pgErr.code === '58P01') {
     return new DatabaseSetupError(
-      `PostgreSQL has no pgvector extension installed (needed for the chunks' embeddings). Install pgvector on the database server (https://github.com/pgvector/pgvector), then ${run}.`,
+      `PostgreSQL has no pgvector extension (Class Chat stores embeddings with it). Install pgvector on the database server (https://github.com/pgvector/pgvector); then ${run}`,
     );
   }
   if (pgErr.code === '42501') {
     return new DatabaseSetupError(
-      `The PostgreSQL role Class Chat connects as may not create the pgvector extension: ${run}. (Migrations need the extension to exist already; they create everything else themselves.)`,
+      `The PostgreSQL role Class Chat connects as may not create the pgvector extension: ${run}`,
     );
   }
   return null;
