@@ -1,5 +1,5 @@
 import type { DocumentDto, DocumentList, UploadResponse } from '@classchat/contracts';
-import { API_BASE, ApiError, errorFromBody, notifyUnauthorized, request } from './http.js';
+import { API_BASE, ApiError, CSRF_HEADERS, errorFromBody, notifyUnauthorized, request } from './http.js';
 
 export const documentsApi = {
   list: async (classId?: string | null) =>
@@ -34,6 +34,7 @@ export function uploadDocument(
     xhr.open('POST', `${API_BASE}/documents`);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(CSRF_HEADERS)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };
