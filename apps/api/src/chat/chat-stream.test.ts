@@ -284,6 +284,20 @@ describe('POST chat/new → live tokens over Socket.IO', () => {
     ).toBe(documentId);
   });
 
+  it('an answer holding half of a character (a lone surrogate) is saved whole, the half replaced', async () => {
+    const user = await createUser(stack);
+    const client = await open(user);
+    // The model's last token is the first half of an emoji whose second half never came.
+    stack.upstream!.setDefault({ tokens: ['Cells', ' divide', ' \uD83D'], tokenDelayMs: 5 });
+    const { accepted, end } = await chat(stack, user, client, { message: 'What is mitosis?' });
+    const complete = completeOf(end);
+    expect(complete.content).toBe('Cells divide \uFFFD');
+    const [, answer] = await repositoriesOf(stack).messages.list(user.id, accepted.chatSessionId);
+    expect(answer).toMatchObject({ role: 'assistant', content: 'Cells divide \uFFFD' });
+    expect(answer!.versions[0]!.content).toBe('Cells divide \uFFFD');
+    expect(await usage(stack, user.id)).toEqual({ used: 1, reserved: 0 });
+  });
+
   it('a streamId already running is not reused', async () => {
     const user = await createUser(stack);
     const client = await open(user);
