@@ -22,6 +22,7 @@ import {
   type TestUser,
 } from './chat.test-helpers.js';
 
+const METRICS_TOKEN = 'test-metrics-token';
 let stack: Stack;
 const sockets: TestSocket[] = [];
 const open = async (user: TestUser) => {
@@ -31,7 +32,7 @@ const open = async (user: TestUser) => {
 };
 
 beforeAll(async () => {
-  stack = await startStack({ redis: true });
+  stack = await startStack({ redis: true, api: { METRICS_TOKEN } });
 });
 afterEach(() => {
   stack.upstream!.reset();
@@ -389,7 +390,9 @@ describe('POST chat/new → live tokens over Socket.IO', () => {
     }
     expect(streams.filter((r) => r.deref() !== undefined)).toHaveLength(0);
     expect(client.socket.listeners('chat-stream-token')).toHaveLength(0);
-    const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${stack.apiUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/stream_started_total \d+/);
     expect(metrics).toMatch(/stream_first_token_seconds_count \d+/);
   });

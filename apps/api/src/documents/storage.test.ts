@@ -5,7 +5,15 @@ import type { DocumentDto, ErrorBody, Usage } from '@classchat/contracts';
 import { badFixtures, startStack, type Stack } from '@classchat/testkit';
 import { loadApiConfig } from '../config.js';
 import { startApi, type RunningApi } from '../server.js';
-import { call, signup, upload, uploadOk, waitForTerminal, type TestUser } from '../testing/api-client.js';
+import {
+  call,
+  signup,
+  upload,
+  uploadOk,
+  waitFor,
+  waitForTerminal,
+  type TestUser,
+} from '../testing/api-client.js';
 import { cleanFileName } from './upload.js';
 
 const MB = 1024 * 1024;
@@ -81,7 +89,8 @@ describe('storage quota (USER_STORAGE_MB)', () => {
     const doc = await uploadOk(stack.apiUrl, user, await badFixtures.blankPagesPdf());
     const failed = await waitForTerminal(stack.apiUrl, user, doc.id);
     expect(failed).toMatchObject({ status: 'failed', error: 'No extractable text — is it a scanned image?' });
-    expect(existsSync(join(stack.dataDir, 'files', doc.id))).toBe(false);
+    // rag records the failure first; the api then removes the file.
+    await waitFor(() => !existsSync(join(stack.dataDir, 'files', doc.id)), 'the failed file to be removed');
     expect((await storageOf(stack.apiUrl, user)).usedBytes).toBe(0);
     const listed = (await call(stack.apiUrl, user, 'GET', '/documents')).body as { documents: DocumentDto[] };
     expect(listed.documents.map((d) => [d.id, d.status])).toEqual([[doc.id, 'failed']]);
