@@ -10,6 +10,7 @@ export default tseslint.config(
       'data/**',
       'test-output/**',
       'bench/output/**',
+      'bench/.cache/**',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -12,6 +12,33 @@ export const sourceAliases = [
   },
   { find: /^@classchat\/(api|rag)$/, replacement: `${root}apps/$1/src/index.ts` },
 ];
+
+/**
+ * The repository tests that need no vectors, again on a real PostgreSQL server (`npm test` finds or
+ * starts one and sets TEST_PG_URL): PGlite serialises every connection, so real concurrency (parallel
+ * quota reservations, parallel turns in one session, leases, find-or-create) is only tested here.
+ */
+const realPostgresProject: TestProjectInlineConfiguration[] = process.env.TEST_PG_URL
+  ? [
+      {
+        extends: true,
+        test: {
+          name: 'pg',
+          environment: 'node',
+          include: [
+            'packages/db/src/repositories/users.test.ts',
+            'packages/db/src/repositories/turns.test.ts',
+            'packages/db/src/repositories/turns-retry.test.ts',
+            'packages/db/src/repositories/chat.test.ts',
+            'packages/db/src/repositories/library.test.ts',
+          ],
+          env: { CLASSCHAT_TEST_PG_URL: process.env.TEST_PG_URL },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ]
+  : [];
 
 export default defineConfig({
   resolve: { alias: sourceAliases },
@@ -27,6 +54,8 @@ export default defineConfig({
             'apps/api/src/**/*.test.ts',
             'apps/rag/src/**/*.test.ts',
             'tests/integration/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -46,6 +75,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...realPostgresProject,
     ],
   },
 });

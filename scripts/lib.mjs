@@ -120,9 +120,10 @@ export function spawnUntilReady(command, args, options) {
   });
 }
 
-export async function waitForHttp(url, timeoutMs = 60_000) {
+export async function waitForHttp(url, timeoutMs = 60_000, signal = undefined) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;

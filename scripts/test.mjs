@@ -1,5 +1,6 @@
-// `npm test`: install what is missing (npm packages; Debian's redis-server and chromium), start a
-// private Redis on a free port, then typecheck, lint, build and run every Vitest project. Extra
+// `npm test`: install what is missing (npm packages; Debian's redis-server, chromium and, when no
+// PostgreSQL server lets us in, postgresql), start a private Redis on a free port, then typecheck,
+// lint, build and run every Vitest project (the `pg` project only with a PostgreSQL server). Extra
 // arguments go to Vitest (`npm test -- apps/rag`).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -14,6 +15,11 @@ if (!has('redis-server')) aptInstall(['redis-server']);
 if (!existsSync('/usr/bin/chromium')) aptInstall(['chromium']);
 
 const redis = await startRedis();
+// Imported only now: it needs the npm packages installed above.
+const { ensurePostgres } = await import('./postgres.mjs');
+const postgresUrl = await ensurePostgres();
+if (postgresUrl)
+  log('real-PostgreSQL tests on 127.0.0.1:5432 (throwaway databases, dropped after each file)');
 let exitCode = 1;
 try {
   if (vitestArgs.length === 0) {
@@ -23,7 +29,7 @@ try {
     run('npm', ['run', 'lint']);
   }
   ensureBuilt();
-  exitCode = await runVitest(redis.url);
+  exitCode = await runVitest(redis.url, postgresUrl);
 } catch (err) {
   log(err instanceof Error ? err.message : String(err));
 } finally {
@@ -62,7 +68,7 @@ function pings(port) {
   });
 }
 
-function runVitest(redisUrl) {
+function runVitest(redisUrl, postgresUrl) {
   const outputDir = join(root, 'test-output');
   mkdirSync(outputDir, { recursive: true });
   const report = join(outputDir, 'vitest.json');
@@ -77,7 +83,7 @@ function runVitest(redisUrl) {
   const child = spawn('npx', args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, TEST_REDIS_URL: redisUrl },
+    env: { ...process.env, TEST_REDIS_URL: redisUrl, ...(postgresUrl ? { TEST_PG_URL: postgresUrl } : {}) },
   });
   return new Promise((resolve) => {
     child.once('exit', (code) => {

@@ -133,7 +133,7 @@ describe('a student in the browser, against the real stack', () => {
 
   it('opens the viewer from the citation at physical page 3 with the passage highlighted', async () => {
     await page.getByTestId('message-assistant').getByTestId('citation-chip').first().click();
-    await page.waitForURL(new RegExp(`/documents/${documentId}\\?page=3&chunk=`));
+    await page.waitForURL(new RegExp(`/documents/${documentId}\\?page=3&start=\\d+&end=\\d+$`));
     const pdfPage = page.getByTestId('pdf-page');
     await expect.poll(() => pdfPage.getAttribute('data-page')).toBe('3');
     expect(await page.getByTestId('viewer-page-input').inputValue()).toBe('3');
@@ -288,7 +288,7 @@ describe('a student in the browser, against the real stack', () => {
     await chip.waitFor({ timeout: 30_000 });
     expect(await chip.getAttribute('aria-label')).toBe(`Source 1: ${word.fileName}, page 1`);
     await chip.click();
-    await page.waitForURL(new RegExp(`/documents/${wordId}\\?page=1&chunk=`));
+    await page.waitForURL(new RegExp(`/documents/${wordId}\\?page=1&start=\\d+&end=\\d+$`));
 
     // The document's text as rag read it, the cited passage marked in it and in view.
     const text = page.getByTestId('text-document');

@@ -1,5 +1,11 @@
 import express, { type Express } from 'express';
-import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
+import {
+  errorMiddleware,
+  healthRoutes,
+  httpLogging,
+  notFoundHandler,
+  redisReadiness,
+} from '@classchat/service';
 import { authRoutes } from './auth/auth-routes.js';
 import { createChatRouter } from './chat/chat-router.js';
 import { classesRouter } from './classes/classes-routes.js';
@@ -34,6 +40,7 @@ export function createApp(ctx: ApiContext): Express {
           });
           if (!res.ok) throw new Error(`rag answered ${res.status}`);
         },
+        ...(ctx.redis ? { redis: redisReadiness(ctx.redis) } : {}),
       },
     }),
   );

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envBool, envInt, envString, parseEnv } from '@classchat/contracts';
 import { loadOrCreateSecret } from '@classchat/contracts/node';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '@classchat/service';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
@@ -16,6 +17,7 @@ const ApiEnv = z.object({
   DATABASE_URL: envString(),
   DATA_DIR: envString('./data'),
   REDIS_URL: envString(),
+  REDIS_COMMAND_TIMEOUT_MS: envInt(DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 50, 60_000),
   ENABLE_STREAMING: envBool(true),
   STREAM_TIMEOUT_MS: envInt(60_000, 100),
   STREAM_MAX_DURATION_S: envInt(120, 1),

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import { connect, createRepositories, migrate } from '@classchat/db';
-import { createLogger, createRedis, serveHttp, type ServingHttp } from '@classchat/service';
+import { createLogger, connectRedis, serveHttp, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
@@ -25,7 +25,10 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   await migrate(config.DATABASE_URL);
   const database = connect(config.DATABASE_URL);
   const repos = createRepositories(database.db);
-  const redis = createRedis(config.REDIS_URL);
+  const redis = await connectRedis(config.REDIS_URL, {
+    logger,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+  });
   const tokens = createTokenService(config.JWT_SECRET, config.JWT_TTL_S, {
     current: (userId) => repos.users.tokenVersion(userId),
     revoke: async (userId) => void (await repos.users.revokeTokens(userId)),

@@ -1,5 +1,11 @@
 import express, { type Express } from 'express';
-import { errorMiddleware, healthRoutes, httpLogging, notFoundHandler } from '@classchat/service';
+import {
+  errorMiddleware,
+  healthRoutes,
+  httpLogging,
+  notFoundHandler,
+  redisReadiness,
+} from '@classchat/service';
 import type { RagContext } from './context.js';
 import { answerRoutes, type AnswerServices } from './http/answer-routes.js';
 import { requireInternalToken } from './http/internal-auth.js';
@@ -18,7 +24,7 @@ export function createApp(ctx: RagContext, answers: AnswerServices): Express {
         database: async () => {
           await ctx.database.pool.query('select 1');
         },
-        ...(ctx.redis ? { redis: async () => void (await ctx.redis?.ping()) } : {}),
+        ...(ctx.redis ? { redis: redisReadiness(ctx.redis) } : {}),
       },
     }),
   );

@@ -32,6 +32,12 @@ describe('rag configuration', () => {
     });
   });
 
+  it('answers offline with an empty chat model while embeddings stay on', () => {
+    expect(
+      loadRagConfig({ ...base, OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_CHAT_MODEL: '' }),
+    ).toMatchObject({ llmEnabled: false, embeddingsEnabled: true });
+  });
+
   it('names the variable of a bad value', () => {
     expect(() => loadRagConfig({ ...base, OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
     expect(() => loadRagConfig({ ...base, STREAM_CHUNK_SIZE: '0' })).toThrow(/STREAM_CHUNK_SIZE/);

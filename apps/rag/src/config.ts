@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envBool, envInt, envString, parseEnv } from '@classchat/contracts';
 import { loadOrCreateSecret } from '@classchat/contracts/node';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '@classchat/service';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
@@ -13,9 +14,11 @@ const RagEnv = z.object({
   DATABASE_URL: envString(),
   DATA_DIR: envString('./data'),
   REDIS_URL: envString(),
+  REDIS_COMMAND_TIMEOUT_MS: envInt(DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 50, 60_000),
   OPENAI_API_KEY: envString(),
   OPENAI_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
-  OPENAI_CHAT_MODEL: envString('gpt-4o-mini'),
+  /** Empty answers offline (extractive) while embeddings stay on, e.g. to measure retrieval alone. */
+  OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
   /** Empty disables embeddings (full-text retrieval only), e.g. for a chat-only local server. */
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   OPENAI_TPM_LIMIT: envInt(200_000, 1),
@@ -27,6 +30,14 @@ const RagEnv = z.object({
   OFFLINE_TOKEN_DELAY_MS: envInt(15, 0, 1000),
   INGEST_MAX_PAGES: envInt(2000, 1),
   INGEST_TIMEOUT_S: envInt(600, 1),
+  /** Characters of text one document may hold (about 2,000 dense pages). */
+  INGEST_MAX_CHARS: envInt(8_000_000, 1),
+  /** Chunks one document may make (each costs embedding tokens and an index row). */
+  INGEST_MAX_CHUNKS: envInt(5000, 1),
+  /** Memory of one parse worker: its JavaScript heap, and separately its buffers. */
+  INGEST_PARSE_MEMORY_MB: envInt(1024, 32),
+  /** Documents parsed at once, each in its own worker thread. */
+  INGEST_PARSE_WORKERS: envInt(2, 1, 64),
   LOG_LEVEL: LogLevel,
 });
 
@@ -52,7 +63,7 @@ export function loadRagConfig(env: Record<string, string | undefined> = process.
     INTERNAL_TOKEN: raw.INTERNAL_TOKEN ?? loadOrCreateSecret(dataDir, 'INTERNAL_TOKEN'),
     filesDir: resolve(dataDir, 'files'),
     /** A chat model is configured; otherwise answers are extractive ("offline mode"). */
-    llmEnabled: Boolean(raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL),
+    llmEnabled: Boolean((raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL) && raw.OPENAI_CHAT_MODEL),
     embeddingsEnabled: Boolean((raw.OPENAI_API_KEY || raw.OPENAI_BASE_URL) && raw.OPENAI_EMBEDDING_MODEL),
     production,
   };

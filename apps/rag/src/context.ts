@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Database } from '@classchat/db';
 import type { RagConfig } from './config.js';
+import type { IsolatedParser } from './ingest/isolated-parse.js';
 import type { RagMetrics } from './observability/metrics.js';
 import type { TokenBudget } from './quota/token-budget.js';
 import type { StreamStateStore } from './streaming/stream-state.js';
@@ -18,4 +19,6 @@ export interface RagContext {
   tokenBudget: TokenBudget;
   /** `chat:stream:…` keys of live answer streams. */
   streamState: StreamStateStore;
+  /** Document parsing in worker threads, off the event loop that serves answers. */
+  parser: IsolatedParser;
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { connect, migrate } from '@classchat/db';
-import { createLogger, createRedis, type ServingHttp } from '@classchat/service';
+import { createLogger, connectRedis, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createAnswerDeps } from './http/answer-routes.js';
@@ -8,6 +8,7 @@ import { createAnswerStreamH2Server } from './http/answer-stream-h2.js';
 import { serveHttpAndH2c } from './http/h2c.js';
 import type { RagConfig } from './config.js';
 import type { RagContext } from './context.js';
+import { createIsolatedParser } from './ingest/isolated-parse.js';
 import { createRagMetrics } from './observability/metrics.js';
 import { createTokenBudget } from './quota/token-budget.js';
 import { createStreamStateStore } from './streaming/stream-state.js';
@@ -22,16 +23,24 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'rag');
   await migrate(config.DATABASE_URL);
   const database = connect(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL);
-  redis?.on('error', (err) => logger.warn({ err }, 'redis error'));
+  const redis = await connectRedis(config.REDIS_URL, {
+    logger,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+  });
   const ctx: RagContext = {
     config,
     logger,
     metrics: createRagMetrics(),
     database,
     redis,
-    tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT }),
+    tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT, logger }),
     streamState: createStreamStateStore(redis),
+    parser: createIsolatedParser({
+      memoryMb: config.INGEST_PARSE_MEMORY_MB,
+      maxChars: config.INGEST_MAX_CHARS,
+      workers: config.INGEST_PARSE_WORKERS,
+      logger,
+    }),
   };
   const answers = createAnswerDeps(ctx);
   const http = await serveHttpAndH2c(
@@ -46,6 +55,7 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     ctx,
     async stop() {
       await http.close();
+      await ctx.parser.close();
       await database.close();
       await redis?.quit().catch(() => redis.disconnect());
     },

@@ -18,7 +18,10 @@ export const Citation = z.object({
   /** Character offsets of the cited passage within `page`'s text, for highlighting. */
   charStart: z.number().int().nonnegative().nullable(),
   charEnd: z.number().int().nonnegative().nullable(),
-  /** Path of the viewer at that page, e.g. `/documents/{id}?page=3&chunk={chunkId}`. */
+  /**
+   * Path of the viewer showing the span, e.g. `/documents/{id}?page=17&start=1234&end=1310`
+   * (citations saved before spans link `?page=3&chunk={chunkId}`).
+   */
   href: z.string(),
   /** Section titles from outermost to innermost (absent on citations saved before sections were read). */
   sectionPath: z.array(z.string()).optional(),

@@ -1,22 +1,45 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { connect, type Database } from './client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/server.js';
 import { seedDataDirFromTemplate } from './embedded/template.js';
+import { migrate as runMigrations } from './migrate.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { EMBEDDING_DIMENSIONS } from './schema.js';
 
 export interface DbFixture {
-  embedded: EmbeddedDatabase;
+  /** The connection URL of the fixture's database. */
+  url: string;
   database: Database;
   repos: Repositories;
   root: string;
   stop(): Promise<void>;
 }
 
-/** One embedded database per test file: fresh temp dir, free port, migrations applied. */
+/**
+ * The real-PostgreSQL test job sets `CLASSCHAT_TEST_PG_URL` (a server where the test user may create
+ * databases, usually without pgvector): each fixture then gets a throwaway database there, migrated
+ * without the vector parts, and dropped at `stop()`.
+ */
+export const realPostgresUrl = (): string | undefined => process.env.CLASSCHAT_TEST_PG_URL || undefined;
+
+export interface EmbeddedDbFixture extends DbFixture {
+  embedded: EmbeddedDatabase;
+}
+
+/** One database per test file: migrations applied; embedded (PGlite) unless the real-PostgreSQL job runs. */
 export async function startDbFixture(options: { migrate?: boolean } = {}): Promise<DbFixture> {
+  const serverUrl = realPostgresUrl();
+  return serverUrl ? startPostgresFixture(serverUrl, options) : startEmbeddedDbFixture(options);
+}
+
+/** One embedded database (fresh temp dir, free port), for tests of the embedded server itself. */
+export async function startEmbeddedDbFixture(
+  options: { migrate?: boolean } = {},
+): Promise<EmbeddedDbFixture> {
   const root = await mkdtemp(join(tmpdir(), 'classchat-dbtest-'));
   const dataDir = join(root, 'pg');
   const migrate = options.migrate ?? true;
@@ -26,6 +49,7 @@ export async function startDbFixture(options: { migrate?: boolean } = {}): Promi
   const embedded = await startEmbeddedDatabase({ dataDir, migrate });
   const database = connect(embedded.url, { max: 10 });
   return {
+    url: embedded.url,
     embedded,
     database,
     repos: createRepositories(database.db),
@@ -34,6 +58,37 @@ export async function startDbFixture(options: { migrate?: boolean } = {}): Promi
       await database.close();
       await embedded.stop();
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startPostgresFixture(serverUrl: string, options: { migrate?: boolean }): Promise<DbFixture> {
+  const name = `classchat_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  if (options.migrate ?? true) await runMigrations(url.toString(), { withoutVector: true });
+  const database = connect(url.toString(), { max: 10 });
+  return {
+    url: url.toString(),
+    database,
+    repos: createRepositories(database.db),
+    root: '',
+    async stop() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
     },
   };
 }

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDbFixture, type DbFixture } from './db.test-helpers.js';
+import { startEmbeddedDbFixture, type EmbeddedDbFixture } from './db.test-helpers.js';
 import { DatabaseSetupError, explainMigrationError, migrate, MIGRATIONS_FOLDER } from './migrate.js';
 
 describe('migrations', () => {
-  let fx: DbFixture;
+  let fx: EmbeddedDbFixture;
   beforeAll(async () => {
-    fx = await startDbFixture({ migrate: false });
+    fx = await startEmbeddedDbFixture({ migrate: false });
   });
   afterAll(() => fx?.stop());
 
@@ -19,13 +19,14 @@ describe('migrations', () => {
     return rows[0]!.n;
   };
 
-  it('ships a first migration that creates the vector extension before anything else', () => {
-    const files = readdirSync(MIGRATIONS_FOLDER)
-      .filter((f) => f.endsWith('.sql'))
-      .sort();
-    expect(files.length).toBeGreaterThan(0);
-    const first = readFileSync(join(MIGRATIONS_FOLDER, files[0]!), 'utf8');
-    expect(first.startsWith('CREATE EXTENSION IF NOT EXISTS vector;')).toBe(true);
+  it('creates the vector extension, the embedding column and its HNSW index unless told to leave them out', async () => {
+    await migrate(fx.embedded.url);
+    const { rows } = await fx.database.pool.query<{ ext: number; column_type: string; idx: number }>(
+      `SELECT (SELECT count(*)::int FROM pg_extension WHERE extname = 'vector') AS ext,
+              (SELECT udt_name FROM information_schema.columns WHERE table_name = 'chunks' AND column_name = 'embedding') AS column_type,
+              (SELECT count(*)::int FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw_idx') AS idx`,
+    );
+    expect(rows[0]).toEqual({ ext: 1, column_type: 'vector', idx: 1 });
     expect(existsSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'))).toBe(true);
   });
 

@@ -198,6 +198,12 @@ export const chatSessions = pgTable(
     ephemeral: boolean('ephemeral').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The position the session's next message takes. Every append increments it in the UPDATE that
+     * locks the session row, so concurrent turns are numbered one after the other: a position computed
+     * from max(position) inside one statement reads a snapshot taken before the lock, and collides.
+     */
+    nextPosition: integer('next_position').notNull().default(0),
   },
   (t) => [index('chat_sessions_user_updated_idx').on(t.userId, t.updatedAt.desc())],
 );

@@ -4,5 +4,6 @@ export * from './validate.js';
 export * from './error-middleware.js';
 export * from './health.js';
 export * from './lifecycle.js';
+export * from './process-guard.js';
 export * from './redis.js';
 export * from './metrics.js';

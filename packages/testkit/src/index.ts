@@ -1,4 +1,5 @@
 export * from './fake-openai/index.js';
 export * from './fixtures/index.js';
 export * from './db.js';
+export * from './redis-server/index.js';
 export * from './stack.js';

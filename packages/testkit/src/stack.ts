@@ -21,6 +21,8 @@ export interface StackOptions {
   ragProcess?: boolean;
   /** Use the test Redis (TEST_REDIS_URL, started by `npm test`) for both services. */
   redis?: boolean;
+  /** Use this Redis for both services instead (e.g. a `startPrivateRedis()` a test takes down). */
+  redisUrl?: string;
 }
 
 export interface Stack {
@@ -39,6 +41,7 @@ export interface Stack {
 }
 
 const INTERNAL_TOKEN = 'test-internal-token';
+const TEST_JWT_SECRET = 'test-jwt-secret';
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** The Redis that `npm test` started for this run (or one on the default port when run by hand). */
@@ -62,7 +65,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
     PORT: '0',
-    ...(options.redis ? { REDIS_URL: testRedisUrl() } : {}),
+    ...(options.redisUrl || options.redis ? { REDIS_URL: options.redisUrl ?? testRedisUrl() } : {}),
   };
   const ragEnv: Env = {
     ...shared,
@@ -82,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const api = await startApi(
     loadApiConfig({
       ...shared,
-      JWT_SECRET: 'test-jwt-secret',
+      JWT_SECRET: TEST_JWT_SECRET,
       RAG_URL: ragUrl,
       // Every test signs its users up from 127.0.0.1, and with Redis the count outlives the stack:
       // the signup limit is tested with a limit of its own.
@@ -116,20 +119,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** rag from its TypeScript sources in a child process; resolves once it listens. */
-export async function startRagProcess(env: Env): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/rag/src/main.ts'], {
+export function startRagProcess(env: Env): Promise<{ child: ChildProcess; url: string }> {
+  return startServiceProcess('rag', env);
+}
+
+/**
+ * The api from its TypeScript sources in a child process (its `main.ts`, as production runs it);
+ * resolves once it listens. Its JWT secret is the one `startStack` gives the in-process api.
+ */
+export function startApiProcess(env: Env): Promise<{ child: ChildProcess; url: string }> {
+  return startServiceProcess('api', { JWT_SECRET: TEST_JWT_SECRET, ...env });
+}
+
+async function startServiceProcess(
+  service: 'api' | 'rag',
+  env: Env,
+): Promise<{ child: ChildProcess; url: string }> {
+  const main = `apps/${service}/src/main.ts`;
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
     cwd: repoRoot,
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const listening = new RegExp(`"url":"(http://[^"]+)".*"msg":"${service} listening"`);
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)".*"msg":"rag listening"/.exec(buffer);
+      const match = listening.exec(buffer);
       if (match?.[1]) resolve(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`rag exited before listening (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${service} exited before listening (${code})`)));
   });
   child.stdout?.removeAllListeners('data');
   child.stdout?.resume();

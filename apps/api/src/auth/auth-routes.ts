@@ -20,15 +20,20 @@ export function authRoutes(ctx: ApiContext): Router {
   });
   const auth = requireAuth(ctx.tokens);
 
-  router.post('/signup', signupRateLimit(ctx.config.SIGNUP_RATE_LIMIT, ctx.redis), async (req, res) => {
-    const result = await service.signup(parseInput(SignupBody, req.body, 'signup'));
-    setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
-    res.status(201).json(result satisfies AuthResponse);
-  });
+  router.post(
+    '/signup',
+    signupRateLimit(ctx.config.SIGNUP_RATE_LIMIT, ctx.redis, ctx.logger),
+    async (req, res) => {
+      const result = await service.signup(parseInput(SignupBody, req.body, 'signup'));
+      setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
+      res.status(201).json(result satisfies AuthResponse);
+    },
+  );
 
   const loginLimits = loginRateLimit(
     { pair: ctx.config.LOGIN_RATE_LIMIT, ip: ctx.config.LOGIN_IP_RATE_LIMIT },
     ctx.redis,
+    ctx.logger,
   );
   router.post('/login', ...loginLimits, async (req, res) => {
     const result = await service.login(parseInput(LoginBody, req.body, 'login'));

@@ -1,32 +1,25 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator, MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Logger } from 'pino';
 import { AppError } from '@classchat/contracts';
 import { normalizeEmail } from '@classchat/db';
 import { backoffWaitMs, LOGIN_BACKOFF_BASE_MS } from './backoff.js';
+import { redisRateLimitOptions, redisRateLimitStore } from './redis-rate-limit-store.js';
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const SIGNUP_WINDOW_MS = 60 * 60_000;
 
 /**
- * A Redis store for a limiter's counts, shared by every api process (null without Redis: each
- * process then counts in memory).
+ * A limiter's counts in Redis under `prefix`, shared by every api process (in memory per process
+ * without Redis); should Redis fail, requests are let through rather than refused.
  */
-function redisStoreFor(redis: Redis | undefined, prefix: string): RedisStore | null {
-  return redis
-    ? new RedisStore({
-        prefix,
-        sendCommand: (command: string, ...args: string[]) =>
-          redis.call(command, ...args) as Promise<RedisReply>,
-      })
-    : null;
-}
-
-function storeOptions(redis: Redis | undefined, prefix: string): Partial<Options> {
-  const store = redisStoreFor(redis, prefix);
-  // Should Redis fail, requests are let through rather than refused.
-  return store ? { store, passOnStoreError: true } : {};
+function storeOptions(
+  redis: Redis | undefined,
+  prefix: string,
+  logger: Pick<Logger, 'warn'>,
+): Partial<Options> {
+  return redis ? redisRateLimitOptions(redis, prefix, logger) : {};
 }
 
 /** Minutes until the limiter's window of this request ends (the whole window when unknown). */
@@ -44,7 +37,11 @@ const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
  * Per client IP: `limits.ip` failures in 15 minutes, whatever the emails (one address trying many
  * accounts). Only failed logins (401) count; a successful login clears its pair's count.
  */
-export function loginRateLimit(limits: { pair: number; ip: number }, redis?: Redis): RequestHandler[] {
+export function loginRateLimit(
+  limits: { pair: number; ip: number },
+  redis: Redis | undefined,
+  logger: Pick<Logger, 'warn'>,
+): RequestHandler[] {
   const perIp = rateLimit({
     windowMs: LOGIN_WINDOW_MS,
     limit: limits.ip,
@@ -53,7 +50,7 @@ export function loginRateLimit(limits: { pair: number; ip: number }, redis?: Red
     // Only wrong credentials count: not successes, not malformed bodies (400), not the 429s themselves.
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    ...storeOptions(redis, 'cc:login:'),
+    ...storeOptions(redis, 'cc:login:', logger),
     keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     handler: (req, _res, next) => {
       const minutes = minutesLeft(req, LOGIN_WINDOW_MS);
@@ -65,12 +62,12 @@ export function loginRateLimit(limits: { pair: number; ip: number }, redis?: Red
       );
     },
   });
-  const pairStore: Store = redisStoreFor(redis, 'cc:login-pair:') ?? new MemoryStore();
-  return [perIp, pairBackoff(pairStore, limits.pair)];
+  const pairStore: Store = redis ? redisRateLimitStore(redis, 'cc:login-pair:') : new MemoryStore();
+  return [perIp, pairBackoff(pairStore, limits.pair, logger)];
 }
 
 /** The per IP + email limit with exponential backoff, counted in an express-rate-limit store. */
-function pairBackoff(store: Store, limit: number): RequestHandler {
+function pairBackoff(store: Store, limit: number, logger: Pick<Logger, 'warn'>): RequestHandler {
   void store.init?.({ windowMs: LOGIN_WINDOW_MS } as Options);
   const forgive = (key: string, clear: boolean) =>
     Promise.resolve()
@@ -111,7 +108,10 @@ function pairBackoff(store: Store, limit: number): RequestHandler {
         next();
       },
       // Should the store fail, logins are let through rather than refused.
-      () => next(),
+      (err: unknown) => {
+        logger.warn({ err }, 'rate limit store error');
+        next();
+      },
     );
   };
 }
@@ -120,7 +120,11 @@ function pairBackoff(store: Store, limit: number): RequestHandler {
  * Signups per client IP: `limit` per hour, counted whatever the outcome (a taken email too) except a
  * malformed form (400), so one address cannot mass-create accounts or probe for registered emails.
  */
-export function signupRateLimit(limit: number, redis?: Redis): RequestHandler {
+export function signupRateLimit(
+  limit: number,
+  redis: Redis | undefined,
+  logger: Pick<Logger, 'warn'>,
+): RequestHandler {
   return rateLimit({
     windowMs: SIGNUP_WINDOW_MS,
     limit,
@@ -128,7 +132,7 @@ export function signupRateLimit(limit: number, redis?: Redis): RequestHandler {
     legacyHeaders: false,
     skipFailedRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 400,
-    ...storeOptions(redis, 'cc:signup:'),
+    ...storeOptions(redis, 'cc:signup:', logger),
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     handler: (req, _res, next) => {
       const minutes = minutesLeft(req, SIGNUP_WINDOW_MS);

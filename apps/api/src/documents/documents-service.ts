@@ -29,6 +29,7 @@ export function toDocumentDto(row: DocumentRow): DocumentDto {
     error: row.error,
     createdAt: row.createdAt.toISOString(),
     readyAt: row.readyAt?.toISOString() ?? null,
+    outline: row.outline ?? null,
   };
 }
 

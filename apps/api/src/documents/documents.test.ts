@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentDto, ErrorBody, UploadResponse } from '@classchat/contracts';
+import { DocumentDto, DocumentList, type ErrorBody, type UploadResponse } from '@classchat/contracts';
 import { connect, createRepositories, type Database } from '@classchat/db';
 import {
   badFixtures,
@@ -128,7 +128,7 @@ describe('upload → live ingestion → ready', () => {
     },
   );
 
-  it('the 5-page PDF has exactly one chunk per page, equal to the page text', async () => {
+  it('the 5-page PDF has exactly one chunk per page: the page text without its running footer', async () => {
     const fixture = await goodFixtures.multiPagePdf();
     // Uploaded by the flow above already (then this answers the existing document), or now.
     const pdf = await uploadOk(stack.apiUrl, alice, fixture);
@@ -141,7 +141,13 @@ describe('upload → live ingestion → ready', () => {
       [4, 4],
       [5, 5],
     ]);
-    expect(chunks.map((c) => normalizeText(c.text))).toEqual(fixture.expected.pages.map(normalizeText));
+    // The footer ("Cell Biology 101, Unit 4 - printed page 13") repeats on every page: it is page
+    // furniture, not text to index or quote.
+    const withoutFooter = fixture.expected.pages.map((text) =>
+      text.replace(/\n\n[^\n]*printed page \d+$/, ''),
+    );
+    expect(withoutFooter[2]).not.toContain('printed page');
+    expect(chunks.map((c) => normalizeText(c.text))).toEqual(withoutFooter.map(normalizeText));
   });
 
   it("progress and ready events reach only the owner's sockets", async () => {
@@ -337,6 +343,26 @@ describe('documents API', () => {
       `inline; filename="R_sum_ (week 1).txt"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%28week%201%29.txt`,
     );
     expect(await text.text()).toBe('Notes about the résumé.\n');
+  });
+
+  it('answers a document and the list with its outline, as the contract parses it', async () => {
+    const doc = await uploadOk(stack.apiUrl, alice, {
+      fileName: 'outlined-notes.md',
+      bytes: Buffer.from('# Data\n\nNotes about vectors and missing values.\n'),
+    });
+    await waitForTerminal(stack.apiUrl, alice, doc.id);
+    const outline = [
+      { title: '2 Data', level: 1, pageStart: 1, pageEnd: 1 },
+      { title: '2.5 Missing values', level: 2, pageStart: 1, pageEnd: 1 },
+    ];
+    await database.pool.query('UPDATE documents SET outline = $1 WHERE id = $2', [
+      JSON.stringify(outline),
+      doc.id,
+    ]);
+    const one = await call(stack.apiUrl, alice, 'GET', `/documents/${doc.id}`);
+    expect(DocumentDto.parse(one.body).outline).toEqual(outline);
+    const list = DocumentList.parse((await call(stack.apiUrl, alice, 'GET', '/documents')).body);
+    expect(list.documents.find((d) => d.id === doc.id)?.outline).toEqual(outline);
   });
 
   it("user B cannot list, get, download or delete user A's documents (404, existence does not leak)", async () => {

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { AppError, type ProcessingStatusPayload } from '@classchat/contracts';
+import { AppError, type DocumentReadyPayload, type ProcessingStatusPayload } from '@classchat/contracts';
 import type { DocumentRow, Repositories } from '@classchat/db';
 import type { ApiMetrics } from '../observability/metrics.js';
 import type { RagClient } from '../rag-client/rag-client.js';
-import type { Realtime } from '../realtime/socket-server.js';
+import { FairQueue } from './fair-queue.js';
 import { isNotable, ProgressTracker, type ProgressState } from './progress.js';
 
 export const INTERRUPTED_REASON = 'Processing was interrupted. Please upload the file again.';
@@ -37,14 +37,27 @@ export interface IngestionService {
   close(): Promise<void>;
 }
 
+/** Where a document's progress is told: its owner's sockets (the realtime hub), or the admin CLI's output. */
+export interface IngestionNotifier {
+  toUser(userId: string): {
+    emit(event: 'processing-status', payload: ProcessingStatusPayload): unknown;
+    emit(event: 'document-ready', payload: DocumentReadyPayload): unknown;
+  };
+}
+
 export interface IngestionOptions {
   repos: Pick<Repositories, 'documents'>;
   rag: Pick<RagClient, 'ingest'>;
-  realtime: Pick<Realtime, 'toUser'>;
+  realtime: IngestionNotifier;
   logger: Logger;
   metrics?: Pick<ApiMetrics, 'ingestStarted' | 'ingestCompleted'>;
   /** Ingestions running at once (default 2). */
   concurrency?: number;
+  /**
+   * Ingestions running at once for one user (default 1): another user's upload never waits behind
+   * a pile of one user's documents, only for a slot to free.
+   */
+  perUserConcurrency?: number;
   /** Attempts when rag is unreachable or its stream ends without ready/error (default 2). */
   attempts?: number;
   retryDelayMs?: number;
@@ -67,7 +80,8 @@ export interface IngestionOptions {
 type Outcome = 'ready' | 'failed' | 'interrupted' | 'gone' | 'aborted';
 
 /**
- * The api's ingestion queue: runs rag's ingest for uploaded documents (a few at a time), relays its
+ * The api's ingestion queue: runs rag's ingest for uploaded documents (a few at a time, users served
+ * in turns, at most `perUserConcurrency` per user; see fair-queue.ts), relays its
  * progress to the owner's sockets as `processing-status` (progress never decreasing) and
  * `document-ready`, keeps the row's stage/progress current, retries an interrupted ingestion once
  * and otherwise ends every document `ready` or `failed` with a reason.
@@ -82,26 +96,32 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
   const leaseMs = options.leaseMs ?? 30_000;
   let sweeper: NodeJS.Timeout | undefined;
 
-  const pending: IngestJob[] = [];
+  const pending = new FairQueue<IngestJob>((job) => job.userId, options.perUserConcurrency ?? 1);
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const runningPerUser = new Map<string, number>();
+  const runningFor = (userId: string) => runningPerUser.get(userId) ?? 0;
   let closed = false;
   let idleWaiters: Array<() => void> = [];
 
   const notifyIdle = () => {
-    if (pending.length > 0 || running.size > 0) return;
+    if (pending.size > 0 || running.size > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
   };
 
   const pump = () => {
-    while (!closed && running.size < concurrency && pending.length > 0) {
-      const job = pending.shift()!;
+    while (!closed && running.size < concurrency) {
+      const job = pending.take(runningFor);
+      if (!job) return;
       const controller = new AbortController();
+      runningPerUser.set(job.userId, runningFor(job.userId) + 1);
       const done = runJob(job, controller.signal)
         .catch((err: unknown) => logger.error({ err, documentId: job.documentId }, 'ingestion crashed'))
         .finally(() => {
           running.delete(job.documentId);
+          if (runningFor(job.userId) <= 1) runningPerUser.delete(job.userId);
+          else runningPerUser.set(job.userId, runningFor(job.userId) - 1);
           pump();
           notifyIdle();
         });
@@ -277,8 +297,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
       return true;
     },
     cancel(documentId) {
-      const index = pending.findIndex((j) => j.documentId === documentId);
-      if (index >= 0) pending.splice(index, 1);
+      pending.remove((j) => j.documentId === documentId);
       running.get(documentId)?.controller.abort(new Error('document deleted'));
       notifyIdle();
     },
@@ -297,13 +316,13 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
       return queued;
     },
     idle() {
-      if (pending.length === 0 && running.size === 0) return Promise.resolve();
+      if (pending.size === 0 && running.size === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
     async close() {
       closed = true;
       clearInterval(sweeper);
-      pending.length = 0;
+      pending.clear();
       const all = [...running.values()];
       for (const { controller } of all) controller.abort(new Error('api shutting down'));
       await Promise.allSettled(all.map((r) => r.done));

@@ -61,6 +61,31 @@ function closeAtExpiry(socket: TypedSocket): void {
   socket.once('disconnect', () => clearTimeout(timer));
 }
 
+/**
+ * The Redis Streams adapter (rooms shared by every api process). Its `serverSideEmit` asks Redis how
+ * many processes there are before publishing and drops that promise: with Redis down the request
+ * then never ends and its rejection reaches the process. Here a failed request answers its
+ * acknowledgement with the error, so `serverSideEmitWithAck` rejects with it. (The adapter's other
+ * fire-and-forget commands are observed by the service's Redis client.)
+ */
+function clusterAdapter(redis: Redis): ReturnType<typeof createAdapter> {
+  const create = createAdapter(redis);
+  // Socket.IO instantiates the factory with `new`: a function, not an arrow.
+  return function (nsp) {
+    const adapter = create(nsp);
+    const serverSideEmit = adapter.serverSideEmit.bind(adapter);
+    adapter.serverSideEmit = async (packet: unknown[]) => {
+      const ack: unknown = packet.at(-1);
+      try {
+        return (await serverSideEmit(packet)) as unknown;
+      } catch (err) {
+        if (typeof ack === 'function') (ack as (err: unknown, responses: unknown[]) => void)(err, []);
+      }
+    };
+    return adapter;
+  };
+}
+
 function authError(message: string): Error {
   return Object.assign(new Error(message), { data: { code: SOCKET_AUTH_ERROR } });
 }
@@ -92,7 +117,7 @@ export function createRealtime(
       callback(allowed ? null : 'origin not allowed', allowed);
     },
     connectionStateRecovery: { maxDisconnectionDuration: REPLAY_RECOVERY_MS, skipMiddlewares: false },
-    adapter: options.redis ? createAdapter(options.redis) : ChatStreamAdapter,
+    adapter: options.redis ? clusterAdapter(options.redis) : ChatStreamAdapter,
   });
   io.use((socket, next) => {
     const authToken: unknown = socket.handshake.auth?.token;

@@ -116,7 +116,7 @@ describe('finalizeAnswer', () => {
       snippet: 'Passage number 3 explains something important about topic 3.',
       charStart: 30,
       charEnd: 80,
-      href: `/documents/${uuid(1)}?page=7&chunk=${chunkOf(3)}`,
+      href: `/documents/${uuid(1)}?page=7&start=30&end=80`,
     });
   });
 
@@ -130,6 +130,41 @@ describe('finalizeAnswer', () => {
     expect(c.snippet).toBe('The Krebs cycle   turns twice per glucose molecule.');
     expect(c.charStart).toBe(100 + src.text.indexOf('The Krebs'));
     expect(c.charEnd).toBe(c.charStart! + c.snippet.length);
+    expect(c.href).toBe(`/documents/${uuid(1)}?page=${src.pageStart}&start=${c.charStart}&end=${c.charEnd}`);
+  });
+
+  it('carries the section path, and maps a quoted span of a cleaned chunk to its raw page offsets', () => {
+    // Raw page 6: "…ele-\nments a vector has" was joined across a page break; the chunk text
+    // "Vectors: the elements a vector has." sits at page 5 offset 200 ("Vectors: the ele") and page
+    // 6 offset 0 ("ments a vector has.").
+    const src = source(1, {
+      pageStart: 5,
+      pageEnd: 6,
+      charStart: 200,
+      charEnd: 216,
+      text: 'Vectors: the elements a vector has.',
+      sectionPath: ['2 Data', '2.1 Vectors'],
+      sourceMap: [
+        [0, 5, 200],
+        [16, 6, 0],
+      ],
+    });
+    const whole = finalizeAnswer('See [1].', [src]).citations[0]!;
+    expect(whole).toMatchObject({
+      page: 5,
+      charStart: 200,
+      charEnd: 216,
+      sectionPath: ['2 Data', '2.1 Vectors'],
+    });
+    const quoted = finalizeAnswer('It says “ments a vector has.” [1]', [src]).citations[0]!;
+    expect(quoted).toMatchObject({
+      page: 6,
+      charStart: 0,
+      charEnd: 19,
+      href: `/documents/${uuid(1)}?page=6&start=0&end=19`,
+    });
+    expect(Citation.parse(quoted)).toEqual(quoted);
+    expect(finalizeAnswer('Claim [1].', [source(2)]).citations[0]).not.toHaveProperty('sectionPath');
   });
 
   it('falls back to the chunk start when the quote is not in the chunk', () => {
@@ -163,7 +198,10 @@ describe('citation helpers', () => {
     expect(locate('Alpha', 'something else')).toBeNull();
   });
 
-  it('encodes viewer links', () => {
-    expect(citationHref('d', 2, 'c')).toBe('/documents/d?page=2&chunk=c');
+  it('puts the span in the viewer link, and links the chunk when the span has no characters', () => {
+    const span = { documentId: 'd/1', page: 2, chunkId: 'c', charStart: 5, charEnd: 9 };
+    expect(citationHref(span)).toBe('/documents/d%2F1?page=2&start=5&end=9');
+    expect(citationHref({ ...span, charStart: null, charEnd: null })).toBe('/documents/d%2F1?page=2&chunk=c');
+    expect(citationHref({ ...span, charEnd: 5 })).toBe('/documents/d%2F1?page=2&chunk=c');
   });
 });

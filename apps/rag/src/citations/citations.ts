@@ -4,6 +4,7 @@ import {
   type Citation,
   type RenumberedAnswer,
 } from '@classchat/contracts';
+import { pageSpanOf, type SourceMap } from './source-map.js';
 
 /** A passage that was given to the model as context block `[n]` (n = index + 1). */
 export interface CitableSource {
@@ -16,6 +17,10 @@ export interface CitableSource {
   charStart: number;
   charEnd: number;
   text: string;
+  /** Section titles, outermost first (empty or absent when the document's sections are unknown). */
+  sectionPath?: readonly string[] | undefined;
+  /** Where the chunk's characters sit in the raw page text, when its text was cleaned. */
+  sourceMap?: SourceMap | null | undefined;
 }
 
 export type FinalAnswer = RenumberedAnswer;
@@ -31,27 +36,56 @@ export function finalizeAnswer(content: string, sources: readonly CitableSource[
   return renumberCitations(content, sources, toCitation);
 }
 
-/** The citation of `source` as number `n`; `quote` (text quoted in the answer) pins the snippet when found. */
+/**
+ * The citation of `source` as number `n`; `quote` (text quoted in the answer) pins the snippet and
+ * the span when found. The span is in the raw text of the page the viewer shows (through the
+ * chunk's source map when its text was cleaned); without a quote it is the chunk's part on its
+ * first page.
+ */
 export function toCitation(source: CitableSource, n: number, quote?: string | null): Citation {
   const located = quote ? locate(source.text, quote) : null;
-  const singlePage = source.pageStart === source.pageEnd;
-  const charStart = located && singlePage ? source.charStart + located.start : source.charStart;
-  const charEnd = located && singlePage ? source.charStart + located.end : source.charEnd;
+  // A chunk stored before source maps spans pages as parts joined by a blank line: only its first
+  // page's part maps by offset.
+  const mappable = source.sourceMap || source.pageStart === source.pageEnd;
+  const span =
+    located && mappable
+      ? pageSpanOf(source, located.start, located.end)
+      : { page: source.pageStart, charStart: source.charStart, charEnd: source.charEnd };
   return {
     n,
     documentId: source.documentId,
     fileName: source.fileName,
-    page: source.pageStart,
+    page: span.page,
     chunkId: source.chunkId,
     snippet: located ? source.text.slice(located.start, located.end) : snippetOf(source.text),
-    charStart,
-    charEnd: Math.max(charStart, charEnd),
-    href: citationHref(source.documentId, source.pageStart, source.chunkId),
+    charStart: span.charStart,
+    charEnd: Math.max(span.charStart, span.charEnd),
+    href: citationHref({
+      documentId: source.documentId,
+      page: span.page,
+      chunkId: source.chunkId,
+      charStart: span.charStart,
+      charEnd: span.charEnd,
+    }),
+    ...(source.sectionPath && source.sectionPath.length > 0 ? { sectionPath: [...source.sectionPath] } : {}),
   };
 }
 
-export function citationHref(documentId: string, page: number, chunkId: string): string {
-  return `/documents/${encodeURIComponent(documentId)}?page=${page}&chunk=${encodeURIComponent(chunkId)}`;
+/** What a citation's viewer link points at: a character range of one page's raw text (the chunk's when unknown). */
+export type CitationSpan = Pick<Citation, 'documentId' | 'page' | 'chunkId' | 'charStart' | 'charEnd'>;
+
+/**
+ * The viewer link of a citation. It carries the span itself (`page`, `start`, `end`), so a new tab,
+ * a reload or a shared link highlights the same characters; a span without a usable range links to
+ * the chunk's page as links saved before spans did.
+ */
+export function citationHref(span: CitationSpan): string {
+  const base = `/documents/${encodeURIComponent(span.documentId)}?page=${span.page}`;
+  const { charStart, charEnd } = span;
+  if (charStart !== null && charEnd !== null && charEnd > charStart) {
+    return `${base}&start=${charStart}&end=${charEnd}`;
+  }
+  return `${base}&chunk=${encodeURIComponent(span.chunkId)}`;
 }
 
 /** Every chunk given to the model, in context order (what `follow_up` reloads). */

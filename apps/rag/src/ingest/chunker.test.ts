@@ -2,6 +2,7 @@ import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { largePdf } from '@classchat/testkit';
 import { chunkPages, splitUnits, type Chunk } from './chunker.js';
+import { pagesStructure } from './structure/text-formats.js';
 
 /** A page of `sentences` generated sentences (~12 words each), paragraphs of 5 sentences. */
 function page(seed: number, sentences: number): string {
@@ -42,19 +43,30 @@ describe('chunker', () => {
     expect(chunk!.tokenCount).toBe(countTokens(chunk!.text));
   });
 
-  it('splits long pages into chunks of at most 800 tokens, mostly 500+, with ~15% overlap', () => {
+  it('splits long pages into chunks of at most 800 tokens, mostly 480+, ending at paragraph ends', () => {
     const pages = [page(1, 300), page(2, 250)];
     const chunks = chunkPages(pages);
     expect(chunks.length).toBeGreaterThan(5);
     for (const c of chunks) expect(c.tokenCount).toBeLessThanOrEqual(800);
     const full = chunks.filter((c, i) => chunks[i + 1]?.pageStart === c.pageStart);
-    for (const c of full) expect(c.tokenCount).toBeGreaterThanOrEqual(500);
+    for (const c of full) expect(c.tokenCount).toBeGreaterThanOrEqual(480);
     for (let i = 0; i + 1 < chunks.length; i++) {
       const [a, b] = [chunks[i]!, chunks[i + 1]!];
-      if (a.pageEnd !== b.pageStart || a.pageStart !== a.pageEnd) continue;
       if (b.pageStart !== a.pageStart) continue; // a page break: no overlap across it
+      // A full chunk ends where a paragraph ends (the next starts the next paragraph, no overlap).
+      expect(pages[a.pageStart - 1]!.slice(a.charEnd, b.charStart)).toMatch(/^\s*\n\s*\n\s*$/);
+    }
+  });
+
+  it('ends a chunk between sentences, repeating ~15% of it, when a paragraph is too long to keep whole', () => {
+    const text = page(7, 120).replace(/\n\n/g, ' ');
+    const chunks = chunkPages([text]);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (let i = 0; i + 1 < chunks.length; i++) {
+      const [a, b] = [chunks[i]!, chunks[i + 1]!];
+      expect(a.text).toMatch(/\.$/);
       expect(b.charStart).toBeLessThan(a.charEnd);
-      const overlap = countTokens(pages[a.pageStart - 1]!.slice(b.charStart, a.charEnd));
+      const overlap = countTokens(text.slice(b.charStart, a.charEnd));
       expect(overlap / a.tokenCount).toBeGreaterThan(0.08);
       expect(overlap / a.tokenCount).toBeLessThanOrEqual(0.2);
     }
@@ -67,11 +79,11 @@ describe('chunker', () => {
       expect(c.chunkIndex).toBe(i);
       expectOffsetsMapBack(pages, c);
     });
-    for (const [p, text] of pages.entries()) {
-      for (const unit of splitUnits(text, p + 1, 1200)) {
-        const sentence = text.slice(unit.start, unit.end);
+    for (const [b, block] of pagesStructure(pages).blocks.entries()) {
+      for (const unit of splitUnits(block, b, 1200)) {
+        const sentence = block.text.slice(unit.start, unit.end);
         expect(
-          chunks.some((c) => c.pageStart <= p + 1 && p + 1 <= c.pageEnd && c.text.includes(sentence)),
+          chunks.some((c) => c.pageStart <= unit.page && unit.page <= c.pageEnd && c.text.includes(sentence)),
         ).toBe(true);
       }
     }

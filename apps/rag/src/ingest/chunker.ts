@@ -1,20 +1,35 @@
 import { countTokens } from 'gpt-tokenizer';
 import type { ChunkInput } from '@classchat/db';
+import { pageSpanOf } from '../citations/source-map.js';
+import {
+  appendInserted,
+  appendSlice,
+  emptyMapped,
+  positionOf,
+  type MappedText,
+} from './structure/mapped-text.js';
+import { sectionStacks } from './structure/sections.js';
+import { pagesStructure } from './structure/text-formats.js';
+import type { DocumentStructure, TextBlock } from './structure/types.js';
 
 /**
- * Splitting a document's pages into retrieval chunks (pure; no I/O).
+ * Splitting a document's reading structure into retrieval chunks (pure; no I/O).
  *
- * - Units are sentences and paragraphs (never split inside a word); a unit longer than
- *   `maxUnitChars` is cut at whitespace so it can still be packed.
- * - Units are packed greedily up to `maxTokens` (counted with gpt-tokenizer, o200k_base); when a chunk
- *   is full, the next one starts with the last ~`overlapRatio` of its tokens (whole units, same page).
- * - A page boundary closes the open chunk when it already holds `minTokensAtPageBreak` tokens, so
- *   chunks normally stay on one page (precise page citations). Only a small remainder (a heading-only
- *   page, the tail of a page) is carried into the next page: that chunk spans pages
- *   (`pageStart` < `pageEnd`). Overlap never reaches back across a page boundary.
- * - `charStart`/`charEnd` are offsets within `pages[pageStart - 1]`: for a one-page chunk
- *   `pageText.slice(charStart, charEnd) === text`; for a spanning chunk they cover its part on
- *   `pageStart` (the text continues on the following pages, the parts joined by a blank line).
+ * - Units are sentences of paragraphs (`Intl.Segmenter`), whole headings, and groups of whole lines
+ *   of code and other line blocks; a unit longer than `maxUnitChars` is cut at whitespace.
+ * - Units are packed up to `maxTokens` (gpt-tokenizer, o200k_base). A full chunk ends at the last
+ *   paragraph boundary when that keeps it at least 60% full, otherwise between sentences, and then
+ *   the next chunk starts with the last ~`overlapRatio` of its tokens (whole sentences, same page and
+ *   section).
+ * - A section boundary always ends a chunk, except after headings alone (a heading stays with the
+ *   text it introduces); so does a change between body and contents/index pages. A page boundary
+ *   ends a chunk that already holds `minTokensAtPageBreak` tokens, so chunks normally stay on one
+ *   page; a small remainder (a heading, the tail of a page, a sentence running over the page break)
+ *   continues on the next page (`pageStart` < `pageEnd`).
+ * - `charStart`/`charEnd` are offsets in `pageStart`'s raw text (what the viewer's text layer shows)
+ *   of the chunk's part on that page. The chunk's text is the cleaned text (running headers left
+ *   out, hyphenated words joined, blocks separated by a blank line); where it is not the page's raw
+ *   text from `charStart` on character for character, `sourceMap` says where each character is.
  */
 
 export interface ChunkOptions {
@@ -38,41 +53,70 @@ export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = {
 /** A chunk as the chunks repository stores it (1-based physical pages), before any embedding. */
 export type Chunk = Omit<ChunkInput, 'embedding'>;
 
-/** A sentence or paragraph of one page: `[start, end)` offsets in that page's text. */
+/** A sentence, heading or group of lines: `[start, end)` in its block's text. */
 export interface Unit {
-  page: number;
+  block: number;
   start: number;
   end: number;
   tokens: number;
+  /** Page of the unit's first character. */
+  page: number;
+  heading: boolean;
 }
 
-/** Sentence ends (terminal punctuation, closing quotes/brackets, whitespace) and paragraph breaks. */
-const BOUNDARY = /[.!?…。！？]["'”’)\]]*\s+|\n[ \t]*\n\s*/g;
+const SENTENCES = new Intl.Segmenter('en', { granularity: 'sentence' });
 const WHITESPACE = /\s/;
 
-/** The units of one page, in order, trimmed of surrounding whitespace. */
-export function splitUnits(text: string, page: number, maxUnitChars: number): Unit[] {
+/** The units of one block, in order, trimmed of surrounding whitespace. */
+export function splitUnits(block: TextBlock, index: number, maxUnitChars: number): Unit[] {
+  const text = block.text;
   const spans: Array<[number, number]> = [];
-  let from = 0;
-  BOUNDARY.lastIndex = 0;
-  for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
-    const to = m.index + m[0].length;
-    spans.push([from, to]);
-    from = to;
+  if (block.kind === 'heading') spans.push([0, text.length]);
+  else if (block.kind === 'lines') spans.push(...lineGroups(text, maxUnitChars));
+  else {
+    // The segmenter ends a sentence at every line break; a paragraph's single line breaks (kept in
+    // Markdown and plain text) are not sentence ends. Same length, so the offsets hold.
+    const flowing = text.replace(/\n(?![ \t]*\n)/g, ' ');
+    for (const { index: at, segment } of SENTENCES.segment(flowing)) spans.push([at, at + segment.length]);
   }
-  spans.push([from, text.length]);
   const units: Unit[] = [];
+  const trimStart = block.kind === 'lines' ? /[\n\r]/ : WHITESPACE;
   for (const [rawStart, rawEnd] of spans) {
     let start = rawStart;
     let end = rawEnd;
-    while (start < end && WHITESPACE.test(text[start]!)) start++;
+    while (start < end && trimStart.test(text[start]!)) start++;
     while (end > start && WHITESPACE.test(text[end - 1]!)) end--;
     if (start === end) continue;
     for (const [s, e] of cutLong(text, start, end, maxUnitChars)) {
-      units.push({ page, start: s, end: e, tokens: countTokens(text.slice(s, e)) });
+      units.push({
+        block: index,
+        start: s,
+        end: e,
+        tokens: countTokens(text.slice(s, e)),
+        page: positionOf(block, s).page,
+        heading: block.kind === 'heading',
+      });
     }
   }
   return units;
+}
+
+/** Whole lines grouped up to `max` characters (a longer line is left for `cutLong`). */
+function lineGroups(text: string, max: number): Array<[number, number]> {
+  const groups: Array<[number, number]> = [];
+  let start = 0;
+  let end = 0;
+  while (end < text.length) {
+    let lineEnd = text.indexOf('\n', end);
+    lineEnd = lineEnd === -1 ? text.length : lineEnd + 1;
+    if (lineEnd - start > max && end > start) {
+      groups.push([start, end]);
+      start = end;
+    }
+    end = lineEnd;
+  }
+  if (start < text.length) groups.push([start, text.length]);
+  return groups;
 }
 
 /** `[start, end)` cut into pieces of at most ~`max` chars, at whitespace when there is any. */
@@ -101,71 +145,126 @@ function lastWhitespace(text: string, from: number, to: number): number {
 
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
-/** Chunks of a document given its pages' texts (`pages[0]` is page 1). Empty pages yield nothing. */
+/** Chunks of plain page texts (`pages[0]` is page 1; paragraphs split at blank lines, no sections). */
 export function chunkPages(pages: readonly string[], options: Partial<ChunkOptions> = {}): Chunk[] {
+  return chunkDocument(pagesStructure(pages), options);
+}
+
+/** Chunks of a document's reading structure. Empty documents yield nothing. */
+export function chunkDocument(doc: DocumentStructure, options: Partial<ChunkOptions> = {}): Chunk[] {
   const opts = { ...DEFAULT_CHUNK_OPTIONS, ...options };
-  const units = pages.flatMap((text, i) => splitUnits(text, i + 1, opts.maxUnitChars));
+  const units = doc.blocks.flatMap((block, i) => splitUnits(block, i, opts.maxUnitChars));
+  const stacks = sectionStacks(doc.sections, doc.blocks.length);
+  const sectionOf = (u: Unit) => stacks[u.block]!.at(-1) ?? -1;
+  const kindOf = (u: Unit) => doc.pageKinds[u.page - 1] ?? 'body';
+  const before = [0]; // before[k]: tokens of units[0..k)
+  for (const u of units) before.push(before.at(-1)! + u.tokens);
+  const tokensOf = (from: number, to: number) => before[to]! - before[from]!;
+
   const chunks: Chunk[] = [];
-  const emit = (from: number, to: number) => {
-    chunks.push(buildChunk(pages, units.slice(from, to), chunks.length));
-  };
+  const emit = (from: number, to: number) =>
+    chunks.push(buildChunk(doc, stacks, units, from, to, chunks.length));
 
   let start = 0; // first unit of the open chunk
-  let tokens = 0; // tokens of units[start..i)
   for (let i = 0; i < units.length; i++) {
+    if (i === start) continue;
     const unit = units[i]!;
-    if (i > start) {
-      const previous = units[i - 1]!;
-      if (unit.page !== previous.page && tokens >= opts.minTokensAtPageBreak) {
-        emit(start, i);
-        start = i;
-        tokens = 0;
-      } else if (tokens + unit.tokens > opts.maxTokens) {
-        emit(start, i);
-        // The next chunk repeats the last units of this one (same page as `unit`, about
-        // overlapRatio of its tokens) and always starts after this one's start.
-        const budget = tokens * opts.overlapRatio;
-        let back = i;
-        let overlap = 0;
-        while (
-          back - 1 > start &&
-          units[back - 1]!.page === unit.page &&
-          overlap + units[back - 1]!.tokens <= budget
-        ) {
-          back--;
-          overlap += units[back]!.tokens;
-        }
-        start = back;
-        tokens = overlap;
+    const previous = units[i - 1]!;
+    const headingsOnly = units.slice(start, i).every((u) => u.heading);
+    const tokens = tokensOf(start, i);
+    if (
+      (sectionOf(unit) !== sectionOf(previous) && !headingsOnly) ||
+      kindOf(unit) !== kindOf(previous) ||
+      (unit.page > previous.page && tokens >= opts.minTokensAtPageBreak)
+    ) {
+      emit(start, i);
+      start = i;
+    } else if (tokens + unit.tokens > opts.maxTokens) {
+      const paragraphEnd = lastBlockStart(units, start, i, (j) => tokensOf(start, j) >= opts.maxTokens * 0.6);
+      if (paragraphEnd !== -1) {
+        emit(start, paragraphEnd);
+        start = paragraphEnd;
+        i--; // weigh this unit again against the carried paragraph
+        continue;
       }
+      emit(start, i);
+      // The next chunk repeats the last sentences of this one (same page and section as `unit`,
+      // about overlapRatio of its tokens) and always starts after this one's start.
+      const budget = tokens * opts.overlapRatio;
+      let back = i;
+      while (
+        back - 1 > start &&
+        units[back - 1]!.page === unit.page &&
+        sectionOf(units[back - 1]!) === sectionOf(unit) &&
+        tokensOf(back - 1, i) <= budget
+      ) {
+        back--;
+      }
+      start = back;
     }
-    tokens += unit.tokens;
   }
   if (start < units.length) emit(start, units.length);
   return chunks;
 }
 
-function buildChunk(pages: readonly string[], units: Unit[], chunkIndex: number): Chunk {
-  const first = units[0]!;
-  const last = units[units.length - 1]!;
-  const parts: string[] = [];
-  let charEnd = first.end;
-  for (let page = first.page; page <= last.page; page++) {
-    const onPage = units.filter((u) => u.page === page);
-    if (onPage.length === 0) continue;
-    const from = onPage[0]!.start;
-    const to = onPage[onPage.length - 1]!.end;
-    if (page === first.page) charEnd = to;
-    parts.push(pages[page - 1]!.slice(from, to));
+/** The last j in (start, i) where a new block begins and `enough(j)` holds; -1 when none. */
+function lastBlockStart(
+  units: readonly Unit[],
+  start: number,
+  i: number,
+  enough: (j: number) => boolean,
+): number {
+  for (let j = i - 1; j > start && enough(j); j--) if (units[j]!.block !== units[j - 1]!.block) return j;
+  return -1;
+}
+
+function buildChunk(
+  doc: DocumentStructure,
+  stacks: readonly number[][],
+  units: readonly Unit[],
+  from: number,
+  to: number,
+  chunkIndex: number,
+): Chunk {
+  const text: MappedText = emptyMapped();
+  const spans: Array<[number, number]> = []; // each unit's place in the chunk's text
+  for (let k = from; k < to; k++) {
+    const unit = units[k]!;
+    const block = doc.blocks[unit.block]!;
+    if (k > from) {
+      const prev = units[k - 1]!;
+      if (prev.block === unit.block) appendSlice(text, block, prev.end, unit.start);
+      else appendInserted(text, '\n\n');
+    }
+    const at = text.text.length;
+    appendSlice(text, block, unit.start, unit.end);
+    spans.push([at, text.text.length]);
   }
-  const text = parts.join('\n\n');
+  const first = positionOf(text, 0);
+  const last = positionOf(text, Math.max(0, text.text.length - 1));
+  const sourceMap = text.map.length > 1 ? text.map : null;
+  const mapped = { pageStart: first.page, charStart: first.pageOffset, sourceMap };
+  // The chunk's part on its first page ends with the last unit text there (not a separator after it).
+  let charEnd = first.pageOffset;
+  for (const [s, e] of spans) {
+    const span = pageSpanOf(mapped, s, e);
+    if (span.page === first.page) charEnd = Math.max(charEnd, span.charEnd);
+  }
+  const body = units.slice(from, to).find((u) => !u.heading) ?? units[from]!;
+  const stack = stacks[body.block] ?? [];
+  const innermost = stack.length > 0 ? doc.sections[stack[stack.length - 1]!] : undefined;
   return {
     chunkIndex,
     pageStart: first.page,
-    pageEnd: last.page,
-    charStart: first.start,
+    pageEnd: Math.max(first.page, last.page),
+    charStart: first.pageOffset,
     charEnd,
-    text,
-    tokenCount: countTokens(text),
+    text: text.text,
+    tokenCount: countTokens(text.text),
+    sectionPath: stack.map((s) => doc.sections[s]!.title),
+    sectionPageStart: innermost?.pageStart ?? null,
+    sectionPageEnd: innermost?.pageEnd ?? null,
+    pageKind: doc.pageKinds[first.page - 1] ?? 'body',
+    sourceMap,
   };
 }

@@ -5,6 +5,7 @@ export type IngestFailureReason =
   | 'damaged'
   | 'too_many_pages'
   | 'too_large'
+  | 'too_much_text'
   | 'timeout'
   | 'missing_file'
   | 'embedding'
@@ -42,6 +43,21 @@ export const failures = {
       'too_large',
       `This DOCX unpacks to more than ${Math.round(limitBytes / (1024 * 1024))} MB. Remove embedded media or split it into smaller files and upload them.`,
     ),
+  parseMemory: (limitMb: number) =>
+    new IngestFailure(
+      'too_large',
+      `Reading this file needed more than the ${limitMb} MB memory limit and was stopped. Split it into smaller files and upload them.`,
+    ),
+  tooMuchText: (chars: number, limit: number) =>
+    new IngestFailure(
+      'too_much_text',
+      `This document holds ${formatCount(chars)} characters of text; the limit is ${formatCount(limit)}. Split it into smaller files and upload them.`,
+    ),
+  tooManyChunks: (chunks: number, limit: number) =>
+    new IngestFailure(
+      'too_much_text',
+      `This document makes ${formatCount(chunks)} passages to index; the limit is ${formatCount(limit)}. Split it into smaller files and upload them.`,
+    ),
   timeout: (seconds: number) =>
     new IngestFailure(
       'timeout',
@@ -67,4 +83,9 @@ export function formatDuration(seconds: number): string {
     return minutes === 1 ? '1-minute' : `${minutes}-minute`;
   }
   return seconds === 1 ? '1-second' : `${seconds}-second`;
+}
+
+/** 1234567 → "1,234,567": counts in reasons read the same whatever the server's locale. */
+export function formatCount(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

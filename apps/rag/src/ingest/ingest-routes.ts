@@ -64,7 +64,9 @@ export function ingestRoutes(
         {
           repos,
           filesDir: ctx.config.filesDir,
+          parser: ctx.parser,
           maxPages: ctx.config.INGEST_MAX_PAGES,
+          maxChunks: ctx.config.INGEST_MAX_CHUNKS,
           embedder,
           embeddingBudget,
           onEmbeddingError: (err) => log.error({ err }, 'embeddings request failed'),

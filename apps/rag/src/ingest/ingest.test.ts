@@ -4,9 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSse, IngestEvent, INTERNAL_TOKEN_HEADER, type SupportedMime } from '@classchat/contracts';
 import { connect, createRepositories, EMBEDDING_DIMENSIONS, type Database } from '@classchat/db';
-import { goodFixtures, largePdf, startStack, type Stack } from '@classchat/testkit';
+import {
+  goodFixtures,
+  inflatingPdf,
+  largePdf,
+  startStack,
+  STRUCTURED_PDF,
+  structuredPdf,
+  type Stack,
+} from '@classchat/testkit';
 import { loadRagConfig } from '../config.js';
 import { startRag, type RunningRag } from '../server.js';
+import { parseDocument } from './parse.js';
 
 let stack: Stack;
 let database: Database;
@@ -145,6 +154,30 @@ describe('rag ingest endpoint', () => {
     }
   });
 
+  it("stores a PDF's outline, and each chunk's section, page kind and source map", async () => {
+    const doc = await storedDocument(await structuredPdf({ outline: true }));
+    expect((await ingest(stack.ragUrl, doc.id)).at(-1)).toMatchObject({ type: 'ready', pageCount: 8 });
+    expect((await repos.documents.get(userId, doc.id))?.outline).toEqual(STRUCTURED_PDF.outline);
+    const scope = { userId, documentId: doc.id };
+    const [missing] = await repos.chunks.fullTextSearch(scope, 'missing value written NA', 1, {
+      match: 'all',
+    });
+    expect(missing).toMatchObject({
+      pageStart: 6,
+      sectionPath: ['2 Data', '2.5 Missing values'],
+      sectionPageStart: 6,
+      sectionPageEnd: 6,
+      pageKind: 'body',
+    });
+    const [toc] = await repos.chunks.fullTextSearch(scope, 'contents getting started installing', 1, {
+      match: 'all',
+    });
+    expect(toc).toMatchObject({ pageStart: 2, pageKind: 'toc' });
+    const all = await repos.chunks.sampleAcross(scope, 100);
+    expect(all.some((c) => c.sourceMap !== null)).toBe(true);
+    expect(all.every((c) => !/Page \d of 8/.test(c.text))).toBe(true);
+  });
+
   it("reserves the embeddings' tokens against OPENAI_TPM_LIMIT", async () => {
     const limit = 100_000;
     const rag = await startRagWith({ OPENAI_TPM_LIMIT: String(limit) });
@@ -174,6 +207,40 @@ describe('rag ingest endpoint', () => {
     const reason = 'This document has 5 pages; the limit is 3. Split it into smaller files and upload them.';
     expect(events.at(-1)).toEqual({ type: 'error', code: 'ingest_failed', message: reason });
     expect(await repos.documents.get(userId, doc.id)).toMatchObject({ status: 'failed', error: reason });
+  });
+
+  it('fails a document over INGEST_MAX_CHARS or INGEST_MAX_CHUNKS, with the counts in the reason', async () => {
+    const pdf = await goodFixtures.multiPagePdf();
+    const chars = (await parseDocument('application/pdf', pdf.bytes, { maxPages: 10 })).pages.join('').length;
+    const overChars = await ingest(
+      await ragWith({ INGEST_MAX_CHARS: '500' }),
+      (await storedDocument(pdf)).id,
+    );
+    expect(overChars.at(-1)).toEqual({
+      type: 'error',
+      code: 'ingest_failed',
+      message: `This document holds ${chars.toLocaleString('en-US')} characters of text; the limit is 500. Split it into smaller files and upload them.`,
+    });
+
+    const doc = await storedDocument(pdf);
+    const overChunks = await ingest(await ragWith({ INGEST_MAX_CHUNKS: '3' }), doc.id);
+    const reason =
+      'This document makes 5 passages to index; the limit is 3. Split it into smaller files and upload them.';
+    expect(overChunks.at(-1)).toEqual({ type: 'error', code: 'ingest_failed', message: reason });
+    expect(await repos.documents.get(userId, doc.id)).toMatchObject({ status: 'failed', error: reason });
+    expect(await repos.chunks.countInScope({ userId, documentId: doc.id })).toBe(0);
+  });
+
+  it('fails a PDF whose stream inflates past INGEST_PARSE_MEMORY_MB, and keeps serving', async () => {
+    const rag = await startRagWith({ INGEST_PARSE_MEMORY_MB: '48' });
+    const doc = await storedDocument(await inflatingPdf({ inflatedBytes: 128 * 1024 * 1024 }));
+    const events = await ingest(rag.url, doc.id);
+    const reason =
+      'Reading this file needed more than the 48 MB memory limit and was stopped. Split it into smaller files and upload them.';
+    expect(events.at(-1)).toEqual({ type: 'error', code: 'ingest_failed', message: reason });
+    expect((await fetch(`${rag.url}/healthz`)).status).toBe(200);
+    const next = await storedDocument(await goodFixtures.plainText());
+    expect((await ingest(rag.url, next.id)).at(-1)).toMatchObject({ type: 'ready' });
   });
 
   it('stops at INGEST_TIMEOUT_S with a reason', async () => {

@@ -2,17 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IngestStage } from '@classchat/contracts';
 import { isForeignKeyViolation, type DocumentRow, type Repositories } from '@classchat/db';
-import { chunkPages, type ChunkOptions } from './chunker.js';
+import { chunkDocument, type ChunkOptions } from './chunker.js';
 import { embedAll, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures } from './errors.js';
-import { parseDocument } from './parse.js';
+import type { DocumentParser } from './isolated-parse.js';
+import { outlineOf } from './structure/sections.js';
 
 export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embedding' | 'indexing'>;
 
 export interface PipelineDeps {
   repos: Pick<Repositories, 'chunks' | 'documents'>;
   filesDir: string;
+  /** Parses off the event loop, within the per-document memory and text limits (isolated-parse.ts). */
+  parser: DocumentParser;
   maxPages: number;
+  /** A document making more chunks than this fails (each costs embedding tokens and index rows). */
+  maxChunks: number;
   /** null: no embeddings endpoint; chunks are stored without vectors (full-text retrieval). */
   embedder: Embedder | null;
   embeddingBudget?: EmbeddingTokenBudget;
@@ -69,17 +74,19 @@ export async function runIngestPipeline(
   lap('reading');
 
   progress('parsing', 0, 1);
-  const { pages } = await parseDocument(doc.mimeType, bytes, {
+  const parsed = await deps.parser.parse(doc.mimeType, bytes, {
     maxPages: deps.maxPages,
     signal,
     onProgress: (done, total) => progress('parsing', done, total),
   });
   lap('parsing');
+  const { pages } = parsed;
 
   signal?.throwIfAborted();
   progress('chunking', 0, pages.length);
-  const chunks = chunkPages(pages, deps.chunkOptions);
+  const chunks = chunkDocument(parsed, deps.chunkOptions);
   if (chunks.length === 0) throw failures.noText(doc.mimeType === 'application/pdf');
+  if (chunks.length > deps.maxChunks) throw failures.tooManyChunks(chunks.length, deps.maxChunks);
   progress('chunking', pages.length, pages.length);
   lap('chunking');
 
@@ -111,7 +118,9 @@ export async function runIngestPipeline(
     throw err;
   }
   // Indexed: finish even if the caller went away meanwhile (the work is done and consistent).
-  const ready = await deps.repos.documents.markReady(doc.id, pages.length, chunks.length);
+  const ready = await deps.repos.documents.markReady(doc.id, pages.length, chunks.length, {
+    outline: outlineOf(parsed.sections),
+  });
   if (!ready) throw new DocumentGoneError('the document was deleted during ingestion');
   progress('indexing', chunks.length, chunks.length);
   lap('indexing');

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedis } from '@classchat/service';
+import { startPrivateRedis } from '@classchat/testkit/redis-server';
 import {
   createMemoryTokenBudget,
   createRedisTokenBudget,
+  createTokenBudget,
   reserveWhenAvailable,
+  withLocalFallback,
   type TokenBudget,
   type TokenBudgetOptions,
 } from './token-budget.js';
@@ -104,6 +109,105 @@ describe('Redis token budget across clients', () => {
       expect(total).toBe(71 * 7);
     } finally {
       await other.quit();
+    }
+  });
+});
+
+describe('while Redis does not answer', () => {
+  const down = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+
+  it("reserves from this process's budget, and settles each reservation where it was made", async () => {
+    let redisDown = false;
+    let clock = 0;
+    const shared = createMemoryTokenBudget({ limit: 100 });
+    const flaky: TokenBudget = {
+      reserve: (tokens) => (redisDown ? Promise.reject(down()) : shared.reserve(tokens)),
+      settle: (r, actual) => (redisDown ? Promise.reject(down()) : shared.settle(r, actual)),
+    };
+    const budget = withLocalFallback(flaky, createMemoryTokenBudget({ limit: 100 }), {
+      retryMs: 1000,
+      now: () => clock,
+    });
+    const before = await budget.reserve(60);
+    redisDown = true;
+    const during = await budget.reserve(90);
+    expect(during?.tokens).toBe(90); // the local budget, which had nothing reserved yet
+    expect(await budget.reserve(20)).toBeNull(); // … and keeps to the same limit
+    await budget.settle(during!, 0);
+    redisDown = false;
+    clock += 1000; // time to try Redis again
+    expect(await budget.reserve(50)).toBeNull(); // the shared one still holds the 60 from before
+    await budget.settle(before!, 0);
+    expect(await budget.reserve(50)).not.toBeNull();
+  });
+
+  it('after a failure, goes straight to the local budget and tries Redis again only every retryMs', async () => {
+    let tries = 0;
+    let clock = 0;
+    const hung: TokenBudget = {
+      reserve: () => {
+        tries++;
+        return Promise.reject(new Error('Command timed out'));
+      },
+      settle: () => Promise.resolve(),
+    };
+    const budget = withLocalFallback(hung, createMemoryTokenBudget({ limit: 1000 }), {
+      retryMs: 1000,
+      now: () => clock,
+    });
+    for (let i = 0; i < 5; i++) expect(await budget.reserve(1)).not.toBeNull();
+    expect(tries).toBe(1);
+    clock += 999;
+    await budget.reserve(1);
+    expect(tries).toBe(1);
+    clock += 1;
+    await budget.reserve(1);
+    await budget.reserve(1);
+    expect(tries).toBe(2);
+  });
+
+  it('lets any other error through', async () => {
+    const broken: TokenBudget = {
+      reserve: () => Promise.reject(new Error('ERR script error')),
+      settle: () => Promise.resolve(),
+    };
+    const budget = withLocalFallback(broken, createMemoryTokenBudget({ limit: 100 }));
+    await expect(budget.reserve(1)).rejects.toThrow('ERR script error');
+  });
+
+  it('with a real Redis taken down and brought back: answers never wait for it, and it is shared again after', async () => {
+    const server = await startPrivateRedis();
+    const client = createRedis(server.url, { logger: pino({ level: 'silent' }) })!;
+    const untilReady = async () => {
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    };
+    try {
+      await untilReady();
+      const budget = createTokenBudget(client, { limit: 1000 });
+      expect(await budget.reserve(100)).not.toBeNull();
+      expect(await client.get('{rag:tpm}:total')).toBe('100');
+      await server.kill();
+      await new Promise((resolve) => client.once('reconnecting', resolve));
+      const during = await budget.reserve(200);
+      expect(during?.tokens).toBe(200);
+      await budget.settle(during!, 150);
+      await server.restart();
+      await untilReady();
+      // Local for up to SHARED_BUDGET_RETRY_MS more, then a reservation tries Redis and it is shared
+      // again (a fresh Redis: nothing counted there until then).
+      await expect
+        .poll(
+          async () => {
+            await budget.reserve(10);
+            return client.get('{rag:tpm}:total');
+          },
+          { timeout: 15_000, interval: 100 },
+        )
+        .toBe('10');
+    } finally {
+      client.disconnect();
+      await server.close();
     }
   });
 });

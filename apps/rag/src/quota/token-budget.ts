@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { isRedisUnavailable, REDIS_UNAVAILABLE } from '@classchat/service';
 
 /** Tokens held against the tokens-per-minute budget until settled. */
 export interface Reservation {
@@ -140,9 +142,70 @@ export function createRedisTokenBudget(
   };
 }
 
-/** Redis when a client is given, otherwise this process's memory. */
-export function createTokenBudget(redis: Redis | undefined, options: TokenBudgetOptions): TokenBudget {
-  return redis ? createRedisTokenBudget(redis, options) : createMemoryTokenBudget(options);
+/** While the shared budget is down, it is tried again (by one reservation) at most this often. */
+export const SHARED_BUDGET_RETRY_MS = 2000;
+
+/**
+ * The shared budget, and this process's own (the same limit) while Redis does not answer: answers
+ * and ingestion go on through a Redis outage instead of failing, each rag process then keeping to
+ * the limit by itself (so N processes may together spend up to N times it until Redis is back). A
+ * reservation is settled in the budget that made it. Once the shared budget failed, reservations go
+ * straight to the local one and only one every `retryMs` tries Redis again, so a Redis that hangs
+ * (each try waits for the command timeout) does not slow every reservation down. Losing and
+ * regaining the shared budget is logged once each.
+ */
+export function withLocalFallback(
+  shared: TokenBudget,
+  local: TokenBudget,
+  options: { logger?: Pick<Logger, 'warn' | 'info'>; retryMs?: number; now?: () => number } = {},
+): TokenBudget {
+  const { logger } = options;
+  const retryMs = options.retryMs ?? SHARED_BUDGET_RETRY_MS;
+  const now = options.now ?? Date.now;
+  const madeLocally = new WeakSet<Reservation>();
+  let degraded = false;
+  let nextTry = 0;
+  const reserveLocally = async (tokens: number) => {
+    const reservation = await local.reserve(tokens);
+    if (reservation) madeLocally.add(reservation);
+    return reservation;
+  };
+  return {
+    async reserve(tokens) {
+      if (degraded && now() < nextTry) return reserveLocally(tokens);
+      nextTry = now() + retryMs;
+      try {
+        const reservation = await shared.reserve(tokens);
+        if (degraded) {
+          degraded = false;
+          logger?.info('tokens-per-minute budget: shared through Redis again');
+        }
+        return reservation;
+      } catch (err) {
+        if (!isRedisUnavailable(err)) throw err;
+        if (!degraded) {
+          degraded = true;
+          logger?.warn({ err }, `${REDIS_UNAVAILABLE}: the tokens-per-minute budget is kept in this process`);
+        }
+        return reserveLocally(tokens);
+      }
+    },
+    settle(reservation, actualTokens) {
+      return madeLocally.has(reservation)
+        ? local.settle(reservation, actualTokens)
+        : shared.settle(reservation, actualTokens);
+    },
+  };
+}
+
+/** Redis (with this process's budget while it does not answer) when a client is given, otherwise memory. */
+export function createTokenBudget(
+  redis: Redis | undefined,
+  options: TokenBudgetOptions & { logger?: Pick<Logger, 'warn' | 'info'> },
+): TokenBudget {
+  const { logger, ...budget } = options;
+  const local = createMemoryTokenBudget(budget);
+  return redis ? withLocalFallback(createRedisTokenBudget(redis, budget), local, { logger }) : local;
 }
 
 /**

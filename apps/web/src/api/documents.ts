@@ -1,18 +1,30 @@
-import type { DocumentDto, DocumentList, UploadResponse } from '@classchat/contracts';
-import { API_BASE, ApiError, CSRF_HEADERS, errorFromBody, notifyUnauthorized, request } from './http.js';
+import { DocumentDto, DocumentList, type UploadResponse } from '@classchat/contracts';
+import {
+  API_BASE,
+  ApiError,
+  CSRF_HEADERS,
+  errorFromBody,
+  notifyUnauthorized,
+  parseBody,
+  request,
+} from './http.js';
 
 export const documentsApi = {
   list: async (classId?: string | null) =>
-    (await request<DocumentList>(`/documents${classId ? `?classId=${encodeURIComponent(classId)}` : ''}`))
-      .documents,
-  get: async (id: string) => unwrapDocument(await request<unknown>(`/documents/${id}`)),
+    parseBody(
+      DocumentList,
+      await request<unknown>(`/documents${classId ? `?classId=${encodeURIComponent(classId)}` : ''}`),
+    ).documents,
+  get: async (id: string) =>
+    parseBody(DocumentDto, unwrapDocument(await request<unknown>(`/documents/${id}`))),
   remove: (id: string) => request<unknown>(`/documents/${id}`, { method: 'DELETE' }),
   fileUrl: (id: string) => `${API_BASE}/documents/${id}/file`,
 };
 
-function unwrapDocument(body: unknown): DocumentDto {
-  const b = body as { document?: DocumentDto } & Partial<DocumentDto>;
-  return (b.document ?? b) as DocumentDto;
+/** `GET documents/:id` answers the document itself; `{document}` is accepted too. */
+function unwrapDocument(body: unknown): unknown {
+  const b = body as { document?: unknown } | null;
+  return b?.document ?? b;
 }
 
 export interface UploadHandle {

@@ -119,6 +119,19 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return parsed as T;
 }
 
+/**
+ * A response body read through its contract: a server that answers something else (an older or
+ * newer api) fails here with a plain message, instead of somewhere deep in a component.
+ */
+export function parseBody<T>(
+  schema: { safeParse: (value: unknown) => { success: true; data: T } | { success: false } },
+  body: unknown,
+): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(0, 'internal', 'Class Chat answered in an unexpected way. Please reload the page.');
+}
+
 /** The message to show for any thrown value. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;

@@ -1,6 +1,6 @@
 import type { Citation } from '@classchat/contracts';
 import { Link } from 'react-router-dom';
-import { citationHref, type ViewerLocationState } from './CitationChip.js';
+import { citationHref, viewerStateOf } from './CitationChip.js';
 
 /** "Sources" under an answer: one line per cited passage, file name · p. N. */
 export function SourcesList({ citations }: { citations: Citation[] }) {
@@ -14,18 +14,7 @@ export function SourcesList({ citations }: { citations: Citation[] }) {
           <li key={`${c.n}-${c.chunkId}`} className="sources__item">
             <Link
               to={citationHref(c)}
-              state={
-                {
-                  citation: {
-                    snippet: c.snippet,
-                    charStart: c.charStart,
-                    charEnd: c.charEnd,
-                    page: c.page,
-                    chunkId: c.chunkId,
-                    fileName: c.fileName,
-                  },
-                } satisfies ViewerLocationState
-              }
+              state={viewerStateOf(c)}
               className="sources__link"
               data-testid="source-link"
             >

@@ -1,3 +1,4 @@
+import type { Citation } from '@classchat/contracts';
 import { render, screen, within } from '@testing-library/react';
 import { ROUTER_FUTURE } from '../ui/routerFuture.js';
 import { MemoryRouter } from 'react-router-dom';
@@ -9,7 +10,7 @@ import { SourcesList } from './SourcesList.js';
 
 function renderMd(
   content: string,
-  citations = [citation(1, 3), { ...citation(2, 7), fileName: 'Notes.md' }],
+  citations: Citation[] = [citation(1, 3), { ...citation(2, 7), fileName: 'Notes.md' }],
 ) {
   return render(
     <MemoryRouter future={ROUTER_FUTURE}>
@@ -46,6 +47,16 @@ describe('citation chips in answers', () => {
     expect(chips[0]).toHaveProperty('tagName', 'A');
     expect(chips[0]!.getAttribute('href')).toBe(`/documents/${DOC_ID}?page=3&chunk=${CHUNK_ID}`);
     expect(screen.getByRole('link', { name: 'Source 2: Notes.md, page 7' })).toBeTruthy();
+  });
+
+  it('opens the span a citation carries, building its address when the citation has no link', () => {
+    renderMd('Spans [1]. Old [2].', [
+      { ...citation(1, 17), href: '', charStart: 1234, charEnd: 1310 },
+      { ...citation(2, 4), href: '', charStart: null, charEnd: null },
+    ]);
+    const [span, chunk] = screen.getAllByTestId('citation-chip');
+    expect(span!.getAttribute('href')).toBe(`/documents/${DOC_ID}?page=17&start=1234&end=1310`);
+    expect(chunk!.getAttribute('href')).toBe(`/documents/${DOC_ID}?page=4&chunk=${CHUNK_ID}`);
   });
 
   it('renders a marker without a matching citation as plain text, not a link', () => {

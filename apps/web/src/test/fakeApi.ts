@@ -7,7 +7,14 @@ export interface RecordedCall {
   headers: Headers;
 }
 
-type Handler = (call: RecordedCall) => { status?: number; body?: unknown } | undefined;
+/** An answer: `body` as JSON, or `text` as it is (a served file). */
+interface Answer {
+  status?: number;
+  body?: unknown;
+  text?: string;
+}
+
+type Handler = (call: RecordedCall) => Answer | undefined;
 
 /**
  * Replaces `fetch` with a tiny router over `/api/v1/*`: `on('POST /chat/new', handler)`.
@@ -27,6 +34,7 @@ export function fakeApi() {
     const route = routes.find((r) => r.method === method && r.pattern.test(path.split('?')[0]!));
     const answer = route?.handler(call) ?? { status: 404, body: { message: 'Not found', code: 'not_found' } };
     const status = answer.status ?? 200;
+    if (answer.text !== undefined) return new Response(answer.text, { status });
     return new Response(answer.body === undefined ? '' : JSON.stringify(answer.body), {
       status,
       headers: { 'Content-Type': 'application/json' },
@@ -35,7 +43,7 @@ export function fakeApi() {
   vi.stubGlobal('fetch', fetchMock);
   return {
     calls,
-    on(route: string, handler: Handler | { status?: number; body?: unknown }) {
+    on(route: string, handler: Handler | Answer) {
       const [method, path] = route.split(' ') as [string, string];
       const pattern = new RegExp(`^${path.replace(/:[a-zA-Z]+/g, '[^/]+')}$`);
       routes.unshift({ method, pattern, handler: typeof handler === 'function' ? handler : () => handler });

@@ -1,18 +1,20 @@
 import { render, type RenderResult } from '@testing-library/react';
 import { StrictMode, type ReactElement } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { MemoryRouter, Route, Routes, type MemoryRouterProps } from 'react-router-dom';
 import { SocketProvider } from '../streaming/SocketContext.js';
 import { ROUTER_FUTURE } from '../ui/routerFuture.js';
 import { ToastProvider } from '../ui/Toasts.js';
 import type { FakeSocket } from './fakeSocket.js';
 
+type InitialEntry = NonNullable<MemoryRouterProps['initialEntries']>[number];
+
 /**
  * Renders `element` inside the app's providers, as main.tsx does (StrictMode, router at `path`,
- * toasts, the socket), mounted at `route` when given.
+ * which may carry history state, toasts, the socket), mounted at `route` when given.
  */
 export function renderInApp(
   element: ReactElement,
-  options: { socket: FakeSocket; path: string; route?: string },
+  options: { socket: FakeSocket; path: InitialEntry; route?: string },
 ): RenderResult {
   return render(
     <StrictMode>

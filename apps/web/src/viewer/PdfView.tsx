@@ -1,27 +1,42 @@
 import { useEffect, useRef, useState } from 'react';
 import { Spinner } from '../ui/ProgressBar.js';
-import { locatePassage, type PassageHint } from './highlight.js';
+import { locatePassage, type PassageHint, type PieceRange } from './highlight.js';
 import { markRanges } from './markRanges.js';
 import { scrollIntoViewIfHidden } from './scrollIntoViewIfHidden.js';
 import { pdfjs, type PDFDocumentProxy } from './pdfjs.js';
+import { rawPageText, rawSpanToItemRanges, type TextItemLike } from './textLayerSpan.js';
 
 /** Pages are shown at the frame's width, but no wider than this (CSS px). */
 const MAX_PAGE_WIDTH = 880;
 
-/** Renders one page of a PDF (canvas + selectable text layer) and highlights the cited passage. */
+/** Characters `[start, end)` of the shown page's raw text (its text items joined, `\n` at line ends). */
+export interface PageSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Renders one page of a PDF (canvas + selectable text layer) and highlights the cited passage:
+ * exactly `span` when given, else wherever `hint` (a snippet saved with an older citation) is found.
+ * `onPassage` receives the highlighted text, or null when nothing could be highlighted.
+ */
 export function PdfView({
   url,
   page,
   zoom = 1,
-  hint,
+  span = null,
+  hint = null,
   onLoaded,
+  onPassage,
 }: {
   url: string;
   page: number;
   /** 1 = fit the frame's width (up to MAX_PAGE_WIDTH). */
   zoom?: number;
-  hint: PassageHint | null;
+  span?: PageSpan | null;
+  hint?: PassageHint | null;
   onLoaded: (pageCount: number) => void;
+  onPassage?: (text: string | null) => void;
 }) {
   const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -33,8 +48,10 @@ export function PdfView({
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
   const onLoadedRef = useRef(onLoaded);
+  const onPassageRef = useRef(onPassage);
   useEffect(() => {
     onLoadedRef.current = onLoaded;
+    onPassageRef.current = onPassage;
   });
 
   useEffect(() => {
@@ -75,10 +92,12 @@ export function PdfView({
     return () => ro.disconnect();
   }, []);
 
+  const spanStart = span?.start ?? null;
+  const spanEnd = span?.end ?? null;
   const snippet = hint?.snippet ?? null;
   const charStart = hint?.charStart ?? null;
   const charEnd = hint?.charEnd ?? null;
-  const hasHint = hint !== null;
+  const hasHint = span !== null || hint !== null;
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -111,19 +130,24 @@ export function PdfView({
           viewport,
           transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
         });
+        // The whole text content, not a stream: its items (with their line ends) are what a span's
+        // offsets count, and the text layer makes one span per item, in the same order.
+        const content = await p.getTextContent();
+        if (cancelled) return;
         textDiv.replaceChildren();
-        textLayer = new pdfjs.TextLayer({
-          textContentSource: p.streamTextContent(),
-          container: textDiv,
-          viewport,
-        });
+        textLayer = new pdfjs.TextLayer({ textContentSource: content, container: textDiv, viewport });
         await Promise.all([renderTask.promise, textLayer.render()]);
         if (cancelled) return;
         setRendering(false);
         if (!hasHint) return;
-        const ranges = locatePassage(textLayer.textContentItemsStr, { snippet, charStart, charEnd });
+        const items: TextItemLike[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
+        const ranges =
+          spanStart !== null && spanEnd !== null
+            ? rawSpanToItemRanges(items, spanStart, spanEnd)
+            : locatePassage(textLayer.textContentItemsStr, { snippet, charStart, charEnd });
         const marks = markRanges(textLayer.textDivs, ranges);
         setHighlightFound(marks.length > 0);
+        onPassageRef.current?.(marks.length > 0 ? passageText(items, ranges, spanStart, spanEnd) : null);
         scrollIntoViewIfHidden(marks[0]);
       } catch (err) {
         if (cancelled || (err as { name?: string } | null)?.name === 'RenderingCancelledException') return;
@@ -137,7 +161,7 @@ export function PdfView({
       renderTask?.cancel();
       textLayer?.cancel();
     };
-  }, [pdf, page, width, zoom, hasHint, snippet, charStart, charEnd]);
+  }, [pdf, page, width, zoom, hasHint, spanStart, spanEnd, snippet, charStart, charEnd]);
 
   return (
     <div className="pdf" ref={frameRef} data-zoomed={zoom > 1 ? true : undefined}>
@@ -165,4 +189,15 @@ export function PdfView({
       )}
     </div>
   );
+}
+
+/** The highlighted text: the span of the raw page text, or the located pieces joined by spaces. */
+function passageText(
+  items: readonly TextItemLike[],
+  ranges: readonly PieceRange[],
+  spanStart: number | null,
+  spanEnd: number | null,
+): string {
+  if (spanStart !== null && spanEnd !== null) return rawPageText(items).slice(spanStart, spanEnd);
+  return ranges.map((r) => items[r.piece]!.str.slice(r.start, r.end)).join(' ');
 }

@@ -14,15 +14,22 @@ async function documentText(arrayBuffer: ArrayBuffer, format: 'text' | 'docx'): 
   return (await extractRawText({ arrayBuffer })).value.replaceAll('\u0000', '');
 }
 
-/** A text, Markdown or Word document shown as text, with the cited passage marked and scrolled to. */
+/**
+ * A text, Markdown or Word document shown as text, with the cited passage marked and scrolled to:
+ * exactly the characters `span` when given, else wherever `hint` (an older citation's snippet) is found.
+ */
 export function TextView({
   url,
-  hint,
+  span = null,
+  hint = null,
   format = 'text',
+  onPassage,
 }: {
   url: string;
-  hint: PassageHint | null;
+  span?: { start: number; end: number } | null;
+  hint?: PassageHint | null;
   format?: 'text' | 'docx';
+  onPassage?: (text: string | null) => void;
 }) {
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -53,15 +60,30 @@ export function TextView({
     return () => controller.abort();
   }, [url, format]);
 
+  const spanStart = span?.start ?? null;
+  const spanEnd = span?.end ?? null;
   const range = useMemo(() => {
-    if (text === null || !hint) return null;
+    if (text === null) return null;
+    if (spanStart !== null && spanEnd !== null) {
+      const start = Math.min(spanStart, text.length);
+      const end = Math.min(spanEnd, text.length);
+      return end > start ? { start, end } : null;
+    }
+    if (!hint) return null;
     const [r] = locatePassage([text], hint);
     return r ?? null;
-  }, [text, hint]);
+  }, [text, hint, spanStart, spanEnd]);
+
+  const onPassageRef = useRef(onPassage);
+  useEffect(() => {
+    onPassageRef.current = onPassage;
+  });
 
   useEffect(() => {
+    if (text === null) return;
+    onPassageRef.current?.(range ? text.slice(range.start, range.end) : null);
     scrollIntoViewIfHidden(markRef.current);
-  }, [range]);
+  }, [text, range]);
 
   if (error) {
     return (

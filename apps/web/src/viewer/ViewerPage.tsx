@@ -1,5 +1,5 @@
 import type { DocumentDto } from '@classchat/contracts';
-import { useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { documentsApi } from '../api/documents.js';
 import { errorMessage } from '../api/http.js';
@@ -7,14 +7,26 @@ import type { ViewerLocationState } from '../chat/CitationChip.js';
 import { fileKind } from '../library/uploadRules.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
-import { PdfView } from './PdfView.js';
+import { OutlineNav } from './OutlineNav.js';
+import { sectionLabel, sectionTitleFor } from './outline.js';
 import { TextView } from './TextView.js';
+import { Pager, ZoomControls } from './ViewerControls.js';
+import { paramsForPage, parseViewerTarget } from './viewerUrl.js';
 import './viewer.css';
 
-/** 1 = the page fits the column. */
-const ZOOM_STEPS = [0.75, 1, 1.25, 1.5, 2, 3];
+// PDF.js is loaded only when a PDF is opened: Word, Markdown and text documents never need it.
+const PdfView = lazy(() => import('./PdfView.js').then((m) => ({ default: m.PdfView })));
 
-/** `/documents/:id?page=N&chunk=…` — the original file at a 1-based physical page, passage highlighted. */
+const loading = (
+  <div className="pdf__loading">
+    <Spinner label="Loading document" />
+  </div>
+);
+
+/**
+ * `/documents/:id?page=N&start=S&end=E` — the original file at a 1-based physical page, with the
+ * characters S..E of that page highlighted (`chunk=…` links saved before spans still open their page).
+ */
 export function ViewerPage() {
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -22,18 +34,22 @@ export function ViewerPage() {
   const navigate = useNavigate();
   const state = (location.state as ViewerLocationState | null) ?? null;
   const citation = state?.citation ?? null;
-  const chunk = params.get('chunk');
-  const requestedPage = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const target = parseViewerTarget(params);
+  // The address carries the span on its own page; the history entry remembers it on the others.
+  const cited = target.span ?? state?.cited ?? null;
 
   const [doc, setDoc] = useState<DocumentDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pageCount, setPageCount] = useState<number | null>(null);
-  const [pageInput, setPageInput] = useState(String(requestedPage));
   const [zoom, setZoom] = useState(1);
+  // The highlighted text, as the page or text showed it, for the span it belongs to.
+  const [passage, setPassage] = useState<{ key: string; text: string } | null>(null);
 
-  const page = pageCount ? Math.min(requestedPage, pageCount) : requestedPage;
-  const citedPage = citation?.page ?? (chunk ? requestedPage : null);
-  const hint = citation && (citation.page === page || citedPage === page) ? citation : null;
+  const page = pageCount ? Math.min(target.page, pageCount) : target.page;
+  const citedPage = cited?.page ?? citation?.page ?? null;
+  const span = cited && cited.page === page ? cited : null;
+  // Links saved before spans: find the in-app citation's snippet on its page, as they always did.
+  const hint = !cited && citation && citation.page === page ? citation : null;
 
   useEffect(() => {
     let cancelled = false;
@@ -50,32 +66,32 @@ export function ViewerPage() {
     };
   }, [id]);
 
-  useEffect(() => setPageInput(String(page)), [page]);
-
   function goTo(n: number) {
-    const target = Math.min(Math.max(1, n), pageCount ?? n);
-    const next = new URLSearchParams(params);
-    next.set('page', String(target));
-    setParams(next, { replace: true, state: location.state as unknown });
-  }
-
-  function submitPage(e: FormEvent) {
-    e.preventDefault();
-    const n = Number.parseInt(pageInput, 10);
-    if (Number.isFinite(n)) goTo(n);
-    else setPageInput(String(page));
+    const to = Math.min(Math.max(1, n), pageCount ?? n);
+    const next: ViewerLocationState = { ...state, ...(cited ? { cited } : {}) };
+    setParams(paramsForPage(params, to, cited), { replace: true, state: next });
   }
 
   const kind = doc ? fileKind(doc.fileName, doc.mimeType) : null;
   const fileUrl = documentsApi.fileUrl(id);
   const paged = kind === 'pdf';
+  const sectionTitle = sectionTitleFor(
+    page,
+    citation && citation.page === page ? citation.sectionPath : null,
+    paged ? doc?.outline : null,
+  );
+  const passageKey = cited ? `${id}:${cited.page}:${cited.start}:${cited.end}` : null;
+  const quoted = citation?.snippet ?? (passage && passage.key === passageKey ? passage.text : null);
+  const onPassage = (text: string | null) => {
+    if (text !== null && passageKey !== null) setPassage({ key: passageKey, text });
+  };
 
   return (
     <main
       className="viewer"
       id="main"
       onKeyDown={(e) => {
-        if (!paged || (e.target as HTMLElement).closest('input, textarea, select')) return;
+        if (!paged || (e.target as HTMLElement).closest('input, textarea, select, .toc')) return;
         if (e.key === 'ArrowRight') goTo(page + 1);
         if (e.key === 'ArrowLeft') goTo(page - 1);
       }}
@@ -93,72 +109,11 @@ export function ViewerPage() {
           <h1 className="viewer__title" title={doc?.fileName}>
             {doc?.fileName ?? citation?.fileName ?? 'Document'}
           </h1>
-          {paged && (
-            <nav className="viewer__pager" aria-label="Pages">
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label="Previous page"
-                disabled={page <= 1}
-                onClick={() => goTo(page - 1)}
-                data-testid="viewer-prev"
-              >
-                <Icon name="chevronLeft" />
-              </button>
-              <form onSubmit={submitPage} className="viewer__page-form">
-                <label htmlFor="viewer-page" className="visually-hidden">
-                  Page number
-                </label>
-                <input
-                  id="viewer-page"
-                  className="input viewer__page-input"
-                  inputMode="numeric"
-                  value={pageInput}
-                  onChange={(e) => setPageInput(e.target.value.replace(/[^0-9]/g, ''))}
-                  onBlur={submitPage}
-                  data-testid="viewer-page-input"
-                />
-                <span className="viewer__page-total">of {pageCount ?? '…'}</span>
-              </form>
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label="Next page"
-                disabled={pageCount !== null && page >= pageCount}
-                onClick={() => goTo(page + 1)}
-                data-testid="viewer-next"
-              >
-                <Icon name="chevronRight" />
-              </button>
-            </nav>
+          {paged && doc?.outline && doc.outline.length > 0 && (
+            <OutlineNav outline={doc.outline} page={page} onGo={goTo} />
           )}
-          {paged && (
-            <div className="viewer__zoom" role="group" aria-label="Zoom">
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label="Zoom out"
-                disabled={zoom <= ZOOM_STEPS[0]!}
-                onClick={() => setZoom((z) => ZOOM_STEPS[Math.max(0, ZOOM_STEPS.indexOf(z) - 1)] ?? z)}
-              >
-                <Icon name="minus" />
-              </button>
-              <span className="viewer__zoom-label" aria-live="polite">
-                {Math.round(zoom * 100)}%
-              </span>
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label="Zoom in"
-                disabled={zoom >= ZOOM_STEPS[ZOOM_STEPS.length - 1]!}
-                onClick={() =>
-                  setZoom((z) => ZOOM_STEPS[Math.min(ZOOM_STEPS.length - 1, ZOOM_STEPS.indexOf(z) + 1)] ?? z)
-                }
-              >
-                <Icon name="plus" />
-              </button>
-            </div>
-          )}
+          {paged && <Pager page={page} pageCount={pageCount} onGo={goTo} />}
+          {paged && <ZoomControls zoom={zoom} onZoom={setZoom} />}
           {doc && (
             <a
               className="btn btn-small btn-secondary viewer__download"
@@ -172,21 +127,26 @@ export function ViewerPage() {
         </header>
       </div>
 
-      {citation && (
+      {citedPage !== null && quoted && (
         <aside className="passage" aria-label="Cited passage" data-testid="cited-passage">
           <p className="passage__label">
-            Cited passage · p. {citation.page}
-            {citation.page !== page && paged && (
-              <button type="button" className="link-btn" onClick={() => goTo(citation.page)}>
-                Go to page {citation.page}
+            Cited passage · p. {citedPage}
+            {citedPage !== page && paged && (
+              <button type="button" className="link-btn" onClick={() => goTo(citedPage)}>
+                Go to page {citedPage}
               </button>
             )}
           </p>
-          <blockquote className="passage__text">{citation.snippet}</blockquote>
+          <blockquote className="passage__text">{quoted.replace(/\s+/g, ' ').trim()}</blockquote>
         </aside>
       )}
 
       <section className="viewer__stage" aria-label="Document">
+        {sectionTitle && doc && !error && (
+          <p className="viewer__section" data-testid="viewer-section">
+            {paged ? sectionLabel(sectionTitle, page) : sectionTitle}
+          </p>
+        )}
         {error ? (
           <div className="empty">
             <h2 className="empty__title">{error}</h2>
@@ -195,15 +155,27 @@ export function ViewerPage() {
             </Link>
           </div>
         ) : !doc ? (
-          <div className="pdf__loading">
-            <Spinner label="Loading document" />
-          </div>
+          loading
         ) : kind === 'pdf' ? (
-          <PdfView url={fileUrl} page={page} zoom={zoom} hint={hint} onLoaded={setPageCount} />
-        ) : kind === 'docx' ? (
-          <TextView url={fileUrl} hint={citation} format="docx" />
+          <Suspense fallback={loading}>
+            <PdfView
+              url={fileUrl}
+              page={page}
+              zoom={zoom}
+              span={span}
+              hint={hint}
+              onLoaded={setPageCount}
+              onPassage={onPassage}
+            />
+          </Suspense>
         ) : (
-          <TextView url={fileUrl} hint={citation} />
+          <TextView
+            url={fileUrl}
+            span={cited}
+            hint={cited ? null : citation}
+            format={kind === 'docx' ? 'docx' : 'text'}
+            onPassage={onPassage}
+          />
         )}
       </section>
     </main>

@@ -1,11 +1,11 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { startEmbeddedDbFixture, type EmbeddedDbFixture } from '../db.test-helpers.js';
 
-let fx: DbFixture;
+let fx: EmbeddedDbFixture;
 beforeAll(async () => {
-  fx = await startDbFixture();
+  fx = await startEmbeddedDbFixture();
 });
 afterAll(() => fx?.stop());
 

@@ -73,6 +73,21 @@ describe('chunk storage', () => {
     expect(await fx.repos.chunks.countInScope({ userId: alice.id, documentId: doc.id })).toBe(0);
   });
 
+  // The chunk tables need pgvector, so the cascade is checked here rather than with the documents and
+  // classes (whose tests also run on a PostgreSQL server without it).
+  it('are removed with their document, and with the class the document belongs to', async () => {
+    const cls = await fx.repos.classes.create(alice.id, `cascade-${Date.now()}`);
+    const inClass = await newDoc(alice, cls.id);
+    const alone = await newDoc(alice, null);
+    await fx.repos.chunks.insertForDocument(inClass, [chunk(0, 'hello class')]);
+    await fx.repos.chunks.insertForDocument(alone, [chunk(0, 'hello alone')]);
+
+    await fx.repos.documents.delete(alice.id, alone.id);
+    expect(await fx.repos.chunks.countInScope({ userId: alice.id, documentId: alone.id })).toBe(0);
+    await fx.repos.classes.delete(alice.id, cls.id);
+    expect(await fx.repos.chunks.countInScope({ userId: alice.id, documentId: inClass.id })).toBe(0);
+  });
+
   it('rejects an embedding of the wrong size', async () => {
     const doc = await newDoc(alice, null);
     await expect(fx.repos.chunks.insertForDocument(doc, [chunk(0, 'x', [1, 2, 3])])).rejects.toThrow(/512/);

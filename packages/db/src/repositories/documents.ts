@@ -1,4 +1,4 @@
-import type { DocumentStatus, IngestStage, SupportedMime } from '@classchat/contracts';
+import type { DocumentStatus, IngestStage, OutlineEntry, SupportedMime } from '@classchat/contracts';
 import { and, desc, eq, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { isForeignKeyViolation, NotFoundError, StorageQuotaError } from '../errors.js';
@@ -175,7 +175,17 @@ export function createDocumentsRepository(db: Db) {
       await db.update(documents).set({ ingestLeaseUntil: null }).where(eq(documents.id, id));
     },
 
-    async markReady(id: string, pageCount: number, chunkCount: number): Promise<DocumentRow | null> {
+    /**
+     * The document is indexed. `structure.outline`: its sections in reading order (an empty outline
+     * is stored as null: nothing to show).
+     */
+    async markReady(
+      id: string,
+      pageCount: number,
+      chunkCount: number,
+      structure: { outline?: readonly OutlineEntry[] | null } = {},
+    ): Promise<DocumentRow | null> {
+      const outline = structure.outline && structure.outline.length > 0 ? [...structure.outline] : null;
       const [row] = await db
         .update(documents)
         .set({
@@ -184,6 +194,7 @@ export function createDocumentsRepository(db: Db) {
           progress: 1,
           pageCount,
           chunkCount,
+          outline,
           error: null,
           readyAt: sql`now()`,
           ingestLeaseUntil: null,
@@ -214,6 +225,37 @@ export function createDocumentsRepository(db: Db) {
     /** Documents whose ingestion has not finished (`uploaded` or `processing`), oldest first: restart recovery. */
     async listUnfinished(): Promise<DocumentRow[]> {
       return db.select().from(documents).where(and(unfinished, leaseFree)).orderBy(documents.createdAt);
+    },
+
+    /**
+     * OPERATOR ONLY (the admin CLI; never reachable from a user's request): finished documents to
+     * read again, oldest first. `ids`: those documents; otherwise the `ready` documents of `userId`,
+     * or of everyone when it is omitted.
+     */
+    async listForReingest(selection: { userId?: string; ids?: readonly string[] }): Promise<DocumentRow[]> {
+      const finished = inArray(documents.status, ['ready', 'failed']);
+      const where = selection.ids
+        ? and(inArray(documents.id, [...selection.ids]), finished)
+        : and(
+            eq(documents.status, 'ready'),
+            selection.userId ? eq(documents.userId, selection.userId) : undefined,
+          );
+      if (selection.ids?.length === 0) return [];
+      return db.select().from(documents).where(where).orderBy(documents.createdAt, documents.id);
+    },
+
+    /**
+     * OPERATOR ONLY: puts a finished (`ready` or `failed`) document back to `uploaded` / `queued` so an
+     * ingestion reads it again (its chunks stay until the new ones replace them). Null when it is
+     * being ingested, or gone.
+     */
+    async requeueForIngest(id: string): Promise<DocumentRow | null> {
+      const [row] = await db
+        .update(documents)
+        .set({ status: 'uploaded', stage: 'queued', progress: 0, error: null })
+        .where(and(eq(documents.id, id), inArray(documents.status, ['ready', 'failed']), leaseFree))
+        .returning();
+      return row ?? null;
     },
 
     /**

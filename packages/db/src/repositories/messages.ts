@@ -47,8 +47,8 @@ export function createMessagesRepository(db: Db) {
     sql`EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = "messages"."session_id" AND s.user_id = ${userId})`;
 
   /**
-   * Appends a message at the next position. Locks the session row (bumping `updatedAt`) for the
-   * transaction, so concurrent appends to one session take consecutive positions.
+   * Appends a message at the session's next position, taken from its counter by the update that
+   * locks the session row (bumping `updatedAt`), so concurrent appends take consecutive positions.
    */
   const append = (
     userId: string,
@@ -58,16 +58,17 @@ export function createMessagesRepository(db: Db) {
     db.transaction(async (tx) => {
       const touched = await tx
         .update(chatSessions)
-        .set({ updatedAt: new Date() })
+        .set({ updatedAt: new Date(), nextPosition: sql`${chatSessions.nextPosition} + 1` })
         .where(ownedSession(userId, sessionId))
-        .returning({ id: chatSessions.id });
-      if (touched.length === 0) return null;
+        .returning({ position: sql<number>`${chatSessions.nextPosition} - 1`.mapWith(Number) });
+      const position = touched[0]?.position;
+      if (position === undefined) return null;
       const [row] = await tx
         .insert(messages)
         .values({
           ...values,
           sessionId,
-          position: sql`(SELECT coalesce(max(m.position) + 1, 0) FROM messages m WHERE m.session_id = ${sessionId})`,
+          position,
         })
         .returning();
       return row!;

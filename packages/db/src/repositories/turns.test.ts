@@ -191,4 +191,24 @@ describe('turns repository (single-statement chat writes)', () => {
     const rows = await fx.repos.messages.list(alice.id, session.id);
     expect(rows.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
+
+  it('thirty parallel follow-ups in one session are all saved, each question and answer at its own position', async () => {
+    const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q' });
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        await fx.repos.turns.appendUser(alice.id, session.id, `question ${i}`);
+        await fx.repos.turns.insertAnswerAndCommit({
+          userId: alice.id,
+          sessionId: session.id,
+          content: `answer ${i}`,
+          citations: [],
+          chunkReferences: [],
+          route: null,
+        });
+      }),
+    );
+    const rows = await fx.repos.messages.list(alice.id, session.id);
+    expect(rows.map((r) => r.position)).toEqual(Array.from({ length: 61 }, (_, i) => i));
+    expect(rows.filter((r) => r.role === 'assistant')).toHaveLength(30);
+  });
 });

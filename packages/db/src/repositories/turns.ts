@@ -2,7 +2,7 @@ import type { ChunkReference, MessageVersion, Source } from '@classchat/contract
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
-import { isUniqueViolation, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { chatSessions, messages, type MessageRow, type SessionRow } from '../schema.js';
 import type { InsertAssistantInput, NewVersionInput } from './messages.js';
 import { monthStartUtc } from './users.js';
@@ -58,17 +58,6 @@ const historyOf = (sessionId: SQL, limit: number) => sql`(
   FROM (SELECT role, content, chunk_references, position FROM messages WHERE session_id = ${sessionId} ORDER BY position DESC LIMIT ${limit}) h
 )`;
 
-/** Retries a statement that raced another append to the same session for a position (real PostgreSQL). */
-async function withPositionRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= 3 || !isUniqueViolation(err)) throw err;
-    }
-  }
-}
-
 export type TurnsRepository = ReturnType<typeof createTurnsRepository>;
 
 export function createTurnsRepository(db: Db) {
@@ -89,8 +78,8 @@ export function createTurnsRepository(db: Db) {
           WHERE (${classId}::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = ${classId}::uuid AND user_id = ${input.userId}::uuid))
             AND (${docId}::uuid IS NULL OR EXISTS (SELECT 1 FROM documents WHERE id = ${docId}::uuid AND user_id = ${input.userId}::uuid))
         ), s AS (
-          INSERT INTO chat_sessions (id, user_id, title, assigned_class, assigned_document, source, ephemeral)
-          SELECT coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean
+          INSERT INTO chat_sessions (id, user_id, title, assigned_class, assigned_document, source, ephemeral, next_position)
+          SELECT coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean, 1
           FROM allowed
           RETURNING *
         ), m AS (
@@ -126,33 +115,31 @@ export function createTurnsRepository(db: Db) {
       content: string,
       historyLimit = 20,
     ): Promise<AppendedTurn | null> {
-      return withPositionRetry(async () => {
-        const result = await db.execute<{
-          session: Record<string, unknown>;
-          message: Record<string, unknown>;
-          history: HistoryMessage[];
-        }>(sql`
-          WITH s AS (
-            UPDATE chat_sessions SET updated_at = now()
-            WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
-            RETURNING *
-          ), m AS (
-            INSERT INTO messages (session_id, position, role, content)
-            SELECT s.id, (SELECT coalesce(max(p.position) + 1, 0) FROM messages p WHERE p.session_id = s.id), 'user'::message_role, ${content}::text
-            FROM s
-            RETURNING *
-          )
-          SELECT to_jsonb(s) AS session, to_jsonb(m) AS message, ${historyOf(sql`s.id`, historyLimit)} AS history
-          FROM s, m
-        `);
-        const row = result.rows[0];
-        if (!row) return null;
-        return {
-          session: rowFromJson<SessionRow>(chatSessions, row.session),
-          message: rowFromJson<MessageRow>(messages, row.message),
-          history: row.history,
-        };
-      });
+      const result = await db.execute<{
+        session: Record<string, unknown>;
+        message: Record<string, unknown>;
+        history: HistoryMessage[];
+      }>(sql`
+        WITH s AS (
+          UPDATE chat_sessions SET updated_at = now(), next_position = next_position + 1
+          WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
+          RETURNING *
+        ), m AS (
+          INSERT INTO messages (session_id, position, role, content)
+          SELECT s.id, s.next_position - 1, 'user'::message_role, ${content}::text
+          FROM s
+          RETURNING *
+        )
+        SELECT to_jsonb(s) AS session, to_jsonb(m) AS message, ${historyOf(sql`s.id`, historyLimit)} AS history
+        FROM s, m
+      `);
+      const row = result.rows[0];
+      if (!row) return null;
+      return {
+        session: rowFromJson<SessionRow>(chatSessions, row.session),
+        message: rowFromJson<MessageRow>(messages, row.message),
+        history: row.history,
+      };
     },
 
     /**
@@ -172,32 +159,30 @@ export function createTurnsRepository(db: Db) {
         createdAt: now.toISOString(),
       };
       const monthStart = monthStartUtc(now);
-      return withPositionRetry(async () => {
-        const result = await db.execute<{ message: Record<string, unknown> }>(sql`
-          WITH s AS (
-            UPDATE chat_sessions SET updated_at = ${ts(now)}
-            WHERE id = ${input.sessionId}::uuid AND user_id = ${input.userId}::uuid
-            RETURNING id
-          ), m AS (
-            INSERT INTO messages (session_id, position, role, content, citations, chunk_references, versions, current_version, route, status)
-            SELECT s.id, (SELECT coalesce(max(p.position) + 1, 0) FROM messages p WHERE p.session_id = s.id), 'assistant'::message_role,
-              ${input.content}::text, ${JSON.stringify(input.citations)}::jsonb, ${JSON.stringify(input.chunkReferences)}::jsonb,
-              ${JSON.stringify([version])}::jsonb, 0, ${input.route}::text, ${input.status ?? 'complete'}::message_status
-            FROM s
-            RETURNING *
-          ), u AS (
-            UPDATE users SET
-              chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
-              chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
-              chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)
-            WHERE id = ${input.userId}::uuid AND EXISTS (SELECT 1 FROM m)
-            RETURNING id
-          )
-          SELECT to_jsonb(m) AS message FROM m LEFT JOIN u ON true
-        `);
-        const row = result.rows[0];
-        return row ? rowFromJson<MessageRow>(messages, row.message) : null;
-      });
+      const result = await db.execute<{ message: Record<string, unknown> }>(sql`
+        WITH s AS (
+          UPDATE chat_sessions SET updated_at = ${ts(now)}, next_position = next_position + 1
+          WHERE id = ${input.sessionId}::uuid AND user_id = ${input.userId}::uuid
+          RETURNING id, next_position - 1 AS position
+        ), m AS (
+          INSERT INTO messages (session_id, position, role, content, citations, chunk_references, versions, current_version, route, status)
+          SELECT s.id, s.position, 'assistant'::message_role,
+            ${input.content}::text, ${JSON.stringify(input.citations)}::jsonb, ${JSON.stringify(input.chunkReferences)}::jsonb,
+            ${JSON.stringify([version])}::jsonb, 0, ${input.route}::text, ${input.status ?? 'complete'}::message_status
+          FROM s
+          RETURNING *
+        ), u AS (
+          UPDATE users SET
+            chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
+            chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
+            chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)
+          WHERE id = ${input.userId}::uuid AND EXISTS (SELECT 1 FROM m)
+          RETURNING id
+        )
+        SELECT to_jsonb(m) AS message FROM m LEFT JOIN u ON true
+      `);
+      const row = result.rows[0];
+      return row ? rowFromJson<MessageRow>(messages, row.message) : null;
     },
 
     /**

@@ -10,7 +10,7 @@ import {
   type SocketData,
   type StreamAck,
 } from '@classchat/contracts';
-import { parseInput } from '@classchat/service';
+import { isRedisUnavailable, parseInput, redisUnavailableError } from '@classchat/service';
 import type { Logger } from 'pino';
 import { requireAuth, userIdOf } from '../../auth/require-auth.js';
 import type { ApiContext } from '../../context.js';
@@ -35,7 +35,9 @@ export interface StreamControls {
   replay: ReplayStore;
   /**
    * Stop: aborts the user's running stream, in this process or (clustered) another; the relay then
-   * saves a partial answer as `stopped`, or reports `cancelled` when no token was sent.
+   * saves a partial answer as `stopped`, or reports `cancelled` when no token was sent. Rejects with
+   * 503 `unavailable` when the stream is not in this process and Redis, which reaches the others, is
+   * down.
    */
   cancel(userId: string, streamId: string): Promise<StreamAck>;
   /**
@@ -58,8 +60,12 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   const running = new Set<ActiveStream>();
   streams.onBegin((stream) => {
     running.add(stream);
+    // Once per stream: while Redis is down every event of every stream would fail the same way.
+    let failed = false;
     streams.addSink(stream.streamId, (event, s) => {
       replay.append(s.streamId, s.userId, event).catch((err: unknown) => {
+        if (failed) return;
+        failed = true;
         logger.error({ err, streamId: s.streamId, event: event.type }, 'replay buffer append failed');
       });
     });
@@ -90,6 +96,8 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
         const found = await cluster.serverSideEmitWithAck('chat-stream-cancel', { userId, streamId });
         return { ok: true, found: found.some(Boolean) };
       } catch (err) {
+        // The other processes cannot be asked without Redis: say so rather than "not found".
+        if (isRedisUnavailable(err)) throw redisUnavailableError(err);
         logger.warn({ err, streamId }, 'stop: not every api process answered');
         return { ok: true, found: false };
       }
@@ -127,7 +135,10 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
         if (typeof ack === 'function') ack(result);
       };
       if (!parsed.success) return answer(invalid);
-      void controls.cancel(socket.data.userId, parsed.data.streamId).then(answer);
+      controls.cancel(socket.data.userId, parsed.data.streamId).then(answer, (err: unknown) => {
+        logger.warn({ err, streamId: parsed.data.streamId }, 'stop failed');
+        answer({ ok: false, found: false });
+      });
     });
     socket.on('chat-stream-resume', (payload, ack) => {
       const parsed = ChatStreamResumePayload.safeParse(payload);

@@ -1,0 +1,359 @@
+/**
+ * Grounding: does an answer cite the page that answers the question, quote the answer, and say so
+ * when the material does not cover it? Real manuals from Debian documentation packages
+ * (bench/corpus/debian-docs.ts) and student-phrased questions (questions.json), through rag's real
+ * HTTP API: one class holding every file, ingested with `POST /api/v1/documents/:id/ingest` and asked
+ * with the blocking `POST /api/v1/semantic_search`. Answers are offline (extractive) in every
+ * configuration, so the figures measure retrieval and the answer engine, not a model:
+ *
+ *   - full-text: rag with no model server (full-text retrieval only);
+ *   - hybrid: rag with the fake OpenAI upstream's embeddings and an empty OPENAI_CHAT_MODEL;
+ *   - bm25 baseline: plain page-level BM25 over the same PDF.js page texts, top 3 pages.
+ *
+ *   npm run grounding -w bench        # or: node --conditions=source --import tsx bench/grounding/run.ts
+ *   [--config full-text,hybrid] [--out bench/output/grounding.json]
+ *
+ * The embedded database, the fake upstream and rag run in this process (rag serves real HTTP on a
+ * free port). The first run downloads the PDFs with apt (see debian-docs.ts); later runs use the cache.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  decodeSse,
+  IngestEvent,
+  INTERNAL_TOKEN_HEADER,
+  SemanticSearchResponse,
+  type SemanticSearchBody,
+} from '@classchat/contracts';
+import { connect, createRepositories, type Repositories } from '@classchat/db';
+import { loadRagConfig, startRag } from '@classchat/rag';
+import { startFakeOpenAI, startTestDatabase } from '@classchat/testkit';
+import { fetchDebianPdfs, sha256Of, type FetchedPdf } from '../corpus/debian-docs.js';
+import { readPdfPages, type PdfPage } from '../corpus/pdf-pages.js';
+import { findRunningLines, type RunningLines } from '../corpus/running-lines.js';
+import { buildBm25 } from './bm25.js';
+import { loadQuestions, questionProblems, type AnswerableQuestion, type QuestionSet } from './questions.js';
+import { quoteNoise, scoreAnswer, scoreBaseline, isNotCovered, type AnswerScore } from './score.js';
+import { summarize, type QuestionResult, type Summary } from './summary.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', default: 'full-text,hybrid' },
+    out: { type: 'string', default: join(root, 'bench/output/grounding.json') },
+  },
+});
+const CONFIGS = values.config.split(',').map((c) => c.trim());
+const log = (line: string) => console.error(line);
+const INTERNAL_TOKEN = 'bench-grounding';
+
+interface Corpus {
+  files: FetchedPdf[];
+  pages: Map<string, PdfPage[]>;
+  running: Map<string, RunningLines>;
+}
+
+async function loadCorpus(questions: QuestionSet): Promise<Corpus> {
+  const files = await fetchDebianPdfs({ log });
+  const pages = new Map<string, PdfPage[]>();
+  for (const f of files) pages.set(f.spec.id, await readPdfPages(f.bytes));
+  const problems = questionProblems(
+    questions,
+    new Map([...pages].map(([id, ps]) => [id, ps.map((p) => p.text)])),
+  );
+  if (problems.length > 0)
+    throw new Error(`questions.json does not match the PDFs:\n  ${problems.join('\n  ')}`);
+  const running = new Map<string, RunningLines>();
+  for (const f of files) running.set(f.spec.fileName, findRunningLines(pages.get(f.spec.id)!));
+  return { files, pages, running };
+}
+
+// ----------------------------------------------------------------------------------- rag over HTTP
+
+interface Rag {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function post(url: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: INTERNAL_TOKEN },
+    body: JSON.stringify(body),
+    signal: signal ?? AbortSignal.timeout(120_000),
+  });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Ingests through rag's endpoint; resolves with its `ready` event. */
+async function ingest(rag: Rag, documentId: string, userId: string) {
+  const res = await post(`${rag.url}/api/v1/documents/${documentId}/ingest`, { user_id: userId });
+  for await (const event of decodeSse(res.body!, IngestEvent)) {
+    if (event.type === 'ready') return event;
+    if (event.type === 'error') throw new Error(`ingest failed: ${event.message}`);
+  }
+  throw new Error('ingest ended without ready');
+}
+
+async function ask(rag: Rag, body: SemanticSearchBody): Promise<SemanticSearchResponse> {
+  const res = await post(`${rag.url}/api/v1/semantic_search`, body);
+  return SemanticSearchResponse.parse(await res.json());
+}
+
+// ------------------------------------------------------------------------------------ one config
+
+interface ConfigRun {
+  name: string;
+  ingestMs: number;
+  chunks: number;
+  results: QuestionResult[];
+}
+
+async function runConfig(
+  name: string,
+  env: Record<string, string>,
+  setup: {
+    repos: Repositories;
+    databaseUrl: string;
+    dataDir: string;
+    corpus: Corpus;
+    questions: QuestionSet;
+  },
+): Promise<ConfigRun> {
+  const { repos, corpus, questions } = setup;
+  const running = await startRag(
+    loadRagConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: setup.databaseUrl,
+      DATA_DIR: setup.dataDir,
+      INTERNAL_TOKEN,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      OFFLINE_TOKEN_DELAY_MS: '0',
+      // Ingestion's embedding requests wait for this tokens-per-minute budget; it protects a real
+      // API's rate limit, which the fake upstream does not have (813 pages are ~300k tokens).
+      OPENAI_TPM_LIMIT: '100000000',
+      ...env,
+    }),
+  );
+  const rag: Rag = { url: running.url, stop: () => running.stop() };
+  try {
+    const user = await repos.users.create({
+      email: `bench-${randomUUID()}@example.edu`,
+      name: 'Bench',
+      passwordHash: 'x',
+    });
+    const cls = await repos.classes.create(user.id, `Manuals (${name})`);
+    const started = performance.now();
+    let chunks = 0;
+    for (const f of corpus.files) {
+      // Stable ids: retrieval breaks score ties by document id, so random ids would let the same
+      // code score differently from one run to the next.
+      const id = stableUuid(`${name}:${f.spec.id}`);
+      writeFileSync(join(setup.dataDir, 'files', id), f.bytes);
+      await repos.documents.create({
+        id,
+        userId: user.id,
+        classId: cls.id,
+        fileName: f.spec.fileName,
+        mimeType: 'application/pdf',
+        byteSize: f.bytes.length,
+        sha256: sha256Of(f.bytes),
+        storageKey: id,
+      });
+      const ready = await ingest(rag, id, user.id);
+      chunks += ready.chunkCount;
+    }
+    const ingestMs = performance.now() - started;
+    log(`${name}: ingested ${corpus.files.length} files, ${chunks} chunks in ${Math.round(ingestMs)} ms`);
+
+    const fileIds = new Map(corpus.files.map((f) => [f.spec.fileName, f.spec.id]));
+    const results: QuestionResult[] = [];
+    const body = (q: string): SemanticSearchBody => ({ user_id: user.id, class_name: cls.id, user_query: q });
+    for (const q of questions.answerable) {
+      const t0 = performance.now();
+      const response = await ask(rag, body(q.question));
+      results.push(resultOf(q, response, scoreAnswer(q, response, fileIds), performance.now() - t0, corpus));
+    }
+    for (const q of questions.unanswerable) {
+      const t0 = performance.now();
+      const response = await ask(rag, body(q.question));
+      results.push({
+        id: q.id,
+        kind: q.kind,
+        answerable: false,
+        file: null,
+        notCovered: isNotCovered(response),
+        coverage: response.coverage ?? null,
+        route: response.route,
+        cited: response.citations.map((c) => `${fileIds.get(c.fileName) ?? c.fileName}:${c.page}`),
+        noise: quoteNoise(response, corpus.running),
+        ms: performance.now() - t0,
+      });
+    }
+    return { name, ingestMs, chunks, results };
+  } finally {
+    await rag.stop();
+  }
+}
+
+function resultOf(
+  q: AnswerableQuestion,
+  response: SemanticSearchResponse,
+  score: AnswerScore,
+  ms: number,
+  corpus: Corpus,
+): QuestionResult {
+  const fileIds = new Map(corpus.files.map((f) => [f.spec.fileName, f.spec.id]));
+  return {
+    id: q.id,
+    kind: q.kind,
+    answerable: true,
+    file: q.file,
+    anyCitation: score.anyCitation,
+    firstCitation: score.firstCitation,
+    snippet: score.snippet,
+    notCovered: score.notCovered,
+    coverage: response.coverage ?? null,
+    route: response.route,
+    expected: q.pages,
+    cited: [...response.citations]
+      .sort((a, b) => a.n - b.n)
+      .map((c) => `${fileIds.get(c.fileName) ?? c.fileName}:${c.page}`),
+    noise: quoteNoise(response, corpus.running),
+    ms,
+  };
+}
+
+function baselineResults(corpus: Corpus, questions: QuestionSet): QuestionResult[] {
+  const search = buildBm25(
+    [...corpus.pages].flatMap(([file, pages]) => pages.map((p) => ({ file, page: p.page, text: p.text }))),
+  );
+  return questions.answerable.map((q) => {
+    const hits = search(q.question, 3);
+    const s = scoreBaseline(q, hits);
+    return {
+      id: q.id,
+      kind: q.kind,
+      answerable: true,
+      file: q.file,
+      anyCitation: s.any,
+      firstCitation: s.first,
+      expected: q.pages,
+      cited: hits.map((h) => `${h.file}:${h.page}`),
+    };
+  });
+}
+
+// ------------------------------------------------------------------------------------- report
+
+const pct = (n: number, d: number) => (d === 0 ? '–' : `${Math.round((100 * n) / d)}% (${n}/${d})`);
+
+function printTables(summaries: Summary[], files: string[]): void {
+  console.log('\nGrounding — overall (answerable questions; unanswerable ones in the last columns)\n');
+  console.log(
+    '| configuration | cited page right (any) | first citation right | snippet in answer | unanswerable → not covered | answerable wrongly not covered | noisy quoted sentences |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of summaries) {
+    const o = s.overall;
+    console.log(
+      `| ${s.name} | ${pct(o.anyCitation, o.answerable)} | ${pct(o.firstCitation, o.answerable)} | ` +
+        `${o.snippet === null ? '–' : pct(o.snippet, o.answerable)} | ` +
+        `${o.unanswerable === null ? '–' : pct(o.unanswerableNotCovered!, o.unanswerable)} | ` +
+        `${o.wronglyNotCovered === null ? '–' : pct(o.wronglyNotCovered, o.answerable)} | ` +
+        `${o.noisySentences === null ? '–' : `${o.noisySentences} of ${o.quotedSentences}`} |`,
+    );
+  }
+  console.log('\nPer file: cited page right (any) / first citation right / snippet in answer\n');
+  console.log(`| file | questions | ${summaries.map((s) => s.name).join(' | ')} |`);
+  console.log(`| --- | --- | ${summaries.map(() => '---').join(' | ')} |`);
+  for (const file of files) {
+    const cells = summaries.map((s) => {
+      const f = s.byFile[file];
+      if (!f) return '–';
+      const snippet = f.snippet === null ? '' : ` / ${Math.round((100 * f.snippet) / f.answerable)}%`;
+      return `${Math.round((100 * f.anyCitation) / f.answerable)}% / ${Math.round((100 * f.firstCitation) / f.answerable)}%${snippet}`;
+    });
+    console.log(`| ${file} | ${summaries[0]?.byFile[file]?.answerable ?? 0} | ${cells.join(' | ')} |`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------- main
+
+const questions = loadQuestions();
+const corpus = await loadCorpus(questions);
+const database = await startTestDatabase();
+const upstream = await startFakeOpenAI();
+const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-grounding-'));
+mkdirSync(join(dataDir, 'files'));
+const db = connect(database.url, { max: 2 });
+const started = new Date();
+try {
+  const setup = { repos: createRepositories(db.db), databaseUrl: database.url, dataDir, corpus, questions };
+  const runs: ConfigRun[] = [];
+  if (CONFIGS.includes('full-text')) runs.push(await runConfig('full-text', {}, setup));
+  if (CONFIGS.includes('hybrid')) {
+    const env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: upstream.url, OPENAI_CHAT_MODEL: '' };
+    runs.push(await runConfig('hybrid (fake embeddings)', env, setup));
+  }
+  const baseline = baselineResults(corpus, questions);
+  const summaries = [
+    ...runs.map((r) => summarize(r.name, r.results)),
+    summarize('bm25 baseline (pages, top 3)', baseline),
+  ];
+  const files = corpus.files.map((f) => f.spec.id);
+  printTables(summaries, files);
+  const out = resolve(values.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const report = {
+    bench: 'grounding',
+    startedAt: started.toISOString(),
+    files: corpus.files.map((f) => ({
+      id: f.spec.id,
+      fileName: f.spec.fileName,
+      package: f.spec.debianPackage,
+      pages: f.spec.pages,
+      verified: f.verified,
+    })),
+    questions: { answerable: questions.answerable.length, unanswerable: questions.unanswerable.length },
+    configurations: runs.map((r) => ({
+      name: r.name,
+      ingestMs: Math.round(r.ingestMs),
+      chunks: r.chunks,
+      medianAnswerMs: median(r.results.map((x) => x.ms ?? 0)),
+    })),
+    summaries,
+    results: Object.fromEntries([
+      ...runs.map((r) => [r.name, r.results] as const),
+      ['bm25 baseline (pages, top 3)', baseline] as const,
+    ]),
+  };
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(
+    `\n${JSON.stringify({ bench: 'grounding', summaries: summaries.map((s) => ({ name: s.name, ...s.overall })) })}`,
+  );
+  log(`report: ${out}`);
+} finally {
+  await db.close();
+  await upstream.close();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A UUID (version 4 layout) derived from `seed`. */
+function stableUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0);
+}
