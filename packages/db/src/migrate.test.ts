@@ -107,16 +107,16 @@ describe('a database without pgvector', () => {
     expect(explainMigrationError(new Error('connect ECONNREFUSED'), null)).toBeNull();
   });
 
-  // On a real PostgreSQL server without pgvector (Debian's has none): set TEST_POSTGRES_URL to a
+  // On a real PostgreSQL server without pgvector (Debian's has none): set TEST_PG_URL to a
   // server where the test may create and drop a database.
-  it.runIf(process.env.TEST_POSTGRES_URL)(
+  it.runIf(process.env.TEST_PG_URL)(
     'migrate on a real server without pgvector throws the explanation',
     async () => {
-      const admin = new pg.Pool({ connectionString: process.env.TEST_POSTGRES_URL, max: 1 });
+      const admin = new pg.Pool({ connectionString: process.env.TEST_PG_URL, max: 1 });
       const name = `cc_novector_${Date.now()}`;
       await admin.query(`CREATE DATABASE ${name}`);
       try {
-        const url = new URL(process.env.TEST_POSTGRES_URL!);
+        const url = new URL(process.env.TEST_PG_URL!);
         url.pathname = `/${name}`;
         const failure = await migrate(url.toString()).catch((err: unknown) => err);
         expect(failure).toBeInstanceOf(DatabaseSetupError);
