@@ -9,18 +9,20 @@ export default defineConfig({
     // Workspace packages (@classchat/contracts) are consumed from their TypeScript sources.
     conditions: ['source', ...defaultClientConditions],
   },
+  // The proxy keeps the browser's Host header: the api accepts a page's requests and sockets only
+  // from the origin they were addressed to, which through the proxy is the dev server's.
   server: {
     port: 5173,
     proxy: {
-      '/api': { target: backend, changeOrigin: true },
-      '/socket.io': { target: backend, ws: true, changeOrigin: true },
+      '/api': { target: backend },
+      '/socket.io': { target: backend, ws: true },
     },
   },
   preview: {
     port: 4173,
     proxy: {
-      '/api': { target: backend, changeOrigin: true },
-      '/socket.io': { target: backend, ws: true, changeOrigin: true },
+      '/api': { target: backend },
+      '/socket.io': { target: backend, ws: true },
     },
   },
   build: {

@@ -138,7 +138,9 @@ const rag = await startService({
   nodeArgs: profileArgs('rag'),
 });
 services.push(rag);
-const apiEnv = { ...shared, JWT_SECRET, RAG_URL: rag.ready[1]!, COOKIE_SECURE: 'false' };
+// The api serves /metrics only to a scraper with the token (its port is the public one).
+const METRICS_TOKEN = 'bench-metrics-token';
+const apiEnv = { ...shared, JWT_SECRET, RAG_URL: rag.ready[1]!, COOKIE_SECURE: 'false', METRICS_TOKEN };
 const api = await startService({
   name: 'api',
   entry: 'apps/api/src/main.ts',
@@ -367,7 +369,8 @@ function resources() {
 
 /** p99 and max event-loop delay (ms) of a service since its /metrics was last read (prom-client resets it). */
 async function loopLag(baseUrl: string): Promise<{ p99: number; max: number }> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const headers = { authorization: `Bearer ${METRICS_TOKEN}` };
+  const text = await (await fetch(`${baseUrl}/metrics`, { headers })).text();
   const read = (name: string) =>
     Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
   return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };

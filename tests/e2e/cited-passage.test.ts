@@ -1,4 +1,4 @@
-import type { Citation, SessionDetail } from '@classchat/contracts';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, type Citation, type SessionDetail } from '@classchat/contracts';
 import { connect } from '@classchat/db';
 import { renderPdf, startStack, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -120,7 +120,9 @@ describe('a cited sentence in the PDF viewer, against the real stack', () => {
 
   it('answers with a citation whose link carries the sentence’s span on its page', async () => {
     await signUp(page, 'Noor Student', 'noor@example.com');
+    // As the web app sends it: a cookie-authenticated upload needs the CSRF header.
     const uploaded = await page.request.post('/api/v1/documents', {
+      headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE },
       multipart: { file: { name: FILE_NAME, mimeType: 'application/pdf', buffer: bytes } },
     });
     expect(uploaded.status()).toBe(201);

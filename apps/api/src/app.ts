@@ -11,6 +11,7 @@ import { createChatRouter } from './chat/chat-router.js';
 import { classesRouter } from './classes/classes-routes.js';
 import type { ApiContext } from './context.js';
 import { documentsRouter } from './documents/documents-routes.js';
+import { csrfGuard, originGuard, securityHeaders } from './security/http-guards.js';
 import { sessionsRouter } from './sessions/sessions-routes.js';
 import { streamControlsRouter } from './streaming/controls/index.js';
 import { webStatic } from './web-static.js';
@@ -21,10 +22,14 @@ export function createApp(ctx: ApiContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(httpLogging(ctx.logger));
+  app.use(securityHeaders());
+  app.use(originGuard(ctx.config.PUBLIC_ORIGIN));
   app.use(
     healthRoutes({
       service: 'api',
       registry: ctx.metrics.registry,
+      // The api's port is public: metrics only for a scraper with the token, or not at all.
+      metrics: ctx.config.METRICS_TOKEN ? { token: ctx.config.METRICS_TOKEN } : 'off',
       checks: {
         database: async () => {
           await ctx.database.pool.query('select 1');
@@ -40,6 +45,7 @@ export function createApp(ctx: ApiContext): Express {
     }),
   );
   const api = express.Router();
+  api.use(csrfGuard());
   api.use(express.json({ limit: '1mb' }));
   api.use('/chat', createChatRouter(ctx));
   api.use('/chat/sessions', sessionsRouter(ctx));

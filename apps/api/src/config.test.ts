@@ -32,6 +32,25 @@ describe('api configuration', () => {
     expect(() => loadApiConfig({ ...base, NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
   });
 
+  it('reads the security settings: public origins normalised, limits with defaults', () => {
+    const config = loadApiConfig({
+      ...base,
+      PUBLIC_ORIGIN: 'https://chat.example.edu/, http://localhost:5173',
+    });
+    expect(config.PUBLIC_ORIGIN).toEqual(['https://chat.example.edu', 'http://localhost:5173']);
+    const defaults = loadApiConfig(base);
+    expect(defaults.PUBLIC_ORIGIN).toBeUndefined();
+    expect(defaults.METRICS_TOKEN).toBeUndefined();
+    expect(defaults).toMatchObject({
+      LOGIN_RATE_LIMIT: 10,
+      LOGIN_IP_RATE_LIMIT: 100,
+      SIGNUP_RATE_LIMIT: 20,
+      userStorageBytes: 500 * 1024 * 1024,
+      minFreeDiskBytes: 512 * 1024 * 1024,
+    });
+    expect(() => loadApiConfig({ ...base, PUBLIC_ORIGIN: 'chat.example.edu' })).toThrow(/PUBLIC_ORIGIN/);
+  });
+
   it('names the variable of a bad value', () => {
     expect(() => loadApiConfig({ ...base, STREAM_TIMEOUT_MS: 'soon' })).toThrow(/STREAM_TIMEOUT_MS/);
     expect(() => loadApiConfig({ ...base, ENABLE_STREAMING: 'perhaps' })).toThrow(/ENABLE_STREAMING/);

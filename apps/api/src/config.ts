@@ -24,7 +24,25 @@ const ApiEnv = z.object({
   STREAM_REPLAY_TTL_S: envInt(300, 10),
   FREE_PLAN_MONTHLY_CHATS: envInt(25, 1),
   MAX_UPLOAD_MB: envInt(25, 1, 1024),
+  USER_STORAGE_MB: envInt(500, 1),
+  UPLOAD_MIN_FREE_DISK_MB: envInt(512, 0),
   LOGIN_RATE_LIMIT: envInt(10, 1),
+  LOGIN_IP_RATE_LIMIT: envInt(100, 1),
+  SIGNUP_RATE_LIMIT: envInt(20, 1),
+  PUBLIC_ORIGIN: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url().transform((u) => new URL(u).origin)))
+      .optional(),
+  ),
+  METRICS_TOKEN: envString(),
   LOG_LEVEL: LogLevel,
   WEB_DIST_DIR: envString(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -58,6 +76,8 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     INTERNAL_TOKEN: secret('INTERNAL_TOKEN', raw.INTERNAL_TOKEN),
     filesDir: resolve(dataDir, 'files'),
     maxUploadBytes: raw.MAX_UPLOAD_MB * 1024 * 1024,
+    userStorageBytes: raw.USER_STORAGE_MB * 1024 * 1024,
+    minFreeDiskBytes: raw.UPLOAD_MIN_FREE_DISK_MB * 1024 * 1024,
     production,
   };
 }

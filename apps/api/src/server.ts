@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
+import { createFileStore } from './documents/file-store.js';
 import { createIngestionService } from './ingestion/ingestion.js';
 import { createApiMetrics } from './observability/metrics.js';
 import { createRagClient } from './rag-client/rag-client.js';
@@ -23,21 +24,31 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'api');
   await migrate(config.DATABASE_URL);
   const database = connect(config.DATABASE_URL);
+  const repos = createRepositories(database.db);
   const redis = await connectRedis(config.REDIS_URL, {
     logger,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
   });
-  const tokens = createTokenService(config.JWT_SECRET, config.JWT_TTL_S);
+  const tokens = createTokenService(config.JWT_SECRET, config.JWT_TTL_S, {
+    current: (userId) => repos.users.tokenVersion(userId),
+    revoke: async (userId) => void (await repos.users.revokeTokens(userId)),
+  });
   // Express must be the server's request listener before Socket.IO attaches (it wraps the listeners
   // present at attach time), and the app needs the realtime hub: bind the app once both exist.
   const bound: { app?: Express } = {};
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     bound.app?.(req, res);
   });
-  const realtime = createRealtime(httpServer, { tokens, logger, redis });
+  const realtime = createRealtime(httpServer, {
+    tokens,
+    logger,
+    redis,
+    publicOrigins: config.PUBLIC_ORIGIN,
+  });
   const rag = createRagClient({ baseUrl: config.RAG_URL, internalToken: config.INTERNAL_TOKEN, logger });
   const streams = createStreamRegistry(realtime, logger);
   const metrics = createApiMetrics();
+  const files = createFileStore(config.filesDir);
   const ingestion = createIngestionService({
     repos: createRepositories(database.db),
     rag,
@@ -45,6 +56,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     logger,
     metrics,
     idleTimeoutMs: config.STREAM_TIMEOUT_MS,
+    onFailed: (document) => files.remove(document.storageKey),
   });
   const ctx: ApiContext = {
     config,

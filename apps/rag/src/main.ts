@@ -1,3 +1,4 @@
+import { DatabaseSetupError } from '@classchat/db';
 import { createLogger, exitOnSignals, logUnhandledRejections } from '@classchat/service';
 import { loadRagConfig } from './config.js';
 import { startRag } from './server.js';
@@ -12,5 +13,10 @@ const config = (() => {
 })();
 const logger = createLogger(config.LOG_LEVEL, 'rag');
 logUnhandledRejections(logger);
-const rag = await startRag(config, { logger });
+const rag = await startRag(config, { logger }).catch((err: unknown) => {
+  // What only the database's administrator can fix is said plainly, without a stack trace.
+  if (!(err instanceof DatabaseSetupError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+});
 exitOnSignals(logger, () => rag.stop());

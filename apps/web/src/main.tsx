@@ -1,3 +1,4 @@
+import './csp.js';
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';

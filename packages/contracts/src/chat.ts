@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate, nullableId } from './common.js';
+import { Id, IsoDate, nullableId, storedText } from './common.js';
 
 export const Route = z.enum(['general_qa', 'follow_up', 'quote_finding', 'generate_study_guide', 'summary']);
 export type Route = z.infer<typeof Route>;
@@ -122,7 +122,7 @@ export const MAX_MESSAGE_CHARS = 8000;
  */
 export const ChatNewBody = z
   .object({
-    message: z.string().trim().max(MAX_MESSAGE_CHARS).default(''),
+    message: storedText().trim().max(MAX_MESSAGE_CHARS).default(''),
     classId: nullableId.optional(),
     class_name: nullableId.optional(),
     docId: nullableId.optional(),
@@ -142,7 +142,7 @@ export type ChatNewBody = z.infer<typeof ChatNewBody>;
 export const ChatNewAccepted = z.object({ chatSessionId: Id, streamId: Id, userMessageId: Id.nullable() });
 export type ChatNewAccepted = z.infer<typeof ChatNewAccepted>;
 
-export const RenameSessionBody = z.object({ title: z.string().trim().min(1, 'Enter a title').max(200) });
+export const RenameSessionBody = z.object({ title: storedText().trim().min(1, 'Enter a title').max(200) });
 export type RenameSessionBody = z.infer<typeof RenameSessionBody>;
 
 export const ReactionBody = z.object({ reaction: Reaction.nullable() });

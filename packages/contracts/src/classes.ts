@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common.js';
+import { Id, IsoDate, storedText } from './common.js';
 
-export const ClassName = z.string().trim().min(1, 'Enter a class name').max(120);
+export const ClassName = storedText().trim().min(1, 'Enter a class name').max(120);
 
 export const CreateClassBody = z.object({ name: ClassName });
 export type CreateClassBody = z.infer<typeof CreateClassBody>;

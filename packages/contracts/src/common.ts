@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'payload_too_large',
+  'storage_quota_exceeded',
+  'insufficient_storage',
   'unsupported_type',
   'rate_limited',
   'tpm_exceeded',
@@ -37,6 +39,13 @@ export const ErrorBody = z.object({
   issues: z.array(ValidationIssue).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * Text that is stored: PostgreSQL cannot hold a NUL character in a text column, so one is an input
+ * error (400) rather than a failed query (500).
+ */
+export const storedText = () =>
+  z.string().refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
 
 export const IsoDate = z.iso.datetime({ offset: true });
 

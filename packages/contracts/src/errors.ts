@@ -9,6 +9,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  storage_quota_exceeded: 413,
+  insufficient_storage: 507,
   unsupported_type: 415,
   rate_limited: 429,
   tpm_exceeded: 429,

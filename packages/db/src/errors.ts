@@ -20,6 +20,18 @@ export class NotFoundError extends Error {
   }
 }
 
+/** Keeping the new document would take the user past their storage quota. */
+export class StorageQuotaError extends Error {
+  override readonly name = 'StorageQuotaError';
+  constructor(
+    /** Bytes the user keeps already. */
+    readonly usedBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`storage quota exceeded: ${usedBytes} of ${limitBytes} bytes in use`);
+  }
+}
+
 interface PgErrorLike {
   code?: unknown;
   constraint?: unknown;

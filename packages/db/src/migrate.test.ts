@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDbFixture, type EmbeddedDbFixture } from './db.test-helpers.js';
-import { migrate, MIGRATIONS_FOLDER } from './migrate.js';
+import { DatabaseSetupError, explainMigrationError, migrate, MIGRATIONS_FOLDER } from './migrate.js';
 
 describe('migrations', () => {
   let fx: EmbeddedDbFixture;
@@ -64,4 +64,67 @@ describe('migrations', () => {
       await pool.end();
     }
   });
+});
+
+/** A failed query as drizzle reports it: its own error, with the PostgreSQL error as the cause. */
+const failedQuery = (sql: string, code: string, message: string) =>
+  new Error(`Failed query: ${sql}`, { cause: Object.assign(new Error(message), { code }) });
+
+describe('a database without pgvector', () => {
+  it('says plainly that pgvector must be installed and a superuser must create it', () => {
+    const err = explainMigrationError(
+      failedQuery('CREATE EXTENSION IF NOT EXISTS vector;', '0A000', 'extension "vector" is not available'),
+      'classchat',
+    );
+    expect(err).toBeInstanceOf(DatabaseSetupError);
+    expect(err?.message).toMatch(/^PostgreSQL has no pgvector extension/);
+    expect(err?.message).toContain('a superuser must run `CREATE EXTENSION vector;` in database "classchat"');
+  });
+
+  it('says plainly that a superuser must create it when the role may not', () => {
+    const err = explainMigrationError(
+      failedQuery(
+        'CREATE EXTENSION IF NOT EXISTS vector;',
+        '42501',
+        'permission denied to create extension "vector"',
+      ),
+      'classchat',
+    );
+    expect(err?.message).toMatch(/^The PostgreSQL role Class Chat connects as may not create the pgvector/);
+    expect(err?.message).toContain('a superuser must run `CREATE EXTENSION vector;`');
+  });
+
+  it('leaves every other failure as it is', () => {
+    expect(
+      explainMigrationError(failedQuery('CREATE TABLE x ()', '42P07', 'relation "x" already exists'), null),
+    ).toBeNull();
+    expect(
+      explainMigrationError(
+        failedQuery('CREATE EXTENSION pg_trgm', '0A000', 'extension "pg_trgm" is not available'),
+        null,
+      ),
+    ).toBeNull();
+    expect(explainMigrationError(new Error('connect ECONNREFUSED'), null)).toBeNull();
+  });
+
+  // On a real PostgreSQL server without pgvector (Debian's has none): set TEST_PG_URL to a
+  // server where the test may create and drop a database.
+  it.runIf(process.env.TEST_PG_URL)(
+    'migrate on a real server without pgvector throws the explanation',
+    async () => {
+      const admin = new pg.Pool({ connectionString: process.env.TEST_PG_URL, max: 1 });
+      const name = `cc_novector_${Date.now()}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      try {
+        const url = new URL(process.env.TEST_PG_URL!);
+        url.pathname = `/${name}`;
+        const failure = await migrate(url.toString()).catch((err: unknown) => err);
+        expect(failure).toBeInstanceOf(DatabaseSetupError);
+        expect((failure as Error).message).toContain(`in database "${name}"`);
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+        await admin.end();
+      }
+    },
+  );
 });

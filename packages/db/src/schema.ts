@@ -63,6 +63,11 @@ export const users = pgTable(
     chatRequestReserved: integer('chat_request_reserved').notNull().default(0),
     /** When the last reservation was taken; reservations older than a stale window are ignored. */
     chatRequestReservedAt: timestamp('chat_request_reserved_at', { withTimezone: true }),
+    /**
+     * Carried by every session token; a token of an older version is refused. Logging out bumps it,
+     * which revokes every token issued before (all of the user's sessions).
+     */
+    tokenVersion: integer('token_version').notNull().default(0),
     /** Start of the UTC month that `chatRequestCount` belongs to. */
     chatRequestResetAt: timestamp('chat_request_reset_at', { withTimezone: true })
       .notNull()

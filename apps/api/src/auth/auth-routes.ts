@@ -4,7 +4,8 @@ import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { ApiContext } from '../context.js';
 import { createAuthService } from './auth-service.js';
-import { loginRateLimit } from './login-limit.js';
+import { tokenFromHeaders } from './credentials.js';
+import { loginRateLimit, signupRateLimit } from './login-limit.js';
 import { requireAuth, userIdOf } from './require-auth.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 
@@ -15,26 +16,40 @@ export function authRoutes(ctx: ApiContext): Router {
     repos: createRepositories(ctx.database.db),
     tokens: ctx.tokens,
     freePlanMonthlyChats: ctx.config.FREE_PLAN_MONTHLY_CHATS,
+    userStorageBytes: ctx.config.userStorageBytes,
   });
   const auth = requireAuth(ctx.tokens);
 
-  router.post('/signup', async (req, res) => {
-    const result = await service.signup(parseInput(SignupBody, req.body, 'signup'));
-    setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
-    res.status(201).json(result satisfies AuthResponse);
-  });
-
   router.post(
-    '/login',
-    ...loginRateLimit(ctx.config.LOGIN_RATE_LIMIT, ctx.redis, ctx.logger),
+    '/signup',
+    signupRateLimit(ctx.config.SIGNUP_RATE_LIMIT, ctx.redis, ctx.logger),
     async (req, res) => {
-      const result = await service.login(parseInput(LoginBody, req.body, 'login'));
+      const result = await service.signup(parseInput(SignupBody, req.body, 'signup'));
       setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
-      res.json(result satisfies AuthResponse);
+      res.status(201).json(result satisfies AuthResponse);
     },
   );
 
-  router.post('/logout', (req, res) => {
+  const loginLimits = loginRateLimit(
+    { pair: ctx.config.LOGIN_RATE_LIMIT, ip: ctx.config.LOGIN_IP_RATE_LIMIT },
+    ctx.redis,
+    ctx.logger,
+  );
+  router.post('/login', ...loginLimits, async (req, res) => {
+    const result = await service.login(parseInput(LoginBody, req.body, 'login'));
+    setSessionCookie(req, res, result.token, ctx.tokens.ttlSeconds, ctx.config);
+    res.json(result satisfies AuthResponse);
+  });
+
+  // Logout revokes the session token (and every other token of the user: the token version moves
+  // on) and closes the user's open sockets, so a copied cookie or bearer token stops working at once.
+  router.post('/logout', async (req, res) => {
+    const token = tokenFromHeaders(req.headers);
+    const verified = token ? await ctx.tokens.verify(token) : null;
+    if (verified) {
+      await ctx.tokens.revoke(verified.userId);
+      ctx.realtime.disconnectUser(verified.userId);
+    }
     clearSessionCookie(req, res, ctx.config);
     res.status(204).end();
   });

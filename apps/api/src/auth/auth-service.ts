@@ -19,9 +19,11 @@ export function toUserDto(user: UserRow): UserDto {
 export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: {
-  repos: Pick<Repositories, 'users'>;
+  repos: Pick<Repositories, 'users' | 'documents'>;
   tokens: TokenService;
   freePlanMonthlyChats: number;
+  /** USER_STORAGE_MB in bytes. */
+  userStorageBytes: number;
 }) {
   const { repos, tokens } = deps;
   return {
@@ -63,6 +65,10 @@ export function createAuthService(deps: {
         used: usage.used,
         limit: usage.plan === 'premium' ? null : deps.freePlanMonthlyChats,
         resetsAt: usage.resetsAt.toISOString(),
+        storage: {
+          usedBytes: await repos.documents.storageUsed(userId),
+          limitBytes: deps.userStorageBytes,
+        },
       };
     },
   };

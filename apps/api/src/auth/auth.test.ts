@@ -1,7 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResponse, ErrorBody, Usage } from '@classchat/contracts';
+import { io } from 'socket.io-client';
+import {
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  type AuthResponse,
+  type ErrorBody,
+  type Usage,
+} from '@classchat/contracts';
 import { startStack, testRedisUrl, type Stack } from '@classchat/testkit';
 import { loadApiConfig } from '../config.js';
 import { startApi, type RunningApi } from '../server.js';
@@ -27,6 +34,8 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 const authStatus = (headers: Record<string, string>) =>
   fetch(`${stack.apiUrl}/api/v1/user/auth-status`, { headers });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The `cc_session=…` pair of a Set-Cookie header, for sending it back. */
 const cookieOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!;
@@ -108,6 +117,8 @@ describe('accounts', () => {
     expect(res.status).toBe(200);
     const usage = res.body as Usage;
     expect(usage).toMatchObject({ plan: 'free', used: 0, limit: 25 });
+    // USER_STORAGE_MB (500 by default), nothing stored yet.
+    expect(usage.storage).toEqual({ usedBytes: 0, limitBytes: 500 * 1024 * 1024 });
     const now = new Date();
     expect(usage.resetsAt).toBe(
       new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
@@ -166,9 +177,13 @@ describe('authentication', () => {
 describe('login rate limit', () => {
   // A stack of its own, so the attempts above do not count; clients are told apart by X-Forwarded-For
   // (the api trusts the loopback proxy).
+  const IP_LIMIT = 8;
   let limited: Stack;
   beforeAll(async () => {
-    limited = await startStack({ model: 'offline', api: { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) } });
+    limited = await startStack({
+      model: 'offline',
+      api: { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT), LOGIN_IP_RATE_LIMIT: String(IP_LIMIT) },
+    });
   });
   afterAll(async () => {
     await limited?.stop();
@@ -180,25 +195,39 @@ describe('login rate limit', () => {
       body: JSON.stringify(body),
     });
 
-  it('answers 429 after LOGIN_RATE_LIMIT failed attempts on one email, from any IP, with a helpful message', async () => {
+  it('after LOGIN_RATE_LIMIT failures from one address on one account, that pair waits (backoff); the account stays open to every other address', async () => {
     const user = await signup(limited.apiUrl, 'Target');
     for (let i = 0; i < LOGIN_RATE_LIMIT; i++) {
-      expect((await login({ email: user.email, password: `guess ${i}` }, `10.0.0.${i + 1}`)).status).toBe(
-        401,
-      );
+      expect((await login({ email: user.email, password: `guess ${i}` }, '10.0.0.1')).status).toBe(401);
     }
-    const res = await login({ email: user.email.toUpperCase(), password: user.password }, '10.0.1.1');
-    expect(res.status).toBe(429);
-    const body = (await res.json()) as ErrorBody;
+    const refused = await login({ email: user.email.toUpperCase(), password: user.password }, '10.0.0.1');
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as ErrorBody;
     expect(body.code).toBe('rate_limited');
-    expect(body.message).toBe('Too many login attempts. Please wait 15 minutes and try again.');
-    // Another account is not affected.
-    const other = await signup(limited.apiUrl, 'Other');
-    expect((await login({ email: other.email, password: other.password }, '10.0.1.2')).status).toBe(200);
+    expect(body.message).toMatch(
+      /^Too many failed attempts for this account\. Please wait \d+ seconds? and try again\.$/,
+    );
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(2);
+
+    // Someone else's failures never lock the owner out: another address logs in at once.
+    expect((await login({ email: user.email, password: user.password }, '10.0.0.2')).status).toBe(200);
+
+    // A wait, not a lock: once it has passed, the right password works from that address too.
+    const deadline = Date.now() + 20_000;
+    let status = 429;
+    while (status === 429 && Date.now() < deadline) {
+      const res = await login({ email: user.email, password: user.password }, '10.0.0.1');
+      status = res.status;
+      if (status === 429) await sleep(Number(res.headers.get('retry-after')) * 1000);
+    }
+    expect(status).toBe(200);
+    // The success cleared the pair's count: a typo now is a plain 401 again.
+    expect((await login({ email: user.email, password: 'typo' }, '10.0.0.1')).status).toBe(401);
   });
 
-  it('answers 429 after LOGIN_RATE_LIMIT failed attempts from one IP, whatever the emails', async () => {
-    for (let i = 0; i < LOGIN_RATE_LIMIT; i++) {
+  it('answers 429 after LOGIN_IP_RATE_LIMIT failures from one address, whatever the emails', async () => {
+    for (let i = 0; i < IP_LIMIT; i++) {
       expect(
         (await login({ email: `nobody${i}@example.edu`, password: 'whatever' }, '10.9.9.9')).status,
       ).toBe(401);
@@ -206,8 +235,90 @@ describe('login rate limit', () => {
     const res = await login({ email: 'nobody-else@example.edu', password: 'whatever' }, '10.9.9.9');
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await res.json()) as ErrorBody).message).toBe(
+      'Too many login attempts from your network. Please wait 15 minutes and try again.',
+    );
     // Malformed attempts are 400 and do not count.
     expect((await login({ email: 'x' }, '10.8.8.8')).status).toBe(400);
+  });
+});
+
+describe('signup rate limit', () => {
+  const SIGNUP_LIMIT = 3;
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await startStack({ model: 'offline', api: { SIGNUP_RATE_LIMIT: String(SIGNUP_LIMIT) } });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+  const signupFrom = (ip: string, body: Record<string, string>) =>
+    fetch(`${limited.apiUrl}/api/v1/user/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify(body),
+    });
+  const account = (n: number) => ({
+    name: `Student ${n}`,
+    email: `mass-${n}-${Date.now()}@example.edu`,
+    password: 'long enough password',
+  });
+
+  it('allows SIGNUP_RATE_LIMIT signups per address an hour (a taken email counts, a malformed form does not)', async () => {
+    expect((await signupFrom('10.1.1.1', { name: '', email: 'bad', password: 'x' })).status).toBe(400);
+    const first = account(0);
+    expect((await signupFrom('10.1.1.1', first)).status).toBe(201);
+    expect((await signupFrom('10.1.1.1', first)).status).toBe(409);
+    expect((await signupFrom('10.1.1.1', account(1))).status).toBe(201);
+    const refused = await signupFrom('10.1.1.1', account(2));
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as ErrorBody).message).toMatch(
+      /^Too many accounts were created from your network\. Please try again in \d+ minutes?\.$/,
+    );
+    expect((await signupFrom('10.1.1.2', account(3))).status).toBe(201);
+  });
+});
+
+describe('logout', () => {
+  it('revokes the token: the old cookie and bearer no longer work, and an open socket with it is closed', async () => {
+    const user = await signup(stack.apiUrl, 'Leaver');
+    const cookie = `cc_session=${user.token}`;
+    expect((await authStatus({ cookie })).status).toBe(200);
+    const socket = io(stack.apiUrl, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: user.token },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
+    const res = await post('logout', {}, { cookie, [CSRF_HEADER]: CSRF_HEADER_VALUE });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('set-cookie')).toMatch(/^cc_session=; Max-Age=0/);
+
+    expect(await closed).toBe('io server disconnect');
+    expect((await authStatus({ cookie })).status).toBe(401);
+    expect((await authStatus({ authorization: `Bearer ${user.token}` })).status).toBe(401);
+    const reconnect = await new Promise<Error & { data?: unknown }>((resolve) => {
+      socket.once('connect_error', resolve);
+      socket.connect();
+    });
+    expect(reconnect.data).toMatchObject({ code: 'unauthorized' });
+    socket.disconnect();
+
+    // Logging in again issues a token that works.
+    const again = await post('login', { email: user.email, password: user.password });
+    expect(again.status).toBe(200);
+    const { token } = (await again.json()) as AuthResponse;
+    expect((await authStatus({ authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
+  it('without a session (or with a revoked one) still just clears the cookie', async () => {
+    expect((await post('logout', {}, { cookie: 'cc_session=garbage', [CSRF_HEADER]: '1' })).status).toBe(204);
   });
 });
 
@@ -239,14 +350,14 @@ describe('login rate limit with Redis, across api processes', () => {
     await shared?.stop();
   });
 
-  it('refuses the attempt after LOGIN_RATE_LIMIT failures spread over both processes', async () => {
+  it('makes the pair wait after LOGIN_RATE_LIMIT failures spread over both processes', async () => {
     const user = await signup(shared.apiUrl, 'Shared');
     // An address of its own each run: Redis outlives the test and remembers for 15 minutes.
-    const ip = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+    const ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
     const login = (apiUrl: string, password: string) =>
       fetch(`${apiUrl}/api/v1/user/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip() },
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
         body: JSON.stringify({ email: user.email, password }),
       });
     for (let i = 0; i < LOGIN_RATE_LIMIT; i++) {

@@ -25,6 +25,14 @@ class ReloadingRedisStore extends RedisStore {
   }
 }
 
+/** A store keeping a limiter's counts in Redis under `prefix`, shared by every api process. */
+export function redisRateLimitStore(redis: Redis, prefix: string): RedisStore {
+  return new ReloadingRedisStore({
+    prefix,
+    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+  });
+}
+
 /**
  * express-rate-limit options that keep the counts in Redis under `prefix`, shared by every api
  * process. Should Redis fail (it fails fast), the request is let through rather than refused or
@@ -37,11 +45,7 @@ export function redisRateLimitOptions(
 ): Pick<Options, 'store' | 'passOnStoreError' | 'logger'> {
   const log = (err: unknown, message?: string) => logger.warn({ err }, message ?? 'rate limit store error');
   return {
-    store: new ReloadingRedisStore({
-      prefix,
-      sendCommand: (command: string, ...args: string[]) =>
-        redis.call(command, ...args) as Promise<RedisReply>,
-    }),
+    store: redisRateLimitStore(redis, prefix),
     passOnStoreError: true,
     logger: { error: log, warn: log },
   };

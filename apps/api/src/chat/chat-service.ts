@@ -22,6 +22,7 @@ import type { RagClient } from '../rag-client/rag-client.js';
 import { failure, failureFromThrown, StreamAbort } from '../streaming/failures.js';
 import { abort, type ActiveStream, type ChatEventSink, type StreamRegistry } from '../streaming/registry.js';
 import {
+  ChatDeletedError,
   relayStream,
   type FinishedAnswer,
   type RelayOutcome,
@@ -33,6 +34,7 @@ import {
 } from '../streaming/relay.js';
 import { buildHistory, HISTORY_MAX_MESSAGES, titleFromQuestion } from './history.js';
 import { toSessionDetail } from './dto.js';
+import { wellFormedAnswer } from './well-formed.js';
 
 /** One `POST chat/new`, validated and authenticated. */
 export interface ChatRequest {
@@ -134,9 +136,10 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   function settlementFor(userId: string, turn: ChatTurn): StreamSettlement {
-    const gone = () => new AppError('not_found', 'This chat was deleted before the answer was saved.');
+    const gone = () => new ChatDeletedError();
     return {
-      async save(answer) {
+      async save(finished) {
+        const answer = wellFormedAnswer(finished);
         if (turn.persist.chargesQuota) {
           const row = await turn.persist(repos, answer);
           if (!row) throw gone();
@@ -153,6 +156,7 @@ export function createChatService(deps: ChatServiceDeps) {
         return saved;
       },
       release: () => deps.quota.release(userId),
+      charge: () => deps.quota.commit(repos.users, userId),
     };
   }
 

@@ -22,6 +22,7 @@ import {
   type TestUser,
 } from './chat.test-helpers.js';
 
+const METRICS_TOKEN = 'test-metrics-token';
 let stack: Stack;
 const sockets: TestSocket[] = [];
 const open = async (user: TestUser) => {
@@ -31,7 +32,7 @@ const open = async (user: TestUser) => {
 };
 
 beforeAll(async () => {
-  stack = await startStack({ redis: true });
+  stack = await startStack({ redis: true, api: { METRICS_TOKEN } });
 });
 afterEach(() => {
   stack.upstream!.reset();
@@ -284,6 +285,20 @@ describe('POST chat/new → live tokens over Socket.IO', () => {
     ).toBe(documentId);
   });
 
+  it('an answer holding half of a character (a lone surrogate) is saved whole, the half replaced', async () => {
+    const user = await createUser(stack);
+    const client = await open(user);
+    // The model's last token is the first half of an emoji whose second half never came.
+    stack.upstream!.setDefault({ tokens: ['Cells', ' divide', ' \uD83D'], tokenDelayMs: 5 });
+    const { accepted, end } = await chat(stack, user, client, { message: 'What is mitosis?' });
+    const complete = completeOf(end);
+    expect(complete.content).toBe('Cells divide \uFFFD');
+    const [, answer] = await repositoriesOf(stack).messages.list(user.id, accepted.chatSessionId);
+    expect(answer).toMatchObject({ role: 'assistant', content: 'Cells divide \uFFFD' });
+    expect(answer!.versions[0]!.content).toBe('Cells divide \uFFFD');
+    expect(await usage(stack, user.id)).toEqual({ used: 1, reserved: 0 });
+  });
+
   it('a streamId already running is not reused', async () => {
     const user = await createUser(stack);
     const client = await open(user);
@@ -375,7 +390,9 @@ describe('POST chat/new → live tokens over Socket.IO', () => {
     }
     expect(streams.filter((r) => r.deref() !== undefined)).toHaveLength(0);
     expect(client.socket.listeners('chat-stream-token')).toHaveLength(0);
-    const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${stack.apiUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/stream_started_total \d+/);
     expect(metrics).toMatch(/stream_first_token_seconds_count \d+/);
   });

@@ -12,6 +12,7 @@ import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import { createDocumentsService, type DocumentsService } from './documents-service.js';
 import { createFileStore, type FileStore } from './file-store.js';
+import { ensureDiskSpace, type UploadAllowance } from './storage.js';
 import { receiveUpload } from './upload.js';
 
 /** The documents service of an api instance (files under DATA_DIR/files, its ingestion queue). */
@@ -21,6 +22,7 @@ export function documentsServiceFor(ctx: ApiContext): DocumentsService {
     store: createFileStore(ctx.config.filesDir),
     ingestion: ctx.ingestion,
     logger: ctx.logger,
+    limits: { maxUploadBytes: ctx.config.maxUploadBytes, userStorageBytes: ctx.config.userStorageBytes },
   });
 }
 
@@ -31,22 +33,41 @@ export function documentsRouter(ctx: ApiContext): Router {
   router.use(
     documentsRoutes(documentsServiceFor(ctx), {
       store: createFileStore(ctx.config.filesDir),
-      maxUploadBytes: ctx.config.maxUploadBytes,
+      minFreeDiskBytes: ctx.config.minFreeDiskBytes,
     }),
   );
   return router;
 }
 
-/** `/api/v1/documents` (behind requireAuth): upload, list, get, the original file, delete. */
+/**
+ * `/api/v1/documents` (behind requireAuth): upload (within the disk's reserve and the user's storage
+ * quota), list, get, the original file, delete.
+ */
 export function documentsRoutes(
   service: DocumentsService,
-  options: { store: FileStore; maxUploadBytes: number },
+  options: { store: FileStore; minFreeDiskBytes: number },
 ): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const userId = userIdOf(req);
-    const upload = await receiveUpload(req, { store: options.store, maxBytes: options.maxUploadBytes });
+    // Refused before a byte is stored: a disk nearly full (507), a library full (413). The body is
+    // then read and dropped, so the client sees the answer rather than a connection cut mid-send.
+    let allowance: UploadAllowance;
+    try {
+      await options.store.ensureDir();
+      const declared = Number(req.headers['content-length']);
+      await ensureDiskSpace(
+        options.store.dir,
+        options.minFreeDiskBytes,
+        Number.isFinite(declared) ? declared : 0,
+      );
+      allowance = await service.uploadAllowance(userId);
+    } catch (err) {
+      req.resume();
+      throw err;
+    }
+    const upload = await receiveUpload(req, { store: options.store, ...allowance });
     const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
     res.status(result.duplicate ? 200 : 201).json(result);
   });

@@ -6,12 +6,13 @@ import {
   type SupportedMime,
   type UploadResponse,
 } from '@classchat/contracts';
-import { NotFoundError, type DocumentRow, type Repositories } from '@classchat/db';
+import { NotFoundError, StorageQuotaError, type DocumentRow, type Repositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { Logger } from 'pino';
 import type { IngestionService } from '../ingestion/ingestion.js';
 import { decideType } from './content-type.js';
 import type { FileStore } from './file-store.js';
+import { storageQuotaExceeded, uploadAllowance, type UploadAllowance } from './storage.js';
 import type { ReceivedUpload } from './upload.js';
 
 export function toDocumentDto(row: DocumentRow): DocumentDto {
@@ -39,8 +40,14 @@ export function createDocumentsService(deps: {
   store: FileStore;
   ingestion: IngestionService;
   logger: Logger;
+  limits: {
+    /** MAX_UPLOAD_MB in bytes. */
+    maxUploadBytes: number;
+    /** USER_STORAGE_MB in bytes: what one user's documents may take. */
+    userStorageBytes: number;
+  };
 }) {
-  const { repos, store, ingestion, logger } = deps;
+  const { repos, store, ingestion, logger, limits } = deps;
 
   const removeFiles = async (keys: readonly string[]) => {
     for (const key of keys) {
@@ -49,10 +56,20 @@ export function createDocumentsService(deps: {
   };
 
   return {
+    /** How large the user's next upload may be: the upload limit, or what is left of their storage. */
+    async uploadAllowance(userId: string): Promise<UploadAllowance> {
+      return uploadAllowance({
+        usedBytes: await repos.documents.storageUsed(userId),
+        quotaBytes: limits.userStorageBytes,
+        maxUploadBytes: limits.maxUploadBytes,
+      });
+    },
+
     /**
      * Accepts a received upload: decides its type by content (415 / 400), checks the class (404),
      * answers the existing document for the same content in the same class (`duplicate`), or creates
-     * the document and queues its ingestion. The stored file is removed whenever it is not kept.
+     * the document — within the user's storage quota (413) — and queues its ingestion. The stored
+     * file is removed whenever it is not kept.
      */
     async accept(userId: string, upload: ReceivedUpload, requestId?: string): Promise<UploadResponse> {
       let keep = false;
@@ -66,22 +83,26 @@ export function createDocumentsService(deps: {
         if (!decision.ok) throw new AppError(decision.code, decision.message);
         if (classId && !(await repos.classes.get(userId, classId))) throw notFound('Class');
 
-        const { row, duplicate } = await repos.documents.createUnlessDuplicate({
-          id: upload.storageKey,
-          userId,
-          classId,
-          fileName: upload.fileName,
-          mimeType: decision.mime satisfies SupportedMime,
-          byteSize: upload.byteSize,
-          sha256: upload.sha256,
-          storageKey: upload.storageKey,
-        });
+        const { row, duplicate } = await repos.documents.createUnlessDuplicate(
+          {
+            id: upload.storageKey,
+            userId,
+            classId,
+            fileName: upload.fileName,
+            mimeType: decision.mime satisfies SupportedMime,
+            byteSize: upload.byteSize,
+            sha256: upload.sha256,
+            storageKey: upload.storageKey,
+          },
+          { storageLimitBytes: limits.userStorageBytes },
+        );
         if (duplicate) return { document: toDocumentDto(row), duplicate: true };
         keep = true;
         ingestion.enqueue({ documentId: row.id, userId, ...(requestId ? { requestId } : {}) });
         return { document: toDocumentDto(row), duplicate: false };
       } catch (err) {
         if (err instanceof NotFoundError) throw notFound('Class');
+        if (err instanceof StorageQuotaError) throw storageQuotaExceeded(err.usedBytes, err.limitBytes);
         throw err;
       } finally {
         if (!keep) await removeFiles([upload.storageKey]);
@@ -105,6 +126,9 @@ export function createDocumentsService(deps: {
     ): Promise<{ path: string; fileName: string; mimeType: SupportedMime }> {
       const row = await repos.documents.get(userId, id);
       if (!row) throw notFound('Document');
+      if (row.status === 'failed') {
+        throw new AppError('not_found', 'This document could not be processed, so its file was not kept.');
+      }
       return { path: store.pathOf(row.storageKey), fileName: row.fileName, mimeType: row.mimeType };
     },
 

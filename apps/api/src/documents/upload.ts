@@ -7,6 +7,7 @@ import busboy from 'busboy';
 import { AppError } from '@classchat/contracts';
 import { ContentInspector, looksLikeZip, type ContentFacts } from './content-type.js';
 import type { FileStore } from './file-store.js';
+import { MULTIPART_SLACK_BYTES, uploadTooLarge } from './storage.js';
 import { readZipEntryNames, WORD_DOCUMENT_ENTRY } from './zip-entries.js';
 
 /** The multipart field that carries the file. */
@@ -24,22 +25,18 @@ export interface ReceivedUpload {
   fields: Record<string, string>;
 }
 
-export const tooLarge = (maxBytes: number) =>
-  new AppError(
-    'payload_too_large',
-    `The file is larger than the ${Math.round(maxBytes / (1024 * 1024))} MB upload limit.`,
-  );
-
 /**
  * Streams the `file` part of a multipart request to `DATA_DIR/files/<uuid>`, computing its sha256
- * and content facts on the way and stopping as soon as it exceeds `maxBytes` (413; the partial file
- * is removed). Nothing is kept in memory but the first KB.
+ * and content facts on the way and stopping as soon as it exceeds `maxBytes` (`tooLarge()`, by
+ * default the 413 of the upload limit; the partial file is removed). Nothing is kept in memory but
+ * the first KB.
  */
 export async function receiveUpload(
   req: Request,
-  options: { store: FileStore; maxBytes: number },
+  options: { store: FileStore; maxBytes: number; tooLarge?: () => AppError },
 ): Promise<ReceivedUpload> {
   const { store, maxBytes } = options;
+  const tooLarge = options.tooLarge ?? (() => uploadTooLarge(maxBytes));
   if (!req.is('multipart/form-data')) {
     throw new AppError(
       'invalid_input',
@@ -48,7 +45,7 @@ export async function receiveUpload(
   }
   // Multipart framing adds a little; a declared length far beyond the limit is refused up front.
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_SLACK_BYTES) throw tooLarge();
   await store.ensureDir();
 
   let parser: busboy.Busboy;
@@ -56,7 +53,8 @@ export async function receiveUpload(
     parser = busboy({
       headers: req.headers,
       defParamCharset: 'utf8',
-      limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 30 },
+      // busboy signals the limit on reaching it: one byte more, so a file of exactly maxBytes fits.
+      limits: { fileSize: maxBytes + 1, files: 1, fields: 20, fieldSize: 4096, parts: 30 },
     });
   } catch {
     throw new AppError('invalid_input', 'The upload is not valid multipart/form-data.');
@@ -95,7 +93,7 @@ export async function receiveUpload(
           hash.update(chunk);
           inspector.push(chunk);
         });
-        stream.on('limit', () => fail(tooLarge(maxBytes)));
+        stream.on('limit', () => fail(tooLarge()));
         file.output = createWriteStream(partPath, { flags: 'wx' });
         file.written = pipeline(stream, file.output).catch((err: unknown) => {
           fail(AppError.is(err) ? err : new AppError('invalid_input', 'The upload was interrupted.'));
@@ -152,10 +150,19 @@ export async function receiveUpload(
   }
 }
 
-/** The name as the user's system showed it: no directories, no control characters, at most 255 chars. */
+/**
+ * Control characters, and the bidirectional formatting characters that make a name display other
+ * than it is ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf").
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The name as the user's system showed it: no directories, no control or bidi formatting
+ * characters, at most 255 chars.
+ */
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const clean = base.replace(UNSAFE_NAME_CHARS, '').trim();
   return (clean || 'upload').slice(0, 255);
 }

@@ -66,6 +66,11 @@ export interface IngestionOptions {
   /** The document row's stage/progress is written at most this often (stage changes always). */
   progressWriteIntervalMs?: number;
   /**
+   * Runs once a document ended `failed` (its row keeps the reason): the api removes its stored file,
+   * which nothing will read again.
+   */
+  onFailed?: (document: DocumentRow) => Promise<void>;
+  /**
    * How long a running ingestion holds its document against other api processes (default 30 s); it is
    * renewed every third of that while the ingestion runs, so only a holder that died loses it.
    */
@@ -176,7 +181,10 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
 
     const fail = async (reason: string) => {
       await writes;
-      await repos.documents.markFailed(job.documentId, reason);
+      const failed = await repos.documents.markFailed(job.documentId, reason);
+      if (failed) {
+        await options.onFailed?.(failed).catch((err: unknown) => log.warn({ err }, 'could not clean up'));
+      }
       const { stage, progress } = tracker.current;
       emit({ status: 'failed', stage, progress, error: reason });
       options.metrics?.ingestCompleted.inc({ status: 'failed' });

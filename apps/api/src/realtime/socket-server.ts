@@ -11,6 +11,7 @@ import {
 } from '@classchat/contracts';
 import { tokenFromHeaders } from '../auth/credentials.js';
 import type { TokenService } from '../auth/tokens.js';
+import { originAllowed, servedHosts } from '../security/origin.js';
 import { ChatStreamAdapter } from './chat-adapter.js';
 
 export type TypedServer = Server<
@@ -32,6 +33,11 @@ export interface Realtime {
   toUser(userId: string): ReturnType<TypedServer['to']>;
   /** Register per-socket handlers (chat controls); runs for new and recovered connections. */
   onConnection(handler: (socket: TypedSocket) => void): void;
+  /**
+   * Closes every socket of the user, in every api process (logout: their tokens are revoked, so a
+   * reconnect fails the handshake).
+   */
+  disconnectUser(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -85,16 +91,31 @@ function authError(message: string): Error {
 }
 
 /**
- * Socket.IO on the api's HTTP server: JWT handshake auth (cookie or `auth.token`, never the query
- * string), one room per user id, connection state recovery that re-runs the auth middleware, and the
+ * Socket.IO on the api's HTTP server: the Origin check, JWT handshake auth (cookie or `auth.token`,
+ * never the query string; a revoked token is refused), one room per user id, connection state recovery that re-runs the auth middleware, and the
  * Redis Streams adapter when Redis is configured so any number of api processes share rooms.
  */
 export function createRealtime(
   httpServer: HttpServer,
-  options: { tokens: TokenService; logger: Logger; redis?: Redis | undefined },
+  options: {
+    tokens: TokenService;
+    logger: Logger;
+    redis?: Redis | undefined;
+    /** PUBLIC_ORIGIN: the origins whose pages may connect (default: the origin addressed). */
+    publicOrigins?: readonly string[] | undefined;
+  },
 ): Realtime {
   const io: TypedServer = new Server(httpServer, {
     serveClient: false,
+    // A WebSocket is not bound by the same-origin policy and carries the session cookie: a page on
+    // another site, or on another port of this host, could otherwise read the user's live events.
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req.headers.origin, {
+        publicOrigins: options.publicOrigins,
+        servedHosts: servedHosts(req),
+      });
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
     connectionStateRecovery: { maxDisconnectionDuration: REPLAY_RECOVERY_MS, skipMiddlewares: false },
     adapter: options.redis ? clusterAdapter(options.redis) : ChatStreamAdapter,
   });
@@ -123,6 +144,7 @@ export function createRealtime(
     io,
     toUser: (userId) => io.to(userId),
     onConnection: (handler) => void handlers.push(handler),
+    disconnectUser: (userId) => io.in(userId).disconnectSockets(true),
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };
 }

@@ -58,7 +58,8 @@ export function createSessionsService(
 
     /**
      * Deletes the session and its messages, and stops an answer still being written in it (this
-     * process's): its model call is aborted, and as the chat is gone nothing is saved or counted.
+     * process's): its model call is aborted and, as the chat is gone, nothing is saved — but an
+     * answer of which the student saw any text still counts as a chat, exactly as after a Stop.
      */
     async remove(userId: string, sessionId: string): Promise<void> {
       if (!(await repos.sessions.delete(userId, sessionId))) throw notFound('Chat session');

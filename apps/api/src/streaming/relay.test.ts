@@ -4,6 +4,7 @@ import { AppError, type RagStreamEvent } from '@classchat/contracts';
 import type { ChatEvent } from './events.js';
 import { StreamRegistry } from './registry.js';
 import {
+  ChatDeletedError,
   relayStream,
   type FinishedAnswer,
   type RagEventSource,
@@ -104,6 +105,10 @@ function harness(options: { saveFails?: Error; idleTimeoutMs?: number; maxDurati
         },
         release() {
           calls.push('release');
+          return Promise.resolve();
+        },
+        charge() {
+          calls.push('charge');
           return Promise.resolve();
         },
       },
@@ -272,6 +277,26 @@ describe('relayStream', () => {
     expect(h.calls).toEqual(['save', 'release']);
     expect(h.events().at(-1)).toMatchObject({ type: 'chat-stream-error', code: 'internal', retryable: true });
     expect(h.lifecycle).toContain('settlement_error:save');
+  });
+
+  it('a chat deleted before the save still counts once the student saw text, and tells the client', async () => {
+    const h = harness({ saveFails: new ChatDeletedError() });
+    await h.run(
+      scripted([{ type: 'route', route: 'general_qa' }, { type: 'token', content: 'x' }, done('x')]).source,
+    );
+    expect(h.calls).toEqual(['save', 'charge']);
+    expect(h.events().at(-1)).toMatchObject({
+      type: 'chat-stream-error',
+      code: 'not_found',
+      retryable: false,
+    });
+    expect(h.lifecycle).not.toContain('settlement_error:save');
+  });
+
+  it('a chat deleted before any text was shown costs nothing', async () => {
+    const h = harness({ saveFails: new ChatDeletedError() });
+    await h.run(scripted([{ type: 'route', route: 'general_qa' }, done('')]).source);
+    expect(h.calls).toEqual(['save', 'release']);
   });
 
   it('user Stop after some text saves the partial answer as stopped', async () => {

@@ -46,15 +46,28 @@ export interface SavedAnswer {
   coverage?: AnswerCoverage | undefined;
 }
 
+/** `save` found the chat deleted: there is nowhere to write the answer. */
+export class ChatDeletedError extends AppError {
+  constructor() {
+    super('not_found', 'This chat was deleted before the answer was saved.');
+  }
+}
+
 /**
- * How a stream's outcome reaches the database and the quota. Every stream calls exactly one of them,
- * exactly once.
+ * How a stream's outcome reaches the database and the quota. Every stream calls exactly one of
+ * `save` (when it succeeds), `release` or `charge`, exactly once.
  */
 export interface StreamSettlement {
-  /** The one write at the end: the answer (new message, or a new version on retry) and the quota commit, in one transaction. */
+  /**
+   * The one write at the end: the answer (new message, or a new version on retry) and the quota
+   * commit, in one transaction. Throws `ChatDeletedError` (nothing written, nothing charged) when the
+   * chat is gone.
+   */
   save(answer: FinishedAnswer): Promise<SavedAnswer>;
   /** Nothing is saved: give the quota reservation back. */
   release(): Promise<void>;
+  /** Nothing could be saved, but the student read the answer: the chat counts all the same. */
+  charge(): Promise<void>;
 }
 
 /** Lifecycle hooks for logs and metrics; they must not throw. */
@@ -67,7 +80,7 @@ export interface StreamObserver {
   ): void;
   failed(stream: ActiveStream, failure: StreamFailure, info: { tokens: number; durationMs: number }): void;
   /** The settlement itself failed (database down…); the stream is reported failed as well. */
-  settlementError(stream: ActiveStream, err: unknown, step: 'save' | 'release'): void;
+  settlementError(stream: ActiveStream, err: unknown, step: 'save' | 'release' | 'charge'): void;
 }
 
 /** rag's events for one answer; aborting `signal` must close the rag request. */
@@ -231,6 +244,13 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
       try {
         saved = await settlement.save(answer);
       } catch (err) {
+        if (err instanceof ChatDeletedError) {
+          // The chat was deleted while its answer was being written. Whatever text reached the
+          // student counts, as a Stop would have counted it: deleting is no way around the quota.
+          return await fail(failure(err.code, 'chat deleted before the save', err.message), {
+            charge: stream.seq > 0,
+          });
+        }
         observer.settlementError(stream, err, 'save');
         failed = AppError.is(err)
           ? failure(err.code, `save failed: ${err.message}`, err.message)
@@ -263,8 +283,9 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
     publisher.end(stream);
   }
 
-  async function fail(why: StreamFailure): Promise<RelayOutcome> {
-    await settlement.release().catch((err: unknown) => observer.settlementError(stream, err, 'release'));
+  async function fail(why: StreamFailure, options: { charge?: boolean } = {}): Promise<RelayOutcome> {
+    const step = options.charge ? 'charge' : 'release';
+    await settlement[step]().catch((err: unknown) => observer.settlementError(stream, err, step));
     publisher.publish(stream, {
       type: 'chat-stream-error',
       sessionId: stream.sessionId,

@@ -1,5 +1,13 @@
 import { DocumentDto, DocumentList, type UploadResponse } from '@classchat/contracts';
-import { API_BASE, ApiError, errorFromBody, notifyUnauthorized, parseBody, request } from './http.js';
+import {
+  API_BASE,
+  ApiError,
+  CSRF_HEADERS,
+  errorFromBody,
+  notifyUnauthorized,
+  parseBody,
+  request,
+} from './http.js';
 
 export const documentsApi = {
   list: async (classId?: string | null) =>
@@ -38,6 +46,7 @@ export function uploadDocument(
     xhr.open('POST', `${API_BASE}/documents`);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(CSRF_HEADERS)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };

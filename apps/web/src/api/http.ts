@@ -1,6 +1,12 @@
-import type { ErrorCode, ValidationIssue } from '@classchat/contracts';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, type ErrorCode, type ValidationIssue } from '@classchat/contracts';
 
 export const API_BASE = '/api/v1';
+
+/**
+ * Sent with every request of the app (the api requires it on state-changing requests that carry the
+ * session cookie): a page of another site cannot send it, so the api knows the request is ours.
+ */
+export const CSRF_HEADERS: Readonly<Record<string, string>> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
 
 /** A failed API call: the server's `{message, code, issues?}` body with its HTTP status. */
 export class ApiError extends Error {
@@ -83,6 +89,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       credentials: 'include',
       headers: {
         Accept: 'application/json',
+        ...CSRF_HEADERS,
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,

@@ -30,7 +30,10 @@ class FakeXhr {
     this.method = method;
     this.url = url;
   }
-  setRequestHeader() {}
+  headers: Record<string, string> = {};
+  setRequestHeader(name: string, value: string) {
+    this.headers[name.toLowerCase()] = value;
+  }
   send(form: FormData) {
     this.form = form;
   }
@@ -68,13 +71,18 @@ const uploaded = {
   readyAt: null,
 };
 
-function setup() {
-  fakeApi()
+const MB = 1024 * 1024;
+
+function setup(storage = { usedBytes: 12 * MB, limitBytes: 500 * MB }) {
+  const api = fakeApi()
     .on('GET /classes', { body: { classes: [] } })
-    .on('GET /documents', { body: { documents: [] } });
+    .on('GET /documents', { body: { documents: [] } })
+    .on('GET /user/usage', () => ({
+      body: { plan: 'free', used: 0, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z', storage },
+    }));
   const socket = new FakeSocket();
   renderInApp(<LibraryPage />, { socket, path: '/library' });
-  return { socket };
+  return { socket, api };
 }
 
 describe('Library uploads', () => {
@@ -106,6 +114,8 @@ describe('Library uploads', () => {
     const xhr = FakeXhr.instances[0]!;
     expect(xhr.url).toBe('/api/v1/documents');
     expect(xhr.withCredentials).toBe(true);
+    // The api refuses a cookie-authenticated upload without the app's CSRF header.
+    expect(xhr.headers['x-classchat-csrf']).toBe('1');
     expect((xhr.form?.get('file') as File).name).toBe('Lecture 1.pdf');
 
     act(() => xhr.progress(0.4));
@@ -131,6 +141,19 @@ describe('Library uploads', () => {
         'Ready · 12 pages · 40 chunks',
       ),
     );
+  });
+
+  it('shows what the documents take of the storage quota, and reads it again after an upload', async () => {
+    const storage = { usedBytes: 12 * MB, limitBytes: 500 * MB };
+    const { api } = setup(storage);
+    expect((await screen.findByTestId('storage-count')).textContent).toBe('12 MB of 500 MB');
+    expect(api.callsTo('GET', '/user/usage')[0]!.headers.get('X-ClassChat-CSRF')).toBe('1');
+
+    await userEvent.upload(screen.getByTestId('upload-input'), fileOf('Lecture 1.pdf', 2048));
+    storage.usedBytes = 500 * MB;
+    act(() => FakeXhr.instances[0]!.respond(201, { document: uploaded, duplicate: false }));
+    await waitFor(() => expect(screen.getByTestId('storage-count').textContent).toBe('500 MB of 500 MB'));
+    expect(screen.getByTestId('storage-meter').textContent).toMatch(/Your library is full/);
   });
 
   it("shows the server's 413/415 message when it refuses a file", async () => {

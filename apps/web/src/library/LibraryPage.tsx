@@ -1,6 +1,7 @@
-import { ClassName, type ClassDto, type DocumentDto } from '@classchat/contracts';
+import { ClassName, type ClassDto, type DocumentDto, type StorageUsage } from '@classchat/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { authApi } from '../api/auth.js';
 import { classesApi } from '../api/classes.js';
 import { documentsApi } from '../api/documents.js';
 import { errorMessage } from '../api/http.js';
@@ -13,6 +14,7 @@ import { TextPromptDialog } from '../ui/TextPromptDialog.js';
 import { useToast } from '../ui/Toasts.js';
 import { ClassesPanel } from './ClassesPanel.js';
 import { DocumentList } from './DocumentList.js';
+import { StorageMeter } from './StorageMeter.js';
 import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
 import { useUploads } from './useUploads.js';
 import './library.css';
@@ -44,7 +46,24 @@ export function LibraryPage() {
     void refreshClasses();
   }, [refreshClasses]);
 
-  const live = useDocumentEvents({ onReady: () => void refreshClasses() });
+  // What the documents take of the user's storage quota; read again whenever it may have changed.
+  const [storage, setStorage] = useState<StorageUsage | null>(null);
+  const refreshStorage = useCallback(async () => {
+    try {
+      setStorage((await authApi.usage()).storage);
+    } catch {
+      // The meter is informative: the upload itself says when the library is full.
+    }
+  }, []);
+  useEffect(() => {
+    void refreshStorage();
+  }, [refreshStorage]);
+
+  const live = useDocumentEvents({
+    onReady: () => void refreshClasses(),
+    // A failed document's file is removed: it no longer takes any storage.
+    onStatus: (status) => status.status === 'failed' && void refreshStorage(),
+  });
 
   useEffect(() => {
     let cancelled = false;
@@ -65,6 +84,7 @@ export function LibraryPage() {
       return [doc, ...list.filter((d) => d.id !== doc.id)];
     });
     void refreshClasses();
+    void refreshStorage();
   });
 
   const selectedClass = classes.find((c) => c.id === selectedId) ?? null;
@@ -125,6 +145,7 @@ export function LibraryPage() {
           )}
         </header>
 
+        <StorageMeter storage={storage} />
         <UploadDropzone
           targetLabel={selectedClass ? selectedClass.name : 'no class'}
           onFiles={(files) => uploads.addFiles(files, selectedId)}
@@ -215,6 +236,7 @@ export function LibraryPage() {
             await classesApi.remove(dialog.cls.id);
             select(null);
             await refreshClasses();
+            void refreshStorage();
             toast.show({ message: `Deleted “${dialog.cls.name}”`, tone: 'success' });
           }}
         />
@@ -229,6 +251,7 @@ export function LibraryPage() {
             await documentsApi.remove(dialog.doc.id);
             setDocuments((list) => list?.filter((d) => d.id !== dialog.doc.id) ?? list);
             await refreshClasses();
+            void refreshStorage();
           }}
         />
       )}

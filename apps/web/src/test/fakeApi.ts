@@ -4,6 +4,7 @@ export interface RecordedCall {
   method: string;
   path: string;
   body: unknown;
+  headers: Headers;
 }
 
 /** An answer: `body` as JSON, or `text` as it is (a served file). */
@@ -27,7 +28,7 @@ export function fakeApi() {
     const method = (init?.method ?? 'GET').toUpperCase();
     const path = url.pathname.replace(/^\/api\/v1/, '') + url.search;
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    const call = { method, path, body };
+    const call = { method, path, body, headers: new Headers(init?.headers) };
     calls.push(call);
     await Promise.resolve();
     const route = routes.find((r) => r.method === method && r.pattern.test(path.split('?')[0]!));

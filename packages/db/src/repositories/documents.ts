@@ -1,7 +1,7 @@
 import type { DocumentStatus, IngestStage, OutlineEntry, SupportedMime } from '@classchat/contracts';
-import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { isForeignKeyViolation, NotFoundError } from '../errors.js';
+import { isForeignKeyViolation, NotFoundError, StorageQuotaError } from '../errors.js';
 import { classes, documents, type DocumentRow } from '../schema.js';
 
 export interface CreateDocumentInput {
@@ -64,20 +64,37 @@ export function createDocumentsRepository(db: Db) {
 
     /**
      * The user's document with this content in this class if there is one (`duplicate`), otherwise a
-     * new one (as `create`). Identical uploads arriving at the same time wait for each other (an
-     * advisory lock on user, class and content), so they make one document, not several.
+     * new one (as `create`) — unless it would take the user's stored bytes past `storageLimitBytes`
+     * (`StorageQuotaError`, nothing written). A user's uploads are recorded one at a time (an advisory
+     * lock on the user), so identical uploads make one document and parallel ones cannot overshoot
+     * the quota together.
      */
     async createUnlessDuplicate(
       input: CreateDocumentInput,
+      options: { storageLimitBytes?: number } = {},
     ): Promise<{ row: DocumentRow; duplicate: boolean }> {
       return db.transaction(async (tx) => {
-        const key = `documents|${input.userId}|${input.classId ?? ''}|${input.sha256}`;
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`);
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`documents|${input.userId}`}))`);
         const inTx = createDocumentsRepository(tx);
         const existing = await inTx.findBySha(input.userId, input.classId, input.sha256);
         if (existing) return { row: existing, duplicate: true };
+        if (options.storageLimitBytes !== undefined) {
+          const used = await inTx.storageUsed(input.userId);
+          if (used + input.byteSize > options.storageLimitBytes) {
+            throw new StorageQuotaError(used, options.storageLimitBytes);
+          }
+        }
         return { row: await inTx.create(input), duplicate: false };
       });
+    },
+
+    /** Bytes of the user's stored files: every document but the failed ones (their files are removed). */
+    async storageUsed(userId: string): Promise<number> {
+      const [row] = await db
+        .select({ bytes: sql<string>`coalesce(sum(${documents.byteSize}), 0)` })
+        .from(documents)
+        .where(and(eq(documents.userId, userId), ne(documents.status, 'failed')));
+      return Number(row?.bytes ?? 0);
     },
 
     async get(userId: string, id: string): Promise<DocumentRow | null> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, StorageQuotaError } from '../errors.js';
 import type { UserRow } from '../schema.js';
 
 let fx: DbFixture;
@@ -242,6 +242,60 @@ describe('documents', () => {
     );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => r.row.id)).size).toBe(1);
+  });
+
+  it('storage: counts the bytes of every document but the failed ones, and refuses what would go past the limit', async () => {
+    const user = await fx.repos.users.create({ email: email('storage'), name: 'S', passwordHash: 'h' });
+    const put = (byteSize: number, storageLimitBytes?: number) =>
+      fx.repos.documents.createUnlessDuplicate(
+        {
+          userId: user.id,
+          classId: null,
+          fileName: 'notes.pdf',
+          mimeType: 'application/pdf',
+          byteSize,
+          sha256: randomUUID(),
+          storageKey: randomUUID(),
+        },
+        storageLimitBytes === undefined ? {} : { storageLimitBytes },
+      );
+    expect(await fx.repos.documents.storageUsed(user.id)).toBe(0);
+    const kept = await put(600);
+    const failed = await put(300);
+    await fx.repos.documents.markFailed(failed.row.id, 'No extractable text');
+    expect(await fx.repos.documents.storageUsed(user.id)).toBe(600);
+    expect(await fx.repos.documents.storageUsed(bob.id)).toBe(0);
+
+    await expect(put(401, 1000)).rejects.toEqual(new StorageQuotaError(600, 1000));
+    expect((await put(400, 1000)).duplicate).toBe(false);
+    expect(await fx.repos.documents.storageUsed(user.id)).toBe(1000);
+    expect(kept.row.byteSize).toBe(600);
+  });
+
+  it('storage: parallel uploads cannot overshoot the limit together', async () => {
+    const user = await fx.repos.users.create({ email: email('parallel'), name: 'P', passwordHash: 'h' });
+    await Promise.all(Array.from({ length: 10 }, () => fx.database.pool.query('SELECT 1')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        fx.repos.documents.createUnlessDuplicate(
+          {
+            userId: user.id,
+            classId: null,
+            fileName: 'part.pdf',
+            mimeType: 'application/pdf',
+            byteSize: 300,
+            sha256: randomUUID(),
+            storageKey: randomUUID(),
+          },
+          { storageLimitBytes: 1000 },
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    for (const r of results) {
+      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(StorageQuotaError);
+    }
+    expect(await fx.repos.documents.storageUsed(user.id)).toBe(900);
   });
 
   it("getForIngest finds any user's document (internal), get does not", async () => {

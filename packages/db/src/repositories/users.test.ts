@@ -43,6 +43,18 @@ describe('users', () => {
     ).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('keeps a token version per user that logout moves on', async () => {
+    const user = await newUser();
+    expect(await fx.repos.users.tokenVersion(user.id)).toBe(0);
+    expect(await fx.repos.users.revokeTokens(user.id)).toBe(1);
+    expect(await fx.repos.users.tokenVersion(user.id)).toBe(1);
+    const other = await newUser();
+    expect(await fx.repos.users.tokenVersion(other.id)).toBe(0);
+    const gone = '00000000-0000-4000-8000-000000000000';
+    expect(await fx.repos.users.tokenVersion(gone)).toBeNull();
+    expect(await fx.repos.users.revokeTokens(gone)).toBeNull();
+  });
+
   it('sets the plan', async () => {
     const user = await newUser();
     expect((await fx.repos.users.setPlan(user.id, 'premium'))?.plan).toBe('premium');

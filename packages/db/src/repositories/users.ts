@@ -149,6 +149,26 @@ export function createUsersRepository(db: Db) {
         .where(eq(users.id, userId));
     },
 
+    /** The version every valid session token of the user carries; null when the account is gone. */
+    async tokenVersion(userId: string): Promise<number | null> {
+      const [row] = await db
+        .select({ version: users.tokenVersion })
+        .from(users)
+        .where(eq(users.id, userId))
+        .limit(1);
+      return row?.version ?? null;
+    },
+
+    /** Revokes every session token issued to the user so far (logout); returns the new version. */
+    async revokeTokens(userId: string): Promise<number | null> {
+      const [row] = await db
+        .update(users)
+        .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+        .where(eq(users.id, userId))
+        .returning({ version: users.tokenVersion });
+      return row?.version ?? null;
+    },
+
     async setPlan(userId: string, plan: Plan): Promise<UserRow | null> {
       const [row] = await db.update(users).set({ plan }).where(eq(users.id, userId)).returning();
       return row ?? null;

@@ -173,7 +173,7 @@ describe('Stop', () => {
     expect(await usage(f.stack, user.id)).toEqual({ used: 0, reserved: 0 });
   });
 
-  it('deleting the chat stops its running answer: model call aborted, nothing saved or counted', async () => {
+  it('deleting the chat stops its running answer: model call aborted, nothing saved, but counted as a chat once text was shown', async () => {
     const user = await f.user('deleter');
     f.stack.upstream!.setDefault({ tokens: words(200), tokenDelayMs: 20 });
     const streamId = randomUUID();
@@ -189,6 +189,24 @@ describe('Stop', () => {
     expect(client.error).toMatchObject({ code: 'not_found', retryable: false });
     expect((await (await f.lastChatRequest()).settled).clientDisconnected).toBe(true);
     expect(await repositoriesOf(f.stack).sessions.get(user.id, accepted.chatSessionId)).toBeNull();
+    // The student read part of the answer: deleting the chat is no way around the quota.
+    expect(await usage(f.stack, user.id)).toEqual({ used: 1, reserved: 0 });
+  });
+
+  it('deleting the chat before any text was shown counts nothing', async () => {
+    const user = await f.user('early-deleter');
+    f.stack.upstream!.setDefault({ tokens: words(20), firstTokenDelayMs: 5_000, tokenDelayMs: 20 });
+    const streamId = randomUUID();
+    const client = await f.client(user, streamId);
+    const accepted = await ask(f, user, streamId);
+    await f.lastChatRequest();
+    const res = await fetch(`${f.stack.apiUrl}/api/v1/chat/sessions/${accepted.chatSessionId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    expect(res.status).toBe(204);
+    await client.end();
+    expect(client.tokensReceived).toBe(0);
     expect(await usage(f.stack, user.id)).toEqual({ used: 0, reserved: 0 });
   });
 
