@@ -15,10 +15,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     ''::tsvector)
   || coalesce(
     (SELECT string_agg('''' || m[1] || ''':' || n, ' ')
-       FROM regexp_matches(t, '(?:^|[[:space:](\[{,"`“‘])([-+*/%$#@!&|^~:=<>.;?]{1,3})(?=$|[[:space:])\]},"`”’])', 'g')
+       FROM regexp_matches(t, '(?:^|[[:space:](\[{,"`“‘])([-+*/%$#@!&|^~:=<>.;]{1,3})(?=$|[[:space:])\]},"`”’?])', 'g')
          WITH ORDINALITY AS x(m, n)
-      -- A question mark or full stop typed apart from its sentence is punctuation, not an operator.
-      WHERE m[1] NOT IN ('?', '!', '.'))::tsvector,
+      -- A full stop or exclamation mark typed apart from its sentence is punctuation, and a question
+      -- mark ends the question ("… with $?" asks about `$`).
+      WHERE m[1] NOT IN ('!', '.'))::tsvector,
     ''::tsvector)
   || to_tsvector('english', coalesce(
     (SELECT string_agg(replace(m[1], '.', ' '), ' ')

@@ -83,7 +83,8 @@ export function notCoveredAnswer(input: {
   named: readonly string[];
   processing: readonly MaterialDocument[];
 }): string {
-  const part = input.named.length > 0 ? ` (I looked in ${input.named.map((n) => n.trim()).join(', ')})` : '';
+  const named = input.named.map((n) => n.trim().replace(/^(?:in|from|of|on|at)\s+/i, ''));
+  const part = named.length > 0 ? ` (I looked at ${named.join(', ')})` : '';
   const lines = [
     `Your material does not seem to cover this${part}. I found no passage that answers it, so I will not guess.`,
   ];

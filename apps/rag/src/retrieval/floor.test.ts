@@ -24,6 +24,7 @@ const hit = (overrides: Partial<FullTextHit> = {}): FullTextHit => ({
   rank: 1,
   termMatch: 0.5,
   inFocus: false,
+  listing: false,
   ...overrides,
 });
 
@@ -35,9 +36,9 @@ describe('relevance floor', () => {
     expect(bestTermMatch([])).toBe(0);
   });
 
-  it('does not let a table of contents or an index lift a question over it', () => {
-    expect(bestTermMatch([hit({ termMatch: 1, pageKind: 'index' }), hit({ termMatch: 0.3 })])).toBe(0.3);
-    expect(bestTermMatch([hit({ termMatch: 1, pageKind: 'toc' })])).toBe(0);
+  it('does not let a listing (contents, index, bibliography) lift a question over it', () => {
+    expect(bestTermMatch([hit({ termMatch: 1, listing: true }), hit({ termMatch: 0.3 })])).toBe(0.3);
+    expect(bestTermMatch([hit({ termMatch: 1, pageKind: 'toc', listing: true })])).toBe(0);
   });
 
   it('passes at the floor and below it fails', () => {

@@ -10,11 +10,11 @@ import type { ChunkHit, FullTextHit } from '@classchat/db';
 export const RELEVANCE_FLOOR = 0.5;
 
 /**
- * The best share of the question's term weight that one body-page hit holds (0 without hits): a
- * table of contents or an index names a topic without covering it.
+ * The best share of the question's term weight that one hit holds (0 without hits), listings left
+ * out: a table of contents, an index or a bibliography names a topic without covering it.
  */
-export function bestTermMatch(hits: readonly Pick<FullTextHit, 'termMatch' | 'pageKind'>[]): number {
-  return hits.reduce((best, h) => (h.pageKind === 'body' ? Math.max(best, h.termMatch) : best), 0);
+export function bestTermMatch(hits: readonly Pick<FullTextHit, 'termMatch' | 'listing'>[]): number {
+  return hits.reduce((best, h) => (h.listing ? best : Math.max(best, h.termMatch)), 0);
 }
 
 /** Whether some hit answers the question well enough to be given as its context. */

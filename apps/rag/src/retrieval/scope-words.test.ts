@@ -108,11 +108,17 @@ describe('scope words', () => {
       expect(readScopeWords('summarise lecture3', docs).focus).toEqual({ documentIds: ['lecture'] });
     });
 
-    it('ranks up a document named by words of its title but keeps those words in the query', () => {
-      expect(readScopeWords('What is cell biology?', docs)).toEqual({
-        query: 'What is cell biology?',
+    it('reads a document named by the words of its title, and keeps a one-word name in the query', () => {
+      expect(readScopeWords('What does cell biology say about mitosis?', docs)).toEqual({
+        query: 'What does say about mitosis?',
         focus: { documentIds: ['cells'] },
         named: ['cell biology'],
+      });
+      const single = [{ id: 'gp', fileName: 'gnuplot.pdf' }];
+      expect(readScopeWords('How do I zoom in gnuplot?', single)).toEqual({
+        query: 'How do I zoom in gnuplot?',
+        focus: { documentIds: ['gp'] },
+        named: ['gnuplot'],
       });
     });
 

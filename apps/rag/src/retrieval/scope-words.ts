@@ -218,9 +218,10 @@ const FILE_NOUN = String.raw`(?:\s+(?:manual|book|document|doc|pdf|file|notes|gu
  * The documents a question names: by file name ("R-intro.pdf"), or by the words of its name without
  * the extension ("the R intro manual", "in lecture3"), when those are distinctive enough not to be an
  * ordinary word of a question (two words or more, or one with a digit or of six letters or more).
- * The name is taken out of the searched words only when it reads as a file reference (the file name,
- * a name written with a digit or separator, or followed by "manual", "notes"…): "what is cell biology"
- * keeps its words in a class holding "Cell Biology.pdf".
+ * The name is taken out of the searched words when it reads as a reference to the file (the file
+ * name, a name of several words, one written with a digit or separator, or followed by "manual",
+ * "notes"…): "what do the GNU coding standards say about X" searches for X. A one-word name stays a
+ * searched word too: "how do I zoom in gnuplot" in a class holding "gnuplot.pdf".
  */
 function findDocuments(q: string, documents: readonly NamedDocument[]): Found[] {
   const found: Found[] = [];
@@ -245,7 +246,7 @@ function findDocuments(q: string, documents: readonly NamedDocument[]): Found[] 
     );
     const m = name.exec(q);
     if (!m) continue;
-    const reference = /[\d_.-]/.test(m[1]!) || m[2]!.length > 0;
+    const reference = stem.length >= 2 || /[\d_.-]/.test(m[1]!) || m[2]!.length > 0;
     found.push({
       documentId: doc.id,
       start: reference ? leadIn(m.index) : m.index,

@@ -89,6 +89,11 @@ export interface FullTextHit extends ChunkHit {
   termMatch: number;
   /** Whether the chunk is in the part of the material the question names (the search's focus). */
   inFocus: boolean;
+  /**
+   * Whether it lists rather than explains: a table-of-contents or index page, or a section titled
+   * Bibliography, References, Index or Contents (ranked down; never proof that a topic is covered).
+   */
+  listing: boolean;
 }
 
 export interface FullTextResult {
@@ -304,13 +309,14 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       record('fullText', scope, limit, rows.length, started);
       const terms = rows[0]?.terms ?? [];
       const hits = rows.map((r, i): FullTextHit => {
-        const { terms: _terms, termMatch, inFocus, ...hit } = r;
+        const { terms: _terms, termMatch, inFocus, listing, ...hit } = r;
         return {
           ...hit,
           sectionPath: hit.sectionPath ?? [],
           score: Number(hit.score),
           termMatch: Number(termMatch),
           inFocus,
+          listing,
           rank: i + 1,
         };
       });

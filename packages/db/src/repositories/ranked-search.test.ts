@@ -122,6 +122,35 @@ describe('BM25 ranking', () => {
     expect(hits.slice(1).map((h) => h.pageKind)).toEqual(expect.arrayContaining(['toc', 'index']));
   });
 
+  it('ranks a bibliography or references section down like an index page, and marks it a listing', async () => {
+    const body = 'Splines interpolate points smoothly.';
+    const refs =
+      'Splines, splines and more splines: Smooth spline interpolation of points (1998); Points and splines (2004).';
+    const { scope } = await corpus([
+      { text: refs, section: ['Bibliography'] },
+      { text: body, section: ['4 Paths', '4.2 Splines'] },
+      { text: refs, section: ['7 References'] },
+      ...commonPages(3),
+    ]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'spline points', 5);
+    expect(hits.map((h) => [h.text, h.listing])).toEqual([
+      [body, false],
+      [refs, true],
+      [refs, true],
+    ]);
+  });
+
+  it('ranks the chunk that opens a section above the same words further into it', async () => {
+    const opening = '3.5 Paths A path joins points with -- for straight lines.';
+    const later = 'Later on, a path joins points with -- for straight lines.';
+    const { scope } = await corpus([
+      { text: later, section: ['3 Tutorial', '3.5 Paths'] },
+      { text: opening, section: ['3 Tutorial', '3.5 Paths'] },
+      ...commonPages(3),
+    ]);
+    expect(await firstText(scope, 'how does a path join points')).toBe(opening);
+  });
+
   it('reports how much of the question a chunk holds (termMatch)', async () => {
     const { scope } = await corpus([
       { text: 'Lists hold components of any type, and a list can hold other lists.' },
@@ -136,6 +165,14 @@ describe('BM25 ranking', () => {
     }
     const all = await fx.repos.chunks.fullTextSearch(scope, 'list components', 5);
     expect(all.hits[0]!.termMatch).toBeCloseTo(1, 6);
+    // A number in a question is usually a value, not its topic: it weighs a quarter.
+    const numbered = await fx.repos.chunks.fullTextSearch(scope, 'list components 42', 5);
+    const [list, components, n42] = numbered.terms;
+    expect(n42!.term).toBe('42');
+    expect(numbered.hits[0]!.termMatch).toBeCloseTo(
+      (list!.idf + components!.idf) / (list!.idf + components!.idf + n42!.idf / 4),
+      6,
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import type { PageKind } from '@classchat/contracts';
 /**
  * The knobs of full-text ranking. A chunk's score is
  *
- *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · focus
+ *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · lead · focus
  *
  * - BM25: Σ over the question's terms in the chunk of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
  *   idf = ln(1 + (N − df + 0.5)/(df + 0.5)) with N and df counted in the scope searched, tf the
@@ -12,9 +12,16 @@ import type { PageKind } from '@classchat/contracts';
  * - title: Σ idf of the terms in the chunk's innermost section title (an outer title counts half).
  * - proximity: Σ over neighbouring question terms (in the question's order) of their mean idf ·
  *   min(1, Σ 1/distance over the places both occur), i.e. 1 when they stand side by side.
- * - kind: 1 on body pages, `nonBodyFactor` on table-of-contents and index pages (they repeat the
- *   words of every title without explaining any).
+ * - kind: 1 on body pages, `nonBodyFactor` on listings — table-of-contents and index pages, and
+ *   sections titled Bibliography, References, Index or Contents — which repeat the words of many
+ *   topics without explaining any.
+ * - lead: `leadBoost` for the chunk that opens its section (its text starts with the section's title):
+ *   where a manual introduces, defines and shows the syntax of what the section is about.
  * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
+ *
+ * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
+ * holds, a number-like term ("2", "10th", "1cm": usually a value in the question, not its topic)
+ * counting `numericTermWeight` of its idf.
  */
 export interface RankingParams {
   k1: number;
@@ -22,7 +29,9 @@ export interface RankingParams {
   titleWeight: number;
   proximityWeight: number;
   nonBodyFactor: number;
+  leadBoost: number;
   focusBoost: number;
+  numericTermWeight: number;
   /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
   rerankPool: number;
 }
@@ -34,7 +43,9 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   titleWeight: 0.5,
   proximityWeight: 0.5,
   nonBodyFactor: 0.3,
+  leadBoost: 1.3,
   focusBoost: 3,
+  numericTermWeight: 0.25,
   rerankPool: 100,
 };
 
@@ -46,6 +57,13 @@ export const QUESTION_WORDS =
   'explain explanation describe description tell mean meaning means please thanks show give help ' +
   'know understand want need wondering question questions answer ' +
   'quote quotes quotation exact exactly verbatim say says said mention mentions mentioned';
+
+/**
+ * Section titles of listings, which name topics without covering them (ranked like TOC and index
+ * pages): "Bibliography", "References", "Index", "Concept Index", "Contents", "7 References"…
+ */
+const LISTING_TITLE =
+  '^[^[:alnum:]]*([0-9]+(\\.[0-9]+)*\\.?[[:space:]]+)?(bibliography|references|index|[[:alpha:]]+ index|index of [[:alpha:] ]+|(table of )?contents)[^[:alnum:]]*$';
 
 /** At most this many distinct terms of a question are searched (a pasted page would cost a lot). */
 export const MAX_QUERY_TERMS = 32;
@@ -104,6 +122,7 @@ export interface RankedRow extends Record<string, unknown> {
   score: number;
   termMatch: number;
   inFocus: boolean;
+  listing: boolean;
   terms: QueryTerm[];
 }
 
@@ -157,8 +176,10 @@ export function rankedSearchSql(input: {
   params: RankingParams;
   ignoreWords: string;
 }): SQL {
-  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, focusBoost, rerankPool } = input.params;
-  const factors = sql`(CASE WHEN m.page_kind = 'body' THEN 1 ELSE ${nonBodyFactor}::float8 END)
+  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost, rerankPool } =
+    input.params;
+  const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
+      * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
       * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)`;
   return sql`
 WITH t AS (
@@ -174,7 +195,9 @@ WITH t AS (
   SELECT count(*)::float8 AS n, coalesce(avg(chunks.token_count), 1)::float8 AS avglen
   FROM chunks WHERE ${input.scopeWhere}
 ), m AS MATERIALIZED (
-  SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, chunks.page_kind, (${input.focus}) AS in_focus
+  SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
+    (chunks.page_kind <> 'body' OR coalesce(chunks.section_path ->> -1, '') ~* ${LISTING_TITLE}) AS listing,
+    coalesce(starts_with(lower(ltrim(left(chunks.text, 300))), lower(nullif(chunks.section_path ->> -1, ''))), false) AS lead
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
@@ -183,21 +206,24 @@ WITH t AS (
          WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
   FROM m JOIN t ON m.tsv @@ t.tq
 ), w AS (
-  SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
-    ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
-  FROM t CROSS JOIN stats s
-  LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
+  SELECT v.*, v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END) AS weight
+  FROM (
+    SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
+      ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
+    FROM t CROSS JOIN stats s
+    LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
+  ) v
 ), scored AS (
   SELECT mt.id,
     sum(w.idf * mt.tf * ${k1 + 1}::float8
         / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * m.token_count / s.avglen))) AS bm25,
     sum(w.idf * mt.in_title) AS title,
-    sum(w.idf) / nullif((SELECT sum(idf) FROM w), 0) AS term_match,
+    sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
     count(*) AS matched
   FROM mt JOIN w USING (lexeme) JOIN m ON m.id = mt.id CROSS JOIN stats s
   GROUP BY mt.id
 ), pool AS (
-  SELECT sc.bm25, sc.title, sc.term_match, m.id, m.tsv, m.page_kind, m.in_focus,
+  SELECT sc.bm25, sc.title, sc.term_match, m.id, m.tsv, m.listing, m.lead, m.in_focus,
     (sc.bm25 + ${titleWeight}::float8 * sc.title) * ${factors} AS base
   FROM scored sc JOIN m ON m.id = sc.id
   ${input.all ? sql`WHERE sc.matched = (SELECT count(*) FROM t)` : sql``}
@@ -209,7 +235,7 @@ WITH t AS (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
 ), ranked AS (
-  SELECT m.id, m.term_match, m.in_focus,
+  SELECT m.id, m.term_match, m.in_focus, m.listing,
     (m.bm25 + ${titleWeight}::float8 * m.title + ${proximityWeight}::float8 * coalesce(
       (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', m.tsv, p.tq, 0))) FROM pairs p WHERE m.tsv @@ p.tq), 0)
     ) * ${factors} AS score
@@ -226,7 +252,7 @@ SELECT chunks.id AS "chunkId", chunks.document_id AS "documentId", chunks.class_
   chunks.char_start AS "charStart", chunks.char_end AS "charEnd", chunks.text, chunks.token_count AS "tokenCount",
   chunks.section_path AS "sectionPath", chunks.section_page_start AS "sectionPageStart",
   chunks.section_page_end AS "sectionPageEnd", chunks.page_kind AS "pageKind", chunks.source_map AS "sourceMap",
-  r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus",
+  r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus", r.listing,
   (SELECT jsonb_agg(jsonb_build_object(
       'term', w.lexeme, 'df', w.df, 'idf', w.idf,
       'words', coalesce((SELECT jsonb_agg(DISTINCT x.word) FROM words x WHERE x.lexeme = w.lexeme), '[]'::jsonb)
