@@ -138,7 +138,7 @@ describe('an answer that found nothing in the student’s material costs no chat
     // The closest sections (the page on temperature first), cited so that they link to their pages.
     expect(complete.citations.length).toBeLessThanOrEqual(3);
     expect([complete.citations[0]!.fileName, complete.citations[0]!.page]).toEqual(['cell-biology.pdf', 5]);
-    expect(complete.citations[0]!.href).toMatch(/^\/documents\/.+\?page=5&chunk=/);
+    expect(complete.citations[0]!.href).toMatch(/^\/documents\/.+\?page=5&(start=\d+&end=\d+|chunk=)/);
     expect(await usage(stack, user.id)).toEqual({ used: 10, reserved: 0 });
     expect(modelCalls()).toBe(calls);
     // Saved to the session like any answer, with its coverage.
