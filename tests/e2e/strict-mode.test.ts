@@ -109,7 +109,7 @@ describe('the development build (React.StrictMode) streams without duplicate tok
   it('after a reload mid-answer, follows the answer to its end exactly once', async () => {
     const full = longReply('Glucose is split in the cytoplasm first.', 10);
     stack.upstream!.enqueue({ reply: full });
-    await ask('And where does glycolysis start?');
+    await ask('And where does it start?');
     const before = await streamedText(40);
     await page.reload();
     const resumed = await streamedText(before.length + 5);

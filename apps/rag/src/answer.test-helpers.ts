@@ -97,8 +97,8 @@ export interface SeededDocument {
 }
 
 /**
- * A ready document whose chunks are given directly (one per paragraph of each page), optionally
- * with the fake upstream's embeddings.
+ * A ready document whose chunks are given directly (one per paragraph of each page, a heading
+ * joined to the paragraph after it), optionally with the fake upstream's embeddings.
  */
 export async function seedDocument(
   repos: Repositories,
@@ -115,11 +115,12 @@ export async function seedDocument(
   });
   const chunks = input.pages.flatMap((pageText, p) => {
     let offset = 0;
-    return pageText.split(/\n\n+/).map((paragraph) => {
+    const pieces = pageText.split(/\n\n+/).map((paragraph) => {
       const charStart = pageText.indexOf(paragraph, offset);
       offset = charStart + paragraph.length;
       return { page: p + 1, text: paragraph, charStart, charEnd: offset };
     });
+    return withHeadingsJoined(pieces, pageText);
   });
   await repos.chunks.insertForDocument(
     { id: doc.id, userId: input.userId, classId: input.classId ?? null },
@@ -140,6 +141,29 @@ export async function seedDocument(
   for (const r of rows)
     chunkIdsByPage.set(r.pageStart, [...(chunkIdsByPage.get(r.pageStart) ?? []), r.chunkId]);
   return { documentId: doc.id, fileName: input.fileName, chunkIdsByPage };
+}
+
+/** A short line without a sentence's end ("Chapter 2: Glycolysis"): a heading. */
+const isHeading = (text: string) => text.length <= 80 && !/[.!?]$/.test(text.trim());
+
+/**
+ * Joins each heading to the paragraph after it, as ingestion's chunker does: a chunk opens with its
+ * section's title rather than the title standing alone.
+ */
+function withHeadingsJoined<C extends { text: string; charStart: number; charEnd: number }>(
+  pieces: C[],
+  pageText: string,
+): C[] {
+  const out: C[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    const next = pieces[i + 1];
+    if (next && isHeading(piece.text)) {
+      out.push({ ...next, text: pageText.slice(piece.charStart, next.charEnd), charStart: piece.charStart });
+      i++;
+    } else out.push(piece);
+  }
+  return out;
 }
 
 /** The five pages of the "Cell Biology 101, Unit 4" fixture (membranes … photosynthesis). */

@@ -41,24 +41,24 @@ describe('reciprocal rank fusion', () => {
     expect(reciprocalRankFusion([list('z', 'y')], { limit: 5 }).map((f) => f.chunkId)).toEqual(['z', 'y']);
   });
 
-  it('breaks an exact tie by the chunks’ place, not their random ids, so re-ingesting ranks the same', () => {
-    const at = (chunkId: string, chunkIndex: number, rank: number) => ({
+  it('breaks a tie of score and best rank by the earlier list: full-text first beats vectors first', () => {
+    const fused = reciprocalRankFusion([list('x', 'm', 'y'), list('y', 'n', 'x')], { limit: 2 });
+    expect(fused.map((f) => f.chunkId)).toEqual(['x', 'y']);
+    const swapped = reciprocalRankFusion([list('y', 'm', 'x'), list('x', 'n', 'y')], { limit: 2 });
+    expect(swapped.map((f) => f.chunkId)).toEqual(['y', 'x']);
+  });
+
+  it('breaks a tie the lists themselves report by the chunks’ place, not their random ids', () => {
+    const at = (chunkId: string, chunkIndex: number) => ({
       chunkId,
       documentId: 'doc-a',
       chunkIndex,
-      rank,
+      rank: 1,
     });
-    // Each is first in one list and second in the other: same score, best rank and first list.
-    const fused = (late: string, early: string) =>
-      reciprocalRankFusion(
-        [
-          [at(late, 7, 1), at(early, 3, 2)],
-          [at(early, 3, 1), at(late, 7, 2)],
-        ],
-        { limit: 2 },
-      ).map((f) => f.chunkIndex);
-    expect(fused('ffff', '0000')).toEqual([3, 7]);
-    expect(fused('0000', 'ffff')).toEqual([3, 7]);
+    const order = (late: string, early: string) =>
+      reciprocalRankFusion([[at(late, 7), at(early, 3)]], { limit: 2 }).map((f) => f.chunkIndex);
+    expect(order('ffff', '0000')).toEqual([3, 7]);
+    expect(order('0000', 'ffff')).toEqual([3, 7]);
   });
 
   it('handles empty input', () => {

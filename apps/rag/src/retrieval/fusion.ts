@@ -18,37 +18,47 @@ const byPlace = (a: Ranked, b: Ranked): number =>
   (a.chunkIndex ?? 0) - (b.chunkIndex ?? 0) ||
   compareText(a.chunkId, b.chunkId);
 
+/** Rank vectors compared list by list: the better rank in the earlier list wins. */
+const byEarlierLists = (a: readonly number[], b: readonly number[]): number => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? Infinity) - (b[i] ?? Infinity);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return 0;
+};
+
 /**
  * Reciprocal rank fusion of ranked lists (e.g. full-text and vector hits). Each chunk's fused score
  * is the sum over the lists holding it of `weight / (k + rank)` (`weights[i]` of list i, default 1);
- * ties go to the better best rank, then to the earlier list, then to the chunk's place (document,
- * index), so the same material ranks the same after it is ingested again. Returns the top
- * `limit` with `score` (fused) and `rank` (1-based fused position); the item kept is the one from
- * the first list that has the chunk.
+ * ties go to the better best rank, then to the better rank in the earlier list (a chunk first in
+ * full-text and third in vectors beats one third in full-text and first in vectors), then to the
+ * chunk's place (document, index), so the same material ranks the same after it is ingested again.
+ * Returns the top `limit` with `score` (fused) and `rank` (1-based fused position); the item kept is
+ * the one from the first list that has the chunk.
  */
 export function reciprocalRankFusion<T extends Ranked>(
   lists: readonly (readonly T[])[],
   options: { limit: number; k?: number; weights?: readonly number[] },
 ): Array<T & { score: number; rank: number }> {
   const k = options.k ?? RRF_K;
-  const fused = new Map<string, { item: T; score: number; bestRank: number; firstList: number }>();
+  const fused = new Map<string, { item: T; score: number; bestRank: number; ranks: number[] }>();
   lists.forEach((list, listIndex) => {
     const weight = options.weights?.[listIndex] ?? 1;
     for (const item of list) {
-      const entry = fused.get(item.chunkId);
-      const add = weight / (k + item.rank);
-      if (entry) {
-        entry.score += add;
-        entry.bestRank = Math.min(entry.bestRank, item.rank);
-      } else {
-        fused.set(item.chunkId, { item, score: add, bestRank: item.rank, firstList: listIndex });
-      }
+      const entry = fused.get(item.chunkId) ?? { item, score: 0, bestRank: Infinity, ranks: [] };
+      entry.score += weight / (k + item.rank);
+      entry.bestRank = Math.min(entry.bestRank, item.rank);
+      entry.ranks[listIndex] = Math.min(entry.ranks[listIndex] ?? Infinity, item.rank);
+      fused.set(item.chunkId, entry);
     }
   });
   return [...fused.values()]
     .sort(
       (a, b) =>
-        b.score - a.score || a.bestRank - b.bestRank || a.firstList - b.firstList || byPlace(a.item, b.item),
+        b.score - a.score ||
+        a.bestRank - b.bestRank ||
+        byEarlierLists(a.ranks, b.ranks) ||
+        byPlace(a.item, b.item),
     )
     .slice(0, Math.max(0, options.limit))
     .map((e, i) => ({ ...e.item, score: e.score, rank: i + 1 }));

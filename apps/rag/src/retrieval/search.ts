@@ -11,6 +11,7 @@ import type OpenAI from 'openai';
 import type { Logger } from 'pino';
 import { bestTermMatch } from './floor.js';
 import { reciprocalRankFusion } from './fusion.js';
+import { lightWords } from './light-words.js';
 import { weightedTerms, type WeightedTerm } from './terms.js';
 
 /** Turns a question into a vector comparable with the stored chunk embeddings. */
@@ -157,6 +158,7 @@ export async function hybridSearch(
     match: options.match ?? 'any',
     focus: options.focus,
     ranking: options.ranking,
+    lightWords: lightWords(query),
   });
   const vector = vectorLeg(deps, scope, query, candidates, options.signal, options.queryEmbedding);
   const [text, vectorHits] = await Promise.all([fullText, vector]);

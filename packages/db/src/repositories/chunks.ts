@@ -304,6 +304,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
           focus: focusSql(options.focus),
           params,
           ignoreWords: options.ignoreWords ?? QUESTION_WORDS,
+          lightWords: (options.lightWords ?? []).join(' '),
         }),
       );
       record('fullText', scope, limit, rows.length, started);

@@ -165,11 +165,8 @@ describe('BM25 ranking', () => {
     }
     const all = await fx.repos.chunks.fullTextSearch(scope, 'list components', 5);
     expect(all.hits[0]!.termMatch).toBeCloseTo(1, 6);
-    // A number in a question is usually a value, not its topic: it weighs a quarter (here counted
-    // in full although the scope never uses it: see the absent-word tests below).
-    const numbered = await fx.repos.chunks.fullTextSearch(scope, 'list components 42', 5, {
-      ranking: { absentTermEvidenceChunks: 1 },
-    });
+    // A number in a question is usually a value, not its topic: it weighs a quarter.
+    const numbered = await fx.repos.chunks.fullTextSearch(scope, 'list components 42', 5);
     const [list, components, n42] = numbered.terms;
     expect(n42!.term).toBe('42');
     expect(numbered.hits[0]!.termMatch).toBeCloseTo(
@@ -180,33 +177,28 @@ describe('BM25 ranking', () => {
 });
 
 describe('words the scope never uses (termMatch)', () => {
-  const absentShare = async (
-    pieces: Piece[],
-    query: string,
-    ranking?: { absentTermEvidenceChunks: number },
-  ) => {
-    const { scope } = await corpus(pieces);
-    const found = await fx.repos.chunks.fullTextSearch(scope, query, 5, ranking ? { ranking } : {});
-    const absent = found.terms.filter((t) => t.df === 0);
-    return { termMatch: found.hits[0]?.termMatch ?? 0, absent };
-  };
   const shortCourse: Piece[] = [
     { text: 'Cells get most of their energy from the Krebs cycle in the mitochondria.' },
     { text: 'Glycolysis splits glucose in the cytoplasm.' },
     { text: 'Membranes are phospholipid bilayers.' },
   ];
+  const best = async (query: string, lightWords: string[]) => {
+    const { scope } = await corpus(shortCourse);
+    const found = await fx.repos.chunks.fullTextSearch(scope, query, 5, { lightWords });
+    return { termMatch: found.hits[0]?.termMatch ?? 0, absent: found.terms.filter((t) => t.df === 0) };
+  };
 
-  it('count little in a short course: a plain word it happens not to use does not sink the question', async () => {
-    const { termMatch, absent } = await absentShare(shortCourse, 'Walk me through the Krebs cycle');
-    expect(absent.map((t) => t.term)).toEqual(['walk']);
-    expect(termMatch).toBeGreaterThan(0.9);
+  it('weigh little when they are light words: "walk" missing does not sink a question about the Krebs cycle', async () => {
+    const plain = await best('Walk me through the Krebs cycle', []);
+    expect(plain.absent.map((t) => t.term)).toEqual(['walk']);
+    expect(plain.termMatch).toBeLessThan(0.5);
+    const light = await best('Walk me through the Krebs cycle', ['walk', 'cycle']);
+    expect(light.termMatch).toBeGreaterThan(0.75);
   });
 
-  it('count in full once the scope is large enough to make their absence telling', async () => {
-    const { termMatch } = await absentShare(shortCourse, 'Walk me through the Krebs cycle', {
-      absentTermEvidenceChunks: 3,
-    });
-    expect(termMatch).toBeLessThan(0.6);
+  it('weigh in full when they name the topic, even if a light word is also missing', async () => {
+    const { termMatch } = await best('Do mitochondria change the tides of the ocean?', ['change']);
+    expect(termMatch).toBeLessThan(0.5);
   });
 });
 

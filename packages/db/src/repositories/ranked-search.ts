@@ -21,8 +21,8 @@ import type { PageKind } from '@classchat/contracts';
  *
  * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
  * holds, a number-like term ("2", "10th", "1cm": usually a value in the question, not its topic)
- * counting `numericTermWeight` of its idf, and a term the scope never uses counting less in a scope
- * smaller than `absentTermEvidenceChunks`.
+ * counting `numericTermWeight` of its idf, and a light word the scope never uses (see `lightWords`)
+ * `absentLightWeight` of it.
  */
 export interface RankingParams {
   k1: number;
@@ -34,11 +34,12 @@ export interface RankingParams {
   focusBoost: number;
   numericTermWeight: number;
   /**
-   * How many chunks a scope needs before a question's word it never uses counts in full against
-   * `termMatch`. Three pages without "get" or "walk" say little about the topic; three hundred
-   * without "MySQL" say it is not covered. Below this size an absent word weighs proportionally less.
+   * The weight, as a share of its idf, of a light word of the question (a verb, adjective or adverb:
+   * "get", "walk", "fast") that the scope never uses. A course that never writes "get" can still
+   * answer "how do cells get energy?"; a question whose nouns it never uses ("tides", "MySQL") it
+   * cannot.
    */
-  absentTermEvidenceChunks: number;
+  absentLightWeight: number;
   /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
   rerankPool: number;
 }
@@ -53,7 +54,7 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   leadBoost: 1.3,
   focusBoost: 3,
   numericTermWeight: 0.25,
-  absentTermEvidenceChunks: 100,
+  absentLightWeight: 0.15,
   rerankPool: 100,
 };
 
@@ -107,6 +108,11 @@ export interface FullTextOptions {
   ranking?: Partial<RankingParams> | undefined;
   /** Words left out of the question's terms (default {@link QUESTION_WORDS}). */
   ignoreWords?: string;
+  /**
+   * The question's words that do not name its topic (verbs, adjectives, adverbs, as the caller's
+   * tagger reads them): when the scope never uses one, it weighs little in `termMatch`.
+   */
+  lightWords?: readonly string[];
 }
 
 /** The raw row of {@link rankedSearchSql}. */
@@ -183,6 +189,7 @@ export function rankedSearchSql(input: {
   focus: SQL;
   params: RankingParams;
   ignoreWords: string;
+  lightWords: string;
 }): SQL {
   const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost, rerankPool } =
     input.params;
@@ -216,9 +223,10 @@ WITH t AS (
 ), w AS (
   SELECT v.lexeme, v.pos, v.df, v.idf,
     v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
-      * (CASE WHEN v.df = 0 THEN least(1, v.n / ${input.params.absentTermEvidenceChunks}::float8) ELSE 1 END) AS weight
+      * (CASE WHEN v.df = 0 AND v.lexeme IN (SELECT l.lexeme FROM unnest(to_tsvector('english', ${input.lightWords})) AS l)
+         THEN ${input.params.absentLightWeight}::float8 ELSE 1 END) AS weight
   FROM (
-    SELECT t.lexeme, t.pos, s.n, coalesce(d.df, 0)::int AS df,
+    SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
       ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
     FROM t CROSS JOIN stats s
     LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
