@@ -13,7 +13,6 @@ export class ConflictError extends Error {
 
 /** Another answer is being written in the session (it holds the session's running-answer claim). */
 export class AnswerRunningError extends ConflictError {
-  override readonly name = 'AnswerRunningError';
   constructor() {
     super('An answer is still being written in this chat');
   }

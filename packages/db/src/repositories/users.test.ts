@@ -125,7 +125,11 @@ describe('chat quota', () => {
   it('counts a chat reserved before midnight and finished after it in the new month', async () => {
     const user = await newUser();
     await useChats(user.id, 10, new Date(Date.UTC(2031, 6, 31, 23, 0)));
-    const reservationId = await fx.repos.users.reserveChat(user.id, 25, new Date(Date.UTC(2031, 6, 31, 23, 59)));
+    const reservationId = await fx.repos.users.reserveChat(
+      user.id,
+      25,
+      new Date(Date.UTC(2031, 6, 31, 23, 59)),
+    );
     expect(reservationId).not.toBeNull();
     const august = new Date(Date.UTC(2031, 7, 1, 0, 1));
     await fx.repos.users.commitChat(user.id, reservationId!, august);
