@@ -2,7 +2,7 @@ import type { AnswerClaim, AnswerClaimsRepository } from '@classchat/db';
 import type { Logger } from 'pino';
 
 /** How long a session's running-answer claim holds unless renewed; renewed every third of it. */
-export const ANSWER_LEASE_MS = 30_000;
+export const ANSWER_LEASE_MS = 15_000;
 
 /**
  * The running-answer claims this api process holds (one per answer it is writing, on its session's
