@@ -1,15 +1,41 @@
 import { Router, type Response } from 'express';
 import { encodeSse, IngestBody, IngestParams, notFound, type IngestEvent } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
+import type { Repositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
 import { reserveWhenAvailable } from '../quota/token-budget.js';
-import { createOpenAIEmbedder, type EmbeddingTokenBudget } from './embed.js';
+import { createOpenAIEmbedder, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures, IngestFailure } from './errors.js';
 import { DocumentGoneError, runIngestPipeline, type ProgressStage } from './pipeline.js';
 
 /** Progress events of one stage are sent at most this often (plus the first and the last). */
 const PROGRESS_INTERVAL_MS = 100;
+
+/** What ingestion needs besides the context: built once per rag process. */
+export interface IngestServices {
+  repos: Pick<Repositories, 'documents' | 'chunks'>;
+  /** null when no embeddings model is configured. */
+  embedder: Embedder | null;
+  embeddingBudget: EmbeddingTokenBudget;
+}
+
+/** The ingestion services of a rag process (the embeddings client, the token budget it waits on). */
+export function createIngestDeps(
+  ctx: RagContext,
+  options: { embeddingBudget?: EmbeddingTokenBudget } = {},
+): IngestServices {
+  return {
+    repos: ctx.repos,
+    embedder: createOpenAIEmbedder(ctx.config),
+    // Embedding tokens count against OPENAI_TPM_LIMIT like answers do; ingestion waits for the
+    // window to refill instead of failing.
+    embeddingBudget: options.embeddingBudget ?? {
+      reserve: async (tokens, signal) => {
+        await reserveWhenAvailable(ctx.tokenBudget, tokens, signal ? { signal } : {});
+      },
+    },
+  };
+}
 
 /**
  * `POST /documents/:id/ingest` (internal): ingests the document and answers SSE — `progress` events,
@@ -17,20 +43,9 @@ const PROGRESS_INTERVAL_MS = 100;
  * `failed` with a reason; if the caller closes the request, the ingestion is aborted and the row is
  * left for the caller to decide (it re-queues or deletes it).
  */
-export function ingestRoutes(
-  ctx: RagContext,
-  options: { embeddingBudget?: EmbeddingTokenBudget } = {},
-): Router {
+export function ingestRoutes(ctx: RagContext, deps: IngestServices): Router {
   const router = Router();
-  const repos = createRepositories(ctx.database.db);
-  const embedder = createOpenAIEmbedder(ctx.config);
-  // Embedding tokens count against OPENAI_TPM_LIMIT like answers do; ingestion waits for the
-  // window to refill instead of failing.
-  const embeddingBudget: EmbeddingTokenBudget = options.embeddingBudget ?? {
-    reserve: async (tokens, signal) => {
-      await reserveWhenAvailable(ctx.tokenBudget, tokens, signal ? { signal } : {});
-    },
-  };
+  const { repos, embedder, embeddingBudget } = deps;
 
   router.post('/documents/:id/ingest', async (req, res) => {
     const { id } = parseInput(IngestParams, req.params, 'document id');
