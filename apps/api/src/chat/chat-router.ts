@@ -5,7 +5,7 @@ import { ChatNewBody } from '@classchat/contracts';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
-import { openSseResponse, sseResponseSink } from '../streaming/index.js';
+import { chatSseResponse } from '../streaming/index.js';
 import type { ChatService } from './chat-service.js';
 import { sourceFromHeader } from './history.js';
 
@@ -47,15 +47,13 @@ export function createChatRouter(ctx: ApiContext, service: ChatService): Router 
     // SSE: errors before the stream (validation, quota, 404) are still plain JSON answers; once the
     // stream runs, its events are the response. A client going away only drops its copy (the sink
     // ignores a closed response and leaves with the stream).
-    const sink = sseResponseSink(res);
-    const { accepted } = await service.startStream(request, { sinks: [sink] });
-    if (!res.headersSent) {
-      openSseResponse(res, {
-        'x-chat-session-id': accepted.chatSessionId,
-        'x-stream-id': accepted.streamId,
-        ...(accepted.userMessageId ? { 'x-user-message-id': accepted.userMessageId } : {}),
-      });
-    }
+    const sse = chatSseResponse(res);
+    const { accepted } = await service.startStream(request, { sinks: [sse.sink] });
+    sse.open({
+      'x-chat-session-id': accepted.chatSessionId,
+      'x-stream-id': accepted.streamId,
+      ...(accepted.userMessageId ? { 'x-user-message-id': accepted.userMessageId } : {}),
+    });
   });
 
   return router;
