@@ -9,6 +9,7 @@ import {
 import { authRoutes } from './auth/auth-routes.js';
 import { createChatRouter } from './chat/chat-router.js';
 import { classesRouter } from './classes/classes-routes.js';
+import type { ApiServices } from './compose.js';
 import type { ApiContext } from './context.js';
 import { documentsRouter } from './documents/documents-routes.js';
 import { csrfGuard, originGuard, securityHeaders } from './security/http-guards.js';
@@ -16,8 +17,11 @@ import { sessionsRouter } from './sessions/sessions-routes.js';
 import { streamControlsRouter } from './streaming/controls/index.js';
 import { webStatic } from './web-static.js';
 
-/** The api's Express app: health and metrics, the REST API under /api/v1, and the built front end. */
-export function createApp(ctx: ApiContext): Express {
+/**
+ * The api's Express app: health and metrics, the REST API under /api/v1 (each router given its
+ * service), and the built front end.
+ */
+export function createApp(ctx: ApiContext, services: ApiServices): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -47,12 +51,12 @@ export function createApp(ctx: ApiContext): Express {
   const api = express.Router();
   api.use(csrfGuard());
   api.use(express.json({ limit: '1mb' }));
-  api.use('/chat', createChatRouter(ctx));
-  api.use('/chat/sessions', sessionsRouter(ctx));
-  api.use('/chat/streams', streamControlsRouter(ctx));
-  api.use('/user', authRoutes(ctx));
-  api.use('/classes', classesRouter(ctx));
-  api.use('/documents', documentsRouter(ctx));
+  api.use('/chat', createChatRouter(ctx, services.chat));
+  api.use('/chat/sessions', sessionsRouter(ctx, services.sessions));
+  api.use('/chat/streams', streamControlsRouter(ctx, services.streamControls));
+  api.use('/user', authRoutes(ctx, services.auth));
+  api.use('/classes', classesRouter(ctx, services.classes));
+  api.use('/documents', documentsRouter(ctx, services.documents));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   const web = webStatic(ctx.config.WEB_DIST_DIR);

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Database } from '@classchat/db';
+import type { Database, Repositories } from '@classchat/db';
 import type { TokenService } from './auth/tokens.js';
 import type { ApiConfig } from './config.js';
+import type { FileStore } from './documents/file-store.js';
 import type { IngestionService } from './ingestion/ingestion.js';
 import type { ApiMetrics } from './observability/metrics.js';
 import type { RagClient } from './rag-client/rag-client.js';
@@ -15,6 +16,10 @@ export interface ApiContext {
   logger: Logger;
   metrics: ApiMetrics;
   database: Database;
+  /** Every query of the product, over `database`. */
+  repos: Repositories;
+  /** Uploaded files under DATA_DIR/files. */
+  files: FileStore;
   tokens: TokenService;
   realtime: Realtime;
   /** rag's internal API (answers, ingestion), with the internal token and request ids. */

@@ -4,6 +4,7 @@ import { connect, createRepositories, migrate } from '@classchat/db';
 import { createLogger, connectRedis, serveHttp, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createApiServices, type ApiServices } from './compose.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
@@ -16,10 +17,15 @@ import { createStreamRegistry } from './streaming/index.js';
 
 export interface RunningApi extends Omit<ServingHttp, 'close'> {
   ctx: ApiContext;
+  services: ApiServices;
   stop(): Promise<void>;
 }
 
-/** Boot the api: migrate, connect, serve HTTP and Socket.IO on config.PORT (0 = a free port). */
+/**
+ * Boot the api: migrate, connect, serve HTTP and Socket.IO on config.PORT (0 = a free port). The
+ * composition root: everything the instance uses is built here once (the context, then its services)
+ * and passed in; two calls build two independent instances.
+ */
 export async function startApi(config: ApiConfig, options: { logger?: Logger } = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'api');
   await migrate(config.DATABASE_URL);
@@ -50,7 +56,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const metrics = createApiMetrics();
   const files = createFileStore(config.filesDir);
   const ingestion = createIngestionService({
-    repos: createRepositories(database.db),
+    repos,
     rag,
     realtime,
     logger,
@@ -64,13 +70,16 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     metrics,
     ingestion,
     database,
+    repos,
+    files,
     tokens,
     realtime,
     redis,
     rag,
     streams,
   };
-  bound.app = createApp(ctx);
+  const services = createApiServices(ctx);
+  bound.app = createApp(ctx, services);
   const http = await serveHttp(httpServer, config.PORT, config.HOST);
   logger.info({ url: http.url }, 'api listening');
   // Documents left `uploaded`/`processing` by a previous run (api or rag stopped mid-ingestion).
@@ -80,10 +89,12 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   return {
     ...http,
     ctx,
+    services,
     async stop() {
       await ingestion.close();
       streams.abortAll('shutdown');
       await streams.drain();
+      services.leases.close();
       await realtime.close();
       await http.close();
       rag.close();

@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
-import { connect, migrate } from '@classchat/db';
+import { connect, createRepositories, migrate } from '@classchat/db';
 import { createLogger, connectRedis, type ServingHttp } from '@classchat/service';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createApp, type RagServices } from './app.js';
 import { createAnswerDeps } from './http/answer-routes.js';
 import { createAnswerStreamH2Server } from './http/answer-stream-h2.js';
 import { serveHttpAndH2c } from './http/h2c.js';
 import type { RagConfig } from './config.js';
 import type { RagContext } from './context.js';
+import { createIngestDeps } from './ingest/ingest-routes.js';
 import { createIsolatedParser } from './ingest/isolated-parse.js';
 import { createRagMetrics } from './observability/metrics.js';
 import { createTokenBudget } from './quota/token-budget.js';
@@ -15,10 +16,15 @@ import { createStreamStateStore } from './streaming/stream-state.js';
 
 export interface RunningRag extends Omit<ServingHttp, 'close'> {
   ctx: RagContext;
+  services: RagServices;
   stop(): Promise<void>;
 }
 
-/** Boot rag: migrate, connect, serve HTTP/1.1 and cleartext HTTP/2 on config.PORT (0 = a free port). */
+/**
+ * Boot rag: migrate, connect, serve HTTP/1.1 and cleartext HTTP/2 on config.PORT (0 = a free port).
+ * The composition root: the context and the services are built here once and passed in; two calls
+ * build two independent instances.
+ */
 export async function startRag(config: RagConfig, options: { logger?: Logger } = {}): Promise<RunningRag> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'rag');
   await migrate(config.DATABASE_URL);
@@ -32,6 +38,7 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     logger,
     metrics: createRagMetrics(),
     database,
+    repos: createRepositories(database.db),
     redis,
     tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT, logger }),
     streamState: createStreamStateStore(redis),
@@ -42,10 +49,10 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
       logger,
     }),
   };
-  const answers = createAnswerDeps(ctx);
+  const services: RagServices = { answers: createAnswerDeps(ctx), ingest: createIngestDeps(ctx) };
   const http = await serveHttpAndH2c(
-    createServer(createApp(ctx, answers)),
-    createAnswerStreamH2Server(ctx, answers),
+    createServer(createApp(ctx, services)),
+    createAnswerStreamH2Server(ctx, services.answers),
     config.PORT,
     config.HOST,
   );
@@ -53,6 +60,7 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
   return {
     ...http,
     ctx,
+    services,
     async stop() {
       await http.close();
       await ctx.parser.close();

@@ -11,6 +11,13 @@ export class ConflictError extends Error {
   }
 }
 
+/** Another answer is being written in the session (it holds the session's running-answer claim). */
+export class AnswerRunningError extends ConflictError {
+  constructor() {
+    super('An answer is still being written in this chat');
+  }
+}
+
 /** A row the operation depends on does not exist for this user (e.g. uploading into another user's class). */
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';

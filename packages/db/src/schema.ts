@@ -59,10 +59,12 @@ export const users = pgTable(
     plan: planEnum('plan').notNull().default('free'),
     /** Completed chats in the UTC month starting at `chatRequestResetAt`. */
     chatRequestCount: integer('chat_request_count').notNull().default(0),
-    /** Chats reserved by in-flight streams (committed or released when they end). */
-    chatRequestReserved: integer('chat_request_reserved').notNull().default(0),
-    /** When the last reservation was taken; reservations older than a stale window are ignored. */
-    chatRequestReservedAt: timestamp('chat_request_reserved_at', { withTimezone: true }),
+    /**
+     * Chats reserved by answers still being written: reservation id → when it expires (ISO time).
+     * Settling an answer removes its entry; an entry a crashed process never settled is ignored
+     * once its own expiry has passed, and dropped by the next reservation.
+     */
+    chatReservations: jsonb('chat_reservations').$type<Record<string, string>>().notNull().default({}),
     /**
      * Carried by every session token; a token of an older version is refused. Logging out bumps it,
      * which revokes every token issued before (all of the user's sessions).
@@ -218,6 +220,14 @@ export const chatSessions = pgTable(
      * from max(position) inside one statement reads a snapshot taken before the lock, and collides.
      */
     nextPosition: integer('next_position').notNull().default(0),
+    /**
+     * The answer being written in the session (its stream id), held by the api process writing it
+     * until `answerLeaseUntil`, which that process renews while it writes. Claimed with a conditional
+     * UPDATE by a new question or a retry, cleared when the answer settles: one running answer per
+     * session across processes, and a crashed process's claim lapses on its own.
+     */
+    answerId: uuid('answer_id'),
+    answerLeaseUntil: timestamp('answer_lease_until', { withTimezone: true }),
   },
   (t) => [index('chat_sessions_user_updated_idx').on(t.userId, t.updatedAt.desc())],
 );

@@ -7,3 +7,4 @@ export * from './lifecycle.js';
 export * from './process-guard.js';
 export * from './redis.js';
 export * from './metrics.js';
+export * from './sse.js';

@@ -1,23 +1,16 @@
 import { Router } from 'express';
 import { LoginBody, SignupBody, type AuthResponse, type AuthStatus, type Usage } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { ApiContext } from '../context.js';
-import { createAuthService } from './auth-service.js';
+import type { AuthService } from './auth-service.js';
 import { tokenFromHeaders } from './credentials.js';
 import { loginRateLimit, signupRateLimit } from './login-limit.js';
 import { requireAuth, userIdOf } from './require-auth.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 
 /** `/api/v1/user`: signup, login, logout, auth-status, usage. */
-export function authRoutes(ctx: ApiContext): Router {
+export function authRoutes(ctx: ApiContext, service: AuthService): Router {
   const router = Router();
-  const service = createAuthService({
-    repos: createRepositories(ctx.database.db),
-    tokens: ctx.tokens,
-    freePlanMonthlyChats: ctx.config.FREE_PLAN_MONTHLY_CHATS,
-    userStorageBytes: ctx.config.userStorageBytes,
-  });
   const auth = requireAuth(ctx.tokens);
 
   router.post(

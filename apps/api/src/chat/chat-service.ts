@@ -9,9 +9,9 @@ import {
   type Source,
 } from '@classchat/contracts';
 import {
-  createRepositories,
+  AnswerRunningError,
   NotFoundError,
-  type Database,
+  type AnswerClaim,
   type MessageRow,
   type Repositories,
   type SessionRow,
@@ -32,6 +32,7 @@ import {
   type StreamObserver,
   type StreamSettlement,
 } from '../streaming/relay.js';
+import type { AnswerLeases } from './answer-leases.js';
 import { buildHistory, HISTORY_MAX_MESSAGES, titleFromQuestion } from './history.js';
 import { toSessionDetail } from './dto.js';
 import { wellFormedAnswer } from './well-formed.js';
@@ -49,14 +50,19 @@ export interface ChatRequest {
 /**
  * The pluggable "persist" step: writes a finished answer and returns the assistant message, or null
  * when the session is gone. A new question inserts a message; a retry adds a version to the last
- * answer. It runs inside the end-of-stream transaction (`repos` are bound to it) together with the
- * quota settlement — unless it is marked `chargesQuota`: then it settles the reservation itself in
- * the same single statement (a chat, or given back when {@link chargesChat} says the answer is
- * free), and runs outside any transaction.
+ * answer. The same single statement settles what the turn held: the quota reservation (a chat, or
+ * given back when {@link chargesChat} says the answer is free) and the session's running-answer claim.
  */
-export interface PersistAnswer {
-  (repos: Repositories, answer: FinishedAnswer): Promise<MessageRow | null>;
-  readonly chargesQuota?: boolean;
+export type PersistAnswer = (repos: Repositories, answer: FinishedAnswer) => Promise<MessageRow | null>;
+
+/**
+ * What a turn holds from its start until its answer settles: a claim on its session (one running
+ * answer per session, across processes) and one reserved chat.
+ */
+export interface TurnHold {
+  /** The answer's claim; its id is the stream id. */
+  answer: AnswerClaim;
+  reservationId: string;
 }
 
 /** What one chat turn asks rag and how its answer will be saved. */
@@ -71,18 +77,24 @@ export interface ChatTurn {
 }
 
 /**
- * Plans a turn: loads or creates the session, appends what must be appended, and says how to save
- * the answer. Runs after the quota reservation; a throw releases it.
+ * Plans a turn: loads or creates the session, claims it for `hold.answer` (409 while another answer
+ * runs in it), appends what must be appended, and says how to save the answer. Runs after the quota
+ * reservation; a throw releases the reservation and the claim.
  */
-export type TurnPlanner = (
-  repos: Repositories,
-  database: Database,
-  request: ChatRequest,
-) => Promise<ChatTurn>;
+export type TurnPlanner = (repos: Repositories, request: ChatRequest, hold: TurnHold) => Promise<ChatTurn>;
+
+/** The 409 of a second answer in a session while one is being written. */
+export const answerRunning = () =>
+  new AppError(
+    'conflict',
+    'An answer is still being written in this chat. Stop it or wait for it to finish.',
+  );
 
 export interface ChatServiceDeps {
-  database: Database;
+  repos: Repositories;
   quota: ChatQuota;
+  /** The running-answer claims this process holds on sessions. */
+  leases: AnswerLeases;
   rag: RagClient;
   streams: StreamRegistry;
   observer: StreamObserver;
@@ -102,24 +114,35 @@ export interface StartedStream {
 export type ChatService = ReturnType<typeof createChatService>;
 
 export function createChatService(deps: ChatServiceDeps) {
-  const repos = createRepositories(deps.database.db);
+  const { repos } = deps;
 
-  /** Gives the reservation back after a failed start, then throws `err` (a 404 for a missing row). */
-  async function releaseAfter(request: ChatRequest, err: unknown): Promise<never> {
-    await deps.quota.release(request.userId).catch((releaseErr: unknown) => {
-      deps.logger.error({ err: releaseErr, userId: request.userId }, 'quota release failed');
+  /**
+   * Gives the reservation (and the claim on the named session, if this turn took it) back after a
+   * failed start, then throws `err` (a 404 for a missing row, a 409 for a running answer).
+   */
+  async function releaseAfter(request: ChatRequest, hold: TurnHold, err: unknown): Promise<never> {
+    const sessionId = request.body.chatSessionId;
+    await Promise.all([
+      deps.quota.release(request.userId, hold.reservationId),
+      sessionId ? deps.leases.release(sessionId, hold.answer.id) : undefined,
+    ]).catch((releaseErr: unknown) => {
+      deps.logger.error({ err: releaseErr, userId: request.userId }, 'could not release a failed turn');
     });
-    throw err instanceof NotFoundError ? new AppError('not_found', err.message) : err;
+    if (err instanceof NotFoundError) throw new AppError('not_found', err.message);
+    throw err instanceof AnswerRunningError ? answerRunning() : err;
   }
 
-  /** Reserve one chat, then plan the turn; the reservation is released if planning fails. */
-  async function reserveAndPlan(request: ChatRequest): Promise<ChatTurn> {
-    await deps.quota.reserve(request.userId);
+  /** Reserve one chat, then plan the turn (claiming its session for `answerId`); undone if planning fails. */
+  async function reserveAndPlan(request: ChatRequest, answerId: string): Promise<[ChatTurn, TurnHold]> {
+    const hold = {
+      answer: deps.leases.claimFor(answerId),
+      reservationId: await deps.quota.reserve(request.userId),
+    };
     try {
       const plan = request.body.retry ? (deps.planRetry ?? retryNotAvailable) : planNewTurn;
-      return await plan(repos, deps.database, request);
+      return [await plan(repos, request, hold), hold];
     } catch (err) {
-      return releaseAfter(request, err);
+      return releaseAfter(request, hold, err);
     }
   }
 
@@ -135,28 +158,32 @@ export function createChatService(deps: ChatServiceDeps) {
     };
   }
 
-  function settlementFor(userId: string, turn: ChatTurn): StreamSettlement {
-    const gone = () => new ChatDeletedError();
+  /**
+   * How the turn's answer settles: saved (the one statement settles the reservation and the claim), or
+   * ended without a save, its reservation released or charged and its claim let go. The claim is
+   * renewed until then.
+   */
+  function settlementFor(userId: string, turn: ChatTurn, hold: TurnHold): StreamSettlement {
+    const unhold = deps.leases.hold(hold.answer.id);
+    const end = async (step: 'release' | 'commit') => {
+      unhold();
+      await Promise.all([
+        deps.quota[step](userId, hold.reservationId),
+        deps.leases.release(turn.session.id, hold.answer.id),
+      ]);
+    };
     return {
       async save(finished) {
-        const answer = wellFormedAnswer(finished);
-        if (turn.persist.chargesQuota) {
-          const row = await turn.persist(repos, answer);
-          if (!row) throw gone();
+        try {
+          const row = await turn.persist(repos, wellFormedAnswer(finished));
+          if (!row) throw new ChatDeletedError();
           return savedAnswerOf(row);
+        } finally {
+          unhold();
         }
-        const saved = await deps.database.db.transaction(async (tx) => {
-          const txRepos = createRepositories(tx);
-          const row = await turn.persist(txRepos, answer);
-          if (!row) throw gone();
-          if (chargesChat(answer.coverage)) await deps.quota.commit(txRepos.users, userId);
-          return savedAnswerOf(row);
-        });
-        if (!chargesChat(answer.coverage)) await deps.quota.release(userId);
-        return saved;
       },
-      release: () => deps.quota.release(userId),
-      charge: () => deps.quota.commit(repos.users, userId),
+      release: () => end('release'),
+      charge: () => end('commit'),
     };
   }
 
@@ -169,9 +196,9 @@ export function createChatService(deps: ChatServiceDeps) {
       request: ChatRequest,
       options: { sinks?: ChatEventSink[] } = {},
     ): Promise<StartedStream> {
-      const begin = (sessionId: string) => {
+      const begin = (sessionId: string, streamId: string) => {
         const stream = deps.streams.begin({
-          streamId: deps.streams.pickStreamId(request.body.streamId),
+          streamId,
           userId: request.userId,
           sessionId,
           requestId: request.requestId,
@@ -182,14 +209,19 @@ export function createChatService(deps: ChatServiceDeps) {
       };
       const call = (body: SemanticSearchBody, signal: AbortSignal) =>
         deps.rag.streamAnswer(body, { signal, requestId: request.requestId });
+      const streamId = deps.streams.pickStreamId(request.body.streamId);
       let turn: ChatTurn;
+      let hold: TurnHold;
       let stream: ActiveStream;
       let source: RagEventSource;
       if (!request.body.retry && !request.body.chatSessionId) {
         // A new chat has no history and names its scope: rag starts retrieving while the session and
         // the question are written. Its events wait until they are (nothing is published before).
-        await deps.quota.reserve(request.userId);
-        stream = begin(randomUUID());
+        hold = {
+          answer: deps.leases.claimFor(streamId),
+          reservationId: await deps.quota.reserve(request.userId),
+        };
+        stream = begin(randomUUID(), streamId);
         const early = startEarly(
           call(
             {
@@ -205,16 +237,16 @@ export function createChatService(deps: ChatServiceDeps) {
           ),
         );
         try {
-          turn = await planNewSession(repos, request, stream.sessionId);
+          turn = await planNewSession(repos, request, hold, stream.sessionId);
         } catch (err) {
           abort(stream, 'discarded');
           deps.streams.end(stream);
-          return releaseAfter(request, err);
+          return releaseAfter(request, hold, err);
         }
         source = () => early;
       } else {
-        turn = await reserveAndPlan(request);
-        stream = begin(turn.session.id);
+        [turn, hold] = await reserveAndPlan(request, streamId);
+        stream = begin(turn.session.id, streamId);
         const body = ragBody(request, turn);
         source = (signal) => call(body, signal);
       }
@@ -222,7 +254,7 @@ export function createChatService(deps: ChatServiceDeps) {
         stream,
         source,
         publisher: deps.streams,
-        settlement: settlementFor(request.userId, turn),
+        settlement: settlementFor(request.userId, turn, hold),
         observer: deps.observer,
         timeouts: deps.timeouts,
       });
@@ -242,8 +274,8 @@ export function createChatService(deps: ChatServiceDeps) {
      * same quota rules; the finished session.
      */
     async answerBlocking(request: ChatRequest): Promise<SessionDetail> {
-      const turn = await reserveAndPlan(request);
-      const settlement = settlementFor(request.userId, turn);
+      const [turn, hold] = await reserveAndPlan(request, randomUUID());
+      const settlement = settlementFor(request.userId, turn, hold);
       const controller = new AbortController();
       const timer = setTimeout(
         () => controller.abort(new StreamAbort('max_duration')),
@@ -287,25 +319,32 @@ export function createChatService(deps: ChatServiceDeps) {
  * names another class or document) or to a new one — each a single statement — with the history
  * before it.
  */
-export const planNewTurn: TurnPlanner = async (repos, _database, request) => {
+export const planNewTurn: TurnPlanner = async (repos, request, hold) => {
   const { userId, body } = request;
-  if (!body.chatSessionId) return planNewSession(repos, request);
+  if (!body.chatSessionId) return planNewSession(repos, request, hold);
   if (body.classId || body.docId) await resolveSession(repos, request);
-  const turn = await repos.turns.appendUser(userId, body.chatSessionId, body.message, HISTORY_MAX_MESSAGES);
+  const turn = await repos.turns.appendUser(
+    userId,
+    body.chatSessionId,
+    body.message,
+    HISTORY_MAX_MESSAGES,
+    hold.answer,
+  );
   if (!turn) throw new AppError('not_found', 'Chat session not found');
   return {
     session: turn.session,
     question: body.message,
     history: buildHistory(turn.history),
     userMessageId: turn.message.id,
-    persist: persistAsNewMessage(userId, turn.session.id),
+    persist: persistAsNewMessage(userId, turn.session.id, hold),
   };
 };
 
-/** A new chat: the session (titled by the question) with the question, in one statement. */
+/** A new chat: the session (titled by the question, claimed by its answer) with the question, in one statement. */
 export async function planNewSession(
   repos: Repositories,
   request: ChatRequest,
+  hold: TurnHold,
   sessionId?: string,
 ): Promise<ChatTurn> {
   const { userId, body } = request;
@@ -318,13 +357,14 @@ export async function planNewSession(
     source: request.source,
     ephemeral: body.ephemeral,
     content: body.message,
+    answer: hold.answer,
   });
   return {
     session,
     question: body.message,
     history: [],
     userMessageId: message.id,
-    persist: persistAsNewMessage(userId, session.id),
+    persist: persistAsNewMessage(userId, session.id, hold),
   };
 }
 
@@ -353,24 +393,24 @@ export function startEarly<T>(source: AsyncIterable<T>): AsyncIterable<T> {
 
 /**
  * The default persist step: the answer becomes a new assistant message (`versions = [it]`), written
- * together with the quota settlement in one statement.
+ * together with the quota settlement and the end of the session's claim in one statement.
  */
-export const persistAsNewMessage = (userId: string, sessionId: string): PersistAnswer =>
-  Object.assign(
-    (repos: Repositories, answer: FinishedAnswer) =>
-      repos.turns.insertAnswerAndSettle({
-        userId,
-        sessionId,
-        content: answer.content,
-        citations: answer.citations,
-        chunkReferences: answer.chunkReferences,
-        route: answer.route,
-        status: answer.status,
-        coverage: answer.coverage ?? undefined,
-        charge: chargesChat(answer.coverage),
-      }),
-    { chargesQuota: true },
-  );
+export const persistAsNewMessage =
+  (userId: string, sessionId: string, hold: TurnHold): PersistAnswer =>
+  (repos, answer) =>
+    repos.turns.insertAnswerAndSettle({
+      userId,
+      sessionId,
+      content: answer.content,
+      citations: answer.citations,
+      chunkReferences: answer.chunkReferences,
+      route: answer.route,
+      status: answer.status,
+      coverage: answer.coverage ?? undefined,
+      charge: chargesChat(answer.coverage),
+      reservationId: hold.reservationId,
+      answerId: hold.answer.id,
+    });
 
 /**
  * The session a request talks in: `chatSessionId` loads the user's session (404 otherwise) and, when

@@ -12,7 +12,7 @@ import {
   type ServerToClientEvents,
 } from '@classchat/contracts';
 import type { Plan } from '@classchat/contracts';
-import { createRepositories, type Repositories } from '@classchat/db';
+import type { Repositories } from '@classchat/db';
 import { fakeEmbedding, type Stack } from '@classchat/testkit';
 
 export interface TestUser {
@@ -38,7 +38,7 @@ export const isTerminalSeen = (e: SeenEvent) =>
   e.type === 'chat-stream-complete' || e.type === 'chat-stream-error';
 
 export function repositoriesOf(stack: Stack): Repositories {
-  return createRepositories(stack.api.ctx.database.db);
+  return stack.api.ctx.repos;
 }
 
 /**

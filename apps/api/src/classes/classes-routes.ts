@@ -6,26 +6,16 @@ import {
   type ClassDto,
   type ClassList,
 } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
-import { documentsServiceFor } from '../documents/documents-routes.js';
-import { createClassesService, type ClassesService } from './classes-service.js';
+import type { ClassesService } from './classes-service.js';
 
 /** `/api/v1/classes`, authenticated; deleting a class removes its documents' files too. */
-export function classesRouter(ctx: ApiContext): Router {
-  const documents = documentsServiceFor(ctx);
+export function classesRouter(ctx: ApiContext, service: ClassesService): Router {
   const router = Router();
   router.use(requireAuth(ctx.tokens));
-  router.use(
-    classesRoutes(
-      createClassesService({
-        repos: createRepositories(ctx.database.db),
-        onDocumentsDeleted: (deleted) => documents.forgetDeleted(deleted),
-      }),
-    ),
-  );
+  router.use(classesRoutes(service));
   return router;
 }
 

@@ -6,36 +6,19 @@ import {
   type DocumentDto,
   type DocumentList,
 } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
-import { createDocumentsService, type DocumentsService } from './documents-service.js';
-import { createFileStore, type FileStore } from './file-store.js';
+import type { DocumentsService } from './documents-service.js';
+import type { FileStore } from './file-store.js';
 import { ensureDiskSpace, type UploadAllowance } from './storage.js';
 import { receiveUpload } from './upload.js';
 
-/** The documents service of an api instance (files under DATA_DIR/files, its ingestion queue). */
-export function documentsServiceFor(ctx: ApiContext): DocumentsService {
-  return createDocumentsService({
-    repos: createRepositories(ctx.database.db),
-    store: createFileStore(ctx.config.filesDir),
-    ingestion: ctx.ingestion,
-    logger: ctx.logger,
-    limits: { maxUploadBytes: ctx.config.maxUploadBytes, userStorageBytes: ctx.config.userStorageBytes },
-  });
-}
-
 /** `/api/v1/documents`, authenticated. */
-export function documentsRouter(ctx: ApiContext): Router {
+export function documentsRouter(ctx: ApiContext, service: DocumentsService): Router {
   const router = Router();
   router.use(requireAuth(ctx.tokens));
-  router.use(
-    documentsRoutes(documentsServiceFor(ctx), {
-      store: createFileStore(ctx.config.filesDir),
-      minFreeDiskBytes: ctx.config.minFreeDiskBytes,
-    }),
-  );
+  router.use(documentsRoutes(service, { store: ctx.files, minFreeDiskBytes: ctx.config.minFreeDiskBytes }));
   return router;
 }
 

@@ -17,28 +17,30 @@ export function chargesChat(coverage: AnswerCoverage | null | undefined): boolea
 
 /**
  * The free plan's monthly chat quota (UTC calendar months; premium unlimited). `reserve` takes one
- * chat atomically before a stream starts — so concurrent requests can never exceed the limit —
- * and every reservation ends in exactly one `commit` (an answer was saved) or `release`.
+ * chat atomically before a stream starts — so concurrent requests can never exceed the limit — and
+ * every reservation ends in exactly one `commit` (the student got the answer), `release`, or the
+ * statement that saves the answer. One that is never settled (its process died) expires on its own.
  */
 export interface ChatQuota {
   readonly limit: number;
-  /** Throws 403 `quota_exceeded` when the user has no chat left this month. */
-  reserve(userId: string): Promise<void>;
-  /** Counts the reserved chat; use the transaction's repository so it commits with the answer. */
-  commit(users: UsersRepository, userId: string): Promise<void>;
-  release(userId: string): Promise<void>;
+  /** The reservation's id; throws 403 `quota_exceeded` when the user has no chat left this month. */
+  reserve(userId: string): Promise<string>;
+  /** Counts the reserved chat. */
+  commit(userId: string, reservationId: string): Promise<void>;
+  release(userId: string, reservationId: string): Promise<void>;
 }
 
 export function createChatQuota(users: UsersRepository, limit: number): ChatQuota {
   return {
     limit,
     async reserve(userId) {
-      if (await users.reserveChat(userId, limit)) return;
+      const reservationId = await users.reserveChat(userId, limit);
+      if (reservationId) return reservationId;
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthorized', 'Your account no longer exists. Please sign up again.');
       throw new AppError('quota_exceeded', quotaExceededMessage(limit));
     },
-    commit: (txUsers, userId) => txUsers.commitChat(userId),
-    release: (userId) => users.releaseChat(userId),
+    commit: (userId, reservationId) => users.commitChat(userId, reservationId),
+    release: (userId, reservationId) => users.releaseChat(userId, reservationId),
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ErrorBody } from '@classchat/contracts';
@@ -11,13 +14,20 @@ const METRICS_TOKEN = 'scrape-token-for-tests';
 
 let stack: Stack;
 let alice: TestUser;
-/** A second api on the same database, configured with PUBLIC_ORIGIN and without METRICS_TOKEN. */
+/**
+ * A second api on the same database, configured with PUBLIC_ORIGIN and without METRICS_TOKEN, serving
+ * a built front end (`webDist`).
+ */
 let behindProxy: RunningApi;
+const webDist = mkdtempSync(join(tmpdir(), 'cc-web-dist-'));
+const INDEX_HTML =
+  '<!doctype html><html><head><title>Class Chat</title></head><body><div id="root"></div></body></html>';
 const PUBLIC_ORIGIN = 'https://chat.example.edu';
 
 beforeAll(async () => {
   stack = await startStack({ model: 'offline', api: { METRICS_TOKEN } });
   alice = await signup(stack.apiUrl, 'Alice');
+  writeFileSync(join(webDist, 'index.html'), INDEX_HTML);
   behindProxy = await startApi(
     loadApiConfig({
       NODE_ENV: 'test',
@@ -30,12 +40,14 @@ beforeAll(async () => {
       RAG_URL: stack.ragUrl,
       JWT_SECRET: 'test-jwt-secret',
       PUBLIC_ORIGIN,
+      WEB_DIST_DIR: webDist,
     }),
   );
 });
 afterAll(async () => {
   await behindProxy?.stop();
   await stack?.stop();
+  rmSync(webDist, { recursive: true, force: true });
 });
 
 /** The origin of the api as a browser that loaded the app from it sends it. */
@@ -164,6 +176,20 @@ describe('security headers', () => {
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
+describe('the served web app', () => {
+  it('comes with a CSP that forbids framing it, on the page and on every client-side route', async () => {
+    for (const path of ['/', '/index.html', '/chat/some-session']) {
+      const res = await fetch(`${behindProxy.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(await res.text()).toBe(INDEX_HTML);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toMatch(/(^|;)\s*frame-ancestors 'none'\s*(;|$)/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
     }
   });
 });

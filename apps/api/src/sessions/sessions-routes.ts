@@ -1,12 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { Id, MessageParams, ReactionBody, RenameSessionBody, VersionBody } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
-import { createActiveStreamIndex } from '../streaming/active-streams.js';
-import { createSessionsService } from './sessions-service.js';
+import type { SessionsService } from './sessions-service.js';
 
 const SessionParams = z.object({ id: Id });
 
@@ -14,14 +12,7 @@ const SessionParams = z.object({ id: Id });
  * `/api/v1/chat/sessions`: list, read, rename and delete the user's chat sessions; react to an answer
  * and switch between its versions. Mounted on its own path next to the `/chat` router of chat/new.
  */
-export function sessionsRouter(ctx: ApiContext): Router {
-  const active = createActiveStreamIndex(ctx.streams, {
-    redis: ctx.redis,
-    ttlMs: (ctx.config.STREAM_MAX_DURATION_S + 60) * 1000,
-    onError: (err, stream) =>
-      ctx.logger.warn({ err, streamId: stream?.streamId }, 'active stream index failed'),
-  });
-  const service = createSessionsService(createRepositories(ctx.database.db), ctx.streams, active);
+export function sessionsRouter(ctx: ApiContext, service: SessionsService): Router {
   const router = Router();
   router.use(requireAuth(ctx.tokens));
 

@@ -8,7 +8,7 @@ export * from './failures.js';
 export * from './registry.js';
 export * from './relay.js';
 export { createStreamObserver } from './observer.js';
-export { openSseResponse, sseResponseSink } from './sse-response.js';
+export { chatSseResponse, SSE_KEEPALIVE_MS, type ChatSseResponse } from './sse-response.js';
 
 /**
  * The api's stream registry, publishing to each user's Socket.IO room; a socket that comes back with

@@ -108,8 +108,8 @@ describe('semantic_search_stream wire format', () => {
     h.upstream.enqueue({ tokens });
     const r = await post(rag.url, STREAM, ask('Where does glycolysis split glucose into pyruvate?'));
     expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toBe('text/event-stream');
-    expect(r.headers.get('cache-control')).toBe('no-cache');
+    expect(r.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(r.headers.get('cache-control')).toBe('no-cache, no-transform');
     expect(r.headers.get('x-accel-buffering')).toBe('no');
     const final = done(r.events);
     const sources = r.events[1];

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { SemanticSearchBody, type SemanticSearchRequest } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
 import { answerEvents, collectAnswer, type AnswerDeps } from '../generation/answer-pipeline.js';
@@ -16,10 +15,9 @@ export type AnswerServices = Omit<AnswerDeps, 'logger'>;
 export function createAnswerDeps(ctx: RagContext): AnswerServices {
   const { config } = ctx;
   const client = config.llmEnabled || config.embeddingsEnabled ? createChatClient(config) : null;
-  const repos = createRepositories(ctx.database.db);
   return {
-    chunks: repos.chunks,
-    documents: repos.documents,
+    chunks: ctx.repos.chunks,
+    documents: ctx.repos.documents,
     embedder:
       client && config.embeddingsEnabled
         ? createOpenAIQueryEmbedder(client, config.OPENAI_EMBEDDING_MODEL, {

@@ -1,15 +1,41 @@
 import { Router, type Response } from 'express';
 import { encodeSse, IngestBody, IngestParams, notFound, type IngestEvent } from '@classchat/contracts';
-import { createRepositories } from '@classchat/db';
-import { parseInput } from '@classchat/service';
+import type { Repositories } from '@classchat/db';
+import { openSseWriter, parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
 import { reserveWhenAvailable } from '../quota/token-budget.js';
-import { createOpenAIEmbedder, type EmbeddingTokenBudget } from './embed.js';
+import { createOpenAIEmbedder, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures, IngestFailure } from './errors.js';
 import { DocumentGoneError, runIngestPipeline, type ProgressStage } from './pipeline.js';
 
 /** Progress events of one stage are sent at most this often (plus the first and the last). */
 const PROGRESS_INTERVAL_MS = 100;
+
+/** What ingestion needs besides the context: built once per rag process. */
+export interface IngestServices {
+  repos: Pick<Repositories, 'documents' | 'chunks'>;
+  /** null when no embeddings model is configured. */
+  embedder: Embedder | null;
+  embeddingBudget: EmbeddingTokenBudget;
+}
+
+/** The ingestion services of a rag process (the embeddings client, the token budget it waits on). */
+export function createIngestDeps(
+  ctx: RagContext,
+  options: { embeddingBudget?: EmbeddingTokenBudget } = {},
+): IngestServices {
+  return {
+    repos: ctx.repos,
+    embedder: createOpenAIEmbedder(ctx.config),
+    // Embedding tokens count against OPENAI_TPM_LIMIT like answers do; ingestion waits for the
+    // window to refill instead of failing.
+    embeddingBudget: options.embeddingBudget ?? {
+      reserve: async (tokens, signal) => {
+        await reserveWhenAvailable(ctx.tokenBudget, tokens, signal ? { signal } : {});
+      },
+    },
+  };
+}
 
 /**
  * `POST /documents/:id/ingest` (internal): ingests the document and answers SSE — `progress` events,
@@ -17,20 +43,9 @@ const PROGRESS_INTERVAL_MS = 100;
  * `failed` with a reason; if the caller closes the request, the ingestion is aborted and the row is
  * left for the caller to decide (it re-queues or deletes it).
  */
-export function ingestRoutes(
-  ctx: RagContext,
-  options: { embeddingBudget?: EmbeddingTokenBudget } = {},
-): Router {
+export function ingestRoutes(ctx: RagContext, deps: IngestServices): Router {
   const router = Router();
-  const repos = createRepositories(ctx.database.db);
-  const embedder = createOpenAIEmbedder(ctx.config);
-  // Embedding tokens count against OPENAI_TPM_LIMIT like answers do; ingestion waits for the
-  // window to refill instead of failing.
-  const embeddingBudget: EmbeddingTokenBudget = options.embeddingBudget ?? {
-    reserve: async (tokens, signal) => {
-      await reserveWhenAvailable(ctx.tokenBudget, tokens, signal ? { signal } : {});
-    },
-  };
+  const { repos, embedder, embeddingBudget } = deps;
 
   router.post('/documents/:id/ingest', async (req, res) => {
     const { id } = parseInput(IngestParams, req.params, 'document id');
@@ -39,11 +54,10 @@ export function ingestRoutes(
     if (!doc || doc.userId !== body.user_id) throw notFound('Document');
 
     const log = req.log.child({ documentId: doc.id, mime: doc.mimeType });
-    const sse = openSse(res, ctx.config.STREAM_KEEPALIVE_MS);
     const client = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) client.abort(new Error('the caller closed the ingest request'));
-    });
+    const sse = ingestEvents(res, ctx.config.STREAM_KEEPALIVE_MS, () =>
+      client.abort(new Error('the caller closed the ingest request')),
+    );
     const timeout = AbortSignal.timeout(ctx.config.INGEST_TIMEOUT_S * 1000);
     const signal = AbortSignal.any([client.signal, timeout]);
 
@@ -109,46 +123,14 @@ export function ingestRoutes(
   return router;
 }
 
-interface SseWriter {
-  send(event: IngestEvent): void;
-  /** Send the terminal event and finish the response. */
-  end(event: IngestEvent): void;
-  /** Finish without a terminal event (the caller is gone). */
-  close(): void;
-}
-
-/** SSE headers, a keepalive after `keepaliveMs` of silence, and writes that stop once closed. */
-function openSse(res: Response, keepaliveMs: number): SseWriter {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-cache, no-transform');
-  res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
-  let lastWrite = Date.now();
-  const write = (event: IngestEvent) => {
-    if (res.writableEnded || res.destroyed) return;
-    res.write(encodeSse(event));
-    lastWrite = Date.now();
-  };
-  const timer = setInterval(
-    () => {
-      if (Date.now() - lastWrite >= keepaliveMs) write({ type: 'keepalive' });
-    },
-    Math.max(10, Math.floor(keepaliveMs / 2)),
-  );
-  timer.unref();
-  const stop = () => clearInterval(timer);
-  res.on('close', stop);
+/** Ingest events on the services' one SSE writer (keepalive events during silences). */
+function ingestEvents(res: Response, keepaliveMs: number, onClose: () => void) {
+  const sse = openSseWriter(res, { keepaliveMs, keepalive: encodeSse({ type: 'keepalive' }), onClose });
   return {
-    send: write,
-    end(event) {
-      write(event);
-      stop();
-      if (!res.writableEnded) res.end();
-    },
-    close() {
-      stop();
-      if (!res.writableEnded) res.end();
-    },
+    send: (event: IngestEvent) => void sse.send(encodeSse(event)),
+    /** Send the terminal event and finish the response. */
+    end: (event: IngestEvent) => sse.end(encodeSse(event)),
+    /** Finish without a terminal event (the caller is gone). */
+    close: () => sse.end(),
   };
 }

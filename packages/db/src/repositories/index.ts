@@ -1,4 +1,5 @@
 import type { Db } from '../client.js';
+import { createAnswerClaimsRepository } from './answer-claims.js';
 import { createChunksRepository, type ChunksRepositoryOptions } from './chunks.js';
 import { createClassesRepository } from './classes.js';
 import { createDocumentsRepository } from './documents.js';
@@ -22,11 +23,13 @@ export function createRepositories(db: Db, options: RepositoriesOptions = {}) {
     sessions: createSessionsRepository(db),
     messages: createMessagesRepository(db),
     turns: createTurnsRepository(db),
+    answers: createAnswerClaimsRepository(db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
+export * from './answer-claims.js';
 export * from './chunks.js';
 export * from './classes.js';
 export * from './documents.js';

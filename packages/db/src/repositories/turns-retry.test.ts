@@ -33,10 +33,11 @@ async function answered(userId: string) {
     title: 'Q',
     content: 'What do mitochondria do?',
   });
-  await fx.repos.users.reserveChat(userId, 25);
+  const reservationId = (await fx.repos.users.reserveChat(userId, 25))!;
   const answer = await fx.repos.turns.insertAnswerAndSettle({
     userId,
     sessionId: session.id,
+    reservationId,
     content: 'They make ATP [1].',
     citations: [citation(2)],
     chunkReferences: [],
@@ -49,12 +50,13 @@ describe('turns repository: a retry’s one write', () => {
   it('adds the new answer as the current version, bumps the session and commits the reserved chat', async () => {
     const { session, answer } = await answered(alice.id);
     const before = (await fx.repos.sessions.get(alice.id, session.id))!.updatedAt;
-    await fx.repos.users.reserveChat(alice.id, 25);
+    const reservationId = (await fx.repos.users.reserveChat(alice.id, 25))!;
     const row = await fx.repos.turns.addVersionAndSettle(
       alice.id,
       session.id,
       answer.id,
       {
+        reservationId,
         content: 'The powerhouse [1].',
         citations: [citation(5)],
         chunkReferences: [],
@@ -86,6 +88,7 @@ describe('turns repository: a retry’s one write', () => {
   it('keeps the route when none is given', async () => {
     const { session, answer } = await answered(alice.id);
     const row = await fx.repos.turns.addVersionAndSettle(alice.id, session.id, answer.id, {
+      reservationId: randomUUID(),
       content: 'Again.',
       citations: [],
       chunkReferences: [],
@@ -96,8 +99,8 @@ describe('turns repository: a retry’s one write', () => {
   it('writes and charges nothing for another user’s message, a user message, or another session', async () => {
     const { session, question, answer } = await answered(alice.id);
     const other = await answered(alice.id);
-    await fx.repos.users.reserveChat(bob.id, 25);
-    const input = { content: 'hijack', citations: [], chunkReferences: [] };
+    const reservationId = (await fx.repos.users.reserveChat(bob.id, 25))!;
+    const input = { reservationId, content: 'hijack', citations: [], chunkReferences: [] };
     expect(await fx.repos.turns.addVersionAndSettle(bob.id, session.id, answer.id, input)).toBeNull();
     expect(await fx.repos.turns.addVersionAndSettle(alice.id, session.id, question.id, input)).toBeNull();
     expect(await fx.repos.turns.addVersionAndSettle(alice.id, other.session.id, answer.id, input)).toBeNull();

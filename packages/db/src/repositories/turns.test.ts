@@ -94,6 +94,7 @@ describe('turns repository (single-statement chat writes)', () => {
       citations: [citation],
       chunkReferences: [reference],
       route: 'general_qa',
+      reservationId: randomUUID(),
     });
     const turn = await fx.repos.turns.appendUser(alice.id, session.id, 'Tell me more');
     expect(turn!.message).toMatchObject({ position: 2, role: 'user', content: 'Tell me more' });
@@ -111,11 +112,13 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('writes an answer that found nothing in the material and gives the reserved chat back', async () => {
     const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
-    expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
+    const reservationId = await fx.repos.users.reserveChat(user.id, 25);
+    expect(reservationId).not.toBeNull();
     const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
     const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
+      reservationId: reservationId!,
       content: 'Your material does not seem to cover this. [1]',
       citations: [citation],
       chunkReferences: [reference],
@@ -126,8 +129,10 @@ describe('turns repository (single-statement chat writes)', () => {
     expect(saved!.versions[0]).toMatchObject({ coverage: 'not_covered', citations: [citation] });
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 0 });
 
-    expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
+    const again = await fx.repos.users.reserveChat(user.id, 25);
+    expect(again).not.toBeNull();
     const retried = await fx.repos.turns.addVersionAndSettle(user.id, session.id, saved!.id, {
+      reservationId: again!,
       content: 'Still nothing.',
       citations: [],
       chunkReferences: [],
@@ -140,11 +145,13 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('writes the answer and counts the reserved chat in one statement', async () => {
     const user = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
-    expect(await fx.repos.users.reserveChat(user.id, 25)).toBe(true);
+    const reservationId = await fx.repos.users.reserveChat(user.id, 25);
+    expect(reservationId).not.toBeNull();
     const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
     const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
+      reservationId: reservationId!,
       content: 'Answer [1]',
       citations: [citation],
       chunkReferences: [reference],
@@ -176,10 +183,11 @@ describe('turns repository (single-statement chat writes)', () => {
       "UPDATE users SET chat_request_count = 25, chat_request_reset_at = now() - interval '40 days' WHERE id = $1",
       [user.id],
     );
-    await fx.repos.users.reserveChat(user.id, 25);
+    const nextMonth = await fx.repos.users.reserveChat(user.id, 25);
     await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
+      reservationId: nextMonth!,
       content: 'x',
       citations: [],
       chunkReferences: [],
@@ -190,9 +198,16 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('writes and charges nothing when the session is gone or not the user’s', async () => {
     const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
-    await fx.repos.users.reserveChat(user.id, 25);
+    const reservationId = (await fx.repos.users.reserveChat(user.id, 25))!;
     const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q' });
-    const answer = { sessionId: session.id, content: 'x', citations: [], chunkReferences: [], route: null };
+    const answer = {
+      sessionId: session.id,
+      reservationId,
+      content: 'x',
+      citations: [],
+      chunkReferences: [],
+      route: null,
+    };
     expect(await fx.repos.turns.insertAnswerAndSettle({ ...answer, userId: user.id })).toBeNull();
     expect(
       await fx.repos.turns.insertAnswerAndSettle({ ...answer, userId: user.id, sessionId: randomUUID() }),
@@ -214,6 +229,7 @@ describe('turns repository (single-statement chat writes)', () => {
               citations: [],
               chunkReferences: [],
               route: null,
+              reservationId: randomUUID(),
             }),
       ),
     );
@@ -233,6 +249,7 @@ describe('turns repository (single-statement chat writes)', () => {
           citations: [],
           chunkReferences: [],
           route: null,
+          reservationId: randomUUID(),
         });
       }),
     );

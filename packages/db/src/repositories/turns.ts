@@ -2,8 +2,9 @@ import type { ChunkReference, MessageVersion, Source } from '@classchat/contract
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
-import { NotFoundError } from '../errors.js';
+import { AnswerRunningError, NotFoundError } from '../errors.js';
 import { chatSessions, messages, type MessageRow, type SessionRow } from '../schema.js';
+import { answerFree, clearClaim, leaseEnd, type AnswerClaim } from './answer-claims.js';
 import type { InsertAssistantInput, NewVersionInput } from './messages.js';
 import { monthStartUtc } from './users.js';
 
@@ -24,6 +25,18 @@ export interface StartSessionInput {
   ephemeral?: boolean;
   /** The first user message. */
   content: string;
+  /** The answer to this first question: the new session starts claimed by it. */
+  answer?: AnswerClaim;
+}
+
+/** How the statement that saves an answer settles what the turn held. */
+export interface Settlement {
+  /** The user's chat reservation (from `users.reserveChat`). */
+  reservationId: string;
+  /** false: the reservation is given back instead of counted (default true). */
+  charge?: boolean;
+  /** The answer's claim on its session, cleared in the same statement. */
+  answerId?: string;
 }
 
 /** One earlier message as a chat turn needs it for the model's history. */
@@ -62,12 +75,14 @@ const historyOf = (sessionId: SQL, limit: number) => sql`(
  * The SET list that ends a chat reservation: `charge` counts a completed chat in the UTC month
  * starting `monthStart` (rolling the month over), otherwise the chat is given back uncounted.
  */
-const settleReservation = (charge: boolean, monthStart: Date) =>
-  charge
+const settleReservation = (settlement: Settlement, monthStart: Date) => {
+  const drop = sql`chat_reservations = chat_reservations - ${settlement.reservationId}::text`;
+  return (settlement.charge ?? true)
     ? sql`chat_request_count = (CASE WHEN chat_request_reset_at >= ${ts(monthStart)} THEN chat_request_count ELSE 0 END) + 1,
           chat_request_reset_at = GREATEST(chat_request_reset_at, ${ts(monthStart)}),
-          chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)`
-    : sql`chat_request_reserved = GREATEST(chat_request_reserved - 1, 0)`;
+          ${drop}`
+    : drop;
+};
 
 export type TurnsRepository = ReturnType<typeof createTurnsRepository>;
 
@@ -89,8 +104,9 @@ export function createTurnsRepository(db: Db) {
           WHERE (${classId}::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = ${classId}::uuid AND user_id = ${input.userId}::uuid))
             AND (${docId}::uuid IS NULL OR EXISTS (SELECT 1 FROM documents WHERE id = ${docId}::uuid AND user_id = ${input.userId}::uuid))
         ), s AS (
-          INSERT INTO chat_sessions (id, user_id, title, assigned_class, assigned_document, source, ephemeral, next_position)
-          SELECT coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean, 1
+          INSERT INTO chat_sessions (id, user_id, title, assigned_class, assigned_document, source, ephemeral, next_position, answer_id, answer_lease_until)
+          SELECT coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.userId}::uuid, ${input.title}::text, ${classId}::uuid, ${docId}::uuid, ${input.source ?? 'main_app'}::session_source, ${input.ephemeral ?? false}::boolean, 1,
+            ${input.answer?.id ?? null}::uuid, ${input.answer ? leaseEnd(input.answer.leaseMs) : null}::timestamptz
           FROM allowed
           RETURNING *
         ), m AS (
@@ -118,22 +134,29 @@ export function createTurnsRepository(db: Db) {
 
     /**
      * Appends the user's message to their session (bumping `updatedAt`) and returns the session and
-     * the history before it, in one statement; null when the session is not the user's.
+     * the history before it, in one statement; null when the session is not the user's. With
+     * `answer`, the same statement claims the session for the answer to this question, and throws
+     * `AnswerRunningError` (nothing appended) while another answer holds it.
      */
     async appendUser(
       userId: string,
       sessionId: string,
       content: string,
       historyLimit = 20,
+      answer?: AnswerClaim,
     ): Promise<AppendedTurn | null> {
+      const claim = answer
+        ? sql`, answer_id = ${answer.id}::uuid, answer_lease_until = ${leaseEnd(answer.leaseMs)}`
+        : sql``;
       const result = await db.execute<{
-        session: Record<string, unknown>;
-        message: Record<string, unknown>;
+        found: boolean;
+        session: Record<string, unknown> | null;
+        message: Record<string, unknown> | null;
         history: HistoryMessage[];
       }>(sql`
         WITH s AS (
-          UPDATE chat_sessions SET updated_at = now(), next_position = next_position + 1
-          WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
+          UPDATE chat_sessions SET updated_at = now(), next_position = next_position + 1 ${claim}
+          WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid ${answer ? sql`AND ${answerFree}` : sql``}
           RETURNING *
         ), m AS (
           INSERT INTO messages (session_id, position, role, content)
@@ -141,11 +164,15 @@ export function createTurnsRepository(db: Db) {
           FROM s
           RETURNING *
         )
-        SELECT to_jsonb(s) AS session, to_jsonb(m) AS message, ${historyOf(sql`s.id`, historyLimit)} AS history
-        FROM s, m
+        SELECT EXISTS (SELECT 1 FROM chat_sessions WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid) AS found,
+          (SELECT to_jsonb(s) FROM s) AS session, (SELECT to_jsonb(m) FROM m) AS message,
+          ${historyOf(sql`${sessionId}::uuid`, historyLimit)} AS history
       `);
       const row = result.rows[0];
-      if (!row) return null;
+      if (!row?.session || !row.message) {
+        if (row?.found) throw new AnswerRunningError();
+        return null;
+      }
       return {
         session: rowFromJson<SessionRow>(chatSessions, row.session),
         message: rowFromJson<MessageRow>(messages, row.message),
@@ -155,13 +182,14 @@ export function createTurnsRepository(db: Db) {
 
     /**
      * The one write at the end of a stream, as one statement: appends the finished answer
-     * (`versions = [it]`), bumps the session's `updatedAt`, and settles the user's chat reservation:
+     * (`versions = [it]`), bumps the session's `updatedAt` (clearing the answer's claim on it), and
+     * settles the user's chat reservation:
      * it becomes a completed chat of the UTC month of `now`, or with `charge: false` it is given back
      * (an answer that found nothing in the material costs nothing). null (and nothing written,
      * nothing settled) when the session is not the user's any more.
      */
     async insertAnswerAndSettle(
-      input: InsertAssistantInput & { charge?: boolean },
+      input: InsertAssistantInput & Settlement,
       now: Date = new Date(),
     ): Promise<MessageRow | null> {
       const version: MessageVersion = {
@@ -174,7 +202,7 @@ export function createTurnsRepository(db: Db) {
       const monthStart = monthStartUtc(now);
       const result = await db.execute<{ message: Record<string, unknown> }>(sql`
         WITH s AS (
-          UPDATE chat_sessions SET updated_at = ${ts(now)}, next_position = next_position + 1
+          UPDATE chat_sessions SET updated_at = ${ts(now)}, next_position = next_position + 1, ${clearClaim(input.answerId)}
           WHERE id = ${input.sessionId}::uuid AND user_id = ${input.userId}::uuid
           RETURNING id, next_position - 1 AS position
         ), m AS (
@@ -185,7 +213,7 @@ export function createTurnsRepository(db: Db) {
           FROM s
           RETURNING *
         ), u AS (
-          UPDATE users SET ${settleReservation(input.charge ?? true, monthStart)}
+          UPDATE users SET ${settleReservation(input, monthStart)}
           WHERE id = ${input.userId}::uuid AND EXISTS (SELECT 1 FROM m)
           RETURNING id
         )
@@ -198,7 +226,8 @@ export function createTurnsRepository(db: Db) {
     /**
      * The one write at the end of a retry, as one statement: appends the regenerated answer to the
      * assistant message's versions and makes it current (content, citations, chunk references,
-     * status and route follow), bumps the session's `updatedAt`, and settles the user's chat
+     * status and route follow), bumps the session's `updatedAt` (clearing the answer's claim on it),
+     * and settles the user's chat
      * reservation as {@link insertAnswerAndSettle} does. null (and nothing written, nothing settled)
      * when the message is not an assistant message of the user's session `sessionId`.
      */
@@ -206,7 +235,7 @@ export function createTurnsRepository(db: Db) {
       userId: string,
       sessionId: string,
       messageId: string,
-      input: NewVersionInput & { charge?: boolean },
+      input: NewVersionInput & Settlement,
       now: Date = new Date(),
     ): Promise<MessageRow | null> {
       const version: MessageVersion = {
@@ -220,7 +249,7 @@ export function createTurnsRepository(db: Db) {
       const keepRoute = input.route === undefined;
       const result = await db.execute<{ message: Record<string, unknown> }>(sql`
         WITH s AS (
-          UPDATE chat_sessions SET updated_at = ${ts(now)}
+          UPDATE chat_sessions SET updated_at = ${ts(now)}, ${clearClaim(input.answerId)}
           WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
             AND EXISTS (SELECT 1 FROM messages x WHERE x.id = ${messageId}::uuid AND x.session_id = ${sessionId}::uuid AND x.role = 'assistant')
           RETURNING id
@@ -237,7 +266,7 @@ export function createTurnsRepository(db: Db) {
           WHERE messages.id = ${messageId}::uuid AND messages.session_id = s.id AND messages.role = 'assistant'
           RETURNING messages.*
         ), u AS (
-          UPDATE users SET ${settleReservation(input.charge ?? true, monthStart)}
+          UPDATE users SET ${settleReservation(input, monthStart)}
           WHERE id = ${userId}::uuid AND EXISTS (SELECT 1 FROM m)
           RETURNING id
         )

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import { ConflictError } from '../errors.js';
-import { monthStartUtc, nextMonthStartUtc, RESERVATION_STALE_MS } from './users.js';
+import { monthStartUtc, nextMonthStartUtc, RESERVATION_TTL_MS } from './users.js';
 
 let fx: DbFixture;
 beforeAll(async () => {
@@ -15,8 +15,9 @@ const newUser = (plan: 'free' | 'premium' = 'free') =>
 /** Puts the user at `count` completed chats in the month of `now`. */
 async function useChats(userId: string, count: number, now: Date) {
   for (let i = 0; i < count; i++) {
-    expect(await fx.repos.users.reserveChat(userId, 1000, now)).toBe(true);
-    await fx.repos.users.commitChat(userId, now);
+    const reservationId = await fx.repos.users.reserveChat(userId, 1000, now);
+    expect(reservationId).not.toBeNull();
+    await fx.repos.users.commitChat(userId, reservationId!, now);
   }
 }
 
@@ -83,34 +84,38 @@ describe('chat quota', () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, () => fx.repos.users.reserveChat(user.id, 25, now)),
     );
-    expect(results.filter(Boolean)).toHaveLength(1);
+    const granted = results.filter((id) => id !== null);
+    expect(granted).toHaveLength(1);
     expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 24, reserved: 1 });
-    await fx.repos.users.commitChat(user.id, now);
+    await fx.repos.users.commitChat(user.id, granted[0]!, now);
     expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 25, reserved: 0 });
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(false);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
   });
 
   it('gives a released reservation back without counting it', async () => {
     const user = await newUser();
     await useChats(user.id, 24, now);
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true);
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(false);
-    await fx.repos.users.releaseChat(user.id);
-    await fx.repos.users.releaseChat(user.id); // an extra release never goes below 0
+    const reservationId = await fx.repos.users.reserveChat(user.id, 25, now);
+    expect(reservationId).not.toBeNull();
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
+    await fx.repos.users.releaseChat(user.id, reservationId!);
+    await fx.repos.users.releaseChat(user.id, reservationId!); // a second release changes nothing
     expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 24, reserved: 0 });
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).not.toBeNull();
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
   });
 
   it('resets the count when a new UTC month starts', async () => {
     const user = await newUser();
     const lastMinuteOfMay = new Date(Date.UTC(2031, 4, 31, 23, 59));
     await useChats(user.id, 25, lastMinuteOfMay);
-    expect(await fx.repos.users.reserveChat(user.id, 25, lastMinuteOfMay)).toBe(false);
+    expect(await fx.repos.users.reserveChat(user.id, 25, lastMinuteOfMay)).toBeNull();
 
     const june = new Date(Date.UTC(2031, 5, 1, 0, 0, 30));
     expect(await fx.repos.users.getUsage(user.id, june)).toMatchObject({ used: 0 });
-    expect(await fx.repos.users.reserveChat(user.id, 25, june)).toBe(true);
-    await fx.repos.users.commitChat(user.id, june);
+    const reservationId = await fx.repos.users.reserveChat(user.id, 25, june);
+    expect(reservationId).not.toBeNull();
+    await fx.repos.users.commitChat(user.id, reservationId!, june);
     const row = await fx.repos.users.findById(user.id);
     expect(row?.chatRequestCount).toBe(1);
     expect(row?.chatRequestResetAt).toEqual(new Date(Date.UTC(2031, 5, 1)));
@@ -120,26 +125,52 @@ describe('chat quota', () => {
   it('counts a chat reserved before midnight and finished after it in the new month', async () => {
     const user = await newUser();
     await useChats(user.id, 10, new Date(Date.UTC(2031, 6, 31, 23, 0)));
-    expect(await fx.repos.users.reserveChat(user.id, 25, new Date(Date.UTC(2031, 6, 31, 23, 59)))).toBe(true);
+    const reservationId = await fx.repos.users.reserveChat(
+      user.id,
+      25,
+      new Date(Date.UTC(2031, 6, 31, 23, 59)),
+    );
+    expect(reservationId).not.toBeNull();
     const august = new Date(Date.UTC(2031, 7, 1, 0, 1));
-    await fx.repos.users.commitChat(user.id, august);
+    await fx.repos.users.commitChat(user.id, reservationId!, august);
     expect(await fx.repos.users.getUsage(user.id, august)).toMatchObject({ used: 1, reserved: 0 });
   });
 
   it('never limits premium users', async () => {
     const user = await newUser('premium');
     await useChats(user.id, 30, now);
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).not.toBeNull();
   });
 
   it('ignores reservations leaked by a crashed process once they are stale', async () => {
     const user = await newUser();
     await useChats(user.id, 24, now);
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(true); // never committed nor released
-    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBe(false);
-    const later = new Date(now.getTime() + RESERVATION_STALE_MS + 1000);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).not.toBeNull(); // never settled
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
+    const later = new Date(now.getTime() + RESERVATION_TTL_MS + 1000);
     expect(await fx.repos.users.getUsage(user.id, later)).toMatchObject({ used: 24, reserved: 0 });
-    expect(await fx.repos.users.reserveChat(user.id, 25, later)).toBe(true);
+    expect(await fx.repos.users.reserveChat(user.id, 25, later)).not.toBeNull();
+  });
+
+  it('lets a leaked reservation expire on its own while the user keeps chatting', async () => {
+    const user = await newUser();
+    const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+    await useChats(user.id, 20, now);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now)).not.toBeNull(); // leaked: never settled
+    // Chats every few minutes, each reserving while the leaked one is still counted.
+    for (const m of [5, 10, 14]) {
+      const id = await fx.repos.users.reserveChat(user.id, 25, minutes(m));
+      expect(await fx.repos.users.getUsage(user.id, minutes(m))).toMatchObject({ reserved: 2 });
+      await fx.repos.users.commitChat(user.id, id!, minutes(m));
+    }
+    const afterExpiry = minutes(RESERVATION_TTL_MS / 60_000 + 1);
+    expect(await fx.repos.users.getUsage(user.id, afterExpiry)).toMatchObject({ used: 23, reserved: 0 });
+    // At 23 of 25 with the leak gone, two more chats fit, not one.
+    expect(await fx.repos.users.reserveChat(user.id, 25, afterExpiry)).not.toBeNull();
+    expect(await fx.repos.users.reserveChat(user.id, 25, afterExpiry)).not.toBeNull();
+    expect(await fx.repos.users.reserveChat(user.id, 25, afterExpiry)).toBeNull();
+    const row = await fx.repos.users.findById(user.id);
+    expect(Object.keys(row!.chatReservations)).toHaveLength(2);
   });
 
   it('computes UTC month boundaries', () => {

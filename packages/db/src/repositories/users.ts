@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Plan } from '@classchat/contracts';
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { mapConflict } from '../errors.js';
 import { users, type UserRow } from '../schema.js';
 
-/** Reservations older than this are treated as leaked (a crashed process never released them). */
-export const RESERVATION_STALE_MS = 15 * 60_000;
+/**
+ * How long a chat reservation holds without being settled: each reservation expires on its own, so
+ * one that a crashed process never settled stops counting after this, however much the user chats.
+ */
+export const RESERVATION_TTL_MS = 15 * 60_000;
 
 /** Start of the UTC calendar month containing `now`. */
 export function monthStartUtc(now: Date): Date {
@@ -45,11 +49,11 @@ export function createUsersRepository(db: Db) {
   /** The count as it stands in the month of `monthStart` (0 when the stored one belongs to an older month). */
   const countIn = (monthStart: Date) =>
     sql`(CASE WHEN ${users.chatRequestResetAt} >= ${ts(monthStart)} THEN ${users.chatRequestCount} ELSE 0 END)`;
-  /** Reservations that are not stale at `now`. */
-  const liveReserved = (now: Date) =>
-    sql`(CASE WHEN ${users.chatRequestReservedAt} IS NULL OR ${users.chatRequestReservedAt} < ${ts(
-      new Date(now.getTime() - RESERVATION_STALE_MS),
-    )} THEN 0 ELSE ${users.chatRequestReserved} END)`;
+  /** The user's reservations that have not expired at `now` (a jsonb object). */
+  const liveReservations = (now: Date) =>
+    sql`(SELECT coalesce(jsonb_object_agg(r.key, r.value), '{}'::jsonb) FROM jsonb_each(${users.chatReservations}) r WHERE (r.value #>> '{}')::timestamptz > ${ts(now)})`;
+  const liveReservationCount = (now: Date) =>
+    sql`(SELECT count(*) FROM jsonb_each(${users.chatReservations}) r WHERE (r.value #>> '{}')::timestamptz > ${ts(now)})`;
 
   return {
     /** Creates a user; the email is stored trimmed and lowercased. Throws `ConflictError` for a taken email. */
@@ -90,11 +94,9 @@ export function createUsersRepository(db: Db) {
       const user = await this.findById(userId);
       if (!user) return null;
       const periodStart = monthStartUtc(now);
-      const staleBefore = now.getTime() - RESERVATION_STALE_MS;
-      const reservedLive =
-        user.chatRequestReservedAt && user.chatRequestReservedAt.getTime() >= staleBefore
-          ? user.chatRequestReserved
-          : 0;
+      const reservedLive = Object.values(user.chatReservations).filter(
+        (expiresAt) => Date.parse(expiresAt) > now.getTime(),
+      ).length;
       return {
         plan: user.plan,
         used: user.chatRequestResetAt.getTime() >= periodStart.getTime() ? user.chatRequestCount : 0,
@@ -105,47 +107,52 @@ export function createUsersRepository(db: Db) {
     },
 
     /**
-     * Atomically reserves one chat: succeeds for premium users, or when completed + reserved chats of
-     * the current UTC month stay under `limit`. One UPDATE, which also rolls the month over. Pair every
-     * `true` with exactly one `commitChat` (answer saved) or `releaseChat` (failed / nothing saved).
+     * Atomically reserves one chat: succeeds for premium users, or when completed + live reserved
+     * chats of the current UTC month stay under `limit`. One UPDATE, which also rolls the month over
+     * and drops expired reservations. Returns the reservation's id (null when refused); settle it with
+     * exactly one `commitChat` (answer saved) or `releaseChat` (failed / nothing saved), or the
+     * statement that saves the answer. Unsettled, it expires `RESERVATION_TTL_MS` after `now`.
      */
-    async reserveChat(userId: string, limit: number, now: Date = new Date()): Promise<boolean> {
+    async reserveChat(userId: string, limit: number, now: Date = new Date()): Promise<string | null> {
       const monthStart = monthStartUtc(now);
       const count = countIn(monthStart);
-      const reserved = liveReserved(now);
+      const id = randomUUID();
+      const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS).toISOString();
       const rows = await db
         .update(users)
         .set({
           chatRequestCount: count,
           chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
-          chatRequestReserved: sql`${reserved} + 1`,
-          chatRequestReservedAt: now,
+          chatReservations: sql`${liveReservations(now)} || jsonb_build_object(${id}::text, ${expiresAt}::text)`,
         })
         .where(
-          and(eq(users.id, userId), or(eq(users.plan, 'premium'), sql`${count} + ${reserved} < ${limit}`)),
+          and(
+            eq(users.id, userId),
+            or(eq(users.plan, 'premium'), sql`${count} + ${liveReservationCount(now)} < ${limit}`),
+          ),
         )
         .returning({ id: users.id });
-      return rows.length === 1;
+      return rows.length === 1 ? id : null;
     },
 
-    /** Turns a reservation into a completed chat of the UTC month of `now`. */
-    async commitChat(userId: string, now: Date = new Date()): Promise<void> {
+    /** Turns the reservation into a completed chat of the UTC month of `now`. */
+    async commitChat(userId: string, reservationId: string, now: Date = new Date()): Promise<void> {
       const monthStart = monthStartUtc(now);
       await db
         .update(users)
         .set({
           chatRequestCount: sql`${countIn(monthStart)} + 1`,
           chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
-          chatRequestReserved: sql`GREATEST(${users.chatRequestReserved} - 1, 0)`,
+          chatReservations: sql`${users.chatReservations} - ${reservationId}::text`,
         })
         .where(eq(users.id, userId));
     },
 
-    /** Gives a reservation back without counting a chat (never goes below 0). */
-    async releaseChat(userId: string): Promise<void> {
+    /** Gives the reservation back without counting a chat (a second release changes nothing). */
+    async releaseChat(userId: string, reservationId: string): Promise<void> {
       await db
         .update(users)
-        .set({ chatRequestReserved: sql`GREATEST(${users.chatRequestReserved} - 1, 0)` })
+        .set({ chatReservations: sql`${users.chatReservations} - ${reservationId}::text` })
         .where(eq(users.id, userId));
     },
 

@@ -172,7 +172,7 @@ type ClusterServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterE
  * otherwise), and their REST side: `POST /api/v1/chat/streams/:streamId/cancel` (mount on
  * `/chat/streams`). Create once per api instance: it registers socket handlers and a replay sink.
  */
-export function streamControlsRouter(ctx: ApiContext, controls = createStreamControlsFor(ctx)): Router {
+export function streamControlsRouter(ctx: ApiContext, controls: StreamControls): Router {
   const router = Router();
   router.use(requireAuth(ctx.tokens));
   router.post('/:streamId/cancel', async (req, res) => {
