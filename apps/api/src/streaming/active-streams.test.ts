@@ -30,7 +30,7 @@ const tokenOf = (streamId: string, sessionId: string, seq: number): ChatEvent =>
 
 describe('active stream index (this process)', () => {
   it("names the session's running stream and the seq it reached, for its owner only", async () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const index = createActiveStreamIndex(registry, { ttlMs: TTL_MS });
     const [user, other, sessionId] = [randomUUID(), randomUUID(), randomUUID()];
     expect(await index.find(user, sessionId)).toBeNull();
@@ -45,7 +45,7 @@ describe('active stream index (this process)', () => {
   });
 
   it('forgets a stream once its end was published (it is saved by then) and once it left the registry', async () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const index = createActiveStreamIndex(registry, { ttlMs: TTL_MS });
     const [user, sessionId] = [randomUUID(), randomUUID()];
     const stream = begin(registry, user, sessionId);
@@ -77,8 +77,8 @@ describe('active stream index shared through Redis (several api processes)', () 
   });
 
   it('a stream running in one process is named by another until it ends', async () => {
-    const here = new StreamRegistry(() => {});
-    const there = new StreamRegistry(() => {});
+    const here = new StreamRegistry();
+    const there = new StreamRegistry();
     createActiveStreamIndex(there, { redis, ttlMs: TTL_MS, keyPrefix });
     const index = createActiveStreamIndex(here, { redis, ttlMs: TTL_MS, keyPrefix });
     const [user, sessionId] = [randomUUID(), randomUUID()];
