@@ -6,6 +6,7 @@ import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import { createActiveStreamIndex } from '../streaming/active-streams.js';
+import { streamOwnerAlive } from '../streaming/replay/index.js';
 import { createSessionsService } from './sessions-service.js';
 
 const SessionParams = z.object({ id: Id });
@@ -15,9 +16,13 @@ const SessionParams = z.object({ id: Id });
  * and switch between its versions. Mounted on its own path next to the `/chat` router of chat/new.
  */
 export function sessionsRouter(ctx: ApiContext): Router {
+  const redis = ctx.redis;
   const active = createActiveStreamIndex(ctx.streams, {
-    redis: ctx.redis,
+    redis,
     ttlMs: (ctx.config.STREAM_MAX_DURATION_S + 60) * 1000,
+    ...(redis
+      ? { ownerAlive: (streamId: string, userId: string) => streamOwnerAlive(redis, streamId, userId) }
+      : {}),
     onError: (err, stream) =>
       ctx.logger.warn({ err, streamId: stream?.streamId }, 'active stream index failed'),
   });

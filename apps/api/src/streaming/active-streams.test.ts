@@ -92,6 +92,28 @@ describe('active stream index shared through Redis (several api processes)', () 
     await until(async () => (await index.find(user, sessionId)) === null);
     expect(await redis.exists(`${keyPrefix}chat:active:{${user}}:${sessionId}`)).toBe(0);
   });
+
+  it('a stream whose process died (its lease lapsed) is not named, and its note is dropped', async () => {
+    const crashed = new StreamRegistry();
+    const here = new StreamRegistry();
+    createActiveStreamIndex(crashed, { redis, ttlMs: TTL_MS, keyPrefix });
+    const alive = new Set<string>();
+    const index = createActiveStreamIndex(here, {
+      redis,
+      ttlMs: TTL_MS,
+      keyPrefix,
+      ownerAlive: (streamId) => Promise.resolve(alive.has(streamId)),
+    });
+    const [user, sessionId] = [randomUUID(), randomUUID()];
+    const stream = begin(crashed, user, sessionId);
+    alive.add(stream.streamId);
+    expect(await until(() => index.find(user, sessionId))).toEqual({ streamId: stream.streamId, seq: 0 });
+
+    // The process is gone: it never ends the stream, its lease lapses.
+    alive.delete(stream.streamId);
+    expect(await index.find(user, sessionId)).toBeNull();
+    expect(await redis.hlen(`${keyPrefix}chat:active:{${user}}:${sessionId}`)).toBe(0);
+  });
 });
 
 describe('GET chat/sessions/:id names the answer being written (activeStream)', () => {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, testRedisUrl, type RecordedChatRequest, type Stack } from '@classchat/testkit';
+import {
+  startApiProcess,
+  startStack,
+  testRedisUrl,
+  type RecordedChatRequest,
+  type Stack,
+} from '@classchat/testkit';
 import {
   createUser,
   repositoriesOf,
@@ -43,7 +49,7 @@ interface Fixture {
   lastChatRequest(): Promise<RecordedChatRequest>;
 }
 
-function fixture(options: { redis?: boolean } = {}): Fixture {
+function fixture(options: { redis?: boolean; api?: Record<string, string> } = {}): Fixture {
   const f: Fixture = {
     stack: undefined as unknown as Stack,
     clients: [],
@@ -65,7 +71,10 @@ function fixture(options: { redis?: boolean } = {}): Fixture {
     },
   };
   beforeAll(async () => {
-    f.stack = await startStack({ redis: options.redis ?? false });
+    f.stack = await startStack({
+      redis: options.redis ?? false,
+      ...(options.api ? { api: options.api } : {}),
+    });
   });
   afterEach(async () => {
     for (const c of f.clients.splice(0)) c.close();
@@ -494,4 +503,58 @@ describe('Resume after reconnect (Redis replay buffer, Redis Streams adapter)', 
       await second.stop();
     }
   });
+});
+
+describe('an api process that dies mid-answer (Redis)', () => {
+  const LEASE_MS = 1_000;
+  const f = fixture({ redis: true, api: { STREAM_OWNER_LEASE_MS: String(LEASE_MS) } });
+
+  it('kill -9 of the process writing the answer: the socket watching it elsewhere gets a retryable interrupted end, a reload shows no running answer', async () => {
+    const owner = await startApiProcess({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: f.stack.databaseUrl,
+      DATA_DIR: f.stack.dataDir,
+      INTERNAL_TOKEN: f.stack.internalToken,
+      RAG_URL: f.stack.ragUrl,
+      REDIS_URL: testRedisUrl(),
+      STREAM_OWNER_LEASE_MS: String(LEASE_MS),
+    });
+    try {
+      const user = await f.user('orphaned');
+      f.stack.upstream!.setDefault({ tokens: words(400), tokenDelayMs: 25 });
+      const streamId = randomUUID();
+      const watching = await f.client(user, streamId); // on the surviving process
+      const accepted = await startChat({ ...f.stack, apiUrl: owner.url }, user, {
+        message: 'Explain mitochondria',
+        classId: user.classId,
+        streamId,
+      });
+      await watching.shown(5);
+      const exited = new Promise((resolve) => owner.child.once('exit', resolve));
+      owner.child.kill('SIGKILL');
+      await exited;
+
+      // Within a few leases: the lease lapses, the surviving process's check finds it.
+      await watching.end(10 * LEASE_MS);
+      expect(watching.complete).toBeNull();
+      expect(watching.error).toMatchObject({ code: 'stream_interrupted', retryable: true, streamId });
+      expect(watching.terminalsReceived).toBe(1);
+
+      const res = await fetch(`${f.stack.apiUrl}/api/v1/chat/sessions/${accepted.chatSessionId}`, {
+        headers: { authorization: `Bearer ${user.token}` },
+      });
+      expect(((await res.json()) as { activeStream: unknown }).activeStream).toBeNull();
+
+      // A tab that reloads and asks gets the same end.
+      const reloaded = await f.client(user, streamId);
+      expect(await reloaded.resume(0)).toEqual({ ok: true, found: true });
+      await reloaded.end(5_000);
+      expect(reloaded.error).toMatchObject({ code: 'stream_interrupted', retryable: true });
+      expect(reloaded.tokensReceived).toBe(reloaded.lastSeq);
+    } finally {
+      if (owner.child.exitCode === null && owner.child.signalCode === null) owner.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -80,7 +80,7 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   const lease = deps.clustered ? keepLeases(replay, running, leaseMs, logger) : null;
   streams.onBegin((stream) => {
     running.add(stream);
-    lease?.start();
+    lease?.take(stream);
     // Once per stream: while Redis is down every event of every stream would fail the same way.
     let failed = false;
     streams.addSink(stream.streamId, (event, s) => {
@@ -167,15 +167,16 @@ function keepLeases(
   running: ReadonlySet<ActiveStream>,
   leaseMs: number,
   logger: Logger,
-): { start(): void; stop(): void } {
+): { take(stream: ActiveStream): void; stop(): void } {
   let timer: NodeJS.Timeout | null = null;
-  const renew = () => {
-    const owned = [...running].map(({ streamId, userId }) => ({ streamId, userId }));
+  const renew = (streams: readonly ActiveStream[]) => {
+    const owned = streams.map(({ streamId, userId }) => ({ streamId, userId }));
     replay.keepAlive(owned).catch((err: unknown) => logger.warn({ err }, 'stream lease renewal failed'));
   };
   return {
-    start() {
-      timer ??= setInterval(renew, Math.max(10, leaseMs / 3)).unref();
+    take(stream) {
+      renew([stream]);
+      timer ??= setInterval(() => renew([...running]), Math.max(10, leaseMs / 3)).unref();
     },
     stop() {
       if (timer) clearInterval(timer);

@@ -48,8 +48,8 @@ export async function streamOwnerAlive(
  *   appended out of order or after the end;
  * - a token entry holds only its text (`t`); start and terminal entries hold the event's JSON (`e`);
  * - `…:meta` (a hash) keeps the session id for rebuilding token events;
- * - `…:owner` is the running stream's lease: set at the start, renewed by the owner's `keepAlive`,
- *   deleted at the end. A stream without an end whose lease lapsed lost its process.
+ * - `…:owner` is the running stream's lease, taken and renewed by its process's `keepAlive` and
+ *   deleted at the end: a stream without an end whose lease lapsed lost its process.
  *
  * Expiry: `maxStreamSeconds + ttlSeconds` while live (set at the start and refreshed every
  * `refreshEveryTokens` tokens), `ttlSeconds` (STREAM_REPLAY_TTL_S) once the terminal event is in.
@@ -75,7 +75,6 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
         case 'chat-stream-start':
           pipeline.xadd(key, ...cap, '0-1', 'e', JSON.stringify(event));
           pipeline.hset(meta, 's', event.sessionId);
-          pipeline.set(`${key}:owner`, '1', 'PX', leaseMs);
           ttlMs = liveTtlMs;
           break;
         case 'chat-stream-token':
@@ -125,7 +124,7 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
       if (streams.length === 0) return;
       const pipeline = redis.pipeline();
       for (const { streamId, userId } of streams) {
-        pipeline.set(`${keyOf(streamId, userId)}:owner`, '1', 'PX', leaseMs, 'XX');
+        pipeline.set(`${keyOf(streamId, userId)}:owner`, '1', 'PX', leaseMs);
       }
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([err]) => err);

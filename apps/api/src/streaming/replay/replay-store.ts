@@ -51,7 +51,10 @@ export interface ReplayStore {
    * with it).
    */
   read(streamId: string, userId: string, afterSeq: number, limit?: number): Promise<ReplayRead | null>;
-  /** Renews the owner's lease of running streams (call every third of the lease or so). */
+  /**
+   * Takes or renews this process's lease on running streams: from their beginning, then every
+   * third of the lease or so (a no-op in memory).
+   */
   keepAlive(streams: readonly OwnedStream[]): Promise<void>;
   /** Forgets every buffered stream this store owns (memory) — Redis keys expire on their own. */
   close(): void;
