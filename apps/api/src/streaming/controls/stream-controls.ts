@@ -97,11 +97,8 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
     running.delete(stream);
     if (running.size === 0) lease?.stop();
   });
-  if (deps.clustered) {
-    cluster.on('chat-event', ({ userId, event }) => delivery.deliver(userId, event));
-    const check = setInterval(() => void delivery.checkOwners(), Math.max(50, leaseMs / 2));
-    check.unref();
-  }
+  const ownerChecks = deps.clustered ? checkOwnersWhileConnected(delivery, leaseMs) : null;
+  if (deps.clustered) cluster.on('chat-event', ({ userId, event }) => delivery.deliver(userId, event));
 
   const cancelHere = (userId: string, streamId: string): boolean => {
     const found = streams.cancel(userId, streamId);
@@ -134,6 +131,7 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
 
   deps.realtime.onConnection((socket) => {
     delivery.connect(socket);
+    ownerChecks?.start();
     socket.on('chat-stream-cancel', (payload, ack) => {
       const parsed = ChatStreamCancelPayload.safeParse(payload);
       const answer = (result: StreamAck) => {
@@ -159,6 +157,24 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   });
 
   return controls;
+}
+
+/** Checks the owners of streams running elsewhere every half lease, while any socket is connected. */
+function checkOwnersWhileConnected(delivery: StreamDelivery, leaseMs: number): { start(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  const tick = () => {
+    if (delivery.stats().sockets === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+      return;
+    }
+    void delivery.checkOwners();
+  };
+  return {
+    start() {
+      timer ??= setInterval(tick, Math.max(50, leaseMs / 2)).unref();
+    },
+  };
 }
 
 /** Renews the lease of this process's running streams every third of it, while there are any. */
