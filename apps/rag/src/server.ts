@@ -11,7 +11,6 @@ import type { RagContext } from './context.js';
 import { createIsolatedParser } from './ingest/isolated-parse.js';
 import { createRagMetrics } from './observability/metrics.js';
 import { createTokenBudget } from './quota/token-budget.js';
-import { createStreamStateStore } from './streaming/stream-state.js';
 
 export interface RunningRag extends Omit<ServingHttp, 'close'> {
   ctx: RagContext;
@@ -34,7 +33,6 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     database,
     redis,
     tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT, logger }),
-    streamState: createStreamStateStore(redis),
     parser: createIsolatedParser({
       memoryMb: config.INGEST_PARSE_MEMORY_MB,
       maxChars: config.INGEST_MAX_CHARS,

@@ -37,7 +37,6 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
         : null,
     embeddedScopes: embeddedScopes(),
     tokenBudget: ctx.tokenBudget,
-    streamState: ctx.streamState,
     metrics: ctx.metrics,
     settings: {
       chunkSize: config.STREAM_CHUNK_SIZE,
