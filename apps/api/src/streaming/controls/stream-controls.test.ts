@@ -490,6 +490,11 @@ describe('Resume after reconnect (Redis replay buffer, Redis Streams adapter)', 
       expect(elsewhere.complete).toMatchObject({ status: 'stopped' });
       expect(elsewhere.complete!.content).toBe(elsewhere.text);
       expect(late.text).toBe(elsewhere.text);
+      for (const client of [elsewhere, late]) {
+        expect(client.tokensReceived).toBe(client.lastSeq);
+        expect(client.duplicatesDropped).toBe(0);
+        expect(client.terminalsReceived).toBe(1);
+      }
       expect((await (await f.lastChatRequest()).settled).clientDisconnected).toBe(true);
       expect(await usage(f.stack, user.id)).toEqual({ used: 1, reserved: 0 });
 

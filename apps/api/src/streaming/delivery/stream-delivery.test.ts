@@ -217,6 +217,82 @@ describe('live delivery', () => {
   });
 });
 
+describe('a lost live event, a lost owner', () => {
+  const socket = (id: string) =>
+    ({
+      id,
+      data: { userId, sessionExpiresAt: 0 },
+      emit: () => true,
+      on: () => undefined,
+    }) as unknown as DeliverySocket;
+  const token = (streamId: string, seq: number): ChatEvent => ({
+    type: 'chat-stream-token',
+    sessionId,
+    streamId,
+    seq,
+    token: `t${seq}`,
+  });
+  const seqsOf = (events: ChatEvent[]) =>
+    events.map((e) => (e.type === 'chat-stream-token' ? e.seq : e.type.replace('chat-stream-', '')));
+
+  it('a token that skips a seq makes the socket read the buffer: it gets every seq once, in order', async () => {
+    const replay = createMemoryReplayStore({ ttlSeconds: 60 });
+    const got: ChatEvent[] = [];
+    const delivery = createStreamDelivery({
+      replay,
+      logger: pino({ level: 'silent' }),
+      send: (_s, e) => got.push(e),
+    });
+    delivery.connect(socket('a'));
+    const streamId = randomUUID();
+    await seed(replay, streamId, 3, false);
+    delivery.deliver(userId, { type: 'chat-stream-start', sessionId, streamId, route: 'summary' });
+    delivery.deliver(userId, token(streamId, 1));
+    delivery.deliver(userId, token(streamId, 3)); // 2 never came live
+    await until(() => got.length === 4);
+    await replay.append(streamId, userId, token(streamId, 4));
+    delivery.deliver(userId, token(streamId, 4));
+    expect(seqsOf(got)).toEqual(['start', 1, 2, 3, 4]);
+  });
+
+  it('a quiet stream running elsewhere whose owner lost its lease ends as interrupted, recorded in the buffer', async () => {
+    const memory = createMemoryReplayStore({ ttlSeconds: 60 });
+    const orphaned: ReplayStore = {
+      ...memory,
+      read: async (...args) => {
+        const read = await memory.read(...args);
+        return read && { ...read, ownerAlive: read.ended };
+      },
+    };
+    let clock = 0;
+    const got: ChatEvent[] = [];
+    const delivery = createStreamDelivery({
+      replay: orphaned,
+      logger: pino({ level: 'silent' }),
+      send: (_s, e) => got.push(e),
+      runsHere: () => false,
+      ownerCheckMs: 1_000,
+      now: () => clock,
+    });
+    delivery.connect(socket('a'));
+    const streamId = randomUUID();
+    await seed(memory, streamId, 2, false);
+    delivery.deliver(userId, { type: 'chat-stream-start', sessionId, streamId, route: 'summary' });
+    delivery.deliver(userId, token(streamId, 1));
+    delivery.deliver(userId, token(streamId, 2));
+    await delivery.checkOwners();
+    expect(seqsOf(got)).toEqual(['start', 1, 2]); // not quiet for long enough yet
+    clock += 1_000;
+    await delivery.checkOwners();
+    expect(seqsOf(got)).toEqual(['start', 1, 2, 'error']);
+    expect(got.at(-1)).toMatchObject({ code: 'stream_interrupted', retryable: true });
+    expect((await memory.read(streamId, userId, 2))!.events.at(-1)).toMatchObject({
+      code: 'stream_interrupted',
+    });
+    expect(delivery.stats().watches).toBe(0);
+  });
+});
+
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
