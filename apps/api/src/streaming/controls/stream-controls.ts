@@ -20,7 +20,7 @@ import {
   type StreamDelivery,
   type StreamDeliveryOptions,
 } from '../delivery/stream-delivery.js';
-import type { ChatEvent } from '../events.js';
+import { isTerminal, type ChatEvent } from '../events.js';
 import type { ActiveStream, StreamRegistry } from '../registry.js';
 import { createReplayStore, DEFAULT_OWNER_LEASE_MS, type ReplayStore } from '../replay/index.js';
 
@@ -89,8 +89,10 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
         failed = true;
         logger.error({ err, streamId: s.streamId, event: event.type }, 'replay buffer append failed');
       });
-      delivery.deliver(s.userId, event);
-      if (deps.clustered) cluster.serverSideEmit('chat-event', { userId: s.userId, event });
+      // A stream that fails before it starts has its end as its first event.
+      const opens = event.type === 'chat-stream-start' || (isTerminal(event) && s.route === null);
+      delivery.deliver(s.userId, event, opens);
+      if (deps.clustered) cluster.serverSideEmit('chat-event', { userId: s.userId, event, opens });
     });
   });
   streams.onEnd((stream) => {
@@ -98,7 +100,9 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
     if (running.size === 0) lease?.stop();
   });
   const ownerChecks = deps.clustered ? checkOwnersWhileConnected(delivery, leaseMs) : null;
-  if (deps.clustered) cluster.on('chat-event', ({ userId, event }) => delivery.deliver(userId, event));
+  if (deps.clustered) {
+    cluster.on('chat-event', ({ userId, event, opens }) => delivery.deliver(userId, event, opens));
+  }
 
   const cancelHere = (userId: string, streamId: string): boolean => {
     const found = streams.cancel(userId, streamId);
@@ -205,7 +209,7 @@ const invalid: StreamAck = { ok: false, found: false };
 
 /** Events between api processes (Socket.IO server-side emits through the shared adapter). */
 interface ClusterEvents {
-  'chat-event': (message: { userId: string; event: ChatEvent }) => void;
+  'chat-event': (message: { userId: string; event: ChatEvent; opens: boolean }) => void;
   'chat-stream-cancel': (
     request: { userId: string; streamId: string },
     ack: (found: boolean) => void,

@@ -215,6 +215,29 @@ describe('live delivery', () => {
     expect(got.get('late')).toBeUndefined();
     expect(delivery.stats()).toEqual({ sockets: 2, watches: 1 });
   });
+
+  it('a stream that fails before it starts: its end, its first event, reaches every socket of the user', () => {
+    const got: string[] = [];
+    const delivery = createStreamDelivery({
+      replay: createMemoryReplayStore({ ttlSeconds: 60 }),
+      logger: pino({ level: 'silent' }),
+      send: (socket, event) => got.push(`${socket.id}:${event.type}`),
+    });
+    delivery.connect(fakeSocket('a').socket);
+    delivery.connect(fakeSocket('b').socket);
+    const streamId = randomUUID();
+    const failed: ChatEvent = {
+      type: 'chat-stream-error',
+      sessionId,
+      streamId,
+      error: 'x',
+      code: 'unavailable',
+      retryable: true,
+    };
+    delivery.deliver(userId, failed, true);
+    expect(got).toEqual(['a:chat-stream-error', 'b:chat-stream-error']);
+    expect(delivery.stats().watches).toBe(0);
+  });
 });
 
 describe('a lost live event, a lost owner', () => {

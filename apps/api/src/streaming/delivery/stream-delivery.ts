@@ -34,8 +34,12 @@ export interface StreamDeliveryOptions {
 export interface StreamDelivery {
   /** A socket connected (new or recovered): its user's streams may now reach it. */
   connect(socket: DeliverySocket): void;
-  /** A live event of `userId`'s stream, for this process's sockets of that user. */
-  deliver(userId: string, event: ChatEvent): void;
+  /**
+   * A live event of `userId`'s stream, for this process's sockets of that user. `opens`: the
+   * stream's first event (its start, or the end of a stream that failed before starting), which
+   * every socket of the user gets; later ones go to the sockets following the stream.
+   */
+  deliver(userId: string, event: ChatEvent, opens?: boolean): void;
   /**
    * Sends `socket` what it has not shown of the stream (everything after `afterSeq`), in bounded
    * batches, then lets live events through again. One replay per socket and stream: a new one
@@ -167,13 +171,13 @@ export function createStreamDelivery(options: StreamDeliveryOptions): StreamDeli
       });
     },
 
-    deliver(userId, event) {
+    deliver(userId, event, opens = event.type === 'chat-stream-start') {
       const sockets = socketsOf.get(userId);
       if (!sockets) return;
       for (const socket of sockets) {
         const known = watches.get(socket)?.get(event.streamId);
-        // A socket follows a stream from its start, or from its own resume.
-        if (!known && event.type !== 'chat-stream-start') continue;
+        // A socket follows a stream from its first event, or from its own resume.
+        if (!known && !opens) continue;
         const watch = known ?? watchOf(socket, event.streamId, 0);
         watch.seenAt = now();
         const verdict = watch.gate.live(event);
