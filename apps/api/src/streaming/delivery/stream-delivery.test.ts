@@ -240,6 +240,36 @@ describe('live delivery', () => {
   });
 });
 
+describe('a replay whose socket leaves', () => {
+  it('stops after the batch in flight', async () => {
+    const replay = createMemoryReplayStore({ ttlSeconds: 60 });
+    const streamId = randomUUID();
+    await seed(replay, streamId, 2_000);
+    const onDisconnect: Array<() => void> = [];
+    const socket = {
+      id: 's',
+      data: { userId, sessionExpiresAt: 0 },
+      emit: () => true,
+      on: (event: string, handler: () => void) => {
+        if (event === 'disconnect') onDisconnect.push(handler);
+      },
+    } as unknown as DeliverySocket;
+    let sent = 0;
+    const delivery = createStreamDelivery({
+      replay,
+      logger: pino({ level: 'silent' }),
+      batchSize: 100,
+      send: () => {
+        if (++sent === 100) for (const handler of onDisconnect) handler();
+      },
+    });
+    delivery.connect(socket);
+    expect(await delivery.resume(socket, streamId, 0)).toEqual({ ok: true, found: true });
+    expect(sent).toBe(100);
+    expect(delivery.stats()).toEqual({ sockets: 0, watches: 0 });
+  });
+});
+
 describe('a lost live event, a lost owner', () => {
   const socket = (id: string) =>
     ({

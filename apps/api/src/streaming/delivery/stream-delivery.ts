@@ -140,6 +140,8 @@ export function createStreamDelivery(options: StreamDeliveryOptions): StreamDeli
         if (done) return true;
       }
       await yieldToLoop();
+      // The socket left (or the stream was forgotten for it): nobody to send the rest to.
+      if (watches.get(socket)?.get(streamId) !== watch) return true;
     }
   }
 
