@@ -10,6 +10,7 @@ import { createSessionsService, type SessionsService } from './sessions/sessions
 import { createActiveStreamIndex } from './streaming/active-streams.js';
 import { createStreamControlsFor, type StreamControls } from './streaming/controls/index.js';
 import { createStreamObserver } from './streaming/index.js';
+import { streamOwnerAlive } from './streaming/replay/index.js';
 
 /** The services of one api instance: built once from its context, shared by its routers and sockets. */
 export interface ApiServices {
@@ -39,9 +40,13 @@ export function createApiServices(ctx: ApiContext): ApiServices {
     limits: { maxUploadBytes: config.maxUploadBytes, userStorageBytes: config.userStorageBytes },
   });
   const leases = createAnswerLeases(repos.answers, { logger });
+  const redis = ctx.redis;
   const active = createActiveStreamIndex(ctx.streams, {
-    redis: ctx.redis,
+    redis,
     ttlMs: (config.STREAM_MAX_DURATION_S + 60) * 1000,
+    ...(redis
+      ? { ownerAlive: (streamId: string, userId: string) => streamOwnerAlive(redis, streamId, userId) }
+      : {}),
     onError: (err, stream) => logger.warn({ err, streamId: stream?.streamId }, 'active stream index failed'),
   });
   return {

@@ -52,7 +52,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     publicOrigins: config.PUBLIC_ORIGIN,
   });
   const rag = createRagClient({ baseUrl: config.RAG_URL, internalToken: config.INTERNAL_TOKEN, logger });
-  const streams = createStreamRegistry(realtime, logger);
+  const streams = createStreamRegistry(logger);
   const metrics = createApiMetrics();
   const files = createFileStore(config.filesDir);
   const ingestion = createIngestionService({

@@ -5,7 +5,6 @@ import type { RagConfig } from './config.js';
 import type { IsolatedParser } from './ingest/isolated-parse.js';
 import type { RagMetrics } from './observability/metrics.js';
 import type { TokenBudget } from './quota/token-budget.js';
-import type { StreamStateStore } from './streaming/stream-state.js';
 
 /** What every rag capability is built from; created once per server instance. */
 export interface RagContext {
@@ -19,8 +18,6 @@ export interface RagContext {
   redis: Redis | undefined;
   /** OPENAI_TPM_LIMIT, shared by answers and ingestion's embeddings (see quota/token-budget.ts). */
   tokenBudget: TokenBudget;
-  /** `chat:stream:…` keys of live answer streams. */
-  streamState: StreamStateStore;
   /** Document parsing in worker threads, off the event loop that serves answers. */
   parser: IsolatedParser;
 }

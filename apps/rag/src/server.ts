@@ -12,7 +12,6 @@ import { createIngestDeps } from './ingest/ingest-routes.js';
 import { createIsolatedParser } from './ingest/isolated-parse.js';
 import { createRagMetrics } from './observability/metrics.js';
 import { createTokenBudget } from './quota/token-budget.js';
-import { createStreamStateStore } from './streaming/stream-state.js';
 
 export interface RunningRag extends Omit<ServingHttp, 'close'> {
   ctx: RagContext;
@@ -41,7 +40,6 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     repos: createRepositories(database.db),
     redis,
     tokenBudget: createTokenBudget(redis, { limit: config.OPENAI_TPM_LIMIT, logger }),
-    streamState: createStreamStateStore(redis),
     parser: createIsolatedParser({
       memoryMb: config.INGEST_PARSE_MEMORY_MB,
       maxChars: config.INGEST_MAX_CHARS,

@@ -66,7 +66,10 @@ export type ChatStreamCancelPayload = z.infer<typeof ChatStreamCancelPayload>;
 export const ChatStreamResumePayload = z.object({ streamId: Id, afterSeq: z.number().int().nonnegative() });
 export type ChatStreamResumePayload = z.infer<typeof ChatStreamResumePayload>;
 
-/** Acknowledgement of client requests: `found: false` for unknown streams or another user's. */
+/**
+ * Acknowledgement of client requests: `found: false` for unknown streams or another user's; `ok:
+ * false` for a malformed request, a Stop that could not be forwarded, or a resume beyond the limits.
+ */
 export const StreamAck = z.object({ ok: z.boolean(), found: z.boolean() });
 export type StreamAck = z.infer<typeof StreamAck>;
 

@@ -12,7 +12,6 @@ import {
 import { tokenFromHeaders } from '../auth/credentials.js';
 import type { TokenService } from '../auth/tokens.js';
 import { originAllowed, servedHosts } from '../security/origin.js';
-import { ChatStreamAdapter } from './chat-adapter.js';
 
 export type TypedServer = Server<
   ClientToServerEvents,
@@ -117,7 +116,7 @@ export function createRealtime(
       callback(allowed ? null : 'origin not allowed', allowed);
     },
     connectionStateRecovery: { maxDisconnectionDuration: REPLAY_RECOVERY_MS, skipMiddlewares: false },
-    adapter: options.redis ? clusterAdapter(options.redis) : ChatStreamAdapter,
+    ...(options.redis ? { adapter: clusterAdapter(options.redis) } : {}),
   });
   io.use((socket, next) => {
     const authToken: unknown = socket.handshake.auth?.token;

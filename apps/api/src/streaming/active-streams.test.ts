@@ -30,7 +30,7 @@ const tokenOf = (streamId: string, sessionId: string, seq: number): ChatEvent =>
 
 describe('active stream index (this process)', () => {
   it("names the session's running stream and the seq it reached, for its owner only", async () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const index = createActiveStreamIndex(registry, { ttlMs: TTL_MS });
     const [user, other, sessionId] = [randomUUID(), randomUUID(), randomUUID()];
     expect(await index.find(user, sessionId)).toBeNull();
@@ -45,7 +45,7 @@ describe('active stream index (this process)', () => {
   });
 
   it('forgets a stream once its end was published (it is saved by then) and once it left the registry', async () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const index = createActiveStreamIndex(registry, { ttlMs: TTL_MS });
     const [user, sessionId] = [randomUUID(), randomUUID()];
     const stream = begin(registry, user, sessionId);
@@ -77,8 +77,8 @@ describe('active stream index shared through Redis (several api processes)', () 
   });
 
   it('a stream running in one process is named by another until it ends', async () => {
-    const here = new StreamRegistry(() => {});
-    const there = new StreamRegistry(() => {});
+    const here = new StreamRegistry();
+    const there = new StreamRegistry();
     createActiveStreamIndex(there, { redis, ttlMs: TTL_MS, keyPrefix });
     const index = createActiveStreamIndex(here, { redis, ttlMs: TTL_MS, keyPrefix });
     const [user, sessionId] = [randomUUID(), randomUUID()];
@@ -91,6 +91,28 @@ describe('active stream index shared through Redis (several api processes)', () 
     there.end(stream);
     await until(async () => (await index.find(user, sessionId)) === null);
     expect(await redis.exists(`${keyPrefix}chat:active:{${user}}:${sessionId}`)).toBe(0);
+  });
+
+  it('a stream whose process died (its lease lapsed) is not named, and its note is dropped', async () => {
+    const crashed = new StreamRegistry();
+    const here = new StreamRegistry();
+    createActiveStreamIndex(crashed, { redis, ttlMs: TTL_MS, keyPrefix });
+    const alive = new Set<string>();
+    const index = createActiveStreamIndex(here, {
+      redis,
+      ttlMs: TTL_MS,
+      keyPrefix,
+      ownerAlive: (streamId) => Promise.resolve(alive.has(streamId)),
+    });
+    const [user, sessionId] = [randomUUID(), randomUUID()];
+    const stream = begin(crashed, user, sessionId);
+    alive.add(stream.streamId);
+    expect(await until(() => index.find(user, sessionId))).toEqual({ streamId: stream.streamId, seq: 0 });
+
+    // The process is gone: it never ends the stream, its lease lapses.
+    alive.delete(stream.streamId);
+    expect(await index.find(user, sessionId)).toBeNull();
+    expect(await redis.hlen(`${keyPrefix}chat:active:{${user}}:${sessionId}`)).toBe(0);
   });
 });
 

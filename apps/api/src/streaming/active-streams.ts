@@ -18,6 +18,11 @@ export interface ActiveStreamIndexOptions {
   ttlMs: number;
   /** Prepended to every key (tests use a unique one). Default `''`. */
   keyPrefix?: string;
+  /**
+   * Whether the process running a noted stream still holds its lease: a stream whose process died
+   * is not named (and its note is dropped). Default: every noted stream counts as running.
+   */
+  ownerAlive?: (streamId: string, userId: string) => Promise<boolean>;
   onError?: (err: unknown, stream: ActiveStream | null) => void;
 }
 
@@ -62,13 +67,19 @@ export function createActiveStreamIndex(
       if (here) return { streamId: here.streamId, seq: here.seq };
       if (!redis) return null;
       try {
-        const noted = await redis.hgetall(keyOf(userId, sessionId));
+        const key = keyOf(userId, sessionId);
+        const noted = await redis.hgetall(key);
         const oldest = Date.now() - ttlMs;
-        const latest = Object.entries(noted)
+        const candidates = Object.entries(noted)
           .map(([streamId, began]) => ({ streamId, began: Number(began) }))
           .filter((s) => s.began >= oldest)
-          .sort((a, b) => b.began - a.began)[0];
-        return latest ? { streamId: latest.streamId, seq: 0 } : null;
+          .sort((a, b) => b.began - a.began);
+        for (const { streamId } of candidates) {
+          if (!options.ownerAlive || (await options.ownerAlive(streamId, userId)))
+            return { streamId, seq: 0 };
+          await redis.hdel(key, streamId);
+        }
+        return null;
       } catch (err) {
         // Redis unavailable: the session still loads, only without the running answer.
         report(err, null);

@@ -21,36 +21,35 @@ const tokenOf = (
 });
 
 describe('StreamRegistry', () => {
-  it("publish hands the event to the stream's sinks, then to the user's room", () => {
+  it("publish hands the event to the stream's sinks in the order they were added", () => {
     const order: string[] = [];
-    const registry = new StreamRegistry((userId) => order.push(`room:${userId}`));
+    const registry = new StreamRegistry();
     const stream = begin(registry, 'u1');
-    registry.addSink(stream.streamId, () => order.push('sink'));
+    registry.addSink(stream.streamId, () => order.push('buffer'));
+    registry.addSink(stream.streamId, () => order.push('sockets'));
     registry.publish(stream, tokenOf(stream.streamId, 1));
-    expect(order).toEqual(['sink', 'room:u1']);
+    expect(order).toEqual(['buffer', 'sockets']);
   });
 
-  it('a throwing sink neither stops the room emit nor other sinks', () => {
+  it('a throwing sink does not stop the other sinks', () => {
     const errors: unknown[] = [];
     const seen: string[] = [];
-    const registry = new StreamRegistry(
-      () => seen.push('room'),
-      (err) => errors.push(err),
-    );
+    const registry = new StreamRegistry((err) => errors.push(err));
     const stream = begin(registry);
     registry.addSink(stream.streamId, () => {
       throw new Error('bad sink');
     });
     registry.addSink(stream.streamId, () => seen.push('sink2'));
     registry.publish(stream, tokenOf(stream.streamId, 1));
-    expect(seen).toEqual(['sink2', 'room']);
+    expect(seen).toEqual(['sink2']);
     expect(errors).toHaveLength(1);
   });
 
   it('publishes nothing after a terminal event', () => {
     const seen: ChatEvent[] = [];
-    const registry = new StreamRegistry((_u, e) => seen.push(e));
+    const registry = new StreamRegistry();
     const stream = begin(registry);
+    registry.addSink(stream.streamId, (e) => seen.push(e));
     registry.publish(stream, {
       type: 'chat-stream-error',
       sessionId: stream.sessionId,
@@ -65,7 +64,7 @@ describe('StreamRegistry', () => {
   });
 
   it("keeps the client's stream id unless it is running; another user's stream reads as absent", () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const wanted = randomUUID();
     expect(registry.pickStreamId(wanted)).toBe(wanted);
     const stream = registry.begin({
@@ -85,7 +84,7 @@ describe('StreamRegistry', () => {
   });
 
   it('cancel aborts with a StreamAbort reason; abortAll aborts every stream', () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const a = begin(registry, 'u1');
     const b = begin(registry, 'u2');
     expect(registry.cancel('u1', a.streamId)).toBe(true);
@@ -96,7 +95,7 @@ describe('StreamRegistry', () => {
   });
 
   it('end removes the stream and its sinks and runs the hooks; drain waits for the last one', async () => {
-    const registry = new StreamRegistry(() => {});
+    const registry = new StreamRegistry();
     const begun: string[] = [];
     const ended: string[] = [];
     registry.onBegin((s) => begun.push(s.streamId));
@@ -114,41 +113,5 @@ describe('StreamRegistry', () => {
     expect(begun).toEqual([a.streamId, b.streamId]);
     expect(ended).toEqual([a.streamId, b.streamId]);
     expect(registry.forUser(a.userId)).toEqual([]);
-  });
-
-  it("replays the running streams' tokens of a user to a socket that came back, and nothing else", () => {
-    const registry = new StreamRegistry(() => {});
-    const mine = begin(registry, 'u1');
-    const other = begin(registry, 'u2');
-    const done = begin(registry, 'u1');
-    registry.publish(mine, {
-      type: 'chat-stream-start',
-      sessionId: mine.sessionId,
-      streamId: mine.streamId,
-      route: 'summary',
-    });
-    registry.publish(mine, tokenOf(mine.streamId, 1, mine.sessionId, 'A'));
-    registry.publish(mine, tokenOf(mine.streamId, 2, mine.sessionId, 'B'));
-    registry.publish(other, tokenOf(other.streamId, 1));
-    registry.publish(done, tokenOf(done.streamId, 1));
-    registry.publish(done, {
-      type: 'chat-stream-error',
-      sessionId: done.sessionId,
-      streamId: done.streamId,
-      error: 'x',
-      code: 'internal',
-      retryable: true,
-    });
-    const sent: Array<[string, unknown]> = [];
-    registry.replayRunning('u1', {
-      emit: (name, ...args) => {
-        sent.push([name, args[0]]);
-        return true;
-      },
-    });
-    expect(sent).toEqual([
-      ['chat-stream-token', { sessionId: mine.sessionId, streamId: mine.streamId, seq: 1, token: 'A' }],
-      ['chat-stream-token', { sessionId: mine.sessionId, streamId: mine.streamId, seq: 2, token: 'B' }],
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AnswerCoverage, ChunkReference, Citation, Route } from '@classchat/contracts';
-import { emitChatEvent, isTerminal, type ChatEvent, type ChatEventTarget } from './events.js';
+import { isTerminal, type ChatEvent } from './events.js';
 import { StreamAbort, type StreamAbortKind } from './failures.js';
 
 /** One running chat stream of this api process. */
@@ -31,11 +31,8 @@ export interface ActiveStream {
   ended: boolean;
 }
 
-/** Receives every event of a stream, just before it goes to the user's room (a replay buffer, an SSE response). */
+/** Receives every event of a stream, in publish order (the replay buffer and sockets, an SSE response). */
 export type ChatEventSink = (event: ChatEvent, stream: ActiveStream) => void;
-
-/** Sends an event to every socket of one user (their Socket.IO room). */
-export type UserEmitter = (userId: string, event: ChatEvent) => void;
 
 export interface BeginStreamInput {
   streamId: string;
@@ -48,13 +45,11 @@ export interface BeginStreamInput {
 interface Entry {
   stream: ActiveStream;
   sinks: Set<ChatEventSink>;
-  /** Every token published so far (seq i is `tokens[i - 1]`), for sockets that come back. */
-  tokens: string[];
 }
 
 /**
  * The in-process registry of running chat streams (streamId → stream) and the one `publish` through
- * which every chat event leaves the relay: to the user's room, then to the stream's sinks.
+ * which every chat event leaves the relay: to the stream's sinks, in the order they were added.
  *
  * For stop / resume (issue 6): `get`/`getForUser` find a stream, `cancel` aborts it as the user's
  * Stop, `addSink` (or `onBegin` + `addSink` for every new stream) taps its events for a replay
@@ -65,10 +60,7 @@ export class StreamRegistry {
   private readonly beginHooks = new Set<(stream: ActiveStream) => void>();
   private readonly endHooks = new Set<(stream: ActiveStream) => void>();
 
-  constructor(
-    private readonly emit: UserEmitter,
-    private readonly onSinkError: (err: unknown, stream: ActiveStream) => void = () => {},
-  ) {}
+  constructor(private readonly onSinkError: (err: unknown, stream: ActiveStream) => void = () => {}) {}
 
   /** Running streams in this process. */
   get size(): number {
@@ -92,7 +84,7 @@ export class StreamRegistry {
       sources: null,
       ended: false,
     };
-    this.entries.set(stream.streamId, { stream, sinks: new Set(), tokens: [] });
+    this.entries.set(stream.streamId, { stream, sinks: new Set() });
     for (const hook of this.beginHooks) hook(stream);
     return stream;
   }
@@ -113,39 +105,21 @@ export class StreamRegistry {
   }
 
   /**
-   * The one way a chat event leaves the relay: hands it to each of the stream's sinks (in publish
-   * order, before it goes live — a replay buffer then never misses what a client saw), then emits it
-   * to the user's room. Nothing is published after the terminal event.
+   * The one way a chat event leaves the relay: hands it to each of the stream's sinks, in the order
+   * they were added (the replay buffer before the sockets, so it never misses what a client saw).
+   * Nothing is published after the terminal event.
    */
   publish(stream: ActiveStream, event: ChatEvent): void {
     if (stream.ended) return;
     if (isTerminal(event)) stream.ended = true;
     const entry = this.entries.get(stream.streamId);
-    if (entry) {
-      if (event.type === 'chat-stream-token') entry.tokens.push(event.token);
-      for (const sink of entry.sinks) {
-        try {
-          sink(event, stream);
-        } catch (err) {
-          this.onSinkError(err, stream);
-        }
+    if (!entry) return;
+    for (const sink of entry.sinks) {
+      try {
+        sink(event, stream);
+      } catch (err) {
+        this.onSinkError(err, stream);
       }
-    }
-    this.emit(stream.userId, event);
-  }
-
-  /**
-   * Sends `target` (a socket that has just come back) every token so far of the user's running
-   * streams; clients drop the seqs they have shown. Token packets are not kept by Socket.IO's own
-   * connection state recovery (see `ChatStreamAdapter`); everything else is.
-   */
-  replayRunning(userId: string, target: ChatEventTarget): void {
-    for (const { stream, tokens } of this.entries.values()) {
-      if (stream.userId !== userId || stream.ended) continue;
-      const { sessionId, streamId } = stream;
-      tokens.forEach((token, i) =>
-        emitChatEvent(target, { type: 'chat-stream-token', sessionId, streamId, seq: i + 1, token }),
-      );
     }
   }
 

@@ -53,7 +53,7 @@ function scripted(steps: Array<RagStreamEvent | number | Error>, opts: { ignoreA
 
 function harness(options: { saveFails?: Error; idleTimeoutMs?: number; maxDurationMs?: number } = {}) {
   const emitted: Array<{ userId: string; event: ChatEvent }> = [];
-  const registry = new StreamRegistry((userId, event) => emitted.push({ userId, event }));
+  const registry = new StreamRegistry();
   const stream = registry.begin({
     streamId: randomUUID(),
     userId: randomUUID(),
@@ -61,6 +61,7 @@ function harness(options: { saveFails?: Error; idleTimeoutMs?: number; maxDurati
     requestId: 'req-1',
     receivedAt: performance.now(),
   });
+  registry.addSink(stream.streamId, (event, s) => emitted.push({ userId: s.userId, event }));
   const calls: string[] = [];
   const saved: FinishedAnswer[] = [];
   const lifecycle: string[] = [];

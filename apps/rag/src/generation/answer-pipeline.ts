@@ -30,7 +30,6 @@ import { questionToSearch } from '../routing/search-question.js';
 import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { detectRoute } from '../routing/detect-route.js';
 import { ROUTE_CONFIG } from '../routing/route-config.js';
-import type { StreamIdentity, StreamStateStore } from '../streaming/stream-state.js';
 import { CANCELLED, DEADLINE, toStreamFailure, type StreamFailure } from './failures.js';
 import { fixedTextModel } from './fixed-answer.js';
 import type { AnswerModel } from './model.js';
@@ -43,8 +42,6 @@ export interface AnswerSettings {
   maxDurationS: number;
   /** Pace of offline answers (OFFLINE_TOKEN_DELAY_MS). */
   offlineTokenDelayMs: number;
-  /** How often a live stream's state key TTL is refreshed; default 60 s (the TTL is 300 s). */
-  stateRefreshMs?: number;
 }
 
 export interface AnswerDeps extends PassageDeps {
@@ -53,7 +50,6 @@ export interface AnswerDeps extends PassageDeps {
   /** The language model; null = offline mode (extractive answers). */
   model: AnswerModel | null;
   tokenBudget: TokenBudget;
-  streamState: StreamStateStore;
   metrics?: RagMetrics;
   logger: Logger;
   settings: AnswerSettings;
@@ -77,11 +73,6 @@ export async function* answerEvents(
   options: { signal?: AbortSignal } = {},
 ): AsyncGenerator<RagStreamEvent, void, undefined> {
   const t0 = performance.now();
-  const identity: StreamIdentity = {
-    userId: request.user_id,
-    sessionId: request.session_id,
-    startedAt: Date.now(),
-  };
   const scope = scopeOf(request);
   const query = request.user_query;
   const searchText = questionToSearch(query, request.chat_history);
@@ -143,14 +134,8 @@ export async function* answerEvents(
   options.signal?.addEventListener('abort', onClientGone, { once: true });
   const deadline = setTimeout(() => controller.abort(DEADLINE), deps.settings.maxDurationS * 1000);
   const bestEffort = (what: string, work: () => Promise<unknown>) => {
-    work().catch((err: unknown) => log.warn({ err }, `stream state: ${what} failed`));
+    work().catch((err: unknown) => log.warn({ err }, `stream: ${what} failed`));
   };
-  bestEffort('start', () => deps.streamState.start(identity, { route }));
-  const refresher = setInterval(
-    () => bestEffort('refresh', () => deps.streamState.refresh(identity)),
-    deps.settings.stateRefreshMs ?? 60_000,
-  );
-  refresher.unref();
   deps.metrics?.streamStarted.inc();
   log.info({ event: 'stream_started', offline: !deps.model }, 'stream started');
 
@@ -265,7 +250,6 @@ export async function* answerEvents(
     yield { type: 'error', message: failure.message, code: failure.code, retryable: failure.retryable };
   } finally {
     clearTimeout(deadline);
-    clearInterval(refresher);
     options.signal?.removeEventListener('abort', onClientGone);
     if (!signal.aborted && outcome !== 'completed') controller.abort(CANCELLED);
     const durationMs = since(t0);
@@ -283,7 +267,6 @@ export async function* answerEvents(
     deps.metrics?.streamDuration.observe(durationMs / 1000);
     if (outcome === 'completed') {
       deps.metrics?.streamCompleted.inc();
-      bestEffort('complete', () => deps.streamState.complete(identity));
       log.info(
         {
           event: 'stream_completed',
@@ -297,9 +280,6 @@ export async function* answerEvents(
     } else {
       const code = failure?.code ?? 'cancelled';
       deps.metrics?.streamFailed.inc({ reason: code });
-      bestEffort('fail', () =>
-        deps.streamState.fail(identity, { code, message: failure?.message ?? 'The client went away' }),
-      );
       if (outcome === 'cancelled') {
         log.info(
           { event: 'stream_cancelled', tokens: modelTokens, durationMs },

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -450,60 +449,5 @@ describe('observability', () => {
     expect(metrics).toMatch(/stream_completed_total 1/);
     expect(metrics).toMatch(/stream_failed_total\{reason="upstream_error"\} 1/);
     expect(metrics).toMatch(/stream_first_token_seconds_count 1/);
-  });
-});
-
-describe('stream state keys (Redis)', () => {
-  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
-  let redis: Redis;
-  let withRedis: RunningRag;
-  beforeAll(async () => {
-    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    withRedis = await h.startRag({ REDIS_URL: redisUrl });
-  });
-  afterAll(async () => {
-    const keys = await redis.keys(`chat:stream:${userId}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
-
-  const keysOf = (sessionId: string) => redis.keys(`chat:stream:${userId}:${sessionId}:*`);
-  const eventually = async <T>(check: () => Promise<T | null>): Promise<T> => {
-    for (let i = 0; i < 100; i++) {
-      const v = await check();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('condition not met');
-  };
-
-  it('exists while streaming and is deleted on success', async () => {
-    const sessionId = randomUUID();
-    const body = ask('What is glycolysis?', { session_id: sessionId });
-    h.upstream.enqueue({ firstTokenDelayMs: 300, tokens: ['ok'] });
-    let during: string[] = [];
-    await streamEvents(withRedis.url, body, (e) => {
-      if (e.type === 'route') void keysOf(sessionId).then((k) => (during = k));
-    });
-    expect(during).toHaveLength(1);
-    expect(during[0]).toMatch(new RegExp(`^chat:stream:${userId}:${sessionId}:\\d+$`));
-    await eventually(async () => ((await keysOf(sessionId)).length === 0 ? true : null));
-  });
-
-  it('is kept 60 s marked failed on failure', async () => {
-    const sessionId = randomUUID();
-    const body = ask('What is glycolysis?', { session_id: sessionId });
-    h.upstream.enqueue({ fail: { status: 500 } });
-    await post(withRedis.url, STREAM, body);
-    const key = await eventually(async () => {
-      const [k] = await keysOf(sessionId);
-      return k && (JSON.parse((await redis.get(k)) ?? '{}') as { status?: string }).status === 'failed'
-        ? k
-        : null;
-    });
-    const ttl = await redis.ttl(key);
-    expect(ttl).toBeGreaterThan(50);
-    expect(ttl).toBeLessThanOrEqual(60);
-    expect(JSON.parse((await redis.get(key))!)).toMatchObject({ status: 'failed', code: 'upstream_error' });
   });
 });

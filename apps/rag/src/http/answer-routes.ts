@@ -35,7 +35,6 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
         : null,
     embeddedScopes: embeddedScopes(),
     tokenBudget: ctx.tokenBudget,
-    streamState: ctx.streamState,
     metrics: ctx.metrics,
     settings: {
       chunkSize: config.STREAM_CHUNK_SIZE,

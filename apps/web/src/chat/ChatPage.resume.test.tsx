@@ -189,4 +189,27 @@ describe('ChatPage opened while an answer is being written (reload mid-answer)',
     act(() => socket.serverEmit('chat-stream-token', token(1, 'Live at last')));
     expect(screen.getByTestId('streaming-answer').textContent).toBe('Live at last');
   });
+
+  it('the server writing the answer died (its replay died with it): part shown, nothing saved → a retryable error', async () => {
+    let died = false;
+    const { socket } = openChat(() =>
+      died
+        ? { session, messages: [question], activeStream: null }
+        : { session, messages: [question], activeStream: running },
+    );
+    await waitFor(() => expect(socket.sentOf('chat-stream-resume')).toHaveLength(1));
+    act(() => {
+      socket.serverEmit('chat-stream-token', token(1, 'An eigenvector '));
+      socket.ack('chat-stream-resume', { ok: true, found: true });
+    });
+    died = true;
+    act(() => socket.disconnect());
+    act(() => socket.reconnect({ recovered: false }));
+    await waitFor(() => expect(socket.sentOf('chat-stream-resume')).toHaveLength(2));
+    act(() => socket.ack('chat-stream-resume', { ok: true, found: false }));
+    const shown = await screen.findAllByText('The answer was interrupted. Please try again.');
+    expect(shown.length).toBeGreaterThan(0);
+    expect(screen.getAllByRole('button', { name: 'Retry' }).length).toBeGreaterThan(0);
+    expect(socket.listenerCount('chat-stream-token')).toBe(0);
+  });
 });

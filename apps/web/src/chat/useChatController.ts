@@ -108,12 +108,17 @@ export function useChatController({
   );
 
   // Set once the stream hook exists (below); read by onMissing, which the hook itself calls.
-  const controlsRef = useRef<Pick<ChatStream, 'reset' | 'getState'> | null>(null);
+  const controlsRef = useRef<Pick<ChatStream, 'reset' | 'getState' | 'fail'> | null>(null);
+  const messagesRef = useRef(messages);
+  useEffect(() => {
+    messagesRef.current = messages;
+  }, [messages]);
 
   /**
-   * The followed answer has nothing to replay: it has not started yet (its events will come live)
-   * or it is over and forgotten. Re-read the chat: if the answer is no longer running, show what
-   * was saved instead of waiting for it.
+   * The followed answer has nothing to replay: it has not started yet (its events will come live),
+   * it is over and forgotten, or the server writing it died (its replay died with it). Re-read the
+   * chat: if the answer is no longer running, show what was saved instead of waiting for it; if
+   * part of it was shown and nothing was saved, say it was interrupted (retryable).
    */
   const onMissing = useCallback((streamId: string) => {
     const sid = sessionIdRef.current;
@@ -126,6 +131,15 @@ export function useChatController({
       (detail) => {
         if (!stillFollowing() || sessionIdRef.current !== sid) return;
         if (detail.activeStream?.streamId === streamId) return;
+        const shown = controlsRef.current?.getState().lastSeq ?? 0;
+        if (shown > 0 && !answerSaved(messagesRef.current, detail.messages)) {
+          controlsRef.current?.fail({
+            message: 'The answer was interrupted. Please try again.',
+            code: 'stream_interrupted',
+            retryable: true,
+          });
+          return;
+        }
         controlsRef.current?.reset();
         setRetryingId(null);
         setMessages(detail.messages);
@@ -138,8 +152,8 @@ export function useChatController({
   const stream = useChatStream({ onStart, onComplete, onError, onMissing });
   const { watch, fail, reset, getState } = stream;
   useEffect(() => {
-    controlsRef.current = { reset, getState };
-  }, [reset, getState]);
+    controlsRef.current = { reset, getState, fail };
+  }, [reset, getState, fail]);
   const stopStream = stream.stop;
   const active = isActivePhase(stream.state.phase);
   const activeRef = useRef(active);
@@ -342,4 +356,10 @@ export function useChatController({
     react,
     setVersion,
   };
+}
+
+/** Whether `saved` (the chat as the server has it) holds an answer or answer version `shown` lacks. */
+function answerSaved(shown: readonly MessageDto[], saved: readonly MessageDto[]): boolean {
+  const versions = new Map(shown.map((m) => [m.id, m.versions.length]));
+  return saved.some((m) => m.role === 'assistant' && (versions.get(m.id) ?? -1) < m.versions.length);
 }

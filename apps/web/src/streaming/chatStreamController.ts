@@ -14,6 +14,12 @@ import {
   type StreamState,
 } from './streamReducer.js';
 
+/**
+ * How long an answer may show no event at all, connected or not, before it is given up: the api's
+ * own STREAM_TIMEOUT_MS (60 s) plus the time its `stream_timeout` error needs to arrive first.
+ */
+export const STREAM_TIMEOUT_MS = 75_000;
+
 export interface ChatStreamCallbacks {
   onStart?: (payload: ChatStreamStartPayload) => void;
   onComplete?: (payload: ChatStreamCompletePayload) => void;
@@ -40,17 +46,20 @@ export class ChatStreamController {
   private suspended = false;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
   private offlineTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
   callbacks: ChatStreamCallbacks = {};
 
   /**
    * `offlineGraceMs`: how long the socket may stay disconnected while an answer is arriving before
    * the answer is given up as a retryable error (the server or the network is gone; a reconnect
-   * within it catches up by replay).
+   * within it catches up by replay). `idleTimeoutMs`: how long it may show no event even while
+   * connected (the process writing it died without a word).
    */
   constructor(
     private readonly socket: RealtimeSocket,
     private readonly stopGraceMs = 10_000,
     private readonly offlineGraceMs = 30_000,
+    private readonly idleTimeoutMs = STREAM_TIMEOUT_MS,
   ) {}
 
   getState = (): StreamState => this.state;
@@ -148,11 +157,13 @@ export class ChatStreamController {
     const socket = this.socket;
     const onStart = (p: ChatStreamStartPayload) => {
       if (p.streamId !== streamId) return;
+      this.armIdleTimer(streamId);
       this.dispatch({ type: 'event', event: { ...p, type: 'chat-stream-start' } });
       this.callbacks.onStart?.(p);
     };
     const onToken = (p: ChatStreamTokenPayload) => {
       if (p.streamId !== streamId) return;
+      this.armIdleTimer(streamId);
       this.dispatch({ type: 'event', event: { ...p, type: 'chat-stream-token' } });
     };
     const onComplete = (p: ChatStreamCompletePayload) => {
@@ -170,11 +181,10 @@ export class ChatStreamController {
       if (before === this.state) return;
       this.finish(streamId);
     };
-    // After a reconnect that did not recover the connection state, events sent while we were away
-    // are lost to this socket: ask the server to replay everything after the last applied seq.
+    // Chat events are not part of Socket.IO's connection state recovery: after any reconnect,
+    // recovered or not, ask the server for everything after the last applied seq.
     const onConnect = () => {
       this.clearOfflineTimer();
-      if (socket.recovered) return;
       this.emitResume(streamId);
     };
     const onDisconnect = () => this.startOfflineTimer(streamId);
@@ -185,6 +195,7 @@ export class ChatStreamController {
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     if (!socket.connected) this.startOfflineTimer(streamId);
+    this.armIdleTimer(streamId);
     this.detachListeners = () => {
       socket.off('chat-stream-start', onStart);
       socket.off('chat-stream-token', onToken);
@@ -214,6 +225,19 @@ export class ChatStreamController {
     }, this.offlineGraceMs);
   }
 
+  private armIdleTimer(streamId: string): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.state.streamId !== streamId || !isActivePhase(this.state.phase)) return;
+      this.fail({
+        message: 'The assistant stopped responding. Please try again.',
+        code: 'stream_timeout',
+        retryable: true,
+      });
+    }, this.idleTimeoutMs);
+  }
+
   private clearOfflineTimer(): void {
     if (this.offlineTimer) clearTimeout(this.offlineTimer);
     this.offlineTimer = null;
@@ -222,6 +246,8 @@ export class ChatStreamController {
   private detach(): void {
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = null;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.clearOfflineTimer();
     const detach = this.detachListeners;
     this.detachListeners = null;

@@ -2,6 +2,7 @@ import { act, render, renderHook } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { complete, FakeSocket, OTHER_STREAM_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
+import { STREAM_TIMEOUT_MS } from './chatStreamController.js';
 import { useChatStream, type UseChatStreamOptions } from './useChatStream.js';
 
 const STREAM_EVENTS = ['chat-stream-start', 'chat-stream-token', 'chat-stream-complete', 'chat-stream-error'];
@@ -204,13 +205,13 @@ describe('useChatStream resume after reconnect', () => {
     expect(hook.result.current.state.text).toBe('abcd');
   });
 
-  it('does not ask for a replay when Socket.IO recovered the connection state itself', () => {
+  it('asks for a replay after a reconnect that Socket.IO recovered too (chat events are not part of it)', () => {
     const { socket, hook } = setup();
     act(() => hook.result.current.watch(STREAM_ID));
     act(() => socket.serverEmit('chat-stream-token', token(1, 'a')));
     act(() => socket.disconnect());
     act(() => socket.reconnect({ recovered: true }));
-    expect(socket.sentOf('chat-stream-resume')).toEqual([]);
+    expect(socket.sentOf('chat-stream-resume')).toEqual([{ streamId: STREAM_ID, afterSeq: 1 }]);
   });
 
   it('asks from seq 0 when the socket connects only after the stream began', () => {
@@ -266,10 +267,48 @@ describe('useChatStream while the connection is lost', () => {
     });
     act(() => socket.reconnect({ recovered: true }));
     act(() => {
-      vi.advanceTimersByTime(60_000);
+      vi.advanceTimersByTime(40_000);
     });
     act(() => socket.serverEmit('chat-stream-token', token(1, 'still here')));
     expect(hook.result.current.state.text).toBe('still here');
     expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('gives the answer up as a retryable error after STREAM_TIMEOUT_MS without an event, even while connected', () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const { socket, hook } = setup({ onError });
+    act(() => hook.result.current.watch(STREAM_ID));
+    act(() => {
+      vi.advanceTimersByTime(STREAM_TIMEOUT_MS - 1_000);
+    });
+    // An event starts the wait again.
+    act(() => socket.serverEmit('chat-stream-token', token(1, 'half')));
+    act(() => {
+      vi.advanceTimersByTime(STREAM_TIMEOUT_MS - 1_000);
+    });
+    expect(hook.result.current.state.phase).toBe('streaming');
+    expect(socket.connected).toBe(true);
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(hook.result.current.state.phase).toBe('error');
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'stream_timeout', retryable: true });
+    expect(socket.listenerCount()).toBe(0);
+  });
+
+  it('leaves no timer behind once the answer is complete', () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const { socket, hook } = setup({ onError });
+    act(() => hook.result.current.watch(STREAM_ID));
+    act(() => socket.serverEmit('chat-stream-complete', complete('done')));
+    expect(vi.getTimerCount()).toBe(0);
+    act(() => {
+      vi.advanceTimersByTime(STREAM_TIMEOUT_MS * 2);
+    });
+    expect(onError).not.toHaveBeenCalled();
+    expect(hook.result.current.state.phase).toBe('complete');
   });
 });

@@ -12,14 +12,15 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /**
  * What a well-behaved client does with one chat stream (what the web app must do too):
  *
- * - shows tokens strictly in seq order: a seq it has already seen is dropped (replay overlap), a seq
- *   ahead of the next expected one is held until the gap is filled (live events can overtake a replay);
- * - on a reconnect that Socket.IO could not recover (`socket.recovered === false`), asks the server
- *   to replay everything after the last seq it has shown (`chat-stream-resume {streamId, afterSeq}`);
+ * - shows tokens strictly in seq order (a seq it has already seen is dropped, a seq ahead of the
+ *   next expected one is held until the gap is filled);
+ * - on every reconnect, recovered by Socket.IO or not, asks the server for everything after the last
+ *   seq it has shown (`chat-stream-resume {streamId, afterSeq}`): chat events are not part of
+ *   Socket.IO's recovery;
  * - keeps the first terminal event (complete or error) and ignores repeats.
  *
- * It records what happened (duplicates dropped, recoveries, resumes) so tests can check that nothing
- * was lost or shown twice.
+ * It records what happened (every token received, repeats, recoveries, resumes) so tests can check
+ * that each seq arrived exactly once.
  */
 export class ResumingClient {
   readonly socket: ClientSocket;
@@ -31,7 +32,7 @@ export class ResumingClient {
   error: ChatStreamErrorPayload | null = null;
   /** Every `chat-stream-token` of the stream received, repeats included. */
   tokensReceived = 0;
-  /** Tokens received again (overlap between a replay and live events) and dropped. */
+  /** Tokens received again and dropped (the server should send none). */
   duplicatesDropped = 0;
   /** The highest number of tokens held back waiting for a gap to fill. */
   maxHeld = 0;
@@ -65,7 +66,7 @@ export class ResumingClient {
     this.socket.on('connect', () => {
       this.connects++;
       if (this.socket.recovered) this.recoveries++;
-      else if (this.connects > 1 && options.resumeOnReconnect !== false) void this.resume();
+      if (this.connects > 1 && options.resumeOnReconnect !== false) void this.resume();
     });
     this.socket.on('chat-stream-start', (p) => {
       if (p.streamId !== this.streamId) return void this.foreignEvents++;

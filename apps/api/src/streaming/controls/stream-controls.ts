@@ -14,10 +14,15 @@ import { isRedisUnavailable, parseInput, redisUnavailableError } from '@classcha
 import type { Logger } from 'pino';
 import { requireAuth, userIdOf } from '../../auth/require-auth.js';
 import type { ApiContext } from '../../context.js';
-import type { Realtime, TypedServer, TypedSocket } from '../../realtime/socket-server.js';
-import { emitChatEvent } from '../events.js';
+import type { Realtime, TypedSocket } from '../../realtime/socket-server.js';
+import {
+  createStreamDelivery,
+  type StreamDelivery,
+  type StreamDeliveryOptions,
+} from '../delivery/stream-delivery.js';
+import { isTerminal, type ChatEvent } from '../events.js';
 import type { ActiveStream, StreamRegistry } from '../registry.js';
-import { createReplayStore, type ReplayStore } from '../replay/index.js';
+import { createReplayStore, DEFAULT_OWNER_LEASE_MS, type ReplayStore } from '../replay/index.js';
 
 export interface StreamControlsDeps {
   streams: StreamRegistry;
@@ -25,14 +30,20 @@ export interface StreamControlsDeps {
   replay: ReplayStore;
   logger: Logger;
   /**
-   * Several api processes share the Socket.IO adapter (Redis): a Stop for a stream running in
-   * another process is forwarded to every process (`serverSideEmit`), the one running it stops it.
+   * Several api processes share Redis: each stream's events also go to the other processes (for
+   * their sockets of the stream's user), a Stop for a stream running elsewhere is forwarded to every
+   * process (`serverSideEmit`) and the one running it stops it, and streams running elsewhere whose
+   * owner lost its lease are ended as interrupted.
    */
   clustered?: boolean;
+  /** STREAM_OWNER_LEASE_MS: renewed every third of it while this process runs streams. */
+  ownerLeaseMs?: number;
+  delivery?: Pick<StreamDeliveryOptions, 'batchSize' | 'limits' | 'send'>;
 }
 
 export interface StreamControls {
   replay: ReplayStore;
+  delivery: StreamDelivery;
   /**
    * Stop: aborts the user's running stream, in this process or (clustered) another; the relay then
    * saves a partial answer as `stopped`, or reports `cancelled` when no token was sent. Rejects with
@@ -42,24 +53,34 @@ export interface StreamControls {
   cancel(userId: string, streamId: string): Promise<StreamAck>;
   /**
    * Sends `socket` every event of the user's stream after `afterSeq` (then the end, once there is
-   * one); the socket is in the user's room already, so live events keep coming. A seq may then
-   * arrive twice or ahead of the replay: clients drop seqs they have shown and order by seq.
+   * one), then its live events: each seq once (see `createStreamDelivery`).
    */
   resume(socket: TypedSocket, streamId: string, afterSeq: number): Promise<StreamAck>;
 }
 
 /**
- * Stop and resume for chat streams (issue 6): every event the relay publishes is also appended to
- * the replay buffer (registered for each stream as it begins), and each socket gets the
- * `chat-stream-cancel` / `chat-stream-resume` handlers. Another user's stream is never found.
+ * Stop and resume for chat streams: every event the relay publishes is appended to the replay
+ * buffer and then delivered to the user's sockets (here and, clustered, in the other processes);
+ * each socket gets the `chat-stream-cancel` / `chat-stream-resume` handlers. Another user's stream
+ * is never found.
  */
 export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   const { streams, replay, logger } = deps;
-
-  /** This process's running streams, for the recovery marks below. */
+  const cluster = deps.realtime.io as unknown as ClusterServer;
+  const leaseMs = deps.ownerLeaseMs ?? DEFAULT_OWNER_LEASE_MS;
+  const delivery = createStreamDelivery({
+    replay,
+    logger,
+    ...deps.delivery,
+    ...(deps.clustered
+      ? { runsHere: (id: string) => streams.get(id) !== undefined, ownerCheckMs: leaseMs }
+      : {}),
+  });
   const running = new Set<ActiveStream>();
+  const lease = deps.clustered ? keepLeases(replay, running, leaseMs, logger) : null;
   streams.onBegin((stream) => {
     running.add(stream);
+    lease?.take(stream);
     // Once per stream: while Redis is down every event of every stream would fail the same way.
     let failed = false;
     streams.addSink(stream.streamId, (event, s) => {
@@ -68,26 +89,33 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
         failed = true;
         logger.error({ err, streamId: s.streamId, event: event.type }, 'replay buffer append failed');
       });
+      // A stream that fails before it starts has its end as its first event.
+      const opens = event.type === 'chat-stream-start' || (isTerminal(event) && s.route === null);
+      delivery.deliver(s.userId, event, opens);
+      if (deps.clustered) cluster.serverSideEmit('chat-event', { userId: s.userId, event, opens });
     });
   });
-  streams.onEnd((stream) => void running.delete(stream));
-
-  const marks = markRecoveries(deps.realtime.io, () =>
-    [...running].map((s) => [s.streamId, s.userId, s.seq]),
-  );
+  streams.onEnd((stream) => {
+    running.delete(stream);
+    if (running.size === 0) lease?.stop();
+  });
+  const ownerChecks = deps.clustered ? checkOwnersWhileConnected(delivery, leaseMs) : null;
+  if (deps.clustered) {
+    cluster.on('chat-event', ({ userId, event, opens }) => delivery.deliver(userId, event, opens));
+  }
 
   const cancelHere = (userId: string, streamId: string): boolean => {
     const found = streams.cancel(userId, streamId);
     if (found) logger.info({ event: 'stream_cancel', streamId, userId }, 'stream stopped by the user');
     return found;
   };
-  const cluster = deps.realtime.io as unknown as ClusterServer;
   if (deps.clustered) {
     cluster.on('chat-stream-cancel', (request, ack) => ack(cancelHere(request.userId, request.streamId)));
   }
 
   const controls: StreamControls = {
     replay,
+    delivery,
     async cancel(userId, streamId) {
       if (cancelHere(userId, streamId)) return { ok: true, found: true };
       if (!deps.clustered) return { ok: true, found: false };
@@ -102,33 +130,12 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
         return { ok: true, found: false };
       }
     },
-    async resume(socket, streamId, afterSeq) {
-      const read = await replay.read(streamId, socket.data.userId, afterSeq);
-      if (!read) return { ok: true, found: false };
-      if (read.truncated) {
-        logger.warn({ streamId, afterSeq }, 'resume: part of the stream outgrew the replay buffer');
-      }
-      for (const event of read.events) emitChatEvent(socket, event);
-      return { ok: true, found: true };
-    },
+    resume: (socket, streamId, afterSeq) => delivery.resume(socket, streamId, afterSeq),
   };
 
   deps.realtime.onConnection((socket) => {
-    const before = marks.get(socket.data);
-    if (socket.recovered && before) {
-      // Replay what Socket.IO's recovery can drop: events published while this socket was being
-      // restored (see markRecoveries), for the user's streams running then and begun since.
-      const userId = socket.data.userId;
-      const after = new Map<string, number>();
-      for (const [streamId, owner, seq] of before) if (owner === userId) after.set(streamId, seq);
-      for (const stream of streams.forUser(userId))
-        if (!after.has(stream.streamId)) after.set(stream.streamId, 0);
-      for (const [streamId, seq] of after) {
-        controls.resume(socket, streamId, seq).catch((err: unknown) => {
-          logger.error({ err, streamId }, 'replay after recovery failed');
-        });
-      }
-    }
+    delivery.connect(socket);
+    ownerChecks?.start();
     socket.on('chat-stream-cancel', (payload, ack) => {
       const parsed = ChatStreamCancelPayload.safeParse(payload);
       const answer = (result: StreamAck) => {
@@ -156,10 +163,53 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   return controls;
 }
 
+/** Checks the owners of streams running elsewhere every half lease, while any socket is connected. */
+function checkOwnersWhileConnected(delivery: StreamDelivery, leaseMs: number): { start(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  const tick = () => {
+    if (delivery.stats().sockets === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+      return;
+    }
+    void delivery.checkOwners();
+  };
+  return {
+    start() {
+      timer ??= setInterval(tick, Math.max(50, leaseMs / 2)).unref();
+    },
+  };
+}
+
+/** Renews the lease of this process's running streams every third of it, while there are any. */
+function keepLeases(
+  replay: ReplayStore,
+  running: ReadonlySet<ActiveStream>,
+  leaseMs: number,
+  logger: Logger,
+): { take(stream: ActiveStream): void; stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  const renew = (streams: readonly ActiveStream[]) => {
+    const owned = streams.map(({ streamId, userId }) => ({ streamId, userId }));
+    replay.keepAlive(owned).catch((err: unknown) => logger.warn({ err }, 'stream lease renewal failed'));
+  };
+  return {
+    take(stream) {
+      renew([stream]);
+      timer ??= setInterval(() => renew([...running]), Math.max(10, leaseMs / 3)).unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
 const invalid: StreamAck = { ok: false, found: false };
 
 /** Events between api processes (Socket.IO server-side emits through the shared adapter). */
 interface ClusterEvents {
+  'chat-event': (message: { userId: string; event: ChatEvent; opens: boolean }) => void;
   'chat-stream-cancel': (
     request: { userId: string; streamId: string },
     ack: (found: boolean) => void,
@@ -190,40 +240,12 @@ export function createStreamControlsFor(ctx: ApiContext): StreamControls {
     realtime: ctx.realtime,
     logger: ctx.logger,
     clustered: ctx.redis !== undefined,
+    ownerLeaseMs: ctx.config.STREAM_OWNER_LEASE_MS,
     replay: createReplayStore({
       redis: ctx.redis,
       ttlSeconds: ctx.config.STREAM_REPLAY_TTL_S,
       maxStreamSeconds: ctx.config.STREAM_MAX_DURATION_S,
+      ownerLeaseMs: ctx.config.STREAM_OWNER_LEASE_MS,
     }),
   });
-}
-
-type Mark = readonly [streamId: string, userId: string, seq: number];
-
-/**
- * Socket.IO 4.8 recovers a socket in two steps: `restoreSession` takes the packets the socket missed
- * while away (and joins it to its rooms), then the middlewares run again (`skipMiddlewares: false`,
- * so a recovered socket is re-authenticated, asynchronously) and only then is the socket added to
- * the namespace. Anything broadcast to its rooms in between is in neither step and never reaches it
- * (measured: 2–3 tokens lost per recovery at 15 ms a token; with the Redis Streams adapter the gap
- * also spans restoreSession's Redis round trips).
- *
- * This wraps the main namespace's `restoreSession` to note, just before each restore, the seq every
- * running stream had reached; the marks ride on the restored `socket.data` (same object, so a
- * WeakMap keeps nothing alive) and the connection handler replays what was published after them.
- * Overlap with the recovered packets is at most what was published during the restore itself; the
- * client drops seqs it has seen.
- */
-function markRecoveries(io: TypedServer, snapshot: () => Mark[]): WeakMap<object, Mark[]> {
-  const marks = new WeakMap<object, Mark[]>();
-  const adapter = io.of('/').adapter;
-  const restore = adapter.restoreSession.bind(adapter);
-  adapter.restoreSession = async (pid, offset) => {
-    const before = snapshot();
-    const session = await restore(pid, offset);
-    const data: unknown = session?.data;
-    if (data && typeof data === 'object') marks.set(data, before);
-    return session;
-  };
-  return marks;
 }

@@ -139,27 +139,27 @@ export function createMemoryReplayStore(
     token,
   });
 
-  const readSync = (b: Buffered, afterSeq: number): ReplayRead => {
+  const tokenAt = (b: Buffered, seq: number): string => {
+    if (!b.packed) return b.tokens[b.head + seq - b.firstSeq]!;
+    const { text, ends } = b.packed;
+    const i = seq - b.firstSeq;
+    return text.slice(i === 0 ? 0 : (ends[i - 1] ?? 0), ends[i] ?? 0);
+  };
+
+  const readSync = (b: Buffered, afterSeq: number, limit: number): ReplayRead => {
     const events: ReplayEvent[] = [];
     if (b.start && afterSeq === 0) events.push(b.start);
-    const from = Math.max(b.firstSeq, afterSeq + 1);
-    if (b.packed) {
-      const { text, ends } = b.packed;
-      for (let seq = from; seq < b.firstSeq + ends.length; seq++) {
-        const i = seq - b.firstSeq;
-        events.push(tokenEvent(b, seq, text.slice(i === 0 ? 0 : (ends[i - 1] ?? 0), ends[i] ?? 0)));
-      }
-    } else {
-      for (let seq = from; seq < nextSeq(b); seq++) {
-        events.push(tokenEvent(b, seq, b.tokens[b.head + seq - b.firstSeq]!));
-      }
-    }
-    if (b.terminal) events.push(b.terminal);
+    const end = b.packed ? b.firstSeq + b.packed.ends.length : nextSeq(b);
+    let seq = Math.max(b.firstSeq, afterSeq + 1);
+    for (; seq < end && events.length < limit; seq++) events.push(tokenEvent(b, seq, tokenAt(b, seq)));
+    const ended = b.terminal !== null && seq >= end && events.length < limit;
+    if (ended) events.push(b.terminal!);
     return {
       sessionId: b.sessionId,
       events,
-      ended: b.terminal !== null,
+      ended,
       truncated: b.maxDroppedSeq > afterSeq || (afterSeq === 0 && b.maxDroppedSeq >= 0),
+      ownerAlive: true,
     };
   };
 
@@ -172,10 +172,13 @@ export function createMemoryReplayStore(
       appendSync(streamId, userId, event);
       return Promise.resolve();
     },
-    read(streamId, userId, afterSeq) {
+    read(streamId, userId, afterSeq, limit = Number.POSITIVE_INFINITY) {
       sweep(now());
       const buffered = streams.get(keyOf(streamId, userId));
-      return Promise.resolve(buffered ? readSync(buffered, afterSeq) : null);
+      return Promise.resolve(buffered ? readSync(buffered, afterSeq, Math.max(1, limit)) : null);
+    },
+    keepAlive() {
+      return Promise.resolve();
     },
     close() {
       streams.clear();

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { ChatSseEvent } from '@classchat/contracts';
 import {
   DEFAULT_MAX_REPLAY_EVENTS,
+  DEFAULT_OWNER_LEASE_MS,
   type ReplayEvent,
   type ReplayRead,
   type ReplayStore,
@@ -18,6 +19,23 @@ export interface RedisReplayStoreOptions extends ReplayStoreOptions {
   maxStreamSeconds?: number;
   /** Refresh the live expiry every this many tokens (default 64). */
   refreshEveryTokens?: number;
+  /** The owner's lease on a running stream (STREAM_OWNER_LEASE_MS), renewed by `keepAlive`. */
+  ownerLeaseMs?: number;
+}
+
+/** `{prefix}chat:replay:{<streamId>}:<userId>`: a stream's buffer; `…:meta` and `…:owner` beside it. */
+export function replayKey(streamId: string, userId: string, prefix = ''): string {
+  return `${prefix}chat:replay:{${streamId}}:${userId}`;
+}
+
+/** Whether the process running `userId`'s stream `streamId` still holds its lease. */
+export async function streamOwnerAlive(
+  redis: Redis,
+  streamId: string,
+  userId: string,
+  prefix = '',
+): Promise<boolean> {
+  return (await redis.exists(`${replayKey(streamId, userId, prefix)}:owner`)) === 1;
 }
 
 /**
@@ -29,7 +47,9 @@ export interface RedisReplayStoreOptions extends ReplayStoreOptions {
  *   exactly what a client that has shown `afterSeq` tokens still needs, and Redis refuses anything
  *   appended out of order or after the end;
  * - a token entry holds only its text (`t`); start and terminal entries hold the event's JSON (`e`);
- * - `…:meta` (a hash) keeps the session id for rebuilding token events.
+ * - `…:meta` (a hash) keeps the session id for rebuilding token events;
+ * - `…:owner` is the running stream's lease, taken and renewed by its process's `keepAlive` and
+ *   deleted at the end: a stream without an end whose lease lapsed lost its process.
  *
  * Expiry: `maxStreamSeconds + ttlSeconds` while live (set at the start and refreshed every
  * `refreshEveryTokens` tokens), `ttlSeconds` (STREAM_REPLAY_TTL_S) once the terminal event is in.
@@ -40,7 +60,8 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
   const endedTtlMs = options.ttlSeconds * 1000;
   const liveTtlMs = ((options.maxStreamSeconds ?? 120) + options.ttlSeconds) * 1000;
   const refreshEvery = Math.max(1, options.refreshEveryTokens ?? 64);
-  const keyOf = (streamId: string, userId: string) => `${prefix}chat:replay:{${streamId}}:${userId}`;
+  const leaseMs = options.ownerLeaseMs ?? DEFAULT_OWNER_LEASE_MS;
+  const keyOf = (streamId: string, userId: string) => replayKey(streamId, userId, prefix);
 
   const cap = ['MAXLEN', '~', String(maxEvents)] as const;
 
@@ -67,6 +88,7 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
         case 'chat-stream-error':
           pipeline.xadd(key, ...cap, '*', 'e', JSON.stringify(event));
           pipeline.hset(meta, 's', event.sessionId);
+          pipeline.del(`${key}:owner`);
           ttlMs = endedTtlMs;
           break;
       }
@@ -79,46 +101,71 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
       if (failed?.[0]) throw failed[0];
     },
 
-    async read(streamId, userId, afterSeq) {
+    async read(streamId, userId, afterSeq, limit) {
       const key = keyOf(streamId, userId);
-      const [[metaErr, sessionId], [rangeErr, entries]] = ((await redis
-        .pipeline()
-        .hget(`${key}:meta`, 's')
-        .xrange(key, `(${Math.max(0, Math.floor(afterSeq))}-0`, '+')
-        .exec()) ?? []) as [[Error | null, string | null], [Error | null, Array<[string, string[]]> | null]];
-      if (metaErr) throw metaErr;
-      if (rangeErr) throw rangeErr;
+      const from = `(${Math.max(0, Math.floor(afterSeq))}-0`;
+      const pipeline = redis.pipeline().hget(`${key}:meta`, 's').exists(`${key}:owner`);
+      if (limit === undefined) pipeline.xrange(key, from, '+');
+      else pipeline.xrange(key, from, '+', 'COUNT', Math.max(1, limit));
+      const [[metaErr, sessionId], [leaseErr, lease], [rangeErr, entries]] = ((await pipeline.exec()) ??
+        []) as [
+        [Error | null, string | null],
+        [Error | null, number],
+        [Error | null, Array<[string, string[]]> | null],
+      ];
+      const failed = metaErr ?? leaseErr ?? rangeErr;
+      if (failed) throw failed;
       if (!sessionId) return null;
-      const events: ReplayEvent[] = [];
-      let ended = false;
-      let truncated = false;
-      let sawToken = false;
-      for (const [id, fields] of entries ?? []) {
-        const [msPart, seqPart] = id.split('-');
-        const field = fields[0];
-        const value = fields[1] ?? '';
-        if (field === 't') {
-          const seq = Number(msPart);
-          if (!sawToken && seq > afterSeq + 1) truncated = true;
-          sawToken = true;
-          events.push({ type: 'chat-stream-token', sessionId, streamId, seq, token: value });
-          continue;
-        }
-        const parsed = ChatSseEvent.safeParse(JSON.parse(value));
-        if (!parsed.success) continue;
-        if (msPart === '0' && seqPart === '1') events.push(parsed.data);
-        else if (!ended) {
-          events.push(parsed.data);
-          ended = true;
-        }
+      const read = decodeEntries(entries ?? [], { sessionId, streamId, afterSeq });
+      return { ...read, ownerAlive: read.ended || lease === 1 };
+    },
+
+    async keepAlive(streams) {
+      if (streams.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const { streamId, userId } of streams) {
+        pipeline.set(`${keyOf(streamId, userId)}:owner`, '1', 'PX', leaseMs);
       }
-      if (afterSeq === 0 && events.length > 0 && events[0]?.type !== 'chat-stream-start') truncated = true;
-      const read: ReplayRead = { sessionId, events, ended, truncated };
-      return read;
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed?.[0]) throw failed[0];
     },
 
     close() {
       // Keys expire on their own; the Redis client belongs to the caller.
     },
   };
+}
+
+/** Redis Stream entries (see {@link createRedisReplayStore}) → the events they hold. */
+function decodeEntries(
+  entries: ReadonlyArray<[string, string[]]>,
+  at: { sessionId: string; streamId: string; afterSeq: number },
+): Omit<ReplayRead, 'ownerAlive'> {
+  const { sessionId, streamId, afterSeq } = at;
+  const events: ReplayEvent[] = [];
+  let ended = false;
+  let truncated = false;
+  let sawToken = false;
+  for (const [id, fields] of entries) {
+    const [msPart, seqPart] = id.split('-');
+    const field = fields[0];
+    const value = fields[1] ?? '';
+    if (field === 't') {
+      const seq = Number(msPart);
+      if (!sawToken && seq > afterSeq + 1) truncated = true;
+      sawToken = true;
+      events.push({ type: 'chat-stream-token', sessionId, streamId, seq, token: value });
+      continue;
+    }
+    const parsed = ChatSseEvent.safeParse(JSON.parse(value));
+    if (!parsed.success) continue;
+    if (msPart === '0' && seqPart === '1') events.push(parsed.data);
+    else if (!ended) {
+      events.push(parsed.data);
+      ended = true;
+    }
+  }
+  if (afterSeq === 0 && events.length > 0 && events[0]?.type !== 'chat-stream-start') truncated = true;
+  return { sessionId, events, ended, truncated };
 }

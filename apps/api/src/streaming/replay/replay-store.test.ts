@@ -155,6 +155,23 @@ describe.each(implementations)('replay store %s', (_name, make) => {
   });
 });
 
+describe.each(implementations)('replay store %s, read in batches', (_name, make) => {
+  it('gives at most `limit` events per read, in order, the end only once everything before it was read', async () => {
+    const store = make({ ttlSeconds: 60 });
+    const streamId = randomUUID();
+    await publish(store, streamId, alice, 5, 'complete');
+    const first = (await store.read(streamId, alice, 0, 3))!;
+    expect(seqs(first.events)).toEqual(['start', 1, 2]);
+    expect(first.ended).toBe(false);
+    const second = (await store.read(streamId, alice, 2, 3))!;
+    expect(seqs(second.events)).toEqual([3, 4, 5]);
+    expect(second.ended).toBe(false);
+    const last = (await store.read(streamId, alice, 5, 3))!;
+    expect(seqs(last.events)).toEqual(['complete']);
+    expect(last.ended).toBe(true);
+  });
+});
+
 describe('replay store in memory', () => {
   it('drops the oldest events beyond its bound and says when a reader needed them', async () => {
     const store = createMemoryReplayStore({ ttlSeconds: 60, maxEvents: 10 });
@@ -228,4 +245,27 @@ describe('replay store in Redis', () => {
     await expect(store.append(streamId, alice, token(streamId, 2))).rejects.toThrow();
     expect(seqs((await store.read(streamId, alice, 0))!.events)).toEqual(['start', 1, 2, 3]);
   });
+
+  it("a running stream's lease: held while renewed, lapsed when its process stops renewing, moot once ended", async () => {
+    const store = createRedisReplayStore(redis, { ttlSeconds: 60, keyPrefix, ownerLeaseMs: 200 });
+    const streamId = randomUUID();
+    await store.keepAlive([{ streamId, userId: alice }]);
+    await publish(store, streamId, alice, 2);
+    expect((await store.read(streamId, alice, 0))!.ownerAlive).toBe(true);
+    expect(await redis.pttl(`${keyPrefix}chat:replay:{${streamId}}:${alice}:owner`)).toBeLessThanOrEqual(200);
+    await until(async () => !(await store.read(streamId, alice, 0))!.ownerAlive);
+    await store.keepAlive([{ streamId, userId: alice }]);
+    expect((await store.read(streamId, alice, 0))!.ownerAlive).toBe(true);
+    await store.append(streamId, alice, complete(streamId, 'all'));
+    expect(await redis.exists(`${keyPrefix}chat:replay:{${streamId}}:${alice}:owner`)).toBe(0);
+    expect((await store.read(streamId, alice, 0))!.ownerAlive).toBe(true);
+  });
 });
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}

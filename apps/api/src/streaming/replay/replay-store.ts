@@ -14,10 +14,21 @@ export interface ReplayRead {
    * greater seq, and the terminal `chat-stream-complete` / `chat-stream-error` once there is one.
    */
   events: ReplayEvent[];
-  /** The terminal event has been appended: nothing more will come. */
+  /** `events` ends with the terminal event: nothing more will come. */
   ended: boolean;
   /** Some events the reader needed were dropped because the stream outgrew the buffer. */
   truncated: boolean;
+  /**
+   * The process running the stream still holds its lease (always true once ended, and in memory,
+   * where the buffer dies with its owner). False: the stream will never end by itself.
+   */
+  ownerAlive: boolean;
+}
+
+/** A stream this process runs, whose lease it renews. */
+export interface OwnedStream {
+  streamId: string;
+  userId: string;
 }
 
 /**
@@ -33,11 +44,18 @@ export interface ReplayStore {
    */
   append(streamId: string, userId: string, event: ReplayEvent): Promise<void>;
   /**
-   * The events of `userId`'s stream `streamId` after `afterSeq`; null when that user has no such
-   * stream (unknown, expired, or another user's: buffers are keyed by owner, so another user's
-   * stream can never be read, and a stream id reused by another user never mixes with it).
+   * The events of `userId`'s stream `streamId` after `afterSeq`, at most `limit` of them (in publish
+   * order: a read of fewer than `limit` events that is not `ended` has caught up); null when that
+   * user has no such stream (unknown, expired, or another user's: buffers are keyed by owner, so
+   * another user's stream can never be read, and a stream id reused by another user never mixes
+   * with it).
    */
-  read(streamId: string, userId: string, afterSeq: number): Promise<ReplayRead | null>;
+  read(streamId: string, userId: string, afterSeq: number, limit?: number): Promise<ReplayRead | null>;
+  /**
+   * Takes or renews this process's lease on running streams: from their beginning, then every
+   * third of the lease or so (a no-op in memory).
+   */
+  keepAlive(streams: readonly OwnedStream[]): Promise<void>;
   /** Forgets every buffered stream this store owns (memory) — Redis keys expire on their own. */
   close(): void;
 }
@@ -49,32 +67,11 @@ export interface ReplayStoreOptions {
   maxEvents?: number;
 }
 
+/** How long a running stream's owner lease lasts unless renewed (STREAM_OWNER_LEASE_MS). */
+export const DEFAULT_OWNER_LEASE_MS = 15_000;
+
 /**
  * Default cap on events per stream: STREAM_MAX_DURATION_S (120 s) at the fastest models' ~110
  * tokens/s is ~13k tokens, so a whole answer fits.
  */
 export const DEFAULT_MAX_REPLAY_EVENTS = 20_000;
-
-export const isTerminal = (event: ReplayEvent): boolean =>
-  event.type === 'chat-stream-complete' || event.type === 'chat-stream-error';
-
-/** The seq an event stands at for `afterSeq` comparisons: the start is 0, terminals are never skipped. */
-export function seqOf(event: ReplayEvent): number {
-  switch (event.type) {
-    case 'chat-stream-start':
-      return 0;
-    case 'chat-stream-token':
-      return event.seq;
-    case 'chat-stream-complete':
-    case 'chat-stream-error':
-      return Number.POSITIVE_INFINITY;
-  }
-}
-
-/** The events a client that has shown everything up to `afterSeq` still needs (see {@link ReplayRead}). */
-export function selectAfter(events: readonly ReplayEvent[], afterSeq: number): ReplayEvent[] {
-  return events.filter((event) => {
-    const seq = seqOf(event);
-    return seq > afterSeq || (seq === 0 && afterSeq === 0);
-  });
-}
