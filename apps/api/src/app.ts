@@ -11,6 +11,7 @@ import { createChatRouter } from './chat/chat-router.js';
 import { classesRouter } from './classes/classes-routes.js';
 import type { ApiContext } from './context.js';
 import { documentsRouter } from './documents/documents-routes.js';
+import { internalRouter } from './internal/internal-routes.js';
 import { csrfGuard, originGuard, securityHeaders } from './security/http-guards.js';
 import { sessionsRouter } from './sessions/sessions-routes.js';
 import { streamControlsRouter } from './streaming/controls/index.js';
@@ -53,6 +54,7 @@ export function createApp(ctx: ApiContext): Express {
   api.use('/user', authRoutes(ctx));
   api.use('/classes', classesRouter(ctx));
   api.use('/documents', documentsRouter(ctx));
+  api.use('/internal', internalRouter(ctx));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   const web = webStatic(ctx.config.WEB_DIST_DIR);

@@ -12,6 +12,7 @@ import { createIngestionService } from './ingestion/ingestion.js';
 import { createApiMetrics } from './observability/metrics.js';
 import { createRagClient } from './rag-client/rag-client.js';
 import { createRealtime } from './realtime/socket-server.js';
+import { createUserEventPublisher } from './realtime/user-events.js';
 import { createStreamRegistry } from './streaming/index.js';
 
 export interface RunningApi extends Omit<ServingHttp, 'close'> {
@@ -49,6 +50,15 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const streams = createStreamRegistry(realtime, logger);
   const metrics = createApiMetrics();
   const files = createFileStore(config.filesDir);
+  const userEvents = createUserEventPublisher({
+    realtime,
+    repos,
+    logger,
+    limits: {
+      freePlanMonthlyChats: config.FREE_PLAN_MONTHLY_CHATS,
+      userStorageBytes: config.userStorageBytes,
+    },
+  });
   const ingestion = createIngestionService({
     repos: createRepositories(database.db),
     rag,
@@ -57,6 +67,10 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     metrics,
     idleTimeoutMs: config.STREAM_TIMEOUT_MS,
     onFailed: (document) => files.remove(document.storageKey),
+    onStatusChanged: (userId, documentId) => {
+      void userEvents.document(userId, documentId);
+      void userEvents.usage(userId);
+    },
   });
   const ctx: ApiContext = {
     config,
@@ -66,6 +80,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     database,
     tokens,
     realtime,
+    userEvents,
     redis,
     rag,
     streams,

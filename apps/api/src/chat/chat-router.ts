@@ -8,7 +8,13 @@ import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import { createChatQuota } from '../quota/chat-quota.js';
 import { createStreamObserver, openSseResponse, sseResponseSink } from '../streaming/index.js';
-import { createChatService, type ChatService, type ChatServiceDeps } from './chat-service.js';
+import type { UserEventPublisher } from '../realtime/user-events.js';
+import {
+  createChatService,
+  type ChatService,
+  type ChatServiceDeps,
+  type StartedStream,
+} from './chat-service.js';
 import { sourceFromHeader } from './history.js';
 import { createRetryPlanner } from './retry-planner.js';
 
@@ -45,6 +51,23 @@ export function createChatServiceFor(
 }
 
 /**
+ * Tells the user's other tabs about a turn: the session and the question at once, then the saved
+ * answer (or retry version) and the usage meter once the stream is over, whatever its outcome.
+ */
+export function publishTurn(events: UserEventPublisher, userId: string, started: StartedStream): void {
+  const { chatSessionId, userMessageId } = started.accepted;
+  void events.session(userId, chatSessionId);
+  if (userMessageId) void events.message(userId, chatSessionId, userMessageId);
+  void started.finished.then(async (outcome) => {
+    if (outcome.kind !== 'failed') {
+      await events.session(userId, chatSessionId);
+      await events.message(userId, chatSessionId, outcome.saved.messageId);
+    }
+    await events.usage(userId);
+  });
+}
+
+/**
  * `/api/v1/chat`: `POST new` answers 202 {chatSessionId, streamId, userMessageId} and streams to the
  * user's Socket.IO room; with `Accept: text/event-stream` the response is the stream itself (SSE);
  * with ENABLE_STREAMING=false it is the finished session (200).
@@ -61,19 +84,28 @@ export function createChatRouter(ctx: ApiContext, service: ChatService = createC
       receivedAt: receivedAt.get(req) ?? performance.now(),
     };
     if (!ctx.config.ENABLE_STREAMING) {
-      res.status(200).json(await service.answerBlocking(request));
+      const detail = await service.answerBlocking(request);
+      res.status(200).json(detail);
+      void ctx.userEvents.session(request.userId, detail.session.id);
+      for (const message of detail.messages.slice(-2)) {
+        void ctx.userEvents.message(request.userId, detail.session.id, message.id);
+      }
+      void ctx.userEvents.usage(request.userId);
       return;
     }
     if (!wantsSse(req)) {
-      const { accepted } = await service.startStream(request);
-      res.status(202).json(accepted);
+      const started = await service.startStream(request);
+      res.status(202).json(started.accepted);
+      publishTurn(ctx.userEvents, request.userId, started);
       return;
     }
     // SSE: errors before the stream (validation, quota, 404) are still plain JSON answers; once the
     // stream runs, its events are the response. A client going away only drops its copy (the sink
     // ignores a closed response and leaves with the stream).
     const sink = sseResponseSink(res);
-    const { accepted } = await service.startStream(request, { sinks: [sink] });
+    const started = await service.startStream(request, { sinks: [sink] });
+    const { accepted } = started;
+    publishTurn(ctx.userEvents, request.userId, started);
     if (!res.headersSent) {
       openSseResponse(res, {
         'x-chat-session-id': accepted.chatSessionId,

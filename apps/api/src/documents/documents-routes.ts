@@ -10,6 +10,7 @@ import { createRepositories } from '@classchat/db';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
+import type { UserEventPublisher } from '../realtime/user-events.js';
 import { createDocumentsService, type DocumentsService } from './documents-service.js';
 import { createFileStore, type FileStore } from './file-store.js';
 import { ensureDiskSpace, type UploadAllowance } from './storage.js';
@@ -34,6 +35,7 @@ export function documentsRouter(ctx: ApiContext): Router {
     documentsRoutes(documentsServiceFor(ctx), {
       store: createFileStore(ctx.config.filesDir),
       minFreeDiskBytes: ctx.config.minFreeDiskBytes,
+      events: ctx.userEvents,
     }),
   );
   return router;
@@ -45,8 +47,14 @@ export function documentsRouter(ctx: ApiContext): Router {
  */
 export function documentsRoutes(
   service: DocumentsService,
-  options: { store: FileStore; minFreeDiskBytes: number },
+  options: {
+    store: FileStore;
+    minFreeDiskBytes: number;
+    /** Tells the user's other tabs about uploads and deletions. */
+    events?: Pick<UserEventPublisher, 'document' | 'documentDeleted' | 'usage'>;
+  },
 ): Router {
+  const { events } = options;
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -70,6 +78,10 @@ export function documentsRoutes(
     const upload = await receiveUpload(req, { store: options.store, ...allowance });
     const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
     res.status(result.duplicate ? 200 : 201).json(result);
+    if (!result.duplicate) {
+      void events?.document(userId, result.document.id);
+      void events?.usage(userId);
+    }
   });
 
   router.get('/', async (req, res) => {
@@ -100,8 +112,11 @@ export function documentsRoutes(
 
   router.delete('/:id', async (req, res) => {
     const { id } = parseInput(IdParams, req.params, 'document id');
-    await service.delete(userIdOf(req), id);
+    const userId = userIdOf(req);
+    const { classId } = await service.delete(userId, id);
     res.status(204).end();
+    events?.documentDeleted(userId, id, classId);
+    void events?.usage(userId);
   });
 
   return router;
