@@ -6,6 +6,7 @@ export function toClassDto(row: ClassWithCount): ClassDto {
     id: row.id,
     name: row.name,
     documentCount: row.documentCount,
+    failedCount: row.failedCount,
     createdAt: row.createdAt.toISOString(),
   };
 }
