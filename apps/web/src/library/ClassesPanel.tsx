@@ -97,9 +97,7 @@ export function ClassesPanel({
               data-class-id={c.id}
             >
               <span className="classes__name">{c.name}</span>
-              <CountBadge
-                count={counts?.byClass[c.id] ?? (counts ? { active: 0, failed: 0 } : countOf(c))}
-              />
+              <CountBadge count={counts?.byClass[c.id] ?? (counts ? { active: 0, failed: 0 } : countOf(c))} />
             </button>
           </li>
         ))}

@@ -4,58 +4,44 @@ import { isLocalId } from '../chat/messageModel.js';
 /** The session list after an event: upserted or removed, most recently active first, never ephemeral. */
 export function applyToSessions(sessions: SessionDto[] | null, event: UserEvent): SessionDto[] | null {
   if (!sessions) return sessions;
-  switch (event.type) {
-    case 'session-updated': {
-      const rest = sessions.filter((s) => s.id !== event.session.id);
-      if (event.session.ephemeral) return rest;
-      return [...rest, event.session].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    }
-    case 'session-deleted':
-      return sessions.some((s) => s.id === event.sessionId)
-        ? sessions.filter((s) => s.id !== event.sessionId)
-        : sessions;
-    default:
-      return sessions;
+  if (event.type === 'session-updated') {
+    const rest = sessions.filter((s) => s.id !== event.session.id);
+    if (event.session.ephemeral) return rest;
+    return [...rest, event.session].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
+  if (event.type === 'session-deleted') return without(sessions, (s) => s.id === event.sessionId);
+  return sessions;
 }
 
-/** The class list after an event (a new class goes where the api lists it: by name). */
+/** The class list after an event (by name, as the api lists them). */
 export function applyToClasses(classes: ClassDto[], event: UserEvent): ClassDto[] {
-  switch (event.type) {
-    case 'class-updated': {
-      const rest = classes.filter((c) => c.id !== event.class.id);
-      return [...rest, event.class].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
-    }
-    case 'class-deleted':
-      return classes.some((c) => c.id === event.classId) ? classes.filter((c) => c.id !== event.classId) : classes;
-    default:
-      return classes;
+  if (event.type === 'class-updated') {
+    const rest = classes.filter((c) => c.id !== event.class.id);
+    return [...rest, event.class].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
   }
+  if (event.type === 'class-deleted') return without(classes, (c) => c.id === event.classId);
+  return classes;
 }
 
 /**
  * The document list after an event: a changed document is replaced where it is, a new one goes
- * first (the api lists the newest first); a document of a class that was deleted leaves with it.
+ * first (the api lists the newest first); the documents of a deleted class leave with it.
  */
 export function applyToDocuments(documents: DocumentDto[], event: UserEvent): DocumentDto[] {
-  switch (event.type) {
-    case 'document-updated': {
-      const known = documents.some((d) => d.id === event.document.id);
-      return known
-        ? documents.map((d) => (d.id === event.document.id ? event.document : d))
-        : [event.document, ...documents];
-    }
-    case 'document-deleted':
-      return documents.some((d) => d.id === event.documentId)
-        ? documents.filter((d) => d.id !== event.documentId)
-        : documents;
-    case 'class-deleted':
-      return documents.some((d) => d.classId === event.classId)
-        ? documents.filter((d) => d.classId !== event.classId)
-        : documents;
-    default:
-      return documents;
+  if (event.type === 'document-updated') {
+    const { document } = event;
+    return documents.some((d) => d.id === document.id)
+      ? documents.map((d) => (d.id === document.id ? document : d))
+      : [document, ...documents];
   }
+  if (event.type === 'document-deleted') return without(documents, (d) => d.id === event.documentId);
+  if (event.type === 'class-deleted') return without(documents, (d) => d.classId === event.classId);
+  return documents;
+}
+
+/** The list without the matching items; the same list when none match (no re-render). */
+function without<T>(list: T[], match: (item: T) => boolean): T[] {
+  return list.some(match) ? list.filter((item) => !match(item)) : list;
 }
 
 /**
