@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { SessionDetail } from '@classchat/contracts';
-import { startStack, type Stack } from '@classchat/testkit';
+import { multiPagePdf, startStack, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
   renderedCitations,
   signUp,
   streamSnapshots,
+  uploadToNewClass,
   TOKEN_DELAY_MS,
   webDir,
   ask as askIn,
@@ -35,7 +36,7 @@ describe('the development build (React.StrictMode) streams without duplicate tok
   let student: { context: BrowserContext; page: Page };
   let page: Page;
 
-  // No document is uploaded here, so the answers cite nothing (rag would drop an unmatched `[1]`).
+  // The answers carry no `[n]` marker: this file checks tokens, not citations.
   const reply = longReply('Mitochondria turn glucose into usable energy.', 5);
 
   async function lastAnswerSaved(): Promise<SessionDetail['messages'][number]> {
@@ -81,6 +82,15 @@ describe('the development build (React.StrictMode) streams without duplicate tok
 
   it('shows each token once: the streamed text grows by appending and ends as the saved answer', async () => {
     await signUp(page, 'Strict Student', 'strict@example.com');
+    // An answer needs material to answer from: without any, the assistant says so and asks for it.
+    const pdf = await multiPagePdf();
+    await uploadToNewClass(page, 'Biology', {
+      name: pdf.fileName,
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(pdf.bytes),
+    });
+    await page.getByRole('link', { name: `Ask about ${pdf.fileName}` }).click();
+    await page.waitForURL(/\/chat\?/);
     await ask('How do cells get energy?');
     await streamedText(20);
     const answer = page.getByTestId('message-assistant');
@@ -99,7 +109,7 @@ describe('the development build (React.StrictMode) streams without duplicate tok
   it('after a reload mid-answer, follows the answer to its end exactly once', async () => {
     const full = longReply('Glucose is split in the cytoplasm first.', 10);
     stack.upstream!.enqueue({ reply: full });
-    await ask('And where does it start?');
+    await ask('And where does glycolysis start?');
     const before = await streamedText(40);
     await page.reload();
     const resumed = await streamedText(before.length + 5);

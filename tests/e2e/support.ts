@@ -142,3 +142,25 @@ export async function streamedText(page: Page, chars: number): Promise<string> {
     .toBeGreaterThanOrEqual(chars);
   return (await live.textContent()) ?? '';
 }
+
+/**
+ * Creates a class in the library, uploads `file` into it and waits until it is ready; returns the
+ * document's id. The page is left on the class's library view.
+ */
+export async function uploadToNewClass(
+  page: Page,
+  className: string,
+  file: { name: string; mimeType: string; buffer: Buffer },
+): Promise<string> {
+  await page.getByTestId('nav-library').click();
+  await page.getByTestId('class-create').click();
+  await page.getByLabel('Class name').fill(className);
+  await page.getByRole('button', { name: 'Create class' }).click();
+  const item = page.getByTestId('class-item').filter({ hasText: className });
+  await item.waitFor();
+  await item.click();
+  await page.getByTestId('upload-input').setInputFiles(file);
+  const row = page.getByTestId('document-row').filter({ hasText: file.name });
+  await row.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
+  return (await row.getAttribute('data-document-id')) ?? '';
+}

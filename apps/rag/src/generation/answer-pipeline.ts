@@ -26,6 +26,7 @@ import {
   type PassageDeps,
 } from '../retrieval/passages.js';
 import { readScopeWords, type ScopeWords } from '../retrieval/scope-words.js';
+import { questionToSearch } from '../routing/search-question.js';
 import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { detectRoute } from '../routing/detect-route.js';
 import { ROUTE_CONFIG } from '../routing/route-config.js';
@@ -83,6 +84,7 @@ export async function* answerEvents(
   };
   const scope = scopeOf(request);
   const query = request.user_query;
+  const searchText = questionToSearch(query, request.chat_history);
   const history = request.chat_history.map(({ role, content }) => ({ role, content }));
 
   // ---- plan (may throw: the caller answers with an HTTP status) ----------------------------------
@@ -108,7 +110,7 @@ export async function* answerEvents(
   // reserved and the stream set up.
   const queryEmbedding =
     cfg.strategy === 'search' && route !== 'follow_up' && !noMaterial
-      ? prefetchQueryEmbedding(deps, scope, query, controller.signal)
+      ? prefetchQueryEmbedding(deps, scope, searchText, controller.signal)
       : undefined;
 
   let reservation: Reservation | null = null;
@@ -163,7 +165,7 @@ export async function* answerEvents(
   try {
     yield { type: 'route', route };
 
-    const words = readScopeWords(query, documents?.filter((d) => d.status === 'ready') ?? []);
+    const words = readScopeWords(searchText, documents?.filter((d) => d.status === 'ready') ?? []);
     const gathered: GatheredPassages | null = noMaterial
       ? null
       : route === 'follow_up'

@@ -41,6 +41,26 @@ describe('reciprocal rank fusion', () => {
     expect(reciprocalRankFusion([list('z', 'y')], { limit: 5 }).map((f) => f.chunkId)).toEqual(['z', 'y']);
   });
 
+  it('breaks an exact tie by the chunks’ place, not their random ids, so re-ingesting ranks the same', () => {
+    const at = (chunkId: string, chunkIndex: number, rank: number) => ({
+      chunkId,
+      documentId: 'doc-a',
+      chunkIndex,
+      rank,
+    });
+    // Each is first in one list and second in the other: same score, best rank and first list.
+    const fused = (late: string, early: string) =>
+      reciprocalRankFusion(
+        [
+          [at(late, 7, 1), at(early, 3, 2)],
+          [at(early, 3, 1), at(late, 7, 2)],
+        ],
+        { limit: 2 },
+      ).map((f) => f.chunkIndex);
+    expect(fused('ffff', '0000')).toEqual([3, 7]);
+    expect(fused('0000', 'ffff')).toEqual([3, 7]);
+  });
+
   it('handles empty input', () => {
     expect(reciprocalRankFusion([], { limit: 5 })).toEqual([]);
     expect(reciprocalRankFusion([[], []], { limit: 5 })).toEqual([]);

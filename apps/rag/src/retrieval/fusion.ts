@@ -5,12 +5,24 @@ export interface Ranked {
   chunkId: string;
   /** 1-based position in its own list. */
   rank: number;
+  /** Where the chunk sits, when known: ties are broken by place, which re-ingesting keeps. */
+  documentId?: string;
+  chunkIndex?: number;
 }
+
+const compareText = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Document, then position in it, then chunk id (random per ingestion, so last). */
+const byPlace = (a: Ranked, b: Ranked): number =>
+  compareText(a.documentId, b.documentId) ||
+  (a.chunkIndex ?? 0) - (b.chunkIndex ?? 0) ||
+  compareText(a.chunkId, b.chunkId);
 
 /**
  * Reciprocal rank fusion of ranked lists (e.g. full-text and vector hits). Each chunk's fused score
  * is the sum over the lists holding it of `weight / (k + rank)` (`weights[i]` of list i, default 1);
- * ties go to the better best rank, then to the earlier list, then to the chunk id. Returns the top
+ * ties go to the better best rank, then to the earlier list, then to the chunk's place (document,
+ * index), so the same material ranks the same after it is ingested again. Returns the top
  * `limit` with `score` (fused) and `rank` (1-based fused position); the item kept is the one from
  * the first list that has the chunk.
  */
@@ -36,10 +48,7 @@ export function reciprocalRankFusion<T extends Ranked>(
   return [...fused.values()]
     .sort(
       (a, b) =>
-        b.score - a.score ||
-        a.bestRank - b.bestRank ||
-        a.firstList - b.firstList ||
-        (a.item.chunkId < b.item.chunkId ? -1 : a.item.chunkId > b.item.chunkId ? 1 : 0),
+        b.score - a.score || a.bestRank - b.bestRank || a.firstList - b.firstList || byPlace(a.item, b.item),
     )
     .slice(0, Math.max(0, options.limit))
     .map((e, i) => ({ ...e.item, score: e.score, rank: i + 1 }));

@@ -142,6 +142,18 @@ describe('grounded answers', () => {
   it('find a function named as typed', async () => {
     expect(firstPage(await ask('How does read.table() work?'))).toBe(17);
   });
+
+  it('answer a short question that points back at the previous one from that one’s topic', async () => {
+    const alone = await ask('And how fast is it?');
+    expect(alone.coverage).toBe('not_covered');
+    const chat_history = [
+      { role: 'user' as const, content: 'How does read.table() work?' },
+      { role: 'assistant' as const, content: 'It reads a file in table format into a data frame.' },
+    ];
+    const followUp = await ask('And how fast is it?', { chat_history });
+    expect(followUp.coverage).toBe('grounded');
+    expect(firstPage(followUp)).toBe(17);
+  });
 });
 
 describe('answers the material does not cover', () => {

@@ -347,7 +347,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
           .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
           .from(chunks)
           .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
-          .orderBy(sql`(${distance}) + 0`)
+          .orderBy(sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex))
           .limit(k)
           .as('candidates');
         const exactRows = await db
@@ -355,7 +355,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
           .from(candidates)
           .innerJoin(chunks, eq(chunks.id, candidates.id))
           .innerJoin(documents, eq(documents.id, chunks.documentId))
-          .orderBy(asc(candidates.distance), asc(chunks.id));
+          .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex));
         record('vector', scope, limit, exactRows.length, started, { exact: true });
         return ranked(exactRows.map(({ distance: d, ...r }) => ({ ...r, score: 1 - d })));
       }
@@ -382,7 +382,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
             .from(candidates)
             .innerJoin(chunks, eq(chunks.id, candidates.id))
             .innerJoin(documents, eq(documents.id, chunks.documentId))
-            .orderBy(asc(candidates.distance), asc(chunks.id));
+            .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex));
         };
         const approx = await search(false);
         if (approx.length >= k) return approx;

@@ -165,14 +165,48 @@ describe('BM25 ranking', () => {
     }
     const all = await fx.repos.chunks.fullTextSearch(scope, 'list components', 5);
     expect(all.hits[0]!.termMatch).toBeCloseTo(1, 6);
-    // A number in a question is usually a value, not its topic: it weighs a quarter.
-    const numbered = await fx.repos.chunks.fullTextSearch(scope, 'list components 42', 5);
+    // A number in a question is usually a value, not its topic: it weighs a quarter (here counted
+    // in full although the scope never uses it: see the absent-word tests below).
+    const numbered = await fx.repos.chunks.fullTextSearch(scope, 'list components 42', 5, {
+      ranking: { absentTermEvidenceChunks: 1 },
+    });
     const [list, components, n42] = numbered.terms;
     expect(n42!.term).toBe('42');
     expect(numbered.hits[0]!.termMatch).toBeCloseTo(
       (list!.idf + components!.idf) / (list!.idf + components!.idf + n42!.idf / 4),
       6,
     );
+  });
+});
+
+describe('words the scope never uses (termMatch)', () => {
+  const absentShare = async (
+    pieces: Piece[],
+    query: string,
+    ranking?: { absentTermEvidenceChunks: number },
+  ) => {
+    const { scope } = await corpus(pieces);
+    const found = await fx.repos.chunks.fullTextSearch(scope, query, 5, ranking ? { ranking } : {});
+    const absent = found.terms.filter((t) => t.df === 0);
+    return { termMatch: found.hits[0]?.termMatch ?? 0, absent };
+  };
+  const shortCourse: Piece[] = [
+    { text: 'Cells get most of their energy from the Krebs cycle in the mitochondria.' },
+    { text: 'Glycolysis splits glucose in the cytoplasm.' },
+    { text: 'Membranes are phospholipid bilayers.' },
+  ];
+
+  it('count little in a short course: a plain word it happens not to use does not sink the question', async () => {
+    const { termMatch, absent } = await absentShare(shortCourse, 'Walk me through the Krebs cycle');
+    expect(absent.map((t) => t.term)).toEqual(['walk']);
+    expect(termMatch).toBeGreaterThan(0.9);
+  });
+
+  it('count in full once the scope is large enough to make their absence telling', async () => {
+    const { termMatch } = await absentShare(shortCourse, 'Walk me through the Krebs cycle', {
+      absentTermEvidenceChunks: 3,
+    });
+    expect(termMatch).toBeLessThan(0.6);
   });
 });
 

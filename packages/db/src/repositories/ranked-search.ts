@@ -21,7 +21,8 @@ import type { PageKind } from '@classchat/contracts';
  *
  * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
  * holds, a number-like term ("2", "10th", "1cm": usually a value in the question, not its topic)
- * counting `numericTermWeight` of its idf.
+ * counting `numericTermWeight` of its idf, and a term the scope never uses counting less in a scope
+ * smaller than `absentTermEvidenceChunks`.
  */
 export interface RankingParams {
   k1: number;
@@ -32,6 +33,12 @@ export interface RankingParams {
   leadBoost: number;
   focusBoost: number;
   numericTermWeight: number;
+  /**
+   * How many chunks a scope needs before a question's word it never uses counts in full against
+   * `termMatch`. Three pages without "get" or "walk" say little about the topic; three hundred
+   * without "MySQL" say it is not covered. Below this size an absent word weighs proportionally less.
+   */
+  absentTermEvidenceChunks: number;
   /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
   rerankPool: number;
 }
@@ -46,6 +53,7 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   leadBoost: 1.3,
   focusBoost: 3,
   numericTermWeight: 0.25,
+  absentTermEvidenceChunks: 100,
   rerankPool: 100,
 };
 
@@ -206,9 +214,11 @@ WITH t AS (
          WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
   FROM m JOIN t ON m.tsv @@ t.tq
 ), w AS (
-  SELECT v.*, v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END) AS weight
+  SELECT v.lexeme, v.pos, v.df, v.idf,
+    v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
+      * (CASE WHEN v.df = 0 THEN least(1, v.n / ${input.params.absentTermEvidenceChunks}::float8) ELSE 1 END) AS weight
   FROM (
-    SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
+    SELECT t.lexeme, t.pos, s.n, coalesce(d.df, 0)::int AS df,
       ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
     FROM t CROSS JOIN stats s
     LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
