@@ -8,13 +8,8 @@ import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import { createChatQuota } from '../quota/chat-quota.js';
 import { createStreamObserver, openSseResponse, sseResponseSink } from '../streaming/index.js';
-import type { UserEventPublisher } from '../realtime/user-events.js';
-import {
-  createChatService,
-  type ChatService,
-  type ChatServiceDeps,
-  type StartedStream,
-} from './chat-service.js';
+import { createChatService, type ChatService, type ChatServiceDeps } from './chat-service.js';
+import { toMessageDto, toSessionDto } from './dto.js';
 import { sourceFromHeader } from './history.js';
 import { createRetryPlanner } from './retry-planner.js';
 
@@ -46,24 +41,25 @@ export function createChatServiceFor(
     },
     logger: ctx.logger,
     planRetry: createRetryPlanner(ctx.streams),
+    // The user's other tabs get the rows as written: no extra reads while answers stream.
+    onTurnPlanned: (userId, turn) => {
+      if (turn.session.ephemeral) return;
+      ctx.userEvents.emit(userId, { type: 'session-updated', session: toSessionDto(turn.session) });
+      if (turn.userMessage) {
+        ctx.userEvents.emit(userId, {
+          type: 'message-updated',
+          sessionId: turn.session.id,
+          message: toMessageDto(turn.userMessage),
+        });
+      }
+    },
+    onAnswerSaved: (userId, row) =>
+      ctx.userEvents.emit(userId, {
+        type: 'message-updated',
+        sessionId: row.sessionId,
+        message: toMessageDto(row),
+      }),
     ...overrides,
-  });
-}
-
-/**
- * Tells the user's other tabs about a turn: the session and the question at once, then the saved
- * answer (or retry version) and the usage meter once the stream is over, whatever its outcome.
- */
-export function publishTurn(events: UserEventPublisher, userId: string, started: StartedStream): void {
-  const { chatSessionId, userMessageId } = started.accepted;
-  void events.session(userId, chatSessionId);
-  if (userMessageId) void events.message(userId, chatSessionId, userMessageId);
-  void started.finished.then(async (outcome) => {
-    if (outcome.kind !== 'failed') {
-      await events.session(userId, chatSessionId);
-      await events.message(userId, chatSessionId, outcome.saved.messageId);
-    }
-    await events.usage(userId);
   });
 }
 
@@ -84,28 +80,22 @@ export function createChatRouter(ctx: ApiContext, service: ChatService = createC
       receivedAt: receivedAt.get(req) ?? performance.now(),
     };
     if (!ctx.config.ENABLE_STREAMING) {
-      const detail = await service.answerBlocking(request);
-      res.status(200).json(detail);
-      void ctx.userEvents.session(request.userId, detail.session.id);
-      for (const message of detail.messages.slice(-2)) {
-        void ctx.userEvents.message(request.userId, detail.session.id, message.id);
-      }
+      res.status(200).json(await service.answerBlocking(request));
       void ctx.userEvents.usage(request.userId);
       return;
     }
     if (!wantsSse(req)) {
       const started = await service.startStream(request);
       res.status(202).json(started.accepted);
-      publishTurn(ctx.userEvents, request.userId, started);
+      void started.finished.then(() => ctx.userEvents.usage(request.userId));
       return;
     }
     // SSE: errors before the stream (validation, quota, 404) are still plain JSON answers; once the
     // stream runs, its events are the response. A client going away only drops its copy (the sink
     // ignores a closed response and leaves with the stream).
     const sink = sseResponseSink(res);
-    const started = await service.startStream(request, { sinks: [sink] });
-    const { accepted } = started;
-    publishTurn(ctx.userEvents, request.userId, started);
+    const { accepted, finished } = await service.startStream(request, { sinks: [sink] });
+    void finished.then(() => ctx.userEvents.usage(request.userId));
     if (!res.headersSent) {
       openSseResponse(res, {
         'x-chat-session-id': accepted.chatSessionId,

@@ -67,6 +67,8 @@ export interface ChatTurn {
   history: ChatHistoryItem[];
   /** The user message appended for this turn; null for a retry. */
   userMessageId: string | null;
+  /** That message as written (absent from planners that do not return it). */
+  userMessage?: MessageRow | null;
   persist: PersistAnswer;
 }
 
@@ -90,6 +92,10 @@ export interface ChatServiceDeps {
   logger: Logger;
   /** `retry: true` requests (issue 6: regenerate the last answer as a new version). */
   planRetry?: TurnPlanner;
+  /** What was written, as it was written, for the user's other tabs: the turn's session and question. */
+  onTurnPlanned?: (userId: string, turn: ChatTurn) => void;
+  /** ... and the answer (or retry version) once saved. */
+  onAnswerSaved?: (userId: string, row: MessageRow) => void;
 }
 
 export interface StartedStream {
@@ -143,17 +149,19 @@ export function createChatService(deps: ChatServiceDeps) {
         if (turn.persist.chargesQuota) {
           const row = await turn.persist(repos, answer);
           if (!row) throw gone();
+          deps.onAnswerSaved?.(userId, row);
           return savedAnswerOf(row);
         }
-        const saved = await deps.database.db.transaction(async (tx) => {
+        const row = await deps.database.db.transaction(async (tx) => {
           const txRepos = createRepositories(tx);
-          const row = await turn.persist(txRepos, answer);
-          if (!row) throw gone();
+          const written = await turn.persist(txRepos, answer);
+          if (!written) throw gone();
           if (chargesChat(answer.coverage)) await deps.quota.commit(txRepos.users, userId);
-          return savedAnswerOf(row);
+          return written;
         });
         if (!chargesChat(answer.coverage)) await deps.quota.release(userId);
-        return saved;
+        deps.onAnswerSaved?.(userId, row);
+        return savedAnswerOf(row);
       },
       release: () => deps.quota.release(userId),
       charge: () => deps.quota.commit(repos.users, userId),
@@ -218,6 +226,7 @@ export function createChatService(deps: ChatServiceDeps) {
         const body = ragBody(request, turn);
         source = (signal) => call(body, signal);
       }
+      deps.onTurnPlanned?.(request.userId, turn);
       const finished = relayStream({
         stream,
         source,
@@ -243,6 +252,7 @@ export function createChatService(deps: ChatServiceDeps) {
      */
     async answerBlocking(request: ChatRequest): Promise<SessionDetail> {
       const turn = await reserveAndPlan(request);
+      deps.onTurnPlanned?.(request.userId, turn);
       const settlement = settlementFor(request.userId, turn);
       const controller = new AbortController();
       const timer = setTimeout(
@@ -298,6 +308,7 @@ export const planNewTurn: TurnPlanner = async (repos, _database, request) => {
     question: body.message,
     history: buildHistory(turn.history),
     userMessageId: turn.message.id,
+    userMessage: turn.message,
     persist: persistAsNewMessage(userId, turn.session.id),
   };
 };
@@ -324,6 +335,7 @@ export async function planNewSession(
     question: body.message,
     history: [],
     userMessageId: message.id,
+    userMessage: message,
     persist: persistAsNewMessage(userId, session.id),
   };
 }
