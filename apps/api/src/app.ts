@@ -12,6 +12,7 @@ import { classesRouter } from './classes/classes-routes.js';
 import type { ApiServices } from './compose.js';
 import type { ApiContext } from './context.js';
 import { documentsRouter } from './documents/documents-routes.js';
+import { internalRouter } from './internal/internal-routes.js';
 import { csrfGuard, originGuard, securityHeaders } from './security/http-guards.js';
 import { sessionsRouter } from './sessions/sessions-routes.js';
 import { streamControlsRouter } from './streaming/controls/index.js';
@@ -57,6 +58,7 @@ export function createApp(ctx: ApiContext, services: ApiServices): Express {
   api.use('/user', authRoutes(ctx, services.auth));
   api.use('/classes', classesRouter(ctx, services.classes));
   api.use('/documents', documentsRouter(ctx, services.documents));
+  api.use('/internal', internalRouter(ctx));
   api.use(notFoundHandler);
   app.use('/api/v1', api);
   const web = webStatic(ctx.config.WEB_DIST_DIR);

@@ -9,6 +9,7 @@ import { createChatQuota } from './quota/chat-quota.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions-service.js';
 import { createActiveStreamIndex } from './streaming/active-streams.js';
 import { createStreamControlsFor, type StreamControls } from './streaming/controls/index.js';
+import { toMessageDto, toSessionDto } from './chat/dto.js';
 import { createStreamObserver } from './streaming/index.js';
 import { streamOwnerAlive } from './streaming/replay/index.js';
 
@@ -63,6 +64,24 @@ export function createApiServices(ctx: ApiContext): ApiServices {
       },
       logger,
       planRetry,
+      // The user's other tabs get the rows as written: no extra reads while answers stream.
+      onTurnPlanned: (userId, turn) => {
+        if (turn.session.ephemeral) return;
+        ctx.userEvents.emit(userId, { type: 'session-updated', session: toSessionDto(turn.session) });
+        if (turn.userMessage) {
+          ctx.userEvents.emit(userId, {
+            type: 'message-updated',
+            sessionId: turn.session.id,
+            message: toMessageDto(turn.userMessage),
+          });
+        }
+      },
+      onAnswerSaved: (userId, row) =>
+        ctx.userEvents.emit(userId, {
+          type: 'message-updated',
+          sessionId: row.sessionId,
+          message: toMessageDto(row),
+        }),
     }),
     sessions: createSessionsService(repos, ctx.streams, active),
     auth: createAuthService({

@@ -8,6 +8,7 @@ import type { IngestionService } from './ingestion/ingestion.js';
 import type { ApiMetrics } from './observability/metrics.js';
 import type { RagClient } from './rag-client/rag-client.js';
 import type { Realtime } from './realtime/socket-server.js';
+import type { UserEventPublisher } from './realtime/user-events.js';
 import type { StreamRegistry } from './streaming/registry.js';
 
 /** What every api capability is built from; created once per server instance. */
@@ -22,6 +23,8 @@ export interface ApiContext {
   files: FileStore;
   tokens: TokenService;
   realtime: Realtime;
+  /** Tells every tab and device of a user what changed in their account (`user-event`). */
+  userEvents: UserEventPublisher;
   /** rag's internal API (answers, ingestion), with the internal token and request ids. */
   rag: RagClient;
   /** The chat streams running in this process (the relay's registry and its one `publish`). */

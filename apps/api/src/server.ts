@@ -13,6 +13,7 @@ import { createIngestionService } from './ingestion/ingestion.js';
 import { createApiMetrics } from './observability/metrics.js';
 import { createRagClient } from './rag-client/rag-client.js';
 import { createRealtime } from './realtime/socket-server.js';
+import { createUserEventPublisher } from './realtime/user-events.js';
 import { createStreamRegistry } from './streaming/index.js';
 
 export interface RunningApi extends Omit<ServingHttp, 'close'> {
@@ -55,6 +56,15 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const streams = createStreamRegistry(logger);
   const metrics = createApiMetrics();
   const files = createFileStore(config.filesDir);
+  const userEvents = createUserEventPublisher({
+    realtime,
+    repos,
+    logger,
+    limits: {
+      freePlanMonthlyChats: config.FREE_PLAN_MONTHLY_CHATS,
+      userStorageBytes: config.userStorageBytes,
+    },
+  });
   const ingestion = createIngestionService({
     repos,
     rag,
@@ -63,6 +73,10 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     metrics,
     idleTimeoutMs: config.STREAM_TIMEOUT_MS,
     onFailed: (document) => files.remove(document.storageKey),
+    onStatusChanged: (userId, documentId) => {
+      void userEvents.document(userId, documentId);
+      void userEvents.usage(userId);
+    },
   });
   const ctx: ApiContext = {
     config,
@@ -74,6 +88,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     files,
     tokens,
     realtime,
+    userEvents,
     redis,
     rag,
     streams,

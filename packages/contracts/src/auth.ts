@@ -49,7 +49,8 @@ export const CSRF_HEADER_VALUE = '1';
 export const AuthResponse = z.object({ user: UserDto, token: z.string() });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
-export const AuthStatus = z.object({ user: UserDto });
+/** `GET user/auth-status`: the signed-in user, or null when signed out (no or no longer valid session). */
+export const AuthStatus = z.object({ user: UserDto.nullable() });
 export type AuthStatus = z.infer<typeof AuthStatus>;
 
 /** Bytes of uploads the user keeps (failed documents' files are removed, so they do not count). */

@@ -48,20 +48,22 @@ export type ChunkReference = z.infer<typeof ChunkReference>;
 export const AnswerCoverage = z.enum(['grounded', 'not_covered', 'no_material']);
 export type AnswerCoverage = z.infer<typeof AnswerCoverage>;
 
+export const MessageStatus = z.enum(['complete', 'stopped']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
 export const MessageVersion = z.object({
   content: z.string(),
   citations: z.array(Citation),
   chunkReferences: z.array(ChunkReference),
   createdAt: IsoDate,
   coverage: AnswerCoverage.optional(),
+  /** How this version ended (`stopped`: the student pressed Stop); absent on versions saved before it was kept. */
+  status: MessageStatus.optional(),
 });
 export type MessageVersion = z.infer<typeof MessageVersion>;
 
 export const MessageRole = z.enum(['user', 'assistant']);
 export type MessageRole = z.infer<typeof MessageRole>;
-
-export const MessageStatus = z.enum(['complete', 'stopped']);
-export type MessageStatus = z.infer<typeof MessageStatus>;
 
 export const Reaction = z.enum(['like', 'dislike']);
 export type Reaction = z.infer<typeof Reaction>;

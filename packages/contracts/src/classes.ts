@@ -12,7 +12,10 @@ export type RenameClassBody = z.infer<typeof RenameClassBody>;
 export const ClassDto = z.object({
   id: Id,
   name: z.string(),
+  /** Documents ready or still being processed (failed ones are counted apart). */
   documentCount: z.number().int().nonnegative(),
+  /** Documents that could not be processed (absent from older servers). */
+  failedCount: z.number().int().nonnegative().optional(),
   createdAt: IsoDate,
 });
 export type ClassDto = z.infer<typeof ClassDto>;

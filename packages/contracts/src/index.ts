@@ -9,3 +9,4 @@ export * from './sse.js';
 export * from './env.js';
 export * from './errors.js';
 export * from './citation-markers.js';
+export * from './user-events.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, Id } from './common.js';
 import { AnswerCoverage, ChunkReference, Citation, MessageStatus, MessageVersion, Route } from './chat.js';
 import { DocumentStatus, IngestStage } from './documents.js';
+import type { UserEvent } from './user-events.js';
 
 export const ProcessingStatusPayload = z.object({
   docId: Id,
@@ -80,6 +81,8 @@ export interface ServerToClientEvents {
   'chat-stream-token': (payload: ChatStreamTokenPayload) => void;
   'chat-stream-complete': (payload: ChatStreamCompletePayload) => void;
   'chat-stream-error': (payload: ChatStreamErrorPayload) => void;
+  /** Any change of the user's account, for every tab and device (see `UserEvent`). */
+  'user-event': (payload: UserEvent) => void;
 }
 
 export interface ClientToServerEvents {

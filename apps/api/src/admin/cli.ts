@@ -4,6 +4,7 @@ import { createLogger } from '@classchat/service';
 import { loadApiConfig, type ApiConfig } from '../config.js';
 import { createIngestionService } from '../ingestion/ingestion.js';
 import { createRagClient } from '../rag-client/rag-client.js';
+import { changePlan, parsePlanArgs } from './plan.js';
 import { AdminInputError, createProgressPrinter, reingest, type ReingestSelection } from './reingest.js';
 
 /**
@@ -30,6 +31,13 @@ const COMMANDS: Record<string, AdminCommand> = {
       'reingest (--all | --user <email> | <documentId>…) [--concurrency N]\n' +
       '    read finished documents again with the current ingestion (sections, clean text)',
     run: runReingest,
+  },
+  plan: {
+    usage:
+      'plan <email> <free|premium>\n' +
+      "    set a user's plan (premium: unlimited chats); their open tabs update at once when the api\n" +
+      '    runs at API_URL (default http://127.0.0.1:$PORT)',
+    run: runPlan,
   },
 };
 
@@ -104,6 +112,26 @@ async function runReingest(args: string[], io: AdminIo): Promise<number> {
   } finally {
     await ingestion.close();
     rag.close();
+    await database.close();
+  }
+}
+
+async function runPlan(args: string[], io: AdminIo): Promise<number> {
+  const change = parsePlanArgs(args);
+  const config: ApiConfig = loadApiConfig(io.env);
+  const database = connect(config.DATABASE_URL, { max: 1, applicationName: 'classchat-admin' });
+  try {
+    return await changePlan(
+      {
+        repos: createRepositories(database.db),
+        apiUrl: io.env.API_URL ?? `http://127.0.0.1:${config.PORT}`,
+        internalToken: config.INTERNAL_TOKEN,
+        out: io.out,
+        err: io.err,
+      },
+      change,
+    );
+  } finally {
     await database.close();
   }
 }

@@ -47,8 +47,13 @@ export function authRoutes(ctx: ApiContext, service: AuthService): Router {
     res.status(204).end();
   });
 
-  router.get('/auth-status', auth, async (req, res) => {
-    res.json({ user: await service.currentUser(userIdOf(req)) } satisfies AuthStatus);
+  // Signed out is an answer, not an error: no session, an expired or revoked token, or an account
+  // that no longer exists answer 200 {user: null}, so a first visit logs no failed request.
+  router.get('/auth-status', async (req, res) => {
+    const token = tokenFromHeaders(req.headers);
+    const verified = token ? await ctx.tokens.verify(token) : null;
+    const user = verified ? await service.findUser(verified.userId) : null;
+    res.json({ user } satisfies AuthStatus);
   });
 
   router.get('/usage', auth, async (req, res) => {

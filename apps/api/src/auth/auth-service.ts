@@ -16,6 +16,29 @@ export function toUserDto(user: UserRow): UserDto {
   return { id: user.id, email: user.email, name: user.name, plan: user.plan };
 }
 
+export interface UsageLimits {
+  freePlanMonthlyChats: number;
+  /** USER_STORAGE_MB in bytes. */
+  userStorageBytes: number;
+}
+
+/** The user's plan, chats this month and storage; null when the account does not exist. */
+export async function readUsage(
+  repos: Pick<Repositories, 'users' | 'documents'>,
+  userId: string,
+  limits: UsageLimits,
+): Promise<Usage | null> {
+  const usage = await repos.users.getUsage(userId);
+  if (!usage) return null;
+  return {
+    plan: usage.plan,
+    used: usage.used,
+    limit: usage.plan === 'premium' ? null : limits.freePlanMonthlyChats,
+    resetsAt: usage.resetsAt.toISOString(),
+    storage: { usedBytes: await repos.documents.storageUsed(userId), limitBytes: limits.userStorageBytes },
+  };
+}
+
 export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: {
@@ -50,6 +73,12 @@ export function createAuthService(deps: {
       return { user: toUserDto(user), token: await tokens.sign(user.id) };
     },
 
+    /** The user, or null when the account does not exist. */
+    async findUser(userId: string): Promise<UserDto | null> {
+      const user = await repos.users.findById(userId);
+      return user ? toUserDto(user) : null;
+    },
+
     /** The signed-in user; 401 when the account no longer exists. */
     async currentUser(userId: string): Promise<UserDto> {
       const user = await repos.users.findById(userId);
@@ -58,18 +87,9 @@ export function createAuthService(deps: {
     },
 
     async usage(userId: string): Promise<Usage> {
-      const usage = await repos.users.getUsage(userId);
+      const usage = await readUsage(repos, userId, deps);
       if (!usage) throw new AppError('unauthorized', 'Your account no longer exists. Please sign up again.');
-      return {
-        plan: usage.plan,
-        used: usage.used,
-        limit: usage.plan === 'premium' ? null : deps.freePlanMonthlyChats,
-        resetsAt: usage.resetsAt.toISOString(),
-        storage: {
-          usedBytes: await repos.documents.storageUsed(userId),
-          limitBytes: deps.userStorageBytes,
-        },
-      };
+      return usage;
     },
   };
 }

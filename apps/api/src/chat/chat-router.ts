@@ -37,18 +37,21 @@ export function createChatRouter(ctx: ApiContext, service: ChatService): Router 
     };
     if (!ctx.config.ENABLE_STREAMING) {
       res.status(200).json(await service.answerBlocking(request));
+      void ctx.userEvents.usage(request.userId);
       return;
     }
     if (!wantsSse(req)) {
-      const { accepted } = await service.startStream(request);
-      res.status(202).json(accepted);
+      const started = await service.startStream(request);
+      res.status(202).json(started.accepted);
+      void started.finished.then(() => ctx.userEvents.usage(request.userId));
       return;
     }
     // SSE: errors before the stream (validation, quota, 404) are still plain JSON answers; once the
     // stream runs, its events are the response. A client going away only drops its copy (the sink
     // ignores a closed response and leaves with the stream).
     const sse = chatSseResponse(res);
-    const { accepted } = await service.startStream(request, { sinks: [sse.sink] });
+    const { accepted, finished } = await service.startStream(request, { sinks: [sse.sink] });
+    void finished.then(() => ctx.userEvents.usage(request.userId));
     sse.open({
       'x-chat-session-id': accepted.chatSessionId,
       'x-stream-id': accepted.streamId,

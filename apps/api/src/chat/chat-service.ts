@@ -73,6 +73,8 @@ export interface ChatTurn {
   history: ChatHistoryItem[];
   /** The user message appended for this turn; null for a retry. */
   userMessageId: string | null;
+  /** That message as written (absent from planners that do not return it). */
+  userMessage?: MessageRow | null;
   persist: PersistAnswer;
 }
 
@@ -102,6 +104,10 @@ export interface ChatServiceDeps {
   logger: Logger;
   /** `retry: true` requests (issue 6: regenerate the last answer as a new version). */
   planRetry?: TurnPlanner;
+  /** What was written, as it was written, for the user's other tabs: the turn's session and question. */
+  onTurnPlanned?: (userId: string, turn: ChatTurn) => void;
+  /** ... and the answer (or retry version) once saved. */
+  onAnswerSaved?: (userId: string, row: MessageRow) => void;
 }
 
 export interface StartedStream {
@@ -177,6 +183,7 @@ export function createChatService(deps: ChatServiceDeps) {
         try {
           const row = await turn.persist(repos, wellFormedAnswer(finished));
           if (!row) throw new ChatDeletedError();
+          deps.onAnswerSaved?.(userId, row);
           return savedAnswerOf(row);
         } finally {
           unhold();
@@ -250,6 +257,7 @@ export function createChatService(deps: ChatServiceDeps) {
         const body = ragBody(request, turn);
         source = (signal) => call(body, signal);
       }
+      deps.onTurnPlanned?.(request.userId, turn);
       const finished = relayStream({
         stream,
         source,
@@ -275,6 +283,7 @@ export function createChatService(deps: ChatServiceDeps) {
      */
     async answerBlocking(request: ChatRequest): Promise<SessionDetail> {
       const [turn, hold] = await reserveAndPlan(request, randomUUID());
+      deps.onTurnPlanned?.(request.userId, turn);
       const settlement = settlementFor(request.userId, turn, hold);
       const controller = new AbortController();
       const timer = setTimeout(
@@ -336,6 +345,7 @@ export const planNewTurn: TurnPlanner = async (repos, request, hold) => {
     question: body.message,
     history: buildHistory(turn.history),
     userMessageId: turn.message.id,
+    userMessage: turn.message,
     persist: persistAsNewMessage(userId, turn.session.id, hold),
   };
 };
@@ -364,6 +374,7 @@ export async function planNewSession(
     question: body.message,
     history: [],
     userMessageId: message.id,
+    userMessage: message,
     persist: persistAsNewMessage(userId, session.id, hold),
   };
 }

@@ -6,6 +6,7 @@ export function toClassDto(row: ClassWithCount): ClassDto {
     id: row.id,
     name: row.name,
     documentCount: row.documentCount,
+    failedCount: row.failedCount,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -47,13 +48,15 @@ export function createClassesService(deps: {
       return toClassDto(row);
     },
 
-    async delete(userId: string, id: string): Promise<void> {
+    /** Deletes the class and its documents; answers the ids of those documents. */
+    async delete(userId: string, id: string): Promise<{ documentIds: string[] }> {
       // The ids are read first, to stop the documents' ingestions; the repository returns the storage
       // keys of exactly the documents it deleted (under a lock), to remove their files.
       const documentIds = (await repos.documents.list(userId, id)).map((d) => d.id);
       const deleted = await repos.classes.delete(userId, id);
       if (!deleted) throw notFound('Class');
       await deps.onDocumentsDeleted({ documentIds, storageKeys: deleted.storageKeys });
+      return { documentIds };
     },
   };
 }

@@ -11,6 +11,7 @@ import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import type { DocumentsService } from './documents-service.js';
 import type { FileStore } from './file-store.js';
+import type { UserEventPublisher } from '../realtime/user-events.js';
 import { ensureDiskSpace, type UploadAllowance } from './storage.js';
 import { receiveUpload } from './upload.js';
 
@@ -18,7 +19,13 @@ import { receiveUpload } from './upload.js';
 export function documentsRouter(ctx: ApiContext, service: DocumentsService): Router {
   const router = Router();
   router.use(requireAuth(ctx.tokens));
-  router.use(documentsRoutes(service, { store: ctx.files, minFreeDiskBytes: ctx.config.minFreeDiskBytes }));
+  router.use(
+    documentsRoutes(service, {
+      store: ctx.files,
+      minFreeDiskBytes: ctx.config.minFreeDiskBytes,
+      events: ctx.userEvents,
+    }),
+  );
   return router;
 }
 
@@ -28,8 +35,14 @@ export function documentsRouter(ctx: ApiContext, service: DocumentsService): Rou
  */
 export function documentsRoutes(
   service: DocumentsService,
-  options: { store: FileStore; minFreeDiskBytes: number },
+  options: {
+    store: FileStore;
+    minFreeDiskBytes: number;
+    /** Tells the user's other tabs about uploads and deletions. */
+    events?: Pick<UserEventPublisher, 'document' | 'documentDeleted' | 'usage'>;
+  },
 ): Router {
+  const { events } = options;
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -53,6 +66,10 @@ export function documentsRoutes(
     const upload = await receiveUpload(req, { store: options.store, ...allowance });
     const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
     res.status(result.duplicate ? 200 : 201).json(result);
+    if (!result.duplicate) {
+      void events?.document(userId, result.document.id);
+      void events?.usage(userId);
+    }
   });
 
   router.get('/', async (req, res) => {
@@ -83,8 +100,11 @@ export function documentsRoutes(
 
   router.delete('/:id', async (req, res) => {
     const { id } = parseInput(IdParams, req.params, 'document id');
-    await service.delete(userIdOf(req), id);
+    const userId = userIdOf(req);
+    const { classId } = await service.delete(userId, id);
     res.status(204).end();
+    events?.documentDeleted(userId, id, classId);
+    void events?.usage(userId);
   });
 
   return router;

@@ -132,12 +132,17 @@ export function createDocumentsService(deps: {
       return { path: store.pathOf(row.storageKey), fileName: row.fileName, mimeType: row.mimeType };
     },
 
-    /** Deletes the document (chunks cascade), stops its ingestion and removes its file. */
-    async delete(userId: string, id: string): Promise<void> {
+    /**
+     * Deletes the document (chunks cascade), stops its ingestion and removes its file; answers the
+     * class it was in.
+     */
+    async delete(userId: string, id: string): Promise<{ classId: string | null }> {
+      const classId = (await repos.documents.get(userId, id))?.classId ?? null;
       const storageKey = await repos.documents.delete(userId, id);
       if (storageKey === null) throw notFound('Document');
       ingestion.cancel(id);
       await removeFiles([storageKey]);
+      return { classId };
     },
 
     /** After a class was deleted (its documents cascade): stop their ingestions, remove their files. */

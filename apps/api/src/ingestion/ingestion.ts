@@ -70,6 +70,8 @@ export interface IngestionOptions {
    * which nothing will read again.
    */
   onFailed?: (document: DocumentRow) => Promise<void>;
+  /** Runs when a document's status changed (processing, ready, failed): the api tells every tab. */
+  onStatusChanged?: (userId: string, documentId: string) => void;
   /**
    * How long a running ingestion holds its document against other api processes (default 30 s); it is
    * renewed every third of that while the ingestion runs, so only a holder that died loses it.
@@ -159,6 +161,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     const tracker = new ProgressTracker();
     options.metrics?.ingestStarted.inc();
     emit({ status: 'processing', stage: 'queued', progress: 0, error: null });
+    options.onStatusChanged?.(job.userId, job.documentId);
 
     // Row writes are chained (never reordered) and throttled; stage changes are written at once.
     let writes: Promise<unknown> = Promise.resolve();
@@ -187,6 +190,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
       }
       const { stage, progress } = tracker.current;
       emit({ status: 'failed', stage, progress, error: reason });
+      options.onStatusChanged?.(job.userId, job.documentId);
       options.metrics?.ingestCompleted.inc({ status: 'failed' });
     };
 
@@ -199,6 +203,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
           realtime
             .toUser(job.userId)
             .emit('document-ready', { docId: job.documentId, pageCount, chunkCount });
+          options.onStatusChanged?.(job.userId, job.documentId);
           options.metrics?.ingestCompleted.inc({ status: 'ready' });
         },
         failed: fail,

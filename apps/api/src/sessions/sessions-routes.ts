@@ -28,25 +28,33 @@ export function sessionsRouter(ctx: ApiContext, service: SessionsService): Route
   router.patch('/:id', async (req, res) => {
     const { id } = parseInput(SessionParams, req.params, 'path');
     const { title } = parseInput(RenameSessionBody, req.body);
-    res.json(await service.rename(userIdOf(req), id, title));
+    const userId = userIdOf(req);
+    res.json(await service.rename(userId, id, title));
+    void ctx.userEvents.session(userId, id);
   });
 
   router.delete('/:id', async (req, res) => {
     const { id } = parseInput(SessionParams, req.params, 'path');
-    await service.remove(userIdOf(req), id);
+    const userId = userIdOf(req);
+    await service.remove(userId, id);
     res.status(204).end();
+    ctx.userEvents.sessionDeleted(userId, id);
   });
 
   router.put('/:id/messages/:messageId/reaction', async (req, res) => {
     const { id, messageId } = parseInput(MessageParams, req.params, 'path');
     const { reaction } = parseInput(ReactionBody, req.body);
-    res.json(await service.setReaction(userIdOf(req), id, messageId, reaction));
+    const userId = userIdOf(req);
+    res.json(await service.setReaction(userId, id, messageId, reaction));
+    void ctx.userEvents.message(userId, id, messageId);
   });
 
   router.put('/:id/messages/:messageId/version', async (req, res) => {
     const { id, messageId } = parseInput(MessageParams, req.params, 'path');
     const { index } = parseInput(VersionBody, req.body);
-    res.json(await service.setVersion(userIdOf(req), id, messageId, index));
+    const userId = userIdOf(req);
+    res.json(await service.setVersion(userId, id, messageId, index));
+    void ctx.userEvents.message(userId, id, messageId);
   });
 
   return router;

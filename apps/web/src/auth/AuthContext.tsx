@@ -38,10 +38,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     authApi
       .status()
-      .then(({ user }) => !cancelled && setAuth({ status: 'signed-in', user }))
+      .then(({ user }) => {
+        if (!cancelled) setAuth(user ? { status: 'signed-in', user } : { status: 'signed-out' });
+      })
       .catch((err: unknown) => {
         if (cancelled) return;
-        // 401 means signed out; anything else (server down) also lands on the login page, which says so.
+        // Signed out answers {user: null}; a failure (server down) also lands on the login page, which says so.
         if (!(ApiError.is(err) && err.status === 401)) console.warn('auth-status failed', err);
         setAuth({ status: 'signed-out' });
       });

@@ -10,10 +10,7 @@ import { AuthProvider } from './AuthContext.js';
 import { AuthPage } from './AuthPage.js';
 
 function setup(path: '/login' | '/signup') {
-  const api = fakeApi().on('GET /user/auth-status', {
-    status: 401,
-    body: { message: 'Not signed in', code: 'unauthorized' },
-  });
+  const api = fakeApi().on('GET /user/auth-status', { body: { user: null } });
   render(
     <MemoryRouter initialEntries={[path]} future={ROUTER_FUTURE}>
       <SocketProvider socket={new FakeSocket().asSocket()}>

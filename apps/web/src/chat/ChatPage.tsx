@@ -16,7 +16,7 @@ import { SessionSidebar } from './SessionSidebar.js';
 import { useAutoScroll } from './useAutoScroll.js';
 import { useChatController } from './useChatController.js';
 import { useChatData } from './useChatData.js';
-import { FREE_LIMIT_MESSAGE, isAtLimit } from './UsageMeter.js';
+import { freeLimitMessage, isAtLimit, PREMIUM_HOW } from './UsageMeter.js';
 import './chat.css';
 
 const SUGGESTIONS = [
@@ -210,13 +210,16 @@ export function ChatPage() {
 
         <div className="chat__footer">
           {atLimit && data.usage && (
-            <p className="notice notice--warning" role="status" data-testid="limit-notice">
+            <div className="notice notice--warning" role="status" data-testid="limit-notice">
               <Icon name="alert" size={18} />
-              <span>
-                {FREE_LIMIT_MESSAGE} Your chats reset on{' '}
-                {formatDate(data.usage.resetsAt, { day: 'numeric', month: 'long' })}.
-              </span>
-            </p>
+              <div className="notice__body">
+                <p>
+                  {freeLimitMessage(data.usage.limit ?? 0)} Your chats reset on{' '}
+                  {formatDate(data.usage.resetsAt, { day: 'numeric', month: 'long' })}.
+                </p>
+                <p data-testid="premium-how">{PREMIUM_HOW}</p>
+              </div>
+            </div>
           )}
           <Composer
             value={draft}

@@ -2,8 +2,19 @@ import type { Usage } from '@classchat/contracts';
 import { formatDate } from '../ui/format.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
 
-export const FREE_LIMIT_MESSAGE =
-  'Free plan limit reached (25 chats/month). Upgrade to premium for unlimited chats.';
+/** The api's words for the limit (its 403), with the plan's monthly number. */
+export function freeLimitMessage(limit: number): string {
+  return `Free plan limit reached (${limit} chats/month). Upgrade to premium for unlimited chats.`;
+}
+
+export const FREE_LIMIT_MESSAGE = freeLimitMessage(25);
+
+/**
+ * What premium is and how to get it: there is no payment in the product, the operator switches an
+ * account (`npm run admin -- plan <email> premium`) and the open pages follow at once.
+ */
+export const PREMIUM_HOW =
+  'Premium means no monthly limit on chats. There is no payment in Class Chat: ask the person who runs it for you (your teacher or administrator) to switch your account to premium. It takes effect at once, without reloading.';
 
 export function isAtLimit(usage: Usage | null): boolean {
   return !!usage && usage.limit !== null && usage.used >= usage.limit;

@@ -64,6 +64,7 @@ export function selectVersion(message: MessageDto, index: number): MessageDto {
     citations: version.citations,
     chunkReferences: version.chunkReferences,
     currentVersion: index,
+    status: version.status ?? message.status,
     ...(version.coverage ? { coverage: version.coverage } : {}),
   };
 }

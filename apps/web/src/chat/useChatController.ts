@@ -1,10 +1,12 @@
-import type { MessageDto, Reaction, Route, SessionDto } from '@classchat/contracts';
+import type { ChatStreamStartPayload, MessageDto, Reaction, Route, SessionDto } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { chatApi } from '../api/chat.js';
 import { ApiError, errorMessage } from '../api/http.js';
+import { applyToMessages } from '../streaming/applyUserEvent.js';
 import { useRealtimeSocket } from '../streaming/SocketContext.js';
 import { isActivePhase, type StreamError } from '../streaming/streamReducer.js';
 import { useChatStream, type ChatStream } from '../streaming/useChatStream.js';
+import { useUserEvents } from '../streaming/useUserEvents.js';
 import { useToast } from '../ui/Toasts.js';
 import { applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
@@ -167,9 +169,10 @@ export function useChatController({
    * (afterSeq 0), then live tokens continue; seqs already shown are dropped, so nothing doubles.
    */
   const follow = useCallback(
-    (streamId: string, loaded: MessageDto[], sid: string) => {
-      const last = loaded.at(-1);
+    (streamId: string, loaded: MessageDto[] | null, sid: string) => {
+      const last = loaded?.at(-1);
       // A running answer after an answer is a retry of it: hide that one while the new one streams.
+      // (An answer seen starting live, from another tab, hides nothing: its question may come after.)
       setRetryingId(last?.role === 'assistant' ? last.id : null);
       lastRequestRef.current = { text: '', retry: true, accepted: true, localId: null };
       routeRef.current = null;
@@ -223,6 +226,51 @@ export function useChatController({
       cancelled = true;
     };
   }, [sessionId, reset, follow, getState]);
+
+  // Another tab or device of the student: messages saved or changed in this chat appear at once, a
+  // deleted chat says so, and after a reconnect that lost events the chat is read again.
+  const reload = useCallback(() => {
+    const sid = sessionIdRef.current;
+    if (!sid || activeRef.current) return;
+    chatApi.session(sid).then(
+      (detail) => {
+        if (sessionIdRef.current !== sid || activeRef.current) return;
+        setMessages(detail.messages);
+        const running = detail.activeStream;
+        if (running && getState().streamId !== running.streamId)
+          follow(running.streamId, detail.messages, sid);
+      },
+      () => undefined,
+    );
+  }, [follow, getState]);
+
+  useUserEvents({
+    onEvent: (event) => {
+      const sid = sessionIdRef.current;
+      if (event.type === 'message-updated' && event.sessionId === sid) {
+        setMessages((ms) => applyToMessages(ms, event.message));
+      } else if (event.type === 'session-deleted' && event.sessionId === sid) {
+        reset();
+        setRetryingId(null);
+        setMessages([]);
+        setLoadError('This chat was deleted.');
+      }
+    },
+    onResync: reload,
+  });
+
+  // An answer another tab or device started in this chat: follow it live (replayed from its start).
+  useEffect(() => {
+    const onStreamStart = (p: ChatStreamStartPayload) => {
+      const sid = sessionIdRef.current;
+      if (!sid || p.sessionId !== sid || activeRef.current || getState().streamId === p.streamId) return;
+      follow(p.streamId, null, sid);
+    };
+    socket.on('chat-stream-start', onStreamStart);
+    return () => {
+      socket.off('chat-stream-start', onStreamStart);
+    };
+  }, [socket, follow, getState]);
 
   const start = useCallback(
     async (text: string, retry: boolean) => {

@@ -4,7 +4,9 @@ import { authApi } from '../api/auth.js';
 import { chatApi } from '../api/chat.js';
 import { classesApi } from '../api/classes.js';
 import { documentsApi } from '../api/documents.js';
+import { applyToClasses, applyToDocuments, applyToSessions } from '../streaming/applyUserEvent.js';
 import { useDocumentEvents } from '../streaming/useDocumentEvents.js';
+import { useUserEvents } from '../streaming/useUserEvents.js';
 
 /** What the chat page shows around the conversation: sessions, usage, classes and documents. */
 export function useChatData() {
@@ -35,12 +37,25 @@ export function useChatData() {
     onReady: () => void documentsApi.list().then(setDocuments, () => undefined),
   });
 
-  useEffect(() => {
+  const refreshAll = useCallback(() => {
     void refreshSessions();
     void refreshUsage();
     classesApi.list().then(setClasses, () => undefined);
     documentsApi.list().then(setDocuments, () => undefined);
   }, [refreshSessions, refreshUsage]);
+
+  useEffect(refreshAll, [refreshAll]);
+
+  // What this or another tab or device changed: the list, the meter and the pickers follow at once.
+  useUserEvents({
+    onEvent: (event) => {
+      setSessions((list) => applyToSessions(list, event));
+      setClasses((list) => applyToClasses(list, event));
+      setDocuments((list) => applyToDocuments(list, event));
+      if (event.type === 'usage-updated') setUsage(event.usage);
+    },
+    onResync: refreshAll,
+  });
 
   return { sessions, setSessions, usage, classes, documents, refreshSessions, refreshUsage };
 }

@@ -1,17 +1,61 @@
-import type { ClassDto } from '@classchat/contracts';
+import type { ClassDto, DocumentStatus } from '@classchat/contracts';
 import { Icon } from '../ui/Icon.js';
+
+/** Documents that are or will be usable (ready, or still being processed), and failed ones apart. */
+export interface DocumentCount {
+  active: number;
+  failed: number;
+}
+
+export interface DocumentCounts {
+  all: DocumentCount;
+  byClass: Readonly<Record<string, DocumentCount>>;
+}
+
+/** Counts the documents (with their live status) for "All documents" and each class. */
+export function countDocuments(
+  documents: readonly { classId: string | null; status: DocumentStatus }[],
+): DocumentCounts {
+  const all: DocumentCount = { active: 0, failed: 0 };
+  const byClass: Record<string, DocumentCount> = {};
+  for (const d of documents) {
+    const key = d.status === 'failed' ? 'failed' : 'active';
+    all[key] += 1;
+    if (d.classId) {
+      const count = (byClass[d.classId] ??= { active: 0, failed: 0 });
+      count[key] += 1;
+    }
+  }
+  return { all, byClass };
+}
+
+function CountBadge({ count }: { count: DocumentCount }) {
+  return (
+    <>
+      <span className="classes__count" aria-label={`${count.active} documents`} data-testid="class-count">
+        {count.active}
+      </span>
+      {count.failed > 0 && (
+        <span className="classes__failed" data-testid="class-failed">
+          {count.failed} failed
+        </span>
+      )}
+    </>
+  );
+}
 
 /** "All documents" plus the user's classes; selecting one filters the library. */
 export function ClassesPanel({
   classes,
   selectedId,
-  totalCount,
+  counts,
   onSelect,
   onCreate,
 }: {
   classes: ClassDto[];
   selectedId: string | null;
-  totalCount: number | null;
+  /** From the documents with their live status; null while they load (the classes' own counts then). */
+  counts: DocumentCounts | null;
   onSelect: (id: string | null) => void;
   onCreate: () => void;
 }) {
@@ -39,7 +83,7 @@ export function ClassesPanel({
             data-testid="class-all"
           >
             <span className="classes__name">All documents</span>
-            {totalCount !== null && <span className="classes__count">{totalCount}</span>}
+            {counts && <CountBadge count={counts.all} />}
           </button>
         </li>
         {classes.map((c) => (
@@ -53,9 +97,7 @@ export function ClassesPanel({
               data-class-id={c.id}
             >
               <span className="classes__name">{c.name}</span>
-              <span className="classes__count" aria-label={`${c.documentCount} documents`}>
-                {c.documentCount}
-              </span>
+              <CountBadge count={counts?.byClass[c.id] ?? (counts ? { active: 0, failed: 0 } : countOf(c))} />
             </button>
           </li>
         ))}
@@ -66,3 +108,5 @@ export function ClassesPanel({
     </nav>
   );
 }
+
+const countOf = (c: ClassDto): DocumentCount => ({ active: c.documentCount, failed: c.failedCount ?? 0 });

@@ -5,14 +5,16 @@ import { authApi } from '../api/auth.js';
 import { classesApi } from '../api/classes.js';
 import { documentsApi } from '../api/documents.js';
 import { errorMessage } from '../api/http.js';
+import { applyToClasses, applyToDocuments } from '../streaming/applyUserEvent.js';
 import { withLiveStatus, type DocumentView } from '../streaming/documentStatus.js';
 import { useDocumentEvents } from '../streaming/useDocumentEvents.js';
+import { useUserEvents } from '../streaming/useUserEvents.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
 import { TextPromptDialog } from '../ui/TextPromptDialog.js';
 import { useToast } from '../ui/Toasts.js';
-import { ClassesPanel } from './ClassesPanel.js';
+import { ClassesPanel, countDocuments } from './ClassesPanel.js';
 import { DocumentList } from './DocumentList.js';
 import { StorageMeter } from './StorageMeter.js';
 import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
@@ -31,6 +33,7 @@ export function LibraryPage() {
   const [params, setParams] = useSearchParams();
   const selectedId = params.get('class');
   const [classes, setClasses] = useState<ClassDto[]>([]);
+  // Every document of the user: the selected class's are a filter of it, and the counts come from it.
   const [documents, setDocuments] = useState<DocumentDto[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
@@ -41,10 +44,19 @@ export function LibraryPage() {
       setLoadError(errorMessage(err));
     }
   }, []);
+  const refreshDocuments = useCallback(async () => {
+    try {
+      setDocuments(await documentsApi.list());
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(errorMessage(err));
+    }
+  }, []);
 
   useEffect(() => {
     void refreshClasses();
-  }, [refreshClasses]);
+    void refreshDocuments();
+  }, [refreshClasses, refreshDocuments]);
 
   // What the documents take of the user's storage quota; read again whenever it may have changed.
   const [storage, setStorage] = useState<StorageUsage | null>(null);
@@ -65,37 +77,40 @@ export function LibraryPage() {
     onStatus: (status) => status.status === 'failed' && void refreshStorage(),
   });
 
-  useEffect(() => {
-    let cancelled = false;
-    setDocuments(null);
-    documentsApi.list(selectedId).then(
-      (docs) => !cancelled && (setDocuments(docs), setLoadError(null)),
-      (err: unknown) => !cancelled && setLoadError(errorMessage(err)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [selectedId]);
+  // What another tab or device changed: classes, documents and the storage meter follow at once.
+  useUserEvents({
+    onEvent: (event) => {
+      setClasses((list) => applyToClasses(list, event));
+      setDocuments((list) => list && applyToDocuments(list, event));
+      if (event.type === 'usage-updated') setStorage(event.usage.storage);
+    },
+    onResync: () => {
+      void refreshClasses();
+      void refreshDocuments();
+      void refreshStorage();
+    },
+  });
 
   const uploads = useUploads((doc) => {
-    setDocuments((list) => {
-      if (!list) return list;
-      if (selectedId && doc.classId !== selectedId) return list;
-      return [doc, ...list.filter((d) => d.id !== doc.id)];
-    });
+    setDocuments((list) => list && [doc, ...list.filter((d) => d.id !== doc.id)]);
     void refreshClasses();
     void refreshStorage();
   });
 
   const selectedClass = classes.find((c) => c.id === selectedId) ?? null;
   const classNames = useMemo(() => Object.fromEntries(classes.map((c) => [c.id, c.name])), [classes]);
-  const views = useMemo(
+  const allViews = useMemo(
     () =>
       (documents ?? [])
         .map((d) => withLiveStatus(d, live[d.id]))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [documents, live],
   );
+  const views = useMemo(
+    () => (selectedId ? allViews.filter((d) => d.classId === selectedId) : allViews),
+    [allViews, selectedId],
+  );
+  const counts = useMemo(() => (documents ? countDocuments(allViews) : null), [documents, allViews]);
 
   function select(id: string | null) {
     setParams(id ? { class: id } : {});
@@ -111,7 +126,7 @@ export function LibraryPage() {
       <ClassesPanel
         classes={classes}
         selectedId={selectedId}
-        totalCount={selectedId === null && documents ? documents.length : null}
+        counts={counts}
         onSelect={select}
         onCreate={() => setDialog({ kind: 'create-class' })}
       />
@@ -234,6 +249,8 @@ export function LibraryPage() {
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             await classesApi.remove(dialog.cls.id);
+            const gone = dialog.cls.id;
+            setDocuments((list) => list?.filter((d) => d.classId !== gone) ?? list);
             select(null);
             await refreshClasses();
             void refreshStorage();

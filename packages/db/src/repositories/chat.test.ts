@@ -132,6 +132,7 @@ describe('messages', () => {
         citations: [c1],
         chunkReferences: [reference(c1)],
         createdAt: expect.any(String) as string,
+        status: 'complete',
       },
     ]);
     const list = await fx.repos.messages.list(alice.id, session.id);

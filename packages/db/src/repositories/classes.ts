@@ -4,7 +4,10 @@ import { mapConflict } from '../errors.js';
 import { classes, documents, type ClassRow } from '../schema.js';
 
 export interface ClassWithCount extends ClassRow {
+  /** Documents ready or still being processed. */
   documentCount: number;
+  /** Documents that could not be processed. */
+  failedCount: number;
 }
 
 const DUPLICATE_NAME = 'You already have a class with this name';
@@ -13,8 +16,13 @@ export type ClassesRepository = ReturnType<typeof createClassesRepository>;
 
 export function createClassesRepository(db: Db) {
   // Spelled out: drizzle renders columns unqualified in single-table queries, which would bind to `d`.
-  const documentCount = sql<number>`(SELECT count(*) FROM documents d WHERE d.user_id = "classes"."user_id" AND d.class_id = "classes"."id")::int`;
-  const withCount = { ...getTableColumns(classes), documentCount };
+  const countWhere = (failed: boolean) =>
+    sql<number>`(SELECT count(*) FROM documents d WHERE d.user_id = "classes"."user_id" AND d.class_id = "classes"."id" AND (d.status = 'failed') = ${failed})::int`;
+  const withCount = {
+    ...getTableColumns(classes),
+    documentCount: countWhere(false),
+    failedCount: countWhere(true),
+  };
   const owned = (userId: string, id: string) => and(eq(classes.userId, userId), eq(classes.id, id));
 
   return {
@@ -38,7 +46,7 @@ export function createClassesRepository(db: Db) {
         () => db.insert(classes).values({ userId, name: name.trim() }).returning(),
         DUPLICATE_NAME,
       );
-      return { ...row!, documentCount: 0 };
+      return { ...row!, documentCount: 0, failedCount: 0 };
     },
 
     /** null when the class is not the user's; throws `ConflictError` for a duplicate name. */

@@ -46,6 +46,18 @@ describe('classes', () => {
     expect(renamed).toMatchObject({ id: bio.id, name: 'Biology 101', documentCount: 2 });
   });
 
+  it('counts ready and processing documents, and failed ones apart', async () => {
+    const user = await fx.repos.users.create({ email: email(), name: 'F', passwordHash: 'h' });
+    const cls = await fx.repos.classes.create(user.id, 'Statistics');
+    const ready = await upload(user.id, cls.id);
+    await fx.repos.documents.markReady(ready.id, 3, 3);
+    await upload(user.id, cls.id);
+    const broken = await upload(user.id, cls.id);
+    await fx.repos.documents.markFailed(broken.id, 'No extractable text');
+    expect(await fx.repos.classes.get(user.id, cls.id)).toMatchObject({ documentCount: 2, failedCount: 1 });
+    expect((await fx.repos.classes.list(user.id))[0]).toMatchObject({ documentCount: 2, failedCount: 1 });
+  });
+
   it('refuses a duplicate name per user (case-insensitive) with a ConflictError, but not across users', async () => {
     await fx.repos.classes.create(alice.id, 'Physics');
     await expect(fx.repos.classes.create(alice.id, 'PHYSICS')).rejects.toBeInstanceOf(ConflictError);

@@ -106,6 +106,7 @@ export function createMessagesRepository(db: Db) {
         citations: input.citations,
         chunkReferences: input.chunkReferences,
         createdAt: new Date().toISOString(),
+        status: input.status ?? 'complete',
       };
       return append(input.userId, input.sessionId, {
         role: 'assistant',
@@ -130,6 +131,7 @@ export function createMessagesRepository(db: Db) {
         citations: input.citations,
         chunkReferences: input.chunkReferences,
         createdAt: (input.createdAt ?? new Date()).toISOString(),
+        status: input.status ?? 'complete',
       };
       const [row] = await db
         .update(messages)
@@ -149,7 +151,8 @@ export function createMessagesRepository(db: Db) {
     },
 
     /**
-     * Shows version `index` (0-based): content, citations and chunk references follow. null when the
+     * Shows version `index` (0-based): content, citations, chunk references and status follow (a
+     * version saved before it kept its status reads as complete). null when the
      * message is not the user's or `index` is out of range.
      */
     async setCurrentVersion(userId: string, messageId: string, index: number): Promise<MessageRow | null> {
@@ -162,6 +165,7 @@ export function createMessagesRepository(db: Db) {
           content: sql`${v} ->> 'content'`,
           citations: sql`${v} -> 'citations'`,
           chunkReferences: sql`${v} -> 'chunkReferences'`,
+          status: sql`coalesce(${v} ->> 'status', 'complete')::message_status`,
         })
         .where(
           and(

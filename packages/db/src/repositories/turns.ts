@@ -198,6 +198,7 @@ export function createTurnsRepository(db: Db) {
         chunkReferences: input.chunkReferences,
         createdAt: now.toISOString(),
         ...(input.coverage ? { coverage: input.coverage } : {}),
+        status: input.status ?? 'complete',
       };
       const monthStart = monthStartUtc(now);
       const result = await db.execute<{ message: Record<string, unknown> }>(sql`
@@ -244,6 +245,7 @@ export function createTurnsRepository(db: Db) {
         chunkReferences: input.chunkReferences,
         createdAt: (input.createdAt ?? now).toISOString(),
         ...(input.coverage ? { coverage: input.coverage } : {}),
+        status: input.status ?? 'complete',
       };
       const monthStart = monthStartUtc(now);
       const keepRoute = input.route === undefined;

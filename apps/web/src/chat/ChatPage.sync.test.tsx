@@ -1,0 +1,225 @@
+import type { MessageDto, SessionDto, UserEvent } from '@classchat/contracts';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { complete, FakeSocket, MESSAGE_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
+import { fakeApi } from '../test/fakeApi.js';
+import { renderInApp } from '../test/renderInApp.js';
+import { ChatPage } from './ChatPage.js';
+
+const QUESTION_ID = '77777777-7777-4777-8777-777777777777';
+const OTHER_SESSION_ID = '88888888-8888-4888-8888-888888888888';
+const AT = '2025-11-20T10:00:00.000Z';
+
+const session = (overrides: Partial<SessionDto> = {}): SessionDto => ({
+  id: SESSION_ID,
+  title: 'Eigenvalues',
+  assignedClass: null,
+  assignedDocument: null,
+  source: 'main_app',
+  ephemeral: false,
+  createdAt: AT,
+  updatedAt: AT,
+  ...overrides,
+});
+
+const question = (content = 'What is an eigenvector?'): MessageDto => ({
+  id: QUESTION_ID,
+  position: 0,
+  role: 'user',
+  content,
+  citations: [],
+  chunkReferences: [],
+  versions: [],
+  currentVersion: 0,
+  reaction: null,
+  route: null,
+  status: 'complete',
+  createdAt: AT,
+});
+
+const version = (content: string, status: 'complete' | 'stopped') => ({
+  content,
+  citations: [],
+  chunkReferences: [],
+  createdAt: AT,
+  status,
+});
+
+/** An answer stopped on version 1, then retried twice (version 3 shown). */
+const retriedAnswer = (): MessageDto => ({
+  id: MESSAGE_ID,
+  position: 1,
+  role: 'assistant',
+  content: 'Third try.',
+  citations: [],
+  chunkReferences: [],
+  versions: [
+    version('An eigen', 'stopped'),
+    version('Second try.', 'complete'),
+    version('Third try.', 'complete'),
+  ],
+  currentVersion: 2,
+  reaction: null,
+  route: 'general_qa',
+  status: 'complete',
+  createdAt: AT,
+});
+
+function setup(messages: MessageDto[] = []) {
+  const api = fakeApi()
+    .on('GET /chat/sessions', { body: { sessions: [session()] } })
+    .on('GET /chat/sessions/:id', { body: { session: session(), messages, activeStream: null } })
+    .on('GET /user/usage', {
+      body: { plan: 'free', used: 20, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z' },
+    })
+    .on('GET /classes', { body: { classes: [] } })
+    .on('GET /documents', { body: { documents: [] } });
+  const socket = new FakeSocket();
+  renderInApp(<ChatPage />, { socket, path: `/chat/${SESSION_ID}`, route: '/chat/:sessionId?' });
+  const emit = (event: UserEvent) => act(() => socket.serverEmit('user-event', event));
+  return { api, socket, emit };
+}
+
+const usage = (used: number, plan: 'free' | 'premium' = 'free') => ({
+  plan,
+  used,
+  limit: plan === 'free' ? 25 : null,
+  resetsAt: '2025-12-01T00:00:00.000Z',
+  storage: { usedBytes: 0, limitBytes: 500 * 1024 * 1024 },
+});
+
+describe('ChatPage in a second tab of the same student', () => {
+  beforeEach(() => vi.stubGlobal('matchMedia', undefined));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('shows the question, the live tokens and the final answer asked in another tab, and the meter moves', async () => {
+    const { socket, emit } = setup();
+    await screen.findByText(/What are we studying today/);
+
+    emit({ type: 'message-updated', rev: 1, sessionId: SESSION_ID, message: question() });
+    expect(screen.getByTestId('message-user').textContent).toBe('What is an eigenvector?');
+
+    act(() =>
+      socket.serverEmit('chat-stream-start', {
+        sessionId: SESSION_ID,
+        streamId: STREAM_ID,
+        route: 'general_qa',
+      }),
+    );
+    // It follows the answer from its start: whatever was written before it saw the start is replayed.
+    expect(socket.sentOf('chat-stream-resume')).toEqual([{ streamId: STREAM_ID, afterSeq: 0 }]);
+    act(() => {
+      socket.serverEmit('chat-stream-token', token(1, 'An eigenvector '));
+      socket.serverEmit('chat-stream-token', token(2, 'keeps its direction'));
+    });
+    expect(screen.getByTestId('streaming-answer').textContent).toBe('An eigenvector keeps its direction');
+
+    act(() => socket.serverEmit('chat-stream-complete', complete('An eigenvector keeps its direction [1].')));
+    await waitFor(() => expect(screen.queryByTestId('streaming-answer')).toBeNull());
+    expect(screen.getByTestId('message-assistant').textContent).toContain(
+      'An eigenvector keeps its direction',
+    );
+
+    emit({ type: 'usage-updated', rev: 2, usage: usage(21) });
+    expect(screen.getByTestId('usage-count').textContent).toBe('21 / 25 chats');
+  });
+
+  it('follows no answer of another chat', async () => {
+    const { socket } = setup();
+    await screen.findByText(/What are we studying today/);
+    act(() =>
+      socket.serverEmit('chat-stream-start', {
+        sessionId: OTHER_SESSION_ID,
+        streamId: STREAM_ID,
+        route: 'general_qa',
+      }),
+    );
+    expect(socket.sentOf('chat-stream-resume')).toEqual([]);
+    expect(screen.queryByTestId('message-streaming')).toBeNull();
+  });
+
+  it('applies a reaction and a version switch made elsewhere, and drops a stale copy', async () => {
+    const answer = retriedAnswer();
+    const { emit } = setup([question(), answer]);
+    await screen.findByTestId('message-assistant');
+
+    emit({
+      type: 'message-updated',
+      rev: 5,
+      sessionId: SESSION_ID,
+      message: { ...answer, reaction: 'like' },
+    });
+    expect(screen.getByTestId('like-button').getAttribute('aria-pressed')).toBe('true');
+    const first = {
+      ...answer,
+      currentVersion: 0,
+      content: 'An eigen',
+      status: 'stopped' as const,
+      reaction: 'like' as const,
+    };
+    emit({ type: 'message-updated', rev: 6, sessionId: SESSION_ID, message: first });
+    expect(screen.getByTestId('version-label').textContent).toContain('1/3');
+    expect(screen.getByTestId('stopped-label')).toBeTruthy();
+
+    emit({ type: 'message-updated', rev: 4, sessionId: SESSION_ID, message: answer });
+    expect(screen.getByTestId('version-label').textContent).toContain('1/3');
+  });
+
+  it('keeps the session list true: new, renamed (not by a stale event) and deleted chats', async () => {
+    const { emit } = setup();
+    const sidebar = await screen.findByTestId('session-sidebar');
+    await within(sidebar).findByText('Eigenvalues');
+
+    emit({
+      type: 'session-updated',
+      rev: 1,
+      session: session({ id: OTHER_SESSION_ID, title: 'Matrices', updatedAt: '2025-11-21T10:00:00.000Z' }),
+    });
+    expect(
+      within(sidebar)
+        .getAllByTestId('session-item')
+        .map((s) => s.textContent),
+    ).toEqual([expect.stringContaining('Matrices'), expect.stringContaining('Eigenvalues')]);
+    emit({ type: 'session-updated', rev: 3, session: session({ title: 'Spectral theory' }) });
+    emit({ type: 'session-updated', rev: 2, session: session({ title: 'Old title' }) });
+    expect(within(sidebar).queryByText('Old title')).toBeNull();
+    expect(within(sidebar).getByText('Spectral theory')).toBeTruthy();
+
+    emit({ type: 'session-deleted', rev: 4, sessionId: SESSION_ID });
+    expect(within(sidebar).queryByText('Spectral theory')).toBeNull();
+    expect(screen.getByText('This chat was deleted.')).toBeTruthy();
+  });
+
+  it('reads everything again after a reconnect that lost events', async () => {
+    const { api, socket } = setup();
+    await screen.findByText(/What are we studying today/);
+    const reads = () => [
+      api.callsTo('GET', '/chat/sessions').length,
+      api.callsTo('GET', '/user/usage').length,
+    ];
+    const before = reads();
+    act(() => socket.disconnect());
+    act(() => socket.reconnect({ recovered: false }));
+    await waitFor(() => expect(reads()[0]).toBeGreaterThan(before[0]! + 1));
+    expect(reads()[1]).toBeGreaterThan(before[1]!);
+  });
+
+  it('shows "stopped" on version 1 again after Stop, two Retries and paging back', async () => {
+    const answer = retriedAnswer();
+    const api = setup([question(), answer]).api;
+    api.on('PUT /chat/sessions/:id/messages/:messageId/version', ({ body }) => {
+      const index = (body as { index: number }).index;
+      const v = answer.versions[index]!;
+      return { body: { ...answer, currentVersion: index, content: v.content, status: v.status } };
+    });
+    await screen.findByTestId('message-assistant');
+    expect(screen.queryByTestId('stopped-label')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Previous version' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Previous version' }));
+    expect(screen.getByTestId('version-label').textContent).toContain('1/3');
+    expect(screen.getByTestId('stopped-label')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Next version' }));
+    await waitFor(() => expect(screen.queryByTestId('stopped-label')).toBeNull());
+  });
+});
