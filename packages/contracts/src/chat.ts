@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { Id, IsoDate, nullableId, storedText } from './common.js';
+import { AnswerStudy } from './study.js';
 
-export const Route = z.enum(['general_qa', 'follow_up', 'quote_finding', 'generate_study_guide', 'summary']);
+export const Route = z.enum([
+  'general_qa',
+  'follow_up',
+  'quote_finding',
+  'generate_study_guide',
+  'summary',
+  'quiz',
+]);
 export type Route = z.infer<typeof Route>;
 
 export const Source = z.enum(['main_app', 'chrome_extension']);
@@ -54,6 +62,8 @@ export const MessageVersion = z.object({
   chunkReferences: z.array(ChunkReference),
   createdAt: IsoDate,
   coverage: AnswerCoverage.optional(),
+  /** The quiz or study guide of this version, when it has one (rendered interactively by the web app). */
+  study: AnswerStudy.optional(),
 });
 export type MessageVersion = z.infer<typeof MessageVersion>;
 

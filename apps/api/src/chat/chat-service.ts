@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type ChatHistoryItem,
+  type Citation,
+  type ShownSpan,
   type ChatNewAccepted,
   type ChatNewBody,
   type SemanticSearchBody,
@@ -68,6 +70,13 @@ export interface ChatTurn {
   /** The user message appended for this turn; null for a retry. */
   userMessageId: string | null;
   persist: PersistAnswer;
+  /** A retry: what the versions it adds to cited, so rag can answer with something else. */
+  shownSpans?: ShownSpan[];
+  /**
+   * A retry: the message whose versions it adds to. An answer identical to one of them is not saved
+   * and not charged; the student is told it would repeat that version.
+   */
+  replaces?: MessageRow;
 }
 
 /**
@@ -132,6 +141,7 @@ export function createChatService(deps: ChatServiceDeps) {
       chat_history: turn.history,
       source: request.source,
       session_id: turn.session.id,
+      ...(turn.shownSpans?.length ? { shown_spans: turn.shownSpans } : {}),
     };
   }
 
@@ -140,6 +150,11 @@ export function createChatService(deps: ChatServiceDeps) {
     return {
       async save(finished) {
         const answer = wellFormedAnswer(finished);
+        const repeatOf = turn.replaces ? repeatedVersion(turn.replaces, answer) : -1;
+        if (turn.replaces && repeatOf >= 0) {
+          await deps.quota.release(userId);
+          return { ...savedAnswerOf(turn.replaces), repeatOf };
+        }
         if (turn.persist.chargesQuota) {
           const row = await turn.persist(repos, answer);
           if (!row) throw gone();
@@ -262,6 +277,7 @@ export function createChatService(deps: ChatServiceDeps) {
           status: 'complete',
           usage: answer.usage ?? null,
           coverage: answer.coverage ?? null,
+          study: answer.study,
         });
       } catch (err) {
         await settlement.release().catch((releaseErr: unknown) => {
@@ -368,9 +384,26 @@ export const persistAsNewMessage = (userId: string, sessionId: string): PersistA
         status: answer.status,
         coverage: answer.coverage ?? undefined,
         charge: chargesChat(answer.coverage),
+        study: answer.study,
       }),
     { chargesQuota: true },
   );
+
+/**
+ * The version of `message` a regenerated answer would repeat word for word (-1 when it is new): a
+ * complete answer with the same text and the same citations.
+ */
+export function repeatedVersion(message: MessageRow, answer: FinishedAnswer): number {
+  if (answer.status !== 'complete') return -1;
+  const same = (a: readonly Citation[], b: readonly Citation[]) =>
+    a.length === b.length &&
+    a.every(
+      (c, i) => c.chunkId === b[i]?.chunkId && c.charStart === b[i]?.charStart && c.charEnd === b[i]?.charEnd,
+    );
+  return message.versions.findIndex(
+    (v) => v.content === answer.content && same(v.citations, answer.citations),
+  );
+}
 
 /**
  * The session a request talks in: `chatSessionId` loads the user's session (404 otherwise) and, when
