@@ -47,7 +47,7 @@ export function partsOf(corpus: Corpus, options: { maxParts?: number } = {}): Pa
     const hasSections = indices.some((i) => corpus.passages[i]!.sectionPath.length > 0);
     parts.push(
       ...(hasSections
-        ? bySection(corpus, indices, maxParts)
+        ? withoutFrontMatter(bySection(corpus, indices, maxParts))
         : (byChapterHeadings(corpus, indices) ?? byPages(corpus, indices, Math.min(8, maxParts)))),
     );
   }
@@ -75,6 +75,20 @@ function bySection(corpus: Corpus, indices: readonly number[], maxParts: number)
     }
   }
   return chosen;
+}
+
+/** A numbered part title: "1 Vectors", "4.2 Lists", "Chapter 3 …", "Part II …", "Appendix A …". */
+const NUMBERED = /^(?:\d+(?:\.\d+)*\.?\s|(?:chapter|part|appendix)\s+[\dIVXA-Z]+\b)/i;
+
+/**
+ * A document's parts without the unnumbered ones before its first numbered part (a title page, a
+ * dedication, a preface): front matter, when the document numbers at least two of its parts.
+ */
+export function withoutFrontMatter(parts: readonly Part[]): Part[] {
+  const numbered = (p: Part) => p.title !== null && NUMBERED.test(p.title.split(' › ').at(-1)!);
+  const first = parts.findIndex(numbered);
+  if (first <= 0 || parts.filter(numbered).length < 2) return [...parts];
+  return parts.slice(first);
 }
 
 function groupBy(

@@ -94,4 +94,31 @@ describe('the offline summary', () => {
       ['2 Factors', 5],
     ]);
   });
+
+  it('leaves out the unnumbered sections before the first numbered one (a title page, a preface)', () => {
+    const title = passage(
+      'A Short Course in R. Course reader for the spring term, for first-year students.',
+      {
+        pageStart: 1,
+        pageEnd: 1,
+        sectionPath: ['A Short Course in R'],
+        sectionPageStart: 1,
+        sectionPageEnd: 1,
+      },
+    );
+    const parts = partsOf(readCorpus([title, ...sections]));
+    expect(parts.map((p) => p.title)).toEqual(['1 Vectors', '2 Factors', '3 Data frames']);
+  });
+
+  it('keeps an unnumbered first section when the document does not number its sections', () => {
+    const unnumbered = sections.map((s) => ({ ...s, sectionPath: [s.sectionPath[0]!.slice(2)] }));
+    const intro = passage(
+      'This reader introduces the basic objects of R, one chapter at a time, with examples.',
+      {
+        sectionPath: ['Introduction'],
+      },
+    );
+    const parts = partsOf(readCorpus([intro, ...unnumbered]));
+    expect(parts.map((p) => p.title)).toEqual(['Introduction', 'Vectors', 'Factors', 'Data frames']);
+  });
 });
