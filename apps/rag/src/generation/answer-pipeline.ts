@@ -182,7 +182,7 @@ export async function* answerEvents(
     // its citations (one per quoted sentence) are known up front. When no sentence answers, the
     // question is not covered after all.
     const composed: OfflineAnswer | null =
-      offline && gathered?.covered ? composeOffline(route, words.query, gathered, request) : null;
+      offline && gathered?.covered ? composeOffline(route, words, gathered, request) : null;
     const uncovered = composed?.citations.length === 0;
     const passages = !gathered ? [] : uncovered ? closestSections(gathered.passages) : gathered.passages;
     const coverage: AnswerCoverage = !gathered
@@ -361,24 +361,39 @@ function gatherPassages(
   return spreadPassages(deps, scope, words, cfg, signal);
 }
 
-/** The offline answer of a route over the gathered passages, weighing the question's terms as retrieval did. */
+/**
+ * The offline answer of a route over the gathered passages, weighing the question's terms as
+ * retrieval did. A question that names a part of the material is answered from that part when it
+ * answers (retrieval ranks the part up but keeps the rest).
+ */
 function composeOffline(
   route: Route,
-  question: string,
+  words: ScopeWords,
   gathered: GatheredPassages,
   request: SemanticSearchRequest,
 ): OfflineAnswer {
   const weights = retrievalWeights(gathered.terms);
-  return composeOfflineAnswer({
-    route,
-    question,
-    passages: gathered.passages,
-    topic: topicOf(question),
-    shown: request.shown_spans,
-    previous: route === 'follow_up' ? lastExchange(request.chat_history) : null,
-    ...(weights ? { weights } : {}),
-  });
+  const compose = (passages: readonly ChunkHit[]) =>
+    composeOfflineAnswer({
+      // A question that names a part and nothing else ("what is on page 17?") is told that part.
+      route: gathered.mode === 'focus' ? 'summary' : route,
+      question: words.query,
+      passages,
+      topic: topicOf(words.query),
+      shown: request.shown_spans,
+      previous: route === 'follow_up' ? lastExchange(request.chat_history) : null,
+      ...(weights ? { weights } : {}),
+    });
+  const focused = words.focus ? gathered.passages.filter(inFocus) : [];
+  if (focused.length > 0 && focused.length < gathered.passages.length) {
+    const answer = compose(focused);
+    if (answer.citations.length > 0) return answer;
+  }
+  return compose(gathered.passages);
 }
+
+/** Whether full-text search found a passage in the part of the material the question names. */
+const inFocus = (p: ChunkHit): boolean => 'inFocus' in p && p.inFocus === true;
 
 /** The last question and answer of the history (what an offline follow-up continues). */
 export function lastExchange(
