@@ -31,8 +31,9 @@ describe('Retry without a model', () => {
     sockets.push(socket);
 
     const first = completeOf(
-      (await chat(stack, user, socket, { message: 'What happens in a membrane?', classId })).end,
+      (await chat(stack, user, socket, { message: 'What do proteins and membranes do?', classId })).end,
     );
+    expect(first.coverage).toBe('grounded');
     expect(first.citations.length).toBeGreaterThan(0);
     const second = completeOf(
       (await chat(stack, user, socket, { retry: true, chatSessionId: first.sessionId })).end,
