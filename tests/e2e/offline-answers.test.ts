@@ -1,3 +1,4 @@
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@classchat/contracts';
 import { courseReaderPdf, startStack, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,9 @@ describe('offline answers in the browser, against the real stack', () => {
     page = student.page;
     await signUp(page, 'Ada Student', 'ada@example.com');
     const fixture = await courseReaderPdf();
+    // As the web app sends it: a cookie-authenticated upload needs the CSRF header.
     const uploaded = await page.request.post('/api/v1/documents', {
+      headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE },
       multipart: { file: { name: fixture.fileName, mimeType: 'application/pdf', buffer: fixture.bytes } },
     });
     expect(uploaded.status()).toBe(201);

@@ -61,6 +61,19 @@ describe('a quiz', () => {
   });
 });
 
+describe('a question naming a function', () => {
+  it('shows the name as code, without its backticks', () => {
+    renderStudy({
+      kind: 'quiz',
+      topic: null,
+      questions: [{ ...quiz.questions[1]!, prompt: 'What is `read.csv()` used for?' }],
+    });
+    const prompt = screen.getByTestId('quiz-prompt');
+    expect(prompt.textContent).toBe('What is read.csv() used for?');
+    expect(prompt.querySelector('code')?.textContent).toBe('read.csv()');
+  });
+});
+
 describe('a study guide', () => {
   it('lists key terms and points, and hides each check-yourself answer behind its toggle', async () => {
     const user = userEvent.setup();

@@ -24,9 +24,15 @@ export function StudyView({ study, citations }: { study: AnswerStudy; citations:
 
 type CitationsByN = ReadonlyMap<number, Citation>;
 
-/** A cloze prompt with its gap drawn as a blank line to fill. */
+/** Text with its `inline code` (as the answer's Markdown writes a function name) shown as code. */
+function WithCode({ text }: { text: string }) {
+  const parts = text.split(/`([^`\n]+)`/);
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
+}
+
+/** A question's prompt: a cloze prompt with its gap drawn as a blank line to fill. */
 function Prompt({ question }: { question: StudyQuestion }) {
-  if (question.kind !== 'cloze') return <>{question.prompt}</>;
+  if (question.kind !== 'cloze') return <WithCode text={question.prompt} />;
   const [before, ...rest] = question.prompt.split('_____');
   return (
     <>
