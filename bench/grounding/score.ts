@@ -2,7 +2,7 @@ import type { SemanticSearchResponse } from '@classchat/contracts';
 import type { RunningLines } from '../corpus/running-lines.js';
 import { hasDotLeader, runningLineHits } from '../corpus/running-lines.js';
 import type { BaselineHit } from './bm25.js';
-import { containsSnippet } from './match.js';
+import { containsSnippet, withoutMarkdownEscapes } from './match.js';
 import type { AnswerableQuestion } from './questions.js';
 
 /** Where a question's answer is: a corpus file id and its right pages. */
@@ -32,7 +32,7 @@ export function scoreAnswer(
   return {
     anyCitation: cited.some(right),
     firstCitation: cited.length > 0 && right(cited[0]!),
-    snippet: containsSnippet(response.message, target.snippet),
+    snippet: containsSnippet(withoutMarkdownEscapes(response.message), target.snippet),
     notCovered: isNotCovered(response),
     citations: cited.length,
   };
