@@ -172,4 +172,39 @@ describe('a passage that runs onto the next page', () => {
     expect(c).toMatchObject({ page: 6, charStart: 0, charEnd: second.length });
     expect(answer.markdown).toContain('notes.pdf, p. 6');
   });
+
+  it('shows the short example paragraph a sentence ending with a colon announces, as code', () => {
+    const answer = composeOfflineAnswer({
+      route: 'general_qa',
+      question: 'How should a lab report cite its samples?',
+      passages: [
+        passage(
+          [
+            'A lab report cites each sample like this:',
+            '',
+            'sample-id:batch: description',
+            '',
+            'Batches are numbered from 1 at the start of each term, and the description is kept short.',
+          ].join('\n'),
+        ),
+      ],
+    });
+    expect(answer.markdown).toContain(
+      'cites each sample like this:【1】\n>\n> ```\n> sample-id:batch: description\n> ```',
+    );
+  });
+
+  it('goes on with the sentence after the chosen one when it leans on it', () => {
+    const answer = composeOfflineAnswer({
+      route: 'general_qa',
+      question: 'Why should I keep a lab notebook?',
+      passages: [
+        passage(
+          'Keep a lab notebook for every experiment you run. The purpose of this is that anyone repeating the work later knows what was done. Notebooks are handed in at the end of term.',
+        ),
+      ],
+    });
+    expect(answer.markdown).toContain('anyone repeating the work later knows what was done');
+    expect(answer.markdown).not.toContain('handed in');
+  });
 });

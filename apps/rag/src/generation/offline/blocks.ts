@@ -128,8 +128,27 @@ function textBlocks(text: string, options: BlockOptions): Block[] {
     if (kind === 'prose' && endsSentence(line.text) && line.text.trim().length < fullLine * 0.75) close();
   }
   close();
-  for (const b of blocks) if (b.kind === 'code') b.text = codeText(text, b, lines);
-  return blocks;
+  const withExamples = examplesAfterColons(text, blocks);
+  for (const b of withExamples) if (b.kind === 'code') b.text = codeText(text, b, lines);
+  return withExamples;
+}
+
+/**
+ * A short paragraph without a sentence in it right after a paragraph that ends with a colon
+ * ("Error messages should look like this:" then "sourcefile:lineno: message") is the example it
+ * announces, set in the body font: it is read as code, so it goes with the sentence that announces it.
+ */
+export function examplesAfterColons(text: string, blocks: readonly Block[]): Block[] {
+  return blocks.map((b, i) => {
+    const before = blocks[i - 1];
+    if (b.kind !== 'prose' || before?.kind !== 'prose') return b;
+    if (!/:\s*$/.test(text.slice(before.start, before.end))) return b;
+    const own = text.slice(b.start, b.end);
+    const lines = own.split('\n').filter((l) => l.trim() !== '');
+    const sentence = /\p{L}{2,}[.!?]["'”’)\]]*(?:\s|$)/u.test(own);
+    if (lines.length > 4 || own.length > 400 || sentence) return b;
+    return { ...b, kind: 'code' };
+  });
 }
 
 /** The code lines of a block as written, junk lines (a header in the middle) left out. */

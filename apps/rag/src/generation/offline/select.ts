@@ -25,6 +25,12 @@ export interface ScoredSentence {
   role: Role;
 }
 
+/** Openings of a sentence that goes on with the one before it: what it says next is about that one. */
+const GOES_ON = new RegExp(
+  `${LEANS_BACK.source}|^the (?:purpose|reason|point|idea|goal|result|effect) of (?:this|that|it)\\b`,
+  'i',
+);
+
 /** Where a sentence goes in a reader's order: what it is, how to do it, an example. */
 export type Role = 'definition' | 'how' | 'example';
 
@@ -151,7 +157,7 @@ export function selectSentences(
  * What to quote around a chosen sentence so it reads on its own and goes on to its answer: the
  * sentence before when it leans back ("This…", "It…"), when the chosen one is very short, or when the
  * one before is a short instruction ("Type m = [a,b; c,d]."); the sentence after when it is about the
- * question too (`relevant`); and the rest of a short paragraph when it ends by introducing the
+ * question too (`relevant`) or goes on with it ("This…", "The purpose of this…"); and the rest of a short paragraph when it ends by introducing the
  * example that follows it (a colon, "for example", or a sentence left unfinished by the code).
  */
 export function withContext(
@@ -177,6 +183,8 @@ export function withContext(
     after.length <= 2 &&
     (/:$|\bfollowing\b|\bexample\b/i.test(tail.text) || !/[.!?]["'”’)\]]*$/.test(tail.text));
   if (introducesCode) out.push(...after);
-  else if (after[0] && !after[0].fragment && relevant(after[0])) out.push(after[0]);
+  else if (after[0] && !after[0].fragment && (relevant(after[0]) || GOES_ON.test(after[0].text))) {
+    out.push(after[0]);
+  }
   return out;
 }
