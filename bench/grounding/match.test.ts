@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsSnippet } from './match.js';
+import { containsSnippet, withoutMarkdownEscapes } from './match.js';
 
 describe('snippet matching', () => {
   it('ignores case, whitespace and line breaks', () => {
@@ -15,5 +15,15 @@ describe('snippet matching', () => {
   it('does not match different words, and never an empty snippet', () => {
     expect(containsSnippet('set output "plot.png"', 'set terminal')).toBe(false);
     expect(containsSnippet('anything', '  ')).toBe(false);
+  });
+});
+
+describe('answers read as rendered', () => {
+  it('drops the backslash of Markdown escapes, keeping other backslashes', () => {
+    expect(withoutMarkdownEscapes('Type m = \\[a,b,c; d,e,f\\] and 3\\*x')).toBe(
+      'Type m = [a,b,c; d,e,f] and 3*x',
+    );
+    expect(withoutMarkdownEscapes('quit or \\\\q')).toBe('quit or \\q');
+    expect(withoutMarkdownEscapes('\\alpha and \\q')).toBe('\\alpha and \\q');
   });
 });

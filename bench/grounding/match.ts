@@ -21,3 +21,11 @@ export function containsSnippet(text: string, snippet: string): boolean {
   const wanted = squash(snippet);
   return wanted.length > 0 && squash(text).includes(wanted);
 }
+
+/**
+ * Markdown source as a student reads it rendered: a backslash before ASCII punctuation (`m = \[a,b]`,
+ * `3\*x`) is an escape the renderer drops (CommonMark), so it is dropped here too.
+ */
+export function withoutMarkdownEscapes(markdown: string): string {
+  return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}

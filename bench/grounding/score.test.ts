@@ -97,6 +97,12 @@ describe('quoted sentences', () => {
     ]);
   });
 
+  it('reads 【n】 markers and leaves the code blocks of a quote out (code is not a sentence)', () => {
+    const message = '> Plot it with:【2】\n>\n> ```\n> plot [0:10] sin(x)\n> ```\n>\n> — g.pdf, p. 10';
+    expect(quotedSentences(message)).toEqual([{ sentence: 'Plot it with:', n: 2 }]);
+    expect(quotedSentences('> “A quote.”【4】')).toEqual([{ sentence: 'A quote.', n: 4 }]);
+  });
+
   it('flags sentences holding a running header, a page number or a dot leader of the cited page', () => {
     const pages = [1, 2, 3, 4].map((n) => ({
       page: n,

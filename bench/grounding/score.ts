@@ -2,7 +2,7 @@ import type { SemanticSearchResponse } from '@classchat/contracts';
 import type { RunningLines } from '../corpus/running-lines.js';
 import { hasDotLeader, runningLineHits } from '../corpus/running-lines.js';
 import type { BaselineHit } from './bm25.js';
-import { containsSnippet } from './match.js';
+import { containsSnippet, withoutMarkdownEscapes } from './match.js';
 import type { AnswerableQuestion } from './questions.js';
 
 /** Where a question's answer is: a corpus file id and its right pages. */
@@ -32,7 +32,7 @@ export function scoreAnswer(
   return {
     anyCitation: cited.some(right),
     firstCitation: cited.length > 0 && right(cited[0]!),
-    snippet: containsSnippet(response.message, target.snippet),
+    snippet: containsSnippet(withoutMarkdownEscapes(response.message), target.snippet),
     notCovered: isNotCovered(response),
     citations: cited.length,
   };
@@ -59,25 +59,36 @@ export interface QuotedSentence {
 
 /**
  * The sentences an answer quotes from the material: text between curly quotes (“…”) followed by an
- * optional `[n]` marker; when an answer has no curly quotes, its `>` blockquote lines other than the
- * `> — file, page` attribution lines. Each quote is split into sentences.
+ * optional citation marker (`【n】`, or `[n]` in answers without any `【n】`); when an answer has no
+ * curly quotes, its `>` blockquote lines other than the `> — file, page` attribution lines and the
+ * lines of code blocks (code is not a sentence). Each quote is split into sentences.
  */
 export function quotedSentences(message: string): QuotedSentence[] {
   const quotes: QuotedSentence[] = [];
-  for (const m of message.matchAll(/“([^”]+)”\s*(?:\[(\d+)\])?/g)) {
-    quotes.push({ sentence: m[1]!, n: m[2] ? Number(m[2]) : null });
+  const markerAfter = /^\s*(?:【(\d+)】|\[(\d+)\])/;
+  for (const m of message.matchAll(/“([^”]+)”/g)) {
+    const marker = markerAfter.exec(message.slice(m.index + m[0].length));
+    const n = marker ? Number(marker[1] ?? marker[2]) : null;
+    quotes.push({ sentence: m[1]!, n });
   }
   if (quotes.length === 0) {
+    let inCode = false;
     for (const line of message.split('\n')) {
-      const m = /^>[ \t]*(?![—-])(\S.*)$/.exec(line);
-      if (m?.[1]?.trim()) {
-        const marker = /\[(\d+)\]\s*$/.exec(m[1]);
-        quotes.push({ sentence: m[1], n: marker ? Number(marker[1]) : null });
+      const m = /^>[ \t]*(.*)$/.exec(line);
+      if (!m) continue;
+      if (/^(?:`{3,}|~{3,})/.test(m[1]!)) {
+        inCode = !inCode;
+        continue;
       }
+      if (inCode || /^[—-]/.test(m[1]!) || !m[1]!.trim()) continue;
+      const marker = /(?:【(\d+)】|\[(\d+)\])\s*$/.exec(m[1]!);
+      quotes.push({ sentence: m[1]!, n: marker ? Number(marker[1] ?? marker[2]) : null });
     }
   }
+  // The citation marker is not quoted text (its number is not a page number of the quote).
   return quotes.flatMap((q) =>
     q.sentence
+      .replace(/\s*【\d+(?:,\s*\d+)*】/g, '')
       .split(/(?<=[.!?])\s+(?=[A-Z(“"'])/)
       .map((s) => s.trim())
       .filter(Boolean)

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { markerPattern, markerStyleOf } from '@classchat/contracts';
 import { splitTokens } from '@classchat/testkit';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -119,13 +120,17 @@ export async function answerText(page: Page, messageId?: string): Promise<string
 }
 
 /**
- * How a saved answer reads once rendered: the `[n]` markers of its citations become chips showing
- * `n`; markers without a citation (a stopped answer has none) stay as they are.
+ * How a saved answer reads once rendered: the markers of its citations (`【n】`, or `[n]` in an
+ * answer without any `【n】`) become chips showing `n`; a `【n】` without a citation shows as `[n]`,
+ * a `[n]` without one stays text.
  */
-export const renderedCitations = (content: string, citations: readonly { n: number }[]): string =>
-  content.replace(/\[(\d+)\]/g, (marker, n: string) =>
-    citations.some((c) => c.n === Number(n)) ? n : marker,
-  );
+export const renderedCitations = (content: string, citations: readonly { n: number }[]): string => {
+  const style = markerStyleOf(content);
+  return content.replace(markerPattern(style), (marker, group: string) => {
+    const cited = citations.some((c) => c.n === Number(group));
+    return cited ? group : style === 'lenticular' ? `[${group}]` : marker;
+  });
+};
 
 /** Types a question into the composer and sends it with Enter. */
 export async function ask(page: Page, question: string): Promise<void> {

@@ -33,6 +33,8 @@ export interface AnswerHarness {
   database: Database;
   repos: Repositories;
   upstream: FakeOpenAI;
+  /** The rags' DATA_DIR (uploads live under `files/`). */
+  dataDir: string;
   /** A rag on a free port; `env` adds to (or, with `undefined`, removes from) the defaults. */
   startRag(env?: Env, options?: { offline?: boolean; logger?: Logger }): Promise<RunningRag>;
   stop(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startAnswerHarness(): Promise<AnswerHarness> {
     database,
     repos: createRepositories(database.db),
     upstream,
+    dataDir,
     async startRag(env = {}, options = {}) {
       const base: Env = {
         NODE_ENV: 'test',

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { Id, IsoDate, nullableId, storedText } from './common.js';
+import { AnswerStudy } from './study.js';
 
-export const Route = z.enum(['general_qa', 'follow_up', 'quote_finding', 'generate_study_guide', 'summary']);
+export const Route = z.enum([
+  'general_qa',
+  'follow_up',
+  'quote_finding',
+  'generate_study_guide',
+  'summary',
+  'quiz',
+]);
 export type Route = z.infer<typeof Route>;
 
 export const Source = z.enum(['main_app', 'chrome_extension']);
@@ -59,6 +67,8 @@ export const MessageVersion = z.object({
   coverage: AnswerCoverage.optional(),
   /** How this version ended (`stopped`: the student pressed Stop); absent on versions saved before it was kept. */
   status: MessageStatus.optional(),
+  /** The quiz or study guide of this version, when it has one (rendered interactively by the web app). */
+  study: AnswerStudy.optional(),
 });
 export type MessageVersion = z.infer<typeof MessageVersion>;
 

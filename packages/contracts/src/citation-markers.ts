@@ -1,19 +1,44 @@
 import type { Citation } from './chat.js';
 
 /**
- * Citation markers are part of the wire format: an answer's `content` cites its sources as `[n]`, and
- * the `citations` list that travels with it explains each n. Both rag (on `done`) and the api (for an
- * answer the student stopped) renumber markers with this one implementation.
+ * Citation markers are part of the wire format: an answer's `content` cites its sources as `【n】`
+ * (lenticular brackets), and the `citations` list that travels with it explains each n. Course
+ * material is full of square brackets (R's `[1] "arrests"`, `a[2]`, references like "[3]"), which
+ * must stay text; lenticular brackets do not occur in it, so a quoted source can never make a chip.
+ * Both rag (on `done`) and the api (for an answer the student stopped) renumber markers with this
+ * one implementation, and the web app finds them with the same patterns.
+ *
+ * Square-bracket markers (`[n]`) are read only from an answer that has no `【n】` at all: answers
+ * saved before lenticular markers existed, and a model that ignored its instructions. Renumbering
+ * writes them back as `【n】`.
  */
 
-/** Ranges wider than this (`[1-400]`) are not citations. */
+/** Ranges wider than this (`【1-400】`) are not citations. */
 const MAX_RANGE = 20;
 
+const GROUP = '(\\d{1,4}(?:\\s*(?:,|;|-|–|—|and|&)\\s*\\d{1,4})*)';
+
+export type MarkerStyle = 'lenticular' | 'brackets';
+
+/** The marker of source `n` (or of several sources, `【1, 3】`). */
+export function citationMarker(...numbers: number[]): string {
+  return `【${numbers.join(', ')}】`;
+}
+
 /**
- * A bracket group of source numbers: `[1]`, `[1, 3]`, `[1,3;4]`, `[1-2]`, `[1–3]`, `[2 and 4]`. Not
- * a markdown link (`[1](…)`) nor a footnote (`[^1]`).
+ * How an answer writes its markers: `lenticular` once it holds any `【n】`, else `brackets`
+ * (`[1]`, `[1, 3]`, `[1-2]`, `[2 and 4]`; never a markdown link `[1](…)` nor a footnote `[^1]`).
  */
-const MARKER = /\[\s*(\d{1,4}(?:\s*(?:,|;|-|–|—|and|&)\s*\d{1,4})*)\s*\](?!\()/g;
+export function markerStyleOf(content: string): MarkerStyle {
+  return /【\s*\d/.test(content) ? 'lenticular' : 'brackets';
+}
+
+/** A fresh global pattern of a marker group in `style`; group 1 is the numbers (see `parseMarkerGroup`). */
+export function markerPattern(style: MarkerStyle): RegExp {
+  return style === 'lenticular'
+    ? new RegExp(`【\\s*${GROUP}\\s*】`, 'g')
+    : new RegExp(`\\[\\s*${GROUP}\\s*\\](?!\\()`, 'g');
+}
 
 interface Marker {
   start: number;
@@ -34,7 +59,7 @@ export interface RenumberedAnswer {
  * `sources` (`[n]` = `sources[n - 1]`) with `cite(source, newNumber, quotedText)`. Pure.
  *
  * - Only cited sources are listed; a source cited twice is listed once with one number.
- * - `[1, 3]`, `[2][3]` and `[1-2]` forms are understood; a group is written back as `[a, b]`, sorted.
+ * - `【1, 3】`, `【2】【3】` and `【1-2】` forms are understood; a group is written back as `【a, b】`, sorted.
  * - A number with no such source is dropped; a group left empty is removed with the space before it.
  * - Markers inside code (`` `…` `` or fenced blocks) and groups containing 0 are left alone.
  */
@@ -65,7 +90,7 @@ export function renumberCitations<S>(
         before = before.replace(/[ \t]+$/, '');
       out += before;
     } else {
-      out += `${before}[${mapped.join(', ')}]`;
+      out += `${before}${citationMarker(...mapped)}`;
     }
     cursor = m.end;
   }
@@ -82,10 +107,10 @@ export function renumberCitations<S>(
 function findMarkers(content: string): Marker[] {
   const code = codeRanges(content);
   const markers: Marker[] = [];
-  for (const match of content.matchAll(MARKER)) {
+  for (const match of content.matchAll(markerPattern(markerStyleOf(content)))) {
     const start = match.index;
     if (code.some(([a, b]) => start >= a && start < b)) continue;
-    const numbers = parseGroup(match[1]!);
+    const numbers = parseMarkerGroup(match[1]!);
     if (!numbers || numbers.includes(0)) continue;
     markers.push({ start, end: start + match[0].length, numbers });
   }
@@ -93,7 +118,7 @@ function findMarkers(content: string): Marker[] {
 }
 
 /** `1, 3-4` → [1, 3, 4]; null when a range is reversed or too wide (not a citation). */
-function parseGroup(group: string): number[] | null {
+export function parseMarkerGroup(group: string): number[] | null {
   const numbers: number[] = [];
   const parts = group.split(/\s*(?:,|;|and|&)\s*/);
   for (const part of parts) {

@@ -2,6 +2,7 @@ export * from './common.js';
 export * from './auth.js';
 export * from './classes.js';
 export * from './documents.js';
+export * from './study.js';
 export * from './chat.js';
 export * from './rag.js';
 export * from './socket.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode, Id, nullableId } from './common.js';
 import { AnswerCoverage, ChunkReference, Citation, MessageRole, Route, Source } from './chat.js';
+import { AnswerStudy } from './study.js';
 import { IngestStage } from './documents.js';
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
@@ -12,6 +13,15 @@ export const ChatHistoryItem = z.object({
   chunkReferences: z.array(ChunkReference).default([]),
 });
 export type ChatHistoryItem = z.infer<typeof ChatHistoryItem>;
+
+/** A passage span an earlier answer quoted: where a citation of it points. */
+export const ShownSpan = z.object({
+  documentId: Id,
+  page: z.number().int().positive(),
+  charStart: z.number().int().nonnegative().nullable(),
+  charEnd: z.number().int().nonnegative().nullable(),
+});
+export type ShownSpan = z.infer<typeof ShownSpan>;
 
 /**
  * Body of rag's `semantic_search` and `semantic_search_stream`. `class_name` carries the class id
@@ -25,6 +35,11 @@ export const SemanticSearchBody = z.object({
   chat_history: z.array(ChatHistoryItem).default([]),
   source: Source.default('main_app'),
   session_id: nullableId.default(null),
+  /**
+   * A retry: what the answers it replaces cited. An offline answer leaves these spans out and gives
+   * the next best one when there is one.
+   */
+  shown_spans: z.array(ShownSpan).max(2000).default([]),
 });
 export type SemanticSearchBody = z.input<typeof SemanticSearchBody>;
 export type SemanticSearchRequest = z.output<typeof SemanticSearchBody>;
@@ -43,6 +58,7 @@ export const SemanticSearchResponse = z.object({
   chunkReferences: z.array(ChunkReference),
   usage: TokenUsage.optional(),
   coverage: AnswerCoverage.optional(),
+  study: AnswerStudy.optional(),
 });
 export type SemanticSearchResponse = z.infer<typeof SemanticSearchResponse>;
 
@@ -69,6 +85,8 @@ export const RagStreamEvent = z.discriminatedUnion('type', [
     chunkReferences: z.array(ChunkReference),
     usage: TokenUsage,
     coverage: AnswerCoverage.optional(),
+    /** A quiz or study guide built offline, beside the Markdown that says the same. */
+    study: AnswerStudy.optional(),
   }),
   z.object({
     type: z.literal('error'),

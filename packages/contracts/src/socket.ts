@@ -49,6 +49,11 @@ export const ChatStreamCompletePayload = z.object({
    * cost no chat. Absent from servers that do not record it.
    */
   coverage: AnswerCoverage.optional(),
+  /**
+   * A retry whose answer would have been exactly version `repeatOf` (0-based) again: nothing was
+   * saved and no chat was counted; the message is shown as it was.
+   */
+  repeatOf: z.number().int().nonnegative().optional(),
 });
 export type ChatStreamCompletePayload = z.infer<typeof ChatStreamCompletePayload>;
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type ChatHistoryItem,
+  type Citation,
+  type ShownSpan,
   type ChatNewAccepted,
   type ChatNewBody,
   type SemanticSearchBody,
@@ -76,6 +78,13 @@ export interface ChatTurn {
   /** That message as written (absent from planners that do not return it). */
   userMessage?: MessageRow | null;
   persist: PersistAnswer;
+  /** A retry: what the versions it adds to cited, so rag can answer with something else. */
+  shownSpans?: ShownSpan[];
+  /**
+   * A retry: the message whose versions it adds to. An answer identical to one of them is not saved
+   * and not charged; the student is told it would repeat that version.
+   */
+  replaces?: MessageRow;
 }
 
 /**
@@ -161,6 +170,7 @@ export function createChatService(deps: ChatServiceDeps) {
       chat_history: turn.history,
       source: request.source,
       session_id: turn.session.id,
+      ...(turn.shownSpans?.length ? { shown_spans: turn.shownSpans } : {}),
     };
   }
 
@@ -181,7 +191,14 @@ export function createChatService(deps: ChatServiceDeps) {
     return {
       async save(finished) {
         try {
-          const row = await turn.persist(repos, wellFormedAnswer(finished));
+          const answer = wellFormedAnswer(finished);
+          const repeatOf = turn.replaces ? repeatedVersion(turn.replaces, answer) : -1;
+          if (turn.replaces && repeatOf >= 0) {
+            // Not saved and not charged: the reservation and the session's claim are let go.
+            await end('release');
+            return { ...savedAnswerOf(turn.replaces), repeatOf };
+          }
+          const row = await turn.persist(repos, answer);
           if (!row) throw new ChatDeletedError();
           deps.onAnswerSaved?.(userId, row);
           return savedAnswerOf(row);
@@ -303,6 +320,7 @@ export function createChatService(deps: ChatServiceDeps) {
           status: 'complete',
           usage: answer.usage ?? null,
           coverage: answer.coverage ?? null,
+          study: answer.study,
         });
       } catch (err) {
         await settlement.release().catch((releaseErr: unknown) => {
@@ -419,9 +437,26 @@ export const persistAsNewMessage =
       status: answer.status,
       coverage: answer.coverage ?? undefined,
       charge: chargesChat(answer.coverage),
+      study: answer.study,
       reservationId: hold.reservationId,
       answerId: hold.answer.id,
     });
+
+/**
+ * The version of `message` a regenerated answer would repeat word for word (-1 when it is new): a
+ * complete answer with the same text and the same citations.
+ */
+export function repeatedVersion(message: MessageRow, answer: FinishedAnswer): number {
+  if (answer.status !== 'complete') return -1;
+  const same = (a: readonly Citation[], b: readonly Citation[]) =>
+    a.length === b.length &&
+    a.every(
+      (c, i) => c.chunkId === b[i]?.chunkId && c.charStart === b[i]?.charStart && c.charEnd === b[i]?.charEnd,
+    );
+  return message.versions.findIndex(
+    (v) => v.content === answer.content && same(v.citations, answer.citations),
+  );
+}
 
 /**
  * The session a request talks in: `chatSessionId` loads the user's session (404 otherwise) and, when

@@ -93,6 +93,26 @@ describe('Retry', () => {
     expect(await usage(stack, user.id)).toEqual({ used: 2, reserved: 0 });
   });
 
+  it('does not save or charge a retry whose answer repeats a version word for word, and says which', async () => {
+    const { user, classId, socket } = await student('repeater');
+    stack.upstream!.enqueue({ reply: 'Same answer.' }, { reply: 'Same answer.' });
+    const first = completeOf(
+      (await chat(stack, user, socket, { message: 'Explain diffusion', classId })).end,
+    );
+    const again = completeOf(
+      (await chat(stack, user, socket, { retry: true, chatSessionId: first.sessionId })).end,
+    );
+    expect(again).toMatchObject({
+      messageId: first.messageId,
+      repeatOf: 0,
+      currentVersion: 0,
+      content: 'Same answer.',
+    });
+    expect(again.versions).toHaveLength(1);
+    expect(await usage(stack, user.id)).toEqual({ used: 1, reserved: 0 });
+    expect((await session(user, first.sessionId)).messages[1]?.versions).toHaveLength(1);
+  });
+
   it('lets the user page between versions', async () => {
     const { user, classId, socket } = await student('pager');
     stack.upstream!.enqueue({ reply: 'Answer one.' }, { reply: 'Answer two.' }, { reply: 'Answer three.' });

@@ -1,4 +1,4 @@
-import { AppError } from '@classchat/contracts';
+import { AppError, type ShownSpan } from '@classchat/contracts';
 import type { MessageRow } from '@classchat/db';
 import { chargesChat } from '../quota/chat-quota.js';
 import {
@@ -28,6 +28,7 @@ export const persistAsNewVersion =
       route: answer.route,
       coverage: answer.coverage ?? undefined,
       charge: chargesChat(answer.coverage),
+      study: answer.study,
       reservationId: hold.reservationId,
       answerId: hold.answer.id,
     });
@@ -65,6 +66,8 @@ export const planRetry: TurnPlanner = async (repos, request, hold) => {
       history: buildHistory(messages.slice(0, q)),
       userMessageId: null,
       persist: persistAsNewVersion(userId, session.id, last.id, hold),
+      shownSpans: shownSpansOf(last),
+      replaces: last,
     };
   }
   if (last?.role === 'user') {
@@ -78,3 +81,16 @@ export const planRetry: TurnPlanner = async (repos, request, hold) => {
   }
   throw new AppError('invalid_input', 'There is no answer to regenerate in this chat');
 };
+
+/** Every span the message's versions cited (each once): what a regenerated answer should not repeat. */
+export function shownSpansOf(message: MessageRow): ShownSpan[] {
+  const seen = new Set<string>();
+  const spans: ShownSpan[] = [];
+  for (const c of message.versions.flatMap((v) => v.citations)) {
+    const key = `${c.documentId}:${c.page}:${c.charStart}:${c.charEnd}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    spans.push({ documentId: c.documentId, page: c.page, charStart: c.charStart, charEnd: c.charEnd });
+  }
+  return spans;
+}

@@ -27,5 +27,6 @@ export function wellFormedAnswer(answer: FinishedAnswer): FinishedAnswer {
     content: wellFormed(answer.content),
     citations: wellFormedDeep(answer.citations),
     chunkReferences: wellFormedDeep(answer.chunkReferences),
+    ...(answer.study ? { study: wellFormedDeep(answer.study) } : {}),
   };
 }

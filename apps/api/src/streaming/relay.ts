@@ -3,6 +3,7 @@ import {
   AppError,
   renumberCitations,
   type AnswerCoverage,
+  type AnswerStudy,
   type ChunkReference,
   type Citation,
   type MessageStatus,
@@ -32,6 +33,8 @@ export interface FinishedAnswer {
   usage: TokenUsage | null;
   /** What rag said the answer stands on; null when it did not say (counted as grounded). */
   coverage: AnswerCoverage | null;
+  /** A quiz or study guide that came with the answer. */
+  study?: AnswerStudy | undefined;
 }
 
 /** The saved assistant message, as `chat-stream-complete` reports it. */
@@ -44,6 +47,8 @@ export interface SavedAnswer {
   currentVersion: number;
   status: MessageStatus;
   coverage?: AnswerCoverage | undefined;
+  /** A retry that would have repeated this version exactly: nothing was saved or charged. */
+  repeatOf?: number | undefined;
 }
 
 /** `save` found the chat deleted: there is nowhere to write the answer. */
@@ -221,6 +226,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         status: 'complete',
         usage: done.usage,
         coverage: done.coverage ?? null,
+        study: done.study,
       };
     } else if (abortKindOf(signal) === 'cancelled' && stream.text.length > 0) {
       // Stopped by the user after some text: the partial answer is kept (and counts as a chat), its
@@ -269,6 +275,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         currentVersion: saved.currentVersion,
         status: saved.status,
         ...(saved.coverage ? { coverage: saved.coverage } : {}),
+        ...(saved.repeatOf !== undefined ? { repeatOf: saved.repeatOf } : {}),
       });
       observer.completed(stream, {
         status: saved.status,

@@ -30,81 +30,94 @@ const chunkOf = (n: number) => uuid(100 + n);
 
 describe('finalizeAnswer', () => {
   it('keeps a plain answer in order as it is', () => {
-    const r = finalizeAnswer('Alpha [1]. Beta [2].', sources);
-    expect(r.content).toBe('Alpha [1]. Beta [2].');
+    const r = finalizeAnswer('Alpha 【1】. Beta 【2】.', sources);
+    expect(r.content).toBe('Alpha 【1】. Beta 【2】.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(1), chunkOf(2)]);
     expect(r.citations.map((c) => c.n)).toEqual([1, 2]);
   });
 
   it('drops sources the answer does not cite', () => {
-    const r = finalizeAnswer('Only the third passage matters [3].', sources);
-    expect(r.content).toBe('Only the third passage matters [1].');
+    const r = finalizeAnswer('Only the third passage matters 【3】.', sources);
+    expect(r.content).toBe('Only the third passage matters 【1】.');
     expect(r.citations).toHaveLength(1);
     expect(r.citations[0]).toMatchObject({ n: 1, chunkId: chunkOf(3), page: 3 });
   });
 
   it('renumbers in order of first use', () => {
-    const r = finalizeAnswer('First [4]. Then [2]. And [5].', sources);
-    expect(r.content).toBe('First [1]. Then [2]. And [3].');
+    const r = finalizeAnswer('First 【4】. Then 【2】. And 【5】.', sources);
+    expect(r.content).toBe('First 【1】. Then 【2】. And 【3】.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(4), chunkOf(2), chunkOf(5)]);
   });
 
   it('gives a repeated source one number and one citation', () => {
-    const r = finalizeAnswer('A [3]. B [1]. C [3]. D [3][1].', sources);
-    expect(r.content).toBe('A [1]. B [2]. C [1]. D [1][2].');
+    const r = finalizeAnswer('A 【3】. B 【1】. C 【3】. D 【3】【1】.', sources);
+    expect(r.content).toBe('A 【1】. B 【2】. C 【1】. D 【1】【2】.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(3), chunkOf(1)]);
   });
 
-  it('understands the [1, 3] form', () => {
-    const r = finalizeAnswer('Both say so [2, 4]. Also [4].', sources);
-    expect(r.content).toBe('Both say so [1, 2]. Also [2].');
+  it('understands the 【1, 3】 form', () => {
+    const r = finalizeAnswer('Both say so 【2, 4】. Also 【4】.', sources);
+    expect(r.content).toBe('Both say so 【1, 2】. Also 【2】.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(2), chunkOf(4)]);
   });
 
-  it('understands the [2][3] form', () => {
-    const r = finalizeAnswer('Stated twice [5][3].', sources);
-    expect(r.content).toBe('Stated twice [1][2].');
+  it('understands the 【2】【3】 form', () => {
+    const r = finalizeAnswer('Stated twice 【5】【3】.', sources);
+    expect(r.content).toBe('Stated twice 【1】【2】.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(5), chunkOf(3)]);
   });
 
-  it('expands ranges like [1-2] and [2–4]', () => {
-    const r = finalizeAnswer('Range [2–4] then [1-2].', sources);
-    expect(r.content).toBe('Range [1, 2, 3] then [1, 4].');
+  it('expands ranges like 【1-2】 and 【2–4】', () => {
+    const r = finalizeAnswer('Range 【2–4】 then 【1-2】.', sources);
+    expect(r.content).toBe('Range 【1, 2, 3】 then 【1, 4】.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(2), chunkOf(3), chunkOf(4), chunkOf(1)]);
   });
 
   it('sorts and de-duplicates numbers within one group', () => {
-    const r = finalizeAnswer('X [1]. Y [3, 1, 3].', sources);
-    expect(r.content).toBe('X [1]. Y [1, 2].');
+    const r = finalizeAnswer('X 【1】. Y 【3, 1, 3】.', sources);
+    expect(r.content).toBe('X 【1】. Y 【1, 2】.');
   });
 
   it('removes a marker with no such source, and the space before it', () => {
-    const r = finalizeAnswer('Made up [9]. Real [2]. Also made up [7] here.', sources);
-    expect(r.content).toBe('Made up. Real [1]. Also made up here.');
+    const r = finalizeAnswer('Made up 【9】. Real 【2】. Also made up 【7】 here.', sources);
+    expect(r.content).toBe('Made up. Real 【1】. Also made up here.');
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(2)]);
   });
 
   it('keeps the valid part of a group that names a missing source', () => {
-    const r = finalizeAnswer('Mixed [2, 9].', sources);
-    expect(r.content).toBe('Mixed [1].');
+    const r = finalizeAnswer('Mixed 【2, 9】.', sources);
+    expect(r.content).toBe('Mixed 【1】.');
   });
 
   it('cites nothing when there are no sources', () => {
-    const r = finalizeAnswer('No material covers this [1].', []);
+    const r = finalizeAnswer('No material covers this【1】.', []);
     expect(r.content).toBe('No material covers this.');
     expect(r.citations).toEqual([]);
   });
 
-  it('leaves code, links, footnotes and intervals alone', () => {
-    const text =
-      'Use `arr[2]` and\n```\nx = a[3]\n```\nsee [docs](http://x) [1](http://y) [^2] on [0, 1] [2].';
+  it('leaves markers inside code alone', () => {
+    const text = 'Use `arr【2】` and\n```\nx = a【3】\n```\nreal【2】.';
     const r = finalizeAnswer(text, sources);
-    expect(r.content).toBe(text.replace(/\[2\]\.$/, '[1].'));
+    expect(r.content).toBe(text.replace(/【2】\.$/, '【1】.'));
     expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(2)]);
   });
 
+  it('keeps square brackets as text once the answer cites with lenticular markers', () => {
+    const r = finalizeAnswer('R prints [1] "arrests", a[2] is 3, see [4]; it says so【2】.', sources);
+    expect(r.content).toBe('R prints [1] "arrests", a[2] is 3, see [4]; it says so【1】.');
+    expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(2)]);
+  });
+
+  it('reads square-bracket markers from an answer without any lenticular one, and writes them back as 【n】', () => {
+    const text =
+      'Use `arr[2]` and\n```\nx = a[3]\n```\nsee [docs](http://x) [1](http://y) [^2] on [0, 1] [4]. Also [2, 4].';
+    const r = finalizeAnswer(text, sources);
+    expect(r.content).toBe(text.replace('[4].', '【1】.').replace('[2, 4]', '【1, 2】'));
+    expect(r.citations.map((c) => c.chunkId)).toEqual([chunkOf(4), chunkOf(2)]);
+  });
+
   it('builds valid citations with document, physical page, snippet and viewer link', () => {
-    const r = finalizeAnswer('Claim [1].', [source(3, { pageStart: 7, pageEnd: 8 })]);
+    const r = finalizeAnswer('Claim【1】.', [source(3, { pageStart: 7, pageEnd: 8 })]);
     const c = r.citations[0]!;
     expect(Citation.parse(c)).toEqual(c);
     expect(c).toMatchObject({
@@ -125,7 +138,7 @@ describe('finalizeAnswer', () => {
       text: 'Intro sentence here.\nThe Krebs cycle   turns twice per glucose molecule. Outro.',
       charStart: 100,
     });
-    const r = finalizeAnswer('The text says “the Krebs cycle turns twice per glucose molecule.” [1]', [src]);
+    const r = finalizeAnswer('The text says “the Krebs cycle turns twice per glucose molecule.”【1】', [src]);
     const c = r.citations[0]!;
     expect(c.snippet).toBe('The Krebs cycle   turns twice per glucose molecule.');
     expect(c.charStart).toBe(100 + src.text.indexOf('The Krebs'));
@@ -168,7 +181,7 @@ describe('finalizeAnswer', () => {
   });
 
   it('falls back to the chunk start when the quote is not in the chunk', () => {
-    const r = finalizeAnswer('It says "something the passage never says at all" [1].', sources);
+    const r = finalizeAnswer('It says "something the passage never says at all"【1】.', sources);
     expect(r.citations[0]!.snippet).toBe(sources[0]!.text);
     expect(r.citations[0]!.charStart).toBe(sources[0]!.charStart);
   });

@@ -140,7 +140,7 @@ describe('the answer pipeline as an AsyncIterable', () => {
   it('collects to the blocking response', async () => {
     h.upstream.enqueue({ reply: 'Glycolysis splits glucose [1].' });
     const answer = await collectAnswer(answerEvents(deps(), request()));
-    expect(answer).toMatchObject({ message: 'Glycolysis splits glucose [1].', route: 'general_qa' });
+    expect(answer).toMatchObject({ message: 'Glycolysis splits glucose 【1】.', route: 'general_qa' });
     expect(answer.citations).toHaveLength(1);
   });
 

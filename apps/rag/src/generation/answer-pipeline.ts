@@ -22,18 +22,26 @@ import {
   scopeOf,
   searchPassages,
   spreadPassages,
+  topicOf,
   type GatheredPassages,
   type PassageDeps,
 } from '../retrieval/passages.js';
+import { closestSections } from '../retrieval/floor.js';
 import { readScopeWords, type ScopeWords } from '../retrieval/scope-words.js';
 import { questionToSearch } from '../routing/search-question.js';
 import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { detectRoute } from '../routing/detect-route.js';
-import { ROUTE_CONFIG } from '../routing/route-config.js';
+import { routeConfig, type RouteConfig } from '../routing/route-config.js';
 import { CANCELLED, DEADLINE, toStreamFailure, type StreamFailure } from './failures.js';
 import { fixedTextModel } from './fixed-answer.js';
 import type { AnswerModel } from './model.js';
-import { offlineModel } from './offline.js';
+import {
+  composeOfflineAnswer,
+  OFFLINE_NOTHING_FOUND,
+  retrievalWeights,
+  type OfflineAnswer,
+} from './offline/index.js';
+import { offlineModel } from './offline/stream.js';
 
 export interface AnswerSettings {
   /** Model tokens per `token` event (STREAM_CHUNK_SIZE). */
@@ -90,7 +98,8 @@ export async function* answerEvents(
     );
     if (previous.length === 0) route = 'general_qa';
   }
-  const cfg = ROUTE_CONFIG[route];
+  const offline = !deps.model;
+  const cfg = routeConfig(route, offline);
   const log = deps.logger.child({ userId: request.user_id, sessionId: request.session_id, route });
   const controller = new AbortController();
   // Nothing ready in scope (no documents, an empty class, still processing): a plain answer that
@@ -155,18 +164,20 @@ export async function* answerEvents(
       ? null
       : route === 'follow_up'
         ? { passages: fitInOrder(previous, cfg.contextTokens), mode: 'previous', covered: true, terms: [] }
-        : await untilAborted(
-            cfg.strategy === 'spread'
-              ? spreadPassages(deps, scope, words, cfg, signal)
-              : searchPassages(deps, scope, words, cfg, { signal, queryEmbedding }),
-            signal,
-          );
-    const passages = gathered?.passages ?? [];
+        : await untilAborted(gatherPassages(deps, scope, words, cfg, signal, queryEmbedding), signal);
+    // Offline, a covered question's answer is composed from the passages before it is written out:
+    // its citations (one per quoted sentence) are known up front. When no sentence answers, the
+    // question is not covered after all.
+    const composed: OfflineAnswer | null =
+      offline && gathered?.covered ? composeOffline(route, words, gathered, request) : null;
+    const uncovered = composed?.citations.length === 0;
+    const passages = !gathered ? [] : uncovered ? closestSections(gathered.passages) : gathered.passages;
     const coverage: AnswerCoverage = !gathered
       ? 'no_material'
-      : gathered.covered
+      : gathered.covered && !uncovered
         ? 'grounded'
         : 'not_covered';
+    const grounded = coverage === 'grounded' ? composed : null;
     log.debug(
       { mode: gathered?.mode, passages: passages.length, coverage, named: words.named },
       'context gathered',
@@ -174,19 +185,19 @@ export async function* answerEvents(
 
     yield {
       type: 'sources',
-      citations: passages.map((p, i) => toCitation(p, i + 1)),
+      citations: grounded ? grounded.citations : passages.map((p, i) => toCitation(p, i + 1)),
       chunkReferences: toChunkReferences(passages),
       coverage,
     };
     let model: AnswerModel;
     if (coverage !== 'grounded') {
       model = fixedTextModel(uncoveredAnswer(coverage, documents ?? [], scopeKind(request), passages, words));
+    } else if (grounded || !deps.model) {
+      model = offlineModel(grounded?.markdown ?? OFFLINE_NOTHING_FOUND, deps.settings.offlineTokenDelayMs);
     } else {
       const prompt = buildPrompt({ route, query, history, passages, historyTokens: cfg.historyTokens });
-      promptTokens = deps.model ? prompt.promptTokens : 0;
-      model =
-        deps.model ??
-        offlineModel({ route, query, sources: passages, tokenDelayMs: deps.settings.offlineTokenDelayMs });
+      promptTokens = prompt.promptTokens;
+      model = deps.model;
       promptMessages = prompt.messages;
     }
 
@@ -221,7 +232,9 @@ export async function* answerEvents(
       yield { type: 'token', content: pending };
     }
 
-    const final = finalizeAnswer(content, passages);
+    const final = grounded
+      ? { content: grounded.markdown, citations: grounded.citations }
+      : finalizeAnswer(content, passages);
     usage ??= {
       promptTokens,
       completionTokens: countTokens(content),
@@ -235,6 +248,7 @@ export async function* answerEvents(
       chunkReferences: toChunkReferences(passages),
       usage,
       coverage,
+      ...(grounded?.study ? { study: grounded.study } : {}),
     };
   } catch (err) {
     failure = toStreamFailure(err, signal.aborted ? signal.reason : undefined, deps.settings.maxDurationS);
@@ -311,6 +325,71 @@ function uncoveredAnswer(
   });
 }
 
+/**
+ * The passages a route reads: a search for the question, a spread over the scope, or a search for
+ * the topic it names ("quiz me on factors"; a spread when it names none).
+ */
+function gatherPassages(
+  deps: AnswerDeps,
+  scope: ReturnType<typeof scopeOf>,
+  words: ScopeWords,
+  cfg: RouteConfig,
+  signal: AbortSignal,
+  queryEmbedding: Promise<number[] | null> | undefined,
+): Promise<GatheredPassages> {
+  const topic = cfg.strategy === 'topic' ? topicOf(words.query) : null;
+  if (topic) return searchPassages(deps, scope, { ...words, query: topic }, cfg, { signal });
+  if (cfg.strategy === 'search') return searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  return spreadPassages(deps, scope, words, cfg, signal);
+}
+
+/**
+ * The offline answer of a route over the gathered passages, weighing the question's terms as
+ * retrieval did. A question that names a part of the material is answered from that part when it
+ * answers (retrieval ranks the part up but keeps the rest).
+ */
+function composeOffline(
+  route: Route,
+  words: ScopeWords,
+  gathered: GatheredPassages,
+  request: SemanticSearchRequest,
+): OfflineAnswer {
+  const weights = retrievalWeights(gathered.terms);
+  const compose = (passages: readonly ChunkHit[]) =>
+    composeOfflineAnswer({
+      // A question that names a part and nothing else ("what is on page 17?") is told that part.
+      route: gathered.mode === 'focus' ? 'summary' : route,
+      question: words.query,
+      passages,
+      topic: topicOf(words.query),
+      shown: request.shown_spans,
+      previous: route === 'follow_up' ? lastExchange(request.chat_history) : null,
+      ...(weights ? { weights } : {}),
+    });
+  const focused = words.focus ? gathered.passages.filter(inFocus) : [];
+  if (focused.length > 0 && focused.length < gathered.passages.length) {
+    const answer = compose(focused);
+    if (answer.citations.length > 0) return answer;
+  }
+  return compose(gathered.passages);
+}
+
+/** Whether full-text search found a passage in the part of the material the question names. */
+const inFocus = (p: ChunkHit): boolean => 'inFocus' in p && p.inFocus === true;
+
+/** The last question and answer of the history (what an offline follow-up continues). */
+export function lastExchange(
+  history: readonly ChatHistoryItem[],
+): { question: string; answer: string } | null {
+  let answer: string | null = null;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const item = history[i]!;
+    if (answer === null && item.role === 'assistant') answer = item.content;
+    else if (answer !== null && item.role === 'user') return { question: item.content, answer };
+  }
+  return null;
+}
+
 /** The chunk references of the last assistant answer in the history (what `follow_up` reuses). */
 export function lastAnswerReferences(history: readonly ChatHistoryItem[]): ChunkReference[] {
   for (let i = history.length - 1; i >= 0; i--) {
@@ -339,6 +418,7 @@ export async function collectAnswer(events: AsyncIterable<RagStreamEvent>): Prom
           chunkReferences: event.chunkReferences,
           usage: event.usage,
           ...(event.coverage ? { coverage: event.coverage } : {}),
+          ...(event.study ? { study: event.study } : {}),
         };
       case 'error':
         throw new AppError(event.code, event.message);

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { AnswerModel } from './model.js';
-import { wordPieces } from './offline.js';
+import { wordPieces } from './offline/stream.js';
 
 /**
  * A model that writes a fixed text (the "not in your material" answers), word by word through the

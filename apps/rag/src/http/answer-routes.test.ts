@@ -81,10 +81,10 @@ const done = (events: RagStreamEvent[]) => {
   return last;
 };
 
-/** `[n] file, page p` headers of the context blocks the model was given. */
+/** `【n】 file, page p` headers of the context blocks the model was given. */
 function contextPages(req: ChatRequest): Array<{ n: number; page: number }> {
   const system = messageText(req.messages[0]!);
-  return [...system.matchAll(/^\[(\d+)\] .+?, pages? (\d+)/gm)].map((m) => ({
+  return [...system.matchAll(/^【(\d+)】 .+?, pages? (\d+)/gm)].map((m) => ({
     n: Number(m[1]),
     page: Number(m[2]),
   }));
@@ -126,7 +126,8 @@ describe('semantic_search_stream wire format', () => {
         'data: {"type":"route","route":"general_qa"}\n\ndata: {"type":"sources","citations":[{',
       ),
     ).toBe(true);
-    expect(final.content).toBe(tokens.join(''));
+    // The model wrote `[1]`; the saved answer cites with the canonical marker.
+    expect(final.content).toBe(tokens.join('').replace('[1]', '【1】'));
     expect(final.citations).toHaveLength(1);
     expect(final.citations[0]).toMatchObject({
       n: 1,
@@ -269,7 +270,7 @@ describe('routes end to end', () => {
     expect(searchStats.searches).toBe(0); // no topic named: no search
     const final = done(r.events);
     expect(final.citations.map((c) => c.page)).toEqual([1, 5]);
-    expect(final.content).toBe('It opens with membranes [1] and ends with photosynthesis [2].');
+    expect(final.content).toBe('It opens with membranes 【1】 and ends with photosynthesis 【2】.');
   });
 
   it('generate_study_guide: spreads over the class and focuses on a named topic', async () => {
@@ -288,7 +289,7 @@ describe('routes end to end', () => {
     const r = await post(rag.url, BLOCKING, ask('What is the net ATP yield of glycolysis?'));
     expect(r.status).toBe(200);
     const body = SemanticSearchResponse.parse(r.json);
-    expect(body).toMatchObject({ message: 'Two ATP per glucose [1].', route: 'general_qa' });
+    expect(body).toMatchObject({ message: 'Two ATP per glucose 【1】.', route: 'general_qa' });
     expect(body.citations[0]!.page).toBe(2);
   });
 
@@ -406,7 +407,7 @@ describe('stream limits', () => {
     const r = await post(blocking.url, STREAM, ask('What does glycolysis produce?'));
     expect(h.upstream.chatRequests[0]!.stream).toBe(false);
     expect(r.events.map((e) => e.type)).toEqual(['route', 'sources', 'token', 'done']);
-    expect(done(r.events)).toMatchObject({ content: 'Two pyruvate molecules [1].' });
+    expect(done(r.events)).toMatchObject({ content: 'Two pyruvate molecules 【1】.' });
   });
 
   it('answers 429 before any model call when the tokens-per-minute budget is spent', async () => {

@@ -66,7 +66,7 @@ describe('rag over cleartext HTTP/2 (the api’s answer streams)', () => {
       'token',
       'done',
     ]);
-    expect(events.at(-1)).toMatchObject({ type: 'done', content: 'Glycolysis splits glucose [1].' });
+    expect(events.at(-1)).toMatchObject({ type: 'done', content: 'Glycolysis splits glucose 【1】.' });
   });
 
   it('answers concurrent streams on one connection', async () => {

@@ -50,8 +50,8 @@ describe('the "not covered" answer', () => {
     expect(text).toBe(
       'Your material does not seem to cover this. I found no passage that answers it, so I will not guess.\n\n' +
         'The closest sections, in case the answer is there in other words:\n' +
-        '- **6.3 Data frames** — R-intro.pdf, pages 27–29 [1]\n' +
-        '- R-intro.pdf, pages 40–41 [2]',
+        '- **6.3 Data frames** — R-intro.pdf, pages 27–29 【1】\n' +
+        '- R-intro.pdf, pages 40–41 【2】',
     );
   });
 

@@ -1,4 +1,4 @@
-import type { DocumentStatus } from '@classchat/contracts';
+import { citationMarker, type DocumentStatus } from '@classchat/contracts';
 import { pageLabel } from './prompts.js';
 
 /** A document of the scope, as the "no material" answer describes it. */
@@ -74,7 +74,7 @@ export function sectionLabel(s: ClosestSection): string {
 
 /**
  * The answer when the scope has material but nothing in it answers the question well enough: says
- * so plainly, names the closest sections with their pages (each cited `[n]`, n = position in
+ * so plainly, names the closest sections with their pages (each cited `【n】`, n = position in
  * `closest`, so they become links), and mentions documents still processing. It never guesses.
  */
 export function notCoveredAnswer(input: {
@@ -92,7 +92,7 @@ export function notCoveredAnswer(input: {
     lines.push(
       '',
       'The closest sections, in case the answer is there in other words:',
-      ...input.closest.map((s, i) => `- ${sectionLabel(s)} [${i + 1}]`),
+      ...input.closest.map((s, i) => `- ${sectionLabel(s)} ${citationMarker(i + 1)}`),
     );
   }
   if (input.processing.length > 0) {

@@ -24,25 +24,26 @@ describe('context blocks', () => {
       passage(3, 'Glycolysis happens in the cytoplasm.'),
       passage(4, 'More.', 5),
     ]);
-    expect(blocks).toContain('[1] Cell Biology.pdf, page 3\nGlycolysis happens in the cytoplasm.');
-    expect(blocks).toContain('[2] Cell Biology.pdf, pages 4–5\nMore.');
+    expect(blocks).toContain('【1】 Cell Biology.pdf, page 3\nGlycolysis happens in the cytoplasm.');
+    expect(blocks).toContain('【2】 Cell Biology.pdf, pages 4–5\nMore.');
   });
 
   it('names the section of a passage when it is known', () => {
     const blocks = contextBlocks([
       { ...passage(27, 'A data frame is a list.'), sectionPath: ['6 Lists', '6.3 Data frames'] },
     ]);
-    expect(blocks).toContain('[1] Cell Biology.pdf, page 27 — 6.3 Data frames\nA data frame is a list.');
+    expect(blocks).toContain('【1】 Cell Biology.pdf, page 27 — 6.3 Data frames\nA data frame is a list.');
   });
 
   it('says plainly when nothing matched', () => {
     expect(contextBlocks([])).toMatch(/none/i);
   });
 
-  it('tells the model to answer only from the passages, cite [n] and admit missing answers', () => {
+  it('tells the model to answer only from the passages, cite 【n】 (never square brackets) and admit missing answers', () => {
     const prompt = systemPrompt('general_qa', [passage(1)]);
     expect(prompt).toMatch(/only from the passages/i);
-    expect(prompt).toMatch(/\[2\]/);
+    expect(prompt).toMatch(/【2】/);
+    expect(prompt).toMatch(/Never use square brackets for citations/);
     expect(prompt).toMatch(/does not seem to\s+cover this/);
     expect(prompt).toMatch(/Never invent an answer, a quotation or a citation/);
   });
@@ -112,7 +113,7 @@ describe('prompt assembly', () => {
       historyTokens: 500,
     });
     expect(built.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
-    expect(built.messages[0]!.content).toContain('[1] Cell Biology.pdf, page 2');
+    expect(built.messages[0]!.content).toContain('【1】 Cell Biology.pdf, page 2');
     expect(built.messages.at(-1)!.content).toBe('What is ATP?');
     expect(built.promptTokens).toBe(countPromptTokens(built.messages));
   });

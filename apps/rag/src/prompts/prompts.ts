@@ -1,4 +1,4 @@
-import type { Route } from '@classchat/contracts';
+import { citationMarker, type Route } from '@classchat/contracts';
 import { trimHistory, type HistoryTurn } from './history.js';
 import { countPromptTokens, countTokens, type PromptMessage } from './tokens.js';
 
@@ -21,9 +21,11 @@ const RULES = [
   'Rules:',
   '- Answer only from the passages. Do not add facts from elsewhere or from general knowledge, and do',
   '  not guess.',
-  '- Cite the passage behind every statement with its number in square brackets right after the',
-  '  statement, e.g. "… two ATP per glucose [2]." Cite several as [1][3]. Only cite numbers that exist,',
-  '  and only for what that passage says.',
+  '- Cite the passage behind every statement with its number in lenticular brackets right after the',
+  '  statement, e.g. "… two ATP per glucose【2】." Cite several as【1】【3】. Only cite numbers that exist,',
+  '  and only for what that passage says. Never use square brackets for citations: square brackets in',
+  '  the passages (code such as x[1], R output such as [1] "a", references such as [3]) are text, not',
+  '  citations.',
   '- If the passages do not contain the answer, say so plainly, e.g. "Your material does not seem to',
   '  cover this.", and name the passages closest to it (with their citations) so the student can look.',
   '  If they answer only part of the question, answer that part and say what is missing.',
@@ -39,14 +41,17 @@ const ROUTE_INSTRUCTIONS: Record<Route, string> = {
     'elaborate, clarify, simplify or give examples as asked, using the same passages and citing them.',
   quote_finding:
     'The student wants exact quotations. Quote the relevant sentences verbatim, word for word, inside ' +
-    'double quotes, each followed by its citation, e.g. "…exact words…" [2]. Do not paraphrase inside ' +
+    'double quotes, each followed by its citation, e.g. "…exact words…"【2】. Do not paraphrase inside ' +
     'quotes and do not join sentences from different places into one quote. Add at most one short sentence ' +
     'of context per quote. If no passage contains such a statement, say so.',
   generate_study_guide:
     'Write a structured study guide over the whole material given (the passages are spread across it): ' +
     '## Key concepts (short explanations), ## Important terms (term: definition), and ## Practice questions ' +
-    '(5–10 questions, each with its answer). Cite passages throughout. If the student asked for flashcards ' +
-    'or a quiz, format the guide as question/answer pairs instead. Focus on a topic if the student named one.',
+    '(5–10 questions, each with its answer). Cite passages throughout. Focus on a topic if the student named one.',
+  quiz:
+    'Quiz the student: write 5–8 questions about the topic they named (or the main ideas of the material ' +
+    'when they named none), numbered, each answerable from one passage. Put the answers, each with its ' +
+    'citation, under a final "### Answers" heading, so the student can try the questions first.',
   summary:
     'Summarize the material from beginning to end (the passages are spread across it, in reading order). ' +
     'Use a short overview paragraph, then one bullet or short section per main part, in order. Cover every ' +
@@ -58,14 +63,14 @@ export function systemPrompt(route: Route, passages: readonly ContextPassage[]):
   return `${RULES}\n\nTask: ${ROUTE_INSTRUCTIONS[route]}\n\n${contextBlocks(passages)}`;
 }
 
-/** `[1] file.pdf, page 3` + text, one block per passage; a clear note when there are none. */
+/** `【1】 file.pdf, page 3` + text, one block per passage; a clear note when there are none. */
 export function contextBlocks(passages: readonly ContextPassage[]): string {
   if (passages.length === 0) {
     return "Passages: none. Nothing in the student's material matched this question; say so plainly.";
   }
   const blocks = passages.map((p, i) => {
     const section = p.sectionPath?.at(-1);
-    return `[${i + 1}] ${p.fileName}, ${pageLabel(p)}${section ? ` — ${section}` : ''}\n${p.text.trim()}`;
+    return `${citationMarker(i + 1)} ${p.fileName}, ${pageLabel(p)}${section ? ` — ${section}` : ''}\n${p.text.trim()}`;
   });
   return `Passages:\n\n${blocks.join('\n\n')}`;
 }

@@ -113,6 +113,8 @@ async function ask(question: string, body: Partial<SemanticSearchBody> = {}) {
 
 const firstPage = (answer: SemanticSearchResponse) =>
   [...answer.citations].sort((a, b) => a.n - b.n)[0]?.page;
+/** The page of the best passage retrieval found (the offline answer may quote a better sentence first). */
+const bestFound = (answer: SemanticSearchResponse) => answer.chunkReferences[0]?.pageStart;
 
 describe('grounded answers', () => {
   it('cite the body page that explains the question’s words before the table of contents that lists them', async () => {
@@ -125,9 +127,10 @@ describe('grounded answers', () => {
   });
 
   it('go to the chapter the question names', async () => {
-    expect(firstPage(await ask('What are arrays?'))).toBe(4);
+    expect(bestFound(await ask('What are arrays?'))).toBe(4);
     const inChapter5 = await ask('In chapter 5, what are arrays?');
     expect(inChapter5.coverage).toBe('grounded');
+    expect(bestFound(inChapter5)).toBe(9);
     expect(firstPage(inChapter5)).toBe(9);
     expect(inChapter5.citations[0]!.sectionPath).toEqual(['5 Arrays and matrices', '5.1 Arrays']);
     expect(firstPage(await ask('What does section 5.3 say about arrays?'))).toBe(10);
@@ -161,7 +164,7 @@ describe('answers the material does not cover', () => {
     const answer = await ask('How do I train a neural network on arrays of images?');
     expect(answer.coverage).toBe('not_covered');
     expect(answer.message).toMatch(/^Your material does not seem to cover this\./);
-    expect(answer.message).toMatch(/\*\*2\.2 Arrays in brief\*\* — R-intro\.pdf, page 4 \[1\]/);
+    expect(answer.message).toMatch(/\*\*2\.2 Arrays in brief\*\* — R-intro\.pdf, page 4 【1】/);
     expect(answer.citations[0]).toMatchObject({ n: 1, page: 4, documentId: manualId });
     expect(answer.citations[0]!.href).toContain(`/documents/${manualId}?page=4`);
   });

@@ -155,7 +155,8 @@ const NOT_TOPICAL = new Set(
     'study guide guides quiz quizzes flashcards flashcard flash cards card practice questions question test exam ' +
     'exams review revision sheet cheat notes key main important points ideas takeaways themes concepts ' +
     'document documents doc docs file files pdf reading readings class course material materials text book ' +
-    'lecture lectures slides paper whole entire all everything what whats how so up'
+    'lecture lectures slides paper whole entire all everything what whats how so up ask some few check myself ' +
+    'yourself exercises'
   ).split(' '),
 );
 

@@ -59,11 +59,16 @@ const table: Array<[string, Turn[], Route]> = [
   // study guides
   ['make me a study guide', [], 'generate_study_guide'],
   ['Make me a study guide for chapter 3', answered, 'generate_study_guide'],
-  ['quiz me', answered, 'generate_study_guide'],
-  ['Quiz me on the Krebs cycle', [], 'generate_study_guide'],
-  ['create flashcards for this class', [], 'generate_study_guide'],
-  ['can you make flash cards?', [], 'generate_study_guide'],
-  ['give me practice questions', [], 'generate_study_guide'],
+  // quizzes and flashcards (questions shown one at a time)
+  ['quiz me', answered, 'quiz'],
+  ['Quiz me on the Krebs cycle', [], 'quiz'],
+  ['create flashcards for this class', [], 'quiz'],
+  ['can you make flash cards?', [], 'quiz'],
+  ['flashcards on factors', [], 'quiz'],
+  ['give me practice questions', [], 'quiz'],
+  ['test me on data frames', answered, 'quiz'],
+  ['ask me some questions about osmosis', [], 'quiz'],
+  ['make me a study guide with a quiz at the end', [], 'quiz'],
   ['help me prepare for the exam', [], 'generate_study_guide'],
   ['Write a review sheet', [], 'generate_study_guide'],
   // summaries
@@ -116,5 +121,7 @@ describe('route configuration', () => {
     expect(ROUTE_CONFIG.follow_up.strategy).toBe('previous');
     expect(ROUTE_CONFIG.summary.strategy).toBe('spread');
     expect(ROUTE_CONFIG.generate_study_guide.strategy).toBe('spread');
+    expect(ROUTE_CONFIG.quiz.strategy).toBe('topic');
+    for (const cfg of Object.values(ROUTE_CONFIG)) expect(cfg.offline.k).toBeGreaterThanOrEqual(cfg.k);
   });
 });

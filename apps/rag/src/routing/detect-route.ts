@@ -2,8 +2,8 @@ import type { ChatHistoryItem, Route } from '@classchat/contracts';
 
 /**
  * Which route answers a question (SPEC §5 "Routes"). Deterministic and pure: the same question and
- * history always give the same route. Precedence: study guide, quote finding, follow-up, summary,
- * then general Q&A.
+ * history always give the same route. Precedence: quiz, study guide, quote finding, follow-up,
+ * summary, then general Q&A.
  *
  * `follow_up` needs a previous assistant answer and a question that names no new topic ("tell me
  * more", "can you elaborate?", "what do you mean by <a word of the last answer>?"). A follow-up
@@ -14,6 +14,7 @@ export function detectRoute(
   history: readonly Pick<ChatHistoryItem, 'role' | 'content'>[],
 ): Route {
   const q = normalize(query);
+  if (QUIZ.some((re) => re.test(q))) return 'quiz';
   if (STUDY_GUIDE.some((re) => re.test(q))) return 'generate_study_guide';
   if (QUOTE.some((re) => re.test(q))) return 'quote_finding';
   const previous = lastExchange(history);
@@ -34,13 +35,19 @@ export function normalize(query: string): string {
     .replace(/[\s?!.…]+$/u, '');
 }
 
-const STUDY_GUIDE: RegExp[] = [
-  /\bstudy[- ]?guides?\b/,
+/** Questions to answer one at a time: a quiz, flashcards, practice questions, "test me". */
+const QUIZ: RegExp[] = [
   /\bquiz(?:zes)?\b/,
   /\bflash ?cards?\b/,
   /\bpractice (?:questions?|problems?|tests?|exams?|quiz(?:zes)?)\b/,
-  /\b(?:review|revision|cheat|crib) sheets?\b/,
   /\btest me\b/,
+  /\b(?:ask|give) me (?:some |a few |\d+ )?(?:questions|exercises)\b/,
+  /\bcheck (?:my|your)self\b/,
+];
+
+const STUDY_GUIDE: RegExp[] = [
+  /\bstudy[- ]?guides?\b/,
+  /\b(?:review|revision|cheat|crib) sheets?\b/,
   /\b(?:help me|how (?:do|should) i) (?:study|revise|review|prepare)\b/,
   /\b(?:exam|test) prep(?:aration)?\b/,
   /\bprepare (?:me )?for (?:the |my |an? )?(?:exam|test|midterm|final)\b/,

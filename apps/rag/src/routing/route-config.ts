@@ -7,7 +7,9 @@ export type ContextStrategy =
   /** The chunks the previous answer was given (its `chunkReferences`), reloaded by id; no search. */
   | 'previous'
   /** Chunks spread over the whole document or class, plus a few search hits for named topics. */
-  | 'spread';
+  | 'spread'
+  /** A search for the topic the request names ("quiz me on factors"); `spread` when it names none. */
+  | 'topic';
 
 export interface RouteConfig {
   strategy: ContextStrategy;
@@ -23,6 +25,17 @@ export interface RouteConfig {
   contextTokens: number;
   /** Token budget of the chat history sent along. */
   historyTokens: number;
+  /**
+   * Without a model (offline answers) no context window limits what can be read: summaries, guides
+   * and quizzes read much more of the material, so every section has its say.
+   */
+  offline: { k: number; contextTokens: number };
+}
+
+/** A route's settings for an answer with or without a model. */
+export function routeConfig(route: Route, offline: boolean): RouteConfig {
+  const cfg = ROUTE_CONFIG[route];
+  return offline ? { ...cfg, ...cfg.offline } : cfg;
 }
 
 /** Per-route retrieval and generation settings (SPEC §5). */
@@ -36,6 +49,7 @@ export const ROUTE_CONFIG: Readonly<Record<Route, RouteConfig>> = {
     maxOutputTokens: 800,
     contextTokens: 3500,
     historyTokens: 1500,
+    offline: { k: 8, contextTokens: 6000 },
   },
   follow_up: {
     strategy: 'previous',
@@ -46,6 +60,7 @@ export const ROUTE_CONFIG: Readonly<Record<Route, RouteConfig>> = {
     maxOutputTokens: 900,
     contextTokens: 4000,
     historyTokens: 2500,
+    offline: { k: 12, contextTokens: 4000 },
   },
   quote_finding: {
     strategy: 'search',
@@ -56,6 +71,7 @@ export const ROUTE_CONFIG: Readonly<Record<Route, RouteConfig>> = {
     maxOutputTokens: 700,
     contextTokens: 4000,
     historyTokens: 800,
+    offline: { k: 10, contextTokens: 8000 },
   },
   generate_study_guide: {
     strategy: 'spread',
@@ -66,6 +82,7 @@ export const ROUTE_CONFIG: Readonly<Record<Route, RouteConfig>> = {
     maxOutputTokens: 1600,
     contextTokens: 7000,
     historyTokens: 800,
+    offline: { k: 100, contextTokens: 120_000 },
   },
   summary: {
     strategy: 'spread',
@@ -76,5 +93,17 @@ export const ROUTE_CONFIG: Readonly<Record<Route, RouteConfig>> = {
     maxOutputTokens: 1100,
     contextTokens: 6000,
     historyTokens: 800,
+    offline: { k: 120, contextTokens: 150_000 },
+  },
+  quiz: {
+    strategy: 'topic',
+    k: 10,
+    candidates: 40,
+    topicalK: 0,
+    temperature: 0.4,
+    maxOutputTokens: 1200,
+    contextTokens: 5000,
+    historyTokens: 800,
+    offline: { k: 24, contextTokens: 20_000 },
   },
 };

@@ -1,4 +1,4 @@
-import type { Citation } from '@classchat/contracts';
+import { markerStyleOf, type Citation } from '@classchat/contracts';
 import 'katex/dist/katex.min.css';
 import { memo, useMemo } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
@@ -8,14 +8,14 @@ import remarkMath from 'remark-math';
 import { remarkCitations } from './citationMarkers.js';
 import { CitationChip } from './CitationChip.js';
 
-const remarkPlugins = [remarkGfm, remarkMath, remarkCitations];
 const rehypePlugins = [
   [rehypeKatex, { throwOnError: false, strict: 'ignore' }] as [typeof rehypeKatex, object],
 ];
 
 /**
- * Answer text as markdown with formulas (`$…$`, `$$…$$`), tables, code, and `[n]` citation chips
- * that open the viewer. Citations that are not (yet) known render as plain `[n]`.
+ * Answer text as markdown with formulas (`$…$`, `$$…$$`), tables, code, and `【n】` citation chips
+ * that open the viewer (`[n]` in answers saved before those markers). Citations that are not (yet)
+ * known render as plain `[n]`.
  */
 export const Markdown = memo(function Markdown({
   content,
@@ -24,6 +24,12 @@ export const Markdown = memo(function Markdown({
   content: string;
   citations: Citation[];
 }) {
+  const style = markerStyleOf(content);
+  const remarkPlugins = useMemo(() => {
+    const known = new Set(citations.map((c) => c.n));
+    const accepts = style === 'brackets' ? (n: number) => known.has(n) : undefined;
+    return [remarkGfm, remarkMath, remarkCitations({ style, ...(accepts ? { accepts } : {}) })];
+  }, [style, citations]);
   const components = useMemo<Components>(() => {
     const byN = new Map(citations.map((c) => [c.n, c]));
     return {

@@ -4,6 +4,7 @@ import { Icon } from '../ui/Icon.js';
 import { Markdown } from './Markdown.js';
 import { isUncovered } from './messageModel.js';
 import { SourcesList } from './SourcesList.js';
+import { studyOf, StudyView } from './StudyView.js';
 
 export interface AnswerActions {
   onReact: (message: MessageDto, reaction: Reaction | null) => void;
@@ -15,6 +16,7 @@ const ROUTE_LABELS: Record<string, string> = {
   quote_finding: 'Quotes',
   generate_study_guide: 'Study guide',
   summary: 'Summary',
+  quiz: 'Quiz',
 };
 
 export function MessageItem({
@@ -36,6 +38,7 @@ export function MessageItem({
     );
   }
   const versions = message.versions.length;
+  const study = studyOf(message);
   const routeLabel = message.route ? ROUTE_LABELS[message.route] : undefined;
   const uncovered = isUncovered(message.coverage);
   return (
@@ -66,7 +69,14 @@ export function MessageItem({
             )}
           </div>
         )}
-        <Markdown content={message.content} citations={message.citations} />
+        {study ? (
+          <>
+            <Markdown content={leadOf(message.content)} citations={message.citations} />
+            <StudyView study={study} citations={message.citations} />
+          </>
+        ) : (
+          <Markdown content={message.content} citations={message.citations} />
+        )}
         <SourcesList
           citations={message.citations}
           title={message.coverage === 'not_covered' ? 'Closest sections in your material' : 'Sources'}
@@ -173,4 +183,12 @@ function useSlowWait(waiting: boolean, afterMs = 3000): boolean {
     return () => clearTimeout(timer);
   }, [waiting, afterMs]);
   return slow;
+}
+
+/**
+ * The first paragraph of an answer: the lead line above a quiz or study guide (the rest of the
+ * Markdown says the same as the interactive view, for clients without one).
+ */
+function leadOf(content: string): string {
+  return (content.split(/\n\s*\n/)[0] ?? '').replace(/\s*The answers are at the end\.(_?)$/, '$1');
 }

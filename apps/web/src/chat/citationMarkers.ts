@@ -1,20 +1,34 @@
+import { markerPattern, parseMarkerGroup, type MarkerStyle } from '@classchat/contracts';
+
 /**
- * Citation markers in answers look like `[1]`, `[2][3]` or `[1, 2]`. These helpers find them in
- * plain text and, as a remark plugin, turn them into `cite` elements the markdown renderer shows
- * as chips. Markers inside code, math and links are left alone (those are not `text` nodes, or are
- * skipped).
+ * Citation markers in answers are `【n】` (or `【1, 2】`); answers saved before those existed wrote
+ * `[n]`. The marker patterns are the contracts' (the ones rag and the api renumber with). These
+ * helpers find markers in plain text and, as a remark plugin, turn them into `cite` elements the
+ * markdown renderer shows as chips. Markers inside code, math and links are left alone (those are not
+ * `text` nodes, or are skipped). Square brackets quoted from a source (`[1] "arrests"`, `a[2]`) are
+ * never chips in a `【n】` answer.
  */
-const MARKER = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
 
 export type MarkerPart = { kind: 'text'; value: string } | { kind: 'cite'; n: number };
 
-export function splitCitationMarkers(text: string): MarkerPart[] {
+export interface MarkerOptions {
+  style: MarkerStyle;
+  /**
+   * Which numbers may become chips. Old `[n]` answers only chip numbers their citations explain, so
+   * a bracket that was never a marker stays text.
+   */
+  accepts?: (n: number) => boolean;
+}
+
+export function splitCitationMarkers(text: string, options: MarkerOptions): MarkerPart[] {
   const parts: MarkerPart[] = [];
   let last = 0;
-  for (const match of text.matchAll(MARKER)) {
+  for (const match of text.matchAll(markerPattern(options.style))) {
+    const numbers = parseMarkerGroup(match[1] ?? '');
+    if (!numbers || numbers.length === 0 || !numbers.every((n) => options.accepts?.(n) ?? true)) continue;
     const start = match.index;
     if (start > last) parts.push({ kind: 'text', value: text.slice(last, start) });
-    for (const n of (match[1] ?? '').split(',')) parts.push({ kind: 'cite', n: Number(n.trim()) });
+    for (const n of numbers) parts.push({ kind: 'cite', n });
     last = start + match[0].length;
   }
   if (last < text.length) parts.push({ kind: 'text', value: text.slice(last) });
@@ -30,13 +44,13 @@ interface MdNode {
 
 const SKIP = new Set(['link', 'linkReference', 'code', 'inlineCode', 'math', 'inlineMath', 'definition']);
 
-function transform(node: MdNode): void {
+function transform(node: MdNode, options: MarkerOptions): void {
   if (!node.children) return;
   const next: MdNode[] = [];
   let changed = false;
   for (const child of node.children) {
-    if (child.type === 'text' && typeof child.value === 'string' && child.value.includes('[')) {
-      const parts = splitCitationMarkers(child.value);
+    if (child.type === 'text' && typeof child.value === 'string' && /[[【]/.test(child.value)) {
+      const parts = splitCitationMarkers(child.value, options);
       if (parts.some((p) => p.kind === 'cite')) {
         changed = true;
         for (const part of parts) {
@@ -53,13 +67,13 @@ function transform(node: MdNode): void {
         continue;
       }
     }
-    if (!SKIP.has(child.type)) transform(child);
+    if (!SKIP.has(child.type)) transform(child, options);
     next.push(child);
   }
   if (changed) node.children = next;
 }
 
-/** remark plugin: `[n]` markers → `<cite data-n="n">n</cite>` (rendered as CitationChip). */
-export function remarkCitations() {
-  return (tree: unknown) => transform(tree as MdNode);
+/** remark plugin: citation markers → `<cite data-n="n">n</cite>` (rendered as CitationChip). */
+export function remarkCitations(options: MarkerOptions) {
+  return () => (tree: unknown) => transform(tree as MdNode, options);
 }

@@ -20,28 +20,39 @@ function renderMd(
 }
 
 describe('splitCitationMarkers', () => {
-  it('finds [n], adjacent [n][m] and grouped [n, m] markers', () => {
-    expect(splitCitationMarkers('A [1] b [2][3] c [4, 5].')).toEqual([
-      { kind: 'text', value: 'A ' },
+  it('finds 【n】, adjacent 【n】【m】 and grouped 【n, m】 markers', () => {
+    expect(splitCitationMarkers('A【1】 b【2】【3】 c【4, 5】.', { style: 'lenticular' })).toEqual([
+      { kind: 'text', value: 'A' },
       { kind: 'cite', n: 1 },
-      { kind: 'text', value: ' b ' },
+      { kind: 'text', value: ' b' },
       { kind: 'cite', n: 2 },
       { kind: 'cite', n: 3 },
-      { kind: 'text', value: ' c ' },
+      { kind: 'text', value: ' c' },
       { kind: 'cite', n: 4 },
       { kind: 'cite', n: 5 },
       { kind: 'text', value: '.' },
     ]);
   });
 
-  it('leaves text without markers alone', () => {
-    expect(splitCitationMarkers('x [a] y')).toEqual([{ kind: 'text', value: 'x [a] y' }]);
+  it('leaves square brackets alone in an answer with lenticular markers', () => {
+    expect(splitCitationMarkers('R prints [1] "arrests" and a[2]', { style: 'lenticular' })).toEqual([
+      { kind: 'text', value: 'R prints [1] "arrests" and a[2]' },
+    ]);
+  });
+
+  it('reads [n] in old answers, only for numbers their citations explain', () => {
+    const accepts = (n: number) => n === 1;
+    expect(splitCitationMarkers('A [1] b [7].', { style: 'brackets', accepts })).toEqual([
+      { kind: 'text', value: 'A ' },
+      { kind: 'cite', n: 1 },
+      { kind: 'text', value: ' b [7].' },
+    ]);
   });
 });
 
 describe('citation chips in answers', () => {
-  it('turns each [n] marker into a chip that opens the viewer at the cited page', () => {
-    renderMd('Eigenvectors keep their direction [1]. See also the notes [2].');
+  it('turns each 【n】 marker into a chip that opens the viewer at the cited page', () => {
+    renderMd('Eigenvectors keep their direction【1】. See also the notes【2】.');
     const chips = screen.getAllByTestId('citation-chip');
     expect(chips.map((c) => c.textContent)).toEqual(['1', '2']);
     expect(chips[0]).toHaveProperty('tagName', 'A');
@@ -49,8 +60,19 @@ describe('citation chips in answers', () => {
     expect(screen.getByRole('link', { name: 'Source 2: Notes.md, page 7' })).toBeTruthy();
   });
 
+  it('never makes a chip of brackets quoted from the source', () => {
+    const { container } = renderMd('> The levels print as \\[1] "arrests", a\\[2] and see \\[3]【1】');
+    expect(screen.getAllByTestId('citation-chip')).toHaveLength(1);
+    expect(container.textContent).toContain('[1] "arrests", a[2] and see [3]');
+  });
+
+  it('still shows chips in answers saved with [n] markers', () => {
+    renderMd('Eigenvectors keep their direction [1]. See also [2].');
+    expect(screen.getAllByTestId('citation-chip').map((c) => c.textContent)).toEqual(['1', '2']);
+  });
+
   it('opens the span a citation carries, building its address when the citation has no link', () => {
-    renderMd('Spans [1]. Old [2].', [
+    renderMd('Spans【1】. Old【2】.', [
       { ...citation(1, 17), href: '', charStart: 1234, charEnd: 1310 },
       { ...citation(2, 4), href: '', charStart: null, charEnd: null },
     ]);
@@ -60,21 +82,21 @@ describe('citation chips in answers', () => {
   });
 
   it('renders a marker without a matching citation as plain text, not a link', () => {
-    renderMd('Unknown source [9].');
+    renderMd('Unknown source【9】.');
     expect(screen.queryByTestId('citation-chip')).toBeNull();
     expect(screen.getByText('[9]')).toBeTruthy();
   });
 
-  it('does not touch brackets inside code', () => {
-    const { container } = renderMd('Index `a[1]` and\n\n```\nb[2]\n```\n\nreal [1]');
-    expect(container.querySelector('code')?.textContent).toBe('a[1]');
+  it('does not touch brackets or markers inside code', () => {
+    const { container } = renderMd('Index `a【1】` and\n\n```\nb[2]\n```\n\nreal【1】');
+    expect(container.querySelector('code')?.textContent).toBe('a【1】');
     expect(container.querySelector('pre')?.textContent).toContain('b[2]');
     expect(screen.getAllByTestId('citation-chip')).toHaveLength(1);
   });
 
   it('keeps chips inside lists, emphasis and tables, next to formulas', () => {
     const { container } = renderMd(
-      '- **Key idea** [1]\n- $\\lambda v = Av$ holds [2]\n\n| a | b |\n|---|---|\n| x [1] | y |',
+      '- **Key idea**【1】\n- $\\lambda v = Av$ holds【2】\n\n| a | b |\n|---|---|\n| x【1】 | y |',
     );
     expect(screen.getAllByTestId('citation-chip')).toHaveLength(3);
     expect(container.querySelector('.katex')).not.toBeNull();

@@ -70,12 +70,21 @@ export function useChatController({
     streamSessionRef.current = p.sessionId;
   }, []);
 
-  const onComplete = useCallback((p: Parameters<typeof applyCompletion>[1]) => {
-    setMessages((ms) => applyCompletion(ms, p, routeRef.current));
-    setRetryingId(null);
-    setFailure(null);
-    optionsRef.current.onSettled();
-  }, []);
+  const onComplete = useCallback(
+    (p: Parameters<typeof applyCompletion>[1]) => {
+      setMessages((ms) => applyCompletion(ms, p, routeRef.current));
+      setRetryingId(null);
+      setFailure(null);
+      optionsRef.current.onSettled();
+      if (p.repeatOf !== undefined) {
+        toast.show({
+          tone: 'info',
+          message: `Nothing new in your material for this question: a retry would repeat version ${p.repeatOf + 1} word for word, so nothing was added and no chat was counted.`,
+        });
+      }
+    },
+    [toast],
+  );
 
   const onError = useCallback(
     (error: StreamError) => {

@@ -1,5 +1,6 @@
 import type {
   AnswerCoverage,
+  AnswerStudy,
   ChunkReference,
   Citation,
   MessageRole,
@@ -22,6 +23,8 @@ export interface InsertAssistantInput {
   status?: MessageStatus;
   /** Whether the answer stands on the material (kept in its version). */
   coverage?: AnswerCoverage | undefined;
+  /** The answer's quiz or study guide, kept in its version. */
+  study?: AnswerStudy | undefined;
 }
 
 export interface NewVersionInput {
@@ -36,6 +39,24 @@ export interface NewVersionInput {
   route?: Route | null;
   /** Whether the answer stands on the material (kept in the version). */
   coverage?: AnswerCoverage | undefined;
+  /** The version's quiz or study guide. */
+  study?: AnswerStudy | undefined;
+}
+
+/** A version as stored: its coverage and study payload only when it has them. */
+export function versionOf(
+  input: Pick<NewVersionInput, 'content' | 'citations' | 'chunkReferences' | 'coverage' | 'study' | 'status'>,
+  createdAt: Date,
+): MessageVersion {
+  return {
+    content: input.content,
+    citations: input.citations,
+    chunkReferences: input.chunkReferences,
+    createdAt: createdAt.toISOString(),
+    ...(input.coverage ? { coverage: input.coverage } : {}),
+    ...(input.study ? { study: input.study } : {}),
+    status: input.status ?? 'complete',
+  };
 }
 
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
@@ -101,13 +122,7 @@ export function createMessagesRepository(db: Db) {
      * session is not the user's.
      */
     async insertAssistant(input: InsertAssistantInput): Promise<MessageRow | null> {
-      const version: MessageVersion = {
-        content: input.content,
-        citations: input.citations,
-        chunkReferences: input.chunkReferences,
-        createdAt: new Date().toISOString(),
-        status: input.status ?? 'complete',
-      };
+      const version = versionOf(input, new Date());
       return append(input.userId, input.sessionId, {
         role: 'assistant',
         content: input.content,
@@ -126,13 +141,7 @@ export function createMessagesRepository(db: Db) {
      * assistant message.
      */
     async addVersion(userId: string, messageId: string, input: NewVersionInput): Promise<MessageRow | null> {
-      const version: MessageVersion = {
-        content: input.content,
-        citations: input.citations,
-        chunkReferences: input.chunkReferences,
-        createdAt: (input.createdAt ?? new Date()).toISOString(),
-        status: input.status ?? 'complete',
-      };
+      const version = versionOf(input, input.createdAt ?? new Date());
       const [row] = await db
         .update(messages)
         .set({

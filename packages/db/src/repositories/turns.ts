@@ -1,11 +1,11 @@
-import type { ChunkReference, MessageVersion, Source } from '@classchat/contracts';
+import type { ChunkReference, Source } from '@classchat/contracts';
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import { AnswerRunningError, NotFoundError } from '../errors.js';
 import { chatSessions, messages, type MessageRow, type SessionRow } from '../schema.js';
 import { answerFree, clearClaim, leaseEnd, type AnswerClaim } from './answer-claims.js';
-import type { InsertAssistantInput, NewVersionInput } from './messages.js';
+import { versionOf, type InsertAssistantInput, type NewVersionInput } from './messages.js';
 import { monthStartUtc } from './users.js';
 
 /**
@@ -192,14 +192,7 @@ export function createTurnsRepository(db: Db) {
       input: InsertAssistantInput & Settlement,
       now: Date = new Date(),
     ): Promise<MessageRow | null> {
-      const version: MessageVersion = {
-        content: input.content,
-        citations: input.citations,
-        chunkReferences: input.chunkReferences,
-        createdAt: now.toISOString(),
-        ...(input.coverage ? { coverage: input.coverage } : {}),
-        status: input.status ?? 'complete',
-      };
+      const version = versionOf(input, now);
       const monthStart = monthStartUtc(now);
       const result = await db.execute<{ message: Record<string, unknown> }>(sql`
         WITH s AS (
@@ -239,14 +232,7 @@ export function createTurnsRepository(db: Db) {
       input: NewVersionInput & Settlement,
       now: Date = new Date(),
     ): Promise<MessageRow | null> {
-      const version: MessageVersion = {
-        content: input.content,
-        citations: input.citations,
-        chunkReferences: input.chunkReferences,
-        createdAt: (input.createdAt ?? now).toISOString(),
-        ...(input.coverage ? { coverage: input.coverage } : {}),
-        status: input.status ?? 'complete',
-      };
+      const version = versionOf(input, input.createdAt ?? now);
       const monthStart = monthStartUtc(now);
       const keepRoute = input.route === undefined;
       const result = await db.execute<{ message: Record<string, unknown> }>(sql`

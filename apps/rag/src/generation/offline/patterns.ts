@@ -1,0 +1,132 @@
+/**
+ * The shapes of sentences a student is looking for: definitions ("A factor is a vector object
+ * used to…", "…is called a data frame"), uses ("solve() is used to…") and examples.
+ */
+
+/** Subject words that do not name a term ("It is a…", "This is…"). */
+const NOT_A_SUBJECT =
+  /^(?:it|this|that|these|those|there|here|they|he|she|we|you|one|which|what|who|each|all|both|such|some|another|its|their|so|now|then|thus|hence|also|note|again|mathematically|similarly|finally|first|second|next|last|the (?:first|second|next|last|following|result|default|latter|former))\b/i;
+
+/** One-word "terms" that name nothing to learn ("The result is…", "The output is…"). */
+const GENERIC_TERM =
+  /^(?:result|results|output|input|answer|problem|reason|idea|point|way|case|example|thing|rest|goal|aim|effect|difference|name|purpose|question|solution|first|second|last|other)$/i;
+
+export interface Definition {
+  /** The term defined, as written ("A factor" → "factor", "data frame"). */
+  term: string;
+  /** How it is defined. */
+  kind: 'is' | 'called' | 'used';
+}
+
+/**
+ * The term a sentence defines, if it is a definition:
+ * - "X is a/an/the/one … " / "X are … that" (X short, not a pronoun);
+ * - "… is called X" / "is known as X" / "we call X" / "is referred to as X" / "X is defined as";
+ * - "X is used to/for …", "X refers to / means / denotes / stands for …".
+ */
+export function definitionOf(sentence: string): Definition | null {
+  const text = sentence.replace(/\s+/g, ' ').trim();
+  const called =
+    /\b(?:is|are) (?:called|known as|termed|named|referred to as) (?:an? |the )?[`"“']?([^,;:.()"”]{2,40}?)[`"”']?(?=[,;:.(]|\s(?:and|or|which|that|in|of)\b|$)/i.exec(
+      text,
+    ) ??
+    /\bwe call (?:this|these|them|it|such \w+ )?(?:an? |the )?[`"“']?([^,;:.()"”]{2,40}?)[`"”']?(?=[,;:.(]|$)/i.exec(
+      text,
+    );
+  if (called?.[1]) {
+    const term = cleanTerm(called[1]);
+    if (term) return { term, kind: 'called' };
+  }
+  const used =
+    /^(?:the |an? )?(.{1,50}?) (?:is|are|can be|may be) used (?:to|for)\b/i.exec(text) ??
+    /^(?:the |an? )?(.{1,50}?) (?:refers? to|means|denotes|stands for|represents)\b/i.exec(text);
+  if (used?.[1] && !NOT_A_SUBJECT.test(used[1])) {
+    const term = cleanTerm(used[1]);
+    if (term) return { term, kind: 'used' };
+  }
+  const is =
+    /^(?:the |an? )?(.{1,50}?),? (?:is|are) (?:defined as |simply |essentially |basically )?(?:an?|the|one|any|some|a kind of|a type of|a way|a special|used)\b/i.exec(
+      text,
+    ) ??
+    /^(?:the |an? )?(.{1,50}?) (?:is|are) defined (?:as|to be|by)\b/i.exec(text) ??
+    // "Data frames are lists of…": a plural subject and a plural noun.
+    /^(?:the )?(.{1,50}?s) are (?:\w+ )?\w{3,}s\b(?! (?:to|by|with|in|on|for)\b)/i.exec(text);
+  if (is?.[1] && !NOT_A_SUBJECT.test(is[1])) {
+    const term = cleanTerm(is[1]);
+    if (term) return { term, kind: 'is' };
+  }
+  return null;
+}
+
+/** A defined term: short, no clause inside, without leading articles or trailing punctuation. */
+function cleanTerm(raw: string): string | null {
+  const term = raw
+    .replace(/^(?:the|an?|so-called)\s+/i, '')
+    .replace(/[\s,;:]+$/, '')
+    .replace(/^[`"“']|[`"”']$/g, '')
+    // "the function solve()" / "the solve() function" → "solve()".
+    .replace(
+      /^(?:function|command|routine|method|operator|keyword|option|module|package)\s+(?=\S*[()._])/i,
+      '',
+    )
+    .replace(
+      /(?<=[()._]\S*)\s+(?:function|command|routine|method|operator|keyword|option|module|package)$/i,
+      '',
+    )
+    .trim();
+  const words = term.split(/\s+/);
+  if (term.length < 2 || words.length > 5) return null;
+  // A term starts with a letter (or is code), has no clause punctuation, and names something.
+  if (!/^[\p{L}_`]/u.test(term) || /[,;/[\]{}]/.test(term) || GENERIC_TERM.test(term)) return null;
+  if ((term.match(/\(/g) ?? []).length !== (term.match(/\)/g) ?? []).length) return null;
+  if (/\b(?:is|are|was|were|be|has|have|can|will|if|when|because|which|that)\b/i.test(term)) return null;
+  if (NOT_A_SUBJECT.test(term)) return null;
+  if (!/[\p{L}]/u.test(term)) return null;
+  return term;
+}
+
+/** Words that mark a sentence as an example or as showing how to do something. */
+export const EXAMPLE_CUE =
+  /\b(?:for example|for instance|e\.g\.|example|such as|as follows|the following|consider)\b|:$/i;
+export const HOW_CUE =
+  /\b(?:use|uses|using|call|calls|type|run|runs|enter|specify|specifies|set|sets|command|function|routine|option|syntax|to \w+ (?:a|an|the)\b|can be)\b/i;
+export const WHY_CUE =
+  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to)\b/i;
+
+/** Openings that lean on the sentence before ("This", "It", "However", "Thus"). */
+export const LEANS_BACK =
+  /^(?:this|these|that|those|it|its|they|their|such|however|thus|hence|therefore|also|then|here|in this case|in that case|similarly|likewise|otherwise|moreover|furthermore|instead|alternatively|consequently|as a result|for this reason)\b/i;
+
+export type QuestionKind = 'what' | 'how' | 'why' | 'other';
+
+export function questionKind(question: string): QuestionKind {
+  const q = question.trim().toLowerCase();
+  if (/^(?:why|what is the reason|for what reason)\b/.test(q) || /\bwhy\b/.test(q)) return 'why';
+  if (/^(?:how|in what way)\b/.test(q) || /\bhow (?:do|does|can|could|should|would|to|is|are)\b/.test(q))
+    return 'how';
+  if (
+    /^(?:what|which|who|define|definition|meaning)\b/.test(q) ||
+    /\b(?:what (?:is|are|does)|meaning of|definition of|stand for|mean)\b/.test(q)
+  )
+    return 'what';
+  return 'other';
+}
+
+/**
+ * What a "what is…" question asks about: "What is the net ATP yield of glycolysis?" → "net ATP
+ * yield", "What does attach() do?" → "attach()", "define osmosis" → "osmosis"; null for other questions.
+ */
+export function questionFocus(question: string): string | null {
+  const q = question.trim().replace(/[?.!]+$/, '');
+  const m =
+    /^(?:what|who|which)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(.+?)(?:\s+(?:of|in|for|from|used|called|when|that|which)\b.*)?$/i.exec(
+      q,
+    ) ??
+    /^what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(.+?)\s+(?:mean|do|does|stand for|return|represent)\b/i.exec(
+      q,
+    ) ??
+    /^(?:define|definition of|meaning of|explain)\s+(?:an?\s+|the\s+)?(.+)$/i.exec(q) ??
+    /^(?:what(?:'s| is) meant by)\s+(?:an?\s+|the\s+)?(.+)$/i.exec(q);
+  const focus = m?.[1]?.trim();
+  return focus && focus.length > 0 ? focus : null;
+}

@@ -1,0 +1,135 @@
+/**
+ * Full example answers without a model, for bench/RESULTS.md: real Debian manuals (the grounding
+ * benchmark's corpus, bench/corpus/debian-docs.ts) ingested by rag's real pipeline, then one question
+ * per kind of answer asked through rag's HTTP API, each printed verbatim (Markdown, citations, and the
+ * quiz or study guide payload).
+ *
+ *   node --conditions=source --import tsx bench/offline/examples.ts [--out bench/output/offline-examples.md]
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  decodeSse,
+  IngestEvent,
+  INTERNAL_TOKEN_HEADER,
+  SemanticSearchResponse,
+  type SemanticSearchBody,
+} from '@classchat/contracts';
+import { connect, createRepositories } from '@classchat/db';
+import { loadRagConfig, startRag } from '@classchat/rag';
+import { startTestDatabase } from '@classchat/testkit';
+import { fetchDebianPdfs, sha256Of } from '../corpus/debian-docs.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: join(root, 'bench/output/offline-examples.md') } },
+});
+const TOKEN = 'bench-offline-examples';
+const log = (line: string) => console.error(line);
+
+/** [file id, question]: a how-to, a definition, a how-to with code, a summary, a study guide, a quiz. */
+const EXAMPLES: Array<[string | null, string]> = [
+  ['gnustd', 'What should the version option of a program print?'],
+  ['pari', 'What is a polmod?'],
+  ['pari', 'How do I write my own function in GP?'],
+  ['gnustd', 'Summarize this document'],
+  ['pari', 'Make me a study guide'],
+  ['pari', 'Quiz me on matrices'],
+];
+
+async function post(url: string, body: unknown): Promise<Response> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: TOKEN },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+const files = (await fetchDebianPdfs({ log })).filter((f) => ['gnustd', 'pari'].includes(f.spec.id));
+const database = await startTestDatabase();
+const db = connect(database.url, { max: 2 });
+const repos = createRepositories(db.db);
+const dataDir = mkdtempSync(join(tmpdir(), 'cc-offline-examples-'));
+mkdirSync(join(dataDir, 'files'), { recursive: true });
+const rag = await startRag(
+  loadRagConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    INTERNAL_TOKEN: TOKEN,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    OFFLINE_TOKEN_DELAY_MS: '0',
+  }),
+);
+try {
+  const user = await repos.users.create({
+    email: `ex-${randomUUID()}@example.edu`,
+    name: 'Ex',
+    passwordHash: 'x',
+  });
+  const cls = await repos.classes.create(user.id, 'Manuals');
+  const docIds = new Map<string, string>();
+  for (const f of files) {
+    const id = randomUUID();
+    writeFileSync(join(dataDir, 'files', id), f.bytes);
+    await repos.documents.create({
+      id,
+      userId: user.id,
+      classId: cls.id,
+      fileName: f.spec.fileName,
+      mimeType: 'application/pdf',
+      byteSize: f.bytes.length,
+      sha256: sha256Of(f.bytes),
+      storageKey: id,
+    });
+    const res = await post(`${rag.url}/api/v1/documents/${id}/ingest`, { user_id: user.id });
+    for await (const e of decodeSse(res.body!, IngestEvent))
+      if (e.type === 'error') throw new Error(e.message);
+    docIds.set(f.spec.id, id);
+  }
+  const out: string[] = [];
+  for (const [file, question] of EXAMPLES) {
+    const body: SemanticSearchBody = {
+      user_id: user.id,
+      class_name: cls.id,
+      doc_id: file ? docIds.get(file)! : null,
+      user_query: question,
+    };
+    const t0 = performance.now();
+    const answer = SemanticSearchResponse.parse(
+      await (await post(`${rag.url}/api/v1/semantic_search`, body)).json(),
+    );
+    const ms = Math.round(performance.now() - t0);
+    const scope = file ? files.find((f) => f.spec.id === file)!.spec.fileName : 'the class';
+    const citations = answer.citations
+      .map(
+        (c) =>
+          `${c.n}. ${c.fileName} p. ${c.page} [${c.charStart}–${c.charEnd}]${c.sectionPath ? ` ${c.sectionPath.join(' › ')}` : ''}`,
+      )
+      .join('\n');
+    out.push(
+      `#### “${question}” (${scope}) → route \`${answer.route}\`, ${answer.citations.length} citations, ${ms} ms\n\n` +
+        `\`\`\`\`markdown\n${answer.message}\n\`\`\`\`\n\n<details><summary>citations</summary>\n\n\`\`\`\n${citations}\n\`\`\`\n\n</details>\n` +
+        (answer.study
+          ? `\n<details><summary>structured ${answer.study.kind}</summary>\n\n\`\`\`json\n${JSON.stringify(answer.study, null, 2)}\n\`\`\`\n\n</details>\n`
+          : ''),
+    );
+    log(`${question}: ${answer.route}, ${ms} ms`);
+  }
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, out.join('\n'));
+  log(`wrote ${values.out}`);
+} finally {
+  await rag.stop();
+  await db.close();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
