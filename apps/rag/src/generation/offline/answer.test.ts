@@ -48,6 +48,21 @@ describe('the offline answer to a question', () => {
     expect(answer.study).toBeNull();
   });
 
+  it('leads with the passage retrieval ranked first when it answers, the rest in reader’s order', () => {
+    // Retrieval put the vectors page first: its sentence leads although the data-frame page holds
+    // a definition, which a reader's order alone would put first.
+    const answer = composeOfflineAnswer({
+      route: 'general_qa',
+      question: 'Which function makes a data frame or a vector?',
+      passages: [vectors, frames],
+    });
+    const lead = answer.markdown.indexOf('To set up a vector named x, use the function c()');
+    const definition = answer.markdown.indexOf('Data frames are made with the data.frame() function');
+    expect(lead).toBeGreaterThan(0);
+    expect(definition).toBeGreaterThan(lead);
+    expect(answer.citations.find((c) => c.n === 1)?.page).toBe(8);
+  });
+
   it('cites the exact characters of each sentence on its page', () => {
     const answer = composeOfflineAnswer({
       route: 'general_qa',

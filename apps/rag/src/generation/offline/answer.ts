@@ -58,7 +58,14 @@ export function answerGroups(
     if (g.code && g.role === 'how' && g.sentences.every((s) => s.words < 25)) g.role = 'example';
   }
   const order: Record<Role, number> = { definition: 0, how: 1, example: 2 };
-  return list.sort((a, b) => order[a.role] - order[b.role] || b.score - a.score);
+  const sorted = list.sort((a, b) => order[a.role] - order[b.role] || b.score - a.score);
+  // The passage retrieval ranked first leads when it answers: its page is the one a student is
+  // most likely looking for. The rest follow in reader's order.
+  const lead = sorted.reduce<QuoteGroup | null>(
+    (best, g) => (!best || g.sentences[0]!.passage < best.sentences[0]!.passage ? g : best),
+    null,
+  );
+  return lead ? [lead, ...sorted.filter((g) => g !== lead)] : sorted;
 }
 
 /** Renders groups as block quotes: sentences each with its marker, the example, then the source. */
