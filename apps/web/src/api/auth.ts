@@ -10,8 +10,7 @@ import { request } from './http.js';
 
 export const authApi = {
   status: () => request(AuthStatus, '/user/auth-status', { quiet401: true }),
-  login: (body: LoginBody) =>
-    request(AuthResponse, '/user/login', { method: 'POST', body, quiet401: true }),
+  login: (body: LoginBody) => request(AuthResponse, '/user/login', { method: 'POST', body, quiet401: true }),
   signup: (body: SignupBody) =>
     request(AuthResponse, '/user/signup', { method: 'POST', body, quiet401: true }),
   logout: () => request(NoContent, '/user/logout', { method: 'POST', quiet401: true }),

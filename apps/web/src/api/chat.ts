@@ -49,6 +49,5 @@ export const chatApi = {
       method: 'PUT',
       body: { index },
     }),
-  cancel: (streamId: string) =>
-    request(StreamAck, `/chat/streams/${streamId}/cancel`, { method: 'POST' }),
+  cancel: (streamId: string) => request(StreamAck, `/chat/streams/${streamId}/cancel`, { method: 'POST' }),
 };

@@ -6,18 +6,14 @@ import {
   errorFromBody,
   jsonOf,
   notifyUnauthorized,
-  parseResponse,
+  readResponse,
   request,
 } from './http.js';
 
 export const documentsApi = {
   list: async (classId?: string | null) =>
-    (
-      await request(
-        DocumentList,
-        `/documents${classId ? `?classId=${encodeURIComponent(classId)}` : ''}`,
-      )
-    ).documents,
+    (await request(DocumentList, `/documents${classId ? `?classId=${encodeURIComponent(classId)}` : ''}`))
+      .documents,
   get: (id: string) => request(DocumentDto, `/documents/${id}`),
   remove: (id: string) => request(NoContent, `/documents/${id}`, { method: 'DELETE' }),
   fileUrl: (id: string) => `${API_BASE}/documents/${id}/file`,
@@ -49,12 +45,13 @@ export function uploadDocument(
     xhr.onload = () => {
       const body = jsonOf(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) {
-        try {
-          resolve(parseResponse(UploadResponse, body, xhr.status, 'POST /documents'));
-          onProgress(1);
-        } catch (err) {
-          reject(err);
+        const read = readResponse(UploadResponse, body, xhr.status, 'POST /documents');
+        if (!read.ok) {
+          reject(read.error);
+          return;
         }
+        onProgress(1);
+        resolve(read.data);
         return;
       }
       if (xhr.status === 401) notifyUnauthorized();

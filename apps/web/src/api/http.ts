@@ -109,19 +109,19 @@ export class UnexpectedResponseError extends ApiError {
 /** The contract of an answer: a zod schema from `@classchat/contracts`. */
 export type ResponseSchema<T> = z.ZodType<T>;
 
-/** A 2xx body read through its contract, or an UnexpectedResponseError naming what does not fit. */
-export function parseResponse<T>(
+/** A 2xx body read through its contract, or the UnexpectedResponseError naming what does not fit. */
+export function readResponse<T>(
   schema: ResponseSchema<T>,
   body: unknown,
   status: number,
   endpoint: string,
-): T {
+): { ok: true; data: T } | { ok: false; error: UnexpectedResponseError } {
   const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { ok: true, data: parsed.data };
   const problems = parsed.error.issues.map(
     (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`,
   );
-  throw new UnexpectedResponseError(status, endpoint, problems);
+  return { ok: false, error: new UnexpectedResponseError(status, endpoint, problems) };
 }
 
 /** A response's text as JSON; `undefined` for an empty body (204) or one that is not JSON. */
@@ -170,7 +170,9 @@ export async function request<T>(
     if (response.status === 401 && !quiet401) notifyUnauthorized();
     throw errorFromBody(response.status, parsed);
   }
-  return parseResponse(schema, parsed, response.status, `${method} ${path.split('?')[0]}`);
+  const read = readResponse(schema, parsed, response.status, `${method} ${path.split('?')[0]}`);
+  if (!read.ok) throw read.error;
+  return read.data;
 }
 
 /** The message to show for any thrown value. */
