@@ -91,8 +91,8 @@ export const UNEXPECTED_RESPONSE_MESSAGE =
 
 /**
  * A successful answer whose body breaks its contract (an older or newer api, a proxy's page): it
- * fails at the boundary with a plain message, instead of somewhere deep in a component. `problems`
- * says which fields, for the console and bug reports.
+ * fails at the boundary with a plain message, instead of somewhere deep in a component. `endpoint`
+ * and `problems` say which call and which fields did not fit.
  */
 export class UnexpectedResponseError extends ApiError {
   override name = 'UnexpectedResponseError';
