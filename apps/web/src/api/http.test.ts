@@ -1,6 +1,5 @@
 import { ClassList, NoContent } from '@classchat/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
-import { vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi } from '../test/fakeApi.js';
 import { chatApi } from './chat.js';
 import { classesApi } from './classes.js';
