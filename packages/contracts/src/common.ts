@@ -40,6 +40,10 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** The answer of a call that has nothing to return (HTTP 204): an empty body. */
+export const NoContent = z.undefined();
+export type NoContent = z.infer<typeof NoContent>;
+
 /**
  * Text that is stored: PostgreSQL cannot hold a NUL character in a text column, so one is an input
  * error (400) rather than a failed query (500).

@@ -5,6 +5,7 @@ import {
   IdParams,
   type DocumentDto,
   type DocumentList,
+  type UploadResponse,
 } from '@classchat/contracts';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
@@ -65,7 +66,7 @@ export function documentsRoutes(
     }
     const upload = await receiveUpload(req, { store: options.store, ...allowance });
     const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
-    res.status(result.duplicate ? 200 : 201).json(result);
+    res.status(result.duplicate ? 200 : 201).json(result satisfies UploadResponse);
     if (!result.duplicate) {
       void events?.document(userId, result.document.id);
       void events?.usage(userId);

@@ -1,6 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { Id, MessageParams, ReactionBody, RenameSessionBody, VersionBody } from '@classchat/contracts';
+import {
+  Id,
+  MessageParams,
+  ReactionBody,
+  RenameSessionBody,
+  VersionBody,
+  type MessageDto,
+  type SessionDetail,
+  type SessionDto,
+  type SessionList,
+} from '@classchat/contracts';
 import { parseInput } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
@@ -17,19 +27,19 @@ export function sessionsRouter(ctx: ApiContext, service: SessionsService): Route
   router.use(requireAuth(ctx.tokens));
 
   router.get('/', async (req, res) => {
-    res.json(await service.list(userIdOf(req)));
+    res.json((await service.list(userIdOf(req))) satisfies SessionList);
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parseInput(SessionParams, req.params, 'path');
-    res.json(await service.get(userIdOf(req), id));
+    res.json((await service.get(userIdOf(req), id)) satisfies SessionDetail);
   });
 
   router.patch('/:id', async (req, res) => {
     const { id } = parseInput(SessionParams, req.params, 'path');
     const { title } = parseInput(RenameSessionBody, req.body);
     const userId = userIdOf(req);
-    res.json(await service.rename(userId, id, title));
+    res.json((await service.rename(userId, id, title)) satisfies SessionDto);
     void ctx.userEvents.session(userId, id);
   });
 
@@ -45,7 +55,7 @@ export function sessionsRouter(ctx: ApiContext, service: SessionsService): Route
     const { id, messageId } = parseInput(MessageParams, req.params, 'path');
     const { reaction } = parseInput(ReactionBody, req.body);
     const userId = userIdOf(req);
-    res.json(await service.setReaction(userId, id, messageId, reaction));
+    res.json((await service.setReaction(userId, id, messageId, reaction)) satisfies MessageDto);
     void ctx.userEvents.message(userId, id, messageId);
   });
 
@@ -53,7 +63,7 @@ export function sessionsRouter(ctx: ApiContext, service: SessionsService): Route
     const { id, messageId } = parseInput(MessageParams, req.params, 'path');
     const { index } = parseInput(VersionBody, req.body);
     const userId = userIdOf(req);
-    res.json(await service.setVersion(userId, id, messageId, index));
+    res.json((await service.setVersion(userId, id, messageId, index)) satisfies MessageDto);
     void ctx.userEvents.message(userId, id, messageId);
   });
 

@@ -1,10 +1,12 @@
-import type {
+import {
   ChatNewAccepted,
   MessageDto,
-  Reaction,
+  NoContent,
   SessionDetail,
   SessionDto,
   SessionList,
+  StreamAck,
+  type Reaction,
 } from '@classchat/contracts';
 import { request } from './http.js';
 
@@ -18,17 +20,14 @@ export interface SendChatInput {
 }
 
 export const chatApi = {
-  sessions: async () => (await request<SessionList>('/chat/sessions')).sessions,
-  session: (id: string) => request<SessionDetail>(`/chat/sessions/${id}`),
-  rename: async (id: string, title: string) =>
-    unwrap<SessionDto>(
-      await request<unknown>(`/chat/sessions/${id}`, { method: 'PATCH', body: { title } }),
-      'session',
-    ),
-  remove: (id: string) => request<unknown>(`/chat/sessions/${id}`, { method: 'DELETE' }),
+  sessions: async () => (await request(SessionList, '/chat/sessions')).sessions,
+  session: (id: string) => request(SessionDetail, `/chat/sessions/${id}`),
+  rename: (id: string, title: string) =>
+    request(SessionDto, `/chat/sessions/${id}`, { method: 'PATCH', body: { title } }),
+  remove: (id: string) => request(NoContent, `/chat/sessions/${id}`, { method: 'DELETE' }),
   /** Starts an answer; it then arrives as `chat-stream-*` socket events carrying `streamId`. */
   send: (input: SendChatInput) =>
-    request<ChatNewAccepted>('/chat/new', {
+    request(ChatNewAccepted, '/chat/new', {
       method: 'POST',
       body: {
         message: input.message,
@@ -41,29 +40,14 @@ export const chatApi = {
       },
     }),
   react: (sessionId: string, messageId: string, reaction: Reaction | null) =>
-    request<unknown>(`/chat/sessions/${sessionId}/messages/${messageId}/reaction`, {
+    request(MessageDto, `/chat/sessions/${sessionId}/messages/${messageId}/reaction`, {
       method: 'PUT',
       body: { reaction },
     }),
-  setVersion: async (sessionId: string, messageId: string, index: number) =>
-    unwrapOptional<MessageDto>(
-      await request<unknown>(`/chat/sessions/${sessionId}/messages/${messageId}/version`, {
-        method: 'PUT',
-        body: { index },
-      }),
-      'message',
-    ),
-  cancel: (streamId: string) => request<unknown>(`/chat/streams/${streamId}/cancel`, { method: 'POST' }),
+  setVersion: (sessionId: string, messageId: string, index: number) =>
+    request(MessageDto, `/chat/sessions/${sessionId}/messages/${messageId}/version`, {
+      method: 'PUT',
+      body: { index },
+    }),
+  cancel: (streamId: string) => request(StreamAck, `/chat/streams/${streamId}/cancel`, { method: 'POST' }),
 };
-
-function unwrap<T>(body: unknown, key: string): T {
-  const b = body as Record<string, unknown> | undefined;
-  return ((b && key in b ? b[key] : b) ?? {}) as T;
-}
-
-function unwrapOptional<T>(body: unknown, key: string): T | null {
-  const b = body as Record<string, unknown> | undefined;
-  if (!b) return null;
-  if (key in b) return b[key] as T;
-  return 'id' in b ? (b as T) : null;
-}

@@ -1,31 +1,23 @@
-import { DocumentDto, DocumentList, type UploadResponse } from '@classchat/contracts';
+import { DocumentDto, DocumentList, NoContent, UploadResponse } from '@classchat/contracts';
 import {
   API_BASE,
   ApiError,
   CSRF_HEADERS,
   errorFromBody,
+  jsonOf,
   notifyUnauthorized,
-  parseBody,
+  readResponse,
   request,
 } from './http.js';
 
 export const documentsApi = {
   list: async (classId?: string | null) =>
-    parseBody(
-      DocumentList,
-      await request<unknown>(`/documents${classId ? `?classId=${encodeURIComponent(classId)}` : ''}`),
-    ).documents,
-  get: async (id: string) =>
-    parseBody(DocumentDto, unwrapDocument(await request<unknown>(`/documents/${id}`))),
-  remove: (id: string) => request<unknown>(`/documents/${id}`, { method: 'DELETE' }),
+    (await request(DocumentList, `/documents${classId ? `?classId=${encodeURIComponent(classId)}` : ''}`))
+      .documents,
+  get: (id: string) => request(DocumentDto, `/documents/${id}`),
+  remove: (id: string) => request(NoContent, `/documents/${id}`, { method: 'DELETE' }),
   fileUrl: (id: string) => `${API_BASE}/documents/${id}/file`,
 };
-
-/** `GET documents/:id` answers the document itself; `{document}` is accepted too. */
-function unwrapDocument(body: unknown): unknown {
-  const b = body as { document?: unknown } | null;
-  return b?.document ?? b;
-}
 
 export interface UploadHandle {
   promise: Promise<UploadResponse>;
@@ -51,15 +43,15 @@ export function uploadDocument(
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };
     xhr.onload = () => {
-      let body: unknown = undefined;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const body = jsonOf(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) {
+        const read = readResponse(UploadResponse, body, xhr.status, 'POST /documents');
+        if (!read.ok) {
+          reject(read.error);
+          return;
+        }
         onProgress(1);
-        resolve(body as UploadResponse);
+        resolve(read.data);
         return;
       }
       if (xhr.status === 401) notifyUnauthorized();

@@ -1,4 +1,5 @@
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ErrorCode, type ValidationIssue } from '@classchat/contracts';
+import type { z } from 'zod';
 
 export const API_BASE = '/api/v1';
 
@@ -8,13 +9,19 @@ export const API_BASE = '/api/v1';
  */
 export const CSRF_HEADERS: Readonly<Record<string, string>> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
 
+/**
+ * What went wrong with a call: the server's codes, plus the two only a client sees (the server could
+ * not be reached; it answered something its contract does not allow).
+ */
+export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
+
 /** A failed API call: the server's `{message, code, issues?}` body with its HTTP status. */
 export class ApiError extends Error {
   override name = 'ApiError';
 
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | 'network_error',
+    readonly code: ClientErrorCode,
     message: string,
     readonly issues: ValidationIssue[] = [],
   ) {
@@ -79,8 +86,63 @@ export interface RequestOptions {
   quiet401?: boolean;
 }
 
-/** JSON request to the api with the auth cookie; resolves the parsed body or throws ApiError. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+export const UNEXPECTED_RESPONSE_MESSAGE =
+  'Class Chat answered in an unexpected way. Please reload the page.';
+
+/**
+ * A successful answer whose body breaks its contract (an older or newer api, a proxy's page): it
+ * fails at the boundary with a plain message, instead of somewhere deep in a component. `endpoint`
+ * and `problems` say which call and which fields did not fit.
+ */
+export class UnexpectedResponseError extends ApiError {
+  override name = 'UnexpectedResponseError';
+
+  constructor(
+    status: number,
+    readonly endpoint: string,
+    readonly problems: readonly string[],
+  ) {
+    super(status, 'unexpected_response', UNEXPECTED_RESPONSE_MESSAGE);
+  }
+}
+
+/** The contract of an answer: a zod schema from `@classchat/contracts`. */
+export type ResponseSchema<T> = z.ZodType<T>;
+
+/** A 2xx body read through its contract, or the UnexpectedResponseError naming what does not fit. */
+export function readResponse<T>(
+  schema: ResponseSchema<T>,
+  body: unknown,
+  status: number,
+  endpoint: string,
+): { ok: true; data: T } | { ok: false; error: UnexpectedResponseError } {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`,
+  );
+  return { ok: false, error: new UnexpectedResponseError(status, endpoint, problems) };
+}
+
+/** A response's text as JSON; `undefined` for an empty body (204) or one that is not JSON. */
+export function jsonOf(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * JSON request to the api with the auth cookie. Resolves the body parsed by `schema`, or throws
+ * ApiError: the server's error, a network failure, or an UnexpectedResponseError.
+ */
+export async function request<T>(
+  schema: ResponseSchema<T>,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const { method = 'GET', body, signal, quiet401 = false } = options;
   let response: Response;
   try {
@@ -103,33 +165,14 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       'Could not reach Class Chat. Check your connection and try again.',
     );
   }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-  }
+  const parsed = jsonOf(await response.text());
   if (!response.ok) {
     if (response.status === 401 && !quiet401) notifyUnauthorized();
     throw errorFromBody(response.status, parsed);
   }
-  return parsed as T;
-}
-
-/**
- * A response body read through its contract: a server that answers something else (an older or
- * newer api) fails here with a plain message, instead of somewhere deep in a component.
- */
-export function parseBody<T>(
-  schema: { safeParse: (value: unknown) => { success: true; data: T } | { success: false } },
-  body: unknown,
-): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new ApiError(0, 'internal', 'Class Chat answered in an unexpected way. Please reload the page.');
+  const read = readResponse(schema, parsed, response.status, `${method} ${path.split('?')[0]}`);
+  if (!read.ok) throw read.error;
+  return read.data;
 }
 
 /** The message to show for any thrown value. */

@@ -65,7 +65,15 @@ describe('AuthPage', () => {
   it('logs in and goes to the chat', async () => {
     const api = setup('/login');
     api.on('POST /user/login', {
-      body: { user: { id: 'u', email: 'ada@example.com', name: 'Ada', plan: 'free' }, token: 't' },
+      body: {
+        user: {
+          id: '00000000-0000-4000-8000-0000000000a1',
+          email: 'ada@example.com',
+          name: 'Ada',
+          plan: 'free',
+        },
+        token: 't',
+      },
     });
     await userEvent.type(screen.getByLabelText('Email'), 'Ada@Example.com ');
     await userEvent.type(screen.getByLabelText('Password'), 'correct horse');

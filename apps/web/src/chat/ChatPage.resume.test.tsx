@@ -61,7 +61,13 @@ function openChat(detail: SessionDetail | (() => SessionDetail), options: { conn
       return { body: typeof detail === 'function' ? detail() : detail };
     })
     .on('GET /user/usage', {
-      body: { plan: 'free', used: 3, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z' },
+      body: {
+        plan: 'free',
+        used: 3,
+        limit: 25,
+        resetsAt: '2025-12-01T00:00:00.000Z',
+        storage: { usedBytes: 0, limitBytes: 500 * 1024 * 1024 },
+      },
     })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } });

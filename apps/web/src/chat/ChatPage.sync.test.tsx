@@ -70,9 +70,7 @@ function setup(messages: MessageDto[] = []) {
   const api = fakeApi()
     .on('GET /chat/sessions', { body: { sessions: [session()] } })
     .on('GET /chat/sessions/:id', { body: { session: session(), messages, activeStream: null } })
-    .on('GET /user/usage', {
-      body: { plan: 'free', used: 20, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z' },
-    })
+    .on('GET /user/usage', { body: usage(20) })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } });
   const socket = new FakeSocket();

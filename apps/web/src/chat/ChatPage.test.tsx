@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UNEXPECTED_RESPONSE_MESSAGE } from '../api/http.js';
 import { citation, complete, FakeSocket, MESSAGE_ID, SESSION_ID, token } from '../test/fakeSocket.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
@@ -13,7 +14,13 @@ function setup() {
   const api = fakeApi()
     .on('GET /chat/sessions', { body: { sessions: [] } })
     .on('GET /user/usage', {
-      body: { plan: 'free', used: 3, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z' },
+      body: {
+        plan: 'free',
+        used: 3,
+        limit: 25,
+        resetsAt: '2025-12-01T00:00:00.000Z',
+        storage: { usedBytes: 0, limitBytes: 500 * 1024 * 1024 },
+      },
     })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } })
@@ -206,6 +213,15 @@ describe('ChatPage', () => {
     expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' }).value).toBe(
       'One more question',
     );
+  });
+
+  it('says clearly that the server answered unexpectedly when chat/new breaks its contract', async () => {
+    const { api } = setup();
+    api.on('POST /chat/new', { status: 202, body: { sessionId: SESSION_ID } });
+    await ask('What is an eigenvector?');
+    const toast = await screen.findByTestId('toast');
+    expect(toast.textContent).toContain(UNEXPECTED_RESPONSE_MESSAGE);
+    expect(screen.queryByTestId('message-assistant')).toBeNull();
   });
 
   it('Stop cancels the stream and a stopped answer carries a "stopped" label', async () => {

@@ -385,7 +385,7 @@ export function useChatController({
       setMessages((ms) => ms.map((m) => (m.id === message.id ? selectVersion(m, index) : m)));
       chatApi.setVersion(sid, message.id, index).then(
         (saved) => {
-          if (saved?.id === message.id) setMessages((ms) => ms.map((m) => (m.id === saved.id ? saved : m)));
+          if (saved.id === message.id) setMessages((ms) => ms.map((m) => (m.id === saved.id ? saved : m)));
         },
         (err: unknown) => {
           setMessages((ms) =>

@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UNEXPECTED_RESPONSE_MESSAGE } from '../api/http.js';
 import { DOC_ID, FakeSocket } from '../test/fakeSocket.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
@@ -169,5 +170,28 @@ describe('Library uploads', () => {
     expect((await screen.findByTestId('upload-error')).textContent).toBe(
       'This file is not a PDF, Word, Markdown or text document.',
     );
+  });
+});
+
+describe('Library with a server that answers outside its contract', () => {
+  beforeEach(() => {
+    FakeXhr.instances = [];
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('shows a clear error instead of documents when the list is malformed', async () => {
+    const { api } = setup();
+    api.on('GET /documents', { body: { documents: [{ ...uploaded, status: 'shredded' }] } });
+    expect((await screen.findByRole('alert')).textContent).toBe(UNEXPECTED_RESPONSE_MESSAGE);
+    expect(screen.queryByText('Lecture 1.pdf')).toBeNull();
+  });
+
+  it('fails an upload whose answer is not an upload response, with the same clear error', async () => {
+    setup();
+    await screen.findByText('No documents yet');
+    await userEvent.upload(screen.getByTestId('upload-input'), fileOf('Lecture 1.pdf', 2048));
+    act(() => FakeXhr.instances[0]!.respond(201, uploaded));
+    expect((await screen.findByTestId('upload-error')).textContent).toBe(UNEXPECTED_RESPONSE_MESSAGE);
   });
 });

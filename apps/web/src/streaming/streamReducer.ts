@@ -1,4 +1,5 @@
-import type { ChatSseEvent, ChatStreamCompletePayload, ErrorCode, Route } from '@classchat/contracts';
+import type { ChatSseEvent, ChatStreamCompletePayload, Route } from '@classchat/contracts';
+import type { ClientErrorCode } from '../api/http.js';
 
 /**
  * The state of one streamed answer, driven only by the `chat-stream-*` events (as ChatSseEvent,
@@ -9,7 +10,7 @@ export type StreamPhase = 'idle' | 'waiting' | 'streaming' | 'complete' | 'error
 
 export interface StreamError {
   message: string;
-  code: ErrorCode | 'network_error';
+  code: ClientErrorCode;
   retryable: boolean;
 }
 

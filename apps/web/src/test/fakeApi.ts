@@ -35,7 +35,7 @@ export function fakeApi() {
     const answer = route?.handler(call) ?? { status: 404, body: { message: 'Not found', code: 'not_found' } };
     const status = answer.status ?? 200;
     if (answer.text !== undefined) return new Response(answer.text, { status });
-    return new Response(answer.body === undefined ? '' : JSON.stringify(answer.body), {
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status,
       headers: { 'Content-Type': 'application/json' },
     });
