@@ -114,7 +114,10 @@ describe('documents', () => {
       readyAt: null,
     });
     expect(await fx.repos.documents.get(user.id, inClass.id)).toEqual(inClass);
-    expect((await fx.repos.documents.list(user.id)).map((d) => d.id)).toEqual([loose.id, inClass.id]);
+    // Newest first, but two uploads in the same clock tick tie on createdAt: compare membership.
+    expect((await fx.repos.documents.list(user.id)).map((d) => d.id).sort()).toEqual(
+      [loose.id, inClass.id].sort(),
+    );
     expect((await fx.repos.documents.list(user.id, cls.id)).map((d) => d.id)).toEqual([inClass.id]);
     expect((await fx.repos.documents.list(user.id, null)).map((d) => d.id)).toEqual([loose.id]);
     expect((await fx.repos.documents.findBySha(user.id, cls.id, 'sha-a'))?.id).toBe(inClass.id);
@@ -330,11 +333,14 @@ describe('documents', () => {
     const second = await upload(user.id, cls.id, 'second.pdf');
     const loose = await upload(user.id, null, 'loose.pdf');
     await fx.repos.documents.markReady(first.id, 1, 1);
-    expect(await fx.repos.documents.listInScope({ userId: user.id, classId: cls.id })).toEqual([
-      { id: first.id, fileName: 'first.pdf', status: 'ready', error: null },
-      { id: second.id, fileName: 'second.pdf', status: 'uploaded', error: null },
-    ]);
     // Uploads within the same clock tick tie on createdAt: compare membership, not order.
+    const byId = <T extends { id: string }>(list: T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await fx.repos.documents.listInScope({ userId: user.id, classId: cls.id }))).toEqual(
+      byId([
+        { id: first.id, fileName: 'first.pdf', status: 'ready' as const, error: null },
+        { id: second.id, fileName: 'second.pdf', status: 'uploaded' as const, error: null },
+      ]),
+    );
     expect((await fx.repos.documents.listInScope({ userId: user.id })).map((d) => d.id).sort()).toEqual(
       [first.id, second.id, loose.id].sort(),
     );
