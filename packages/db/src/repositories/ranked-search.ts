@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { PageKind } from '@classchat/contracts';
+import type { FullTextHit } from './chunks.js';
 
 /**
  * The knobs of full-text ranking. A chunk's score is
@@ -115,30 +115,15 @@ export interface FullTextOptions {
   lightWords?: readonly string[];
 }
 
-/** The raw row of {@link rankedSearchSql}. */
-export interface RankedRow extends Record<string, unknown> {
-  chunkId: string;
-  documentId: string;
-  classId: string | null;
-  fileName: string;
-  chunkIndex: number;
-  pageStart: number;
-  pageEnd: number;
-  charStart: number;
-  charEnd: number;
-  text: string;
-  tokenCount: number;
-  sectionPath: string[] | null;
-  sectionPageStart: number | null;
-  sectionPageEnd: number | null;
-  pageKind: PageKind;
-  sourceMap: [number, number, number][] | null;
-  score: number;
-  termMatch: number;
-  inFocus: boolean;
-  listing: boolean;
-  terms: QueryTerm[];
-}
+/**
+ * The raw row of {@link rankedSearchSql}: a full-text hit before its 1-based rank is numbered, with the
+ * section path as stored (null when unknown) and the question's terms (the same on every row).
+ */
+export type RankedRow = Record<string, unknown> &
+  Omit<FullTextHit, 'sectionPath' | 'rank'> & {
+    sectionPath: string[] | null;
+    terms: QueryTerm[];
+  };
 
 const literalList = (values: readonly (string | number)[], cast: string): SQL =>
   sql`ARRAY[${sql.join(
