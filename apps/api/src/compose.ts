@@ -82,6 +82,7 @@ export function createApiServices(ctx: ApiContext): ApiServices {
           sessionId: row.sessionId,
           message: toMessageDto(row),
         }),
+      onUsageSettled: (userId) => void ctx.userEvents.usage(userId),
     }),
     sessions: createSessionsService(repos, ctx.streams, active),
     auth: createAuthService({

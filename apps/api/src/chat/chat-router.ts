@@ -37,21 +37,17 @@ export function createChatRouter(ctx: ApiContext, service: ChatService): Router 
     };
     if (!ctx.config.ENABLE_STREAMING) {
       res.status(200).json(await service.answerBlocking(request));
-      void ctx.userEvents.usage(request.userId);
       return;
     }
     if (!wantsSse(req)) {
-      const started = await service.startStream(request);
-      res.status(202).json(started.accepted);
-      void started.finished.then(() => ctx.userEvents.usage(request.userId));
+      res.status(202).json((await service.startStream(request)).accepted);
       return;
     }
     // SSE: errors before the stream (validation, quota, 404) are still plain JSON answers; once the
     // stream runs, its events are the response. A client going away only drops its copy (the sink
     // ignores a closed response and leaves with the stream).
     const sse = chatSseResponse(res);
-    const { accepted, finished } = await service.startStream(request, { sinks: [sse.sink] });
-    void finished.then(() => ctx.userEvents.usage(request.userId));
+    const { accepted } = await service.startStream(request, { sinks: [sse.sink] });
     sse.open({
       'x-chat-session-id': accepted.chatSessionId,
       'x-stream-id': accepted.streamId,

@@ -111,12 +111,14 @@ export interface ChatServiceDeps {
   observer: StreamObserver;
   timeouts: RelayTimeouts;
   logger: Logger;
-  /** `retry: true` requests (issue 6: regenerate the last answer as a new version). */
+  /** `retry: true` requests (regenerate the last answer as a new version). */
   planRetry?: TurnPlanner;
   /** What was written, as it was written, for the user's other tabs: the turn's session and question. */
   onTurnPlanned?: (userId: string, turn: ChatTurn) => void;
   /** ... and the answer (or retry version) once saved. */
   onAnswerSaved?: (userId: string, row: MessageRow) => void;
+  /** ... and the month's chat count once a turn's reservation is settled (charged or given back). */
+  onUsageSettled?: (userId: string) => void;
 }
 
 export interface StartedStream {
@@ -283,6 +285,7 @@ export function createChatService(deps: ChatServiceDeps) {
         observer: deps.observer,
         timeouts: deps.timeouts,
       });
+      void finished.then(() => deps.onUsageSettled?.(request.userId));
       return {
         accepted: {
           chatSessionId: turn.session.id,
@@ -334,6 +337,7 @@ export function createChatService(deps: ChatServiceDeps) {
       } finally {
         clearTimeout(timer);
       }
+      deps.onUsageSettled?.(request.userId);
       const messages = await repos.messages.list(request.userId, turn.session.id);
       const session = (await repos.sessions.get(request.userId, turn.session.id)) ?? turn.session;
       return toSessionDetail(session, messages);
