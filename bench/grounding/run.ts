@@ -22,19 +22,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  decodeSse,
-  IngestEvent,
-  INTERNAL_TOKEN_HEADER,
-  SemanticSearchResponse,
-  type SemanticSearchBody,
-} from '@classchat/contracts';
+import type { SemanticSearchBody, SemanticSearchResponse } from '@classchat/contracts';
 import { connect, createRepositories, type Repositories } from '@classchat/db';
 import { loadRagConfig, startRag } from '@classchat/rag';
 import { startFakeOpenAI, startTestDatabase } from '@classchat/testkit';
 import { fetchDebianPdfs, sha256Of, type FetchedPdf } from '../corpus/debian-docs.js';
 import { readPdfPages, type PdfPage } from '../corpus/pdf-pages.js';
 import { findRunningLines, type RunningLines } from '../corpus/running-lines.js';
+import { ragHttp } from '../lib/rag-http.js';
 import { buildBm25 } from './bm25.js';
 import { loadQuestions, questionProblems, type AnswerableQuestion, type QuestionSet } from './questions.js';
 import { quoteNoise, scoreAnswer, scoreBaseline, isNotCovered, type AnswerScore } from './score.js';
@@ -70,39 +65,6 @@ async function loadCorpus(questions: QuestionSet): Promise<Corpus> {
   const running = new Map<string, RunningLines>();
   for (const f of files) running.set(f.spec.fileName, findRunningLines(pages.get(f.spec.id)!));
   return { files, pages, running };
-}
-
-// ----------------------------------------------------------------------------------- rag over HTTP
-
-interface Rag {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function post(url: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: INTERNAL_TOKEN },
-    body: JSON.stringify(body),
-    signal: signal ?? AbortSignal.timeout(120_000),
-  });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return res;
-}
-
-/** Ingests through rag's endpoint; resolves with its `ready` event. */
-async function ingest(rag: Rag, documentId: string, userId: string) {
-  const res = await post(`${rag.url}/api/v1/documents/${documentId}/ingest`, { user_id: userId });
-  for await (const event of decodeSse(res.body!, IngestEvent)) {
-    if (event.type === 'ready') return event;
-    if (event.type === 'error') throw new Error(`ingest failed: ${event.message}`);
-  }
-  throw new Error('ingest ended without ready');
-}
-
-async function ask(rag: Rag, body: SemanticSearchBody): Promise<SemanticSearchResponse> {
-  const res = await post(`${rag.url}/api/v1/semantic_search`, body);
-  return SemanticSearchResponse.parse(await res.json());
 }
 
 // ------------------------------------------------------------------------------------ one config
@@ -142,7 +104,7 @@ async function runConfig(
       ...env,
     }),
   );
-  const rag: Rag = { url: running.url, stop: () => running.stop() };
+  const rag = ragHttp(running.url, INTERNAL_TOKEN);
   try {
     const user = await repos.users.create({
       email: `bench-${randomUUID()}@example.edu`,
@@ -167,7 +129,7 @@ async function runConfig(
         sha256: sha256Of(f.bytes),
         storageKey: id,
       });
-      const ready = await ingest(rag, id, user.id);
+      const ready = await rag.ingest(id, user.id);
       chunks += ready.chunkCount;
     }
     const ingestMs = performance.now() - started;
@@ -178,12 +140,12 @@ async function runConfig(
     const body = (q: string): SemanticSearchBody => ({ user_id: user.id, class_name: cls.id, user_query: q });
     for (const q of questions.answerable) {
       const t0 = performance.now();
-      const response = await ask(rag, body(q.question));
+      const response = await rag.ask(body(q.question));
       results.push(resultOf(q, response, scoreAnswer(q, response, fileIds), performance.now() - t0, corpus));
     }
     for (const q of questions.unanswerable) {
       const t0 = performance.now();
-      const response = await ask(rag, body(q.question));
+      const response = await rag.ask(body(q.question));
       results.push({
         id: q.id,
         kind: q.kind,
@@ -199,7 +161,7 @@ async function runConfig(
     }
     return { name, ingestMs, chunks, results };
   } finally {
-    await rag.stop();
+    await running.stop();
   }
 }
 

@@ -12,17 +12,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  decodeSse,
-  IngestEvent,
-  INTERNAL_TOKEN_HEADER,
-  SemanticSearchResponse,
-  type SemanticSearchBody,
-} from '@classchat/contracts';
+import type { SemanticSearchBody } from '@classchat/contracts';
 import { connect, createRepositories } from '@classchat/db';
 import { loadRagConfig, startRag } from '@classchat/rag';
 import { startTestDatabase } from '@classchat/testkit';
 import { fetchDebianPdfs, sha256Of } from '../corpus/debian-docs.js';
+import { ragHttp } from '../lib/rag-http.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
@@ -40,16 +35,6 @@ const EXAMPLES: Array<[string | null, string]> = [
   ['pari', 'Make me a study guide'],
   ['pari', 'Quiz me on matrices'],
 ];
-
-async function post(url: string, body: unknown): Promise<Response> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: TOKEN },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return res;
-}
 
 const files = (await fetchDebianPdfs({ log })).filter((f) => ['gnustd', 'pari'].includes(f.spec.id));
 const database = await startTestDatabase();
@@ -69,6 +54,7 @@ const rag = await startRag(
     OFFLINE_TOKEN_DELAY_MS: '0',
   }),
 );
+const http = ragHttp(rag.url, TOKEN);
 try {
   const user = await repos.users.create({
     email: `ex-${randomUUID()}@example.edu`,
@@ -90,9 +76,7 @@ try {
       sha256: sha256Of(f.bytes),
       storageKey: id,
     });
-    const res = await post(`${rag.url}/api/v1/documents/${id}/ingest`, { user_id: user.id });
-    for await (const e of decodeSse(res.body!, IngestEvent))
-      if (e.type === 'error') throw new Error(e.message);
+    await http.ingest(id, user.id);
     docIds.set(f.spec.id, id);
   }
   const out: string[] = [];
@@ -104,9 +88,7 @@ try {
       user_query: question,
     };
     const t0 = performance.now();
-    const answer = SemanticSearchResponse.parse(
-      await (await post(`${rag.url}/api/v1/semantic_search`, body)).json(),
-    );
+    const answer = await http.ask(body);
     const ms = Math.round(performance.now() - t0);
     const scope = file ? files.find((f) => f.spec.id === file)!.spec.fileName : 'the class';
     const citations = answer.citations
