@@ -1,0 +1,181 @@
+/**
+ * The stream path against its peers, in one invocation with one fake upstream (first token after
+ * 400 ms, then 50 tokens/s, 200-token answers):
+ *
+ *   - product: the api (Socket.IO relay) + rag, reading the upstream through rag;
+ *   - ai-sdk: a one-hop peer, Vercel AI SDK `streamText` → Socket.IO;
+ *   - node-http: the floor, `node:http` + JSON.parse → Socket.IO, one hop.
+ *
+ * Every path runs as its own process(es); the users (Socket.IO clients) are a load generator in a
+ * process of its own. For each tier it prints CPU µs per delivered token (api + rag for the product,
+ * the peer process for the others; database, upstream, Redis and load generator listed apart), the
+ * ratios, relay lag, memory, and the lost / duplicated seqs counted at the clients.
+ *
+ *   npm run stream -w bench                       # tiers 50, 160, 200; all three paths
+ *   npm run stream -w bench -- --pairs=2          # two apis + two rags on one Redis: product only
+ *   options: --tiers=50,200  --waves=N (streams per client)  --paths=product,ai-sdk,node-http
+ *            --redis (one pair with Redis)  --no-record (print only; do not append to RESULTS.md)
+ */
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { LoadPlan } from './load-protocol.js';
+import { runPhase, type PhaseFigures, type Role } from './phase.js';
+import { repoRoot, type Service } from './procs.js';
+import { report } from './report.js';
+import { seedUsers, type BenchUser } from './seed.js';
+import { JWT_SECRET, startPeer, startStack, type PeerKind, type Stack } from './stack.js';
+import { controlUpstream } from './upstream-records.js';
+
+const PATHS = ['product', 'ai-sdk', 'node-http'] as const;
+type PathName = (typeof PATHS)[number];
+
+const list = <T extends z.ZodType>(item: T) =>
+  z.string().transform((s, ctx) => {
+    const parsed = z.array(item).safeParse(s.split(','));
+    if (!parsed.success) ctx.addIssue({ code: 'custom', message: parsed.error.message });
+    return parsed.data ?? [];
+  });
+
+const Args = z.object({
+  pairs: z.coerce.number().int().min(1).max(4).default(1),
+  tiers: list(z.coerce.number().int().positive()).optional(),
+  waves: z.coerce.number().int().positive().optional(),
+  paths: list(z.enum(PATHS)).optional(),
+  redis: z.boolean().default(false),
+  record: z.boolean().default(true),
+});
+
+function parseArgs(argv: string[]) {
+  const raw: Record<string, string | boolean> = {};
+  for (const arg of argv) {
+    const [key, value] = arg.replace(/^--/, '').split('=', 2) as [string, string | undefined];
+    if (key === 'no-record') raw.record = false;
+    else raw[key] = value ?? true;
+  }
+  const args = Args.parse(raw);
+  return {
+    ...args,
+    tiers: args.tiers ?? [50, 160, 200],
+    paths: args.paths ?? (args.pairs > 1 ? ['product' as const] : [...PATHS]),
+    redis: args.redis || args.pairs > 1,
+  };
+}
+
+const args = parseArgs(process.argv.slice(2));
+const UPSTREAM = { firstTokenDelayMs: 400, tokenDelayMs: 20, answerTokens: 200 };
+const streamMs = UPSTREAM.firstTokenDelayMs + UPSTREAM.answerTokens * UPSTREAM.tokenDelayMs;
+/** Streams per client: enough to hold the level for a while; 160 is the sizing tier, held longest. */
+const wavesAt = (n: number) => args.waves ?? (n === 160 ? 6 : 2);
+
+const outDir = join(repoRoot, 'bench/output/stream');
+mkdirSync(outDir, { recursive: true });
+const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-compare-'));
+const log = (msg: string) => process.stderr.write(`[stream] ${msg}\n`);
+
+interface PathUnderTest {
+  name: PathName;
+  targets: string[];
+  servers: Role[];
+}
+
+function productPath(stack: Stack): PathUnderTest {
+  return {
+    name: 'product',
+    targets: stack.apis.map((a) => a.ready[1]!),
+    servers: [
+      { name: 'api', pids: stack.apis.map((a) => a.pid) },
+      { name: 'rag', pids: stack.rags.map((r) => r.pid) },
+    ],
+  };
+}
+
+const peerPath = (name: PeerKind, peer: Service): PathUnderTest => ({
+  name,
+  targets: [peer.ready[1]!],
+  servers: [{ name: 'peer', pids: [peer.pid] }],
+});
+
+function otherRoles(stack: Stack): Role[] {
+  return [
+    { name: 'db', pids: [stack.db.pid] },
+    { name: 'upstream', pids: [stack.fake.pid] },
+    ...(stack.redis ? [{ name: 'redis', pids: [stack.redis.pid] }] : []),
+  ];
+}
+
+async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: number, perClient: number) {
+  await controlUpstream(stack.upstreamOrigin, 'reset');
+  const plan: LoadPlan = {
+    path: path.name === 'product' ? 'product' : 'peer',
+    targets: path.targets,
+    users: users.slice(0, n).map((u) => ({ token: u.token, classId: u.classId })),
+    concurrency: n,
+    perClient,
+    spreadMs: n > 1 ? streamMs : 0,
+    upstreamOrigin: stack.upstreamOrigin,
+    probeConflicts: path.name === 'product' && path.targets.length > 1,
+    streamTimeoutMs: streamMs * 10 + 30_000,
+  };
+  return runPhase({
+    path: path.name,
+    plan,
+    servers: path.servers,
+    others: otherRoles(stack),
+    logPath: join(outDir, 'loadgen.log'),
+  });
+}
+
+const started = new Date();
+const load0 = loadavg();
+const stack = await startStack({ pairs: args.pairs, redis: args.redis, dataDir, outDir, upstream: UPSTREAM });
+const peers: Service[] = [];
+const figures: PhaseFigures[] = [];
+try {
+  const paths: PathUnderTest[] = [];
+  for (const name of args.paths) {
+    if (name === 'product') paths.push(productPath(stack));
+    else {
+      const peer = await startPeer(name, stack.upstreamUrl, outDir);
+      peers.push(peer);
+      paths.push(peerPath(name, peer));
+    }
+  }
+  const users = await seedUsers(stack.databaseUrl, JWT_SECRET, Math.max(...args.tiers, 20));
+  log(
+    `up: ${args.pairs} api+rag pair(s)${stack.redis ? ' on one Redis' : ''}, ${peers.length} peer(s), ${users.length} users`,
+  );
+  for (const path of paths) {
+    log(`warm-up: ${path.name}`);
+    await phase(stack, path, users, 20, 1);
+  }
+  // Paths take turns within a tier, so a change in the machine's other load falls on all of them.
+  for (const n of args.tiers) {
+    for (const path of paths) {
+      log(`${path.name} at ${n} streams (${wavesAt(n)} per client)…`);
+      figures.push(await phase(stack, path, users, n, wavesAt(n)));
+    }
+  }
+} finally {
+  for (const peer of peers) await peer.stop().catch(() => undefined);
+  await stack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const text = report({
+  started,
+  load: [load0, loadavg()],
+  pairs: args.pairs,
+  redis: Boolean(stack.redis),
+  upstream: UPSTREAM,
+  wavesAt,
+  argv: process.argv.slice(2),
+  figures,
+});
+process.stdout.write(text);
+if (args.record) {
+  appendFileSync(join(repoRoot, 'bench/RESULTS.md'), text);
+  log('appended to bench/RESULTS.md');
+}
+process.exit(0);

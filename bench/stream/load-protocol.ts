@@ -1,0 +1,68 @@
+/**
+ * Messages between the stream benchmark and its load generator (a child process over Node's IPC
+ * channel): plan → connected → go → finished → result.
+ */
+import { z } from 'zod';
+
+/** NaN where there were no samples. */
+const num = z.number().or(z.nan());
+const SummarySchema = z.object({ n: num, p50: num, p95: num, p99: num, max: num });
+
+export const LoadPlan = z.object({
+  /** `product`: POST /api/v1/chat/new, tokens on the user's socket; `peer`: a socket `ask` event. */
+  path: z.enum(['product', 'peer']),
+  /** Servers to spread the clients over (client i uses targets[i % n]). */
+  targets: z.array(z.string()).min(1),
+  /** One per client (product path: a signed-in premium user with a class that has notes). */
+  users: z.array(z.object({ token: z.string(), classId: z.string() })),
+  concurrency: z.number().int().positive(),
+  /** Streams each client runs back to back. */
+  perClient: z.number().int().positive(),
+  /** Client starts are spread evenly over this many ms (one stream's length: a steady level). */
+  spreadMs: z.number().nonnegative(),
+  upstreamOrigin: z.string(),
+  /**
+   * Product path: while each stream runs, ask a second question in its session through another
+   * target; a running answer must refuse it with 409.
+   */
+  probeConflicts: z.boolean(),
+  streamTimeoutMs: z.number().positive(),
+});
+export type LoadPlan = z.infer<typeof LoadPlan>;
+
+export const LoadResult = z.object({
+  streams: z.number(),
+  failed: z.number(),
+  errors: z.array(z.string()),
+  /** Model tokens whose text reached a client. */
+  tokens: z.number(),
+  /** Model tokens per second reaching the clients over the middle half of the run (the steady level). */
+  steadyTokensPerS: num,
+  /** Streams whose received text differs from what the upstream sent. */
+  textMismatch: z.number(),
+  /** Seqs skipped / seen twice, over all streams. */
+  lostSeqs: z.number(),
+  duplicateSeqs: z.number(),
+  /** Client start → first token, minus the upstream's own request → first token. */
+  addedTtft: SummarySchema,
+  /** Each model token's upstream write → the client event that completed its text. */
+  relay: SummarySchema,
+  probes: z.object({ tried: z.number(), refused409: z.number(), other: z.array(z.string()) }),
+  /** The load generator's own CPU seconds and event-loop lag during the run. */
+  cpuS: z.number(),
+  loopLagP99Ms: num,
+});
+export type LoadResult = z.infer<typeof LoadResult>;
+
+export const ToLoadgen = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('plan'), plan: LoadPlan }),
+  z.object({ type: z.literal('go') }),
+]);
+export type ToLoadgen = z.infer<typeof ToLoadgen>;
+
+export const FromLoadgen = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('connected') }),
+  z.object({ type: z.literal('finished') }),
+  z.object({ type: z.literal('result'), result: LoadResult }),
+]);
+export type FromLoadgen = z.infer<typeof FromLoadgen>;

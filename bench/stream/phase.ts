@@ -1,0 +1,99 @@
+/**
+ * One measured phase: a forked load generator runs a tier against one path while this process
+ * reads the CPU and memory of every process on the machine that takes part, from /proc.
+ */
+import { fork } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { FromLoadgen, type LoadPlan, type LoadResult } from './load-protocol.js';
+import { cpuSeconds, repoRoot, rssMb } from './procs.js';
+
+export interface Role {
+  /** e.g. `api`, `rag`, `peer`: the processes whose CPU a token costs. */
+  name: string;
+  pids: number[];
+}
+
+export interface PhaseFigures {
+  path: string;
+  concurrency: number;
+  load: LoadResult;
+  wallS: number;
+  /** CPU seconds per role, server roles and the rest (db, upstream, redis) alike. */
+  cpuS: Record<string, number>;
+  /** Summed RSS of each server role at 0, 25, 50, 75 and 100 % of the phase, and its peak. */
+  rss: Record<string, { series: number[]; peak: number }>;
+}
+
+const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + rssMb(pid), 0);
+
+/** Forks the load generator; resolves its messages in order. */
+function startLoadgen(logPath: string) {
+  const fd = openSync(logPath, 'a');
+  const child = fork(join(repoRoot, 'bench/stream/loadgen.ts'), [], {
+    cwd: repoRoot,
+    execArgv: ['--conditions=source', '--import', 'tsx'],
+    stdio: ['ignore', fd, fd, 'ipc'],
+    // Structured clone keeps NaN (an empty summary) as NaN.
+    serialization: 'advanced',
+  });
+  closeSync(fd);
+  const waiting = new Map<string, (m: FromLoadgen) => void>();
+  const early = new Map<string, FromLoadgen>();
+  child.on('message', (raw) => {
+    const message = FromLoadgen.parse(raw);
+    const resolve = waiting.get(message.type);
+    if (resolve) resolve(message);
+    else early.set(message.type, message);
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`load generator exited (${code}); see ${logPath}`))),
+  );
+  exited.catch(() => undefined);
+  const next = <T extends FromLoadgen['type']>(type: T) =>
+    Promise.race([
+      exited,
+      new Promise<Extract<FromLoadgen, { type: T }>>((resolve) => {
+        const seen = early.get(type);
+        if (seen) resolve(seen as Extract<FromLoadgen, { type: T }>);
+        else waiting.set(type, (m) => resolve(m as Extract<FromLoadgen, { type: T }>));
+      }),
+    ]);
+  return { child, next };
+}
+
+export async function runPhase(options: {
+  path: string;
+  plan: LoadPlan;
+  servers: Role[];
+  others: Role[];
+  logPath: string;
+}): Promise<PhaseFigures> {
+  const loadgen = startLoadgen(options.logPath);
+  loadgen.child.send({ type: 'plan', plan: options.plan });
+  await loadgen.next('connected');
+  const roles = [...options.servers, ...options.others, { name: 'loadgen', pids: [loadgen.child.pid!] }];
+  const cpu0 = roles.map((r) => cpuOf(r.pids));
+  const samples = options.servers.map((r) => [rssOf(r.pids)]);
+  const sampler = setInterval(() => options.servers.forEach((r, i) => samples[i]!.push(rssOf(r.pids))), 250);
+  const t0 = performance.now();
+  loadgen.child.send({ type: 'go' });
+  try {
+    await loadgen.next('finished');
+  } finally {
+    clearInterval(sampler);
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const cpuS = Object.fromEntries(roles.map((r, i) => [r.name, cpuOf(r.pids) - cpu0[i]!]));
+  options.servers.forEach((r, i) => samples[i]!.push(rssOf(r.pids)));
+  const { result } = await loadgen.next('result');
+  const rss = Object.fromEntries(
+    options.servers.map((r, i) => {
+      const s = samples[i]!;
+      const at = (q: number) => s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))]!;
+      return [r.name, { series: [0, 0.25, 0.5, 0.75, 1].map(at), peak: Math.max(...s) }];
+    }),
+  );
+  return { path: options.path, concurrency: options.plan.concurrency, load: result, wallS, cpuS, rss };
+}

@@ -1,0 +1,110 @@
+/** The stream comparison's section of RESULTS.md, from the phases' figures. */
+import { cpus } from 'node:os';
+import type { PhaseFigures } from './phase.js';
+import { fmt } from './stats.js';
+import type { UpstreamSettings } from './stack.js';
+
+const SERVER_ROLES = ['api', 'rag', 'peer'];
+const OTHER_ROLES = ['db', 'upstream', 'redis', 'loadgen'];
+
+const serverCpuS = (f: PhaseFigures) => SERVER_ROLES.reduce((sum, r) => sum + (f.cpuS[r] ?? 0), 0);
+/** CPU µs per model token that reached a client: the path's own processes. */
+export const usPerToken = (f: PhaseFigures) => (serverCpuS(f) / f.load.tokens) * 1e6;
+const usPerTokenWithStores = (f: PhaseFigures) =>
+  ((serverCpuS(f) + (f.cpuS.db ?? 0) + (f.cpuS.redis ?? 0)) / f.load.tokens) * 1e6;
+const cores = (f: PhaseFigures, role: string) => (f.cpuS[role] ?? Number.NaN) / f.wallS;
+
+function rssCell(f: PhaseFigures): string {
+  return Object.entries(f.rss)
+    .map(([role, r]) => `${role} ${r.series.map((v) => fmt(v, 0)).join('/')}`)
+    .join('; ');
+}
+
+function row(f: PhaseFigures): string {
+  const l = f.load;
+  const server =
+    f.path === 'product'
+      ? `${fmt(cores(f, 'api'), 2)} / ${fmt(cores(f, 'rag'), 2)}`
+      : fmt(cores(f, 'peer'), 2);
+  const others = OTHER_ROLES.map((r) => (r in f.cpuS ? fmt(cores(f, r), 2) : '–')).join(' / ');
+  return (
+    `| ${f.path} | ${f.concurrency} | ${l.streams} | ${l.failed} | ${l.lostSeqs} / ${l.duplicateSeqs} | ${l.textMismatch} | ` +
+    `${l.tokens} | ${fmt(l.steadyTokensPerS, 0)} | ${fmt(l.addedTtft.p50)} / ${fmt(l.addedTtft.p95)} | ` +
+    `${fmt(l.relay.p50, 1)} / ${fmt(l.relay.p99, 1)} / ${fmt(l.relay.max, 0)} | ${server} | **${fmt(usPerToken(f))}** | ` +
+    `${others} | ${rssCell(f)} |`
+  );
+}
+
+function ratioRows(figures: PhaseFigures[], tiers: number[]): string[] {
+  const at = (path: string, n: number) => figures.find((f) => f.path === path && f.concurrency === n);
+  const ratio = (a?: PhaseFigures, b?: PhaseFigures) =>
+    a && b ? `${fmt(usPerToken(a) / usPerToken(b), 2)}×` : '–';
+  return tiers.map(
+    (n) =>
+      `| ${n} | ${ratio(at('product', n), at('ai-sdk', n))} | ${ratio(at('product', n), at('node-http', n))} | ` +
+      `${ratio(at('ai-sdk', n), at('node-http', n))} |`,
+  );
+}
+
+function sizingRows(figures: PhaseFigures[]): string[] {
+  return figures
+    .filter((f) => f.path === 'product')
+    .map((f) => {
+      const p = f.load.probes;
+      const probes = p.tried
+        ? `${p.refused409} of ${p.tried}${p.other.length ? ` (others: ${p.other.slice(0, 2).join('; ')})` : ''}`
+        : '–';
+      return (
+        `| ${f.concurrency} | ${fmt(f.load.steadyTokensPerS, 0)} | ${fmt(1e6 / usPerToken(f), 0)} | ` +
+        `${fmt(1e6 / usPerTokenWithStores(f), 0)} | ${fmt(f.load.relay.p99, 1)} | ${f.load.lostSeqs} / ${f.load.duplicateSeqs} / ${f.load.textMismatch} | ${probes} |`
+      );
+    });
+}
+
+export function report(input: {
+  started: Date;
+  load: [number[], number[]];
+  pairs: number;
+  redis: boolean;
+  upstream: UpstreamSettings;
+  wavesAt: (n: number) => number;
+  argv: string[];
+  figures: PhaseFigures[];
+}): string {
+  const { figures, upstream } = input;
+  const tiers = [...new Set(figures.map((f) => f.concurrency))];
+  const loads = input.load.map((l) => l.map((x) => x.toFixed(1)).join(' / '));
+  const errors = figures.flatMap((f) => f.load.errors.map((e) => `- ${f.path} at ${f.concurrency}: ${e}`));
+  return `
+## Stream path against its peers — \`bench/stream/compare.ts\` (${input.started.toISOString()})
+
+\`\`\`bash
+npm run stream -w bench${input.argv.length ? ` -- ${input.argv.join(' ')}` : ''}
+\`\`\`
+
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${loads[0]} at the start,
+${loads[1]} at the end (1 / 5 / 15 min; the machine is shared with other work, so timings are noisy: CPU per token is the figure to compare).
+Setup: ${input.pairs} api + rag pair(s)${input.redis ? ' sharing one Redis' : ', no Redis'} and the embedded database; the peers; the fake upstream
+(first token after ${upstream.firstTokenDelayMs} ms, then ${1000 / upstream.tokenDelayMs} tokens/s, ${upstream.answerTokens}-token answers) and the load generator, each its own process.
+Client starts spread over one stream's length; each client runs ${tiers.map((n) => `${input.wavesAt(n)} at ${n}`).join(', ')} streams back to back.
+CPU µs per token = CPU of the path's processes (api + rag, or the peer) / model tokens that reached a client.
+Relay lag = each model token's upstream write → the client event that carried it. Lost / duplicated = seqs skipped / seen twice at the client;
+"text ≠ upstream" = streams whose received text differs from what the upstream sent. Tokens/s over the middle half of the run.
+
+| path | streams at once | streams | failed | lost / duplicated seqs | text ≠ upstream | model tokens | tokens/s | added TTFT p50 / p95 ms | relay lag p50 / p99 / max ms | CPU cores: api / rag, or peer | CPU µs per token | db / upstream / redis / loadgen cores | RSS MB at 0/25/50/75/100 % |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${figures.map(row).join('\n')}
+
+CPU per token, ratios:
+
+| streams at once | product / ai-sdk | product / node-http | ai-sdk / node-http |
+| --- | --- | --- | --- |
+${ratioRows(figures, tiers).join('\n')}
+
+The product's throughput per core (${input.pairs} pair(s)):
+
+| streams at once | tokens/s | tokens/s per core (api + rag) | per core with db${input.redis ? ' + redis' : ''} | relay lag p99 ms | lost / duplicated / text ≠ upstream | second question in a running session → 409 |
+| --- | --- | --- | --- | --- | --- | --- |
+${sizingRows(figures).join('\n')}
+${errors.length ? `\nFailures:\n${errors.join('\n')}\n` : ''}`;
+}

@@ -1,0 +1,160 @@
+/**
+ * The processes the stream comparison measures, each a child: the embedded database, the fake
+ * upstream, optionally a private Redis, N rag + api pairs (api i reads rag i), and the peers.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startPrivateRedis, type PrivateRedis } from '@classchat/testkit';
+import { startService, type Service } from './procs.js';
+
+export const JWT_SECRET = 'bench-jwt-secret';
+const INTERNAL_TOKEN = 'bench-internal-token';
+
+export interface UpstreamSettings {
+  firstTokenDelayMs: number;
+  tokenDelayMs: number;
+  answerTokens: number;
+}
+
+export interface Stack {
+  db: Service;
+  fake: Service;
+  redis: (PrivateRedis & { pid: number }) | null;
+  rags: Service[];
+  apis: Service[];
+  /** `http://…/v1`, and the origin of the fake's control API. */
+  upstreamUrl: string;
+  upstreamOrigin: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+const listening = (name: string) => new RegExp(`"url":"(http://[^"]+)".*"msg":"${name} listening"`);
+
+async function startRedis(): Promise<PrivateRedis & { pid: number }> {
+  const redis = await startPrivateRedis();
+  const info = execFileSync('redis-cli', ['-p', String(redis.port), 'info', 'server'], { encoding: 'utf8' });
+  return Object.assign(redis, { pid: Number(/process_id:(\d+)/.exec(info)?.[1]) });
+}
+
+export async function startStack(options: {
+  pairs: number;
+  redis: boolean;
+  dataDir: string;
+  outDir: string;
+  upstream: UpstreamSettings;
+}): Promise<Stack> {
+  const { outDir, dataDir } = options;
+  const started: Service[] = [];
+  const begin = async (s: Promise<Service>) => {
+    const service = await s;
+    started.push(service);
+    return service;
+  };
+  let redis: (PrivateRedis & { pid: number }) | null = null;
+  const stop = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await redis?.close();
+  };
+  try {
+    const db = await begin(
+      startService({
+        name: 'db',
+        entry: 'packages/db/src/embedded/main.ts',
+        env: { DATA_DIR: dataDir },
+        ready: /"url":"(postgres:\/\/[^"]+)"/,
+        logPath: join(outDir, 'db.log'),
+      }),
+    );
+    const fake = await begin(
+      startService({
+        name: 'fake-upstream',
+        entry: 'packages/testkit/src/fake-openai-main.ts',
+        env: {
+          PORT: '0',
+          FAKE_FIRST_TOKEN_DELAY_MS: String(options.upstream.firstTokenDelayMs),
+          FAKE_TOKEN_DELAY_MS: String(options.upstream.tokenDelayMs),
+          FAKE_REPLY_TOKENS: String(options.upstream.answerTokens),
+          FAKE_MAX_RECORDED: '20000',
+        },
+        ready: /"url":"(http:\/\/[^"]+)"/,
+        logPath: join(outDir, 'fake-upstream.log'),
+      }),
+    );
+    if (options.redis) redis = await startRedis();
+    const upstreamUrl = fake.ready[1]!;
+    const shared = {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.ready[1]!,
+      DATA_DIR: dataDir,
+      INTERNAL_TOKEN,
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+    };
+    const rags: Service[] = [];
+    const apis: Service[] = [];
+    for (let i = 0; i < options.pairs; i++) {
+      const rag = await begin(
+        startService({
+          name: `rag-${i + 1}`,
+          entry: 'apps/rag/src/main.ts',
+          env: {
+            ...shared,
+            OPENAI_API_KEY: 'bench-key',
+            OPENAI_BASE_URL: upstreamUrl,
+            // The fake has no token budget; ours must not be what limits the streams.
+            OPENAI_TPM_LIMIT: '1000000000',
+          },
+          ready: listening('rag'),
+          logPath: join(outDir, `rag-${i + 1}.log`),
+        }),
+      );
+      rags.push(rag);
+      apis.push(
+        await begin(
+          startService({
+            name: `api-${i + 1}`,
+            entry: 'apps/api/src/main.ts',
+            env: {
+              ...shared,
+              JWT_SECRET,
+              RAG_URL: rag.ready[1]!,
+              COOKIE_SECURE: 'false',
+              ENABLE_STREAMING: 'true',
+            },
+            ready: listening('api'),
+            logPath: join(outDir, `api-${i + 1}.log`),
+          }),
+        ),
+      );
+    }
+    return {
+      db,
+      fake,
+      redis,
+      rags,
+      apis,
+      upstreamUrl,
+      upstreamOrigin: upstreamUrl.replace(/\/v1$/, ''),
+      databaseUrl: db.ready[1]!,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export type PeerKind = 'ai-sdk' | 'node-http';
+
+export function startPeer(kind: PeerKind, upstreamUrl: string, outDir: string): Promise<Service> {
+  return startService({
+    name: `peer-${kind}`,
+    entry: 'bench/stream/peers/main.ts',
+    env: { PEER: kind, UPSTREAM_URL: upstreamUrl },
+    ready: /"url":"(http:\/\/[^"]+)"/,
+    logPath: join(outDir, `peer-${kind}.log`),
+  });
+}
