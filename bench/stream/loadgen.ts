@@ -88,16 +88,21 @@ async function postChat(target: string, token: string, body: object): Promise<Re
   });
 }
 
-/** Starts a product stream; with a probe target, asks again in its session once it runs. */
+/**
+ * Starts a product stream; with a probe target, asks again in its session once it runs. With several
+ * apis, every other stream of a client is started through an api its socket is not connected to,
+ * so its tokens reach the socket across processes.
+ */
 async function startProduct(
   plan: LoadPlan,
-  i: number,
+  at: { client: number; wave: number },
   s: ClientStream,
   probes: Probes,
   first: Promise<void>,
 ) {
-  const user = plan.users[i]!;
-  const target = plan.targets[i % plan.targets.length]!;
+  const user = plan.users[at.client]!;
+  const n = plan.targets.length;
+  const target = plan.targets[(at.client + at.wave) % n]!;
   const message = markedQuestion(s.streamId);
   const res = await postChat(target, user.token, { message, classId: user.classId, streamId: s.streamId });
   const body = (await res.json()) as { chatSessionId?: string };
@@ -105,14 +110,20 @@ async function startProduct(
   if (!plan.probeConflicts || !body.chatSessionId) return;
   await first;
   if (s.lastSeq === 0) return;
-  const other = plan.targets[(i + 1) % plan.targets.length]!;
+  const other = plan.targets[(at.client + at.wave + 1) % n]!;
   probes.tried++;
   const again = await postChat(other, user.token, { message: 'And why?', chatSessionId: body.chatSessionId });
   if (again.status === 409) probes.refused409++;
   else probes.other.push(`HTTP ${again.status}: ${(await again.text()).slice(0, 120)}`);
 }
 
-async function oneStream(plan: LoadPlan, i: number, socket: Socket, streams: ClientStream[], probes: Probes) {
+async function oneStream(
+  plan: LoadPlan,
+  at: { client: number; wave: number },
+  socket: Socket,
+  streams: ClientStream[],
+  probes: Probes,
+) {
   let done!: () => void;
   let firstToken!: () => void;
   const finished = new Promise<void>((r) => (done = r));
@@ -134,7 +145,7 @@ async function oneStream(plan: LoadPlan, i: number, socket: Socket, streams: Cli
   live.set(s.streamId, s);
   streams.push(s);
   try {
-    if (plan.path === 'product') await startProduct(plan, i, s, probes, first);
+    if (plan.path === 'product') await startProduct(plan, at, s, probes, first);
     else socket.emit('ask', { streamId: s.streamId, message: markedQuestion(s.streamId) });
     const timeout = sleep(plan.streamTimeoutMs).then(() => {
       s.error ??= 'client timeout';
@@ -153,7 +164,8 @@ async function run(plan: LoadPlan, sockets: Socket[]): Promise<{ streams: Client
   await Promise.all(
     sockets.map(async (socket, i) => {
       await sleep((i / sockets.length) * plan.spreadMs);
-      for (let k = 0; k < plan.perClient; k++) await oneStream(plan, i, socket, streams, probes);
+      for (let k = 0; k < plan.perClient; k++)
+        await oneStream(plan, { client: i, wave: k }, socket, streams, probes);
     }),
   );
   return { streams, probes };

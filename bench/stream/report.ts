@@ -84,7 +84,7 @@ npm run stream -w bench${input.argv.length ? ` -- ${input.argv.join(' ')}` : ''}
 
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${loads[0]} at the start,
 ${loads[1]} at the end (1 / 5 / 15 min; the machine is shared with other work, so timings are noisy: CPU per token is the figure to compare).
-Setup: ${input.pairs} api + rag pair(s)${input.redis ? ' sharing one Redis' : ', no Redis'} and the embedded database; the peers; the fake upstream
+Setup: ${input.pairs} api + rag pair(s)${input.redis ? ' sharing one Redis' : ', no Redis'} and the embedded database; ${input.pairs > 1 ? 'clients spread over the apis, every other stream started through an api the socket is not on' : 'the peers'}; the fake upstream
 (first token after ${upstream.firstTokenDelayMs} ms, then ${1000 / upstream.tokenDelayMs} tokens/s, ${upstream.answerTokens}-token answers) and the load generator, each its own process.
 Client starts spread over one stream's length; each client runs ${tiers.map((n) => `${input.wavesAt(n)} at ${n}`).join(', ')} streams back to back.
 CPU µs per token = CPU of the path's processes (api + rag, or the peer) / model tokens that reached a client.

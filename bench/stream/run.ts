@@ -28,12 +28,13 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import { io, type Socket } from 'socket.io-client';
-import { createTokenService } from '@classchat/api';
 import type { ClientToServerEvents, ServerToClientEvents } from '@classchat/contracts';
-import { connect, createRepositories } from '@classchat/db';
-import { fakeEmbedding, syntheticTokens } from '@classchat/testkit';
+import { syntheticTokens } from '@classchat/testkit';
 import { cpuSeconds, repoRoot, rssMb, startService, systemCpuSeconds, type Service } from './procs.js';
+import { seedUsers, type BenchUser } from './seed.js';
+import { JWT_SECRET } from './stack.js';
 import { fmt, summarize, type Summary } from './stats.js';
+import { controlUpstream, markedQuestion, relayLatencies, upstreamRecords } from './upstream-records.js';
 
 // ------------------------------------------------------------------ settings
 
@@ -64,7 +65,6 @@ const SDK_STREAMS_PER_CLIENT: Record<number, number> = QUICK
   : { 1: 6, 50: 1, 200: 1, 500: 2 };
 const COMPARISON_RUNS = QUICK ? 1 : 3;
 const USERS = Math.max(...TIERS);
-const JWT_SECRET = 'bench-jwt-secret';
 const INTERNAL_TOKEN = 'bench-internal-token';
 const streamMs = FIRST_TOKEN_DELAY_MS + ANSWER_TOKENS * TOKEN_DELAY_MS;
 
@@ -163,59 +163,8 @@ log(`services up: api ${apiUrl}, rag ${rag.ready[1]}, upstream ${upstreamUrl}`);
 
 // ------------------------------------------------------------------ users, documents, sockets
 
-const NOTES = [
-  'Osmosis is the diffusion of water across a semipermeable membrane from low to high solute concentration.',
-  'The plasma membrane is a phospholipid bilayer; cholesterol keeps it fluid and proteins move within it.',
-  'Mitochondria make ATP by cellular respiration: glycolysis, the Krebs cycle and the electron transport chain.',
-  'Enzymes lower activation energy; temperature and pH change the shape of the active site.',
-  'Mitosis gives two identical cells; meiosis gives four gametes with half the chromosomes.',
-];
-
-interface BenchUser {
-  id: string;
-  token: string;
-  classId: string;
-}
-
-const database = connect(databaseUrl, { max: 4 });
-const repos = createRepositories(database.db);
-const tokens = createTokenService(JWT_SECRET, 3600);
 const seedStarted = performance.now();
-const users: BenchUser[] = [];
-for (let i = 0; i < USERS; i++) {
-  const user = await repos.users.create({
-    email: `bench-${i}-${randomUUID()}@example.com`,
-    name: `Bench ${i}`,
-    passwordHash: 'unused',
-    plan: 'premium',
-  });
-  const cls = await repos.classes.create(user.id, 'Biology');
-  const doc = await repos.documents.create({
-    userId: user.id,
-    classId: cls.id,
-    fileName: 'notes.txt',
-    mimeType: 'text/plain',
-    byteSize: 1000,
-    sha256: randomUUID().replaceAll('-', ''),
-    storageKey: `${randomUUID()}.txt`,
-  });
-  await repos.chunks.insertForDocument(
-    { id: doc.id, userId: user.id, classId: cls.id },
-    NOTES.map((text, n) => ({
-      chunkIndex: n,
-      pageStart: n + 1,
-      pageEnd: n + 1,
-      charStart: 0,
-      charEnd: text.length,
-      text,
-      tokenCount: Math.ceil(text.length / 4),
-      embedding: Array.from(fakeEmbedding(text, 512)),
-    })),
-  );
-  await repos.documents.markReady(doc.id, NOTES.length, NOTES.length);
-  users.push({ id: user.id, token: await tokens.sign(user.id), classId: cls.id });
-}
-await database.close();
+const users = await seedUsers(databaseUrl, JWT_SECRET, USERS);
 log(
   `seeded ${USERS} premium users with a 5-chunk document each in ${fmt((performance.now() - seedStarted) / 1000)} s`,
 );
@@ -282,33 +231,7 @@ log(`${sockets.length} Socket.IO clients connected`);
 
 // ------------------------------------------------------------------ the fake upstream's records
 
-interface UpstreamRecord {
-  kind: string;
-  body: { messages?: unknown };
-  startedAt: number;
-  firstTokenAt: number | null;
-  tokenTimestamps: number[];
-  tokensSent: string[];
-}
-
-async function upstreamRecords(): Promise<{ timeOrigin: number; byMarker: Map<string, UpstreamRecord> }> {
-  const res = await fetch(`${upstreamOrigin}/_fake/requests`);
-  const json = (await res.json()) as { timeOrigin: number; requests: UpstreamRecord[] };
-  const byMarker = new Map<string, UpstreamRecord>();
-  for (const rec of json.requests) {
-    if (rec.kind !== 'chat') continue;
-    const marker = /bench-([0-9a-f-]{36})/.exec(JSON.stringify(rec.body.messages ?? ''))?.[1];
-    if (marker) byMarker.set(marker, rec);
-  }
-  return { timeOrigin: json.timeOrigin, byMarker };
-}
-
-const control = (name: string, body: unknown = {}) =>
-  fetch(`${upstreamOrigin}/_fake/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  }).then((r) => r.text());
+const control = (name: string, body: unknown = {}) => controlUpstream(upstreamOrigin, name, body);
 
 // ------------------------------------------------------------------ measurement helpers
 
@@ -440,7 +363,7 @@ async function oneStream(user: BenchUser, results: ClientStream[]): Promise<void
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
       body: JSON.stringify({
-        message: `What is osmosis? bench-${streamId}`,
+        message: markedQuestion(streamId),
         classId: user.classId,
         streamId,
       }),
@@ -496,7 +419,7 @@ async function sdkPhase(concurrency: number, perClient: number): Promise<PhaseRe
     try {
       const stream = await openai.chat.completions.create({
         model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: `What is osmosis? bench-${marker}` }],
+        messages: [{ role: 'user', content: markedQuestion(marker) }],
         stream: true,
         stream_options: { include_usage: true },
       });
@@ -545,7 +468,7 @@ async function phaseResult(
   measuredPhase: Awaited<ReturnType<typeof measured>>,
 ): Promise<PhaseResult> {
   const { value: _value, ...used } = measuredPhase;
-  const { timeOrigin, byMarker } = await upstreamRecords();
+  const { timeOrigin, forStream } = await upstreamRecords(upstreamOrigin);
   const added: number[] = [];
   const accept: number[] = [];
   const relay: number[] = [];
@@ -559,7 +482,7 @@ async function phaseResult(
     }
     // NaN on the SDK path, which has no 202.
     if (Number.isFinite(s.acceptedAt)) accept.push(s.acceptedAt - s.postAt);
-    const rec = byMarker.get(s.streamId);
+    const rec = forStream(s.streamId);
     if (!rec || rec.firstTokenAt === null) continue;
     const upstreamOwn = rec.firstTokenAt - rec.startedAt;
     added.push(s.firstTokenAt - s.postAt - upstreamOwn);
@@ -581,27 +504,6 @@ async function phaseResult(
     errors: [...errors].map(([e, n]) => `${n}× ${e}`),
     samples,
   };
-}
-
-/**
- * Relay latency of every token the upstream wrote: from its write to the client event that completed
- * its text (the relay may join tokens that arrive together into one event), on epoch clocks.
- */
-function relayLatencies(
-  s: ClientStream,
-  rec: { tokensSent: string[]; tokenTimestamps: number[] },
-  upstreamTimeOrigin: number,
-): number[] {
-  const out: number[] = [];
-  let sent = 0;
-  let j = 0;
-  for (let i = 0; i < rec.tokensSent.length && i < rec.tokenTimestamps.length; i++) {
-    sent += rec.tokensSent[i]!.length;
-    while (j < s.tokenEnds.length && s.tokenEnds[j]! < sent) j++;
-    if (j === s.tokenEnds.length) break;
-    out.push(performance.timeOrigin + s.tokenAt[j]! - (upstreamTimeOrigin + rec.tokenTimestamps[i]!));
-  }
-  return out;
 }
 
 /** First visible text for a 400-token answer: streaming (first token) vs blocking + simulated typing. */
@@ -634,7 +536,7 @@ async function firstVisibleComparison() {
     const res = await fetch(`${blockingApi.ready[1]}/api/v1/chat/new`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
-      body: JSON.stringify({ message: `What is osmosis? bench-${randomUUID()}`, classId: user.classId }),
+      body: JSON.stringify({ message: markedQuestion(randomUUID()), classId: user.classId }),
     });
     const body = (await res.json()) as { messages?: Array<{ content: string }> };
     const t = performance.now() - t0;
