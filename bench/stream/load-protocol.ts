@@ -47,7 +47,16 @@ export const LoadResult = z.object({
   addedTtft: SummarySchema,
   /** Each model token's upstream write → the client event that completed its text. */
   relay: SummarySchema,
-  probes: z.object({ tried: z.number(), refused409: z.number(), other: z.array(z.string()) }),
+  /**
+   * Second questions asked while an answer ran: refused with 409; answered after the client had seen
+   * the first answer end (it may have ended first: no verdict); anything else (a violation or a failure).
+   */
+  probes: z.object({
+    tried: z.number(),
+    refused409: z.number(),
+    afterEnd: z.number(),
+    other: z.array(z.string()),
+  }),
   /** The load generator's own CPU seconds and event-loop lag during the run. */
   cpuS: z.number(),
   loopLagP99Ms: num,

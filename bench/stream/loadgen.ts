@@ -24,6 +24,7 @@ interface ClientStream {
   lost: number;
   duplicated: number;
   error: string | null;
+  ended: boolean;
   firstToken: () => void;
   done: () => void;
 }
@@ -77,6 +78,7 @@ function connect(url: string, token: string | undefined): Promise<Socket> {
 interface Probes {
   tried: number;
   refused409: number;
+  afterEnd: number;
   other: string[];
 }
 
@@ -114,6 +116,7 @@ async function startProduct(
   probes.tried++;
   const again = await postChat(other, user.token, { message: 'And why?', chatSessionId: body.chatSessionId });
   if (again.status === 409) probes.refused409++;
+  else if (s.ended) probes.afterEnd++;
   else probes.other.push(`HTTP ${again.status}: ${(await again.text()).slice(0, 120)}`);
 }
 
@@ -139,8 +142,13 @@ async function oneStream(
     lost: 0,
     duplicated: 0,
     error: null,
+    ended: false,
     firstToken,
-    done: () => (firstToken(), done()),
+    done: () => {
+      s.ended = true;
+      firstToken();
+      done();
+    },
   };
   live.set(s.streamId, s);
   streams.push(s);
@@ -160,7 +168,7 @@ async function oneStream(
 
 async function run(plan: LoadPlan, sockets: Socket[]): Promise<{ streams: ClientStream[]; probes: Probes }> {
   const streams: ClientStream[] = [];
-  const probes: Probes = { tried: 0, refused409: 0, other: [] };
+  const probes: Probes = { tried: 0, refused409: 0, afterEnd: 0, other: [] };
   await Promise.all(
     sockets.map(async (socket, i) => {
       await sleep((i / sockets.length) * plan.spreadMs);

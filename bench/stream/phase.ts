@@ -41,16 +41,21 @@ function startLoadgen(logPath: string) {
   closeSync(fd);
   const waiting = new Map<string, (m: FromLoadgen) => void>();
   const early = new Map<string, FromLoadgen>();
-  child.on('message', (raw) => {
-    const message = FromLoadgen.parse(raw);
-    const resolve = waiting.get(message.type);
-    if (resolve) resolve(message);
-    else early.set(message.type, message);
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`load generator exited (${code}); see ${logPath}`))),
-  );
+  let fail!: (err: Error) => void;
+  const exited = new Promise<never>((_, reject) => (fail = reject));
   exited.catch(() => undefined);
+  child.once('exit', (code) => fail(new Error(`load generator exited (${code}); see ${logPath}`)));
+  child.on('message', (raw) => {
+    const parsed = FromLoadgen.safeParse(raw);
+    if (!parsed.success) {
+      fail(new Error(`load generator sent a malformed message: ${parsed.error.message}`));
+      child.kill();
+      return;
+    }
+    const resolve = waiting.get(parsed.data.type);
+    if (resolve) resolve(parsed.data);
+    else early.set(parsed.data.type, parsed.data);
+  });
   const next = <T extends FromLoadgen['type']>(type: T) =>
     Promise.race([
       exited,

@@ -36,6 +36,10 @@ export async function startService(options: {
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
+  // A benchmark that dies (an uncaught error) must not leave its services running.
+  const killOnExit = () => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let exited = false;
   child.once('exit', () => (exited = true));

@@ -52,7 +52,8 @@ function sizingRows(figures: PhaseFigures[]): string[] {
     .map((f) => {
       const p = f.load.probes;
       const probes = p.tried
-        ? `${p.refused409} of ${p.tried}${p.other.length ? ` (others: ${p.other.slice(0, 2).join('; ')})` : ''}`
+        ? `${p.refused409} of ${p.tried}; ${p.afterEnd} after the first had ended; ${p.other.length} else` +
+          (p.other.length ? ` (${p.other.slice(0, 2).join('; ')})` : '')
         : '–';
       return (
         `| ${f.concurrency} | ${fmt(f.load.steadyTokensPerS, 0)} | ${fmt(1e6 / usPerToken(f), 0)} | ` +
@@ -103,7 +104,7 @@ ${ratioRows(figures, tiers).join('\n')}
 
 The product's throughput per core (${input.pairs} pair(s)):
 
-| streams at once | tokens/s | tokens/s per core (api + rag) | per core with db${input.redis ? ' + redis' : ''} | relay lag p99 ms | lost / duplicated / text ≠ upstream | second question in a running session → 409 |
+| streams at once | tokens/s | tokens/s per core (api + rag) | per core with db${input.redis ? ' + redis' : ''} | relay lag p99 ms | lost / duplicated / text ≠ upstream | second question while an answer runs: refused 409 of asked; answered after the first ended; anything else |
 | --- | --- | --- | --- | --- | --- | --- |
 ${sizingRows(figures).join('\n')}
 ${errors.length ? `\nFailures:\n${errors.join('\n')}\n` : ''}`;

@@ -60,7 +60,7 @@ export async function startStack(options: {
     const db = await begin(
       startService({
         name: 'db',
-        entry: 'packages/db/src/embedded/main.ts',
+        entry: 'bench/stream/embedded-db.ts',
         env: { DATA_DIR: dataDir },
         ready: /"url":"(postgres:\/\/[^"]+)"/,
         logPath: join(outDir, 'db.log'),
