@@ -25,6 +25,7 @@ import { runPhase, type PhaseFigures, type Role } from './phase.js';
 import { repoRoot, type Service } from './procs.js';
 import { report } from './report.js';
 import { seedUsers, type BenchUser } from './seed.js';
+import { sessionOverlaps } from './session-overlaps.js';
 import { JWT_SECRET, startPeer, startStack, type PeerKind, type Stack } from './stack.js';
 import { controlUpstream } from './upstream-records.js';
 
@@ -163,7 +164,9 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+const sessions = args.paths.includes('product') ? sessionOverlaps(stack.apis.map((a) => a.logPath)) : null;
 const text = report({
+  sessions,
   started,
   load: [load0, loadavg()],
   pairs: args.pairs,

@@ -101,6 +101,7 @@ async function startProduct(
   s: ClientStream,
   probes: Probes,
   first: Promise<void>,
+  socket: Socket,
 ) {
   const user = plan.users[at.client]!;
   const n = plan.targets.length;
@@ -115,6 +116,11 @@ async function startProduct(
   const other = plan.targets[(at.client + at.wave + 1) % n]!;
   probes.tried++;
   const again = await postChat(other, user.token, { message: 'And why?', chatSessionId: body.chatSessionId });
+  // An accepted second question is stopped at once: it is not part of the load.
+  if (again.status === 202) {
+    const accepted = (await again.clone().json()) as { streamId?: string };
+    if (accepted.streamId) socket.emit('chat-stream-cancel', { streamId: accepted.streamId });
+  }
   if (again.status === 409) probes.refused409++;
   else if (s.ended) probes.afterEnd++;
   else probes.other.push(`HTTP ${again.status}: ${(await again.text()).slice(0, 120)}`);
@@ -153,7 +159,7 @@ async function oneStream(
   live.set(s.streamId, s);
   streams.push(s);
   try {
-    if (plan.path === 'product') await startProduct(plan, at, s, probes, first);
+    if (plan.path === 'product') await startProduct(plan, at, s, probes, first, socket);
     else socket.emit('ask', { streamId: s.streamId, message: markedQuestion(s.streamId) });
     const timeout = sleep(plan.streamTimeoutMs).then(() => {
       s.error ??= 'client timeout';

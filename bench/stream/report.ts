@@ -71,6 +71,8 @@ export function report(input: {
   wavesAt: (n: number) => number;
   argv: string[];
   figures: PhaseFigures[];
+  /** From the apis' logs over the whole run (warm-up included). */
+  sessions: { answers: number; sessions: number; overlapping: number } | null;
 }): string {
   const { figures, upstream } = input;
   const tiers = [...new Set(figures.map((f) => f.concurrency))];
@@ -107,5 +109,10 @@ The product's throughput per core (${input.pairs} pair(s)):
 | streams at once | tokens/s | tokens/s per core (api + rag) | per core with db${input.redis ? ' + redis' : ''} | relay lag p99 ms | lost / duplicated / text ≠ upstream | second question while an answer runs: refused 409 of asked; answered after the first ended; anything else |
 | --- | --- | --- | --- | --- | --- | --- |
 ${sizingRows(figures).join('\n')}
-${errors.length ? `\nFailures:\n${errors.join('\n')}\n` : ''}`;
+${
+  input.sessions
+    ? `\nOne running answer per session, from the apis' logs over the whole run: ${input.sessions.answers} answers in ` +
+      `${input.sessions.sessions} sessions; sessions where one answer started while another ran: **${input.sessions.overlapping}**.\n`
+    : ''
+}${errors.length ? `\nFailures:\n${errors.join('\n')}\n` : ''}`;
 }

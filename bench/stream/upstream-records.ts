@@ -35,7 +35,10 @@ export async function upstreamRecords(upstreamOrigin: string): Promise<UpstreamR
   const byMarker = new Map<string, UpstreamRecord>();
   for (const rec of json.requests) {
     if (rec.kind !== 'chat') continue;
-    const marker = /#([0-9]{20,40})/.exec(JSON.stringify(rec.body.messages ?? ''))?.[1];
+    // The last user message: a later question in the same session repeats earlier ones as history.
+    const messages = Array.isArray(rec.body.messages) ? (rec.body.messages as Array<{ role?: string }>) : [];
+    const question = messages.findLast((m) => m.role === 'user');
+    const marker = /#([0-9]{20,40})/.exec(JSON.stringify(question ?? ''))?.[1];
     if (marker) byMarker.set(marker, rec);
   }
   return {
