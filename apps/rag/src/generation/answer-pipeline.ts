@@ -9,17 +9,17 @@ import {
 import type { Logger } from 'pino';
 import { finalizeAnswer, toChunkReferences } from '../citations/citations.js';
 import type { RagMetrics } from '../observability/metrics.js';
-import type { TokenBudget } from '../quota/token-budget.js';
+import type { Reservation, TokenBudget } from '../quota/token-budget.js';
 import type { PassageDeps } from '../retrieval/passages.js';
 import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { CANCELLED, toStreamFailure, type StreamFailure } from './failures.js';
 import type { AnswerModel } from './model.js';
 import { reserveBudget } from './pipeline/budget.js';
 import { gatherContext, sourcesEvent, type AnswerContext } from './pipeline/context.js';
-import { finalUsage, generate, nothingWritten } from './pipeline/generate.js';
+import { finalUsage, generate, nothingWritten, type Written } from './pipeline/generate.js';
 import { watchAnswer } from './pipeline/lifetime.js';
 import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
-import { planAnswer } from './pipeline/plan.js';
+import { planAnswer, type AnswerPlan } from './pipeline/plan.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
 import { chooseWriter } from './pipeline/writer.js';
 
@@ -64,40 +64,18 @@ export async function* answerEvents(
   request: SemanticSearchRequest,
   options: { signal?: AbortSignal } = {},
 ): AsyncGenerator<RagStreamEvent, void, undefined> {
-  const t0 = performance.now();
-  const offline = !deps.model;
-  const plan = await planAnswer(deps, request, offline);
-  const observer = deps.observer ?? createAnswerObserver(deps.logger, deps.metrics);
-  const answer: ObservedAnswer = {
-    userId: request.user_id,
-    sessionId: request.session_id,
-    route: plan.route,
-    offline,
-  };
-  const controller = new AbortController();
-  const signal = controller.signal;
-  // The remote embeddings call is the slowest step before the model's: it runs while the budget is
-  // reserved and the stream set up.
-  const queryEmbedding = plan.searches
-    ? prefetchQueryEmbedding(deps, plan.scope, plan.searchText, signal)
-    : undefined;
-  const reservation = await reserveBudget(deps.tokenBudget, plan, {
-    callsModel: !offline,
-    onRefused: (estimate) => observer.refused(answer, estimate),
-  }).catch((err: unknown) => {
-    controller.abort(CANCELLED);
-    throw err;
-  });
-
-  const unwatch = watchAnswer(controller, options.signal, deps.settings.maxDurationS * 1000);
+  const run = await startAnswer(deps, request);
+  const { plan, observer, answer, t0 } = run;
+  const { signal } = run.controller;
+  const unwatch = watchAnswer(run.controller, options.signal, deps.settings.maxDurationS * 1000);
   observer.started(answer);
-  const written = nothingWritten();
-  let outcome: AnswerOutcome = 'cancelled';
-  let usage: TokenUsage | null = null;
-  let promptTokens = 0;
   try {
     yield { type: 'route', route: plan.route };
-    const context = await gatherContext(deps, plan, request, { offline, signal, queryEmbedding });
+    const context = await gatherContext(deps, plan, request, {
+      offline: answer.offline,
+      signal,
+      queryEmbedding: run.queryEmbedding,
+    });
     observer.contextGathered(answer, {
       mode: context.mode,
       passages: context.passages.length,
@@ -109,30 +87,93 @@ export async function* answerEvents(
       model: deps.model,
       offlineTokenDelayMs: deps.settings.offlineTokenDelayMs,
     });
-    promptTokens = writer.promptTokens;
+    run.promptTokens = writer.promptTokens;
     const onFirstToken = () => observer.firstToken(answer, since(t0));
     const { chunkSize } = deps.settings;
-    yield* generate(writer.model, writer.request, { chunkSize, signal, onFirstToken }, written);
-    usage = finalUsage(written, promptTokens);
-    outcome = 'completed';
-    yield doneEvent(context, written.content, usage);
+    yield* generate(writer.model, writer.request, { chunkSize, signal, onFirstToken }, run.written);
+    run.usage = finalUsage(run.written, run.promptTokens);
+    run.outcome = 'completed';
+    yield doneEvent(context, run.written.content, run.usage);
   } catch (err) {
-    const failure = toStreamFailure(err, signal.aborted ? signal.reason : undefined, deps.settings.maxDurationS);
+    const reason: unknown = signal.aborted ? signal.reason : undefined;
+    const failure = toStreamFailure(err, reason, deps.settings.maxDurationS);
     if (failure.code === 'cancelled') return;
-    outcome = 'failed';
-    observer.failed(answer, failure, { tokens: written.tokens, durationMs: since(t0), err });
+    run.outcome = 'failed';
+    observer.failed(answer, failure, { tokens: run.written.tokens, durationMs: since(t0), err });
     yield errorEvent(failure);
   } finally {
     unwatch();
-    if (!signal.aborted && outcome !== 'completed') controller.abort(CANCELLED);
-    if (reservation) {
-      const spent = spentTokens(outcome, { usage, promptTokens, writtenTokens: written.tokens });
-      settleReservation(deps.tokenBudget, reservation, spent, (err) => observer.settleFailed(answer, err));
-    }
-    const ended = { tokens: written.tokens, durationMs: since(t0) };
-    if (outcome === 'completed' && usage) observer.completed(answer, { ...ended, usage });
-    else if (outcome === 'cancelled') observer.cancelled(answer, ended);
+    endAnswer(deps.tokenBudget, run);
   }
+}
+
+/** One answer under way: what was decided before its first event, and how it is going. */
+interface RunningAnswer {
+  t0: number;
+  plan: AnswerPlan;
+  answer: ObservedAnswer;
+  observer: AnswerObserver;
+  /** Aborted on the client leaving, the deadline, or the end of the answer: stops the work. */
+  controller: AbortController;
+  /** The question's embedding, requested early (searches only). */
+  queryEmbedding: Promise<number[] | null> | undefined;
+  reservation: Reservation | null;
+  written: Written;
+  outcome: AnswerOutcome;
+  usage: TokenUsage | null;
+  promptTokens: number;
+}
+
+/** Plans the answer and reserves its budget; throws (the caller answers with an HTTP status) before the first event. */
+async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Promise<RunningAnswer> {
+  const t0 = performance.now();
+  const offline = !deps.model;
+  const plan = await planAnswer(deps, request, offline);
+  const observer = deps.observer ?? createAnswerObserver(deps.logger, deps.metrics);
+  const answer = { userId: request.user_id, sessionId: request.session_id, route: plan.route, offline };
+  const controller = new AbortController();
+  // The remote embeddings call is the slowest step before the model's: it runs while the budget is
+  // reserved and the stream set up.
+  const queryEmbedding = plan.searches
+    ? prefetchQueryEmbedding(deps, plan.scope, plan.searchText, controller.signal)
+    : undefined;
+  const reservation = await reserveBudget(deps.tokenBudget, plan, {
+    callsModel: !offline,
+    onRefused: (estimate) => observer.refused(answer, estimate),
+  }).catch((err: unknown) => {
+    controller.abort(CANCELLED);
+    throw err;
+  });
+  return {
+    t0,
+    plan,
+    answer,
+    observer,
+    controller,
+    queryEmbedding,
+    reservation,
+    written: nothingWritten(),
+    outcome: 'cancelled',
+    usage: null,
+    promptTokens: 0,
+  };
+}
+
+/** However the answer ended: stop its work, settle its reservation, and report how it ended. */
+function endAnswer(budget: Pick<TokenBudget, 'settle'>, run: RunningAnswer): void {
+  const { controller, observer, answer, written, outcome } = run;
+  if (!controller.signal.aborted && outcome !== 'completed') controller.abort(CANCELLED);
+  if (run.reservation) {
+    const spent = spentTokens(outcome, {
+      usage: run.usage,
+      promptTokens: run.promptTokens,
+      writtenTokens: written.tokens,
+    });
+    settleReservation(budget, run.reservation, spent, (err) => observer.settleFailed(answer, err));
+  }
+  const ended = { tokens: written.tokens, durationMs: since(run.t0) };
+  if (outcome === 'completed' && run.usage) observer.completed(answer, { ...ended, usage: run.usage });
+  else if (outcome === 'cancelled') observer.cancelled(answer, ended);
 }
 
 /** The final event of an answer that stands: its text with renumbered citations, or the offline answer. */

@@ -56,7 +56,12 @@ export async function gatherContext(
   const gathered: GatheredPassages | null = plan.noMaterial
     ? null
     : plan.route === 'follow_up'
-      ? { passages: fitInOrder(plan.previous, plan.cfg.contextTokens), mode: 'previous', covered: true, terms: [] }
+      ? {
+          passages: fitInOrder(plan.previous, plan.cfg.contextTokens),
+          mode: 'previous',
+          covered: true,
+          terms: [],
+        }
       : await untilAborted(gatherPassages(deps, plan, words, options), options.signal);
   if (!gathered) return { passages: [], coverage: 'no_material', grounded: null, words, mode: null };
   const composed =
@@ -139,9 +144,7 @@ function composeOffline(
 const inFocus = (p: ChunkHit): boolean => 'inFocus' in p && p.inFocus === true;
 
 /** The last question and answer of the history (what an offline follow-up continues). */
-function lastExchange(
-  history: readonly ChatHistoryItem[],
-): { question: string; answer: string } | null {
+function lastExchange(history: readonly ChatHistoryItem[]): { question: string; answer: string } | null {
   let answer: string | null = null;
   for (let i = history.length - 1; i >= 0; i--) {
     const item = history[i]!;

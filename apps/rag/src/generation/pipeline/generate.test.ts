@@ -5,7 +5,11 @@ import type { ModelRequest } from '../model.js';
 import { finalUsage, generate, nothingWritten, type GenerateOptions } from './generate.js';
 import { fakeModel, UNTIL_ABORTED, usage } from './pipeline.test-helpers.js';
 
-const request: ModelRequest = { messages: [{ role: 'user', content: 'q' }], temperature: 0, maxOutputTokens: 10 };
+const request: ModelRequest = {
+  messages: [{ role: 'user', content: 'q' }],
+  temperature: 0,
+  maxOutputTokens: 10,
+};
 const options = (overrides: Partial<GenerateOptions> = {}): GenerateOptions => ({
   chunkSize: 1,
   signal: new AbortController().signal,
@@ -62,7 +66,9 @@ describe('generate', () => {
   it('calls onFirstToken for an answer shorter than one chunk', async () => {
     let calls = 0;
     const { model } = fakeModel('a');
-    expect(await run(generate(model, request, options({ chunkSize: 4, onFirstToken: () => calls++ })))).toEqual(['a']);
+    expect(
+      await run(generate(model, request, options({ chunkSize: 4, onFirstToken: () => calls++ }))),
+    ).toEqual(['a']);
     expect(calls).toBe(1);
   });
 

@@ -22,7 +22,12 @@ export interface AnswerObserver {
   started(answer: ObservedAnswer): void;
   contextGathered(
     answer: ObservedAnswer,
-    info: { mode: GatheredPassages['mode'] | null; passages: number; coverage: AnswerCoverage; named: string[] },
+    info: {
+      mode: GatheredPassages['mode'] | null;
+      passages: number;
+      coverage: AnswerCoverage;
+      named: string[];
+    },
   ): void;
   firstToken(answer: ObservedAnswer, latencyMs: number): void;
   completed(answer: ObservedAnswer, info: { tokens: number; usage: TokenUsage; durationMs: number }): void;

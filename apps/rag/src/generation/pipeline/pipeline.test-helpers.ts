@@ -21,20 +21,27 @@ export const UNTIL_ABORTED = Symbol('until aborted');
 type Step = string | TokenUsage | Error | typeof UNTIL_ABORTED;
 
 /** An `AnswerModel` that writes `steps`: text, a usage report, a thrown error, or a wait for the abort. */
-export function fakeModel(...steps: Step[]): { model: AnswerModel; calls: ModelRequest[] } {
+export function fakeModel(...steps: Step[]): {
+  model: AnswerModel;
+  calls: ModelRequest[];
+  signals: AbortSignal[];
+} {
   const calls: ModelRequest[] = [];
+  const signals: AbortSignal[] = [];
   const model: AnswerModel = async function* (request, signal) {
     calls.push(request);
+    signals.push(signal);
     for (const step of steps) {
       if (typeof step === 'string') yield { type: 'text', text: step };
       else if (step instanceof Error) throw step;
       else if (step === UNTIL_ABORTED) {
-        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        if (!signal.aborted)
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
         return;
       } else yield { type: 'usage', usage: step };
     }
   };
-  return { model, calls };
+  return { model, calls, signals };
 }
 
 export const usage = (promptTokens: number, completionTokens: number): TokenUsage => ({
@@ -126,7 +133,12 @@ export function recordingObserver(): { observer: AnswerObserver; calls: string[]
 }
 
 export function answerRequest(user_query: string, chat_history: ChatHistoryItem[] = []) {
-  return SemanticSearchBody.parse({ user_id: randomUUID(), user_query, chat_history, session_id: randomUUID() });
+  return SemanticSearchBody.parse({
+    user_id: randomUUID(),
+    user_query,
+    chat_history,
+    session_id: randomUUID(),
+  });
 }
 
 /** An assistant turn that cited `chunks` (what a follow-up continues from). */

@@ -1,5 +1,11 @@
 import type { ChatHistoryItem, ChunkReference, Route, SemanticSearchRequest } from '@classchat/contracts';
-import type { ChunkHit, ChunkScope, ChunksRepository, DocumentsRepository, ScopeDocument } from '@classchat/db';
+import type {
+  ChunkHit,
+  ChunkScope,
+  ChunksRepository,
+  DocumentsRepository,
+  ScopeDocument,
+} from '@classchat/db';
 import type { HistoryTurn } from '../../prompts/history.js';
 import { previousPassages, scopeOf } from '../../retrieval/passages.js';
 import { detectRoute } from '../../routing/detect-route.js';

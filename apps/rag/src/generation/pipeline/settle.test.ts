@@ -17,7 +17,9 @@ import {
 
 describe('what an answer is charged', () => {
   it('completed: the total the model reports', () => {
-    expect(spentTokens('completed', { usage: usage(300, 40), promptTokens: 290, writtenTokens: 38 })).toBe(340);
+    expect(spentTokens('completed', { usage: usage(300, 40), promptTokens: 290, writtenTokens: 38 })).toBe(
+      340,
+    );
   });
 
   it('failed or cancelled before the first token: nothing', () => {
@@ -35,11 +37,8 @@ describe('what an answer is charged', () => {
   it('reports a failed settle instead of throwing it', async () => {
     const errors: unknown[] = [];
     const broken = new Error('redis down');
-    settleReservation(
-      { settle: () => Promise.reject(broken) },
-      { id: 'r1', tokens: 10 },
-      5,
-      (err) => errors.push(err),
+    settleReservation({ settle: () => Promise.reject(broken) }, { id: 'r1', tokens: 10 }, 5, (err) =>
+      errors.push(err),
     );
     await expect.poll(() => errors).toEqual([broken]);
   });
@@ -52,7 +51,11 @@ describe('the budget an answer settles, by outcome', () => {
   const withModel = (...steps: Parameters<typeof fakeModel>) => {
     const recorded = recordingBudget();
     const { model, calls } = fakeModel(...steps);
-    const deps = fakeDeps({ ...fakeRepositories({ chunks: [passage] }), model, tokenBudget: recorded.budget });
+    const deps = fakeDeps({
+      ...fakeRepositories({ chunks: [passage] }),
+      model,
+      tokenBudget: recorded.budget,
+    });
     return { deps, calls, ...recorded };
   };
 

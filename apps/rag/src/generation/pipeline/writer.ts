@@ -40,7 +40,9 @@ export function chooseWriter(
     return fixed(fixedTextModel(text));
   }
   if (context.grounded || !options.model) {
-    return fixed(offlineModel(context.grounded?.markdown ?? OFFLINE_NOTHING_FOUND, options.offlineTokenDelayMs));
+    return fixed(
+      offlineModel(context.grounded?.markdown ?? OFFLINE_NOTHING_FOUND, options.offlineTokenDelayMs),
+    );
   }
   const prompt = buildPrompt({
     route: plan.route,
