@@ -19,7 +19,7 @@ import { gatherContext, sourcesEvent, type AnswerContext } from './pipeline/cont
 import { finalUsage, generate, nothingWritten, type Written } from './pipeline/generate.js';
 import { watchAnswer } from './pipeline/lifetime.js';
 import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
-import { planAnswer, type AnswerPlan } from './pipeline/plan.js';
+import { planAnswer, type AnswerPlan, type PlanDeps } from './pipeline/plan.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
 import { chooseWriter } from './pipeline/writer.js';
 
@@ -34,7 +34,7 @@ export interface AnswerSettings {
 
 export interface AnswerDeps extends PassageDeps {
   /** Whether the scope has material to answer from, and which documents a question can name. */
-  documents: Parameters<typeof planAnswer>[0]['documents'];
+  documents: PlanDeps['documents'];
   /** The language model; null = offline mode (extractive answers). */
   model: AnswerModel | null;
   tokenBudget: TokenBudget;
