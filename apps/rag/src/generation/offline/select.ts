@@ -1,9 +1,14 @@
 import { paragraphOf, sentenceKey, type Corpus, type Sentence } from './model.js';
 import {
+  asksForName,
   definitionOf,
   EXAMPLE_CUE,
+  hasInlineCode,
+  hasSymbol,
   HOW_CUE,
   LEANS_BACK,
+  PURPOSE_CUE,
+  symbolsOf,
   questionFocus,
   questionKind,
   WHY_CUE,
@@ -67,16 +72,41 @@ export function focusTerms(question: string): Set<string> | null {
   return terms.length > 0 ? new Set(terms) : null;
 }
 
+/** What a question asks for, read once: its kind, focus, symbols and whether it wants a name. */
+interface Asked {
+  kind: QuestionKind;
+  focus: ReadonlySet<string> | null;
+  symbols: readonly string[];
+  wantsCode: boolean;
+  weights: QueryWeights;
+  /** The weight of all the question's terms and symbols together. */
+  total: number;
+}
+
+/** A symbol the question asks about ("%", "--") weighs as much as its heaviest word. */
+function readQuestion(question: string, weights: QueryWeights): Asked {
+  const kind = questionKind(question);
+  const symbols = symbolsOf(question);
+  const heaviest = Math.max(1, ...weights.terms.map((t) => weights.weight(t)));
+  const words = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
+  return {
+    kind,
+    focus: focusTerms(question),
+    symbols,
+    wantsCode: kind === 'how' || asksForName(question),
+    weights,
+    total: words + symbols.length * heaviest,
+  };
+}
+
 /** The raw relevance of each sentence to the question (0 = shares nothing with it). */
 export function scoreSentences(
   corpus: Corpus,
   question: string,
   weights: QueryWeights,
 ): Array<{ sentence: Sentence; raw: number }> {
-  const kind = questionKind(question);
-  const focus = focusTerms(question);
-  const total = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
-  if (total === 0) return [];
+  const asked = readQuestion(question, weights);
+  if (asked.total === 0) return [];
   const seen = new Set<string>();
   const out: Array<{ sentence: Sentence; raw: number }> = [];
   for (const s of corpus.sentences) {
@@ -84,43 +114,87 @@ export function scoreSentences(
     const key = sentenceKey(s);
     if (seen.has(key)) continue;
     seen.add(key);
-    const raw = relevance(s, kind, weights, total, focus);
+    const raw = relevance(s, asked, leadIn(corpus, s));
     if (raw > 0) out.push({ sentence: s, raw });
   }
   return out;
 }
 
-function relevance(
-  s: Sentence,
-  kind: QuestionKind,
-  weights: QueryWeights,
-  total: number,
-  focus: ReadonlySet<string> | null,
-): number {
+/**
+ * The sentence a sentence is read after: the one before it in its paragraph, or the last of the
+ * paragraph before when that one announces it (ends with a colon or is left unfinished).
+ */
+export function leadIn(corpus: Corpus, s: Sentence): Sentence | null {
+  const before = corpus.sentences[s.id - 1];
+  if (!before || before.passage !== s.passage) return null;
+  if (before.paragraph === s.paragraph) return before;
+  return announces(before) ? before : null;
+}
+
+/** A sentence that goes on into what follows it: it ends with a colon or has no end punctuation. */
+export const announces = (s: Sentence): boolean =>
+  !s.code && (/:$/.test(s.text) || !/[.!?]["'”’)\]]*$/.test(s.text));
+
+/** The question's weight a text's terms and symbols carry. */
+function matchedWeight(asked: Asked, terms: ReadonlySet<string>, text: string): number {
   let matched = 0;
-  for (const t of weights.terms) if (s.termSet.has(t)) matched += weights.weight(t);
+  for (const t of asked.weights.terms) if (terms.has(t)) matched += asked.weights.weight(t);
+  const heaviest = Math.max(1, ...asked.weights.terms.map((t) => asked.weights.weight(t)));
+  for (const sym of asked.symbols) if (hasSymbol(text, sym)) matched += heaviest;
+  return matched;
+}
+
+/**
+ * How well a sentence answers: the question's terms it holds, then, at a discount, those the
+ * sentence it is read after holds (more when it leans on it: "This is easy with getopt_long") and
+ * those of the example it introduces; its heading; and the shape the question asks for.
+ */
+function relevance(s: Sentence, asked: Asked, before: Sentence | null): number {
+  const { weights, total } = asked;
+  const own = matchedWeight(asked, s.termSet, s.text);
+  const codeTerms = s.code ? new Set(termsOf(s.code.text)) : null;
+  const near = new Set([...(before?.terms ?? []), ...(codeTerms ?? [])]);
+  const nearText = `${before?.text ?? ''}\n${s.code?.text ?? ''}`;
+  const around = Math.max(0, matchedWeight(asked, new Set([...s.termSet, ...near]), `${s.text}\n${nearText}`) - own);
   const headingTerms = new Set(s.heading ? termsOf(s.heading) : []);
   let inHeading = 0;
   for (const t of weights.terms) if (headingTerms.has(t)) inHeading += weights.weight(t);
-  if (matched === 0 && inHeading === 0) return 0;
-  const coverage = matched / total;
+  if (own === 0 && inHeading === 0 && around === 0) return 0;
+  const leans = LEANS_BACK.test(s.text) || (before !== null && announces(before));
+  const coverage = (own + around * (leans ? 0.6 : 0.3)) / total;
   // Sentences that repeat the question's words many times in few words are about it.
-  const density = Math.min(1, (matched / total) * (12 / Math.max(8, s.words)));
+  const density = Math.min(1, (own / total) * (12 / Math.max(8, s.words)));
   let score = coverage * 0.65 + density * 0.15 + (inHeading / total) * 0.25;
   score += 0.12 / Math.sqrt(1 + s.passage);
+  score += shapeBonus(s, asked);
+  if (s.words > 60) score *= 0.75;
+  if (s.words < 7) score *= 0.8;
+  return score;
+}
+
+/**
+ * What the sentence's shape adds: a definition of what a "what is…" question asks about; for a
+ * "how do I…" question (or one asking which command), code — an example after it or code written
+ * in it — else an instruction; a reason for "why"; a purpose for "what is X for".
+ */
+function shapeBonus(s: Sentence, asked: Asked): number {
+  const { kind, focus, weights } = asked;
+  let bonus = 0;
   const definition = definitionOf(s.text);
   if (definition) {
     const defined = termsOf(definition.term);
     const definesFocus = focus ? defined.some((t) => focus.has(t)) : false;
     const definesAsked = defined.some((t) => weights.weight(t) > 0);
-    if (kind === 'what') score += definesFocus ? 0.45 : definesAsked ? 0.12 : 0.03;
-    else if (definesAsked) score += 0.15;
+    if (kind === 'what') bonus += definesFocus ? 0.45 : definesAsked ? 0.12 : 0.03;
+    else if (definesAsked) bonus += 0.15;
   }
-  if (kind === 'how' && (s.code || HOW_CUE.test(s.text))) score += s.code ? 0.2 : 0.08;
-  if (kind === 'why' && WHY_CUE.test(s.text)) score += 0.15;
-  if (s.words > 60) score *= 0.75;
-  if (s.words < 7) score *= 0.8;
-  return score;
+  // A name asked for ("which function…") is written in the sentence; a how-to may be the example.
+  if (kind === 'how' && s.code) bonus += 0.2;
+  else if (asked.wantsCode && hasInlineCode(s.text)) bonus += 0.15;
+  else if (kind === 'how' && HOW_CUE.test(s.text)) bonus += 0.08;
+  if (kind === 'why' && WHY_CUE.test(s.text)) bonus += 0.15;
+  if (kind === 'what' && PURPOSE_CUE.test(s.text)) bonus += 0.1;
+  return bonus;
 }
 
 /** The best `max` sentences for the question, redundancy penalised, best first. */
@@ -137,10 +211,13 @@ export function selectSentences(
   const best = Math.max(...scored.map((c) => c.raw));
   const floor = best * 0.45;
   const candidates = scored.filter((c) => c.raw >= floor).map((c) => ({ ...c, score: c.raw / best }));
+  // Two sentences are redundant when they say the same besides the question's words: sharing
+  // those is what makes both relevant, so they count for little.
+  const shared = new Map(weights.terms.map((t) => [t, 0.25]));
   const vectors = new Map<number, TermVector>();
   const vec = (s: Sentence) => {
     let v = vectors.get(s.id);
-    if (!v) vectors.set(s.id, (v = vectorOf(s.terms)));
+    if (!v) vectors.set(s.id, (v = vectorOf(s.terms, shared)));
     return v;
   };
   const chosen = mmr(candidates, {
