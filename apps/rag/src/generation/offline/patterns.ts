@@ -142,6 +142,18 @@ export function hasSymbol(text: string, symbol: string): boolean {
   return new RegExp(`(?:^|[\\s(\\[{‘'"“])${escaped}(?=$|[\\s)\\]},;:’'"”]|\\.(?:\\s|$))`, 'u').test(text);
 }
 
+/**
+ * Whether a text says what `name` means anywhere in it, not only at its start ("Type … immediately
+ * after; % means the result of the last computed expression", "where $# is the number of…").
+ */
+export function saysWhatItMeans(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `(?:^|[\\s;:,(‘'"“])${escaped}[’'"”]?\\s+(?:means|denotes|stands for|refers to|represents|is short for|is (?:an? |the )?(?:abbreviation|shorthand|synonym) for)\\b`,
+    'iu',
+  ).test(text);
+}
+
 /** "Which function / command / option …", "what command …": the answer is a name, written as code. */
 export function asksForName(question: string): boolean {
   return /\b(?:which|what)\s+(?:\w+\s+)?(?:function|command|option|variable|keyword|routine|method|operator|flag|setting|package|module|macro|target|program|tool|switch)s?\b/i.test(

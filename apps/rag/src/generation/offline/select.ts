@@ -8,6 +8,7 @@ import {
   HOW_CUE,
   LEANS_BACK,
   PURPOSE_CUE,
+  saysWhatItMeans,
   symbolsOf,
   questionFocus,
   questionKind,
@@ -48,10 +49,17 @@ export interface SelectOptions {
 
 /** Whether a sentence can stand as a quote at all (not a fragment, not too short, has words). */
 export function quotable(s: Sentence): boolean {
-  if (s.fragment || s.words < 4 || s.text.length > 600) return false;
+  if (s.fragment || s.words < 4 || s.text.length > 600 || continuesElsewhere(s)) return false;
   const letters = (s.text.match(/\p{L}/gu) ?? []).length;
   return letters / s.text.length > 0.5 && s.terms.length >= 2;
 }
+
+/**
+ * A paragraph opening in lowercase prose is the end of a sentence the layout broke off ("filter for
+ * simple filling of text’." after "Example: ‘fmt"): it does not read on its own.
+ */
+const continuesElsewhere = (s: Sentence): boolean =>
+  s.indexInParagraph === 0 && /^\p{Ll}\p{L}*\s+\p{Ll}/u.test(s.text) && !hasInlineCode(s.text);
 
 /**
  * A sentence's place in a reader's order. It is the definition only when it defines what the question
@@ -77,6 +85,8 @@ interface Asked {
   kind: QuestionKind;
   focus: ReadonlySet<string> | null;
   symbols: readonly string[];
+  /** What a "what does X mean" question names as written: its focus and its symbols. */
+  names: readonly string[];
   wantsCode: boolean;
   weights: QueryWeights;
   /** The weight of all the question's terms and symbols together. */
@@ -87,12 +97,14 @@ interface Asked {
 function readQuestion(question: string, weights: QueryWeights): Asked {
   const kind = questionKind(question);
   const symbols = symbolsOf(question);
+  const focus = questionFocus(question);
   const heaviest = Math.max(1, ...weights.terms.map((t) => weights.weight(t)));
   const words = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
   return {
     kind,
     focus: focusTerms(question),
     symbols,
+    names: [...symbols, ...(focus ? [focus] : [])],
     wantsCode: kind === 'how' || asksForName(question),
     weights,
     total: words + symbols.length * heaviest,
@@ -114,7 +126,7 @@ export function scoreSentences(
     const key = sentenceKey(s);
     if (seen.has(key)) continue;
     seen.add(key);
-    const raw = relevance(s, asked, leadIn(corpus, s));
+    const raw = relevance(s, asked, leadIn(corpus, s), followUp(corpus, s));
     if (raw > 0) out.push({ sentence: s, raw });
   }
   return out;
@@ -129,6 +141,17 @@ export function leadIn(corpus: Corpus, s: Sentence): Sentence | null {
   if (!before || before.passage !== s.passage) return null;
   if (before.paragraph === s.paragraph) return before;
   return announces(before) ? before : null;
+}
+
+/**
+ * The sentence that completes a sentence: what it announces ("use the command line" → the command),
+ * or the next one in its paragraph when that one goes on with it ("This…").
+ */
+export function followUp(corpus: Corpus, s: Sentence): Sentence | null {
+  const next = corpus.sentences[s.id + 1];
+  if (!next || next.passage !== s.passage) return null;
+  if (announces(s)) return next;
+  return next.paragraph === s.paragraph && GOES_ON.test(next.text) ? next : null;
 }
 
 /** A sentence that goes on into what follows it: it ends with a colon or has no end punctuation. */
@@ -149,12 +172,17 @@ function matchedWeight(asked: Asked, terms: ReadonlySet<string>, text: string): 
  * sentence it is read after holds (more when it leans on it: "This is easy with getopt_long") and
  * those of the example it introduces; its heading; and the shape the question asks for.
  */
-function relevance(s: Sentence, asked: Asked, before: Sentence | null): number {
+function relevance(
+  s: Sentence,
+  asked: Asked,
+  before: Sentence | null,
+  after: Sentence | null,
+): number {
   const { weights, total } = asked;
   const own = matchedWeight(asked, s.termSet, s.text);
   const codeTerms = s.code ? new Set(termsOf(s.code.text)) : null;
-  const near = new Set([...(before?.terms ?? []), ...(codeTerms ?? [])]);
-  const nearText = `${before?.text ?? ''}\n${s.code?.text ?? ''}`;
+  const near = new Set([...(before?.terms ?? []), ...(after?.terms ?? []), ...(codeTerms ?? [])]);
+  const nearText = `${before?.text ?? ''}\n${after?.text ?? ''}\n${s.code?.text ?? ''}`;
   const around = Math.max(0, matchedWeight(asked, new Set([...s.termSet, ...near]), `${s.text}\n${nearText}`) - own);
   const headingTerms = new Set(s.heading ? termsOf(s.heading) : []);
   let inHeading = 0;
@@ -194,6 +222,7 @@ function shapeBonus(s: Sentence, asked: Asked): number {
   else if (kind === 'how' && HOW_CUE.test(s.text)) bonus += 0.08;
   if (kind === 'why' && WHY_CUE.test(s.text)) bonus += 0.15;
   if (kind === 'what' && PURPOSE_CUE.test(s.text)) bonus += 0.1;
+  if (kind === 'what' && asked.names.some((name) => saysWhatItMeans(s.text, name))) bonus += 0.45;
   return bonus;
 }
 
@@ -224,7 +253,7 @@ export function selectSentences(
     k: options.max,
     relevance: (c) => c.score,
     similarity: (a, b) => cosine(vec(a.sentence), vec(b.sentence)),
-    lambda: 0.75,
+    lambda: 0.85,
   });
   const focus = focusTerms(question);
   return chosen.map((c) => ({ sentence: c.sentence, score: c.score, role: roleOf(c.sentence, focus) }));
@@ -249,6 +278,7 @@ export function withContext(
   if (
     before &&
     !before.fragment &&
+    !continuesElsewhere(before) &&
     (LEANS_BACK.test(s.text) || s.words < 8 || (before.words <= 8 && !before.code))
   ) {
     out.unshift(before);
@@ -263,5 +293,11 @@ export function withContext(
   else if (after[0] && !after[0].fragment && (relevant(after[0]) || GOES_ON.test(after[0].text))) {
     out.push(after[0]);
   }
+  // A paragraph that ends by announcing what follows ("…numerical routines:", "use the command
+  // line") goes on to the first sentence of the next paragraph: that is what it announces.
+  const last = out.at(-1)!;
+  const next = corpus.sentences[last.id + 1];
+  if (last.lastInParagraph && announces(last) && next && next.passage === last.passage && !next.fragment)
+    out.push(next);
   return out;
 }
