@@ -130,8 +130,7 @@ export function symbolsOf(question: string): string[] {
   const out = new Set<string>();
   for (const token of question.split(/\s+/)) {
     const t = token.replace(/^["“‘'(]+|["”’'),;?!]+$/g, '');
-    if (t.length >= 1 && t.length <= 3 && !/[\p{L}\p{N}\s]/u.test(t) && !/^[.?!,;:'"-]$/.test(t))
-      out.add(t);
+    if (t.length >= 1 && t.length <= 3 && !/[\p{L}\p{N}\s]/u.test(t) && !/^[.?!,;:'"-]$/.test(t)) out.add(t);
   }
   return [...out];
 }
@@ -162,7 +161,7 @@ export function asksForName(question: string): boolean {
 }
 
 export const WHY_CUE =
-  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to)\b/i;
+  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to|the (?:\w+ )?point (?:here )?is that)\b/i;
 
 /** Openings that lean on the sentence before ("This", "It", "However", "Thus"). */
 export const LEANS_BACK =

@@ -85,6 +85,7 @@ interface Asked {
   kind: QuestionKind;
   focus: ReadonlySet<string> | null;
   symbols: readonly string[];
+  symbolWeight: number;
   /** What a "what does X mean" question names as written: its focus and its symbols. */
   names: readonly string[];
   wantsCode: boolean;
@@ -93,21 +94,22 @@ interface Asked {
   total: number;
 }
 
-/** A symbol the question asks about ("%", "--") weighs as much as its heaviest word. */
 function readQuestion(question: string, weights: QueryWeights): Asked {
   const kind = questionKind(question);
   const symbols = symbolsOf(question);
   const focus = questionFocus(question);
-  const heaviest = Math.max(1, ...weights.terms.map((t) => weights.weight(t)));
+  // A symbol asked about ("%", "--") is what the question is about: it weighs as its heaviest word.
+  const symbolWeight = Math.max(1, ...weights.terms.map((t) => weights.weight(t)));
   const words = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
   return {
     kind,
     focus: focusTerms(question),
     symbols,
+    symbolWeight,
     names: [...symbols, ...(focus ? [focus] : [])],
     wantsCode: kind === 'how' || asksForName(question),
     weights,
-    total: words + symbols.length * heaviest,
+    total: words + symbols.length * symbolWeight,
   };
 }
 
@@ -162,34 +164,53 @@ export const announces = (s: Sentence): boolean =>
 function matchedWeight(asked: Asked, terms: ReadonlySet<string>, text: string): number {
   let matched = 0;
   for (const t of asked.weights.terms) if (terms.has(t)) matched += asked.weights.weight(t);
-  const heaviest = Math.max(1, ...asked.weights.terms.map((t) => asked.weights.weight(t)));
-  for (const sym of asked.symbols) if (hasSymbol(text, sym)) matched += heaviest;
+  for (const sym of asked.symbols) if (hasSymbol(text, sym)) matched += asked.symbolWeight;
   return matched;
 }
 
 /**
- * How well a sentence answers: the question's terms it holds, then, at a discount, those the
- * sentence it is read after holds (more when it leans on it: "This is easy with getopt_long") and
- * those of the example it introduces; its heading; and the shape the question asks for.
+ * The share of the question's weight that a sentence's neighbours (the sentence it is read after,
+ * the one that completes it, the example it introduces) add to its own: more when it leans on them
+ * ("This is easy to do with getopt_long.").
  */
-function relevance(
-  s: Sentence,
-  asked: Asked,
-  before: Sentence | null,
-  after: Sentence | null,
-): number {
+const NEIGHBOUR_SHARE = 0.3;
+const LEANING_SHARE = 0.6;
+
+/** The question's weight a sentence's neighbours carry that the sentence itself does not. */
+function neighbourWeight(s: Sentence, asked: Asked, own: number, around: readonly Sentence[]): number {
+  const terms = new Set(s.terms);
+  const texts = [s.text];
+  for (const n of around) {
+    for (const t of n.terms) terms.add(t);
+    texts.push(n.text);
+  }
+  if (s.code) {
+    for (const t of termsOf(s.code.text)) terms.add(t);
+    texts.push(s.code.text);
+  }
+  return Math.max(0, matchedWeight(asked, terms, texts.join('\n')) - own);
+}
+
+/**
+ * How well a sentence answers: the question's terms it holds, then, at a discount, those its
+ * neighbours hold; how densely it holds them; its heading; its passage's rank; and the shape the
+ * question asks for.
+ */
+function relevance(s: Sentence, asked: Asked, before: Sentence | null, after: Sentence | null): number {
   const { weights, total } = asked;
   const own = matchedWeight(asked, s.termSet, s.text);
-  const codeTerms = s.code ? new Set(termsOf(s.code.text)) : null;
-  const near = new Set([...(before?.terms ?? []), ...(after?.terms ?? []), ...(codeTerms ?? [])]);
-  const nearText = `${before?.text ?? ''}\n${after?.text ?? ''}\n${s.code?.text ?? ''}`;
-  const around = Math.max(0, matchedWeight(asked, new Set([...s.termSet, ...near]), `${s.text}\n${nearText}`) - own);
+  const around = neighbourWeight(
+    s,
+    asked,
+    own,
+    [before, after].filter((n) => n !== null),
+  );
   const headingTerms = new Set(s.heading ? termsOf(s.heading) : []);
   let inHeading = 0;
   for (const t of weights.terms) if (headingTerms.has(t)) inHeading += weights.weight(t);
   if (own === 0 && inHeading === 0 && around === 0) return 0;
   const leans = LEANS_BACK.test(s.text) || (before !== null && announces(before));
-  const coverage = (own + around * (leans ? 0.6 : 0.3)) / total;
+  const coverage = (own + around * (leans ? LEANING_SHARE : NEIGHBOUR_SHARE)) / total;
   // Sentences that repeat the question's words many times in few words are about it.
   const density = Math.min(1, (own / total) * (12 / Math.max(8, s.words)));
   let score = coverage * 0.65 + density * 0.15 + (inHeading / total) * 0.25;
@@ -226,6 +247,14 @@ function shapeBonus(s: Sentence, asked: Asked): number {
   return bonus;
 }
 
+/**
+ * A sentence's terms as MMR compares them. Two sentences are redundant when they say the same
+ * besides the question's words: sharing those is what makes both relevant, so they count for little.
+ */
+export function redundancyVector(terms: readonly string[], questionTerms: readonly string[]): TermVector {
+  return vectorOf(terms, new Map(questionTerms.map((t) => [t, 0.25])));
+}
+
 /** The best `max` sentences for the question, redundancy penalised, best first. */
 export function selectSentences(
   corpus: Corpus,
@@ -240,13 +269,10 @@ export function selectSentences(
   const best = Math.max(...scored.map((c) => c.raw));
   const floor = best * 0.45;
   const candidates = scored.filter((c) => c.raw >= floor).map((c) => ({ ...c, score: c.raw / best }));
-  // Two sentences are redundant when they say the same besides the question's words: sharing
-  // those is what makes both relevant, so they count for little.
-  const shared = new Map(weights.terms.map((t) => [t, 0.25]));
   const vectors = new Map<number, TermVector>();
   const vec = (s: Sentence) => {
     let v = vectors.get(s.id);
-    if (!v) vectors.set(s.id, (v = vectorOf(s.terms, shared)));
+    if (!v) vectors.set(s.id, (v = redundancyVector(s.terms, weights.terms)));
     return v;
   };
   const chosen = mmr(candidates, {
@@ -285,10 +311,13 @@ export function withContext(
   }
   const after = para.slice(at + 1);
   const tail = para.at(-1);
+  // One sentence between the chosen one and its paragraph's example is the bridge to it ("Perhaps
+  // the simplest way is to show it in action."); two when the last one announces the example.
   const introducesCode =
     tail?.code &&
-    after.length <= 2 &&
-    (/:$|\bfollowing\b|\bexample\b/i.test(tail.text) || !/[.!?]["'”’)\]]*$/.test(tail.text));
+    (after.length <= 1 ||
+      (after.length <= 2 &&
+        (/:$|\bfollowing\b|\bexample\b/i.test(tail.text) || !/[.!?]["'”’)\]]*$/.test(tail.text))));
   if (introducesCode) out.push(...after);
   else if (after[0] && !after[0].fragment && (relevant(after[0]) || GOES_ON.test(after[0].text))) {
     out.push(after[0]);
