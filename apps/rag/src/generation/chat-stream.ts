@@ -50,7 +50,12 @@ interface BuiltRequest {
   req: { method?: string; headers?: unknown; body?: unknown };
 }
 
-/** Sends the request; resolves with the response once its headers are in (the SDK's timeout runs until then). */
+/**
+ * Sends the request; resolves with the response once its headers are in (the SDK's timeout runs
+ * until then). A kept-alive connection that the server closed just as it was reused fails before
+ * any answer: that request is sent once more, on a fresh connection (nothing was answered, so
+ * nothing can be repeated).
+ */
 function send(
   built: BuiltRequest,
   agents: Record<'http:' | 'https:', http.Agent>,
@@ -61,30 +66,37 @@ function send(
   const payload = typeof built.req.body === 'string' ? built.req.body : '';
   const headers = Object.fromEntries(built.req.headers as Headers);
   headers['content-length'] = String(Buffer.byteLength(payload));
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    const req = (secure ? https : http).request(url, {
-      method: built.req.method ?? 'POST',
-      headers,
-      agent: agents[secure ? 'https:' : 'http:'],
-      signal,
+  const deadline = performance.now() + built.timeout;
+  const attempt = (mayRetry: boolean) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      let timedOut = false;
+      const req = (secure ? https : http).request(url, {
+        method: built.req.method ?? 'POST',
+        headers,
+        agent: agents[secure ? 'https:' : 'http:'],
+        signal,
+      });
+      const timer = setTimeout(
+        () => {
+          timedOut = true;
+          req.destroy();
+        },
+        Math.max(0, deadline - performance.now()),
+      );
+      req.once('response', (res) => {
+        clearTimeout(timer);
+        resolve(res);
+      });
+      req.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        if (signal.aborted) reject(new OpenAI.APIUserAbortError());
+        else if (timedOut) reject(new OpenAI.APIConnectionTimeoutError());
+        else if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') resolve(attempt(false));
+        else reject(new OpenAI.APIConnectionError({ cause: err }));
+      });
+      req.end(payload);
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy();
-    }, built.timeout);
-    req.once('response', (res) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
-    req.once('error', (err) => {
-      clearTimeout(timer);
-      if (signal.aborted) reject(new OpenAI.APIUserAbortError());
-      else if (timedOut) reject(new OpenAI.APIConnectionTimeoutError());
-      else reject(new OpenAI.APIConnectionError({ cause: err }));
-    });
-    req.end(payload);
-  });
+  return attempt(true);
 }
 
 /** The SDK's error for a non-2xx answer: its body's `error` object, or its text as the message. */

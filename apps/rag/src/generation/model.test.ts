@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { startFakeOpenAI, type FakeOpenAI } from '@classchat/testkit';
 import OpenAI, { type APIError } from 'openai';
@@ -183,6 +184,64 @@ describe('stopping', () => {
     const [rec] = await fake.waitForRequests(1, { kind: 'chat' });
     await rec!.settled;
     expect(rec!.outcome).toBe('client_disconnected');
+  });
+});
+
+describe('kept-alive connections', () => {
+  /** An upstream that answers with one token, or drops the connection when `drop` says so. */
+  async function upstream(drop: (onConnection: number) => boolean) {
+    let requests = 0;
+    let dropped = 0;
+    const served = new WeakMap<object, number>();
+    const server = http.createServer((req, res) => {
+      const n = ++requests;
+      const onConnection = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, onConnection);
+      req.resume();
+      if (drop(onConnection)) {
+        dropped++;
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = { choices: [{ index: 0, delta: { content: `answer ${n}` }, finish_reason: null }] };
+      res.end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return {
+      model: model({ baseURL: `http://127.0.0.1:${port}/v1` }),
+      dropped: () => dropped,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('sends a request again once when the server closed the reused connection before answering', async () => {
+    // Each connection's second request is dropped, as a server does with a connection it closed
+    // for idleness just as it was reused.
+    const up = await upstream((onConnection) => onConnection === 2);
+    try {
+      for (let i = 0; i < 20 && up.dropped() < 3; i++) {
+        const { events, error } = await run(undefined, up.model);
+        expect(error).toBeNull();
+        expect(texts(events)).toHaveLength(1);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(up.dropped()).toBe(3);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('does not send it again when a fresh connection fails', async () => {
+    const up = await upstream(() => true);
+    try {
+      const { error } = await run(undefined, up.model);
+      expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+      expect(up.dropped()).toBe(1);
+    } finally {
+      await up.close();
+    }
   });
 });
 
