@@ -29,7 +29,13 @@ export async function startService(options: {
   nodeArgs?: string[];
 }): Promise<Service> {
   const fd = openSync(options.logPath, 'w');
-  const args = [...(options.nodeArgs ?? []), '--conditions=@classchat/source', '--import', 'tsx', options.entry];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    '--conditions=@classchat/source',
+    '--import',
+    'tsx',
+    options.entry,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
