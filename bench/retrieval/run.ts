@@ -2,7 +2,7 @@
  * Retrieval latency and vector recall at 10k and 100k chunks in the store (SPEC §9: p95 ≤ 20 ms per
  * query at 100k chunks, always k results when the scope has k chunks).
  *
- *   node --conditions=source --import tsx bench/retrieval/run.ts [--sizes 10000,100000] [--queries 200]
+ *   node --conditions=@classchat/source --import tsx bench/retrieval/run.ts [--sizes 10000,100000] [--queries 200]
  *
  * The store holds generated course documents (testkit's `largePage` text, one chunk per paragraph,
  * ~100 tokens, embedded with the fake upstream's deterministic 512-d embeddings) spread over users,
@@ -68,7 +68,7 @@ async function startDatabase(dataDir: string): Promise<{ child: ChildProcess; ur
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'packages/db/src/embedded/main.ts'],
+    ['--conditions=@classchat/source', '--import', 'tsx', 'packages/db/src/embedded/main.ts'],
     { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
