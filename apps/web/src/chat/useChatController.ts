@@ -300,7 +300,7 @@ export function useChatController({
       activeRef.current = true;
       watch(streamId);
       try {
-        const accepted = await chatApi.send({
+        const response = await chatApi.send({
           message: text,
           classId: scope.classId,
           docId: scope.docId,
@@ -309,6 +309,21 @@ export function useChatController({
           retry,
         });
         req.accepted = true;
+        if ('session' in response) {
+          // Streaming is turned off on the server: the answer came back whole, with its chat.
+          if (getState().streamId !== streamId) return; // the student moved on; the answer is saved
+          const stillHere = sessionIdRef.current === null;
+          reset();
+          setRetryingId(null);
+          setMessages(response.messages);
+          optionsRef.current.onSettled();
+          if (!chatSessionId && stillHere) {
+            adoptedSessionRef.current = response.session.id;
+            onSessionCreated(response.session.id);
+          }
+          return;
+        }
+        const accepted = response;
         streamSessionRef.current = accepted.chatSessionId;
         if (localId && accepted.userMessageId) {
           const savedId = accepted.userMessageId;
@@ -332,7 +347,7 @@ export function useChatController({
         });
       }
     },
-    [scope.classId, scope.docId, watch, fail, getState, onSessionCreated],
+    [scope.classId, scope.docId, watch, fail, reset, getState, onSessionCreated],
   );
 
   const send = useCallback((text: string) => void start(text, false), [start]);
