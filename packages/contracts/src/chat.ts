@@ -123,6 +123,11 @@ export const SessionDetail = z.object({
   messages: z.array(MessageDto),
   /** The answer being written in this session right now, if any (absent from older servers). */
   activeStream: ActiveStreamRef.nullable().optional(),
+  /**
+   * The user-event clock (`rev`) taken just before the messages were read: a `message-updated`
+   * event at or below it carries a state no newer than this one (absent from older servers).
+   */
+  rev: z.number().nonnegative().optional(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
