@@ -115,7 +115,11 @@ describe('BM25 ranking', () => {
     const answer = 'To leave the program, type quit.';
     const noise = 'Sizes in m and cm: 1 m is 100 cm; m m m.';
     const { scope } = await corpus([{ text: noise }, { text: answer }, ...commonPages(3)]);
-    const { hits, terms } = await fx.repos.chunks.fullTextSearch(scope, 'How do I quit when I’m done? I\'ve tried', 5);
+    const { hits, terms } = await fx.repos.chunks.fullTextSearch(
+      scope,
+      "How do I quit when I’m done? I've tried",
+      5,
+    );
     expect(terms.map((t) => t.term)).not.toContain('m');
     expect(terms.map((t) => t.term)).not.toContain('ve');
     expect(hits[0]!.text).toBe(answer);

@@ -201,8 +201,7 @@ WITH t AS (
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
     (chunks.page_kind <> 'body' OR coalesce(chunks.section_path ->> -1, '') ~* ${LISTING_TITLE}) AS listing,
-    coalesce(starts_with(lower(ltrim(left(chunks.text, 300))), lower(nullif(chunks.section_path ->> -1, ''))), false) AS lead,
-    (SELECT count(*) FROM unnest(ts_filter(chunks.section_tsv, '{a}')) AS u WHERE u.lexeme !~ '^[0-9][0-9.]*$') AS title_len
+    coalesce(starts_with(lower(ltrim(left(chunks.text, 300))), lower(nullif(chunks.section_path ->> -1, ''))), false) AS lead
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
@@ -225,18 +224,22 @@ WITH t AS (
   SELECT mt.id,
     sum(w.idf * mt.tf * ${k1 + 1}::float8
         / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * m.token_count / s.avglen))) AS bm25,
-    coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0)
-      * least(1, count(*) FILTER (WHERE mt.in_title = 1)::float8 / greatest(max(m.title_len), 1))
-      + coalesce(sum(w.idf * mt.in_title) FILTER (WHERE mt.in_title < 1), 0) AS title,
+    coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0) AS title_inner,
+    count(*) FILTER (WHERE mt.in_title = 1) AS title_matched,
+    coalesce(sum(w.idf * mt.in_title) FILTER (WHERE mt.in_title < 1), 0) AS title_outer,
     sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
     count(*) AS matched
   FROM mt JOIN w USING (lexeme) JOIN m ON m.id = mt.id CROSS JOIN stats s
   GROUP BY mt.id
 ), pool AS (
   SELECT sc.id, sc.term_match, m.tsv, m.listing, m.lead, m.in_focus,
-    sc.bm25 + ${titleWeight}::float8 * sc.title AS text_score,
-    (sc.bm25 + ${titleWeight}::float8 * sc.title) * ${factors} AS base
+    sc.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
+    (sc.bm25 + ${titleWeight}::float8 * ti.title) * ${factors} AS base
   FROM scored sc JOIN m ON m.id = sc.id
+  -- The title's length (numbering left out) is counted only for chunks whose title holds a term.
+  CROSS JOIN LATERAL (SELECT sc.title_outer + CASE WHEN sc.title_matched = 0 THEN 0 ELSE
+      sc.title_inner * least(1, sc.title_matched::float8 / greatest(1, (SELECT count(*)
+        FROM unnest(ts_filter(m.section_tsv, '{a}')) AS u WHERE u.lexeme !~ '^[0-9][0-9.]*$'))) END AS title) ti
   ${input.all ? sql`WHERE sc.matched = (SELECT count(*) FROM t)` : sql``}
   ORDER BY base DESC
   LIMIT ${Math.max(input.limit, rerankPool)}
