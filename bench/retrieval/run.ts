@@ -512,5 +512,9 @@ for (const m of results) {
   );
 }
 console.log(
-  JSON.stringify({ bench: 'retrieval', queries: QUERIES, results: results.map(({ topK: _topK, ...m }) => m) }),
+  JSON.stringify({
+    bench: 'retrieval',
+    queries: QUERIES,
+    results: results.map(({ topK: _topK, ...m }) => m),
+  }),
 );
