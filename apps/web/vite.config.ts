@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // Workspace packages (@classchat/contracts) are consumed from their TypeScript sources.
-    conditions: ['source', ...defaultClientConditions],
+    conditions: ['@classchat/source', ...defaultClientConditions],
   },
   // The proxy keeps the browser's Host header: the api accepts a page's requests and sockets only
   // from the origin they were addressed to, which through the proxy is the dev server's.

@@ -40,6 +40,17 @@ describe('running header and footer ground truth', () => {
     expect(runningLineHits('item 2 and 12.5 and 120', [2], running)).toEqual([]);
   });
 
+  it('keeps a mid-page line that reads like the page-number line in the body', () => {
+    // A worked example's result "4" mid-page, and the page's last line is another "4".
+    const pages = [1, 2, 3, 4].map((n) =>
+      pageOf(n, `Chapter 1: Start ${n}`, ['y(2);', '4', `more ${n}`], n === 4 ? '4' : `${n}`),
+    );
+    const running = findRunningLines(pages);
+    expect(running.get(4)?.numbers).toContain('4');
+    expect(running.get(4)?.body.split('\n')).toEqual(['y(2);', '4', 'more 4']);
+    expect(runningLineHits('y(2); 4', [4], running)).toEqual([]);
+  });
+
   it('recognises dot leaders but not an ellipsis', () => {
     expect(hasDotLeader('Introduction . . . . . 4')).toBe(true);
     expect(hasDotLeader('Intro........4')).toBe(true);

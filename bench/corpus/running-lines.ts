@@ -69,8 +69,11 @@ export function findRunningLines(pages: readonly Pick<PdfPage, 'page' | 'lines'>
       const text = tokens.filter((t) => !isNumber(t)).join(' ');
       if (squash(text).length >= MIN_TEXT_CHARS) texts.push(text);
     }
+    // Only the band lines themselves: the same text elsewhere on the page (a result "4" printed
+    // mid-page when the foot of the page holds another "4") is body text.
+    const last = p.lines.length - 1;
     const body = p.lines
-      .filter((l) => !band.has(l.text))
+      .filter((l, i) => !((i === 0 || i === last) && band.has(l.text)))
       .map((l) => l.text)
       .join('\n');
     result.set(p.page, { texts, numbers, body });

@@ -10,7 +10,7 @@
  *   - hybrid: rag with the fake OpenAI upstream's embeddings and an empty OPENAI_CHAT_MODEL;
  *   - bm25 baseline: plain page-level BM25 over the same PDF.js page texts, top 3 pages.
  *
- *   npm run grounding -w bench        # or: node --conditions=source --import tsx bench/grounding/run.ts
+ *   npm run grounding -w bench        # or: node --conditions=@classchat/source --import tsx bench/grounding/run.ts
  *   [--config full-text,hybrid] [--out bench/output/grounding.json]
  *
  * The embedded database, the fake upstream and rag run in this process (rag serves real HTTP on a

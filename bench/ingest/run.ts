@@ -7,7 +7,7 @@
  * Then real documents (bench/ingest/real-docs.ts): Debian manuals through the same pipeline, with
  * how clean their stored chunks are (running headers, hyphen-split words, sections, TOC pages).
  *
- *   node --conditions=source --import tsx bench/ingest/run.ts [--pages 300] [--runs 5] [--real-runs 3]
+ *   node --conditions=@classchat/source --import tsx bench/ingest/run.ts [--pages 300] [--runs 5] [--real-runs 3]
  *     [--sections generated,real]        # npm run ingest -w bench
  *
  * Prints a table and one JSON line; the target (SPEC §9) is ≥ 100 pages/s without embeddings. The

@@ -4,7 +4,7 @@
  * per kind of answer asked through rag's HTTP API, each printed verbatim (Markdown, citations, and the
  * quiz or study guide payload).
  *
- *   node --conditions=source --import tsx bench/offline/examples.ts [--out bench/output/offline-examples.md]
+ *   node --conditions=@classchat/source --import tsx bench/offline/examples.ts [--out bench/output/offline-examples.md]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * Retrieval latency and vector recall at 10k and 100k chunks in the store (SPEC §9: p95 ≤ 20 ms per
  * query at 100k chunks, always k results when the scope has k chunks).
  *
- *   node --conditions=source --import tsx bench/retrieval/run.ts [--sizes 10000,100000] [--queries 200]
+ *   node --conditions=@classchat/source --import tsx bench/retrieval/run.ts [--sizes 10000,100000] [--queries 200]
  *
  * The store holds generated course documents (testkit's `largePage` text, one chunk per paragraph,
  * ~100 tokens, embedded with the fake upstream's deterministic 512-d embeddings) spread over users,
@@ -15,11 +15,13 @@
  *     (typically 50–300 ms) is excluded.
  *   - recall@k of the vector leg (`vectorSearch`: HNSW, `hnsw.iterative_scan = relaxed_order`)
  *     against an exact scan of the same scope.
+ * Each query's top-k chunk ids (full-text and hybrid) are kept in bench/output/retrieval/ and compared
+ * with the previous run's, so a change meant to make retrieval cheaper shows it ranks the same.
  * Bulk loading goes around the HNSW index (rows first, index after) and is cached under
  * bench/output/retrieval/ so reruns start at once; delete that folder to rebuild.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -68,7 +70,7 @@ async function startDatabase(dataDir: string): Promise<{ child: ChildProcess; ur
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'packages/db/src/embedded/main.ts'],
+    ['--conditions=@classchat/source', '--import', 'tsx', 'packages/db/src/embedded/main.ts'],
     { cwd: root, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -340,6 +342,8 @@ interface Measured {
   hybrid: Timing;
   /** Queries whose hybrid result had fewer than k passages (k ≤ scope size). */
   shortResults: number;
+  /** Each question's top-k chunk ids, best first. */
+  topK: { fullText: Record<string, string[]>; hybrid: Record<string, string[]> };
   recall: Record<string, number>;
   exactFallbacks: number;
 }
@@ -381,12 +385,14 @@ async function measure(database: Database, size: number, dbPid: number): Promise
     };
   };
 
-  const fullText = await time((q) =>
-    hybridSearch({ chunks: repos.chunks, embedder: null }, scope, q, {
+  const topK: Measured['topK'] = { fullText: {}, hybrid: {} };
+  const fullText = await time(async (q) => {
+    const r = await hybridSearch({ chunks: repos.chunks, embedder: null }, scope, q, {
       k: cfg.k,
       candidates: cfg.candidates,
-    }),
-  );
+    });
+    topK.fullText[q] = r.passages.map((p) => p.chunkId);
+  });
   let shortResults = 0;
   exactFallbacks = 0;
   const memo = embeddedScopes();
@@ -396,6 +402,7 @@ async function measure(database: Database, size: number, dbPid: number): Promise
       candidates: cfg.candidates,
     });
     if (r.passages.length < Math.min(cfg.k, target.n)) shortResults++;
+    topK.hybrid[q] = r.passages.map((p) => p.chunkId);
   });
 
   // Recall against an exact scan of the same scope: of the vector leg as rag runs it (a class is
@@ -446,7 +453,21 @@ async function measure(database: Database, size: number, dbPid: number): Promise
     recall[`hnsw@${k}`] = round(hits.hnsw / hits.total, 3);
   }
   recall.hnswQueryP50Ms = round(percentile(forced, 50));
-  return { size, scopeChunks: target.n, fullText, hybrid, shortResults, recall, exactFallbacks };
+  return { size, scopeChunks: target.n, fullText, hybrid, shortResults, topK, recall, exactFallbacks };
+}
+
+/** How many queries' top-k differ from the previous run's (kept beside the data), then keeps this run's. */
+function compareTopK(dataDir: string, topK: Measured['topK']): Record<keyof Measured['topK'], number> | null {
+  const file = `${dataDir}-topk-${QUERIES}.json`;
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Measured['topK']) : null;
+  writeFileSync(file, JSON.stringify(topK));
+  if (!previous) return null;
+  const differing = (now: Record<string, string[]>, before: Record<string, string[]>) =>
+    Object.entries(now).filter(([q, ids]) => ids.join() !== before[q]?.join()).length;
+  return {
+    fullText: differing(topK.fullText, previous.fullText),
+    hybrid: differing(topK.hybrid, previous.hybrid),
+  };
 }
 
 // ------------------------------------------------------------------------------------ main
@@ -461,7 +482,14 @@ for (const size of SIZES) {
     await load(database, size);
     const m = await measure(database, size, child.pid!);
     results.push(m);
-    log(`  ${JSON.stringify(m)}`);
+    const changed = compareTopK(dataDir, m.topK);
+    log(
+      changed
+        ? `  top-k unlike the previous run's: full-text ${changed.fullText}, hybrid ${changed.hybrid} of ${Object.keys(m.topK.fullText).length} questions`
+        : `  top-k kept for the next run to compare with`,
+    );
+    const { topK: _topK, ...figures } = m;
+    log(`  ${JSON.stringify(figures)}`);
   } finally {
     await database.close();
     await stopDatabase(child);
@@ -483,4 +511,10 @@ for (const m of results) {
     `| ${m.size.toLocaleString('en')} | ${m.scopeChunks} | ${m.fullText.p50} / ${m.fullText.p95} | ${m.fullText.dbCpuMs} | ${m.hybrid.p50} / ${m.hybrid.p95} | ${m.hybrid.dbCpuMs} | ${recall} | ${m.shortResults} / ${QUERIES} |`,
   );
 }
-console.log(JSON.stringify({ bench: 'retrieval', queries: QUERIES, results }));
+console.log(
+  JSON.stringify({
+    bench: 'retrieval',
+    queries: QUERIES,
+    results: results.map(({ topK: _topK, ...m }) => m),
+  }),
+);

@@ -2,7 +2,7 @@
  * The embedded database for the stream benchmarks, as its own process: `packages/db`'s server with
  * room for more connections than its default 32, which two api + rag pairs (a pool of 10 each) pass.
  *
- *   DATA_DIR=… node --conditions=source --import tsx bench/stream/embedded-db.ts
+ *   DATA_DIR=… node --conditions=@classchat/source --import tsx bench/stream/embedded-db.ts
  *
  * prints `{"event":"ready","url":"postgres://…"}` on stdout; SIGTERM stops it.
  */

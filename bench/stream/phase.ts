@@ -33,7 +33,7 @@ function startLoadgen(logPath: string) {
   const fd = openSync(logPath, 'a');
   const child = fork(join(repoRoot, 'bench/stream/loadgen.ts'), [], {
     cwd: repoRoot,
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    execArgv: ['--conditions=@classchat/source', '--import', 'tsx'],
     stdio: ['ignore', fd, fd, 'ipc'],
     // Structured clone keeps NaN (an empty summary) as NaN.
     serialization: 'advanced',

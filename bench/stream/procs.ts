@@ -15,7 +15,7 @@ export interface Service {
 }
 
 /**
- * One of our TypeScript entry points as a child process (`node --conditions=source --import tsx`),
+ * One of our TypeScript entry points as a child process (`node --conditions=@classchat/source --import tsx`),
  * stdout and stderr to `logPath`; resolves once the log matches `ready`.
  */
 export async function startService(options: {
@@ -29,7 +29,13 @@ export async function startService(options: {
   nodeArgs?: string[];
 }): Promise<Service> {
   const fd = openSync(options.logPath, 'w');
-  const args = [...(options.nodeArgs ?? []), '--conditions=source', '--import', 'tsx', options.entry];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    '--conditions=@classchat/source',
+    '--import',
+    'tsx',
+    options.entry,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },

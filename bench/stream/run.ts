@@ -5,7 +5,7 @@
  * (ENABLE_STREAMING=false, then simulated typing at 2 ms/char). api and rag CPU and memory come
  * from /proc. Prints a table and appends it to bench/RESULTS.md.
  *
- *   node --conditions=source --import tsx bench/stream/run.ts [--quick]
+ *   node --conditions=@classchat/source --import tsx bench/stream/run.ts [--quick]
  *
  * Processes: the embedded database, the fake OpenAI upstream, rag, the api (and a second api with
  * ENABLE_STREAMING=false) each run as a child process; this process is the users (Socket.IO
@@ -698,7 +698,7 @@ const report = `
 ## Stream relay — \`bench/stream/run.ts\` (${started.toISOString()})
 
 \`\`\`bash
-node --conditions=source --import tsx bench/stream/run.ts   # all tiers; appends such a section
+node --conditions=@classchat/source --import tsx bench/stream/run.ts   # all tiers; appends such a section
 # experiments (not recorded): --tiers=1,200  --waves=N  --profile (CPU profiles of api and rag)
 \`\`\`
 

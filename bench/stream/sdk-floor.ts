@@ -5,7 +5,7 @@
  * one SDK request's round trip, back to back and after 200 ms of idleness. The consumer is this
  * process (its own CPU is measured); the fake upstream runs as a separate process.
  *
- *   node --conditions=source --import tsx bench/stream/sdk-floor.ts   # appends a section to RESULTS.md
+ *   node --conditions=@classchat/source --import tsx bench/stream/sdk-floor.ts   # appends a section to RESULTS.md
  *
  * It bounds bench/stream/run.ts: rag's CPU per token cannot fall below the SDK's own.
  */
@@ -157,7 +157,7 @@ try {
     `## Model stream consumption floor — \`bench/stream/sdk-floor.ts\` (${new Date().toISOString()})`,
     '',
     '```bash',
-    'node --conditions=source --import tsx bench/stream/sdk-floor.ts',
+    'node --conditions=@classchat/source --import tsx bench/stream/sdk-floor.ts',
     '```',
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}. This process reads`,

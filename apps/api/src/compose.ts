@@ -84,7 +84,7 @@ export function createApiServices(ctx: ApiContext): ApiServices {
         }),
       onUsageSettled: (userId) => void ctx.userEvents.usage(userId),
     }),
-    sessions: createSessionsService(repos, ctx.streams, active),
+    sessions: createSessionsService(repos, ctx.streams, active, () => ctx.userEvents.rev()),
     auth: createAuthService({
       repos,
       tokens: ctx.tokens,

@@ -5,7 +5,7 @@
  * No auth, no database, no replay: what any app needs at the least to put a model's stream on a socket.
  *
  *   PEER=ai-sdk|node-http UPSTREAM_URL=http://127.0.0.1:PORT/v1 \
- *     node --conditions=source --import tsx bench/stream/peers/main.ts
+ *     node --conditions=@classchat/source --import tsx bench/stream/peers/main.ts
  *
  * prints `{"event":"ready","url":"http://127.0.0.1:PORT"}` on stdout.
  */

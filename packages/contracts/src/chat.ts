@@ -123,6 +123,11 @@ export const SessionDetail = z.object({
   messages: z.array(MessageDto),
   /** The answer being written in this session right now, if any (absent from older servers). */
   activeStream: ActiveStreamRef.nullable().optional(),
+  /**
+   * The user-event clock (`rev`) taken just before the messages were read: a `message-updated`
+   * event at or below it carries a state no newer than this one (absent from older servers).
+   */
+  rev: z.number().nonnegative().optional(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
@@ -153,6 +158,14 @@ export type ChatNewBody = z.infer<typeof ChatNewBody>;
 
 export const ChatNewAccepted = z.object({ chatSessionId: Id, streamId: Id, userMessageId: Id.nullable() });
 export type ChatNewAccepted = z.infer<typeof ChatNewAccepted>;
+
+/**
+ * What `POST chat/new` answers without `Accept: text/event-stream`: accepted (202; the answer then
+ * streams to the user's room), or, when the server has streaming turned off, the chat with its
+ * finished answer (200).
+ */
+export const ChatNewResponse = z.union([ChatNewAccepted, SessionDetail]);
+export type ChatNewResponse = z.infer<typeof ChatNewResponse>;
 
 export const RenameSessionBody = z.object({ title: storedText().trim().min(1, 'Enter a title').max(200) });
 export type RenameSessionBody = z.infer<typeof RenameSessionBody>;

@@ -97,6 +97,16 @@ export const RagStreamEvent = z.discriminatedUnion('type', [
 ]);
 export type RagStreamEvent = z.infer<typeof RagStreamEvent>;
 
+/**
+ * A `token` event checked by hand, for readers of rag's stream: tokens are nearly all of its events,
+ * and their shape is two fields. undefined for anything else (which the schema then parses).
+ */
+export function ragTokenEvent(json: unknown): Extract<RagStreamEvent, { type: 'token' }> | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { type, content } = json as { type?: unknown; content?: unknown };
+  return type === 'token' && typeof content === 'string' ? { type: 'token', content } : undefined;
+}
+
 /** The events of rag's `documents/:id/ingest`. */
 export const IngestEvent = z.discriminatedUnion('type', [
   z.object({

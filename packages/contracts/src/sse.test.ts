@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RagStreamEvent } from './rag.js';
+import { RagStreamEvent, ragTokenEvent } from './rag.js';
 import { SseDecoder, decodeSse, encodeSse, type SseDecodeIssue } from './sse.js';
 
 const token = (content: string) => ({ type: 'token', content }) as const;
@@ -64,6 +64,27 @@ describe('SSE codec', () => {
 
   it('delivers a final event that lacks its blank line when the stream ends', () => {
     expect(decodeAll(['data: {"type":"token","content":"end"}']).events).toEqual([token('end')]);
+  });
+
+  it('takes the events `known` recognises as they are, and parses the rest with the schema', () => {
+    const issues: SseDecodeIssue[] = [];
+    const seen: unknown[] = [];
+    const decoder = new SseDecoder(
+      RagStreamEvent,
+      (i) => issues.push(i),
+      (json) => {
+        seen.push(json);
+        return ragTokenEvent(json);
+      },
+    );
+    const wire =
+      encodeSse(token('a')) +
+      encodeSse({ type: 'route', route: 'quiz' }) +
+      'data: {"type":"token","content":7}\n\n' +
+      'data: {"type":"token","content":"b","extra":1}\n\n';
+    expect(decoder.push(wire)).toEqual([token('a'), { type: 'route', route: 'quiz' }, token('b')]);
+    expect(seen).toHaveLength(4);
+    expect(issues.map((i) => i.data)).toEqual(['{"type":"token","content":7}']);
   });
 
   it('decodes an async byte stream', async () => {

@@ -1,3 +1,4 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { z } from 'zod';
 
 /** One SSE frame: the event as a single `data:` JSON line, then the blank line that ends it. */
@@ -12,75 +13,43 @@ export interface SseDecodeIssue {
 }
 
 /**
- * Incremental SSE decoder: feed it bytes or text as they arrive and it returns the complete,
- * schema-valid events. Handles events split across chunks, several events per chunk, CRLF / CR / LF
- * line ends, multi-line `data:` fields, comments (`:`) and multi-byte characters split between chunks.
+ * Incremental SSE decoder over `eventsource-parser`: feed it bytes or text as they arrive and it
+ * returns the complete, schema-valid events (events split across chunks or several per chunk, any
+ * line ending, multi-line `data:` fields, comments, multi-byte characters split between chunks).
+ * `known`, when given, accepts the frequent events whose shape it checks itself (a token on the hot
+ * path) without the schema; it returns undefined for anything else, which the schema then parses.
  */
 export class SseDecoder<T> {
   private readonly text = new TextDecoder('utf-8');
-  private buffer = '';
-  private dataLines: string[] = [];
-  private pendingCR = false;
+  private readonly parser: EventSourceParser;
+  private events: T[] = [];
 
   constructor(
     private readonly schema: z.ZodType<T>,
     private readonly onIssue: (issue: SseDecodeIssue) => void = () => {},
-  ) {}
+    private readonly known: (json: unknown) => T | undefined = () => undefined,
+  ) {
+    this.parser = createParser({ onEvent: (message) => this.dispatch(message.data) });
+  }
 
   push(chunk: string | Uint8Array): T[] {
-    let input = typeof chunk === 'string' ? chunk : this.text.decode(chunk, { stream: true });
-    if (this.pendingCR && input.startsWith('\n')) input = input.slice(1);
-    this.pendingCR = false;
-    const buffer = this.buffer + input;
-    const events: T[] = [];
-    let start = 0;
-    let lf = buffer.indexOf('\n');
-    let cr = buffer.indexOf('\r');
-    while (lf !== -1 || cr !== -1) {
-      const lineStart = start;
-      let end: number;
-      if (cr !== -1 && (lf === -1 || cr < lf)) {
-        end = cr;
-        start = cr + 1;
-        if (start === buffer.length) this.pendingCR = true;
-        else if (buffer.charCodeAt(start) === 10) start += 1;
-      } else {
-        end = lf;
-        start = lf + 1;
-      }
-      this.takeLine(buffer.slice(lineStart, end), events);
-      if (lf !== -1 && lf < start) lf = buffer.indexOf('\n', start);
-      if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start);
-    }
-    this.buffer = buffer.slice(start);
-    return events;
+    this.parser.feed(typeof chunk === 'string' ? chunk : this.text.decode(chunk, { stream: true }));
+    return this.take();
   }
 
   /** Call when the byte stream ends: a final event without its blank line is still delivered. */
   end(): T[] {
-    const events: T[] = [];
-    const tail = this.buffer + this.text.decode();
-    this.buffer = '';
-    if (tail.length > 0) this.takeLine(tail, events);
-    this.dispatch(events);
+    this.parser.feed(`${this.text.decode()}\n\n`);
+    return this.take();
+  }
+
+  private take(): T[] {
+    const events = this.events;
+    this.events = [];
     return events;
   }
 
-  private takeLine(line: string, events: T[]): void {
-    if (line === '') return this.dispatch(events);
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
-    // `event`, `id` and `retry` carry nothing our events need; unknown fields are ignored per the SSE spec.
-  }
-
-  private dispatch(events: T[]): void {
-    if (this.dataLines.length === 0) return;
-    const data = this.dataLines.join('\n');
-    this.dataLines = [];
+  private dispatch(data: string): void {
     let json: unknown;
     try {
       json = JSON.parse(data);
@@ -88,8 +57,13 @@ export class SseDecoder<T> {
       this.onIssue({ data, reason: 'not JSON' });
       return;
     }
+    const known = this.known(json);
+    if (known !== undefined) {
+      this.events.push(known);
+      return;
+    }
     const parsed = this.schema.safeParse(json);
-    if (parsed.success) events.push(parsed.data);
+    if (parsed.success) this.events.push(parsed.data);
     else this.onIssue({ data, reason: parsed.error.issues.map((i) => i.message).join('; ') });
   }
 }

@@ -12,7 +12,7 @@ let child: ChildProcess;
 let ready: { event: string; url: string; port: number };
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
+  child = spawn(process.execPath, ['--conditions=@classchat/source', '--import', 'tsx', main], {
     cwd: repoRoot,
     env: {
       ...process.env,

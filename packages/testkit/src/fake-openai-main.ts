@@ -2,7 +2,7 @@
  * The fake OpenAI upstream as a process, for benchmarks and end-to-end tests:
  *
  *   PORT=0 FAKE_FIRST_TOKEN_DELAY_MS=500 FAKE_TOKEN_DELAY_MS=20 \
- *     node --conditions=source --import tsx packages/testkit/src/fake-openai-main.ts
+ *     node --conditions=@classchat/source --import tsx packages/testkit/src/fake-openai-main.ts
  *
  * prints one line `{"event":"ready","url":"http://127.0.0.1:PORT/v1","port":PORT,"pid":…}` on stdout.
  * Scripts can still be changed at run time over HTTP: `POST /_fake/default`, `POST /_fake/enqueue`

@@ -136,7 +136,7 @@ async function startServiceProcess(
   env: Env,
 ): Promise<{ child: ChildProcess; url: string }> {
   const main = `apps/${service}/src/main.ts`;
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
+  const child = spawn(process.execPath, ['--conditions=@classchat/source', '--import', 'tsx', main], {
     cwd: repoRoot,
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],

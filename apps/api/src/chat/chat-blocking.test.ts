@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionDetail } from '@classchat/contracts';
+import { ChatNewResponse, SessionDetail } from '@classchat/contracts';
 import { startStack, type Stack } from '@classchat/testkit';
 import { createUser, errorBodyOf, postChat, repositoriesOf, usage } from './chat.test-helpers.js';
 
@@ -17,6 +17,8 @@ describe('ENABLE_STREAMING=false: one blocking answer, the same persistence and 
     const res = await postChat(stack, user, { message: 'What is osmosis?' });
     expect(res.status).toBe(200);
     const detail = SessionDetail.parse(res.json);
+    // The web reads chat/new's answer with one contract for both modes.
+    expect(ChatNewResponse.parse(res.json)).toEqual(detail);
     expect(detail.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     const answer = detail.messages[1]!;
     expect(answer.content.length).toBeGreaterThan(0);

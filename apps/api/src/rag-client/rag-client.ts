@@ -12,6 +12,7 @@ import {
   REQUEST_ID_HEADER,
   SemanticSearchResponse,
   decodeSse,
+  ragTokenEvent,
   SseDecoder,
   type SseDecodeIssue,
   type SemanticSearchBody,
@@ -112,7 +113,7 @@ export function createRagClient(options: {
     async *streamAnswer(body, call = {}) {
       const path = '/api/v1/semantic_search_stream';
       const res = await post(path, body, call, 'text/event-stream', 'h2');
-      const decoder = new SseDecoder(RagStreamEvent, malformed(path));
+      const decoder = new SseDecoder(RagStreamEvent, malformed(path), ragTokenEvent);
       let terminal = false;
       try {
         for await (const chunk of res.body.iterator({ destroyOnReturn: false })) {

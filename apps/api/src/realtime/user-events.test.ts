@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RevisionGuard,
+  SessionDetail,
   USER_EVENT,
   UserEvent,
   type UserEventOf,
@@ -212,6 +213,25 @@ describe('user events: every tab of a user hears every change', () => {
 });
 
 describe('user events: the ordering guard', () => {
+  it('stamps a read of a chat on the events’ clock: a change made before it is at or below its rev, one after above', async () => {
+    const { user, a, b } = await twoTabs({ material: true });
+    stack.upstream!.setDefault({ tokens: ['First', '.'] });
+    const { accepted, end } = await chat(stack, user, a.chat, {
+      message: 'What does the mitochondrion produce?',
+    });
+    const messageId = end.type === 'chat-stream-complete' ? end.messageId : '';
+    const saved = await b.next('message-updated', (e) => e.message.id === messageId);
+    const base = `/chat/sessions/${accepted.chatSessionId}`;
+    const read = SessionDetail.parse((await call(stack.apiUrl, user, 'GET', base)).body);
+    expect(read.rev).toBeGreaterThan(saved.rev);
+    await call(stack.apiUrl, user, 'PUT', `${base}/messages/${messageId}/reaction`, { reaction: 'like' });
+    const liked = await b.next(
+      'message-updated',
+      (e) => e.message.id === messageId && e.message.reaction === 'like',
+    );
+    expect(liked.rev).toBeGreaterThan(read.rev!);
+  });
+
   it('drops a late copy of an older state, so the newer one stays applied', async () => {
     const { user, b } = await twoTabs();
     const created = await call(stack.apiUrl, user, 'POST', '/classes', { name: 'Physics' });

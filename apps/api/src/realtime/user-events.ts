@@ -30,6 +30,8 @@ export function createRevClock(now: () => number = Date.now): () => number {
  * never throws: a failure is logged and the page catches up on its next read.
  */
 export interface UserEventPublisher {
+  /** The next rev, for a read whose result a page compares with these events (a chat's messages). */
+  rev(): number;
   emit(userId: string, event: UserEventBody): void;
   session(userId: string, sessionId: string): Promise<void>;
   sessionDeleted(userId: string, sessionId: string): void;
@@ -69,6 +71,7 @@ export function createUserEventPublisher(deps: {
   };
 
   const publisher: UserEventPublisher = {
+    rev: nextRev,
     emit: (userId, event) => send(userId, nextRev(), event),
     session: (userId, sessionId) =>
       publish(userId, 'session', async () => {

@@ -22,6 +22,8 @@ export function createSessionsService(
   repos: Pick<Repositories, 'sessions' | 'messages'>,
   streams?: Pick<StreamRegistry, 'forUser' | 'cancel'>,
   active?: ActiveStreamLookup,
+  /** The user-event clock, to stamp a chat read with (so a page can drop events older than it). */
+  rev?: () => number,
 ) {
   /** The message if it is in the user's session `sessionId`; 404 otherwise. */
   const ownedMessage = async (userId: string, sessionId: string, messageId: string) => {
@@ -47,7 +49,14 @@ export function createSessionsService(
       // Looked up before the messages are read: an answer that ends in between is then both saved
       // and named (the client folds the replayed end into the saved message), never neither.
       const activeStream = (await active?.find(userId, sessionId)) ?? null;
-      return { ...toSessionDetail(session, await repos.messages.list(userId, sessionId)), activeStream };
+      // Taken before the read, as an event's rev is: an event at or below it was read no later.
+      const readAt = rev?.();
+      const messages = await repos.messages.list(userId, sessionId);
+      return {
+        ...toSessionDetail(session, messages),
+        activeStream,
+        ...(readAt === undefined ? {} : { rev: readAt }),
+      };
     },
 
     async rename(userId: string, sessionId: string, title: string): Promise<SessionDto> {

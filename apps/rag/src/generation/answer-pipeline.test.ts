@@ -7,7 +7,7 @@ import { startCellBiologyRag, type AnswerHarness } from '../answer.test-helpers.
 import { createAnswerDeps } from '../http/answer-routes.js';
 import { createMemoryTokenBudget } from '../quota/token-budget.js';
 import type { RunningRag } from '../server.js';
-import { answerEvents, collectAnswer, lastAnswerReferences, type AnswerDeps } from './answer-pipeline.js';
+import { answerEvents, collectAnswer, type AnswerDeps } from './answer-pipeline.js';
 
 let h: AnswerHarness;
 let rag: RunningRag;
@@ -142,18 +142,5 @@ describe('the answer pipeline as an AsyncIterable', () => {
     const answer = await collectAnswer(answerEvents(deps(), request()));
     expect(answer).toMatchObject({ message: 'Glycolysis splits glucose 【1】.', route: 'general_qa' });
     expect(answer.citations).toHaveLength(1);
-  });
-
-  it('finds the chunk references of the last answer', () => {
-    const ref = { chunkId: randomUUID(), documentId: randomUUID(), fileName: 'x', pageStart: 1, pageEnd: 1 };
-    expect(
-      lastAnswerReferences([
-        { role: 'assistant', content: 'old', chunkReferences: [] },
-        { role: 'user', content: 'q', chunkReferences: [] },
-        { role: 'assistant', content: 'a', chunkReferences: [ref] },
-        { role: 'user', content: 'tell me more', chunkReferences: [] },
-      ]),
-    ).toEqual([ref]);
-    expect(lastAnswerReferences([])).toEqual([]);
   });
 });

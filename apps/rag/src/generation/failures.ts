@@ -74,13 +74,13 @@ export function toStreamFailure(err: unknown, abortReason?: unknown, maxDuration
   return failure('internal', 'Something went wrong while answering. Please try again.', true);
 }
 
-/** undici's "terminated" / socket errors when a streamed body is cut. */
+/** node:http's "aborted" (ECONNRESET), undici's "terminated" / socket errors when a streamed body is cut. */
 function isConnectionCut(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const cause = (err as { cause?: { code?: string } }).cause;
+  const { code, cause } = err as { code?: string; cause?: { code?: string } };
   return (
     err.message === 'terminated' ||
     /socket|ECONNRESET|EPIPE|other side closed/i.test(err.message) ||
-    ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')
+    ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].some((c) => c === code || c === cause?.code)
   );
 }

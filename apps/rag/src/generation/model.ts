@@ -2,6 +2,7 @@ import type { TokenUsage } from '@classchat/contracts';
 import OpenAI from 'openai';
 import type { RagConfig } from '../config.js';
 import type { PromptMessage } from '../prompts/tokens.js';
+import { createChatStreamer, usageOf } from './chat-stream.js';
 
 /** What a model (or the offline stand-in) produces: text as it is written, then usage. */
 export type ModelEvent = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUsage };
@@ -30,8 +31,9 @@ export function createChatClient(config: RagConfig): OpenAI {
 
 /**
  * The model through the official SDK. Streaming: `stream: true` with `stream_options.include_usage`,
- * each delta yielded as it arrives; leaving the iteration early aborts the HTTP request. With
- * `streaming: false`, one blocking completion whose text is yielded once.
+ * each delta yielded as it arrives (the SDK builds the request and its errors; `createChatStreamer`
+ * reads the response); leaving the iteration early aborts the HTTP request. With `streaming: false`,
+ * one blocking completion whose text is yielded once.
  */
 export function openAIModel(
   client: OpenAI,
@@ -39,6 +41,7 @@ export function openAIModel(
 ): AnswerModel {
   const limitParam = (n: number) =>
     options.useMaxCompletionTokens ? { max_completion_tokens: n } : { max_tokens: n };
+  const streamChat = createChatStreamer(client);
 
   return async function* model(request, signal) {
     const base = {
@@ -54,27 +57,6 @@ export function openAIModel(
       if (completion.usage) yield { type: 'usage', usage: usageOf(completion.usage) };
       return;
     }
-    const stream = await client.chat.completions.create(
-      { ...base, stream: true, stream_options: { include_usage: true } },
-      { signal },
-    );
-    try {
-      for await (const chunk of stream) {
-        const text = chunk.choices[0]?.delta?.content;
-        if (text) yield { type: 'text', text };
-        if (chunk.usage) yield { type: 'usage', usage: usageOf(chunk.usage) };
-      }
-    } finally {
-      // Early return (the consumer broke off) or an error: stop the HTTP request.
-      stream.controller.abort();
-    }
-  };
-}
-
-function usageOf(u: OpenAI.CompletionUsage): TokenUsage {
-  return {
-    promptTokens: u.prompt_tokens,
-    completionTokens: u.completion_tokens,
-    totalTokens: u.total_tokens,
+    yield* streamChat({ ...base, stream: true, stream_options: { include_usage: true } }, signal);
   };
 }

@@ -214,7 +214,7 @@ function startParseWorker(workerData: ParseWorkerData, memoryMb: number): Worker
   const entry = JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href);
   return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${entry}); });`, {
     eval: true,
-    execArgv: ['--conditions=source'],
+    execArgv: ['--conditions=@classchat/source'],
     workerData,
     resourceLimits,
   });

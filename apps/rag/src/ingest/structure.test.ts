@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DOCX_HEADINGS, docx, largePdf, STRUCTURED_PDF, structuredPdf } from '@classchat/testkit';
+import {
+  DOCX_HEADINGS,
+  docx,
+  largePdf,
+  STRUCTURED_PDF,
+  structuredPdf,
+  WORKED_EXAMPLES_PDF,
+  workedExamplesPdf,
+} from '@classchat/testkit';
 import { pagePositionOf, pageSpanOf } from '../citations/source-map.js';
 import { chunkDocument, type Chunk } from './chunker.js';
 import { parseDocument, type ParsedDocument } from './parse.js';
@@ -137,6 +145,35 @@ describe('reading a typeset PDF', () => {
     expectExactMapping(parsed.pages, chunks);
     expect(chunks.map((c) => [c.pageStart, c.pageEnd])).toEqual(parsed.pages.map((_, i) => [i + 1, i + 1]));
     expect(parsed.pageKinds.every((k) => k === 'body')).toBe(true);
+  });
+});
+
+describe('reading a manual that names code in prose and prints worked examples', () => {
+  async function manual(): Promise<{ parsed: ParsedDocument; chunks: Chunk[] }> {
+    const fixture = await workedExamplesPdf();
+    const parsed = await parseDocument('application/pdf', fixture.bytes, { maxPages: 50 });
+    return { parsed, chunks: chunkDocument(parsed) };
+  }
+
+  it('joins a code name hyphenated at a line end of prose whose names are in a fixed-pitch font', async () => {
+    const { parsed, chunks } = await manual();
+    expect(parsed.pages[0]).toContain('idealfac-');
+    const text = chunks.map((c) => flat(c.text)).join('\n');
+    for (const name of WORKED_EXAMPLES_PDF.joinedNames) expect(text).toContain(name);
+    for (const broken of WORKED_EXAMPLES_PDF.brokenNames)
+      expect(text).not.toMatch(new RegExp(`${broken}\\s`));
+    expectExactMapping(parsed.pages, chunks);
+  });
+
+  it('keeps a result printed at the foot of a page whose number is in its header', async () => {
+    const { chunks } = await manual();
+    for (const [i, result] of WORKED_EXAMPLES_PDF.results.entries()) {
+      const page = i + 1;
+      const onPage = chunks.filter((c) => c.pageStart <= page && page <= c.pageEnd).map((c) => c.text);
+      expect(onPage.join('\n'), `page ${page}`).toMatch(new RegExp(`\\(%o${page}\\)\\s+${result}\\b`));
+      // The printed page number stays out.
+      expect(onPage.join('\n')).not.toMatch(new RegExp(`\\b${WORKED_EXAMPLES_PDF.printedPage(page)}\\b`));
+    }
   });
 });
 

@@ -118,6 +118,25 @@ describe('prompt assembly', () => {
     expect(built.promptTokens).toBe(countPromptTokens(built.messages));
   });
 
+  it('counts the prompt tokens exactly for every route, with and without passages', () => {
+    const routes = [
+      'general_qa',
+      'follow_up',
+      'quote_finding',
+      'generate_study_guide',
+      'quiz',
+      'summary',
+    ] as const;
+    for (const route of routes) {
+      for (const passages of [[], [passage(2)], [passage(1, 'ATP synthase.\n\nIt turns.'), passage(3)]]) {
+        for (const query of ['What is ATP?', '¿Qué es el ATP?', '  spaced\n\nquestion  ']) {
+          const built = buildPrompt({ route, query, history: [], passages, historyTokens: 100 });
+          expect(built.promptTokens).toBe(countPromptTokens(built.messages));
+        }
+      }
+    }
+  });
+
   it('estimates an upper bound before retrieval', () => {
     const input = { route: 'general_qa' as const, query: 'Q?', history: [], historyTokens: 100 };
     const full = buildPrompt({ ...input, passages: [passage(1, 'x '.repeat(200))] });

@@ -1,6 +1,6 @@
 import { citationMarker, type Route } from '@classchat/contracts';
 import { trimHistory, type HistoryTurn } from './history.js';
-import { countPromptTokens, countTokens, type PromptMessage } from './tokens.js';
+import { countPromptTokens, countTokens, MESSAGE_OVERHEAD_TOKENS, type PromptMessage } from './tokens.js';
 
 /** A passage as it is shown to the model. */
 export interface ContextPassage {
@@ -60,7 +60,23 @@ const ROUTE_INSTRUCTIONS: Record<Route, string> = {
 
 /** The system prompt of a route: shared rules, the route's task, then the numbered context blocks. */
 export function systemPrompt(route: Route, passages: readonly ContextPassage[]): string {
-  return `${RULES}\n\nTask: ${ROUTE_INSTRUCTIONS[route]}\n\n${contextBlocks(passages)}`;
+  return promptHead(route) + contextBlocks(passages);
+}
+
+/** The fixed part of a route's system prompt: the rules and the route's task. */
+const promptHead = (route: Route) => `${RULES}\n\nTask: ${ROUTE_INSTRUCTIONS[route]}\n\n`;
+
+const headTokens = new Map<Route, number>();
+
+/**
+ * Tokens of the system prompt with these context blocks, its fixed head counted once per route.
+ * Exact: the blocks open with a word ("Passages"), where the tokenizer's pre-split cuts the whole
+ * prompt as well, so the two counts add up to the whole one.
+ */
+function systemPromptTokens(route: Route, blocks: string): number {
+  let head = headTokens.get(route);
+  if (head === undefined) headTokens.set(route, (head = countTokens(promptHead(route))));
+  return head + countTokens(blocks);
 }
 
 /** `【1】 file.pdf, page 3` + text, one block per passage; a clear note when there are none. */
@@ -126,12 +142,16 @@ export function buildPrompt(input: {
   passages: readonly ContextPassage[];
   historyTokens: number;
 }): BuiltPrompt {
-  const messages: PromptMessage[] = [
-    { role: 'system', content: systemPrompt(input.route, input.passages) },
+  const blocks = contextBlocks(input.passages);
+  const conversation: PromptMessage[] = [
     ...trimHistory(input.history, input.historyTokens, input.query),
     { role: 'user', content: input.query },
   ];
-  return { messages, promptTokens: countPromptTokens(messages) };
+  return {
+    messages: [{ role: 'system', content: promptHead(input.route) + blocks }, ...conversation],
+    promptTokens:
+      countPromptTokens(conversation) + MESSAGE_OVERHEAD_TOKENS + systemPromptTokens(input.route, blocks),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  ChatNewAccepted,
+  ChatNewResponse,
   MessageDto,
   NoContent,
   SessionDetail,
@@ -25,9 +25,12 @@ export const chatApi = {
   rename: (id: string, title: string) =>
     request(SessionDto, `/chat/sessions/${id}`, { method: 'PATCH', body: { title } }),
   remove: (id: string) => request(NoContent, `/chat/sessions/${id}`, { method: 'DELETE' }),
-  /** Starts an answer; it then arrives as `chat-stream-*` socket events carrying `streamId`. */
+  /**
+   * Starts an answer; it then arrives as `chat-stream-*` socket events carrying `streamId`. A server
+   * with streaming turned off answers with the chat and its finished answer instead.
+   */
   send: (input: SendChatInput) =>
-    request(ChatNewAccepted, '/chat/new', {
+    request(ChatNewResponse, '/chat/new', {
       method: 'POST',
       body: {
         message: input.message,

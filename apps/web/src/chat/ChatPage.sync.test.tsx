@@ -66,10 +66,13 @@ const retriedAnswer = (): MessageDto => ({
   createdAt: AT,
 });
 
-function setup(messages: MessageDto[] = []) {
+/** The page on a chat whose read answers `messages` (stamped with the server's `rev` when given). */
+function setup(messages: MessageDto[] = [], rev?: number) {
   const api = fakeApi()
     .on('GET /chat/sessions', { body: { sessions: [session()] } })
-    .on('GET /chat/sessions/:id', { body: { session: session(), messages, activeStream: null } })
+    .on('GET /chat/sessions/:id', {
+      body: { session: session(), messages, activeStream: null, ...(rev === undefined ? {} : { rev }) },
+    })
     .on('GET /user/usage', { body: usage(20) })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } });
@@ -201,6 +204,65 @@ describe('ChatPage in a second tab of the same student', () => {
     act(() => socket.reconnect({ recovered: false }));
     await waitFor(() => expect(reads()[0]).toBeGreaterThan(before[0]! + 1));
     expect(reads()[1]).toBeGreaterThan(before[1]!);
+  });
+
+  it('replaces the shown answer at once when another tab retries it, and shows the new version in its place', async () => {
+    const answer = retriedAnswer();
+    const { api, socket, emit } = setup([question(), answer]);
+    await screen.findByTestId('message-assistant');
+    const reads = () => api.callsTo('GET', `/chat/sessions/${SESSION_ID}`).length;
+    const readsBefore = reads();
+
+    act(() =>
+      socket.serverEmit('chat-stream-start', {
+        sessionId: SESSION_ID,
+        streamId: STREAM_ID,
+        route: 'general_qa',
+      }),
+    );
+    // At once, before any token: the old version is no longer shown below a new one.
+    expect(screen.queryByTestId('message-assistant')).toBeNull();
+    act(() => socket.serverEmit('chat-stream-token', token(1, 'Fourth')));
+    expect(screen.getByTestId('streaming-answer').textContent).toBe('Fourth');
+    expect(screen.queryByText('Third try.')).toBeNull();
+    // The chat as saved confirms it: its last message is that answer.
+    await waitFor(() => expect(reads()).toBe(readsBefore + 1));
+    expect(screen.queryByTestId('message-assistant')).toBeNull();
+
+    const fourth = { ...answer, content: 'Fourth try.', currentVersion: 3 };
+    fourth.versions = [...answer.versions, version('Fourth try.', 'complete')];
+    act(() =>
+      socket.serverEmit(
+        'chat-stream-complete',
+        complete('Fourth try.', { citations: [], versions: fourth.versions, currentVersion: 3 }),
+      ),
+    );
+    emit({ type: 'message-updated', rev: 9, sessionId: SESSION_ID, message: fourth });
+    const shown = await screen.findAllByTestId('message-assistant');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.textContent).toContain('Fourth try.');
+    expect(within(shown[0]!).getByTestId('version-label').textContent).toContain('4/4');
+  });
+
+  it('drops an event older than the chat as first read, and applies a newer one', async () => {
+    const answer = retriedAnswer();
+    const { emit } = setup([question(), answer], 10);
+    await screen.findByTestId('message-assistant');
+    // The answer as it was before the read (two versions): no rollback.
+    const older = {
+      ...answer,
+      content: 'Second try.',
+      currentVersion: 1,
+      versions: answer.versions.slice(0, 2),
+    };
+    emit({ type: 'message-updated', rev: 8, sessionId: SESSION_ID, message: older });
+    expect(screen.getByTestId('message-assistant').textContent).toContain('Third try.');
+    expect(screen.getByTestId('version-label').textContent).toContain('3/3');
+    // A version switch made elsewhere after the read.
+    const switched = { ...answer, content: 'An eigen', currentVersion: 0, status: 'stopped' as const };
+    emit({ type: 'message-updated', rev: 11, sessionId: SESSION_ID, message: switched });
+    expect(screen.getByTestId('version-label').textContent).toContain('1/3');
+    expect(screen.getByTestId('stopped-label')).toBeTruthy();
   });
 
   it('shows "stopped" on version 1 again after Stop, two Retries and paging back', async () => {

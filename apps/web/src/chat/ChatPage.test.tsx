@@ -224,6 +224,74 @@ describe('ChatPage', () => {
     expect(screen.queryByTestId('message-assistant')).toBeNull();
   });
 
+  it('shows the whole answer a server without streaming returns with the chat, and a retry of it', async () => {
+    const { api, socket } = setup();
+    const at = '2025-11-20T10:00:00.000Z';
+    const question = {
+      ...complete('What is an eigenvector?', { citations: [], versions: [] }),
+      id: USER_MESSAGE_ID,
+      role: 'user',
+    };
+    const answer = (content: string, versions: string[]) => ({
+      ...complete(content),
+      id: MESSAGE_ID,
+      position: 1,
+      role: 'assistant',
+      reaction: null,
+      route: 'general_qa',
+      createdAt: at,
+      versions: versions.map((v) => ({
+        content: v,
+        citations: [citation(1)],
+        chunkReferences: [],
+        createdAt: at,
+      })),
+      currentVersion: versions.length - 1,
+    });
+    const detail = (...messages: object[]) => ({
+      session: {
+        id: SESSION_ID,
+        title: 'What is an eigenvector?',
+        assignedClass: null,
+        assignedDocument: null,
+        source: 'main_app',
+        ephemeral: false,
+        createdAt: at,
+        updatedAt: at,
+      },
+      messages: messages.map((m) => ({ position: 0, reaction: null, route: null, createdAt: at, ...m })),
+    });
+    const first = 'An eigenvector keeps its direction [1].';
+    api.on('POST /chat/new', { status: 200, body: detail(question, answer(first, [first])) });
+    await ask('What is an eigenvector?');
+
+    const shown = await screen.findByTestId('message-assistant');
+    expect(shown.textContent).toContain('An eigenvector keeps its direction');
+    expect(within(shown).getByTestId('citation-chip').getAttribute('href')).toBe(citation(1).href);
+    expect(screen.getAllByTestId('message-user').map((m) => m.textContent)).toEqual([
+      'What is an eigenvector?',
+    ]);
+    expect(screen.queryByTestId('toast')).toBeNull();
+    expect(screen.queryByTestId('typing-indicator')).toBeNull();
+    expect(screen.queryByTestId('stop-button')).toBeNull();
+    expect(socket.listenerCount('chat-stream-token')).toBe(0);
+
+    const second = 'It is only scaled by the matrix [1].';
+    api.on('POST /chat/new', { status: 200, body: detail(question, answer(second, [first, second])) });
+    await userEvent.click(within(shown).getByRole('button', { name: /retry/i }));
+    await waitFor(() =>
+      expect(screen.getByTestId('message-assistant').textContent).toContain(
+        'It is only scaled by the matrix',
+      ),
+    );
+    expect(api.callsTo('POST', '/chat/new').at(-1)?.body).toMatchObject({
+      retry: true,
+      chatSessionId: SESSION_ID,
+    });
+    expect(screen.getAllByTestId('message-assistant')).toHaveLength(1);
+    expect(screen.queryByTestId('toast')).toBeNull();
+  });
+
   it('Stop cancels the stream and a stopped answer carries a "stopped" label', async () => {
     const { api, socket } = setup();
     await ask('Long answer please');

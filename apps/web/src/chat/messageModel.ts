@@ -77,8 +77,12 @@ export function isUncovered(coverage: AnswerCoverage | undefined): coverage is '
   return coverage === 'not_covered' || coverage === 'no_material';
 }
 
-/** The last assistant message, if it is the last message of the chat (the one Retry regenerates). */
-export function lastAnswer(messages: MessageDto[]): MessageDto | null {
+/**
+ * The last assistant message, if it is the last message of the chat: the one Retry regenerates, and
+ * the one an answer being written after it regenerates (a new question is saved, and shown, before
+ * its answer starts, so it would be last instead).
+ */
+export function lastAnswer(messages: readonly MessageDto[]): MessageDto | null {
   const last = messages.at(-1);
   return last?.role === 'assistant' ? last : null;
 }

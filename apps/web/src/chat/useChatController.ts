@@ -1,4 +1,11 @@
-import type { ChatStreamStartPayload, MessageDto, Reaction, Route, SessionDto } from '@classchat/contracts';
+import type {
+  ChatStreamStartPayload,
+  MessageDto,
+  Reaction,
+  Route,
+  SessionDetail,
+  SessionDto,
+} from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { chatApi } from '../api/chat.js';
 import { ApiError, errorMessage } from '../api/http.js';
@@ -10,6 +17,7 @@ import { useUserEvents } from '../streaming/useUserEvents.js';
 import { useToast } from '../ui/Toasts.js';
 import { applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
+import { ShownRevisions } from './shownRevisions.js';
 
 export interface ChatFailure {
   message: string;
@@ -52,6 +60,15 @@ export function useChatController({
   const [loadError, setLoadError] = useState<string | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
   const [retryingId, setRetryingId] = useState<string | null>(null);
+  const [revisions] = useState(() => new ShownRevisions());
+  /** Shows a read of the chat, keeping what events newer than the read already showed. */
+  const showRead = useCallback(
+    (detail: SessionDetail) => {
+      revisions.recordRead(detail.rev);
+      setMessages((shown) => revisions.merge(shown, detail));
+    },
+    [revisions],
+  );
 
   const sessionIdRef = useRef(sessionId);
   const streamSessionRef = useRef<string | null>(null);
@@ -100,11 +117,7 @@ export function useChatController({
       if (error.code === 'cancelled') {
         // Stopped before any token: nothing was saved. Reload in case the server did save something.
         const sid = sessionIdRef.current;
-        if (sid)
-          void chatApi.session(sid).then(
-            (d) => setMessages(d.messages),
-            () => undefined,
-          );
+        if (sid) void chatApi.session(sid).then(showRead, () => undefined);
         return;
       }
       const retryable = error.retryable || error.code === 'network_error';
@@ -115,7 +128,7 @@ export function useChatController({
         ...(retryable ? { action: { label: 'Retry', onClick: () => retryRef.current() } } : {}),
       });
     },
-    [toast],
+    [toast, showRead],
   );
 
   // Set once the stream hook exists (below); read by onMissing, which the hook itself calls.
@@ -131,34 +144,37 @@ export function useChatController({
    * chat: if the answer is no longer running, show what was saved instead of waiting for it; if
    * part of it was shown and nothing was saved, say it was interrupted (retryable).
    */
-  const onMissing = useCallback((streamId: string) => {
-    const sid = sessionIdRef.current;
-    if (!sid) return;
-    const stillFollowing = () => {
-      const state = controlsRef.current?.getState();
-      return state?.streamId === streamId && isActivePhase(state.phase);
-    };
-    chatApi.session(sid).then(
-      (detail) => {
-        if (!stillFollowing() || sessionIdRef.current !== sid) return;
-        if (detail.activeStream?.streamId === streamId) return;
-        const shown = controlsRef.current?.getState().lastSeq ?? 0;
-        if (shown > 0 && !answerSaved(messagesRef.current, detail.messages)) {
-          controlsRef.current?.fail({
-            message: 'The answer was interrupted. Please try again.',
-            code: 'stream_interrupted',
-            retryable: true,
-          });
-          return;
-        }
-        controlsRef.current?.reset();
-        setRetryingId(null);
-        setMessages(detail.messages);
-        optionsRef.current.onSettled();
-      },
-      () => undefined,
-    );
-  }, []);
+  const onMissing = useCallback(
+    (streamId: string) => {
+      const sid = sessionIdRef.current;
+      if (!sid) return;
+      const stillFollowing = () => {
+        const state = controlsRef.current?.getState();
+        return state?.streamId === streamId && isActivePhase(state.phase);
+      };
+      chatApi.session(sid).then(
+        (detail) => {
+          if (!stillFollowing() || sessionIdRef.current !== sid) return;
+          if (detail.activeStream?.streamId === streamId) return;
+          const shown = controlsRef.current?.getState().lastSeq ?? 0;
+          if (shown > 0 && !answerSaved(messagesRef.current, detail.messages)) {
+            controlsRef.current?.fail({
+              message: 'The answer was interrupted. Please try again.',
+              code: 'stream_interrupted',
+              retryable: true,
+            });
+            return;
+          }
+          controlsRef.current?.reset();
+          setRetryingId(null);
+          showRead(detail);
+          optionsRef.current.onSettled();
+        },
+        () => undefined,
+      );
+    },
+    [showRead],
+  );
 
   const stream = useChatStream({ onStart, onComplete, onError, onMissing });
   const { watch, fail, reset, getState } = stream;
@@ -178,11 +194,9 @@ export function useChatController({
    * (afterSeq 0), then live tokens continue; seqs already shown are dropped, so nothing doubles.
    */
   const follow = useCallback(
-    (streamId: string, loaded: MessageDto[] | null, sid: string) => {
-      const last = loaded?.at(-1);
+    (streamId: string, shown: readonly MessageDto[], sid: string) => {
       // A running answer after an answer is a retry of it: hide that one while the new one streams.
-      // (An answer seen starting live, from another tab, hides nothing: its question may come after.)
-      setRetryingId(last?.role === 'assistant' ? last.id : null);
+      setRetryingId(lastAnswer(shown)?.id ?? null);
       lastRequestRef.current = { text: '', retry: true, accepted: true, localId: null };
       routeRef.current = null;
       streamSessionRef.current = sid;
@@ -199,6 +213,7 @@ export function useChatController({
       adoptedSessionRef.current = null;
       return;
     }
+    revisions.clear();
     if (activeRef.current && streamSessionRef.current !== sessionId) {
       // Leaving a chat mid-answer: the server finishes and saves it; this view stops following.
       reset();
@@ -215,7 +230,7 @@ export function useChatController({
     chatApi.session(sessionId).then(
       (detail) => {
         if (cancelled) return;
-        setMessages(detail.messages);
+        showRead(detail);
         setLoading(false);
         optionsRef.current.onSessionLoaded(detail.session);
         const running = detail.activeStream;
@@ -234,7 +249,7 @@ export function useChatController({
     return () => {
       cancelled = true;
     };
-  }, [sessionId, reset, follow, getState]);
+  }, [sessionId, reset, follow, getState, revisions, showRead]);
 
   // Another tab or device of the student: messages saved or changed in this chat appear at once, a
   // deleted chat says so, and after a reconnect that lost events the chat is read again.
@@ -244,19 +259,20 @@ export function useChatController({
     chatApi.session(sid).then(
       (detail) => {
         if (sessionIdRef.current !== sid || activeRef.current) return;
-        setMessages(detail.messages);
+        showRead(detail);
         const running = detail.activeStream;
         if (running && getState().streamId !== running.streamId)
           follow(running.streamId, detail.messages, sid);
       },
       () => undefined,
     );
-  }, [follow, getState]);
+  }, [follow, getState, showRead]);
 
   useUserEvents({
     onEvent: (event) => {
       const sid = sessionIdRef.current;
       if (event.type === 'message-updated' && event.sessionId === sid) {
+        if (!revisions.acceptMessage(event.message.id, event.rev)) return;
         setMessages((ms) => applyToMessages(ms, event.message));
       } else if (event.type === 'session-deleted' && event.sessionId === sid) {
         reset();
@@ -269,11 +285,23 @@ export function useChatController({
   });
 
   // An answer another tab or device started in this chat: follow it live (replayed from its start).
+  // A retry in the other tab replaces the shown answer at once, as in that tab: a new question is
+  // shown before its answer starts (its event comes first), so an answer shown last is the one
+  // being retried. The chat as saved then confirms which one it is.
   useEffect(() => {
     const onStreamStart = (p: ChatStreamStartPayload) => {
       const sid = sessionIdRef.current;
       if (!sid || p.sessionId !== sid || activeRef.current || getState().streamId === p.streamId) return;
-      follow(p.streamId, null, sid);
+      follow(p.streamId, messagesRef.current, sid);
+      chatApi.session(sid).then(
+        (detail) => {
+          const state = getState();
+          if (sessionIdRef.current !== sid || state.streamId !== p.streamId || !isActivePhase(state.phase))
+            return;
+          setRetryingId(lastAnswer(detail.messages)?.id ?? null);
+        },
+        () => undefined,
+      );
     };
     socket.on('chat-stream-start', onStreamStart);
     return () => {
@@ -300,7 +328,7 @@ export function useChatController({
       activeRef.current = true;
       watch(streamId);
       try {
-        const accepted = await chatApi.send({
+        const response = await chatApi.send({
           message: text,
           classId: scope.classId,
           docId: scope.docId,
@@ -309,6 +337,21 @@ export function useChatController({
           retry,
         });
         req.accepted = true;
+        if ('session' in response) {
+          // Streaming is turned off on the server: the answer came back whole, with its chat.
+          if (getState().streamId !== streamId) return; // the student moved on; the answer is saved
+          const stillHere = sessionIdRef.current === null;
+          reset();
+          setRetryingId(null);
+          setMessages(response.messages);
+          optionsRef.current.onSettled();
+          if (!chatSessionId && stillHere) {
+            adoptedSessionRef.current = response.session.id;
+            onSessionCreated(response.session.id);
+          }
+          return;
+        }
+        const accepted = response;
         streamSessionRef.current = accepted.chatSessionId;
         if (localId && accepted.userMessageId) {
           const savedId = accepted.userMessageId;
@@ -332,7 +375,7 @@ export function useChatController({
         });
       }
     },
-    [scope.classId, scope.docId, watch, fail, getState, onSessionCreated],
+    [scope.classId, scope.docId, watch, fail, reset, getState, onSessionCreated],
   );
 
   const send = useCallback((text: string) => void start(text, false), [start]);

@@ -24,7 +24,7 @@ interface Child {
 
 /** Runs the embedded-database CLI from source, as `npm start` would. */
 function runMain(dataRoot: string): Child {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+  const proc = spawn(process.execPath, ['--conditions=@classchat/source', '--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, DATA_DIR: dataRoot, EMBEDDED_DB_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -250,6 +250,24 @@ describe('vector search', () => {
     expect(await fx.repos.chunks.analyzeIfStale()).toBe(false); // nothing changed since
   });
 
+  it('counts the rows a document just wrote when it decides whether to analyze', async () => {
+    const changed = async () => {
+      const { rows } = await fx.database.pool.query<{ n: number }>(
+        `SELECT n_mod_since_analyze::int AS n FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass`,
+      );
+      return rows[0]!.n;
+    };
+    const before = await changed();
+    const few = await newDoc(alice, null, 'few.pdf');
+    // Fewer rows than the ANALYZE threshold: the counter keeps them.
+    await fx.repos.chunks.insertForDocument(
+      few,
+      Array.from({ length: 12 }, (_, i) => chunk(i, `few ${i}`)),
+    );
+    expect(await changed()).toBeGreaterThanOrEqual(before + 12);
+    await fx.repos.chunks.deleteByDocument(few.id);
+  });
+
   it('leaves no setting behind in the session that every embedded connection shares', async () => {
     await fx.repos.chunks.vectorSearch({ userId: alice.id }, query, 5);
     const { rows } = await fx.database.pool.query<{ v: string; ef: string }>(

@@ -243,6 +243,14 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
           await tx.insert(chunks).values(rows.slice(i, i + INSERT_BATCH_ROWS));
         }
+        // A backend publishes its table counters at most once a second; without this, the check
+        // below would not yet see the rows just written and skip an ANALYZE they call for. (Servers
+        // before PostgreSQL 15 lack the function; they have autovacuum, which does the job anyway.)
+        await tx.execute(
+          sql.raw(`DO $$ BEGIN
+            IF to_regproc('pg_stat_force_next_flush') IS NOT NULL THEN PERFORM pg_stat_force_next_flush(); END IF;
+          END $$`),
+        );
       });
       await this.analyzeIfStale();
       return rows.length;

@@ -99,6 +99,32 @@ describe('BM25 ranking', () => {
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
   });
 
+  it('ranks a section titled only with the question’s words above one whose title mentions them among others', async () => {
+    const body = 'The fit command adjusts parameters so that a curve follows measured points.';
+    const { scope } = await corpus([
+      { text: body, section: ['7 Commands', '7.3 Fit, smooth, filter and other data commands'] },
+      { text: body, section: ['7 Commands', '7.4 Fit'] },
+      ...commonPages(4),
+    ]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'how do I fit a curve?', 5);
+    expect(hits[0]!.sectionPath).toEqual(['7 Commands', '7.4 Fit']);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it('takes no terms from contractions ("I’m", "you’ve"), so a page full of "m" does not win', async () => {
+    const answer = 'To leave the program, type quit.';
+    const noise = 'Sizes in m and cm: 1 m is 100 cm; m m m.';
+    const { scope } = await corpus([{ text: noise }, { text: answer }, ...commonPages(3)]);
+    const { hits, terms } = await fx.repos.chunks.fullTextSearch(
+      scope,
+      "How do I quit when I’m done? I've tried",
+      5,
+    );
+    expect(terms.map((t) => t.term)).not.toContain('m');
+    expect(terms.map((t) => t.term)).not.toContain('ve');
+    expect(hits[0]!.text).toBe(answer);
+  });
+
   it('ranks words that stand together in the question and the text above the same words apart', async () => {
     const together = 'Use a data frame to hold variables of different types, one column each.';
     const apart =

@@ -9,7 +9,10 @@ import type { FullTextHit } from './chunks.js';
  * - BM25: Σ over the question's terms in the chunk of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
  *   idf = ln(1 + (N − df + 0.5)/(df + 0.5)) with N and df counted in the scope searched, tf the
  *   term's occurrences in the stored tsvector, len the chunk's token count.
- * - title: Σ idf of the terms in the chunk's innermost section title (an outer title counts half).
+ * - title: Σ idf of the terms in the chunk's innermost section title, times the share of that title's
+ *   words (numbering left out) the question holds, plus half the idf of terms in an outer title. A
+ *   section titled "Fit" is about fitting; "15. GP Programming" is not about every question naming
+ *   gp, nor "Standard Targets for Users" about every question naming a target.
  * - proximity: Σ over neighbouring question terms (in the question's order) of their mean idf ·
  *   min(1, Σ 1/distance over the places both occur), i.e. 1 when they stand side by side.
  * - kind: 1 on body pages, `nonBodyFactor` on listings — table-of-contents and index pages, and
@@ -49,9 +52,9 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   k1: 1.2,
   b: 0.75,
   titleWeight: 0.5,
-  proximityWeight: 0.5,
+  proximityWeight: 1.5,
   nonBodyFactor: 0.3,
-  leadBoost: 1.3,
+  leadBoost: 1.15,
   focusBoost: 3,
   numericTermWeight: 0.25,
   absentLightWeight: 0.15,
@@ -160,11 +163,17 @@ export function focusSql(focus: SearchFocus | null | undefined): SQL {
 }
 
 /**
- * One statement: the question's terms (`chunk_search_tsv`, as the chunks were indexed), the scope's
+ * One statement: the question's terms (`chunk_search_tsv`, as the chunks were indexed, with the
+ * endings of contractions — "I'm", "you've", "we'll" — dropped: a lone "m" or "ve" names nothing), the scope's
  * size and mean chunk length, every chunk of the scope holding a term with each term's frequency,
  * each term's document frequency and idf, BM25 + title for all of them, proximity for the best
  * `rerankPool`, and the top `limit` with their hit columns. `termMatch` is the share of the
  * question's idf the chunk holds (what the relevance floor looks at).
+ *
+ * Cost: the planner takes each CTE for one row and joins CTEs by nested loops, so no step joins two of
+ * them on the chunk id (that costs matches² comparisons): what scoring needs of a chunk travels with its
+ * term rows, and the pool reads section titles and tsvectors through the primary key. CTEs used per
+ * row (`pairs`, `words`) are materialized so their tsqueries and lexemes are built once per statement.
  */
 export function rankedSearchSql(input: {
   scopeWhere: SQL;
@@ -183,8 +192,9 @@ export function rankedSearchSql(input: {
       * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)`;
   return sql`
 WITH t AS (
-  SELECT u.lexeme, u.positions[1] AS pos, quote_literal(u.lexeme)::tsquery AS tq
-  FROM unnest(chunk_search_tsv(${input.query})) AS u
+  SELECT u.lexeme, u.positions[1] AS pos, quote_literal(u.lexeme)::tsquery AS tq,
+    (quote_literal(u.lexeme) || ':A')::tsquery AS title_tq
+  FROM unnest(chunk_search_tsv(regexp_replace(${input.query}, '([[:alpha:]])[''’](m|re|ve|ll|d)\\M', '\\1', 'gi'))) AS u
   WHERE u.lexeme NOT IN (SELECT i.lexeme FROM unnest(to_tsvector('english', ${input.ignoreWords})) AS i)
     AND strpos(u.lexeme, E'\\\\') = 0
   ORDER BY 2
@@ -201,8 +211,9 @@ WITH t AS (
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
-  SELECT m.id, t.lexeme, ts_rank_cd('{1,1,1,1}', m.tsv, t.tq, 0)::float8 AS tf,
-    CASE WHEN m.section_tsv @@ (quote_literal(t.lexeme) || ':A')::tsquery THEN 1
+  SELECT m.id, m.token_count, m.listing, m.lead, m.in_focus,
+    t.lexeme, ts_rank_cd('{1,1,1,1}', m.tsv, t.tq, 0)::float8 AS tf,
+    CASE WHEN m.section_tsv @@ t.title_tq THEN 1
          WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
   FROM m JOIN t ON m.tsv @@ t.tq
 ), w AS (
@@ -217,33 +228,41 @@ WITH t AS (
     LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
   ) v
 ), scored AS (
-  SELECT mt.id,
+  SELECT mt.id, mt.listing, mt.lead, mt.in_focus,
     sum(w.idf * mt.tf * ${k1 + 1}::float8
-        / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * m.token_count / s.avglen))) AS bm25,
-    sum(w.idf * mt.in_title) AS title,
+        / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * mt.token_count / s.avglen))) AS bm25,
+    coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0) AS title_inner,
+    count(*) FILTER (WHERE mt.in_title = 1) AS title_matched,
+    coalesce(sum(w.idf * mt.in_title) FILTER (WHERE mt.in_title < 1), 0) AS title_outer,
     sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
     count(*) AS matched
-  FROM mt JOIN w USING (lexeme) JOIN m ON m.id = mt.id CROSS JOIN stats s
-  GROUP BY mt.id
+  FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
+  GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus
 ), pool AS (
-  SELECT sc.bm25, sc.title, sc.term_match, m.id, m.tsv, m.listing, m.lead, m.in_focus,
-    (sc.bm25 + ${titleWeight}::float8 * sc.title) * ${factors} AS base
-  FROM scored sc JOIN m ON m.id = sc.id
-  ${input.all ? sql`WHERE sc.matched = (SELECT count(*) FROM t)` : sql``}
+  SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus,
+    m.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
+    (m.bm25 + ${titleWeight}::float8 * ti.title) * ${factors} AS base
+  FROM scored m -- named m for the factors
+  -- The title's length (numbering left out) is counted only for chunks whose title holds a term.
+  CROSS JOIN LATERAL (SELECT m.title_outer + CASE WHEN m.title_matched = 0 THEN 0 ELSE
+      m.title_inner * least(1, m.title_matched::float8 / greatest(1, (SELECT count(*)
+        FROM chunks c, unnest(ts_filter(c.section_tsv, '{a}')) AS u
+        WHERE c.id = m.id AND u.lexeme !~ '^[0-9][0-9.]*$'))) END AS title) ti
+  ${input.all ? sql`WHERE m.matched = (SELECT count(*) FROM t)` : sql``}
   ORDER BY base DESC
   LIMIT ${Math.max(input.limit, rerankPool)}
 ), ordered AS (
   SELECT w.lexeme, w.idf, row_number() OVER (ORDER BY w.pos) AS i FROM w
-), pairs AS (
+), pairs AS MATERIALIZED (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
 ), ranked AS (
   SELECT m.id, m.term_match, m.in_focus, m.listing,
-    (m.bm25 + ${titleWeight}::float8 * m.title + ${proximityWeight}::float8 * coalesce(
-      (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', m.tsv, p.tq, 0))) FROM pairs p WHERE m.tsv @@ p.tq), 0)
+    (m.text_score + ${proximityWeight}::float8 * coalesce(
+      (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', c.tsv, p.tq, 0))) FROM pairs p WHERE c.tsv @@ p.tq), 0)
     ) * ${factors} AS score
-  FROM pool m
-), words AS (
+  FROM pool m JOIN chunks c ON c.id = m.id
+), words AS MATERIALIZED (
   SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
   FROM regexp_split_to_table(${input.query}, '\\s+') WITH ORDINALITY AS s(word, n)
   CROSS JOIN LATERAL unnest(chunk_search_tsv(s.word)) AS u

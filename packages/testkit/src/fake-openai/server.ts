@@ -667,6 +667,7 @@ class FakeOpenAIServer implements FakeOpenAI {
           connection: 'keep-alive',
           'x-request-id': `req_fake_${rec.id}`,
         });
+        if (script.promptFilterResults) res.write(azurePromptFilterFrame(base));
         res.write(
           frame([
             {
@@ -828,4 +829,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const fake = new FakeOpenAIServer(options);
   await fake.listen();
   return fake;
+}
+
+/** Azure OpenAI's first streamed chunk: no choices, the prompt's content filter verdicts. */
+function azurePromptFilterFrame(base: Record<string, unknown>): string {
+  const safe = { filtered: false, severity: 'safe' };
+  const results = { hate: safe, self_harm: safe, sexual: safe, violence: safe };
+  const chunk = {
+    ...base,
+    choices: [],
+    model: '',
+    prompt_filter_results: [{ prompt_index: 0, content_filter_results: results }],
+  };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
 }

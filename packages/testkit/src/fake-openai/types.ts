@@ -77,6 +77,11 @@ export interface ChatScript {
   usage?: Partial<CompletionUsage>;
   /** Default `stop`. */
   finishReason?: 'stop' | 'length' | 'content_filter';
+  /**
+   * Open the stream as Azure OpenAI does: a first chunk with no choices and the prompt's content
+   * filter results (`prompt_filter_results`), before the role chunk.
+   */
+  promptFilterResults?: true;
 }
 
 /** How the fake answers one embeddings request. */

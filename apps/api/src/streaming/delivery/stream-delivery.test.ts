@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents, StreamAck } from '@classchat/contracts';
 import type { TypedServer } from '../../realtime/socket-server.js';
 import { createStreamControls } from '../controls/stream-controls.js';
-import { emitChatEvent, type ChatEvent } from '../events.js';
+import type { ChatEvent } from '../events.js';
 import { StreamRegistry } from '../registry.js';
 import { createMemoryReplayStore, type ReplayStore } from '../replay/index.js';
+import { sendChatEvent } from './direct-send.js';
 import { createStreamDelivery, type DeliverySocket } from './stream-delivery.js';
 
 const userId = 'u1';
@@ -96,7 +97,7 @@ async function harness(batchSize: number): Promise<Harness> {
       batchSize,
       send: (socket, event) => {
         sent++;
-        emitChatEvent(socket, event);
+        sendChatEvent(socket, event);
       },
     },
   });

@@ -1,7 +1,8 @@
 import type { StreamAck } from '@classchat/contracts';
 import type { Logger } from 'pino';
 import type { TypedSocket } from '../../realtime/socket-server.js';
-import { emitChatEvent, type ChatEvent } from '../events.js';
+import type { ChatEvent } from '../events.js';
+import { sendChatEvent } from './direct-send.js';
 import { studentMessage } from '../failures.js';
 import type { ReplayStore } from '../replay/index.js';
 import { DeliveryGate } from './delivery-gate.js';
@@ -18,7 +19,7 @@ export type DeliverySocket = Pick<TypedSocket, 'id' | 'data' | 'emit' | 'on'>;
 export interface StreamDeliveryOptions {
   replay: ReplayStore;
   logger: Logger;
-  /** Sends one event to one socket (default: `emitChatEvent`). */
+  /** Sends one event to one socket (default: `sendChatEvent`, outside Socket.IO's recovery). */
   send?: (socket: DeliverySocket, event: ChatEvent) => void;
   batchSize?: number;
   limits?: ResumeLimits;
@@ -64,12 +65,12 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  * The one way chat events reach sockets, live or replayed: every (socket, stream) pair has a
  * `DeliveryGate`, so a client receives each seq once whether it was connected all along, was
  * recovered by Socket.IO, reconnected, reloaded or opened a second tab. Chat events never go through
- * Socket.IO's rooms (nor, therefore, its connection state recovery): a socket follows a stream from
- * its start when connected then, or from its `resume`.
+ * Socket.IO's rooms nor its connection state recovery (see `sendChatEvent`): a socket follows a
+ * stream from its start when connected then, or from its `resume`.
  */
 export function createStreamDelivery(options: StreamDeliveryOptions): StreamDelivery {
   const { replay, logger } = options;
-  const send = options.send ?? ((socket, event) => emitChatEvent(socket, event));
+  const send = options.send ?? sendChatEvent;
   const batch = Math.max(1, options.batchSize ?? DEFAULT_REPLAY_BATCH);
   const limiter = new ResumeLimiter(options.limits);
   const now = options.now ?? Date.now;

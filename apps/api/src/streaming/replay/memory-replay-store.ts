@@ -32,7 +32,7 @@ interface Buffered {
 
 /**
  * The replay buffer in this process's memory (no REDIS_URL): one bounded buffer per (owner, stream),
- * expiring `ttlSeconds` after the stream's last event. Expiry is lazy — every append and read first
+ * expiring `ttlSeconds` after the stream's last event (a running stream's, within a tenth of that). Expiry is lazy — every append and read first
  * drops the streams whose time is up — so no timer is ever left running.
  */
 export function createMemoryReplayStore(
@@ -46,6 +46,9 @@ export function createMemoryReplayStore(
   // so the streams that expire first are always at the front.
   const streams = new Map<string, Buffered>();
   const keyOf = (streamId: string, userId: string) => `${userId}/${streamId}`;
+  // A live stream's tokens come many times a second: its expiry (and its place in that order) is
+  // renewed at most every tenth of the TTL, so most tokens only add their text to its buffer.
+  const renewEveryMs = ttlMs / 10;
 
   const sweep = (at: number) => {
     for (const [key, buffered] of streams) {
@@ -93,8 +96,15 @@ export function createMemoryReplayStore(
 
   const appendSync = (streamId: string, userId: string, event: ReplayEvent) => {
     const at = now();
-    sweep(at);
     const key = keyOf(streamId, userId);
+    if (event.type === 'chat-stream-token') {
+      const live = streams.get(key);
+      if (live && !live.terminal && live.expiresAt - at > ttlMs - renewEveryMs) {
+        addToken(live, event.seq, event.token);
+        return;
+      }
+    }
+    sweep(at);
     let buffered = streams.get(key);
     if (buffered) streams.delete(key);
     else {

@@ -206,6 +206,34 @@ describe('replay store in memory', () => {
     clock = 24_000;
     expect(store.size).toBe(0);
   });
+
+  it("renews a running stream's expiry at most every tenth of the TTL, keeping every token", async () => {
+    let clock = 0;
+    const store = createMemoryReplayStore({ ttlSeconds: 10, now: () => clock });
+    const quick = randomUUID();
+    const steady = randomUUID();
+    await store.append(quick, alice, start(quick));
+    await store.append(steady, alice, start(steady));
+    for (let seq = 1; seq <= 20; seq++) {
+      clock = seq * 100;
+      // `quick` writes 9 tokens within the first tenth of the TTL: its expiry is not renewed.
+      if (seq <= 9) await store.append(quick, alice, token(quick, seq));
+      await store.append(steady, alice, token(steady, seq));
+    }
+    clock = 2_500;
+    await store.append(steady, alice, token(steady, 21)); // last renewed at 2 000: expires at 12 000
+    clock = 9_999;
+    expect(seqs((await store.read(quick, alice, 0))!.events)).toEqual(['start', 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    clock = 10_000;
+    expect(await store.read(quick, alice, 0)).toBeNull();
+    clock = 11_999;
+    expect(seqs((await store.read(steady, alice, 0))!.events)).toEqual([
+      'start',
+      ...Array.from({ length: 21 }, (_, i) => i + 1),
+    ]);
+    clock = 12_000;
+    expect(store.size).toBe(0);
+  });
 });
 
 describe('replay store in Redis', () => {

@@ -39,11 +39,19 @@ export function answerGroups(
   relevant: (s: Sentence) => boolean = () => false,
 ): QuoteGroup[] {
   const groups = new Map<number, QuoteGroup>();
+  // A sentence is quoted once, in the first group that takes it as context.
+  const quoted = new Set<number>();
   for (const c of chosen) {
-    const around = withContext(corpus, c.sentence, relevant);
+    const around = withContext(corpus, c.sentence, relevant).filter(
+      (s) => s === c.sentence || !quoted.has(s.id),
+    );
+    if (quoted.has(c.sentence.id)) continue;
     const key = c.sentence.paragraph;
     const group = groups.get(key) ?? { role: c.role, score: 0, sentences: [], code: null };
-    for (const s of around) if (!group.sentences.includes(s)) group.sentences.push(s);
+    for (const s of around) {
+      quoted.add(s.id);
+      if (!group.sentences.includes(s)) group.sentences.push(s);
+    }
     group.score = Math.max(group.score, c.score);
     if (c.role === 'definition' || (c.role === 'example' && group.role === 'how')) group.role = c.role;
     groups.set(key, group);

@@ -7,8 +7,11 @@ import { isStopWord, tokens } from './terms.js';
  */
 export type LineKind = 'blank' | 'junk' | 'code' | 'heading' | 'text';
 
-/** Dot leaders of a table of contents or an index ("Vectors . . . . . 12", "Vectors........12"). */
-const DOT_LEADER = /(?:\.\s?){4,}|…{2,}|(?:\s\.){3,}/;
+/**
+ * Dot leaders of a table of contents or an index ("Vectors . . . . . 12", "Vectors........12"). Three
+ * spaced dots are an ellipsis in prose ("numbered %1, %2, . . . including"), not a leader.
+ */
+const DOT_LEADER = /(?:\.\s?){4,}|…{2,}/;
 /** A line that is only a page number or label ("12", "- 12 -", "xiv", "Page 3 of 10"). */
 const PAGE_NUMBER = /^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|[ivxlcdm]{1,7}|page\s+\d+(?:\s+of\s+\d+)?)$/i;
 /**

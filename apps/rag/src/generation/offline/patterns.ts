@@ -15,7 +15,16 @@ export interface Definition {
   /** The term defined, as written ("A factor" → "factor", "data frame"). */
   term: string;
   /** How it is defined. */
-  kind: 'is' | 'called' | 'used';
+  kind: 'is' | 'called' | 'used' | 'entry';
+}
+
+/**
+ * The term of a reference-manual entry: a quoted or code term opening the sentence, then its
+ * description ("‘check’ Perform self-tests (if any).", "`--verbose` Print more.").
+ */
+function entryOf(text: string): string | null {
+  const m = /^[‘'`"“]([^‘’'`"“”\s][^‘’'`"“”]{0,38})[’'`"”]:?\s+(?=\p{Lu}\p{Ll})/u.exec(text);
+  return m?.[1] && !/[.!?]$/.test(m[1]) ? m[1] : null;
 }
 
 /**
@@ -26,6 +35,8 @@ export interface Definition {
  */
 export function definitionOf(sentence: string): Definition | null {
   const text = sentence.replace(/\s+/g, ' ').trim();
+  const entry = entryOf(text);
+  if (entry) return { term: entry, kind: 'entry' };
   const called =
     /\b(?:is|are) (?:called|known as|termed|named|referred to as) (?:an? |the )?[`"“']?([^,;:.()"”]{2,40}?)[`"”']?(?=[,;:.(]|\s(?:and|or|which|that|in|of)\b|$)/i.exec(
       text,
@@ -90,8 +101,67 @@ export const EXAMPLE_CUE =
   /\b(?:for example|for instance|e\.g\.|example|such as|as follows|the following|consider)\b|:$/i;
 export const HOW_CUE =
   /\b(?:use|uses|using|call|calls|type|run|runs|enter|specify|specifies|set|sets|command|function|routine|option|syntax|to \w+ (?:a|an|the)\b|can be)\b/i;
+/** What a thing is for: "provides a way to", "lets you", "allows you to", "is useful for". */
+export const PURPOSE_CUE =
+  /\b(?:provides? (?:a|an|the) (?:way|means|mechanism) (?:to|of|for)|lets? you|allows? (?:you|the user|users) to|enables? you|is useful (?:for|to|when)|serves to|is meant (?:to|for)|is (?:intended|designed) (?:to|for)|the purpose of)\b/i;
+
+/**
+ * Code written inside a sentence: a backslash command (`\q`, `\usepackage`), a call (`Mod(2,n)`),
+ * a snake_case name, a bracketed list (`[1,2,3]~`), an option (`-f`, `--output`), an assignment
+ * (`a = 3`, `x <- 1`) or a quoted identifier (‘--verbose’).
+ */
+export function hasInlineCode(text: string): boolean {
+  return (
+    /\\[A-Za-z]+/.test(text) ||
+    /[\p{L}_][\p{L}\p{N}_.]*\([^()\s][^()]*\)/u.test(text) ||
+    /\b[A-Za-z]+_[A-Za-z0-9_]+\b/.test(text) ||
+    /\[[^\]]*[,:;][^\]]*\]/.test(text) ||
+    /(?:^|\s)--?[a-zA-Z][\w-]*(?=[\s.,;:)]|$)/.test(text) ||
+    /(?:^|\s)[A-Za-z_]\w*\s?(?:=|<-|:=)\s?\S/.test(text) ||
+    /[‘`][^’`\s]{1,30}[’`]/.test(text)
+  );
+}
+
+/**
+ * The symbols a question asks about, standalone tokens without letters or digits ("What does the %
+ * sign mean?" → "%", "the difference between -- and .." → "--", "..").
+ */
+export function symbolsOf(question: string): string[] {
+  const out = new Set<string>();
+  for (const token of question.split(/\s+/)) {
+    const t = token.replace(/^["“‘'(]+|["”’'),;?!]+$/g, '');
+    if (t.length >= 1 && t.length <= 3 && !/[\p{L}\p{N}\s]/u.test(t) && !/^[.?!,;:'"-]$/.test(t)) out.add(t);
+  }
+  return [...out];
+}
+
+/** Whether a text holds a symbol as a token of its own (not inside a word or a longer symbol run). */
+export function hasSymbol(text: string, symbol: string): boolean {
+  const escaped = symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[\\s(\\[{‘'"“])${escaped}(?=$|[\\s)\\]},;:’'"”]|\\.(?:\\s|$))`, 'u').test(text);
+}
+
+/**
+ * Whether a text says what `name` means anywhere in it, not only at its start ("Type … immediately
+ * after; % means the result of the last computed expression", "where $# is the number of…").
+ */
+export function saysWhatItMeans(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `(?:^|[\\s;:,(‘'"“])${escaped}[’'"”]?\\s+(?:means|denotes|stands for|refers to|represents|is short for|is (?:an? |the )?(?:abbreviation|shorthand|synonym) for)\\b`,
+    'iu',
+  ).test(text);
+}
+
+/** "Which function / command / option …", "what command …": the answer is a name, written as code. */
+export function asksForName(question: string): boolean {
+  return /\b(?:which|what)\s+(?:\w+\s+)?(?:function|command|option|variable|keyword|routine|method|operator|flag|setting|package|module|macro|target|program|tool|switch)s?\b/i.test(
+    question,
+  );
+}
+
 export const WHY_CUE =
-  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to)\b/i;
+  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to|the (?:\w+ )?point (?:here )?is that)\b/i;
 
 /** Openings that lean on the sentence before ("This", "It", "However", "Thus"). */
 export const LEANS_BACK =

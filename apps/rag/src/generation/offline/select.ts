@@ -1,9 +1,15 @@
 import { paragraphOf, sentenceKey, type Corpus, type Sentence } from './model.js';
 import {
+  asksForName,
   definitionOf,
   EXAMPLE_CUE,
+  hasInlineCode,
+  hasSymbol,
   HOW_CUE,
   LEANS_BACK,
+  PURPOSE_CUE,
+  saysWhatItMeans,
+  symbolsOf,
   questionFocus,
   questionKind,
   WHY_CUE,
@@ -43,10 +49,17 @@ export interface SelectOptions {
 
 /** Whether a sentence can stand as a quote at all (not a fragment, not too short, has words). */
 export function quotable(s: Sentence): boolean {
-  if (s.fragment || s.words < 4 || s.text.length > 600) return false;
+  if (s.fragment || s.words < 4 || s.text.length > 600 || continuesElsewhere(s)) return false;
   const letters = (s.text.match(/\p{L}/gu) ?? []).length;
   return letters / s.text.length > 0.5 && s.terms.length >= 2;
 }
+
+/**
+ * A paragraph opening in lowercase prose is the end of a sentence the layout broke off ("filter for
+ * simple filling of text’." after "Example: ‘fmt"): it does not read on its own.
+ */
+const continuesElsewhere = (s: Sentence): boolean =>
+  s.indexInParagraph === 0 && /^\p{Ll}\p{L}*\s+\p{Ll}/u.test(s.text) && !hasInlineCode(s.text);
 
 /**
  * A sentence's place in a reader's order. It is the definition only when it defines what the question
@@ -67,16 +80,47 @@ export function focusTerms(question: string): Set<string> | null {
   return terms.length > 0 ? new Set(terms) : null;
 }
 
+/** What a question asks for, read once: its kind, focus, symbols and whether it wants a name. */
+interface Asked {
+  kind: QuestionKind;
+  focus: ReadonlySet<string> | null;
+  symbols: readonly string[];
+  symbolWeight: number;
+  /** What a "what does X mean" question names as written: its focus and its symbols. */
+  names: readonly string[];
+  wantsCode: boolean;
+  weights: QueryWeights;
+  /** The weight of all the question's terms and symbols together. */
+  total: number;
+}
+
+function readQuestion(question: string, weights: QueryWeights): Asked {
+  const kind = questionKind(question);
+  const symbols = symbolsOf(question);
+  const focus = questionFocus(question);
+  // A symbol asked about ("%", "--") is what the question is about: it weighs as its heaviest word.
+  const symbolWeight = Math.max(1, ...weights.terms.map((t) => weights.weight(t)));
+  const words = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
+  return {
+    kind,
+    focus: focusTerms(question),
+    symbols,
+    symbolWeight,
+    names: [...symbols, ...(focus ? [focus] : [])],
+    wantsCode: kind === 'how' || asksForName(question),
+    weights,
+    total: words + symbols.length * symbolWeight,
+  };
+}
+
 /** The raw relevance of each sentence to the question (0 = shares nothing with it). */
 export function scoreSentences(
   corpus: Corpus,
   question: string,
   weights: QueryWeights,
 ): Array<{ sentence: Sentence; raw: number }> {
-  const kind = questionKind(question);
-  const focus = focusTerms(question);
-  const total = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
-  if (total === 0) return [];
+  const asked = readQuestion(question, weights);
+  if (asked.total === 0) return [];
   const seen = new Set<string>();
   const out: Array<{ sentence: Sentence; raw: number }> = [];
   for (const s of corpus.sentences) {
@@ -84,43 +128,131 @@ export function scoreSentences(
     const key = sentenceKey(s);
     if (seen.has(key)) continue;
     seen.add(key);
-    const raw = relevance(s, kind, weights, total, focus);
+    const raw = relevance(s, asked, leadIn(corpus, s), followUp(corpus, s));
     if (raw > 0) out.push({ sentence: s, raw });
   }
   return out;
 }
 
-function relevance(
-  s: Sentence,
-  kind: QuestionKind,
-  weights: QueryWeights,
-  total: number,
-  focus: ReadonlySet<string> | null,
-): number {
+/**
+ * The sentence a sentence is read after: the one before it in its paragraph, or the last of the
+ * paragraph before when that one announces it (ends with a colon or is left unfinished).
+ */
+export function leadIn(corpus: Corpus, s: Sentence): Sentence | null {
+  const before = corpus.sentences[s.id - 1];
+  if (!before || before.passage !== s.passage) return null;
+  if (before.paragraph === s.paragraph) return before;
+  return announces(before) ? before : null;
+}
+
+/**
+ * The sentence that completes a sentence: what it announces ("use the command line" → the command),
+ * or the next one in its paragraph when that one goes on with it ("This…").
+ */
+export function followUp(corpus: Corpus, s: Sentence): Sentence | null {
+  const next = corpus.sentences[s.id + 1];
+  if (!next || next.passage !== s.passage) return null;
+  if (announces(s)) return next;
+  return next.paragraph === s.paragraph && GOES_ON.test(next.text) ? next : null;
+}
+
+/** A sentence that goes on into what follows it: it ends with a colon or has no end punctuation. */
+export const announces = (s: Sentence): boolean =>
+  !s.code && (/:$/.test(s.text) || !/[.!?]["'”’)\]]*$/.test(s.text));
+
+/** The question's weight a text's terms and symbols carry. */
+function matchedWeight(asked: Asked, terms: ReadonlySet<string>, text: string): number {
   let matched = 0;
-  for (const t of weights.terms) if (s.termSet.has(t)) matched += weights.weight(t);
+  for (const t of asked.weights.terms) if (terms.has(t)) matched += asked.weights.weight(t);
+  for (const sym of asked.symbols) if (hasSymbol(text, sym)) matched += asked.symbolWeight;
+  return matched;
+}
+
+/**
+ * The share of the question's weight that a sentence's neighbours (the sentence it is read after,
+ * the one that completes it, the example it introduces) add to its own: more when it leans on them
+ * ("This is easy to do with getopt_long.").
+ */
+const NEIGHBOUR_SHARE = 0.3;
+const LEANING_SHARE = 0.6;
+
+/** The question's weight a sentence's neighbours carry that the sentence itself does not. */
+function neighbourWeight(s: Sentence, asked: Asked, own: number, around: readonly Sentence[]): number {
+  const terms = new Set(s.terms);
+  const texts = [s.text];
+  for (const n of around) {
+    for (const t of n.terms) terms.add(t);
+    texts.push(n.text);
+  }
+  if (s.code) {
+    for (const t of termsOf(s.code.text)) terms.add(t);
+    texts.push(s.code.text);
+  }
+  return Math.max(0, matchedWeight(asked, terms, texts.join('\n')) - own);
+}
+
+/**
+ * How well a sentence answers: the question's terms it holds, then, at a discount, those its
+ * neighbours hold; how densely it holds them; its heading; its passage's rank; and the shape the
+ * question asks for.
+ */
+function relevance(s: Sentence, asked: Asked, before: Sentence | null, after: Sentence | null): number {
+  const { weights, total } = asked;
+  const own = matchedWeight(asked, s.termSet, s.text);
+  const around = neighbourWeight(
+    s,
+    asked,
+    own,
+    [before, after].filter((n) => n !== null),
+  );
   const headingTerms = new Set(s.heading ? termsOf(s.heading) : []);
   let inHeading = 0;
   for (const t of weights.terms) if (headingTerms.has(t)) inHeading += weights.weight(t);
-  if (matched === 0 && inHeading === 0) return 0;
-  const coverage = matched / total;
+  if (own === 0 && inHeading === 0 && around === 0) return 0;
+  const leans = LEANS_BACK.test(s.text) || (before !== null && announces(before));
+  const coverage = (own + around * (leans ? LEANING_SHARE : NEIGHBOUR_SHARE)) / total;
   // Sentences that repeat the question's words many times in few words are about it.
-  const density = Math.min(1, (matched / total) * (12 / Math.max(8, s.words)));
+  const density = Math.min(1, (own / total) * (12 / Math.max(8, s.words)));
   let score = coverage * 0.65 + density * 0.15 + (inHeading / total) * 0.25;
   score += 0.12 / Math.sqrt(1 + s.passage);
+  score += shapeBonus(s, asked);
+  if (s.words > 60) score *= 0.75;
+  if (s.words < 7) score *= 0.8;
+  return score;
+}
+
+/**
+ * What the sentence's shape adds: a definition of what a "what is…" question asks about; for a
+ * "how do I…" question (or one asking which command), code — an example after it or code written
+ * in it — else an instruction; a reason for "why"; a purpose for "what is X for".
+ */
+function shapeBonus(s: Sentence, asked: Asked): number {
+  const { kind, focus, weights } = asked;
+  let bonus = 0;
   const definition = definitionOf(s.text);
   if (definition) {
     const defined = termsOf(definition.term);
     const definesFocus = focus ? defined.some((t) => focus.has(t)) : false;
     const definesAsked = defined.some((t) => weights.weight(t) > 0);
-    if (kind === 'what') score += definesFocus ? 0.45 : definesAsked ? 0.12 : 0.03;
-    else if (definesAsked) score += 0.15;
+    if (kind === 'what') bonus += definesFocus ? 0.45 : definesAsked ? 0.12 : 0.03;
+    else if (definesAsked) bonus += 0.15;
   }
-  if (kind === 'how' && (s.code || HOW_CUE.test(s.text))) score += s.code ? 0.2 : 0.08;
-  if (kind === 'why' && WHY_CUE.test(s.text)) score += 0.15;
-  if (s.words > 60) score *= 0.75;
-  if (s.words < 7) score *= 0.8;
-  return score;
+  // A name asked for ("which function…") is written in the sentence; a how-to may be the example.
+  if (kind === 'how' && s.code) bonus += 0.2;
+  else if (asked.wantsCode && hasInlineCode(s.text)) bonus += 0.15;
+  else if (kind === 'how' && HOW_CUE.test(s.text)) bonus += 0.08;
+  if (kind === 'why' && WHY_CUE.test(s.text)) bonus += 0.15;
+  if (kind === 'what' && PURPOSE_CUE.test(s.text)) bonus += 0.1;
+  if (kind === 'what' && asked.names.some((name) => saysWhatItMeans(s.text, name))) bonus += 0.45;
+  return bonus;
+}
+
+/**
+ * A sentence's terms as MMR compares them. Two sentences are redundant when they say the same
+ * besides the question's words: sharing those is what makes both relevant, so they count for little.
+ */
+export function redundancyVector(terms: readonly string[], questionTerms: readonly string[]): TermVector {
+  return vectorOf(terms, new Map(questionTerms.map((t) => [t, 0.25])));
 }
 
 /** The best `max` sentences for the question, redundancy penalised, best first. */
@@ -140,14 +272,14 @@ export function selectSentences(
   const vectors = new Map<number, TermVector>();
   const vec = (s: Sentence) => {
     let v = vectors.get(s.id);
-    if (!v) vectors.set(s.id, (v = vectorOf(s.terms)));
+    if (!v) vectors.set(s.id, (v = redundancyVector(s.terms, weights.terms)));
     return v;
   };
   const chosen = mmr(candidates, {
     k: options.max,
     relevance: (c) => c.score,
     similarity: (a, b) => cosine(vec(a.sentence), vec(b.sentence)),
-    lambda: 0.75,
+    lambda: 0.85,
   });
   const focus = focusTerms(question);
   return chosen.map((c) => ({ sentence: c.sentence, score: c.score, role: roleOf(c.sentence, focus) }));
@@ -172,19 +304,29 @@ export function withContext(
   if (
     before &&
     !before.fragment &&
+    !continuesElsewhere(before) &&
     (LEANS_BACK.test(s.text) || s.words < 8 || (before.words <= 8 && !before.code))
   ) {
     out.unshift(before);
   }
   const after = para.slice(at + 1);
   const tail = para.at(-1);
+  // One sentence between the chosen one and its paragraph's example is the bridge to it ("Perhaps
+  // the simplest way is to show it in action."); two when the last one announces the example.
   const introducesCode =
     tail?.code &&
-    after.length <= 2 &&
-    (/:$|\bfollowing\b|\bexample\b/i.test(tail.text) || !/[.!?]["'”’)\]]*$/.test(tail.text));
+    (after.length <= 1 ||
+      (after.length <= 2 &&
+        (/:$|\bfollowing\b|\bexample\b/i.test(tail.text) || !/[.!?]["'”’)\]]*$/.test(tail.text))));
   if (introducesCode) out.push(...after);
   else if (after[0] && !after[0].fragment && (relevant(after[0]) || GOES_ON.test(after[0].text))) {
     out.push(after[0]);
   }
+  // A paragraph that ends by announcing what follows ("…numerical routines:", "use the command
+  // line") goes on to the first sentence of the next paragraph: that is what it announces.
+  const last = out.at(-1)!;
+  const next = corpus.sentences[last.id + 1];
+  if (last.lastInParagraph && announces(last) && next && next.passage === last.passage && !next.fragment)
+    out.push(next);
   return out;
 }

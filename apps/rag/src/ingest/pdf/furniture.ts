@@ -44,6 +44,8 @@ interface Candidate {
   slot: string;
   /** The outermost line of its band, set apart from the text inside it, with a number at one end. */
   numberedEdge: boolean;
+  /** Arabic numbers at the ends of its band's outermost text, when this is the outermost line. */
+  edgeNumbers: number[];
 }
 
 /**
@@ -66,10 +68,12 @@ export function findFurniture(pages: readonly FurniturePage[], bodySize: number)
   const byKey = pagesPer((c) => c.key);
   const bySlot = pagesPer((c) => (c.numberedEdge ? c.slot : null));
   const minRepeats = pages.length >= 6 ? 3 : 2;
+  const numbering = numberingOffsets(candidates, minRepeats);
   return candidates.map((page, p) => {
     const found = new Set<number>();
     for (const c of page) {
       const line = pages[p]!.lines[c.index]!;
+      if (!numbering.fits(line.text.trim(), p + 1)) continue;
       const small = line.size <= bodySize * 1.15 + 0.01;
       const repeated = small && (byKey.get(c.key) ?? 0) >= minRepeats;
       const inSlot = small && c.numberedEdge && (bySlot.get(c.slot) ?? 0) >= minRepeats;
@@ -77,6 +81,35 @@ export function findFurniture(pages: readonly FurniturePage[], bodySize: number)
     }
     return found;
   });
+}
+
+/**
+ * How the document numbers its pages: the differences between the numbers printed at page edges and
+ * the physical page numbers that recur on several pages (one per numbering scheme, such as front
+ * matter and body). `fits` tells whether a line that is a lone number agrees with one of them; a
+ * lone number that agrees with none (a computed result printed at the foot of a page whose number
+ * is in its header) is text. Without any recurring difference every lone number fits.
+ */
+function numberingOffsets(candidates: readonly Candidate[][], minRepeats: number) {
+  const pagesWith = new Map<number, number>();
+  candidates.forEach((page, p) => {
+    const offsets = new Set(page.flatMap((c) => c.edgeNumbers.map((n) => n - (p + 1))));
+    for (const offset of offsets) pagesWith.set(offset, (pagesWith.get(offset) ?? 0) + 1);
+  });
+  const offsets = new Set([...pagesWith].filter(([, n]) => n >= minRepeats).map(([offset]) => offset));
+  return {
+    fits(text: string, page: number): boolean {
+      if (offsets.size === 0 || !PAGE_NUMBER.test(text)) return true;
+      const value = /\d+/.exec(text);
+      return value === null || offsets.has(Number(value[0]) - page);
+    },
+  };
+}
+
+/** Arabic numbers at the start and the end of a line's text. */
+function endNumbers(text: string): number[] {
+  const numbers = [/^\D{0,6}?(\d{1,4})\b/.exec(text)?.[1], /\b(\d{1,4})\D{0,6}$/.exec(text)?.[1]];
+  return [...new Set(numbers.filter((n): n is string => n !== undefined).map(Number))];
 }
 
 function edgeCandidates(page: FurniturePage): Candidate[] {
@@ -94,6 +127,7 @@ function edgeCandidates(page: FurniturePage): Candidate[] {
       .sort((a, b) => a.x0 - b.x0)
       .map((line) => line.text.trim())
       .join(' ');
+    const numbers = endNumbers(edgeText);
     for (const { line, index } of list.slice(0, EDGE_LINES)) {
       if (!inBand(line.y) || line.text.length > MAX_CHARS) break;
       const outermost = Math.abs(line.y - edgeY) <= 1;
@@ -103,6 +137,7 @@ function edgeCandidates(page: FurniturePage): Candidate[] {
         key: `${band}|${Math.round(line.size)}|${furnitureKey(line.text)}`,
         slot: `${band}|${Math.round(line.y / 2)}`,
         numberedEdge: outermost && apart && NUMBER_AT_END.test(edgeText),
+        edgeNumbers: outermost ? numbers : [],
       });
     }
   };

@@ -36,7 +36,11 @@ export interface PdfLine extends MappedText {
   size: number;
   /** Font of most of the line's characters. */
   font: string;
-  /** Nearly all of the line is in a fixed-pitch font. */
+  /**
+   * A code line: nearly all of it is in a fixed-pitch font, and no proportional text sits between
+   * its fixed-pitch runs (prose naming code, "idealadd, idealaddtoone, …" with the commas in the
+   * text font, is prose even when the names make up most of it).
+   */
   mono: boolean;
   /** Average character width of the line's fixed-pitch text (0 when none). */
   charWidth: number;
@@ -96,6 +100,8 @@ function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null 
   let monoChars = 0;
   let monoWidth = 0;
   let monoLength = 0;
+  // Fixed-pitch text, then proportional text, then fixed-pitch text again.
+  let mixing: 'none' | 'mono' | 'mono-then-text' | 'interleaved' = 'none';
   let x0 = Infinity;
   let x1 = -Infinity;
   let y = items[0]!.y;
@@ -111,7 +117,9 @@ function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null 
         monoChars += visible;
         monoWidth += item.width;
         monoLength += item.str.length;
-      }
+        if (mixing === 'none') mixing = 'mono';
+        else if (mixing === 'mono-then-text') mixing = 'interleaved';
+      } else if (mixing === 'mono') mixing = 'mono-then-text';
       x0 = Math.min(x0, item.x);
       x1 = Math.max(x1, item.x + item.width);
     }
@@ -145,7 +153,7 @@ function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null 
     y,
     size: sizeMax,
     font,
-    mono: monoChars >= chars * 0.9,
+    mono: monoChars >= chars * 0.9 && mixing !== 'interleaved',
     charWidth: monoLength > 0 ? monoWidth / monoLength : 0,
     eol,
   };

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { isJunkLine } from './lines.js';
+import {
+  asksForName,
+  definitionOf,
+  hasInlineCode,
+  hasSymbol,
+  saysWhatItMeans,
+  symbolsOf,
+} from './patterns.js';
+
+describe('code written inside a sentence', () => {
+  it.each([
+    'In gp, you can use quit or \\q (backslash q).',
+    'But instead type a = Mod(2,n).',
+    'This is easy to do with the GNU function getopt_long.',
+    'If you want a column vector, type [1,2,3,4]~, the tilde meaning transpose.',
+    'Use asy -f pdf to get PDF output.',
+    'Spell the option ‘--verbose’ exactly.',
+  ])('%j holds code', (sentence) => {
+    expect(hasInlineCode(sentence)).toBe(true);
+  });
+
+  it.each([
+    'Each system has its own quit signal (see the manual).',
+    'A path is a list of points, joined by lines or curves.',
+    'Type one of the following, then press Return.',
+  ])('%j is plain prose', (sentence) => {
+    expect(hasInlineCode(sentence)).toBe(false);
+  });
+});
+
+describe('symbols a question asks about', () => {
+  it('reads standalone symbols, not the question’s punctuation', () => {
+    expect(symbolsOf('What does the % sign mean in gp?')).toEqual(['%']);
+    expect(symbolsOf("What's the difference between -- and .. when building a path?")).toEqual(['--', '..']);
+    expect(symbolsOf('What is a vector, and why - if at all - use it?')).toEqual([]);
+  });
+
+  it('finds a symbol only as a token of its own', () => {
+    expect(hasSymbol('% modulo; the result has the sign of the divisor.', '%')).toBe(true);
+    expect(hasSymbol('points joined with --, which denotes a line', '--')).toBe(true);
+    expect(hasSymbol('the rate rose by 50% this year', '%')).toBe(false);
+    expect(hasSymbol('the option --verbose prints more', '--')).toBe(false);
+  });
+});
+
+describe('what a name means', () => {
+  it('is said anywhere in the sentence, not only at its start', () => {
+    expect(
+      saysWhatItMeans(
+        'Type (log(%) / Pi)^2 immediately after the computation; % means the result of the last computed expression.',
+        '%',
+      ),
+    ).toBe(true);
+    expect(saysWhatItMeans('The tilde ~ stands for transpose.', '~')).toBe(true);
+    expect(saysWhatItMeans('The result means nothing here.', '%')).toBe(false);
+  });
+
+  it('a reference-manual entry defines its quoted term', () => {
+    expect(definitionOf('‘check’ Perform self-tests (if any).')).toEqual({ term: 'check', kind: 'entry' });
+    expect(definitionOf('‘all’ Compile the entire program.')).toEqual({ term: 'all', kind: 'entry' });
+    expect(definitionOf('‘Hello,’ she said.')).toBeNull();
+  });
+});
+
+describe('questions that ask for a name', () => {
+  it.each([
+    ['Which function should I use to parse long options?', true],
+    ['What command clears a variable?', true],
+    ['Which is faster, floor or truncate?', false],
+    ['What is a data frame?', false],
+  ])('%j asks for a name: %j', (question, expected) => {
+    expect(asksForName(question)).toBe(expected);
+  });
+});
+
+describe('dot leaders', () => {
+  it('an ellipsis in prose is not a dot leader; a table of contents line is', () => {
+    expect(isJunkLine('the results are numbered %1, %2, . . . including those not printed')).toBe(false);
+    expect(isJunkLine('1 Vectors . . . . . . . . 3')).toBe(true);
+    expect(isJunkLine('Vectors........12')).toBe(true);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { composeOfflineAnswer } from './index.js';
+import { readCorpus } from './model.js';
+import { quotable, redundancyVector, scoreSentences, selectSentences, withContext } from './select.js';
+import { cosine, vectorOf } from './similarity.js';
+import { termsOf } from './terms.js';
+import { passage } from './test-passages.js';
+import { idfWeights, weightsFrom } from './weights.js';
+
+/** The sentence chosen first for a question over one passage, with every question term weighing 1. */
+function best(text: string, question: string): string | undefined {
+  const corpus = readCorpus([passage(text)]);
+  const weights = weightsFrom(new Map(termsOf(question).map((t) => [t, 1])));
+  return selectSentences(corpus, question, weights, { max: 1 })[0]?.sentence.text;
+}
+
+describe('choosing the sentence that answers', () => {
+  it('prefers, for a how-to question, the sentence with the command written in it', () => {
+    const text =
+      'Before leaving the program, it is wise to save your files. Leaving the program is done with quit or \\q at the prompt.';
+    expect(best(text, 'How do I leave the program?')).toMatch(/quit or \\q/);
+  });
+
+  it('prefers, for a question asking which function, the sentence that names it as code', () => {
+    const text =
+      'Long options are parsed by a library function in most programs. Most programs parse long options with the function getopt_long.';
+    expect(best(text, 'Which function parses long options?')).toMatch(/getopt_long/);
+  });
+
+  it('answers "what does % mean" with the sentence that says what % means', () => {
+    const text =
+      'The operator % gives the modulo, with the sign of the divisor. Type log(%) right after a computation; % means the result of the last computed expression.';
+    expect(best(text, 'What does the % sign mean?')).toMatch(/% means the result/);
+  });
+
+  it('matches the symbols a question asks about', () => {
+    const text =
+      'Paths differ in colour and width, and any path can be filled. A path joins points with --, which denotes a straight line, or .., which denotes a cubic spline.';
+    expect(best(text, "What's the difference between -- and .. in a path?")).toMatch(/cubic spline/);
+  });
+
+  it('takes a reference-manual entry as the definition of the term it names', () => {
+    const text = [
+      'Every target should be documented, including check and install.',
+      '',
+      '‘check’ Perform self-tests, if there are any, on the program just built.',
+    ].join('\n');
+    expect(best(text, "What is the 'check' target for?")).toMatch(/Perform self-tests/);
+  });
+
+  it('counts for a sentence the question’s words of the sentence it leans on', () => {
+    const question = 'Which function parses long options?';
+    const leaning = 'This is easy to do with the GNU function getopt_long.';
+    const score = (before: string) => {
+      const corpus = readCorpus([passage(`${before} ${leaning}`)]);
+      const found = scoreSentences(corpus, question, idfWeights(question, [new Set(['x'])]));
+      return found.find((c) => c.sentence.text === leaning)?.raw ?? 0;
+    };
+    expect(score('Please define long-named options for every option.')).toBeGreaterThan(
+      score('Please write the manual in plain English.'),
+    );
+  });
+
+  it('does not quote alone a paragraph that opens in lowercase: the layout broke it off a sentence', () => {
+    const corpus = readCorpus([
+      passage('Example: the fmt program.\n\nfilter for simple filling of text. It is short and clear.'),
+    ]);
+    const broken = corpus.sentences.find((s) => s.text.startsWith('filter for'))!;
+    expect(quotable(broken)).toBe(false);
+  });
+});
+
+describe('redundancy between chosen sentences', () => {
+  it('counts the question’s own words for little: sharing them is what makes both relevant', () => {
+    const question = termsOf('logscale base');
+    const a = termsOf('Set the logscale base with set logscale y 2.');
+    const b = termsOf('A logscale base below one is refused with an error.');
+    const plain = cosine(vectorOf(a), vectorOf(b));
+    const weighed = cosine(redundancyVector(a, question), redundancyVector(b, question));
+    expect(weighed).toBeLessThan(plain / 2);
+    // The same sentence twice is still redundant.
+    expect(cosine(redundancyVector(a, question), redundancyVector(a, question))).toBeCloseTo(1);
+  });
+});
+
+describe('what goes with a chosen sentence', () => {
+  it('quotes what a sentence announces: the next paragraph after a colon or an unfinished line', () => {
+    const corpus = readCorpus([
+      passage(
+        'If you prefer PDF output, use the command line\n\nasy -V -f pdf test\n\nIn either case a viewer opens.',
+      ),
+    ]);
+    const chosen = corpus.sentences.find((s) => s.text.startsWith('If you prefer'))!;
+    expect(withContext(corpus, chosen).map((s) => s.text)).toEqual([
+      'If you prefer PDF output, use the command line',
+      'asy -V -f pdf test',
+    ]);
+  });
+
+  it('quotes a sentence once, though two chosen sentences take it as context', () => {
+    const answer = composeOfflineAnswer({
+      route: 'general_qa',
+      question: 'Which numerical routines solve equations?',
+      passages: [
+        passage(
+          'Numerical routines that solve equations are listed here:\n\nNewton routines solve equations numerically, given a derivative.',
+        ),
+      ],
+    });
+    expect(answer.markdown.match(/Newton routines solve equations/g)).toHaveLength(1);
+  });
+});
