@@ -275,5 +275,6 @@ const result: LoadResult = {
   cpuS: (cpu.user + cpu.system) / 1e6,
   loopLagP99Ms: lag.percentile(99) / 1e6,
 };
-send({ type: 'result', result });
-process.disconnect();
+// Exit once the result is handed over: pooled HTTP connections and socket timers must not keep an
+// idle load generator alive after its phase.
+process.send!({ type: 'result', result } satisfies FromLoadgen, () => process.exit(0));
