@@ -74,8 +74,11 @@ function send(
         method: built.req.method ?? 'POST',
         headers,
         agent: agents[secure ? 'https:' : 'http:'],
-        signal,
       });
+      // The signal is followed by hand, not passed to `request`: once the body is read or given up,
+      // a later abort (the caller aborts once it knows the outcome) must not touch this request.
+      const onAbort = () => req.destroy();
+      signal.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(
         () => {
           timedOut = true;
@@ -85,10 +88,12 @@ function send(
       );
       req.once('response', (res) => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
         resolve(res);
       });
       req.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
         if (signal.aborted) reject(new OpenAI.APIUserAbortError());
         else if (timedOut) reject(new OpenAI.APIConnectionTimeoutError());
         else if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') resolve(attempt(false));
@@ -162,6 +167,9 @@ async function* readEvents(
     },
   });
   res.setEncoding('utf8');
+  const onAbort = () => res.destroy();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
   try {
     for await (const text of res.iterator({ destroyOnReturn: false })) {
       parser.feed(text as string);
@@ -174,6 +182,7 @@ async function* readEvents(
     if (signal.aborted) return;
     throw err;
   } finally {
+    signal.removeEventListener('abort', onAbort);
     // After [DONE] the body's end is let through, so the keep-alive socket serves the next request;
     // stopped early otherwise (the consumer left, an error): the socket is closed.
     if (!res.complete) {

@@ -187,6 +187,40 @@ describe('stopping', () => {
   });
 });
 
+describe('an abort after the stream has ended', () => {
+  /** Errors nobody listened for, raised while `during` runs and the turns of the loop after it. */
+  async function uncaught(during: () => Promise<void>): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    const record = (err: unknown) => seen.push(err);
+    process.on('uncaughtException', record);
+    try {
+      await during();
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    return seen;
+  }
+
+  it.each([
+    [
+      'an error event inside the stream',
+      { tokens: ['a', 'b', 'c'], streamError: { afterTokens: 2, message: 'x' } },
+    ],
+    ['a connection cut mid-stream', { tokens: ['a', 'b', 'c', 'd'], cutAfterTokens: 2 }],
+    ['a complete answer', { tokens: ['a', 'b'] }],
+  ] as const)('after %s raises nothing (the caller aborts once it has its outcome)', async (_, script) => {
+    fake.enqueue(script);
+    const controller = new AbortController();
+    const errors = await uncaught(async () => {
+      await run(controller.signal);
+      controller.abort();
+    });
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('kept-alive connections', () => {
   /** An upstream that answers with one token, or drops the connection when `drop` says so. */
   async function upstream(drop: (onConnection: number) => boolean) {
