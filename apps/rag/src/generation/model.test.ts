@@ -210,15 +210,18 @@ describe('an abort after the stream has ended', () => {
     ],
     ['a connection cut mid-stream', { tokens: ['a', 'b', 'c', 'd'], cutAfterTokens: 2 }],
     ['a complete answer', { tokens: ['a', 'b'] }],
-  ] as const)('after %s raises nothing (the caller aborts once it has its outcome)', async (_, script) => {
-    fake.enqueue(script);
-    const controller = new AbortController();
-    const errors = await uncaught(async () => {
-      await run(controller.signal);
-      controller.abort();
-    });
-    expect(errors).toEqual([]);
-  });
+  ] satisfies Array<[string, Parameters<FakeOpenAI['enqueue']>[0]]>)(
+    'after %s raises nothing (the caller aborts once it has its outcome)',
+    async (_, script) => {
+      fake.enqueue(script);
+      const controller = new AbortController();
+      const errors = await uncaught(async () => {
+        await run(controller.signal);
+        controller.abort();
+      });
+      expect(errors).toEqual([]);
+    },
+  );
 });
 
 describe('kept-alive connections', () => {
