@@ -1,5 +1,4 @@
-import type { PageKind } from '@classchat/contracts';
-import type { SourceMap } from '../../citations/source-map.js';
+import type { ChunkHit } from '@classchat/db';
 import { blocksOf, linesOf, type Block, type SourceFormat } from './blocks.js';
 import { headerKey } from './lines.js';
 import { sentenceSpans, type Span } from './sentences.js';
@@ -11,24 +10,24 @@ import { termsOf } from './terms.js';
  * under which heading it stands. Pure.
  */
 
-/** A retrieved chunk (a `ChunkHit` fits). */
-export interface OfflinePassage {
-  chunkId: string;
-  documentId: string;
-  fileName: string;
-  chunkIndex: number;
-  pageStart: number;
-  pageEnd: number;
-  /** Offsets of the chunk within `pageStart`'s text. */
-  charStart: number;
-  charEnd: number;
-  text: string;
-  sectionPath: readonly string[];
-  sectionPageStart: number | null;
-  sectionPageEnd: number | null;
-  pageKind: PageKind;
-  sourceMap: SourceMap | null;
-}
+/** A retrieved chunk: what the engine reads of a search hit. */
+export type OfflinePassage = Pick<
+  ChunkHit,
+  | 'chunkId'
+  | 'documentId'
+  | 'fileName'
+  | 'chunkIndex'
+  | 'pageStart'
+  | 'pageEnd'
+  | 'charStart'
+  | 'charEnd'
+  | 'text'
+  | 'sectionPath'
+  | 'sectionPageStart'
+  | 'sectionPageEnd'
+  | 'pageKind'
+  | 'sourceMap'
+>;
 
 export interface CodeExample {
   start: number;
