@@ -26,10 +26,11 @@ import type { SemanticSearchBody, SemanticSearchResponse } from '@classchat/cont
 import { connect, createRepositories, type Repositories } from '@classchat/db';
 import { loadRagConfig, startRag } from '@classchat/rag';
 import { startFakeOpenAI, startTestDatabase } from '@classchat/testkit';
-import { fetchDebianPdfs, sha256Of, type FetchedPdf } from '../corpus/debian-docs.js';
+import { fetchDebianPdfs, type FetchedPdf } from '../corpus/debian-docs.js';
 import { readPdfPages, type PdfPage } from '../corpus/pdf-pages.js';
 import { findRunningLines, type RunningLines } from '../corpus/running-lines.js';
 import { ragHttp } from '../lib/rag-http.js';
+import { storePdf } from '../lib/store-pdf.js';
 import { buildBm25 } from './bm25.js';
 import { loadQuestions, questionProblems, type AnswerableQuestion, type QuestionSet } from './questions.js';
 import { quoteNoise, scoreAnswer, scoreBaseline, isNotCovered, type AnswerScore } from './score.js';
@@ -118,16 +119,12 @@ async function runConfig(
       // Stable ids: retrieval breaks score ties by document id, so random ids would let the same
       // code score differently from one run to the next.
       const id = stableUuid(`${name}:${f.spec.id}`);
-      writeFileSync(join(setup.dataDir, 'files', id), f.bytes);
-      await repos.documents.create({
+      await storePdf(repos, join(setup.dataDir, 'files'), {
         id,
         userId: user.id,
         classId: cls.id,
         fileName: f.spec.fileName,
-        mimeType: 'application/pdf',
-        byteSize: f.bytes.length,
-        sha256: sha256Of(f.bytes),
-        storageKey: id,
+        bytes: f.bytes,
       });
       const ready = await rag.ingest(id, user.id);
       chunks += ready.chunkCount;

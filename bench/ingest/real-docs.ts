@@ -4,16 +4,14 @@
  * database in this process), timed the same way, then the stored chunks and outline compared with
  * ground truth read from the PDFs (bench/corpus; see bench/RESULTS.md for the definitions).
  */
-import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OutlineEntry } from '@classchat/contracts';
 import type { Database, Repositories } from '@classchat/db';
 import { runIngestPipeline, type DocumentParser } from '@classchat/rag';
-import { fetchDebianPdfs, sha256Of, type FetchedPdf } from '../corpus/debian-docs.js';
+import { fetchDebianPdfs, type FetchedPdf } from '../corpus/debian-docs.js';
 import { readPdfOutline, readPdfPages } from '../corpus/pdf-pages.js';
 import { findRunningLines } from '../corpus/running-lines.js';
 import { hyphenBreaks, tocPages } from '../corpus/structure.js';
+import { storePdf } from '../lib/store-pdf.js';
 import { chunkQuality, type ChunkQuality, type StoredChunk } from './quality.js';
 
 export interface RealDocRow extends ChunkQuality {
@@ -80,17 +78,11 @@ export async function measureRealDocuments(deps: Deps): Promise<RealDocRow[]> {
 }
 
 async function ingestOnce(deps: Deps, file: FetchedPdf) {
-  const id = randomUUID();
-  writeFileSync(join(deps.filesDir, id), file.bytes);
-  const doc = await deps.repos.documents.create({
-    id,
+  const doc = await storePdf(deps.repos, deps.filesDir, {
     userId: deps.userId,
     classId: null,
     fileName: file.spec.fileName,
-    mimeType: 'application/pdf',
-    byteSize: file.bytes.length,
-    sha256: sha256Of(file.bytes),
-    storageKey: id,
+    bytes: file.bytes,
   });
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -105,7 +97,7 @@ async function ingestOnce(deps: Deps, file: FetchedPdf) {
   const totalMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   return {
-    id,
+    id: doc.id,
     pageCount: result.pageCount,
     timings: result.timings,
     totalMs,

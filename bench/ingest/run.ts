@@ -16,7 +16,7 @@
  * than wall time, and `pages/CPU-s` is what one dedicated core would do.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ import {
   type PipelineResult,
 } from '@classchat/rag';
 import { largePdf, startFakeOpenAI, startTestDatabase } from '@classchat/testkit';
+import { storePdf } from '../lib/store-pdf.js';
 import { measureRealDocuments, printRealDocuments } from './real-docs.js';
 
 const { values } = parseArgs({
@@ -84,16 +85,13 @@ try {
   type Mode = { name: string; embeddings: boolean; freshWorker: boolean };
   const ingestOnce = async (mode: Mode): Promise<Run> => {
     const id = randomUUID();
-    writeFileSync(join(filesDir, id), fixture.bytes);
-    const doc = await repos.documents.create({
+    const doc = await storePdf(repos, filesDir, {
       id,
       userId: user.id,
       classId: null,
       fileName: fixture.fileName,
-      mimeType: 'application/pdf',
-      byteSize: fixture.bytes.length,
+      bytes: fixture.bytes,
       sha256: id,
-      storageKey: id,
     });
     const started = performance.now();
     const cpu = process.cpuUsage();

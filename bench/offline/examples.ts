@@ -16,8 +16,9 @@ import type { SemanticSearchBody } from '@classchat/contracts';
 import { connect, createRepositories } from '@classchat/db';
 import { loadRagConfig, startRag } from '@classchat/rag';
 import { startTestDatabase } from '@classchat/testkit';
-import { fetchDebianPdfs, sha256Of } from '../corpus/debian-docs.js';
+import { fetchDebianPdfs } from '../corpus/debian-docs.js';
 import { ragHttp } from '../lib/rag-http.js';
+import { storePdf } from '../lib/store-pdf.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
@@ -64,17 +65,11 @@ try {
   const cls = await repos.classes.create(user.id, 'Manuals');
   const docIds = new Map<string, string>();
   for (const f of files) {
-    const id = randomUUID();
-    writeFileSync(join(dataDir, 'files', id), f.bytes);
-    await repos.documents.create({
-      id,
+    const { id } = await storePdf(repos, join(dataDir, 'files'), {
       userId: user.id,
       classId: cls.id,
       fileName: f.spec.fileName,
-      mimeType: 'application/pdf',
-      byteSize: f.bytes.length,
-      sha256: sha256Of(f.bytes),
-      storageKey: id,
+      bytes: f.bytes,
     });
     await http.ingest(id, user.id);
     docIds.set(f.spec.id, id);
