@@ -34,7 +34,7 @@ function client(commandTimeoutMs = 300): Redis {
 }
 
 /** Resolves once the client is in `status` (ioredis emits each status as an event of that name). */
-const untilStatus = async (c: Redis, status: 'ready' | 'reconnecting') => {
+const untilStatus = async (c: Redis, status: 'ready' | 'reconnecting' | 'end') => {
   if (c.status !== status) await new Promise((resolve) => c.once(status, resolve));
 };
 
@@ -116,6 +116,19 @@ describe('the service Redis client during an outage', () => {
     await expect(check()).rejects.toThrow(REDIS_UNAVAILABLE);
     await server.restart();
     await untilStatus(c, 'ready');
+    await expect(check()).resolves.toBeUndefined();
+  });
+
+  it('readiness waits for the duplicated (reading) connections, which can come back after the main one', async () => {
+    const c = client();
+    await untilStatus(c, 'ready');
+    const reader = c.duplicate({ lazyConnect: true });
+    const check = redisReadiness(c);
+    await expect(check()).rejects.toThrow(`${REDIS_UNAVAILABLE} (a reading connection is wait)`);
+    await reader.connect();
+    await expect(check()).resolves.toBeUndefined();
+    reader.disconnect();
+    await untilStatus(reader, 'end');
     await expect(check()).resolves.toBeUndefined();
   });
 });

@@ -55,6 +55,11 @@ class GuardedRedis extends Redis {
     return copy;
   }
 
+  /** The statuses of the `duplicate()` clients that are not connected and ready. */
+  unreadyCopies(): string[] {
+    return [...this.duplicates].filter((copy) => copy.status !== 'ready').map((copy) => copy.status);
+  }
+
   override disconnect(reconnect = false): void {
     if (!reconnect) for (const copy of this.duplicates) copy.disconnect();
     super.disconnect(reconnect);
@@ -162,10 +167,19 @@ export function redisUnavailableError(cause?: unknown): AppError {
   return error;
 }
 
-/** `/readyz`'s check of a Redis client: connected, and a PING answered. */
+/**
+ * `/readyz`'s check of a Redis client: connected, a PING answered, and its `duplicate()` clients
+ * connected too. Those are the Socket.IO adapter's readers: the main client is often back from an
+ * outage before them, and until they are, events from other processes (a stream's start, Stop) do
+ * not arrive.
+ */
 export function redisReadiness(redis: Redis): ReadinessCheck {
   return async () => {
     if (redis.status !== 'ready') throw new Error(`${REDIS_UNAVAILABLE} (${redis.status})`);
+    const copies = redis instanceof GuardedRedis ? redis.unreadyCopies() : [];
+    if (copies.length > 0) {
+      throw new Error(`${REDIS_UNAVAILABLE} (a reading connection is ${copies[0]!})`);
+    }
     try {
       await redis.ping();
     } catch (err) {
