@@ -177,7 +177,7 @@ export function useChatController({
   );
 
   const stream = useChatStream({ onStart, onComplete, onError, onMissing });
-  const { watch, fail, reset, getState } = stream;
+  const { watch, accepted: requestAnswered, fail, reset, getState } = stream;
   useEffect(() => {
     controlsRef.current = { reset, getState, fail };
   }, [reset, getState, fail]);
@@ -326,7 +326,7 @@ export function useChatController({
       routeRef.current = null;
       streamSessionRef.current = chatSessionId;
       activeRef.current = true;
-      watch(streamId);
+      watch(streamId, { requestPending: true });
       try {
         const response = await chatApi.send({
           message: text,
@@ -352,6 +352,7 @@ export function useChatController({
           return;
         }
         const accepted = response;
+        requestAnswered(streamId);
         streamSessionRef.current = accepted.chatSessionId;
         if (localId && accepted.userMessageId) {
           const savedId = accepted.userMessageId;
@@ -375,7 +376,7 @@ export function useChatController({
         });
       }
     },
-    [scope.classId, scope.docId, watch, fail, reset, getState, onSessionCreated],
+    [scope.classId, scope.docId, watch, requestAnswered, fail, reset, getState, onSessionCreated],
   );
 
   const send = useCallback((text: string) => void start(text, false), [start]);

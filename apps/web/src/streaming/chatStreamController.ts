@@ -20,6 +20,14 @@ import {
  */
 export const STREAM_TIMEOUT_MS = 75_000;
 
+/**
+ * The same bound while the request that starts the answer is still unanswered. A server with
+ * streaming turned off answers that request only with the finished answer, which may take up to its
+ * STREAM_MAX_DURATION_S (120 s by default) without any event; a server that streams answers it at
+ * once, and the shorter bound then applies again.
+ */
+export const PENDING_REQUEST_TIMEOUT_MS = 195_000;
+
 export interface ChatStreamCallbacks {
   onStart?: (payload: ChatStreamStartPayload) => void;
   onComplete?: (payload: ChatStreamCompletePayload) => void;
@@ -47,6 +55,8 @@ export class ChatStreamController {
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
   private offlineTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The request that starts the watched answer has not been answered yet. */
+  private requestPending = false;
   callbacks: ChatStreamCallbacks = {};
 
   /**
@@ -60,6 +70,7 @@ export class ChatStreamController {
     private readonly stopGraceMs = 10_000,
     private readonly offlineGraceMs = 30_000,
     private readonly idleTimeoutMs = STREAM_TIMEOUT_MS,
+    private readonly pendingTimeoutMs = PENDING_REQUEST_TIMEOUT_MS,
   ) {}
 
   getState = (): StreamState => this.state;
@@ -72,13 +83,22 @@ export class ChatStreamController {
   /**
    * Start following `streamId` (call before `POST chat/new` so the earliest events are caught).
    * `replay: true` also asks the server for everything sent so far (when the id became known late).
+   * `requestPending: true`: the request starting it is on its way; call `accepted()` once answered.
    */
-  watch(streamId: string, options: { replay?: boolean } = {}): void {
+  watch(streamId: string, options: { replay?: boolean; requestPending?: boolean } = {}): void {
     this.detach();
+    this.requestPending = options.requestPending ?? false;
     this.dispatch({ type: 'watch', streamId });
     if (this.suspended) return;
     this.attach(streamId);
     if (options.replay) this.requestReplay(streamId);
+  }
+
+  /** The request that started `streamId` was answered: the usual silence bound applies again. */
+  accepted(streamId: string): void {
+    if (!this.requestPending || this.state.streamId !== streamId) return;
+    this.requestPending = false;
+    if (this.idleTimer) this.armIdleTimer(streamId);
   }
 
   /**
@@ -227,6 +247,7 @@ export class ChatStreamController {
 
   private armIdleTimer(streamId: string): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    const timeout = this.requestPending ? this.pendingTimeoutMs : this.idleTimeoutMs;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       if (this.state.streamId !== streamId || !isActivePhase(this.state.phase)) return;
@@ -235,7 +256,7 @@ export class ChatStreamController {
         code: 'stream_timeout',
         retryable: true,
       });
-    }, this.idleTimeoutMs);
+    }, timeout);
   }
 
   private clearOfflineTimer(): void {

@@ -2,7 +2,7 @@ import { act, render, renderHook } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { complete, FakeSocket, OTHER_STREAM_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
-import { STREAM_TIMEOUT_MS } from './chatStreamController.js';
+import { PENDING_REQUEST_TIMEOUT_MS, STREAM_TIMEOUT_MS } from './chatStreamController.js';
 import { useChatStream, type UseChatStreamOptions } from './useChatStream.js';
 
 const STREAM_EVENTS = ['chat-stream-start', 'chat-stream-token', 'chat-stream-complete', 'chat-stream-error'];
@@ -296,6 +296,42 @@ describe('useChatStream while the connection is lost', () => {
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'stream_timeout', retryable: true });
     expect(socket.listenerCount()).toBe(0);
+  });
+
+  it('waits longer while the request starting the answer is unanswered (a server that does not stream), then the usual bound', () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const { hook } = setup({ onError });
+    act(() => hook.result.current.watch(STREAM_ID, { requestPending: true }));
+    act(() => {
+      vi.advanceTimersByTime(STREAM_TIMEOUT_MS + 1_000);
+    });
+    expect(hook.result.current.state.phase).toBe('waiting');
+    act(() => hook.result.current.accepted(STREAM_ID));
+    act(() => {
+      vi.advanceTimersByTime(STREAM_TIMEOUT_MS - 1_000);
+    });
+    expect(onError).not.toHaveBeenCalled();
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'stream_timeout', retryable: true });
+  });
+
+  it('gives up a request that stays unanswered after PENDING_REQUEST_TIMEOUT_MS', () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const { hook } = setup({ onError });
+    act(() => hook.result.current.watch(STREAM_ID, { requestPending: true }));
+    act(() => {
+      vi.advanceTimersByTime(PENDING_REQUEST_TIMEOUT_MS - 1_000);
+    });
+    expect(onError).not.toHaveBeenCalled();
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(hook.result.current.state.phase).toBe('error');
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'stream_timeout', retryable: true });
   });
 
   it('leaves no timer behind once the answer is complete', () => {

@@ -11,7 +11,9 @@ export interface ChatStream {
    * `replay` asks the server to resend what was already emitted (also how a reloaded page follows
    * a session's running answer: `watch(activeStream.streamId, { replay: true })` → afterSeq 0).
    */
-  watch: (streamId: string, options?: { replay?: boolean }) => void;
+  watch: (streamId: string, options?: { replay?: boolean; requestPending?: boolean }) => void;
+  /** The request starting `streamId` was answered (see `watch`'s `requestPending`). */
+  accepted: (streamId: string) => void;
   /** Emit `chat-stream-cancel`; the answer ends with status `stopped` (or nothing if no token). */
   stop: () => void;
   /** End the watched stream locally as failed (e.g. the POST was rejected). */
@@ -50,7 +52,9 @@ export function useChatStream(options: UseChatStreamOptions = {}): ChatStream {
   const state = useSyncExternalStore(controller.subscribe, controller.getState, controller.getState);
 
   const [api] = useState(() => ({
-    watch: (streamId: string, options?: { replay?: boolean }) => controller.watch(streamId, options),
+    watch: (streamId: string, options?: { replay?: boolean; requestPending?: boolean }) =>
+      controller.watch(streamId, options),
+    accepted: (streamId: string) => controller.accepted(streamId),
     stop: () => controller.stop(),
     fail: (error: StreamError) => controller.fail(error),
     reset: () => controller.reset(),
