@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { composeOfflineAnswer } from './index.js';
 import { readCorpus } from './model.js';
-import { quotable, redundancyVector, scoreSentences, selectSentences, withContext } from './select.js';
+import {
+  isSignature,
+  quotable,
+  redundancyVector,
+  scoreSentences,
+  selectSentences,
+  withContext,
+} from './select.js';
 import { cosine, vectorOf } from './similarity.js';
 import { termsOf } from './terms.js';
 import { passage } from './test-passages.js';
@@ -155,6 +162,31 @@ describe('what goes with a chosen sentence', () => {
     // The example stands between the sentence that introduces it and the one that leans back on it.
     expect(example).toBeGreaterThan(intro);
     expect(useful).toBeGreaterThan(example);
+  });
+
+  it('quotes, after a sentence announcing a routine’s signature, the sentence that says what it does', () => {
+    const text = (code: string) =>
+      `Asymptote also provides a few numerical routines:\n\n${code}\n\nUse Newton iteration to solve for a root of f.`;
+    const context = (code: string) => {
+      const corpus = readCorpus([passage(text(code))]);
+      const chosen = corpus.sentences.find((s) => s.text.startsWith('Asymptote also'))!;
+      return withContext(corpus, chosen).map((s) => s.text);
+    };
+    expect(context('real newton(int iterations=100, real f(real),\nreal x, bool verbose=false);')).toContain(
+      'Use Newton iteration to solve for a root of f.',
+    );
+    // An example that is not a routine's declaration is what the sentence announces, nothing more.
+    expect(context('size(3cm);\ndraw(unitsquare);')).toHaveLength(1);
+  });
+
+  it.each([
+    ['real newton(int iterations=100, real f(real), real x, bool verbose=false);', true],
+    ['void filloutside(picture pic=currentpicture, path g)', true],
+    ['path unitcircle=E..N..W..S..cycle;', false],
+    ['size(3cm);', false],
+    ['set logscale y 2', false],
+  ])('%j is a routine’s signature: %j', (code, expected) => {
+    expect(isSignature(code)).toBe(expected);
   });
 
   it('quotes a sentence once, though two chosen sentences take it as context', () => {

@@ -292,6 +292,12 @@ export function selectSentences(
   return chosen.map((c) => ({ sentence: c.sentence, score: c.score, role: roleOf(c.sentence, focus) }));
 }
 
+/** A routine's declaration: a return type, a name and its parameters, one statement. */
+export function isSignature(code: string): boolean {
+  const line = code.replace(/\s+/g, ' ').trim();
+  return line.length <= 300 && /^[A-Za-z_][\w.<>[\]*& ]*\s[A-Za-z_]\w*\s?\((?:[^;]*)\)\s?;?$/.test(line);
+}
+
 /**
  * A paragraph that opens by leaning back right after the example of the paragraph before ("This is
  * useful if you are writing a paper…" after a session of `tex(…)` calls) is about that example and
@@ -345,7 +351,16 @@ export function withContext(
   // line") goes on to the first sentence of the next paragraph: that is what it announces.
   const last = out.at(-1)!;
   const next = corpus.sentences[last.id + 1];
-  if (last.lastInParagraph && announces(last) && next && next.passage === last.passage && !next.fragment)
+  // Or it announces a routine's signature ("…numerical routines:" then `real newton(…);`): the next
+  // paragraph says what the routine does.
+  const announcesCode = last.code !== null && /:$/.test(last.text) && isSignature(last.code.text);
+  if (
+    last.lastInParagraph &&
+    (announces(last) || announcesCode) &&
+    next &&
+    next.passage === last.passage &&
+    !next.fragment
+  )
     out.push(next);
   return out;
 }
