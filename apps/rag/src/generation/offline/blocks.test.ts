@@ -19,6 +19,16 @@ describe('reading a passage into blocks', () => {
     expect(blocks[1]!.text).toContain('(C7) tex(A1);');
   });
 
+  it('keeps in the session a line that would read as a numbered heading ("6 x y")', () => {
+    const text = [
+      '(C1) 2*y*3*x/(4*x+y+3/4);',
+      '                 6 x y',
+      '(D1) -----------',
+      '(C2) DISPLAY2D:FALSE;',
+    ].join('\n');
+    expect(blocksOf(text, 'text').map((b) => b.kind)).toEqual(['code']);
+  });
+
   it('leaves a line of words between two code lines as prose', () => {
     const text = ['(C1) x:1;', 'then the next input', '(C2) y:2;'].join('\n');
     expect(blocksOf(text, 'text').map((b) => b.kind)).toEqual(['code', 'prose', 'code']);

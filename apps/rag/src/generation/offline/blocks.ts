@@ -94,8 +94,9 @@ function classify(text: string, options: BlockOptions): Line[] {
 
 /**
  * A line with no words between two code lines of one block (no blank line between) is code too: the
- * exponent line of a formula a console printed as ASCII art ("x 3 2" above "x + x"), a lone result.
- * Read as prose, it would split the example in two and cut the sentence that introduced it from it.
+ * exponent line of a formula a console printed as ASCII art ("x 3 2" above "x + x", "6 x y" that
+ * reads like a numbered heading), a lone result. Read as prose or a heading, it would split the
+ * example in two and cut the sentence that introduced it from it.
  */
 function wordlessLinesInCode(lines: Line[]): void {
   const neighbour = (i: number, step: 1 | -1): Line | undefined => {
@@ -107,7 +108,8 @@ function wordlessLinesInCode(lines: Line[]): void {
     return undefined;
   };
   lines.forEach((line, i) => {
-    if (line.kind !== 'text' || (line.text.match(/\p{L}{3,}/gu) ?? []).length > 0) return;
+    if (line.kind === 'code' || line.kind === 'blank' || line.kind === 'junk') return;
+    if ((line.text.match(/\p{L}{3,}/gu) ?? []).length > 0) return;
     if (neighbour(i, -1)?.kind === 'code' && neighbour(i, 1)?.kind === 'code') line.kind = 'code';
   });
 }
