@@ -163,8 +163,9 @@ export function answerQuestion(
   cites: CitationList,
   options: { max: number; lead: string; exclude?: (s: Sentence) => boolean },
 ): QuestionAnswer | null {
+  // Ranked twice as far as the answer needs: the places of sentences quoted as context go further down.
   const ranked = selectSentences(corpus, question, weights, {
-    max: Number.POSITIVE_INFINITY,
+    max: options.max * 2,
     ...(options.exclude ? { exclude: options.exclude } : {}),
   });
   // A neighbour that shares the question's rarer words goes on with the answer.
