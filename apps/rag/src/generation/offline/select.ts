@@ -295,7 +295,7 @@ export function selectSentences(
 /** A routine's declaration: a return type, a name and its parameters, one statement. */
 export function isSignature(code: string): boolean {
   const line = code.replace(/\s+/g, ' ').trim();
-  return line.length <= 300 && /^[A-Za-z_][\w.<>[\]*& ]*\s[A-Za-z_]\w*\s?\((?:[^;]*)\)\s?;?$/.test(line);
+  return line.length <= 300 && /^[A-Za-z_][\w.<>[\]*& ]*\s[A-Za-z_]\w*\s?\([^;]*\)\s?;?$/.test(line);
 }
 
 /**
