@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renumberCitations } from '@classchat/contracts';
+import { answerGroups, notQuotedYet } from './answer.js';
 import { composeOfflineAnswer, OFFLINE_NOTHING_FOUND } from './index.js';
+import { readCorpus, type Sentence } from './model.js';
+import type { ScoredSentence } from './select.js';
 import { passage } from './test-passages.js';
 
 const frames = passage(
@@ -221,5 +224,44 @@ describe('a passage that runs onto the next page', () => {
     });
     expect(answer.markdown).toContain('anyone repeating the work later knows what was done');
     expect(answer.markdown).not.toContain('handed in');
+  });
+});
+
+describe('the sentences an answer quotes', () => {
+  const pick = (sentence: Sentence, score = 1): ScoredSentence => ({ sentence, score, role: 'how' });
+
+  it('gives the place of a sentence already quoted as context to the next one', () => {
+    const corpus = readCorpus([
+      passage(
+        'Keep a notebook for each experiment. The purpose of this is that others can repeat it.\n\nLabel every sample with its date.\n\nStore samples cold.',
+      ),
+    ]);
+    const [keep, purpose, label, store] = corpus.sentences;
+    // The purpose is quoted with the notebook sentence it goes on from: it takes no place of its own.
+    const chosen = notQuotedYet(
+      corpus,
+      [keep!, purpose!, label!, store!].map((s) => pick(s)),
+      2,
+      () => false,
+    );
+    expect(chosen.map((c) => c.sentence.text)).toEqual([keep!.text, label!.text]);
+  });
+
+  it('does not lead with a sentence that only took the place of one quoted as context', () => {
+    const corpus = readCorpus([
+      passage('Label every sample with its date and the name of whoever took it.'),
+      passage('Samples are kept cold until they are measured at the end of the week.', { chunkIndex: 1 }),
+    ]);
+    const [label, cold] = corpus.sentences.map((s) => pick(s));
+    // Retrieval ranked the label passage first, but its sentence only filled a freed place.
+    const groups = answerGroups(
+      corpus,
+      [cold!, label!],
+      () => false,
+      (c) => c === cold,
+    );
+    expect(groups[0]!.sentences[0]!.text).toBe(cold!.sentence.text);
+    const usual = answerGroups(corpus, [cold!, label!]);
+    expect(usual[0]!.sentences[0]!.text).toBe(label!.sentence.text);
   });
 });

@@ -30,6 +30,8 @@ export interface QuoteGroup {
   sentences: Sentence[];
   /** The example that follows the group's last sentence. */
   code: Sentence['code'];
+  /** It holds a sentence that may lead the answer. */
+  mayLead: boolean;
 }
 
 /** The chosen sentences with their context, grouped by paragraph, in reader's order. */
@@ -37,6 +39,7 @@ export function answerGroups(
   corpus: Corpus,
   chosen: readonly ScoredSentence[],
   relevant: (s: Sentence) => boolean = () => false,
+  mayLead: (c: ScoredSentence) => boolean = () => true,
 ): QuoteGroup[] {
   const groups = new Map<number, QuoteGroup>();
   // A sentence is quoted once, in the first group that takes it as context.
@@ -47,12 +50,13 @@ export function answerGroups(
     );
     if (quoted.has(c.sentence.id)) continue;
     const key = c.sentence.paragraph;
-    const group = groups.get(key) ?? { role: c.role, score: 0, sentences: [], code: null };
+    const group = groups.get(key) ?? { role: c.role, score: 0, sentences: [], code: null, mayLead: false };
     for (const s of around) {
       quoted.add(s.id);
       if (!group.sentences.includes(s)) group.sentences.push(s);
     }
     group.score = Math.max(group.score, c.score);
+    group.mayLead ||= mayLead(c);
     if (c.role === 'definition' || (c.role === 'example' && group.role === 'how')) group.role = c.role;
     groups.set(key, group);
   }
@@ -70,7 +74,7 @@ export function answerGroups(
   // The passage retrieval ranked first leads when it answers: its page is the one a student is
   // most likely looking for. The rest follow in reader's order.
   const lead = sorted.reduce<QuoteGroup | null>(
-    (best, g) => (!best || g.sentences[0]!.passage < best.sentences[0]!.passage ? g : best),
+    (best, g) => (g.mayLead && (!best || g.sentences[0]!.passage < best.sentences[0]!.passage) ? g : best),
     null,
   );
   return lead ? [lead, ...sorted.filter((g) => g !== lead)] : sorted;
@@ -84,22 +88,26 @@ export function renderGroups(
 ): RootContent[] {
   return groups.map((g) => {
     const passage = corpus.passages[g.sentences[0]!.passage]!;
-    const inline: PhrasingContent[] = [];
+    let inline: PhrasingContent[] = [];
     const before = g.sentences[0]!.codeBefore;
+    const children: BlockContent[] = [];
+    if (before) children.push(codeBlock(before.text, before.lang));
     let firstN = 0;
     g.sentences.forEach((s, i) => {
       const isLast = i === g.sentences.length - 1;
+      // The example of a sentence inside the group (the next one leans back on it) stands where it is.
+      const code = isLast ? g.code : s.code;
       const start = i === 0 && before ? before.start : s.start;
-      const end = isLast && g.code ? g.code.end : s.end;
-      const n = cites.cite(corpus.passages[s.passage]!, start, end);
+      const n = cites.cite(corpus.passages[s.passage]!, start, code ? code.end : s.end);
       if (i === 0) firstN = n;
-      if (i > 0) inline.push(text(' '));
+      if (inline.length > 0) inline.push(text(' '));
       inline.push(...sentenceInline(s), cited(n));
+      if (code) {
+        children.push(paragraph(inline), codeBlock(code.text, code.lang));
+        inline = [];
+      }
     });
-    const children: BlockContent[] = [];
-    if (before) children.push(codeBlock(before.text, before.lang));
-    children.push(paragraph(inline));
-    if (g.code) children.push(codeBlock(g.code.text, g.code.lang));
+    if (inline.length > 0) children.push(paragraph(inline));
     const page = cites.citations[firstN - 1]?.page ?? passage.pageStart;
     children.push(paragraph([text(sourceLine(passage, g.sentences[0]!, page))]));
     return blockquote(children);
@@ -115,6 +123,28 @@ export function sourceLine(
   const section = passage.sectionPath.length > 0 ? passage.sectionPath.join(' › ') : s.heading;
   const where = `${passage.fileName}, ${pagesLabel(page, page)}`;
   return `— ${section ? `${section} · ` : ''}${where}`;
+}
+
+/**
+ * The first `max` sentences of the ranking that the answer does not already quote as the context of
+ * one before them: a sentence quoted as another's lead-in or follow-up takes no place of its own, so
+ * the next one in the ranking does.
+ */
+export function notQuotedYet(
+  corpus: Corpus,
+  ranked: readonly ScoredSentence[],
+  max: number,
+  relevant: (s: Sentence) => boolean,
+): ScoredSentence[] {
+  const quoted = new Set<number>();
+  const out: ScoredSentence[] = [];
+  for (const c of ranked) {
+    if (out.length >= max) break;
+    if (quoted.has(c.sentence.id)) continue;
+    out.push(c);
+    for (const s of withContext(corpus, c.sentence, relevant)) quoted.add(s.id);
+  }
+  return out;
 }
 
 export interface QuestionAnswer {
@@ -133,14 +163,19 @@ export function answerQuestion(
   cites: CitationList,
   options: { max: number; lead: string; exclude?: (s: Sentence) => boolean },
 ): QuestionAnswer | null {
-  const chosen = selectSentences(corpus, question, weights, {
-    max: options.max,
+  // Ranked twice as far as the answer needs: the places of sentences quoted as context go further down.
+  const ranked = selectSentences(corpus, question, weights, {
+    max: options.max * 2,
     ...(options.exclude ? { exclude: options.exclude } : {}),
   });
-  if (chosen.length === 0) return null;
   // A neighbour that shares the question's rarer words goes on with the answer.
   const rare = new Set(weights.terms.filter((t) => weights.weight(t) >= 1));
-  const groups = answerGroups(corpus, chosen, (s) => s.terms.some((t) => rare.has(t)));
+  const relevant = (s: Sentence) => s.terms.some((t) => rare.has(t));
+  const chosen = notQuotedYet(corpus, ranked, options.max, relevant);
+  if (chosen.length === 0) return null;
+  // A sentence that takes the place of one quoted as context adds to the answer but does not lead it.
+  const firstPicks = new Set(ranked.slice(0, options.max));
+  const groups = answerGroups(corpus, chosen, relevant, (c) => firstPicks.has(c));
   const body = serialize(renderGroups(corpus, groups, cites));
   return { markdown: `${options.lead}\n\n${body}`, chosen };
 }

@@ -79,6 +79,7 @@ function classify(text: string, options: BlockOptions): Line[] {
       line.kind = 'heading';
     prev = line;
   }
+  wordlessLinesInCode(lines);
   // A "heading" followed by a lowercase continuation was the start of a sentence.
   let next: Line | undefined;
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -89,6 +90,28 @@ function classify(text: string, options: BlockOptions): Line[] {
     next = line;
   }
   return lines;
+}
+
+/**
+ * A line with no words between two code lines of one block (no blank line between) is code too: the
+ * exponent line of a formula a console printed as ASCII art ("x 3 2" above "x + x", "6 x y" that
+ * reads like a numbered heading), a lone result. Read as prose or a heading, it would split the
+ * example in two and cut the sentence that introduced it from it.
+ */
+function wordlessLinesInCode(lines: Line[]): void {
+  const neighbour = (i: number, step: 1 | -1): Line | undefined => {
+    for (let j = i + step; j >= 0 && j < lines.length; j += step) {
+      const l = lines[j]!;
+      if (l.kind === 'blank') return undefined;
+      if (l.kind !== 'junk') return l;
+    }
+    return undefined;
+  };
+  lines.forEach((line, i) => {
+    if (line.kind === 'code' || line.kind === 'blank' || line.kind === 'junk') return;
+    if ((line.text.match(/\p{L}{3,}/gu) ?? []).length > 0) return;
+    if (neighbour(i, -1)?.kind === 'code' && neighbour(i, 1)?.kind === 'code') line.kind = 'code';
+  });
 }
 
 function continuesCode(previous: string, line: string): boolean {

@@ -5,6 +5,9 @@ import {
   definitionOf,
   hasInlineCode,
   hasSymbol,
+  kindAskedFor,
+  LEANS_BACK,
+  namesAsCode,
   saysWhatItMeans,
   symbolsOf,
 } from './patterns.js';
@@ -72,6 +75,36 @@ describe('questions that ask for a name', () => {
     ['What is a data frame?', false],
   ])('%j asks for a name: %j', (question, expected) => {
     expect(asksForName(question)).toBe(expected);
+  });
+});
+
+describe('sentences that name what a question asks for', () => {
+  it('reads the kind of name asked for', () => {
+    expect(kindAskedFor('Which function should I use to parse long options like --output?')).toBe('function');
+    expect(kindAskedFor('What options does ls take?')).toBe('option');
+    expect(kindAskedFor('How do I exit?')).toBeNull();
+  });
+
+  it.each([
+    ['This is easy to do with the GNU function getopt_long.', 'function', true],
+    ['Spell the ‘--verbose’ option exactly.', 'option', true],
+    ['Request it with the tex() command.', 'command', true],
+    ['The function is easy to call.', 'function', false],
+    ['A function of x is plotted.', 'function', false],
+  ])('%j names a %s as code: %j', (text, kind, expected) => {
+    expect(namesAsCode(text, kind)).toBe(expected);
+  });
+});
+
+describe('sentences that lean on the one before', () => {
+  it.each([
+    ['This is easy to do.', true],
+    ['Ordinarily it is set to TRUE.', true],
+    ['Usually, this works.', true],
+    ['Fortunately, Maxima provides an assume command.', false],
+    ['Only the first line is read.', false],
+  ])('%j leans back: %j', (text, expected) => {
+    expect(LEANS_BACK.test(text)).toBe(expected);
   });
 });
 

@@ -153,19 +153,43 @@ export function saysWhatItMeans(text: string, name: string): boolean {
   ).test(text);
 }
 
+const NAMED_KINDS =
+  'function|command|option|variable|keyword|routine|method|operator|flag|setting|package|module|macro|target|program|tool|switch';
+
 /** "Which function / command / option …", "what command …": the answer is a name, written as code. */
 export function asksForName(question: string): boolean {
-  return /\b(?:which|what)\s+(?:\w+\s+)?(?:function|command|option|variable|keyword|routine|method|operator|flag|setting|package|module|macro|target|program|tool|switch)s?\b/i.test(
-    question,
-  );
+  return kindAskedFor(question) !== null;
+}
+
+/** The kind of name a question asks for ("Which function should I use…" → "function"), or null. */
+export function kindAskedFor(question: string): string | null {
+  const m = new RegExp(`\\b(?:which|what)\\s+(?:\\w+\\s+)?(${NAMED_KINDS})s?\\b`, 'i').exec(question);
+  return m?.[1]?.toLowerCase() ?? null;
+}
+
+/**
+ * Whether a text names something of that kind as code: the kind word next to a name written as code
+ * ("the GNU function getopt_long", "the ‘--verbose’ option", "the tex() command").
+ */
+export function namesAsCode(text: string, kind: string): boolean {
+  const name = String.raw`(?:[‘'"\`][^’'"\`\s]{1,40}[’'"\`]|-{1,2}[A-Za-z][\w-]*|[A-Za-z_][\w.]*(?:_\w+|\(\)|\.\w+))`;
+  return new RegExp(`\\b${kind}s?\\s+${name}(?=[\\s.,;:)]|$)|${name}\\s+${kind}\\b`, 'i').test(text);
 }
 
 export const WHY_CUE =
   /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to|the (?:\w+ )?point (?:here )?is that)\b/i;
 
-/** Openings that lean on the sentence before ("This", "It", "However", "Thus"). */
-export const LEANS_BACK =
-  /^(?:this|these|that|those|it|its|they|their|such|however|thus|hence|therefore|also|then|here|in this case|in that case|similarly|likewise|otherwise|moreover|furthermore|instead|alternatively|consequently|as a result|for this reason)\b/i;
+/**
+ * Openings that lean on the sentence before: a pronoun or link word ("This", "It", "However",
+ * "Thus"), also after an adverb ("Ordinarily it is set to TRUE", "Usually, this…").
+ */
+export const LEANS_BACK = new RegExp(
+  [
+    '^(?:this|these|that|those|it|its|they|their|such|however|thus|hence|therefore|also|then|here|in this case|in that case|similarly|likewise|otherwise|moreover|furthermore|instead|alternatively|consequently|as a result|for this reason)\\b',
+    '^\\p{L}+ly,?\\s+(?:this|these|it|they)\\s+(?!\\p{L}+ly\\b)',
+  ].join('|'),
+  'iu',
+);
 
 export type QuestionKind = 'what' | 'how' | 'why' | 'other';
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { composeOfflineAnswer } from './index.js';
 import { readCorpus } from './model.js';
-import { quotable, redundancyVector, scoreSentences, selectSentences, withContext } from './select.js';
+import {
+  isSignature,
+  quotable,
+  redundancyVector,
+  scoreSentences,
+  selectSentences,
+  withContext,
+} from './select.js';
 import { cosine, vectorOf } from './similarity.js';
 import { termsOf } from './terms.js';
 import { passage } from './test-passages.js';
@@ -46,6 +53,27 @@ describe('choosing the sentence that answers', () => {
       '‘check’ Perform self-tests, if there are any, on the program just built.',
     ].join('\n');
     expect(best(text, "What is the 'check' target for?")).toMatch(/Perform self-tests/);
+  });
+
+  it('prefers, for "which function…", the sentence that names a function to one sharing more words', () => {
+    const question = 'Which function should I use to parse long options like --output?';
+    const corpus = readCorpus([
+      passage(
+        'If the output of your program is likely to be parsed by another program, provide an option that makes this parsing reliable.\n\nLong options are easy to handle with the GNU function getopt_long.',
+      ),
+    ]);
+    // As retrieval weighs them: the student's example word is the rarest.
+    const weights = weightsFrom(
+      new Map([
+        ['function', 0.5],
+        ['pars', 1],
+        ['long', 1],
+        ['option', 0.5],
+        ['output', 2.5],
+      ]),
+    );
+    const [first] = selectSentences(corpus, question, weights, { max: 1 });
+    expect(first?.sentence.text).toMatch(/getopt_long/);
   });
 
   it('counts for a sentence the question’s words of the sentence it leans on', () => {
@@ -95,6 +123,70 @@ describe('what goes with a chosen sentence', () => {
       'If you prefer PDF output, use the command line',
       'asy -V -f pdf test',
     ]);
+  });
+
+  it('quotes the sentence before one that leans back after an adverb ("Ordinarily it…")', () => {
+    const corpus = readCorpus([
+      passage(
+        'The output is drawn in two dimensions. Maxima has an internal variable regulating this feature, called DISPLAY2D. Ordinarily it is set to TRUE, for a terminal session.',
+      ),
+    ]);
+    const chosen = corpus.sentences.find((s) => s.text.startsWith('Ordinarily'))!;
+    expect(withContext(corpus, chosen).map((s) => s.text)[0]).toBe(
+      'Maxima has an internal variable regulating this feature, called DISPLAY2D.',
+    );
+  });
+
+  it('quotes a paragraph leaning back on the example above it with the sentence that introduced it', () => {
+    const answer = composeOfflineAnswer({
+      route: 'general_qa',
+      question: 'How do I paste a result into my paper?',
+      passages: [
+        passage(
+          [
+            'You can also request this output by hand, using the tex(expression) command.',
+            '',
+            '(C7) tex(A1);',
+            '$${{x^{4}}\\over{4}}$$',
+            '',
+            'This is useful if you are writing a paper: the above can be pasted into it.',
+          ].join('\n'),
+        ),
+      ],
+    });
+    const md = answer.markdown;
+    const intro = md.indexOf('using the tex(expression) command');
+    const example = md.indexOf('(C7) tex(A1);');
+    const useful = md.indexOf('This is useful if you are writing a paper');
+    expect(intro).toBeGreaterThan(0);
+    // The example stands between the sentence that introduces it and the one that leans back on it.
+    expect(example).toBeGreaterThan(intro);
+    expect(useful).toBeGreaterThan(example);
+  });
+
+  it('quotes, after a sentence announcing a routine’s signature, the sentence that says what it does', () => {
+    const text = (code: string) =>
+      `Asymptote also provides a few numerical routines:\n\n${code}\n\nUse Newton iteration to solve for a root of f.`;
+    const context = (code: string) => {
+      const corpus = readCorpus([passage(text(code))]);
+      const chosen = corpus.sentences.find((s) => s.text.startsWith('Asymptote also'))!;
+      return withContext(corpus, chosen).map((s) => s.text);
+    };
+    expect(context('real newton(int iterations=100, real f(real),\nreal x, bool verbose=false);')).toContain(
+      'Use Newton iteration to solve for a root of f.',
+    );
+    // An example that is not a routine's declaration is what the sentence announces, nothing more.
+    expect(context('size(3cm);\ndraw(unitsquare);')).toHaveLength(1);
+  });
+
+  it.each([
+    ['real newton(int iterations=100, real f(real), real x, bool verbose=false);', true],
+    ['void filloutside(picture pic=currentpicture, path g)', true],
+    ['path unitcircle=E..N..W..S..cycle;', false],
+    ['size(3cm);', false],
+    ['set logscale y 2', false],
+  ])('%j is a routine’s signature: %j', (code, expected) => {
+    expect(isSignature(code)).toBe(expected);
   });
 
   it('quotes a sentence once, though two chosen sentences take it as context', () => {

@@ -1,12 +1,13 @@
 import { paragraphOf, sentenceKey, type Corpus, type Sentence } from './model.js';
 import {
-  asksForName,
   definitionOf,
   EXAMPLE_CUE,
   hasInlineCode,
   hasSymbol,
   HOW_CUE,
+  kindAskedFor,
   LEANS_BACK,
+  namesAsCode,
   PURPOSE_CUE,
   saysWhatItMeans,
   symbolsOf,
@@ -34,7 +35,7 @@ export interface ScoredSentence {
 /** Openings of a sentence that goes on with the one before it: what it says next is about that one. */
 const GOES_ON = new RegExp(
   `${LEANS_BACK.source}|^the (?:purpose|reason|point|idea|goal|result|effect) of (?:this|that|it)\\b`,
-  'i',
+  'iu',
 );
 
 /** Where a sentence goes in a reader's order: what it is, how to do it, an example. */
@@ -89,6 +90,8 @@ interface Asked {
   /** What a "what does X mean" question names as written: its focus and its symbols. */
   names: readonly string[];
   wantsCode: boolean;
+  /** The kind of name the question asks for ("which function…" → "function"), or null. */
+  nameKind: string | null;
   weights: QueryWeights;
   /** The weight of all the question's terms and symbols together. */
   total: number;
@@ -98,6 +101,7 @@ function readQuestion(question: string, weights: QueryWeights): Asked {
   const kind = questionKind(question);
   const symbols = symbolsOf(question);
   const focus = questionFocus(question);
+  const nameKind = kindAskedFor(question);
   // A symbol asked about ("%", "--") is what the question is about: it weighs as its heaviest word.
   const symbolWeight = Math.max(1, ...weights.terms.map((t) => weights.weight(t)));
   const words = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
@@ -107,7 +111,8 @@ function readQuestion(question: string, weights: QueryWeights): Asked {
     symbols,
     symbolWeight,
     names: [...symbols, ...(focus ? [focus] : [])],
-    wantsCode: kind === 'how' || asksForName(question),
+    wantsCode: kind === 'how' || nameKind !== null,
+    nameKind,
     weights,
     total: words + symbols.length * symbolWeight,
   };
@@ -241,6 +246,8 @@ function shapeBonus(s: Sentence, asked: Asked): number {
   if (kind === 'how' && s.code) bonus += 0.2;
   else if (asked.wantsCode && hasInlineCode(s.text)) bonus += 0.15;
   else if (kind === 'how' && HOW_CUE.test(s.text)) bonus += 0.08;
+  // "Which function…" is answered by the sentence that names a function ("the GNU function getopt_long").
+  if (asked.nameKind && namesAsCode(s.text, asked.nameKind)) bonus += 0.15;
   if (kind === 'why' && WHY_CUE.test(s.text)) bonus += 0.15;
   if (kind === 'what' && PURPOSE_CUE.test(s.text)) bonus += 0.1;
   if (kind === 'what' && asked.names.some((name) => saysWhatItMeans(s.text, name))) bonus += 0.45;
@@ -285,6 +292,20 @@ export function selectSentences(
   return chosen.map((c) => ({ sentence: c.sentence, score: c.score, role: roleOf(c.sentence, focus) }));
 }
 
+/** A routine's declaration: a return type, a name and its parameters, one statement. */
+export function isSignature(code: string): boolean {
+  const line = code.replace(/\s+/g, ' ').trim();
+  return line.length <= 300 && /^[A-Za-z_][\w.<>[\]*& ]*\s[A-Za-z_]\w*\s?\([^;]*\)\s?;?$/.test(line);
+}
+
+/**
+ * A paragraph that opens by leaning back right after the example of the paragraph before ("This is
+ * useful if you are writing a paper…" after a session of `tex(…)` calls) is about that example and
+ * the sentence that introduced it.
+ */
+const readsOnFromExample = (before: Sentence, s: Sentence): boolean =>
+  before.code !== null && s.indexInParagraph === 0 && LEANS_BACK.test(s.text);
+
 /**
  * What to quote around a chosen sentence so it reads on its own and goes on to its answer: the
  * sentence before when it leans back ("This…", "It…"), when the chosen one is very short, or when the
@@ -309,6 +330,10 @@ export function withContext(
   ) {
     out.unshift(before);
   }
+  // Leaning back on the example above it: quoted after the sentence that introduced the example.
+  const above = corpus.sentences[s.id - 1];
+  if (at === 0 && above?.passage === s.passage && !above.fragment && readsOnFromExample(above, s))
+    out.unshift(above);
   const after = para.slice(at + 1);
   const tail = para.at(-1);
   // One sentence between the chosen one and its paragraph's example is the bridge to it ("Perhaps
@@ -326,7 +351,16 @@ export function withContext(
   // line") goes on to the first sentence of the next paragraph: that is what it announces.
   const last = out.at(-1)!;
   const next = corpus.sentences[last.id + 1];
-  if (last.lastInParagraph && announces(last) && next && next.passage === last.passage && !next.fragment)
+  // Or it announces a routine's signature ("…numerical routines:" then `real newton(…);`): the next
+  // paragraph says what the routine does.
+  const announcesCode = last.code !== null && /:$/.test(last.text) && isSignature(last.code.text);
+  if (
+    last.lastInParagraph &&
+    (announces(last) || announcesCode) &&
+    next &&
+    next.passage === last.passage &&
+    !next.fragment
+  )
     out.push(next);
   return out;
 }
