@@ -177,6 +177,18 @@ describe('BM25 ranking', () => {
     expect(await firstText(scope, 'how does a path join points')).toBe(opening);
   });
 
+  it('counts a chunk as opening its section when the title follows its chapter’s headings', async () => {
+    // A chapter's first section: its chunk starts with the part and chapter headings, then the title.
+    const opening = 'Part I\n\nCHAPTER 1\n\n1.1 Paths\n\nA path joins points with --.';
+    const later = 'Part I, chapter 1, 1.1 Paths: a path joins points with --.';
+    const { scope } = await corpus([
+      { text: later, section: ['Part I', 'Introduction', '1.1 Paths'] },
+      { text: opening, section: ['Part I', 'Introduction', '1.1 Paths'] },
+      ...commonPages(3),
+    ]);
+    expect(await firstText(scope, 'how does a path join points')).toBe(opening);
+  });
+
   it('reports how much of the question a chunk holds (termMatch)', async () => {
     const { scope } = await corpus([
       { text: 'Lists hold components of any type, and a list can hold other lists.' },
