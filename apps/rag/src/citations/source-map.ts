@@ -33,11 +33,56 @@ export function pagePositionOf(chunk: MappedChunk, chunkOffset: number): PagePos
   return { page, offset: pageOffset + Math.max(0, offset - from) };
 }
 
+/** One page's part of a run of chunk characters: that page's raw text from `from` to `to`. */
+interface PageRun {
+  page: number;
+  from: number;
+  to: number;
+}
+
+/** The parts of chunk characters `[start, end)` on each page, in chunk order (end > start). */
+function pageRunsOf(chunk: MappedChunk, start: number, end: number): PageRun[] {
+  const map = chunk.sourceMap;
+  if (!map || map.length === 0) {
+    return [{ page: chunk.pageStart, from: chunk.charStart + start, to: chunk.charStart + end }];
+  }
+  const runs: PageRun[] = [];
+  for (let i = 0; i < map.length; i++) {
+    const [from, page, pageOffset] = map[i]!;
+    const runStart = i === 0 ? start : Math.max(start, from);
+    const runEnd = Math.min(end, map[i + 1]?.[0] ?? end);
+    if (runEnd <= runStart) continue;
+    runs.push({ page, from: pageOffset + Math.max(0, runStart - from), to: pageOffset + (runEnd - from) });
+  }
+  return runs;
+}
+
 /**
- * The page span of chunk characters `[start, end)`: the page of `start`, and an end on that page.
- * A span that crosses onto the next page is cut at the last character mapped to the first page.
+ * The page span of chunk characters `[start, end)`: the page that holds most of them, from their
+ * first to their last character there. A sentence that runs over a page break is cited on the page
+ * where most of it is printed, which is where a reader looks for it.
  */
 export function pageSpanOf(
+  chunk: MappedChunk,
+  start: number,
+  end: number,
+): { page: number; charStart: number; charEnd: number } {
+  if (end <= start) return spanOnFirstPageOf(chunk, start, end);
+  const runs = pageRunsOf(chunk, start, end);
+  const onPage = new Map<number, number>();
+  for (const r of runs) onPage.set(r.page, (onPage.get(r.page) ?? 0) + (r.to - r.from));
+  let page = runs[0]!.page;
+  for (const [p, n] of onPage) if (n > onPage.get(page)!) page = p;
+  const there = runs.filter((r) => r.page === page);
+  return { page, charStart: there[0]!.from, charEnd: Math.max(...there.map((r) => r.to)) };
+}
+
+/**
+ * The page span of chunk characters `[start, end)` on the page of `start`: a span that crosses onto
+ * the next page is cut at the last character mapped to the first page (what the chunk's part on
+ * its first page is measured with).
+ */
+export function spanOnFirstPageOf(
   chunk: MappedChunk,
   start: number,
   end: number,

@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer';
 import type { ChunkInput } from '@classchat/db';
-import { pageSpanOf } from '../citations/source-map.js';
+import { spanOnFirstPageOf } from '../citations/source-map.js';
 import {
   appendInserted,
   appendSlice,
@@ -276,7 +276,7 @@ function buildChunk(
   // The chunk's part on its first page ends with the last unit text there (not a separator after it).
   let charEnd = first.pageOffset;
   for (const [s, e] of spans) {
-    const span = pageSpanOf(mapped, s, e);
+    const span = spanOnFirstPageOf(mapped, s, e);
     if (span.page === first.page) charEnd = Math.max(charEnd, span.charEnd);
   }
   const body = units.slice(from, to).find((u) => !u.heading) ?? units[from]!;

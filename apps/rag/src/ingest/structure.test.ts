@@ -8,7 +8,7 @@ import {
   WORKED_EXAMPLES_PDF,
   workedExamplesPdf,
 } from '@classchat/testkit';
-import { pagePositionOf, pageSpanOf } from '../citations/source-map.js';
+import { pagePositionOf, spanOnFirstPageOf } from '../citations/source-map.js';
 import { chunkDocument, type Chunk } from './chunker.js';
 import { parseDocument, type ParsedDocument } from './parse.js';
 import { outlineOf } from './structure/sections.js';
@@ -40,7 +40,7 @@ function expectExactMapping(pages: readonly string[], chunks: readonly Chunk[]):
         );
       }
     }
-    const whole = pageSpanOf(chunk, 0, chunk.text.length);
+    const whole = spanOnFirstPageOf(chunk, 0, chunk.text.length);
     expect(whole).toMatchObject({ page: chunk.pageStart, charStart: chunk.charStart });
     if (chunk.pageEnd === chunk.pageStart) expect(whole.charEnd).toBe(chunk.charEnd);
     else expect(chunk.charEnd).toBeLessThanOrEqual(whole.charEnd);

@@ -108,18 +108,30 @@ describe('scope words', () => {
       expect(readScopeWords('summarise lecture3', docs).focus).toEqual({ documentIds: ['lecture'] });
     });
 
-    it('reads a document named by the words of its title, and keeps a one-word name in the query', () => {
+    it('reads a document named by the words of its title, and takes the name out of the query', () => {
       expect(readScopeWords('What does cell biology say about mitosis?', docs)).toEqual({
         query: 'What does say about mitosis?',
         focus: { documentIds: ['cells'] },
         named: ['cell biology'],
       });
       const single = [{ id: 'gp', fileName: 'gnuplot.pdf' }];
-      expect(readScopeWords('How do I zoom in gnuplot?', single)).toEqual({
-        query: 'How do I zoom in gnuplot?',
+      expect(readScopeWords('How do I write a comment in a gnuplot script?', single)).toEqual({
+        query: 'How do I write a comment in a script?',
         focus: { documentIds: ['gp'] },
         named: ['gnuplot'],
       });
+      expect(readScopeWords('How do I zoom in gnuplot?', single).query).toBe('How do I zoom ?');
+    });
+
+    it('keeps a one-word name in the query when the question asks about little else', () => {
+      const single = [{ id: 'gp', fileName: 'gnuplot.pdf' }];
+      for (const question of ['What is gnuplot?', 'Tell me about gnuplot']) {
+        expect(readScopeWords(question, single)).toEqual({
+          query: question,
+          focus: { documentIds: ['gp'] },
+          named: ['gnuplot'],
+        });
+      }
     });
 
     it('ignores names too ordinary to tell apart from a question', () => {

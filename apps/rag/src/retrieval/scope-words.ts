@@ -1,4 +1,5 @@
-import type { SearchFocus } from '@classchat/db';
+import { eng } from 'stopword';
+import { QUESTION_WORDS, type SearchFocus } from '@classchat/db';
 
 /** A document of the scope, as scope words can name it. */
 export interface NamedDocument {
@@ -211,6 +212,9 @@ function findTitledParts(q: string): Found[] {
 
 const tokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
+/** Words that phrase a question without naming anything ("what", "is", "explain", "tell me about"). */
+const FUNCTION_WORDS = new Set([...eng, ...QUESTION_WORDS.split(' ')]);
+
 /** Nouns that make the words before them a reference to a file ("the R intro manual"). */
 const FILE_NOUN = String.raw`(?:\s+(?:manual|book|document|doc|pdf|file|notes|guide|slides|handout|reading|spec|specification|paper))?`;
 
@@ -220,8 +224,11 @@ const FILE_NOUN = String.raw`(?:\s+(?:manual|book|document|doc|pdf|file|notes|gu
  * ordinary word of a question (two words or more, or one with a digit or of six letters or more).
  * The name is taken out of the searched words when it reads as a reference to the file (the file
  * name, a name of several words, one written with a digit or separator, or followed by "manual",
- * "notes"…): "what do the GNU coding standards say about X" searches for X. A one-word name stays a
- * searched word too: "how do I zoom in gnuplot" in a class holding "gnuplot.pdf".
+ * "notes"…): "what do the GNU coding standards say about X" searches for X. A one-word name is taken
+ * out too when the rest of the question names something ("how do I zoom in gnuplot" searches for
+ * zoom): the document's name is on nearly every page of it, so as a searched word it only favours
+ * pages that repeat it. It stays when the question is little more than the name ("what is
+ * gnuplot?"), whose answer is the page that introduces it.
  */
 function findDocuments(q: string, documents: readonly NamedDocument[]): Found[] {
   const found: Found[] = [];
@@ -247,12 +254,14 @@ function findDocuments(q: string, documents: readonly NamedDocument[]): Found[] 
     const m = name.exec(q);
     if (!m) continue;
     const reference = stem.length >= 2 || /[\d_.-]/.test(m[1]!) || m[2]!.length > 0;
+    const rest = `${q.slice(0, m.index)} ${q.slice(m.index + m[0].length)}`;
+    const removed = reference || tokens(rest).some((w) => w.length > 1 && !FUNCTION_WORDS.has(w));
     found.push({
       documentId: doc.id,
-      start: reference ? leadIn(m.index) : m.index,
+      start: removed ? leadIn(m.index) : m.index,
       end: m.index + m[0].length,
       named: m[0],
-      keep: !reference,
+      keep: !removed,
     });
   }
   return found;

@@ -177,6 +177,32 @@ describe('BM25 ranking', () => {
     expect(await firstText(scope, 'how does a path join points')).toBe(opening);
   });
 
+  it('counts a chunk as opening its section when the title follows its chapter’s headings', async () => {
+    // A chapter's first section: its chunk starts with the part and chapter headings, then the title.
+    const opening = 'Part I\n\nCHAPTER 1\n\n1.1 Paths\n\nA path joins points with --.';
+    const later = 'Part I, chapter 1, 1.1 Paths: a path joins points with --.';
+    const { scope } = await corpus([
+      { text: later, section: ['Part I', 'Introduction', '1.1 Paths'] },
+      { text: opening, section: ['Part I', 'Introduction', '1.1 Paths'] },
+      ...commonPages(3),
+    ]);
+    expect(await firstText(scope, 'how does a path join points')).toBe(opening);
+  });
+
+  it('does not count a line that starts with the section’s title word as opening the section', async () => {
+    const opening = 'Fit\n\nThe fit command adjusts parameters to data.\n\nfit f(x) "data" via a';
+    const example = 'Example:\n\nfit f(x) "data" via a adjusts parameters to data.';
+    const { scope } = await corpus([
+      { text: example, section: ['Commands', 'Fit'] },
+      { text: opening, section: ['Commands', 'Fit'] },
+      ...commonPages(3),
+    ]);
+    const { hits } = await fx.repos.chunks.fullTextSearch(scope, 'how do parameters adjust to data', 5);
+    const score = (text: string) => hits.find((h) => h.text === text)!.score;
+    // Same words, nearly the same length: only a lead boost would set the example ahead.
+    expect(score(opening)).toBeGreaterThan(score(example));
+  });
+
   it('reports how much of the question a chunk holds (termMatch)', async () => {
     const { scope } = await corpus([
       { text: 'Lists hold components of any type, and a list can hold other lists.' },

@@ -18,7 +18,9 @@ import type { FullTextHit } from './chunks.js';
  * - kind: 1 on body pages, `nonBodyFactor` on listings — table-of-contents and index pages, and
  *   sections titled Bibliography, References, Index or Contents — which repeat the words of many
  *   topics without explaining any.
- * - lead: `leadBoost` for the chunk that opens its section (its text starts with the section's title):
+ * - lead: `leadBoost` for the chunk that opens its section (its text starts with the section's title,
+ *   or the title is a line of its first 300 characters: a chapter's first section opens after the part
+ *   and chapter headings; a line that merely starts with a command's name does not count):
  *   where a manual introduces, defines and shows the syntax of what the section is about.
  * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
  *
@@ -207,7 +209,9 @@ WITH t AS (
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
     (chunks.page_kind <> 'body' OR coalesce(chunks.section_path ->> -1, '') ~* ${LISTING_TITLE}) AS listing,
-    coalesce(starts_with(lower(ltrim(left(chunks.text, 300))), lower(nullif(chunks.section_path ->> -1, ''))), false) AS lead
+    coalesce(starts_with(lower(ltrim(left(chunks.text, 300))), lower(nullif(chunks.section_path ->> -1, '')))
+      OR strpos(E'\\n' || lower(left(chunks.text, 300)) || E'\\n', E'\\n' || lower(nullif(chunks.section_path ->> -1, '')) || E'\\n') > 0,
+      false) AS lead
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
