@@ -12,6 +12,7 @@ import {
   type RankedRow,
   type SearchFocus,
 } from './ranked-search.js';
+import { executePrepared } from './prepared.js';
 
 export {
   DEFAULT_RANKING,
@@ -303,7 +304,9 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         return { hits: [], terms: [] };
       }
       const params = { ...DEFAULT_RANKING, ...options.ranking };
-      const { rows } = await db.execute<RankedRow>(
+      // Prepared: planning the statement costs about as much as a third of running it.
+      const { rows } = await executePrepared<RankedRow>(
+        db,
         rankedSearchSql({
           scopeWhere: scopeWhere(scope),
           query,
