@@ -29,3 +29,8 @@ export function executePrepared<T extends QueryResultRow>(db: Db, query: SQL): P
     )
     .execute();
 }
+
+/** A query builder's statement prepared under the name its text gives, as {@link executePrepared} does. */
+export function preparedByText<P>(query: { toSQL(): { sql: string }; prepare(name: string): P }): P {
+  return query.prepare(statementName(query.toSQL().sql));
+}
