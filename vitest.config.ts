@@ -32,6 +32,7 @@ const realPostgresProject: TestProjectInlineConfiguration[] = process.env.TEST_P
             'packages/db/src/repositories/chat.test.ts',
             'packages/db/src/repositories/library.test.ts',
             'packages/db/src/repositories/answer-claims.test.ts',
+            'packages/db/src/repositories/prepared.test.ts',
           ],
           env: { CLASSCHAT_TEST_PG_URL: process.env.TEST_PG_URL },
           testTimeout: 30_000,

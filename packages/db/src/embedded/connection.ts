@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { ConnectionStatements } from './statement-names.js';
 
 /** Where a connection's messages are executed (the shared {@link ExclusiveQueryQueue}). */
 export interface QueryQueue {
@@ -22,6 +23,7 @@ let nextId = 1;
  */
 export class WireConnection {
   readonly id = nextId++;
+  private readonly statements = new ConnectionStatements(this.id);
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
   private busy = false;
@@ -41,12 +43,15 @@ export class WireConnection {
     socket.on('close', () => void this.close());
   }
 
-  /** Disconnects: drops queued messages and rolls back an open transaction. */
+  /** Disconnects: drops queued messages, rolls back an open transaction and closes its prepared statements. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.queue.clearQueueForHandler(this.id);
     await this.queue.clearTransactionIfNeeded(this.id).catch(() => undefined);
+    const closeStatements = this.statements.closeAll();
+    if (closeStatements)
+      await this.queue.enqueue(this.id, closeStatements, () => undefined).catch(() => undefined);
     this.socket.destroy();
     this.onClosed(this);
   }
@@ -114,7 +119,7 @@ export class WireConnection {
       end += size;
     }
     if (end === 0 && !terminate) return null;
-    const messages = this.buffer.subarray(0, end);
+    const messages = this.statements.rewrite(this.buffer.subarray(0, end));
     this.buffer = terminate ? Buffer.alloc(0) : this.buffer.subarray(end);
     return { messages, terminate };
   }

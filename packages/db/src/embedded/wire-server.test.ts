@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedDbFixture, type EmbeddedDbFixture } from '../db.test-helpers.js';
 
 let fx: EmbeddedDbFixture;
@@ -73,6 +73,35 @@ describe('embedded wire server', () => {
       expect(messageTypes(answer)).toContain('D');
     } finally {
       raw.socket.destroy();
+    }
+  });
+
+  it('gives each connection its own prepared statement names and closes them when it goes', async () => {
+    const a = new pg.Client({ connectionString: fx.embedded.url });
+    const b = new pg.Client({ connectionString: fx.embedded.url });
+    await a.connect();
+    await b.connect();
+    const probes = async () =>
+      (
+        await b.query<{ statement: string }>(
+          `SELECT statement FROM pg_prepared_statements WHERE name LIKE '%/probe' ORDER BY statement`,
+        )
+      ).rows.map((r) => r.statement);
+    try {
+      // Same name, other texts, as pooled connections of PostgreSQL may have: each runs its own.
+      for (let round = 0; round < 2; round++) {
+        const [one, two] = await Promise.all([
+          a.query<{ v: number }>({ name: 'probe', text: 'SELECT $1::int + 1 AS v', values: [round] }),
+          b.query<{ v: number }>({ name: 'probe', text: 'SELECT $1::int + 2 AS v', values: [round] }),
+        ]);
+        expect([one.rows[0]!.v, two.rows[0]!.v]).toEqual([round + 1, round + 2]);
+      }
+      expect(await probes()).toEqual(['SELECT $1::int + 1 AS v', 'SELECT $1::int + 2 AS v']);
+      await a.end();
+      await vi.waitFor(async () => expect(await probes()).toEqual(['SELECT $1::int + 2 AS v']));
+    } finally {
+      await a.end().catch(() => undefined);
+      await b.end();
     }
   });
 

@@ -10,7 +10,8 @@ import {
   type DbFixture,
 } from '../db.test-helpers.js';
 import type { ClassRow, DocumentRow, UserRow } from '../schema.js';
-import { createRepositories } from './index.js';
+import { connect } from '../client.js';
+import { createRepositories, type Repositories } from './index.js';
 import { searchStats, shareEvenly, spreadPositions, type ChunkInput, type SearchEvent } from './chunks.js';
 
 let fx: DbFixture;
@@ -274,6 +275,31 @@ describe('vector search', () => {
       `SELECT current_setting('hnsw.iterative_scan') AS v, current_setting('hnsw.ef_search') AS ef`,
     );
     expect(rows[0]).toEqual({ v: 'off', ef: '40' });
+  });
+
+  it('runs the exact scan of a small scope as a statement prepared once per connection, with the same hits', async () => {
+    const single = connect(fx.url, { max: 1 });
+    const exact = (repos: Repositories, k: number) =>
+      repos.chunks.vectorSearch({ userId: alice.id, classId: biology.id }, query, k, { exact: true });
+    const statements = async () =>
+      (
+        await single.pool.query<{ name: string; runs: number }>(
+          `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+            WHERE statement LIKE '%<=>%'`,
+        )
+      ).rows;
+    try {
+      const before = new Set((await statements()).map((s) => s.name));
+      const repos = createRepositories(single.db);
+      const runs = await Promise.all([5, 10, 10, 20, 5, 10, 20].map((k) => exact(repos, k)));
+      const added = (await statements()).filter((s) => !before.has(s.name));
+      expect(added).toHaveLength(1);
+      expect(added[0]!.runs).toBe(7);
+      expect(runs[1]).toEqual(await exact(fx.repos, 10));
+      expect(runs.map((r) => r.length)).toEqual([5, 10, 10, 20, 5, 10, 20]);
+    } finally {
+      await single.close();
+    }
   });
 
   it("never returns another user's chunks", async () => {

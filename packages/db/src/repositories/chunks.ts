@@ -12,6 +12,7 @@ import {
   type RankedRow,
   type SearchFocus,
 } from './ranked-search.js';
+import { executePrepared, preparedByText } from './prepared.js';
 
 export {
   DEFAULT_RANKING,
@@ -303,7 +304,9 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         return { hits: [], terms: [] };
       }
       const params = { ...DEFAULT_RANKING, ...options.ranking };
-      const { rows } = await db.execute<RankedRow>(
+      // Prepared: planning the statement costs about as much as a third of running it.
+      const { rows } = await executePrepared<RankedRow>(
+        db,
         rankedSearchSql({
           scopeWhere: scopeWhere(scope),
           query,
@@ -359,12 +362,15 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
           .orderBy(sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex))
           .limit(k)
           .as('candidates');
-        const exactRows = await db
-          .select({ ...hitColumns, distance: candidates.distance })
-          .from(candidates)
-          .innerJoin(chunks, eq(chunks.id, candidates.id))
-          .innerJoin(documents, eq(documents.id, chunks.documentId))
-          .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex));
+        // Prepared, as the full-text leg it runs beside: planning is ~1 ms of its ~6.
+        const exactRows = await preparedByText(
+          db
+            .select({ ...hitColumns, distance: candidates.distance })
+            .from(candidates)
+            .innerJoin(chunks, eq(chunks.id, candidates.id))
+            .innerJoin(documents, eq(documents.id, chunks.documentId))
+            .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex)),
+        ).execute();
         record('vector', scope, limit, exactRows.length, started, { exact: true });
         return ranked(exactRows.map(({ distance: d, ...r }) => ({ ...r, score: 1 - d })));
       }
