@@ -15,6 +15,8 @@
  *   npm run stream -w bench -- --pairs=2          # two apis + two rags on one Redis: product only
  *   options: --tiers=50,200  --waves=N (streams per client)  --paths=product,ai-sdk,node-http
  *            --redis (one pair with Redis)  --no-record (print only; do not append to RESULTS.md)
+ *            --profile (CPU profiles of api and rag in bench/output/stream/prof; implies --no-record,
+ *            since profiling costs CPU)
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -46,6 +48,7 @@ const Args = z.object({
   paths: list(z.enum(PATHS)).optional(),
   redis: z.boolean().default(false),
   record: z.boolean().default(true),
+  profile: z.boolean().default(false),
 });
 
 function parseArgs(argv: string[]) {
@@ -58,6 +61,7 @@ function parseArgs(argv: string[]) {
   const args = Args.parse(raw);
   return {
     ...args,
+    record: args.record && !args.profile,
     tiers: args.tiers ?? [50, 160, 200],
     paths: args.paths ?? (args.pairs > 1 ? ['product' as const] : [...PATHS]),
     redis: args.redis || args.pairs > 1,
@@ -130,7 +134,14 @@ async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: n
 
 const started = new Date();
 const load0 = loadavg();
-const stack = await startStack({ pairs: args.pairs, redis: args.redis, dataDir, outDir, upstream: UPSTREAM });
+const stack = await startStack({
+  pairs: args.pairs,
+  redis: args.redis,
+  dataDir,
+  outDir,
+  upstream: UPSTREAM,
+  profile: args.profile,
+});
 const peers: Service[] = [];
 const figures: PhaseFigures[] = [];
 try {

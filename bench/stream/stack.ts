@@ -43,8 +43,13 @@ export async function startStack(options: {
   dataDir: string;
   outDir: string;
   upstream: UpstreamSettings;
+  /** CPU profiles of every api and rag, written to `<outDir>/prof/<name>` when they stop. */
+  profile?: boolean;
 }): Promise<Stack> {
   const { outDir, dataDir } = options;
+  // One directory per service: the tsx loader's worker thread writes a profile of its own there too.
+  const profileArgs = (name: string) =>
+    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'prof', name)}`] : [];
   const started: Service[] = [];
   const begin = async (s: Promise<Service>) => {
     const service = await s;
@@ -108,6 +113,7 @@ export async function startStack(options: {
             OPENAI_TPM_LIMIT: '1000000000',
           },
           ready: listening('rag'),
+          nodeArgs: profileArgs(`rag-${i + 1}`),
           logPath: join(outDir, `rag-${i + 1}.log`),
         }),
       );
@@ -125,6 +131,7 @@ export async function startStack(options: {
               ENABLE_STREAMING: 'true',
             },
             ready: listening('api'),
+            nodeArgs: profileArgs(`api-${i + 1}`),
             logPath: join(outDir, `api-${i + 1}.log`),
           }),
         ),

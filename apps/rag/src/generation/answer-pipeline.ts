@@ -26,6 +26,8 @@ import { chooseWriter } from './pipeline/writer.js';
 export interface AnswerSettings {
   /** Model tokens per `token` event (STREAM_CHUNK_SIZE). */
   chunkSize: number;
+  /** The least time between two `token` events (STREAM_COALESCE_MS; default 0). */
+  coalesceMs?: number;
   /** STREAM_MAX_DURATION_S. */
   maxDurationS: number;
   /** Pace of offline answers (OFFLINE_TOKEN_DELAY_MS). */
@@ -89,8 +91,8 @@ export async function* answerEvents(
     });
     run.promptTokens = writer.promptTokens;
     const onFirstToken = () => observer.firstToken(answer, since(t0));
-    const { chunkSize } = deps.settings;
-    yield* generate(writer.model, writer.request, { chunkSize, signal, onFirstToken }, run.written);
+    const { chunkSize, coalesceMs: windowMs = 0 } = deps.settings;
+    yield* generate(writer.model, writer.request, { chunkSize, windowMs, signal, onFirstToken }, run.written);
     run.usage = finalUsage(run.written, run.promptTokens);
     run.outcome = 'completed';
     yield doneEvent(context, run.written.content, run.usage);

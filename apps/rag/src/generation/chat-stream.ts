@@ -53,7 +53,7 @@ interface BuiltRequest {
 /**
  * Sends the request; resolves with the response once its headers are in (the SDK's timeout runs
  * until then). A kept-alive connection that the server closed just as it was reused fails before
- * any answer: that request is sent once more, on a fresh connection (nothing was answered, so
+ * any answer: that request is sent once more, on a connection of its own (nothing was answered, so
  * nothing can be repeated).
  */
 function send(
@@ -73,7 +73,9 @@ function send(
       const req = (secure ? https : http).request(url, {
         method: built.req.method ?? 'POST',
         headers,
-        agent: agents[secure ? 'https:' : 'http:'],
+        // The retry opens a connection of its own: the pool's other idle ones may be just as stale
+        // (a server closes connections idle for its keep-alive timeout, often several at once).
+        agent: mayRetry ? agents[secure ? 'https:' : 'http:'] : false,
       });
       // The signal is followed by hand, not passed to `request`: once the body is read or given up,
       // a later abort (the caller aborts once it knows the outcome) must not touch this request.

@@ -270,6 +270,26 @@ describe('kept-alive connections', () => {
     }
   });
 
+  it('sends it again on a new connection, not on another idle one the server may have closed too', async () => {
+    const up = await upstream((onConnection) => onConnection === 2);
+    try {
+      // Three answers at once leave three idle connections in the pool, each to be dropped when reused.
+      const first = await Promise.all([
+        run(undefined, up.model),
+        run(undefined, up.model),
+        run(undefined, up.model),
+      ]);
+      expect(first.map((r) => r.error)).toEqual([null, null, null]);
+      await new Promise((resolve) => setImmediate(resolve));
+      const { events, error } = await run(undefined, up.model);
+      expect(error).toBeNull();
+      expect(texts(events)).toHaveLength(1);
+      expect(up.dropped()).toBe(1);
+    } finally {
+      await up.close();
+    }
+  });
+
   it('does not send it again when a fresh connection fails', async () => {
     const up = await upstream(() => true);
     try {

@@ -401,6 +401,15 @@ describe('stream limits', () => {
     );
   });
 
+  it('sends the first token at once and what follows within STREAM_COALESCE_MS as one event', async () => {
+    const coalescing = await h.startRag({ STREAM_COALESCE_MS: '1000' });
+    h.upstream.enqueue({ tokens: ['a', 'b', 'c', 'd'] });
+    const r = await post(coalescing.url, STREAM, ask('What is glycolysis?'));
+    expect(r.events.filter((e) => e.type === 'token').map((e) => (e as { content: string }).content)).toEqual(
+      ['a', 'bcd'],
+    );
+  });
+
   it('OPENAI_STREAMING_ENABLED=false: one blocking completion through the same events', async () => {
     const blocking = await h.startRag({ OPENAI_STREAMING_ENABLED: 'false' });
     h.upstream.enqueue({ reply: 'Two pyruvate molecules [1].' });

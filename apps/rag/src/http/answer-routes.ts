@@ -38,6 +38,7 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
     metrics: ctx.metrics,
     settings: {
       chunkSize: config.STREAM_CHUNK_SIZE,
+      coalesceMs: config.STREAM_COALESCE_MS,
       maxDurationS: config.STREAM_MAX_DURATION_S,
       offlineTokenDelayMs: config.OFFLINE_TOKEN_DELAY_MS,
     },

@@ -78,17 +78,12 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   });
   const running = new Set<ActiveStream>();
   const lease = deps.clustered ? keepLeases(replay, running, leaseMs, logger) : null;
+  const record = recordInReplay(replay, logger);
   streams.onBegin((stream) => {
     running.add(stream);
     lease?.take(stream);
-    // Once per stream: while Redis is down every event of every stream would fail the same way.
-    let failed = false;
     streams.addSink(stream.streamId, (event, s) => {
-      replay.append(s.streamId, s.userId, event).catch((err: unknown) => {
-        if (failed) return;
-        failed = true;
-        logger.error({ err, streamId: s.streamId, event: event.type }, 'replay buffer append failed');
-      });
+      record(s, event);
       // A stream that fails before it starts has its end as its first event.
       const opens = event.type === 'chat-stream-start' || (isTerminal(event) && s.route === null);
       delivery.deliver(s.userId, event, opens);
@@ -161,6 +156,32 @@ export function createStreamControls(deps: StreamControlsDeps): StreamControls {
   });
 
   return controls;
+}
+
+/**
+ * Appends each event to the replay buffer, watching each batch's outcome once (appends of one batch
+ * share a promise) and logging a failure once until a batch succeeds again: while Redis is down every
+ * batch fails the same way.
+ */
+function recordInReplay(
+  replay: ReplayStore,
+  logger: Logger,
+): (stream: ActiveStream, event: ChatEvent) => void {
+  let watched: Promise<void> | null = null;
+  let failing = false;
+  return (stream, event) => {
+    const appended = replay.append(stream.streamId, stream.userId, event);
+    if (appended === watched) return;
+    watched = appended;
+    appended.then(
+      () => (failing = false),
+      (err: unknown) => {
+        if (failing) return;
+        failing = true;
+        logger.error({ err, streamId: stream.streamId, event: event.type }, 'replay buffer append failed');
+      },
+    );
+  };
 }
 
 /** Checks the owners of streams running elsewhere every half lease, while any socket is connected. */

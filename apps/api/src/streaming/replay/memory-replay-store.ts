@@ -30,6 +30,9 @@ interface Buffered {
   expiresAt: number;
 }
 
+/** What every in-memory append returns: it is done at once, and a token must not cost a promise. */
+const appended = Promise.resolve();
+
 /**
  * The replay buffer in this process's memory (no REDIS_URL): one bounded buffer per (owner, stream),
  * expiring `ttlSeconds` after the stream's last event (a running stream's, within a tenth of that). Expiry is lazy — every append and read first
@@ -180,7 +183,7 @@ export function createMemoryReplayStore(
     },
     append(streamId, userId, event) {
       appendSync(streamId, userId, event);
-      return Promise.resolve();
+      return appended;
     },
     read(streamId, userId, afterSeq, limit = Number.POSITIVE_INFINITY) {
       sweep(now());

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { ChatSseEvent } from '@classchat/contracts';
 import {
   DEFAULT_MAX_REPLAY_EVENTS,
@@ -65,43 +65,69 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
 
   const cap = ['MAXLEN', '~', String(maxEvents)] as const;
 
-  return {
-    async append(streamId, userId, event) {
-      const key = keyOf(streamId, userId);
-      const meta = `${key}:meta`;
-      const pipeline = redis.pipeline();
-      let ttlMs: number | null = null;
-      switch (event.type) {
-        case 'chat-stream-start':
-          pipeline.xadd(key, ...cap, '0-1', 'e', JSON.stringify(event));
+  // Appends are batched: every event appended before the loop next turns (typically the tokens of
+  // every running stream that arrived in one read of the sockets) goes out as one pipeline, instead
+  // of a pipeline and a round trip per token. Anything else this store sends first flushes the batch,
+  // and one connection answers in order, so a read sees every event appended before it.
+  let batch: Batch | null = null;
+  const flush = () => {
+    if (!batch) return;
+    const { pipeline, settle } = batch;
+    batch = null;
+    pipeline.exec().then((results) => {
+      const failed = (results ?? []).find(([err]) => err);
+      if (failed?.[0]) settle.reject(failed[0]);
+      else settle.resolve();
+    }, settle.reject);
+  };
+  const open = (): Batch => {
+    let settle!: Batch['settle'];
+    const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    setImmediate(flush);
+    return (batch = { pipeline: redis.pipeline(), done, settle });
+  };
+
+  /** Adds `event`'s commands to the open batch (opening one if needed) and returns that batch. */
+  const queue = (key: string, event: ReplayEvent): Batch => {
+    const meta = `${key}:meta`;
+    const current = batch ?? open();
+    const { pipeline } = current;
+    let ttlMs: number | null = null;
+    switch (event.type) {
+      case 'chat-stream-start':
+        pipeline.xadd(key, ...cap, '0-1', 'e', JSON.stringify(event));
+        pipeline.hset(meta, 's', event.sessionId);
+        ttlMs = liveTtlMs;
+        break;
+      case 'chat-stream-token':
+        pipeline.xadd(key, ...cap, `${event.seq}-0`, 't', event.token);
+        if (event.seq % refreshEvery === 1) {
           pipeline.hset(meta, 's', event.sessionId);
           ttlMs = liveTtlMs;
-          break;
-        case 'chat-stream-token':
-          pipeline.xadd(key, ...cap, `${event.seq}-0`, 't', event.token);
-          if (event.seq % refreshEvery === 1) {
-            pipeline.hset(meta, 's', event.sessionId);
-            ttlMs = liveTtlMs;
-          }
-          break;
-        case 'chat-stream-complete':
-        case 'chat-stream-error':
-          pipeline.xadd(key, ...cap, '*', 'e', JSON.stringify(event));
-          pipeline.hset(meta, 's', event.sessionId);
-          pipeline.del(`${key}:owner`);
-          ttlMs = endedTtlMs;
-          break;
-      }
-      if (ttlMs !== null) {
-        pipeline.pexpire(key, ttlMs);
-        pipeline.pexpire(meta, ttlMs);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([err]) => err);
-      if (failed?.[0]) throw failed[0];
+        }
+        break;
+      case 'chat-stream-complete':
+      case 'chat-stream-error':
+        pipeline.xadd(key, ...cap, '*', 'e', JSON.stringify(event));
+        pipeline.hset(meta, 's', event.sessionId);
+        pipeline.del(`${key}:owner`);
+        ttlMs = endedTtlMs;
+        break;
+    }
+    if (ttlMs !== null) {
+      pipeline.pexpire(key, ttlMs);
+      pipeline.pexpire(meta, ttlMs);
+    }
+    return current;
+  };
+  return {
+    append(streamId, userId, event) {
+      // One promise per batch, shared by its appends: it rejects when any command of the batch failed.
+      return queue(keyOf(streamId, userId), event).done;
     },
 
     async read(streamId, userId, afterSeq, limit) {
+      flush();
       const key = keyOf(streamId, userId);
       const from = `(${Math.max(0, Math.floor(afterSeq))}-0`;
       const pipeline = redis.pipeline().hget(`${key}:meta`, 's').exists(`${key}:owner`);
@@ -122,6 +148,8 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
 
     async keepAlive(streams) {
       if (streams.length === 0) return;
+      // After the pending appends: a lease taken after a stream's end (which drops it) would outlive it.
+      flush();
       const pipeline = redis.pipeline();
       for (const { streamId, userId } of streams) {
         pipeline.set(`${keyOf(streamId, userId)}:owner`, '1', 'PX', leaseMs);
@@ -135,6 +163,12 @@ export function createRedisReplayStore(redis: Redis, options: RedisReplayStoreOp
       // Keys expire on their own; the Redis client belongs to the caller.
     },
   };
+}
+
+interface Batch {
+  pipeline: ChainableCommander;
+  done: Promise<void>;
+  settle: { resolve: () => void; reject: (err: Error) => void };
 }
 
 /** Redis Stream entries (see {@link createRedisReplayStore}) → the events they hold. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReplayEvent, ReplayStore } from './replay-store.js';
 import { createMemoryReplayStore } from './memory-replay-store.js';
 import { createRedisReplayStore } from './redis-replay-store.js';
@@ -155,6 +155,22 @@ describe.each(implementations)('replay store %s', (_name, make) => {
   });
 });
 
+describe.each(implementations)('replay store %s, appends not yet answered', (_name, make) => {
+  it('a read issued after appends sees them, whether or not they were answered', async () => {
+    const store = make({ ttlSeconds: 60 });
+    const streamId = randomUUID();
+    const appends = [store.append(streamId, alice, start(streamId))];
+    for (let seq = 1; seq <= 5; seq++) appends.push(store.append(streamId, alice, token(streamId, seq)));
+    // A client that was sent seq 3 live resumes before the appends were answered: it gets 4 and 5.
+    const resumed = await store.read(streamId, alice, 3);
+    expect(seqs(resumed!.events)).toEqual([4, 5]);
+    appends.push(store.append(streamId, alice, token(streamId, 6)));
+    appends.push(store.append(streamId, alice, complete(streamId, 'all')));
+    expect(seqs((await store.read(streamId, alice, 5))!.events)).toEqual([6, 'complete']);
+    await Promise.all(appends);
+  });
+});
+
 describe.each(implementations)('replay store %s, read in batches', (_name, make) => {
   it('gives at most `limit` events per read, in order, the end only once everything before it was read', async () => {
     const store = make({ ttlSeconds: 60 });
@@ -264,6 +280,35 @@ describe('replay store in Redis', () => {
     expect(ttl).toBeGreaterThan(25_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
     expect(await redis.pttl(`${key}:meta`)).toBeLessThanOrEqual(30_000);
+  });
+
+  it('sends the appends of one turn of the event loop, across streams, as one pipeline', async () => {
+    const store = createRedisReplayStore(redis, { ttlSeconds: 60, keyPrefix });
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const pipelines = vi.spyOn(redis, 'pipeline');
+    try {
+      const appends: Array<Promise<void>> = [];
+      for (const id of ids) appends.push(store.append(id, alice, start(id)));
+      for (let seq = 1; seq <= 20; seq++) {
+        for (const id of ids) appends.push(store.append(id, alice, token(id, seq)));
+      }
+      await Promise.all(appends);
+      expect(pipelines).toHaveBeenCalledTimes(1);
+      expect(new Set(appends).size).toBe(1);
+      // The next turn's appends are the next batch.
+      await Promise.all(ids.map((id) => store.append(id, alice, complete(id, 'all'))));
+      expect(pipelines).toHaveBeenCalledTimes(2);
+    } finally {
+      pipelines.mockRestore();
+    }
+    for (const id of ids) {
+      const read = await store.read(id, alice, 0);
+      expect(seqs(read!.events)).toEqual([
+        'start',
+        ...Array.from({ length: 20 }, (_, i) => i + 1),
+        'complete',
+      ]);
+    }
   });
 
   it('refuses events appended out of order instead of corrupting the replay', async () => {

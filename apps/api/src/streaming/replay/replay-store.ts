@@ -39,8 +39,10 @@ export interface OwnedStream {
  */
 export interface ReplayStore {
   /**
-   * Records `event` of `streamId`, owned by `userId`. Synchronous in memory; with Redis the command
-   * is queued in order on the connection and the returned promise settles when Redis answered.
+   * Records `event` of `streamId`, owned by `userId`, after every event appended before it; a `read`
+   * issued after it sees it. Synchronous in memory; with Redis the appends of one turn of the event
+   * loop go out as one batch, and the returned promise (the same for every append of a batch)
+   * settles when Redis answered it, rejecting when any command of the batch failed.
    */
   append(streamId: string, userId: string, event: ReplayEvent): Promise<void>;
   /**

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RagStreamEvent } from '@classchat/contracts';
 import { CANCELLED } from '../failures.js';
-import type { ModelRequest } from '../model.js';
+import type { AnswerModel, ModelEvent, ModelRequest } from '../model.js';
 import { finalUsage, generate, nothingWritten, type GenerateOptions } from './generate.js';
 import { fakeModel, UNTIL_ABORTED, usage } from './pipeline.test-helpers.js';
 
@@ -108,5 +108,88 @@ describe('generate', () => {
     ).rejects.toBe(boom);
     expect(tokens).toEqual(['a', 'b']);
     expect(written).toMatchObject({ content: 'ab', tokens: 2, usage: null });
+  });
+});
+
+/** A model that writes what the test tells it to, when it tells it. */
+function pushedModel(): { model: AnswerModel; write(text: string): void; end(): void } {
+  const queue: Array<ModelEvent | null> = [];
+  let wake: (() => void) | null = null;
+  const model: AnswerModel = async function* () {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const next = queue.shift()!;
+      if (next === null) return;
+      yield next;
+    }
+  };
+  const put = (event: ModelEvent | null) => {
+    queue.push(event);
+    wake?.();
+    wake = null;
+  };
+  return { model, write: (text) => put({ type: 'text', text }), end: () => put(null) };
+}
+
+describe('generate with a window between token events', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Runs the generation in the background, collecting its token events as they come. */
+  function collect(gen: AsyncGenerator<RagStreamEvent, unknown>) {
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const e of gen) if (e.type === 'token') seen.push(e.content);
+    })();
+    return { seen, done };
+  }
+
+  it('sends the first token at once, then what the model wrote within the window as one event', async () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    const { model, write, end } = pushedModel();
+    const { seen, done } = collect(generate(model, request, options({ windowMs: 40, now: () => clock })));
+    write('a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a']);
+    clock = 10;
+    write('b');
+    await vi.advanceTimersByTimeAsync(10);
+    clock = 20;
+    write('c');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a']); // held until 40 ms after 'a'
+    clock = 40;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(seen).toEqual(['a', 'bc']);
+    clock = 60;
+    write('d');
+    await vi.advanceTimersByTimeAsync(0);
+    clock = 80;
+    write('e'); // the window has passed when it arrives: it goes with 'd' at once
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a', 'bc', 'de']);
+    end();
+    await done;
+    expect(seen).toEqual(['a', 'bc', 'de']);
+  });
+
+  it('sends the text still held as soon as the model ends, without waiting for the window', async () => {
+    vi.useFakeTimers();
+    const clock = 0;
+    const { model, write, end } = pushedModel();
+    const written = nothingWritten();
+    const { seen, done } = collect(
+      generate(model, request, options({ windowMs: 1_000, now: () => clock }), written),
+    );
+    write('a');
+    write('b');
+    write('c');
+    end();
+    await vi.advanceTimersByTimeAsync(0);
+    await done;
+    expect(seen).toEqual(['a', 'bc']);
+    expect(written).toMatchObject({ content: 'abc', tokens: 3 });
   });
 });
