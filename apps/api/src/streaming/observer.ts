@@ -21,10 +21,15 @@ export function createStreamObserver(logger: Logger, metrics: ApiMetrics): Strea
       metrics.streamStarted.inc();
       log(stream).info({ event: 'stream_started' }, 'stream started');
     },
-    firstToken(stream, latencyMs) {
+    firstToken(stream, latencyMs, stages) {
       metrics.streamFirstToken.observe(latencyMs / 1000);
       log(stream).info(
-        { event: 'stream_first_token', latencyMs: ms(latencyMs), route: stream.route },
+        {
+          event: 'stream_first_token',
+          latencyMs: ms(latencyMs),
+          route: stream.route,
+          ...(stages ? { stages } : {}),
+        },
         'stream first token',
       );
     },
