@@ -23,7 +23,7 @@ import { watchAnswer } from './pipeline/lifetime.js';
 import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
 import { planAnswer, type AnswerPlan, type PlanDeps } from './pipeline/plan.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
-import { chooseWriter } from './pipeline/writer.js';
+import { chooseWriter, type AnswerWriter } from './pipeline/writer.js';
 
 export interface AnswerSettings {
   /** Model tokens per `token` event (STREAM_CHUNK_SIZE). */
@@ -91,7 +91,7 @@ export async function* answerEvents(
       model: deps.model,
       offlineTokenDelayMs: deps.settings.offlineTokenDelayMs,
     });
-    run.promptTokens = writer.promptTokens;
+    run.writer = writer;
     run.stages.mark('prompt');
     const onFirstToken = () => {
       run.stages.mark('first_token');
@@ -99,7 +99,7 @@ export async function* answerEvents(
     };
     const { chunkSize } = deps.settings;
     yield* generate(writer.model, writer.request, { chunkSize, signal, onFirstToken }, run.written);
-    run.usage = finalUsage(run.written, run.promptTokens);
+    run.usage = finalUsage(run.written, () => promptTokensOf(run));
     run.outcome = 'completed';
     yield doneEvent(context, run.written.content, run.usage);
   } catch (err) {
@@ -133,8 +133,12 @@ interface RunningAnswer {
   written: Written;
   outcome: AnswerOutcome;
   usage: TokenUsage | null;
-  promptTokens: number;
+  /** Who writes the answer, once chosen. */
+  writer: AnswerWriter | null;
 }
+
+/** The prompt's tokens (0 before a writer was chosen), counted only when asked for. */
+const promptTokensOf = (run: RunningAnswer): number => run.writer?.promptTokens ?? 0;
 
 /** Plans the answer and reserves its budget; throws (the caller answers with an HTTP status) before the first event. */
 async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Promise<RunningAnswer> {
@@ -176,7 +180,7 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
     written: nothingWritten(),
     outcome: 'cancelled',
     usage: null,
-    promptTokens: 0,
+    writer: null,
   };
 }
 
@@ -187,7 +191,10 @@ function endAnswer(budget: Pick<TokenBudget, 'settle'>, run: RunningAnswer): voi
   if (run.reservation) {
     const spent = spentTokens(outcome, {
       usage: run.usage,
-      promptTokens: run.promptTokens,
+      // Read only when the answer ended early after some tokens.
+      get promptTokens() {
+        return promptTokensOf(run);
+      },
       writtenTokens: written.tokens,
     });
     settleReservation(budget, run.reservation, spent, (err) => observer.settleFailed(answer, err));
