@@ -219,26 +219,22 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
-   * A new chat has no history and names its scope: rag starts on it at once, while one chat is
-   * reserved and the session and question are written. Its events wait until they are (nothing is
-   * published before); a refused reservation or a failed write closes the rag request.
+   * A new chat has no history and names its scope: once one chat is reserved, rag starts retrieving
+   * while the session and the question are written. Its events wait until they are (nothing is
+   * published before). rag is not asked before the reservation: a refused request costs it nothing.
    */
   async function startNewChat(
     request: ChatRequest,
     streamId: string,
     begin: (sessionId: string, streamId: string) => ActiveStream,
     call: (body: SemanticSearchBody, signal: AbortSignal) => AsyncIterable<RagStreamEvent>,
-  ): Promise<{
-    turn: ChatTurn;
-    hold: TurnHold;
-    stream: ActiveStream;
-    source: RagEventSource;
-    /** Call once the stream is over: its abort no longer needs to reach the request. */
-    unlink: () => void;
-  }> {
-    const sessionId = randomUUID();
-    // The request's own controller until the stream exists; then the stream's abort closes it.
-    const ragRequest = new AbortController();
+  ): Promise<{ turn: ChatTurn; hold: TurnHold; stream: ActiveStream; source: RagEventSource }> {
+    const hold = {
+      answer: deps.leases.claimFor(streamId),
+      reservationId: await deps.quota.reserve(request.userId),
+    };
+    request.stages?.mark('reserved');
+    const stream = begin(randomUUID(), streamId);
     const early = startEarly(
       call(
         {
@@ -248,29 +244,15 @@ export function createChatService(deps: ChatServiceDeps) {
           user_query: request.body.message,
           chat_history: [],
           source: request.source,
-          session_id: sessionId,
+          session_id: stream.sessionId,
         },
-        ragRequest.signal,
+        stream.controller.signal,
       ),
     );
     request.stages?.mark('rag_called');
-    let reservationId: string;
     try {
-      reservationId = await deps.quota.reserve(request.userId);
-    } catch (err) {
-      ragRequest.abort(new StreamAbort('discarded'));
-      throw err;
-    }
-    request.stages?.mark('reserved');
-    const hold = { answer: deps.leases.claimFor(streamId), reservationId };
-    const stream = begin(sessionId, streamId);
-    const signal = stream.controller.signal;
-    const forward = () => ragRequest.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    const unlink = () => signal.removeEventListener('abort', forward);
-    try {
-      const turn = await planNewSession(repos, request, hold, sessionId);
-      return { turn, hold, stream, source: () => early, unlink };
+      const turn = await planNewSession(repos, request, hold, stream.sessionId);
+      return { turn, hold, stream, source: () => early };
     } catch (err) {
       abort(stream, 'discarded');
       deps.streams.end(stream);
@@ -305,9 +287,8 @@ export function createChatService(deps: ChatServiceDeps) {
       let hold: TurnHold;
       let stream: ActiveStream;
       let source: RagEventSource;
-      let unlink: (() => void) | undefined;
       if (!request.body.retry && !request.body.chatSessionId) {
-        ({ turn, hold, stream, source, unlink } = await startNewChat(request, streamId, begin, call));
+        ({ turn, hold, stream, source } = await startNewChat(request, streamId, begin, call));
       } else {
         [turn, hold] = await reserveAndPlan(request, streamId);
         stream = begin(turn.session.id, streamId);
@@ -324,10 +305,7 @@ export function createChatService(deps: ChatServiceDeps) {
         observer: request.stages ? withStages(deps.observer, request.stages) : deps.observer,
         timeouts: deps.timeouts,
       });
-      void finished.then(() => {
-        unlink?.();
-        deps.onUsageSettled?.(request.userId);
-      });
+      void finished.then(() => deps.onUsageSettled?.(request.userId));
       return {
         accepted: {
           chatSessionId: turn.session.id,
