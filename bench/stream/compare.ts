@@ -13,6 +13,7 @@
  *
  *   npm run stream -w bench                       # tiers 50, 160, 200; all three paths
  *   npm run stream -w bench -- --pairs=2          # two apis + two rags on one Redis: product only
+ *   npm run stream -w bench -- --tiers=1           # added time to first token: one client, questions back to back
  *   options: --tiers=50,200  --waves=N (streams per client)  --paths=product,ai-sdk,node-http
  *            --redis (one pair with Redis)  --no-record (print only; do not append to RESULTS.md)
  *            --profile (CPU profiles of api and rag in bench/output/stream/prof; implies --no-record,
@@ -21,6 +22,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syntheticTokens } from '@classchat/testkit';
 import { z } from 'zod';
 import type { LoadPlan } from './load-protocol.js';
 import { runPhase, type PhaseFigures, type Role } from './phase.js';
@@ -71,8 +73,14 @@ function parseArgs(argv: string[]) {
 const args = parseArgs(process.argv.slice(2));
 const UPSTREAM = { firstTokenDelayMs: 400, tokenDelayMs: 20, answerTokens: 200 };
 const streamMs = UPSTREAM.firstTokenDelayMs + UPSTREAM.answerTokens * UPSTREAM.tokenDelayMs;
+/**
+ * At 1 stream the figure is the added time to first token: one client asks back to back, the
+ * upstream answering in a few tokens (its first still after the same delay), for enough samples.
+ */
+const FIRST_TOKEN_TIER = { streams: 1, answerTokens: 10, questions: 100 };
 /** Streams per client: enough to hold the level for a while; 160 is the sizing tier, held longest. */
-const wavesAt = (n: number) => args.waves ?? (n === 160 ? 6 : 2);
+const wavesAt = (n: number) =>
+  args.waves ?? (n === FIRST_TOKEN_TIER.streams ? FIRST_TOKEN_TIER.questions : n === 160 ? 6 : 2);
 
 const outDir = join(repoRoot, 'bench/output/stream');
 mkdirSync(outDir, { recursive: true });
@@ -112,6 +120,13 @@ function otherRoles(stack: Stack): Role[] {
 
 async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: number, perClient: number) {
   await controlUpstream(stack.upstreamOrigin, 'reset');
+  if (n === FIRST_TOKEN_TIER.streams) {
+    await controlUpstream(stack.upstreamOrigin, 'default', {
+      firstTokenDelayMs: UPSTREAM.firstTokenDelayMs,
+      tokenDelayMs: UPSTREAM.tokenDelayMs,
+      tokens: syntheticTokens(FIRST_TOKEN_TIER.answerTokens),
+    });
+  }
   const plan: LoadPlan = {
     path: path.name === 'product' ? 'product' : 'peer',
     targets: path.targets,
@@ -183,6 +198,7 @@ const text = report({
   pairs: args.pairs,
   redis: Boolean(stack.redis),
   upstream: UPSTREAM,
+  firstTokenTier: FIRST_TOKEN_TIER,
   wavesAt,
   argv: process.argv.slice(2),
   figures,

@@ -161,10 +161,16 @@ async function oneStream(
   try {
     if (plan.path === 'product') await startProduct(plan, at, s, probes, first, socket);
     else socket.emit('ask', { streamId: s.streamId, message: markedQuestion(s.streamId) });
-    const timeout = sleep(plan.streamTimeoutMs).then(() => {
-      s.error ??= 'client timeout';
+    // Cleared once the stream ends: a timer left behind would mark a finished stream as timed out.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        s.error ??= 'client timeout';
+        resolve();
+      }, plan.streamTimeoutMs);
     });
     await Promise.race([finished, timeout]);
+    clearTimeout(timer);
   } catch (err) {
     s.error = String(err);
   } finally {

@@ -35,6 +35,19 @@ function row(f: PhaseFigures): string {
   );
 }
 
+/** What one answer costs at the time-to-first-token tier: setup and settle dominate its few tokens. */
+function perAnswerRows(figures: PhaseFigures[], streams: number): string[] {
+  const perAnswer = (f: PhaseFigures, role: string) =>
+    role in f.cpuS ? fmt(((f.cpuS[role] ?? 0) / f.load.streams) * 1000, 2) : '–';
+  return figures
+    .filter((f) => f.concurrency === streams)
+    .map(
+      (f) =>
+        `| ${f.path} | ${f.load.streams} | ${fmt(f.load.addedTtft.p50)} / ${fmt(f.load.addedTtft.p95)} / ${fmt(f.load.addedTtft.max)} | ` +
+        `${['api', 'rag', 'peer', 'db'].map((r) => perAnswer(f, r)).join(' | ')} |`,
+    );
+}
+
 function ratioRows(figures: PhaseFigures[], tiers: number[]): string[] {
   const at = (path: string, n: number) => figures.find((f) => f.path === path && f.concurrency === n);
   const ratio = (a?: PhaseFigures, b?: PhaseFigures) =>
@@ -68,6 +81,8 @@ export function report(input: {
   pairs: number;
   redis: boolean;
   upstream: UpstreamSettings;
+  /** At this many streams the upstream answers in `answerTokens` tokens (the time-to-first-token tier). */
+  firstTokenTier: { streams: number; answerTokens: number };
   wavesAt: (n: number) => number;
   argv: string[];
   figures: PhaseFigures[];
@@ -89,7 +104,7 @@ Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versio
 ${loads[1]} at the end (1 / 5 / 15 min; the machine is shared with other work, so timings are noisy: CPU per token is the figure to compare).
 Setup: ${input.pairs} api + rag pair(s)${input.redis ? ' sharing one Redis' : ', no Redis'} and the embedded database; ${input.pairs > 1 ? 'clients spread over the apis, every other stream started through an api the socket is not on' : 'the peers'}; the fake upstream
 (first token after ${upstream.firstTokenDelayMs} ms, then ${1000 / upstream.tokenDelayMs} tokens/s, ${upstream.answerTokens}-token answers) and the load generator, each its own process.
-Client starts spread over one stream's length; each client runs ${tiers.map((n) => `${input.wavesAt(n)} at ${n}`).join(', ')} streams back to back.
+${tiers.includes(input.firstTokenTier.streams) ? `At ${input.firstTokenTier.streams} stream (the added time to first token) the answers are ${input.firstTokenTier.answerTokens} tokens.\n` : ''}Client starts spread over one stream's length; each client runs ${tiers.map((n) => `${input.wavesAt(n)} at ${n}`).join(', ')} streams back to back.
 CPU µs per token = CPU of the path's processes (api + rag, or the peer) / model tokens that reached a client.
 Relay lag = each model token's upstream write → the client event that carried it. Lost / duplicated = seqs skipped / seen twice at the client;
 "text ≠ upstream" = streams whose received text differs from what the upstream sent. Tokens/s over the middle half of the run.
@@ -98,6 +113,17 @@ Relay lag = each model token's upstream write → the client event that carried 
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${figures.map(row).join('\n')}
 
+${
+  tiers.includes(input.firstTokenTier.streams)
+    ? `
+At ${input.firstTokenTier.streams} stream: added time to first token, and CPU per answer (${input.firstTokenTier.answerTokens} tokens):
+
+| path | answers | added TTFT p50 / p95 / max ms | api CPU ms | rag CPU ms | peer CPU ms | db CPU ms |
+| --- | --- | --- | --- | --- | --- | --- |
+${perAnswerRows(figures, input.firstTokenTier.streams).join('\n')}
+`
+    : ''
+}
 CPU per token, ratios:
 
 | streams at once | product / ai-sdk | product / node-http | ai-sdk / node-http |

@@ -8,3 +8,4 @@ export * from './process-guard.js';
 export * from './redis.js';
 export * from './metrics.js';
 export * from './sse.js';
+export * from './stages.js';

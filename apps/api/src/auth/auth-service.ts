@@ -35,7 +35,7 @@ export async function readUsage(
     used: usage.used,
     limit: usage.plan === 'premium' ? null : limits.freePlanMonthlyChats,
     resetsAt: usage.resetsAt.toISOString(),
-    storage: { usedBytes: await repos.documents.storageUsed(userId), limitBytes: limits.userStorageBytes },
+    storage: { usedBytes: usage.storageUsedBytes, limitBytes: limits.userStorageBytes },
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ChatNewBody } from '@classchat/contracts';
-import { parseInput } from '@classchat/service';
+import { parseInput, stageClock } from '@classchat/service';
 import { requireAuth, userIdOf } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import { chatSseResponse } from '../streaming/index.js';
@@ -28,12 +28,16 @@ export function createChatRouter(ctx: ApiContext, service: ChatService): Router 
   const router = express.Router();
 
   router.post('/new', markReceived, requireAuth(ctx.tokens), async (req, res) => {
+    const at = receivedAt.get(req) ?? performance.now();
+    const stages = stageClock(at);
+    stages.mark('authenticated');
     const request = {
       userId: userIdOf(req),
       body: parseInput(ChatNewBody, req.body ?? {}),
       source: sourceFromHeader(req.headers['x-source']),
       requestId: typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : randomUUID(),
-      receivedAt: receivedAt.get(req) ?? performance.now(),
+      receivedAt: at,
+      stages,
     };
     if (!ctx.config.ENABLE_STREAMING) {
       res.status(200).json(await service.answerBlocking(request));

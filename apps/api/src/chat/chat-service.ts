@@ -6,6 +6,7 @@ import {
   type ShownSpan,
   type ChatNewAccepted,
   type ChatNewBody,
+  type RagStreamEvent,
   type SemanticSearchBody,
   type SessionDetail,
   type Source,
@@ -19,6 +20,7 @@ import {
   type SessionRow,
 } from '@classchat/db';
 import type { Logger } from 'pino';
+import type { Stages } from '@classchat/service';
 import { chargesChat, type ChatQuota } from '../quota/chat-quota.js';
 import type { RagClient } from '../rag-client/rag-client.js';
 import { failure, failureFromThrown, StreamAbort } from '../streaming/failures.js';
@@ -47,6 +49,8 @@ export interface ChatRequest {
   requestId: string;
   /** `performance.now()` when the request arrived. */
   receivedAt: number;
+  /** The steps before the first token, logged with it (see {@link stageClock}). */
+  stages?: Stages;
 }
 
 /**
@@ -155,6 +159,7 @@ export function createChatService(deps: ChatServiceDeps) {
       answer: deps.leases.claimFor(answerId),
       reservationId: await deps.quota.reserve(request.userId),
     };
+    request.stages?.mark('reserved');
     try {
       const plan = request.body.retry ? (deps.planRetry ?? retryNotAvailable) : planNewTurn;
       return [await plan(repos, request, hold), hold];
@@ -213,6 +218,48 @@ export function createChatService(deps: ChatServiceDeps) {
     };
   }
 
+  /**
+   * A new chat has no history and names its scope: once one chat is reserved, rag starts retrieving
+   * while the session and the question are written. Its events wait until they are (nothing is
+   * published before). rag is not asked before the reservation: a refused request costs it nothing.
+   */
+  async function startNewChat(
+    request: ChatRequest,
+    streamId: string,
+    begin: (sessionId: string, streamId: string) => ActiveStream,
+    call: (body: SemanticSearchBody, signal: AbortSignal) => AsyncIterable<RagStreamEvent>,
+  ): Promise<{ turn: ChatTurn; hold: TurnHold; stream: ActiveStream; source: RagEventSource }> {
+    const hold = {
+      answer: deps.leases.claimFor(streamId),
+      reservationId: await deps.quota.reserve(request.userId),
+    };
+    request.stages?.mark('reserved');
+    const stream = begin(randomUUID(), streamId);
+    const early = startEarly(
+      call(
+        {
+          user_id: request.userId,
+          class_name: request.body.classId ?? null,
+          doc_id: request.body.docId ?? null,
+          user_query: request.body.message,
+          chat_history: [],
+          source: request.source,
+          session_id: stream.sessionId,
+        },
+        stream.controller.signal,
+      ),
+    );
+    request.stages?.mark('rag_called');
+    try {
+      const turn = await planNewSession(repos, request, hold, stream.sessionId);
+      return { turn, hold, stream, source: () => early };
+    } catch (err) {
+      abort(stream, 'discarded');
+      deps.streams.end(stream);
+      return releaseAfter(request, hold, err);
+    }
+  }
+
   return {
     /**
      * Quota, session, user message, then the stream in the background: answers once the stream is
@@ -241,48 +288,21 @@ export function createChatService(deps: ChatServiceDeps) {
       let stream: ActiveStream;
       let source: RagEventSource;
       if (!request.body.retry && !request.body.chatSessionId) {
-        // A new chat has no history and names its scope: rag starts retrieving while the session and
-        // the question are written. Its events wait until they are (nothing is published before).
-        hold = {
-          answer: deps.leases.claimFor(streamId),
-          reservationId: await deps.quota.reserve(request.userId),
-        };
-        stream = begin(randomUUID(), streamId);
-        const early = startEarly(
-          call(
-            {
-              user_id: request.userId,
-              class_name: request.body.classId ?? null,
-              doc_id: request.body.docId ?? null,
-              user_query: request.body.message,
-              chat_history: [],
-              source: request.source,
-              session_id: stream.sessionId,
-            },
-            stream.controller.signal,
-          ),
-        );
-        try {
-          turn = await planNewSession(repos, request, hold, stream.sessionId);
-        } catch (err) {
-          abort(stream, 'discarded');
-          deps.streams.end(stream);
-          return releaseAfter(request, hold, err);
-        }
-        source = () => early;
+        ({ turn, hold, stream, source } = await startNewChat(request, streamId, begin, call));
       } else {
         [turn, hold] = await reserveAndPlan(request, streamId);
         stream = begin(turn.session.id, streamId);
         const body = ragBody(request, turn);
         source = (signal) => call(body, signal);
       }
+      request.stages?.mark('planned');
       deps.onTurnPlanned?.(request.userId, turn);
       const finished = relayStream({
         stream,
         source,
         publisher: deps.streams,
         settlement: settlementFor(request.userId, turn, hold),
-        observer: deps.observer,
+        observer: request.stages ? withStages(deps.observer, request.stages) : deps.observer,
         timeouts: deps.timeouts,
       });
       void finished.then(() => deps.onUsageSettled?.(request.userId));
@@ -342,6 +362,20 @@ export function createChatService(deps: ChatServiceDeps) {
       const session = (await repos.sessions.get(request.userId, turn.session.id)) ?? turn.session;
       return toSessionDetail(session, messages);
     },
+  };
+}
+
+/** `observer`, its first-token report carrying the request's steps before the first token. */
+function withStages(observer: StreamObserver, stages: Stages): StreamObserver {
+  return {
+    started: (stream) => observer.started(stream),
+    firstToken(stream, latencyMs) {
+      stages.mark('first_token');
+      observer.firstToken(stream, latencyMs, stages.toJSON());
+    },
+    completed: (stream, info) => observer.completed(stream, info),
+    failed: (stream, failure, info) => observer.failed(stream, failure, info),
+    settlementError: (stream, err, step) => observer.settlementError(stream, err, step),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ApiMetrics } from '../observability/metrics.js';
+import type { ActiveStream } from './registry.js';
 import type { StreamObserver } from './relay.js';
 
 const ms = (value: number) => Math.round(value * 10) / 10;
@@ -9,22 +10,35 @@ const ms = (value: number) => Math.round(value * 10) / 10;
  * to rag) and the stream_* metrics. First-token latency and duration count from `POST chat/new`.
  */
 export function createStreamObserver(logger: Logger, metrics: ApiMetrics): StreamObserver {
-  const log = (stream: Parameters<StreamObserver['started']>[0]) =>
-    logger.child({
-      reqId: stream.requestId,
-      streamId: stream.streamId,
-      sessionId: stream.sessionId,
-      userId: stream.userId,
-    });
+  // One child logger per stream (its bindings are serialised when it is made), for its 3–4 lines.
+  const children = new WeakMap<ActiveStream, Logger>();
+  const log = (stream: ActiveStream): Logger => {
+    let child = children.get(stream);
+    if (!child) {
+      child = logger.child({
+        reqId: stream.requestId,
+        streamId: stream.streamId,
+        sessionId: stream.sessionId,
+        userId: stream.userId,
+      });
+      children.set(stream, child);
+    }
+    return child;
+  };
   return {
     started(stream) {
       metrics.streamStarted.inc();
       log(stream).info({ event: 'stream_started' }, 'stream started');
     },
-    firstToken(stream, latencyMs) {
+    firstToken(stream, latencyMs, stages) {
       metrics.streamFirstToken.observe(latencyMs / 1000);
       log(stream).info(
-        { event: 'stream_first_token', latencyMs: ms(latencyMs), route: stream.route },
+        {
+          event: 'stream_first_token',
+          latencyMs: ms(latencyMs),
+          route: stream.route,
+          ...(stages ? { stages } : {}),
+        },
         'stream first token',
       );
     },

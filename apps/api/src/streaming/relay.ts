@@ -78,7 +78,8 @@ export interface StreamSettlement {
 /** Lifecycle hooks for logs and metrics; they must not throw. */
 export interface StreamObserver {
   started(stream: ActiveStream): void;
-  firstToken(stream: ActiveStream, latencyMs: number): void;
+  /** `stages`: when each step before the first token ended (ms since the request arrived), if timed. */
+  firstToken(stream: ActiveStream, latencyMs: number, stages?: Record<string, number>): void;
   completed(
     stream: ActiveStream,
     info: { status: MessageStatus; tokens: number; usage: TokenUsage | null; durationMs: number },

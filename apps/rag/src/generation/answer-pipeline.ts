@@ -7,6 +7,7 @@ import {
   type TokenUsage,
 } from '@classchat/contracts';
 import type { Logger } from 'pino';
+import { stageClock, type Stages } from '@classchat/service';
 import { finalizeAnswer, toChunkReferences } from '../citations/citations.js';
 import type { RagMetrics } from '../observability/metrics.js';
 import type { Reservation, TokenBudget } from '../quota/token-budget.js';
@@ -16,12 +17,13 @@ import { CANCELLED, toStreamFailure, type StreamFailure } from './failures.js';
 import type { AnswerModel } from './model.js';
 import { reserveBudget } from './pipeline/budget.js';
 import { gatherContext, sourcesEvent, type AnswerContext } from './pipeline/context.js';
+import { startEarlySearch, type EarlySearch } from './pipeline/early-search.js';
 import { finalUsage, generate, nothingWritten, type Written } from './pipeline/generate.js';
 import { watchAnswer } from './pipeline/lifetime.js';
 import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
 import { planAnswer, type AnswerPlan, type PlanDeps } from './pipeline/plan.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
-import { chooseWriter } from './pipeline/writer.js';
+import { chooseWriter, type AnswerWriter } from './pipeline/writer.js';
 
 export interface AnswerSettings {
   /** Model tokens per `token` event (STREAM_CHUNK_SIZE). */
@@ -77,7 +79,9 @@ export async function* answerEvents(
       offline: answer.offline,
       signal,
       queryEmbedding: run.queryEmbedding,
+      early: run.early,
     });
+    run.stages.mark('context');
     observer.contextGathered(answer, {
       mode: context.mode,
       passages: context.passages.length,
@@ -89,11 +93,15 @@ export async function* answerEvents(
       model: deps.model,
       offlineTokenDelayMs: deps.settings.offlineTokenDelayMs,
     });
-    run.promptTokens = writer.promptTokens;
-    const onFirstToken = () => observer.firstToken(answer, since(t0));
+    run.writer = writer;
+    run.stages.mark('prompt');
+    const onFirstToken = () => {
+      run.stages.mark('first_token');
+      observer.firstToken(answer, since(t0), run.stages.toJSON());
+    };
     const { chunkSize, coalesceMs: windowMs = 0 } = deps.settings;
     yield* generate(writer.model, writer.request, { chunkSize, windowMs, signal, onFirstToken }, run.written);
-    run.usage = finalUsage(run.written, run.promptTokens);
+    run.usage = finalUsage(run.written, () => promptTokensOf(run));
     run.outcome = 'completed';
     yield doneEvent(context, run.written.content, run.usage);
   } catch (err) {
@@ -112,6 +120,8 @@ export async function* answerEvents(
 /** One answer under way: what was decided before its first event, and how it is going. */
 interface RunningAnswer {
   t0: number;
+  /** The steps before the first token, reported with it. */
+  stages: Stages;
   plan: AnswerPlan;
   answer: ObservedAnswer;
   observer: AnswerObserver;
@@ -119,25 +129,37 @@ interface RunningAnswer {
   controller: AbortController;
   /** The question's embedding, requested early (searches only). */
   queryEmbedding: Promise<number[] | null> | undefined;
+  /** The question's search, started before the plan. */
+  early: EarlySearch | null;
   reservation: Reservation | null;
   written: Written;
   outcome: AnswerOutcome;
   usage: TokenUsage | null;
-  promptTokens: number;
+  /** Who writes the answer, once chosen. */
+  writer: AnswerWriter | null;
 }
+
+/** The prompt's tokens (0 before a writer was chosen), counted only when asked for. */
+const promptTokensOf = (run: RunningAnswer): number => run.writer?.promptTokens ?? 0;
 
 /** Plans the answer and reserves its budget; throws (the caller answers with an HTTP status) before the first event. */
 async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Promise<RunningAnswer> {
   const t0 = performance.now();
+  const stages = stageClock(t0);
   const offline = !deps.model;
-  const plan = await planAnswer(deps, request, offline);
+  const controller = new AbortController();
+  // Retrieval (the remote embeddings call and the database searches) is the slowest step before the
+  // model's: it starts before the scope's documents are listed, and runs while the budget is reserved.
+  const early = startEarlySearch(deps, request, offline, controller.signal);
+  const plan = await planAnswer(deps, request, offline).catch((err: unknown) => {
+    controller.abort(CANCELLED);
+    throw err;
+  });
+  stages.mark('planned');
   const observer = deps.observer ?? createAnswerObserver(deps.logger, deps.metrics);
   const answer = { userId: request.user_id, sessionId: request.session_id, route: plan.route, offline };
-  const controller = new AbortController();
-  // The remote embeddings call is the slowest step before the model's: it runs while the budget is
-  // reserved and the stream set up.
   const queryEmbedding = plan.searches
-    ? prefetchQueryEmbedding(deps, plan.scope, plan.searchText, controller.signal)
+    ? (early?.queryEmbedding ?? prefetchQueryEmbedding(deps, plan.scope, plan.searchText, controller.signal))
     : undefined;
   const reservation = await reserveBudget(deps.tokenBudget, plan, {
     callsModel: !offline,
@@ -146,18 +168,21 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
     controller.abort(CANCELLED);
     throw err;
   });
+  stages.mark('budget');
   return {
     t0,
+    stages,
     plan,
     answer,
     observer,
     controller,
     queryEmbedding,
+    early,
     reservation,
     written: nothingWritten(),
     outcome: 'cancelled',
     usage: null,
-    promptTokens: 0,
+    writer: null,
   };
 }
 
@@ -168,7 +193,10 @@ function endAnswer(budget: Pick<TokenBudget, 'settle'>, run: RunningAnswer): voi
   if (run.reservation) {
     const spent = spentTokens(outcome, {
       usage: run.usage,
-      promptTokens: run.promptTokens,
+      // Read only when the answer ended early after some tokens.
+      get promptTokens() {
+        return promptTokensOf(run);
+      },
       writtenTokens: written.tokens,
     });
     settleReservation(budget, run.reservation, spent, (err) => observer.settleFailed(answer, err));

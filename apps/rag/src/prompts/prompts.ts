@@ -131,7 +131,11 @@ export function thinEvenly<P extends ContextPassage>(passages: readonly P[], bud
 
 export interface BuiltPrompt {
   messages: PromptMessage[];
-  promptTokens: number;
+  /**
+   * The prompt's tokens, counted on first read: an answer needs them only when the model reports no
+   * usage or the answer ends early, never before its first token.
+   */
+  readonly promptTokens: number;
 }
 
 /** System prompt with the context, the trimmed history (newest turns), then the question. */
@@ -147,10 +151,14 @@ export function buildPrompt(input: {
     ...trimHistory(input.history, input.historyTokens, input.query),
     { role: 'user', content: input.query },
   ];
+  let promptTokens: number | undefined;
   return {
     messages: [{ role: 'system', content: promptHead(input.route) + blocks }, ...conversation],
-    promptTokens:
-      countPromptTokens(conversation) + MESSAGE_OVERHEAD_TOKENS + systemPromptTokens(input.route, blocks),
+    get promptTokens() {
+      promptTokens ??=
+        countPromptTokens(conversation) + MESSAGE_OVERHEAD_TOKENS + systemPromptTokens(input.route, blocks);
+      return promptTokens;
+    },
   };
 }
 

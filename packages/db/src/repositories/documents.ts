@@ -1,5 +1,5 @@
 import type { DocumentStatus, IngestStage, OutlineEntry, SupportedMime } from '@classchat/contracts';
-import { and, desc, eq, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { isForeignKeyViolation, NotFoundError, StorageQuotaError } from '../errors.js';
 import { classes, documents, type DocumentRow } from '../schema.js';
@@ -30,6 +30,14 @@ const unfinished = inArray(documents.status, ['uploaded', 'processing']);
 /** Nobody holds the document: never claimed, released, or the holder stopped renewing in time. */
 const leaseFree = sql`(${documents.ingestLeaseUntil} IS NULL OR ${documents.ingestLeaseUntil} < now())`;
 const leaseEnd = (ms: number) => sql`now() + ${Math.max(1, Math.round(ms))} * interval '1 millisecond'`;
+
+/**
+ * Bytes of a user's stored files, as a scalar subquery: every document but the failed ones (their
+ * files are removed). `userId` is the user's id as SQL (a parameter, or a column of the outer query).
+ */
+export function storedBytesOf(userId: SQL) {
+  return sql<string>`(select coalesce(sum(${documents.byteSize}), 0) from ${documents} where ${documents.userId} = ${userId} and ${documents.status} <> 'failed')`;
+}
 
 export function createDocumentsRepository(db: Db) {
   const owned = (userId: string, id: string) => and(eq(documents.userId, userId), eq(documents.id, id));
@@ -88,13 +96,12 @@ export function createDocumentsRepository(db: Db) {
       });
     },
 
-    /** Bytes of the user's stored files: every document but the failed ones (their files are removed). */
+    /** Bytes of the user's stored files (see {@link storedBytesOf}). */
     async storageUsed(userId: string): Promise<number> {
-      const [row] = await db
-        .select({ bytes: sql<string>`coalesce(sum(${documents.byteSize}), 0)` })
-        .from(documents)
-        .where(and(eq(documents.userId, userId), ne(documents.status, 'failed')));
-      return Number(row?.bytes ?? 0);
+      const { rows } = await db.execute<{ bytes: string }>(
+        sql`select ${storedBytesOf(sql`${userId}`)} as bytes`,
+      );
+      return Number(rows[0]?.bytes ?? 0);
     },
 
     async get(userId: string, id: string): Promise<DocumentRow | null> {

@@ -65,6 +65,26 @@ describe('users', () => {
 describe('chat quota', () => {
   const now = new Date(Date.UTC(2031, 4, 17, 12));
 
+  it('reports the bytes of the user’s stored files with the usage, failed documents left out', async () => {
+    const user = await newUser();
+    const upload = (byteSize: number) =>
+      fx.repos.documents.create({
+        userId: user.id,
+        classId: null,
+        fileName: 'notes.txt',
+        mimeType: 'text/plain',
+        byteSize,
+        sha256: `${byteSize}`.padStart(64, '0'),
+        storageKey: `${user.id}-${byteSize}.txt`,
+      });
+    await upload(1000);
+    await fx.repos.documents.markFailed((await upload(300)).id, 'unreadable');
+    const other = await newUser();
+    expect((await fx.repos.users.getUsage(user.id, now))?.storageUsedBytes).toBe(1000);
+    expect(await fx.repos.documents.storageUsed(user.id)).toBe(1000);
+    expect((await fx.repos.users.getUsage(other.id, now))?.storageUsedBytes).toBe(0);
+  });
+
   it('reports usage for the UTC month with the next reset', async () => {
     const user = await newUser();
     await useChats(user.id, 3, now);
@@ -75,6 +95,7 @@ describe('chat quota', () => {
       reserved: 0,
       periodStart: new Date(Date.UTC(2031, 4, 1)),
       resetsAt: new Date(Date.UTC(2031, 5, 1)),
+      storageUsedBytes: 0,
     });
   });
 

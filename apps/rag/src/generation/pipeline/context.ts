@@ -18,6 +18,7 @@ import {
 } from '../../retrieval/passages.js';
 import { readScopeWords, type ScopeWords } from '../../retrieval/scope-words.js';
 import { composeOfflineAnswer, retrievalWeights, type OfflineAnswer } from '../offline/index.js';
+import { takeEarlySearch, type EarlySearch } from './early-search.js';
 import type { AnswerPlan } from './plan.js';
 
 /** What an answer stands on, decided before any of it is written. */
@@ -38,6 +39,8 @@ export interface GatherOptions {
   signal: AbortSignal;
   /** The question's embedding, when it was requested early. */
   queryEmbedding?: Promise<number[] | null> | undefined;
+  /** The question's search, started before the plan (taken when the plan searches the same). */
+  early?: EarlySearch | null;
 }
 
 /**
@@ -104,6 +107,8 @@ function gatherPassages(
   const topic = cfg.strategy === 'topic' ? topicOf(words.query) : null;
   if (topic) return searchPassages(deps, scope, { ...words, query: topic }, cfg, { signal });
   if (cfg.strategy === 'search') {
+    const early = takeEarlySearch(options.early, plan.route, words);
+    if (early) return early;
     return searchPassages(deps, scope, words, cfg, { signal, queryEmbedding: options.queryEmbedding });
   }
   return spreadPassages(deps, scope, words, cfg, signal);

@@ -45,11 +45,11 @@ describe('generate', () => {
     const gen = generate(model, request, options({ chunkSize: 5 }), written);
     expect(await run(gen)).toEqual(['Glycolysis']);
     expect(written).toEqual({ content: 'Glycolysis', tokens: 2, usage: usage(120, 2) });
-    expect(finalUsage(written, 999)).toEqual(usage(120, 2));
+    expect(finalUsage(written, () => 999)).toEqual(usage(120, 2));
   });
 
   it('counts the usage when the model reports none', () => {
-    const counted = finalUsage({ content: 'two words', tokens: 2, usage: null }, 100);
+    const counted = finalUsage({ content: 'two words', tokens: 2, usage: null }, () => 100);
     expect(counted.promptTokens).toBe(100);
     expect(counted.completionTokens).toBeGreaterThan(0);
     expect(counted.totalTokens).toBe(100 + counted.completionTokens);

@@ -116,8 +116,9 @@ async function soonerOf<T>(next: Promise<T>, waitMs: number): Promise<T | typeof
 }
 
 /** The usage of a finished answer: the model's, or counted when it reported none. */
-export function finalUsage(written: Written, promptTokens: number): TokenUsage {
+export function finalUsage(written: Written, countPrompt: () => number): TokenUsage {
   if (written.usage) return written.usage;
+  const promptTokens = countPrompt();
   const completionTokens = countTokens(written.content);
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
 }

@@ -29,7 +29,8 @@ export interface AnswerObserver {
       named: string[];
     },
   ): void;
-  firstToken(answer: ObservedAnswer, latencyMs: number): void;
+  /** `stages`: when each step before the first token ended (ms since the answer started). */
+  firstToken(answer: ObservedAnswer, latencyMs: number, stages?: Record<string, number>): void;
   completed(answer: ObservedAnswer, info: { tokens: number; usage: TokenUsage; durationMs: number }): void;
   failed(
     answer: ObservedAnswer,
@@ -66,9 +67,12 @@ export function createAnswerObserver(logger: Logger, metrics?: RagMetrics): Answ
     contextGathered(answer, info) {
       log(answer).debug(info, 'context gathered');
     },
-    firstToken(answer, latencyMs) {
+    firstToken(answer, latencyMs, stages) {
       metrics?.streamFirstToken.observe(latencyMs / 1000);
-      log(answer).info({ event: 'stream_first_token', latencyMs }, 'first token');
+      log(answer).info(
+        { event: 'stream_first_token', latencyMs, ...(stages ? { stages } : {}) },
+        'first token',
+      );
     },
     completed(answer, { tokens, usage, durationMs }) {
       metrics?.streamDuration.observe(durationMs / 1000);

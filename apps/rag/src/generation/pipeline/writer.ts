@@ -14,8 +14,11 @@ import type { AnswerPlan } from './plan.js';
 export interface AnswerWriter {
   model: AnswerModel;
   request: ModelRequest;
-  /** The prompt's tokens when the language model is called (0 otherwise: nothing is paid for). */
-  promptTokens: number;
+  /**
+   * The prompt's tokens when the language model is called (0 otherwise: nothing is paid for); counted
+   * on first read (see `BuiltPrompt`).
+   */
+  readonly promptTokens: number;
 }
 
 /**
@@ -54,7 +57,9 @@ export function chooseWriter(
   return {
     model: options.model,
     request: { messages: prompt.messages, ...settings },
-    promptTokens: prompt.promptTokens,
+    get promptTokens() {
+      return prompt.promptTokens;
+    },
   };
 }
 

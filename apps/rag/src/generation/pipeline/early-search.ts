@@ -1,0 +1,53 @@
+import type { Route, SemanticSearchRequest } from '@classchat/contracts';
+import type { PassageDeps, GatheredPassages } from '../../retrieval/passages.js';
+import { scopeOf, searchPassages } from '../../retrieval/passages.js';
+import { readScopeWords, type ScopeWords } from '../../retrieval/scope-words.js';
+import { prefetchQueryEmbedding } from '../../retrieval/search.js';
+import { detectRoute } from '../../routing/detect-route.js';
+import { routeConfig } from '../../routing/route-config.js';
+import { questionToSearch } from '../../routing/search-question.js';
+
+/**
+ * A question's search, started before its scope's documents are listed: the question's embedding
+ * and the search for its words as they read without naming a document. The plan then takes it
+ * when it searches the same words on the same route ({@link takeEarlySearch}); a question that
+ * names one of the documents (or a scope with nothing ready) is searched again, or not at all.
+ */
+export interface EarlySearch {
+  route: Route;
+  words: ScopeWords;
+  queryEmbedding: Promise<number[] | null> | undefined;
+  passages: Promise<GatheredPassages>;
+}
+
+/** Starts the search of a question whose route searches for it (null for other routes and follow-ups). */
+export function startEarlySearch(
+  deps: PassageDeps,
+  request: SemanticSearchRequest,
+  offline: boolean,
+  signal: AbortSignal,
+): EarlySearch | null {
+  const route = detectRoute(request.user_query, request.chat_history);
+  const cfg = routeConfig(route, offline);
+  if (route === 'follow_up' || cfg.strategy !== 'search') return null;
+  const scope = scopeOf(request);
+  const searchText = questionToSearch(request.user_query, request.chat_history);
+  const words = readScopeWords(searchText);
+  const queryEmbedding = prefetchQueryEmbedding(deps, scope, searchText, signal);
+  const passages = searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  // Not taken when the plan searches otherwise (or the answer ends first): not an unhandled rejection.
+  passages.catch(() => undefined);
+  return { route, words, queryEmbedding, passages };
+}
+
+/** The early search's passages when the plan searches exactly what it searched; null otherwise. */
+export function takeEarlySearch(
+  early: EarlySearch | null | undefined,
+  route: Route,
+  words: ScopeWords,
+): Promise<GatheredPassages> | null {
+  if (!early || early.route !== route) return null;
+  const same =
+    early.words.query === words.query && JSON.stringify(early.words.focus) === JSON.stringify(words.focus);
+  return same ? early.passages : null;
+}
