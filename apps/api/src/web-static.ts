@@ -15,7 +15,9 @@ export function webStatic(dir: string | undefined): Router | null {
   router.use(express.static(root, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
   router.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    // Relative to `root`, so a dist folder under a hidden directory (~/.local/…) is served: only the
+    // requested path's own segments are checked for dotfiles.
+    res.sendFile('index.html', { root });
   });
   return router;
 }
