@@ -189,6 +189,19 @@ export const chunks = pgTable(
       .generatedAlwaysAs(
         sql`setweight(chunk_search_tsv(coalesce("section_path" ->> -1, '')), 'A') || chunk_search_tsv(coalesce("section_path", '[]'::jsonb)::text)`,
       ),
+    /**
+     * Whether the chunk lists rather than explains: a table-of-contents or index page, or a section
+     * titled Bibliography, References, Index or Contents (full-text ranking ranks it down). Set by the
+     * database (trigger `chunks_flags`, SQL function `chunk_is_listing`, migration 0009) on every
+     * insert and update, so ranking reads it instead of matching a regular expression per row.
+     */
+    listing: boolean('listing').notNull().default(false),
+    /**
+     * Whether the chunk opens its section: its text starts with the section's title, or the title is a
+     * line of its first 300 characters (full-text ranking ranks it up). Set by the database like
+     * `listing` (SQL function `chunk_opens_section`).
+     */
+    opensSection: boolean('opens_section').notNull().default(false),
   },
   (t) => [
     index('chunks_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),

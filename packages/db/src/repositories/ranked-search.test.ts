@@ -203,6 +203,43 @@ describe('BM25 ranking', () => {
     expect(score(opening)).toBeGreaterThan(score(example));
   });
 
+  it('keeps a chunk’s stored listing and opens-section flags in step with its text, section and page kind', async () => {
+    const { doc } = await corpus([
+      { text: '2.1 Paths\n\nA path joins points.', section: ['2 Drawing', '2.1 Paths'] },
+      { text: 'Paths, 12; points, 14.', section: ['Concept Index'] },
+      { text: 'Paths, 12; points, 14.', kind: 'index' },
+      { text: 'A path joins points.', section: ['2 Drawing', '2.1 Paths'] },
+    ]);
+    const flags = async () =>
+      (
+        await fx.database.pool.query<{ listing: boolean; opens_section: boolean }>(
+          'SELECT listing, opens_section FROM chunks WHERE document_id = $1 ORDER BY chunk_index',
+          [doc.id],
+        )
+      ).rows.map((r) => [r.listing, r.opens_section]);
+    expect(await flags()).toEqual([
+      [false, true],
+      [true, false],
+      [true, false],
+      [false, false],
+    ]);
+    // An update recomputes them: a section renamed to a listing's title, a text that now opens it.
+    await fx.database.pool.query(
+      `UPDATE chunks SET section_path = '["References"]' WHERE document_id = $1 AND chunk_index = 0`,
+      [doc.id],
+    );
+    await fx.database.pool.query(
+      `UPDATE chunks SET text = '2.1 Paths: ' || text WHERE document_id = $1 AND chunk_index = 3`,
+      [doc.id],
+    );
+    expect(await flags()).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+
   it('reports how much of the question a chunk holds (termMatch)', async () => {
     const { scope } = await corpus([
       { text: 'Lists hold components of any type, and a list can hold other lists.' },
