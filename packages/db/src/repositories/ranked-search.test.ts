@@ -205,7 +205,7 @@ describe('BM25 ranking', () => {
 
   it('keeps a chunk’s stored listing and opens-section flags in step with its text, section and page kind', async () => {
     const { doc } = await corpus([
-      { text: '2.1 Paths\n\nA path joins points.', section: ['2 Drawing', '2.1 Paths'] },
+      { text: 'CHAPTER 2\n2.1 Paths\nA path joins points.', section: ['2 Drawing', '2.1 Paths'] },
       { text: 'Paths, 12; points, 14.', section: ['Concept Index'] },
       { text: 'Paths, 12; points, 14.', kind: 'index' },
       { text: 'A path joins points.', section: ['2 Drawing', '2.1 Paths'] },
@@ -225,7 +225,7 @@ describe('BM25 ranking', () => {
     ]);
     // An update recomputes them: a section renamed to a listing's title, a text that now opens it.
     await fx.database.pool.query(
-      `UPDATE chunks SET section_path = '["References"]' WHERE document_id = $1 AND chunk_index = 0`,
+      `UPDATE chunks SET section_path = '["7.2. References"]' WHERE document_id = $1 AND chunk_index = 0`,
       [doc.id],
     );
     await fx.database.pool.query(
