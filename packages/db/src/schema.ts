@@ -116,6 +116,14 @@ export const documents = pgTable(
     progress: real('progress').notNull().default(0),
     pageCount: integer('page_count'),
     chunkCount: integer('chunk_count'),
+    /**
+     * How many chunks of the document are stored, and their tokens: kept by the database (triggers
+     * `chunks_count_*`, migration 0010) in the transaction that writes the chunks, so full-text
+     * ranking reads a scope's size and mean chunk length from its documents instead of scanning its
+     * chunks (`chunkCount` is what ingestion reported when the document became ready).
+     */
+    storedChunks: integer('stored_chunks').notNull().default(0),
+    storedTokens: bigint('stored_tokens', { mode: 'number' }).notNull().default(0),
     error: text('error'),
     createdAt: createdAt(),
     readyAt: timestamp('ready_at', { withTimezone: true }),

@@ -173,6 +173,8 @@ export function focusSql(focus: SearchFocus | null | undefined): SQL {
  */
 export function rankedSearchSql(input: {
   scopeWhere: SQL;
+  /** The same scope over `documents` (their user, class and id). */
+  scopeDocuments: SQL;
   query: string;
   limit: number;
   all: boolean;
@@ -198,8 +200,11 @@ WITH t AS (
 ), anyq AS (
   SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tq FROM t
 ), stats AS (
-  SELECT count(*)::float8 AS n, coalesce(avg(chunks.token_count), 1)::float8 AS avglen
-  FROM chunks WHERE ${input.scopeWhere}
+  -- Each document keeps its stored chunks' count and tokens (kept by triggers on chunks): no second
+  -- scan of the scope's chunks. The division is avg()'s own, so the scores are the same to the bit.
+  SELECT coalesce(sum(documents.stored_chunks), 0)::float8 AS n,
+    coalesce(sum(documents.stored_tokens) / nullif(sum(documents.stored_chunks), 0), 1)::float8 AS avglen
+  FROM documents WHERE ${input.scopeDocuments}
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
     chunks.listing, chunks.opens_section AS lead
