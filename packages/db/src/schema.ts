@@ -116,6 +116,14 @@ export const documents = pgTable(
     progress: real('progress').notNull().default(0),
     pageCount: integer('page_count'),
     chunkCount: integer('chunk_count'),
+    /**
+     * How many chunks of the document are stored, and their tokens: kept by the database (triggers
+     * `chunks_count_*`, migration 0010) in the transaction that writes the chunks, so full-text
+     * ranking reads a scope's size and mean chunk length from its documents instead of scanning its
+     * chunks (`chunkCount` is what ingestion reported when the document became ready).
+     */
+    storedChunks: integer('stored_chunks').notNull().default(0),
+    storedTokens: bigint('stored_tokens', { mode: 'number' }).notNull().default(0),
     error: text('error'),
     createdAt: createdAt(),
     readyAt: timestamp('ready_at', { withTimezone: true }),
@@ -189,6 +197,19 @@ export const chunks = pgTable(
       .generatedAlwaysAs(
         sql`setweight(chunk_search_tsv(coalesce("section_path" ->> -1, '')), 'A') || chunk_search_tsv(coalesce("section_path", '[]'::jsonb)::text)`,
       ),
+    /**
+     * Whether the chunk lists rather than explains: a table-of-contents or index page, or a section
+     * titled Bibliography, References, Index or Contents (full-text ranking ranks it down). Set by the
+     * database (trigger `chunks_flags`, SQL function `chunk_is_listing`, migration 0009) on every
+     * insert and update, so ranking reads it instead of matching a regular expression per row.
+     */
+    listing: boolean('listing').notNull().default(false),
+    /**
+     * Whether the chunk opens its section: its text starts with the section's title, or the title is a
+     * line of its first 300 characters (full-text ranking ranks it up). Set by the database like
+     * `listing` (SQL function `chunk_opens_section`).
+     */
+    opensSection: boolean('opens_section').notNull().default(false),
   },
   (t) => [
     index('chunks_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),

@@ -161,6 +161,14 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       scope.documentId ? eq(chunks.documentId, scope.documentId) : undefined,
     )!;
 
+  /** {@link scopeWhere} over the documents the scope's chunks belong to. */
+  const scopeDocuments = (scope: ChunkScope): SQL =>
+    and(
+      eq(documents.userId, scope.userId),
+      scope.classId ? eq(documents.classId, scope.classId) : undefined,
+      scope.documentId ? eq(documents.id, scope.documentId) : undefined,
+    )!;
+
   const hitColumns = {
     chunkId: chunks.id,
     documentId: chunks.documentId,
@@ -309,6 +317,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         db,
         rankedSearchSql({
           scopeWhere: scopeWhere(scope),
+          scopeDocuments: scopeDocuments(scope),
           query,
           limit: want,
           all: options.match === 'all',

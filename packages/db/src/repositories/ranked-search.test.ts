@@ -203,6 +203,74 @@ describe('BM25 ranking', () => {
     expect(score(opening)).toBeGreaterThan(score(example));
   });
 
+  it('keeps a chunk’s stored listing and opens-section flags in step with its text, section and page kind', async () => {
+    const { doc } = await corpus([
+      { text: 'CHAPTER 2\n2.1 Paths\nA path joins points.', section: ['2 Drawing', '2.1 Paths'] },
+      { text: 'Paths, 12; points, 14.', section: ['Concept Index'] },
+      { text: 'Paths, 12; points, 14.', kind: 'index' },
+      { text: 'A path joins points.', section: ['2 Drawing', '2.1 Paths'] },
+    ]);
+    const flags = async () =>
+      (
+        await fx.database.pool.query<{ listing: boolean; opens_section: boolean }>(
+          'SELECT listing, opens_section FROM chunks WHERE document_id = $1 ORDER BY chunk_index',
+          [doc.id],
+        )
+      ).rows.map((r) => [r.listing, r.opens_section]);
+    expect(await flags()).toEqual([
+      [false, true],
+      [true, false],
+      [true, false],
+      [false, false],
+    ]);
+    // An update recomputes them: a section renamed to a listing's title, a text that now opens it.
+    await fx.database.pool.query(
+      `UPDATE chunks SET section_path = '["7.2. References"]' WHERE document_id = $1 AND chunk_index = 0`,
+      [doc.id],
+    );
+    await fx.database.pool.query(
+      `UPDATE chunks SET text = '2.1 Paths: ' || text WHERE document_id = $1 AND chunk_index = 3`,
+      [doc.id],
+    );
+    expect(await flags()).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+
+  it('weighs terms by the scope’s size as its documents keep it, through replaced, changed and deleted chunks', async () => {
+    const { scope, doc } = await corpus([...commonPages(8), { text: 'A vector holds values of one type.' }]);
+    const other = await newDoc(scope.classId!, 'other.pdf');
+    await fx.repos.chunks.insertForDocument(other, [
+      { chunkIndex: 0, pageStart: 1, pageEnd: 1, charStart: 0, charEnd: 9, text: 'Arrays.', tokenCount: 40 },
+    ]);
+    const stored = async () =>
+      (
+        await fx.database.pool.query<{ same: boolean }>(
+          `SELECT bool_and(d.stored_chunks = (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)
+             AND d.stored_tokens = (SELECT coalesce(sum(c.token_count), 0) FROM chunks c WHERE c.document_id = d.id)) AS same
+           FROM documents d WHERE d.class_id = $1`,
+          [scope.classId],
+        )
+      ).rows[0]!.same;
+    const vectorIdf = async () =>
+      (await fx.repos.chunks.fullTextSearch(scope, 'vector', 5)).terms.find((t) => t.term === 'vector')!.idf;
+    const idf = (n: number) => Math.log(1 + (n - 1 + 0.5) / 1.5);
+    expect(await stored()).toBe(true);
+    expect(await vectorIdf()).toBeCloseTo(idf(10), 12);
+    await fx.database.pool.query('UPDATE chunks SET token_count = token_count + 7 WHERE document_id = $1', [
+      doc.id,
+    ]);
+    await fx.database.pool.query('DELETE FROM chunks WHERE document_id = $1 AND chunk_index < 3', [doc.id]);
+    expect(await stored()).toBe(true);
+    expect(await vectorIdf()).toBeCloseTo(idf(7), 12);
+    await fx.repos.chunks.insertForDocument(other, []);
+    expect(await stored()).toBe(true);
+    expect(await vectorIdf()).toBeCloseTo(idf(6), 12);
+  });
+
   it('reports how much of the question a chunk holds (termMatch)', async () => {
     const { scope } = await corpus([
       { text: 'Lists hold components of any type, and a list can hold other lists.' },

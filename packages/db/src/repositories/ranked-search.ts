@@ -17,11 +17,12 @@ import type { FullTextHit } from './chunks.js';
  *   min(1, Σ 1/distance over the places both occur), i.e. 1 when they stand side by side.
  * - kind: 1 on body pages, `nonBodyFactor` on listings — table-of-contents and index pages, and
  *   sections titled Bibliography, References, Index or Contents — which repeat the words of many
- *   topics without explaining any.
+ *   topics without explaining any (the chunk's stored `listing` flag).
  * - lead: `leadBoost` for the chunk that opens its section (its text starts with the section's title,
  *   or the title is a line of its first 300 characters: a chapter's first section opens after the part
  *   and chapter headings; a line that merely starts with a command's name does not count):
- *   where a manual introduces, defines and shows the syntax of what the section is about.
+ *   where a manual introduces, defines and shows the syntax of what the section is about (the
+ *   chunk's stored `opens_section` flag).
  * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
  *
  * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
@@ -71,13 +72,6 @@ export const QUESTION_WORDS =
   'explain explanation describe description tell mean meaning means please thanks show give help ' +
   'know understand want need wondering question questions answer ' +
   'quote quotes quotation exact exactly verbatim say says said mention mentions mentioned';
-
-/**
- * Section titles of listings, which name topics without covering them (ranked like TOC and index
- * pages): "Bibliography", "References", "Index", "Concept Index", "Contents", "7 References"…
- */
-const LISTING_TITLE =
-  '^[^[:alnum:]]*([0-9]+(\\.[0-9]+)*\\.?[[:space:]]+)?(bibliography|references|index|[[:alpha:]]+ index|index of [[:alpha:] ]+|(table of )?contents)[^[:alnum:]]*$';
 
 /** At most this many distinct terms of a question are searched (a pasted page would cost a lot). */
 export const MAX_QUERY_TERMS = 32;
@@ -179,6 +173,8 @@ export function focusSql(focus: SearchFocus | null | undefined): SQL {
  */
 export function rankedSearchSql(input: {
   scopeWhere: SQL;
+  /** The same scope over `documents` (their user, class and id). */
+  scopeDocuments: SQL;
   query: string;
   limit: number;
   all: boolean;
@@ -204,14 +200,14 @@ WITH t AS (
 ), anyq AS (
   SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tq FROM t
 ), stats AS (
-  SELECT count(*)::float8 AS n, coalesce(avg(chunks.token_count), 1)::float8 AS avglen
-  FROM chunks WHERE ${input.scopeWhere}
+  -- Each document keeps its stored chunks' count and tokens (kept by triggers on chunks): no second
+  -- scan of the scope's chunks. The division is avg()'s own, so the scores are the same to the bit.
+  SELECT coalesce(sum(documents.stored_chunks), 0)::float8 AS n,
+    coalesce(sum(documents.stored_tokens) / nullif(sum(documents.stored_chunks), 0), 1)::float8 AS avglen
+  FROM documents WHERE ${input.scopeDocuments}
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
-    (chunks.page_kind <> 'body' OR coalesce(chunks.section_path ->> -1, '') ~* ${LISTING_TITLE}) AS listing,
-    coalesce(starts_with(lower(ltrim(left(chunks.text, 300))), lower(nullif(chunks.section_path ->> -1, '')))
-      OR strpos(E'\\n' || lower(left(chunks.text, 300)) || E'\\n', E'\\n' || lower(nullif(chunks.section_path ->> -1, '')) || E'\\n') > 0,
-      false) AS lead
+    chunks.listing, chunks.opens_section AS lead
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
