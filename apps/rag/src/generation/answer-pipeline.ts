@@ -149,8 +149,7 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
   const offline = !deps.model;
   const controller = new AbortController();
   // Retrieval (the remote embeddings call and the database searches) is the slowest step before the
-  // model's: it starts with the listing of the scope's documents (its full-text statement a turn
-  // later, once the question's words are tagged), and runs while the budget is reserved.
+  // model's: it starts before the scope's documents are listed, and runs while the budget is reserved.
   const early = startEarlySearch(deps, request, offline, controller.signal);
   const plan = await planAnswer(deps, request, offline).catch((err: unknown) => {
     controller.abort(CANCELLED);

@@ -19,8 +19,7 @@ type FullTextOptions = Parameters<ChunksRepository['fullTextSearch']>[3];
  */
 function recordingSearch(documents: ScopeDocument[], chunks: ChunkHit[] = []) {
   const repos = fakeRepositories({ documents, chunks });
-  const searches: Array<{ query: string; documentIds: string[]; listed: boolean; listAsked: boolean }> = [];
-  let listAsked = false;
+  const searches: Array<{ query: string; documentIds: string[]; listed: boolean }> = [];
   let listed = false;
   let releaseList!: () => void;
   const listing = new Promise<void>((resolve) => (releaseList = resolve));
@@ -28,13 +27,12 @@ function recordingSearch(documents: ScopeDocument[], chunks: ChunkHit[] = []) {
     chunks: {
       ...repos.chunks,
       fullTextSearch: (_scope, query: string, _limit, options?: FullTextOptions) => {
-        searches.push({ query, documentIds: [...(options?.focus?.documentIds ?? [])], listed, listAsked });
+        searches.push({ query, documentIds: [...(options?.focus?.documentIds ?? [])], listed });
         return Promise.resolve({ hits: [], terms: [] });
       },
     },
     documents: {
       listInScope: async () => {
-        listAsked = true;
         await listing;
         listed = true;
         return documents;
@@ -55,24 +53,12 @@ describe('the early search', () => {
     expect(searches).toHaveLength(1);
   });
 
-  it('asks for the scope’s documents before sending the full-text search (which waits for the question to be tagged)', async () => {
-    const { deps, searches, releaseList } = recordingSearch([readyDocument('cells.pdf')]);
-    const events = drain(answerEvents(deps, answerRequest('What is osmosis?')));
-    await vi.waitFor(() => expect(searches).toHaveLength(1));
-    expect(searches[0]).toMatchObject({ listAsked: true, listed: false });
-    releaseList();
-    await events;
-  });
-
   it('searches again, focused on the document, when the question names one of the scope’s documents', async () => {
     const doc = readyDocument('cells.pdf');
     const { deps, searches, releaseList } = recordingSearch([doc]);
     releaseList();
     await drain(answerEvents(deps, answerRequest('What does cells.pdf say about osmosis?')));
-    // The early search (nothing named) and the plan's, focused on the document, in either order.
-    const asked = searches.map((s) => s.documentIds);
-    expect(asked).toHaveLength(2);
-    expect(asked).toEqual(expect.arrayContaining([[], [doc.id]]));
+    expect(searches.map((s) => s.documentIds)).toEqual([[], [doc.id]]);
   });
 
   it('does not search for a follow-up', async () => {

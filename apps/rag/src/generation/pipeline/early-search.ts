@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Route, SemanticSearchRequest } from '@classchat/contracts';
 import type { PassageDeps, GatheredPassages } from '../../retrieval/passages.js';
 import { scopeOf, searchPassages } from '../../retrieval/passages.js';
@@ -35,10 +34,7 @@ export function startEarlySearch(
   const searchText = questionToSearch(request.user_query, request.chat_history);
   const words = readScopeWords(searchText);
   const queryEmbedding = prefetchQueryEmbedding(deps, scope, searchText, signal);
-  // The full-text statement waits for the question's words to be tagged (about a millisecond of
-  // CPU): a turn of the event loop later, so that the embeddings request and the listing of the
-  // scope's documents, started in this turn, are already on their way and run meanwhile.
-  const passages = nextTurn().then(() => searchPassages(deps, scope, words, cfg, { signal, queryEmbedding }));
+  const passages = searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
   // Not taken when the plan searches otherwise (or the answer ends first): not an unhandled rejection.
   passages.catch(() => undefined);
   return { route, words, queryEmbedding, passages };
