@@ -19,6 +19,12 @@ export interface TokenVersions {
   revoke(userId: string): Promise<void>;
 }
 
+/** A token whose signature and expiry hold, not yet checked against its user's current version. */
+export interface TokenClaims extends VerifiedToken {
+  /** The version it was issued under; null when versions are not checked (a service without them). */
+  version: number | null;
+}
+
 export interface TokenService {
   sign(userId: string): Promise<string>;
   /**
@@ -26,6 +32,14 @@ export interface TokenService {
    * garbage, issued before a logout, or of an account that no longer exists).
    */
   verify(token: string): Promise<VerifiedToken | null>;
+  /**
+   * The signed claims of a valid, unexpired token (null otherwise), without asking the database
+   * whether it was revoked: for a caller whose own first statement checks the version (see
+   * {@link TokenService.isCurrent} for the other paths).
+   */
+  claims(token: string): Promise<TokenClaims | null>;
+  /** Whether the claims' version is still the user's (false: revoked, or the account is gone). */
+  isCurrent(claims: TokenClaims): Promise<boolean>;
   /** Revokes every token of the user (logout). */
   revoke(userId: string): Promise<void>;
   readonly ttlSeconds: number;
@@ -44,6 +58,8 @@ export function createTokenService(
   versions?: TokenVersions,
 ): TokenService {
   const key = new TextEncoder().encode(secret);
+  const isCurrent = async (claims: TokenClaims) =>
+    !versions || claims.version === null || (await versions.current(claims.userId)) === claims.version;
   return {
     ttlSeconds,
     async sign(userId) {
@@ -55,27 +71,29 @@ export function createTokenService(
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key);
     },
+    claims: (token) => signedClaims(token, key, versions !== undefined),
+    isCurrent,
     async verify(token) {
-      let userId: string;
-      let version: number;
-      let expiresAt: number;
-      try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
-        const claimed = payload[VERSION_CLAIM] ?? 0;
-        if (typeof payload.sub !== 'string' || payload.exp === undefined) return null;
-        if (typeof claimed !== 'number' || !Number.isInteger(claimed)) return null;
-        userId = payload.sub;
-        version = claimed;
-        expiresAt = payload.exp * 1000;
-      } catch {
-        return null;
-      }
-      // Outside the try: a database failure is an error (500), not a bad token (401).
-      if (versions && (await versions.current(userId)) !== version) return null;
-      return { userId, expiresAt };
+      const claims = await signedClaims(token, key, versions !== undefined);
+      // A database failure is an error (500), not a bad token (401).
+      if (!claims || !(await isCurrent(claims))) return null;
+      return { userId: claims.userId, expiresAt: claims.expiresAt };
     },
     async revoke(userId) {
       await versions?.revoke(userId);
     },
   };
+}
+
+/** The claims of a token whose signature and expiry hold; null for anything else. */
+async function signedClaims(token: string, key: Uint8Array, versioned: boolean): Promise<TokenClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+    const claimed = payload[VERSION_CLAIM] ?? 0;
+    if (typeof payload.sub !== 'string' || payload.exp === undefined) return null;
+    if (typeof claimed !== 'number' || !Number.isInteger(claimed)) return null;
+    return { userId: payload.sub, expiresAt: payload.exp * 1000, version: versioned ? claimed : null };
+  } catch {
+    return null;
+  }
 }

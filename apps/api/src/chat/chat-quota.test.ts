@@ -59,6 +59,34 @@ describe('free plan: 25 completed chats per UTC month', () => {
     expect(stack.upstream!.chatRequests.length).toBe(modelCalls);
   });
 
+  it('a revoked token is refused with 401 by the reservation itself: nothing reserved, written or asked of rag, over quota or not, with a malformed body too', async () => {
+    const user = await createUser(stack);
+    const repos = repositoriesOf(stack);
+    await repos.users.revokeTokens(user.id);
+    const asked = () => stack.upstream!.requests.length;
+    const before = asked();
+    const expired = { message: 'Your session has expired. Please log in again.', code: 'unauthorized' };
+    for (const count of [0, 25]) {
+      await setChatCount(stack, user.id, count);
+      const refused = await postChat(stack, user, { message: 'What is osmosis?', streamId: randomUUID() });
+      expect(refused.status).toBe(401);
+      expect(errorBodyOf(refused.json)).toEqual(expired);
+      expect(await usage(stack, user.id)).toEqual({ used: count, reserved: 0 });
+    }
+    const malformed = await postChat(stack, user, { message: '' });
+    expect(malformed.status).toBe(401);
+    expect(await repos.sessions.list(user.id)).toHaveLength(0);
+    // rag is asked only after the reservation, and the refusal answered before any such call.
+    expect(asked()).toBe(before);
+
+    // A token issued after the revocation works, and a malformed body with it is a 400.
+    const fresh = { id: user.id, token: await stack.api.ctx.tokens.sign(user.id) };
+    await setChatCount(stack, user.id, 0);
+    expect((await postChat(stack, fresh, { message: '' })).status).toBe(400);
+    const { end } = await chat(stack, fresh, await open(fresh), { message: 'What is osmosis?' });
+    expect(end.type).toBe('chat-stream-complete');
+  });
+
   it('a failed stream does not count', async () => {
     const user = await createUser(stack);
     const client = await open(user);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ChatNewBody } from '@classchat/contracts';
 import { parseInput, stageClock } from '@classchat/service';
-import { requireAuth, userIdOf } from '../auth/require-auth.js';
+import { claimsOf, ensureCurrent, requireAuth } from '../auth/require-auth.js';
 import type { ApiContext } from '../context.js';
 import { chatSseResponse } from '../streaming/index.js';
 import type { ChatService } from './chat-service.js';
@@ -17,6 +17,16 @@ const markReceived: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** The request's body; a malformed one is a 400 only for a token still valid (a revoked one is a 401). */
+async function bodyOf(req: Request, ctx: ApiContext): Promise<ChatNewBody> {
+  try {
+    return parseInput(ChatNewBody, req.body ?? {});
+  } catch (err) {
+    await ensureCurrent(ctx.tokens, req);
+    throw err;
+  }
+}
+
 const wantsSse = (req: Request): boolean => (req.get('accept') ?? '').includes('text/event-stream');
 
 /**
@@ -27,13 +37,17 @@ const wantsSse = (req: Request): boolean => (req.get('accept') ?? '').includes('
 export function createChatRouter(ctx: ApiContext, service: ChatService): Router {
   const router = express.Router();
 
-  router.post('/new', markReceived, requireAuth(ctx.tokens), async (req, res) => {
+  // The token's revocation is checked by the quota reservation, the turn's first statement.
+  const auth = requireAuth(ctx.tokens, { revocation: 'checked-by-handler' });
+  router.post('/new', markReceived, auth, async (req, res) => {
     const at = receivedAt.get(req) ?? performance.now();
     const stages = stageClock(at);
     stages.mark('authenticated');
+    const claims = claimsOf(req);
     const request = {
-      userId: userIdOf(req),
-      body: parseInput(ChatNewBody, req.body ?? {}),
+      userId: claims.userId,
+      tokenVersion: claims.version,
+      body: await bodyOf(req, ctx),
       source: sourceFromHeader(req.headers['x-source']),
       requestId: typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : randomUUID(),
       receivedAt: at,

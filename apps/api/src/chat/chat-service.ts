@@ -51,6 +51,11 @@ export interface ChatRequest {
   receivedAt: number;
   /** The steps before the first token, logged with it (see {@link stageClock}). */
   stages?: Stages;
+  /**
+   * The version the request's token claims, when its revocation is checked by the quota reservation
+   * (the turn's first statement) rather than before the request got here.
+   */
+  tokenVersion?: number | null;
 }
 
 /**
@@ -157,7 +162,7 @@ export function createChatService(deps: ChatServiceDeps) {
   async function reserveAndPlan(request: ChatRequest, answerId: string): Promise<[ChatTurn, TurnHold]> {
     const hold = {
       answer: deps.leases.claimFor(answerId),
-      reservationId: await deps.quota.reserve(request.userId),
+      reservationId: await deps.quota.reserve(request.userId, request.tokenVersion),
     };
     request.stages?.mark('reserved');
     try {
@@ -231,7 +236,7 @@ export function createChatService(deps: ChatServiceDeps) {
   ): Promise<{ turn: ChatTurn; hold: TurnHold; stream: ActiveStream; source: RagEventSource }> {
     const hold = {
       answer: deps.leases.claimFor(streamId),
-      reservationId: await deps.quota.reserve(request.userId),
+      reservationId: await deps.quota.reserve(request.userId, request.tokenVersion),
     };
     request.stages?.mark('reserved');
     const stream = begin(randomUUID(), streamId);

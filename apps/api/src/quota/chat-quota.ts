@@ -23,8 +23,12 @@ export function chargesChat(coverage: AnswerCoverage | null | undefined): boolea
  */
 export interface ChatQuota {
   readonly limit: number;
-  /** The reservation's id; throws 403 `quota_exceeded` when the user has no chat left this month. */
-  reserve(userId: string): Promise<string>;
+  /**
+   * The reservation's id; throws 403 `quota_exceeded` when the user has no chat left this month. With
+   * `tokenVersion` (the version the request's token claims) the same statement checks that the token
+   * was not revoked, and throws 401 when it was (nothing reserved).
+   */
+  reserve(userId: string, tokenVersion?: number | null): Promise<string>;
   /** Counts the reserved chat. */
   commit(userId: string, reservationId: string): Promise<void>;
   release(userId: string, reservationId: string): Promise<void>;
@@ -33,11 +37,14 @@ export interface ChatQuota {
 export function createChatQuota(users: UsersRepository, limit: number): ChatQuota {
   return {
     limit,
-    async reserve(userId) {
-      const reservationId = await users.reserveChat(userId, limit);
+    async reserve(userId, tokenVersion = null) {
+      const reservationId = await users.reserveChat(userId, limit, new Date(), tokenVersion);
       if (reservationId) return reservationId;
+      // Refused: say why (only refused requests pay for this read).
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthorized', 'Your account no longer exists. Please sign up again.');
+      if (tokenVersion !== null && user.tokenVersion !== tokenVersion)
+        throw new AppError('unauthorized', 'Your session has expired. Please log in again.');
       throw new AppError('quota_exceeded', quotaExceededMessage(limit));
     },
     commit: (userId, reservationId) => users.commitChat(userId, reservationId),

@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNull, notInArray, sql, type SQL } from 'drizz
 import type { Db } from '../client.js';
 import { isForeignKeyViolation, NotFoundError, StorageQuotaError } from '../errors.js';
 import { classes, documents, type DocumentRow } from '../schema.js';
+import { preparedByText } from './prepared.js';
 
 export interface CreateDocumentInput {
   /** Optional: let the caller pick the id (e.g. to name the stored file before the row exists). */
@@ -130,22 +131,25 @@ export function createDocumentsRepository(db: Db) {
       classId?: string | null;
       documentId?: string | null;
     }): Promise<ScopeDocument[]> {
-      return db
-        .select({
-          id: documents.id,
-          fileName: documents.fileName,
-          status: documents.status,
-          error: documents.error,
-        })
-        .from(documents)
-        .where(
-          and(
-            eq(documents.userId, scope.userId),
-            scope.classId ? eq(documents.classId, scope.classId) : undefined,
-            scope.documentId ? eq(documents.id, scope.documentId) : undefined,
-          ),
-        )
-        .orderBy(documents.createdAt, documents.id);
+      // Prepared: read before every answer's first token, where parsing and planning it would wait.
+      return preparedByText(
+        db
+          .select({
+            id: documents.id,
+            fileName: documents.fileName,
+            status: documents.status,
+            error: documents.error,
+          })
+          .from(documents)
+          .where(
+            and(
+              eq(documents.userId, scope.userId),
+              scope.classId ? eq(documents.classId, scope.classId) : undefined,
+              scope.documentId ? eq(documents.id, scope.documentId) : undefined,
+            ),
+          )
+          .orderBy(documents.createdAt, documents.id),
+      ).execute();
     },
 
     /** The user's most recent document with this content hash in this class (`null`: no class). */

@@ -6,6 +6,7 @@ import { AnswerRunningError, NotFoundError } from '../errors.js';
 import { chatSessions, messages, type MessageRow, type SessionRow } from '../schema.js';
 import { answerFree, clearClaim, leaseEnd, type AnswerClaim } from './answer-claims.js';
 import { versionOf, type InsertAssistantInput, type NewVersionInput } from './messages.js';
+import { executePrepared } from './prepared.js';
 import { monthStartUtc } from './users.js';
 
 /**
@@ -95,10 +96,13 @@ export function createTurnsRepository(db: Db) {
     async startSession(input: StartSessionInput): Promise<{ session: SessionRow; message: MessageRow }> {
       const classId = input.assignedClass ?? null;
       const docId = input.assignedDocument ?? null;
-      const result = await db.execute<{
+      // Prepared: written while rag retrieves, on the same database, before the first token.
+      const result = await executePrepared<{
         session: Record<string, unknown> | null;
         message: Record<string, unknown> | null;
-      }>(sql`
+      }>(
+        db,
+        sql`
         WITH allowed AS (
           SELECT 1 AS ok
           WHERE (${classId}::uuid IS NULL OR EXISTS (SELECT 1 FROM classes WHERE id = ${classId}::uuid AND user_id = ${input.userId}::uuid))
@@ -115,7 +119,8 @@ export function createTurnsRepository(db: Db) {
           RETURNING *
         )
         SELECT (SELECT to_jsonb(s) FROM s) AS session, (SELECT to_jsonb(m) FROM m) AS message
-      `);
+      `,
+      );
       const row = result.rows[0];
       if (!row?.session || !row.message) {
         throw new NotFoundError(

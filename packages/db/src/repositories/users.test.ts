@@ -113,6 +113,17 @@ describe('chat quota', () => {
     expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
   });
 
+  it('refuses a reservation, reserving nothing, for a token version that is no longer the user’s', async () => {
+    const user = await newUser();
+    const first = await fx.repos.users.reserveChat(user.id, 25, now, 0);
+    expect(first).not.toBeNull();
+    await fx.repos.users.revokeTokens(user.id);
+    expect(await fx.repos.users.reserveChat(user.id, 25, now, 0)).toBeNull();
+    expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 0, reserved: 1 });
+    expect(await fx.repos.users.reserveChat(user.id, 25, now, 1)).not.toBeNull();
+    expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 0, reserved: 2 });
+  });
+
   it('gives a released reservation back without counting it', async () => {
     const user = await newUser();
     await useChats(user.id, 24, now);

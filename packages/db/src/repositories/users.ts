@@ -5,6 +5,7 @@ import type { Db } from '../client.js';
 import { mapConflict } from '../errors.js';
 import { users, type UserRow } from '../schema.js';
 import { storedBytesOf } from './documents.js';
+import { preparedByText } from './prepared.js';
 
 /**
  * How long a chat reservation holds without being settled: each reservation expires on its own, so
@@ -127,26 +128,37 @@ export function createUsersRepository(db: Db) {
      * and drops expired reservations. Returns the reservation's id (null when refused); settle it with
      * exactly one `commitChat` (answer saved) or `releaseChat` (failed / nothing saved), or the
      * statement that saves the answer. Unsettled, it expires `RESERVATION_TTL_MS` after `now`.
+     * With `tokenVersion`, it is also refused (nothing reserved) unless that is still the user's token
+     * version: a request's revocation check and its reservation in one statement.
      */
-    async reserveChat(userId: string, limit: number, now: Date = new Date()): Promise<string | null> {
+    async reserveChat(
+      userId: string,
+      limit: number,
+      now: Date = new Date(),
+      tokenVersion: number | null = null,
+    ): Promise<string | null> {
       const monthStart = monthStartUtc(now);
       const count = countIn(monthStart);
       const id = randomUUID();
       const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS).toISOString();
-      const rows = await db
-        .update(users)
-        .set({
-          chatRequestCount: count,
-          chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
-          chatReservations: sql`${liveReservations(now)} || jsonb_build_object(${id}::text, ${expiresAt}::text)`,
-        })
-        .where(
-          and(
-            eq(users.id, userId),
-            or(eq(users.plan, 'premium'), sql`${count} + ${liveReservationCount(now)} < ${limit}`),
-          ),
-        )
-        .returning({ id: users.id });
+      // Prepared: it runs before every answer's first token.
+      const rows = await preparedByText(
+        db
+          .update(users)
+          .set({
+            chatRequestCount: count,
+            chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
+            chatReservations: sql`${liveReservations(now)} || jsonb_build_object(${id}::text, ${expiresAt}::text)`,
+          })
+          .where(
+            and(
+              eq(users.id, userId),
+              tokenVersion === null ? undefined : eq(users.tokenVersion, tokenVersion),
+              or(eq(users.plan, 'premium'), sql`${count} + ${liveReservationCount(now)} < ${limit}`),
+            ),
+          )
+          .returning({ id: users.id }),
+      ).execute();
       return rows.length === 1 ? id : null;
     },
 
