@@ -168,7 +168,7 @@ describe('generate merging the tokens the model has already written', () => {
     const { model, write, end } = pushedModel();
     const { seen, done } = collect(generate(model, request, options()));
     write('a');
-    // No time passes: only the end of the event loop's turn (setImmediate) is waited for.
+    // No time passes: only the microtasks that hand over what the model has written run.
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['a']);
     write('b');

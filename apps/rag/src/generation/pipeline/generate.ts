@@ -19,10 +19,10 @@ export interface GenerateOptions {
   /** Model tokens per `token` event, at least. */
   chunkSize: number;
   /**
-   * How model tokens share a `token` event (STREAM_COALESCE_MS). A number: the text that is due waits
-   * for the end of the event loop's current turn, and until that many ms after the previous event
-   * (0, the default: no longer than the turn), and what the model writes meanwhile joins it; `off`:
-   * every `chunkSize` model tokens are sent as they are read.
+   * How model tokens share a `token` event (STREAM_COALESCE_MS). A number: the text that is due
+   * takes along the model tokens already read, and waits until that many ms after the previous event
+   * (0, the default: no wait), taking along what the model writes meanwhile; `off`: every
+   * `chunkSize` model tokens are sent as they are read.
    */
   coalesceMs?: number | 'off';
   /** Aborting it stops the model; the generation then throws the signal's reason. */
@@ -39,10 +39,10 @@ const DUE = Symbol('due');
 /**
  * The model's text as `token` events of at least `chunkSize` model tokens (the last one may be
  * shorter), tallied into `written`. Every event costs a write and a read at each hop down to the
- * student's socket, so text that is due waits for the end of the event loop's turn, never for a
- * timer, and takes along every model token already read by then: at one stream each token goes
- * alone as soon as it is read; under load, when the event loop lags and several tokens of a stream
- * arrive in one read, they travel as one event. `coalesceMs` above 0 also holds text until that long
+ * student's socket, so text that is due takes along every model token already read with it, and
+ * never waits for a timer: at one stream each token goes alone as soon as it is read; under load,
+ * when the event loop lags and several tokens of a stream arrive in one read, they travel as one
+ * event. `coalesceMs` above 0 also holds text until that long
  * after the previous event (the first goes at once), at the price of delaying it; `off` sends every
  * `chunkSize` tokens as they are read.
  * A model ends its stream quietly when aborted: an abort is never a completion, so it throws the
@@ -62,8 +62,6 @@ export async function* generate(
   try {
     for (;;) {
       // Text that is due waits for whichever comes first: the model's next event or its due time.
-      // That is set before the model is asked again, so that a model which itself waits a turn
-      // per event (setImmediate) has its next event in the next turn, not in this one.
       const due =
         coalesceMs !== 'off' && held.count >= options.chunkSize ? dueIn(coalesceMs - held.sinceSent()) : null;
       next ??= events.next();
@@ -138,8 +136,11 @@ class HeldText {
 }
 
 /**
- * DUE at the end of the event loop's current turn (setImmediate: after the I/O callbacks of this
- * turn and the microtasks they started), or in `waitMs` if that is later.
+ * DUE as soon as the microtasks now queued have run (a tick queued from a microtask runs once the
+ * microtask queue is empty): by then every model event already read has been handed over, since that
+ * takes only microtasks; or in `waitMs` if that is later. Not at setImmediate: text sent from the
+ * check phase reaches the HTTP/2 session's write one loop iteration later, which under load added
+ * to the relay lag without merging more.
  */
 function dueIn(waitMs: number) {
   let cancel = () => {};
@@ -148,8 +149,9 @@ function dueIn(waitMs: number) {
       const timer = setTimeout(resolve, waitMs, DUE);
       cancel = () => clearTimeout(timer);
     } else {
-      const immediate = setImmediate(resolve, DUE);
-      cancel = () => clearImmediate(immediate);
+      let waiting = true;
+      process.nextTick(() => waiting && resolve(DUE));
+      cancel = () => (waiting = false);
     }
   });
   return {
