@@ -36,6 +36,8 @@ export const LoadResult = z.object({
   errors: z.array(z.string()),
   /** Model tokens whose text reached a client. */
   tokens: z.number(),
+  /** The client events that carried them (fewer than `tokens` where the path merges tokens). */
+  tokenEvents: z.number(),
   /** Model tokens per second reaching the clients over the middle half of the run (the steady level). */
   steadyTokensPerS: num,
   /** Streams whose received text differs from what the upstream sent. */

@@ -199,6 +199,7 @@ async function evaluate(plan: LoadPlan, streams: ClientStream[]) {
   const arrivals: number[] = [];
   const errors = new Map<string, number>();
   let textMismatch = 0;
+  let tokenEvents = 0;
   for (const s of streams) {
     if (s.error) {
       const key = s.error.slice(0, 120);
@@ -209,12 +210,13 @@ async function evaluate(plan: LoadPlan, streams: ClientStream[]) {
     if (!rec || rec.firstTokenAt === null || s.text !== rec.tokensSent.join('')) textMismatch++;
     if (!rec || rec.firstTokenAt === null || !Number.isFinite(s.firstTokenAt)) continue;
     added.push(s.firstTokenAt - s.startAt - (rec.firstTokenAt - rec.startedAt));
+    tokenEvents += s.tokenAt.length;
     for (const t of deliveredTokens(s, rec, timeOrigin)) {
       relay.push(t.latencyMs);
       arrivals.push(t.arrivedAt);
     }
   }
-  return { added, relay, errors, textMismatch, steadyTokensPerS: middleRate(arrivals) };
+  return { added, relay, errors, textMismatch, tokenEvents, steadyTokensPerS: middleRate(arrivals) };
 }
 
 /** Tokens per second over the middle half of the time tokens arrived in (past the ramp up and down). */
@@ -265,12 +267,13 @@ const cpu = process.cpuUsage(cpu0);
 lag.disable();
 send({ type: 'finished' });
 for (const socket of sockets) socket.disconnect();
-const { added, relay, errors, textMismatch, steadyTokensPerS } = await evaluate(plan, streams);
+const { added, relay, errors, textMismatch, tokenEvents, steadyTokensPerS } = await evaluate(plan, streams);
 const result: LoadResult = {
   streams: streams.length,
   failed: streams.filter((s) => s.error).length,
   errors: [...errors].map(([e, n]) => `${n}× ${e}`),
   tokens: relay.length,
+  tokenEvents,
   steadyTokensPerS,
   textMismatch,
   lostSeqs: streams.reduce((a, s) => a + s.lost, 0),

@@ -29,7 +29,7 @@ function row(f: PhaseFigures): string {
   const others = OTHER_ROLES.map((r) => (r in f.cpuS ? fmt(cores(f, r), 2) : '–')).join(' / ');
   return (
     `| ${f.path} | ${f.concurrency} | ${l.streams} | ${l.failed} | ${l.lostSeqs} / ${l.duplicateSeqs} | ${l.textMismatch} | ` +
-    `${l.tokens} | ${fmt(l.steadyTokensPerS, 0)} | ${fmt(l.addedTtft.p50)} / ${fmt(l.addedTtft.p95)} | ` +
+    `${l.tokens} (${fmt(l.tokens / l.tokenEvents, 2)}) | ${fmt(l.steadyTokensPerS, 0)} | ${fmt(l.addedTtft.p50)} / ${fmt(l.addedTtft.p95)} | ` +
     `${fmt(l.relay.p50, 1)} / ${fmt(l.relay.p99, 1)} / ${fmt(l.relay.max, 0)} | ${server} | **${fmt(usPerToken(f))}** | ` +
     `${others} | ${rssCell(f)} |`
   );
@@ -109,7 +109,7 @@ CPU µs per token = CPU of the path's processes (api + rag, or the peer) / model
 Relay lag = each model token's upstream write → the client event that carried it. Lost / duplicated = seqs skipped / seen twice at the client;
 "text ≠ upstream" = streams whose received text differs from what the upstream sent. Tokens/s over the middle half of the run.
 
-| path | streams at once | streams | failed | lost / duplicated seqs | text ≠ upstream | model tokens | tokens/s | added TTFT p50 / p95 ms | relay lag p50 / p99 / max ms | CPU cores: api / rag, or peer | CPU µs per token | db / upstream / redis / loadgen cores | RSS MB at 0/25/50/75/100 % |
+| path | streams at once | streams | failed | lost / duplicated seqs | text ≠ upstream | model tokens (per client event) | tokens/s | added TTFT p50 / p95 ms | relay lag p50 / p99 / max ms | CPU cores: api / rag, or peer | CPU µs per token | db / upstream / redis / loadgen cores | RSS MB at 0/25/50/75/100 % |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${figures.map(row).join('\n')}
 

@@ -62,8 +62,8 @@ export async function startAnswerHarness(): Promise<AnswerHarness> {
         HOST: '127.0.0.1',
         PORT: '0',
         OFFLINE_TOKEN_DELAY_MS: '1',
-        // One token event per model token: tests count and resume at seqs.
-        STREAM_COALESCE_MS: '0',
+        // One token event per model token, never merged: tests count and resume at seqs.
+        STREAM_COALESCE_MS: 'off',
         ...(options.offline ? {} : { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: upstream.url }),
       };
       const rag = await startRag(

@@ -38,6 +38,15 @@ describe('rag configuration', () => {
     ).toMatchObject({ llmEnabled: false, embeddingsEnabled: true });
   });
 
+  it('merges the tokens that are ready by default; STREAM_COALESCE_MS is a wait in ms, or off', () => {
+    expect(loadRagConfig(base).STREAM_COALESCE_MS).toBe(0);
+    expect(loadRagConfig({ ...base, STREAM_COALESCE_MS: '40' }).STREAM_COALESCE_MS).toBe(40);
+    expect(loadRagConfig({ ...base, STREAM_COALESCE_MS: 'off' }).STREAM_COALESCE_MS).toBe('off');
+    expect(() => loadRagConfig({ ...base, STREAM_COALESCE_MS: 'never' })).toThrow(
+      /STREAM_COALESCE_MS: expected off or a whole number/,
+    );
+  });
+
   it('names the variable of a bad value', () => {
     expect(() => loadRagConfig({ ...base, OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
     expect(() => loadRagConfig({ ...base, STREAM_CHUNK_SIZE: '0' })).toThrow(/STREAM_CHUNK_SIZE/);

@@ -26,7 +26,10 @@ const RagEnv = z.object({
   OPENAI_TIMEOUT_MS: envInt(60_000, 100),
   STREAM_KEEPALIVE_MS: envInt(10_000, 10),
   STREAM_CHUNK_SIZE: envInt(1, 1, 100),
-  STREAM_COALESCE_MS: envInt(0, 0, 1000),
+  /** `off`, or ms (0–1000): see `generate`. */
+  STREAM_COALESCE_MS: z.union([z.literal('off'), envInt(0, 0, 1000)], {
+    error: 'expected off or a whole number of ms from 0 to 1000',
+  }),
   STREAM_MAX_DURATION_S: envInt(120, 1),
   OFFLINE_TOKEN_DELAY_MS: envInt(15, 0, 1000),
   INGEST_MAX_PAGES: envInt(2000, 1),

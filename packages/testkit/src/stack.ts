@@ -71,8 +71,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...shared,
     ...(upstream ? { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: upstream.url } : {}),
     OFFLINE_TOKEN_DELAY_MS: '1',
-    // One token event per model token: tests count and resume at seqs.
-    STREAM_COALESCE_MS: '0',
+    // One token event per model token, never merged: tests count and resume at seqs.
+    STREAM_COALESCE_MS: 'off',
     ...options.rag,
   };
   let rag: RunningRag | null = null;

@@ -28,8 +28,8 @@ import { chooseWriter, type AnswerWriter } from './pipeline/writer.js';
 export interface AnswerSettings {
   /** Model tokens per `token` event (STREAM_CHUNK_SIZE). */
   chunkSize: number;
-  /** The least time between two `token` events (STREAM_COALESCE_MS; default 0). */
-  coalesceMs?: number;
+  /** How model tokens share a `token` event (STREAM_COALESCE_MS; default 0: what is ready at once). */
+  coalesceMs?: number | 'off';
   /** STREAM_MAX_DURATION_S. */
   maxDurationS: number;
   /** Pace of offline answers (OFFLINE_TOKEN_DELAY_MS). */
@@ -99,8 +99,13 @@ export async function* answerEvents(
       run.stages.mark('first_token');
       observer.firstToken(answer, since(t0), run.stages.toJSON());
     };
-    const { chunkSize, coalesceMs: windowMs = 0 } = deps.settings;
-    yield* generate(writer.model, writer.request, { chunkSize, windowMs, signal, onFirstToken }, run.written);
+    const { chunkSize, coalesceMs } = deps.settings;
+    yield* generate(
+      writer.model,
+      writer.request,
+      { chunkSize, coalesceMs, signal, onFirstToken },
+      run.written,
+    );
     run.usage = finalUsage(run.written, () => promptTokensOf(run));
     run.outcome = 'completed';
     yield doneEvent(context, run.written.content, run.usage);

@@ -5,6 +5,7 @@ import OpenAI, { type APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toStreamFailure } from './failures.js';
 import { openAIModel, type ModelEvent } from './model.js';
+import { generate } from './pipeline/generate.js';
 
 let fake: FakeOpenAI;
 const API_KEY = 'model-test-key';
@@ -92,6 +93,17 @@ describe('the streamed model (SDK-built request, node:http read)', () => {
     expect(fake.chatRequests.map((r) => [r.outcome, r.headers.connection])).toEqual(
       Array.from({ length: 3 }, () => ['completed', 'keep-alive']),
     );
+  });
+});
+
+describe('read by generate', () => {
+  it('yields tokens that arrive in one read without a turn of the event loop between them: one token event', async () => {
+    // The fake upstream writes every token in one go when it has no delay between them.
+    fake.enqueue({ tokens: ['Two', ' ATP', ' [1]', '.'] });
+    const sent: string[] = [];
+    const gen = generate(model(), request, { chunkSize: 1, signal: new AbortController().signal });
+    for await (const event of gen) sent.push(event.content);
+    expect(sent).toEqual(['Two ATP [1].']);
   });
 });
 

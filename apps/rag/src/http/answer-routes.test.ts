@@ -403,7 +403,7 @@ describe('stream limits', () => {
 
   it('sends the first token at once and what follows within STREAM_COALESCE_MS as one event', async () => {
     const coalescing = await h.startRag({ STREAM_COALESCE_MS: '1000' });
-    h.upstream.enqueue({ tokens: ['a', 'b', 'c', 'd'] });
+    h.upstream.enqueue({ tokens: ['a', 'b', 'c', 'd'], tokenDelayMs: 100 });
     const r = await post(coalescing.url, STREAM, ask('What is glycolysis?'));
     expect(r.events.filter((e) => e.type === 'token').map((e) => (e as { content: string }).content)).toEqual(
       ['a', 'bcd'],

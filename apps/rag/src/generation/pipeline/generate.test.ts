@@ -25,12 +25,14 @@ async function run(gen: AsyncGenerator<RagStreamEvent, unknown>): Promise<string
 describe('generate', () => {
   it('groups the model tokens into token events of chunkSize, the last one shorter', async () => {
     const { model } = fakeModel('a', 'b', 'c', 'd', 'e', 'f', 'g');
-    expect(await run(generate(model, request, options({ chunkSize: 3 })))).toEqual(['abc', 'def', 'g']);
+    const gen = generate(model, request, options({ chunkSize: 3, coalesceMs: 'off' }));
+    expect(await run(gen)).toEqual(['abc', 'def', 'g']);
   });
 
-  it('sends one token event per model token with chunkSize 1', async () => {
+  it('sends one token event per model token with chunkSize 1 and coalescing off', async () => {
     const { model } = fakeModel('Yes', ' [', '1', ']');
-    expect(await run(generate(model, request, options()))).toEqual(['Yes', ' [', '1', ']']);
+    const gen = generate(model, request, options({ coalesceMs: 'off' }));
+    expect(await run(gen)).toEqual(['Yes', ' [', '1', ']']);
   });
 
   it('asks the model what it was given', async () => {
@@ -58,7 +60,11 @@ describe('generate', () => {
   it('calls onFirstToken once, just before the first token event', async () => {
     const seen: string[] = [];
     const { model } = fakeModel('a', 'b', 'c', 'd', 'e');
-    const gen = generate(model, request, options({ chunkSize: 2, onFirstToken: () => seen.push('first') }));
+    const gen = generate(
+      model,
+      request,
+      options({ chunkSize: 2, coalesceMs: 'off', onFirstToken: () => seen.push('first') }),
+    );
     for await (const e of gen) seen.push(e.content);
     expect(seen).toEqual(['first', 'ab', 'cd', 'e']);
   });
@@ -83,7 +89,12 @@ describe('generate', () => {
     const controller = new AbortController();
     const { model } = fakeModel('a', 'b', 'c', UNTIL_ABORTED, 'never');
     const written = nothingWritten();
-    const gen = generate(model, request, options({ chunkSize: 2, signal: controller.signal }), written);
+    const gen = generate(
+      model,
+      request,
+      options({ chunkSize: 2, coalesceMs: 'off', signal: controller.signal }),
+      written,
+    );
     const tokens: string[] = [];
     const ran = (async () => {
       for await (const e of gen) {
@@ -96,7 +107,7 @@ describe('generate', () => {
     expect(written.tokens).toBe(3);
   });
 
-  it('rethrows a model error, with what was written before it tallied', async () => {
+  it('sends the text read before a model error, then rethrows it, with what was written tallied', async () => {
     const boom = new Error('upstream broke');
     const { model } = fakeModel('a', 'b', boom);
     const written = nothingWritten();
@@ -106,7 +117,7 @@ describe('generate', () => {
         for await (const e of generate(model, request, options(), written)) tokens.push(e.content);
       })(),
     ).rejects.toBe(boom);
-    expect(tokens).toEqual(['a', 'b']);
+    expect(tokens).toEqual(['ab']);
     expect(written).toMatchObject({ content: 'ab', tokens: 2, usage: null });
   });
 });
@@ -131,25 +142,85 @@ function pushedModel(): { model: AnswerModel; write(text: string): void; end(): 
   return { model, write: (text) => put({ type: 'text', text }), end: () => put(null) };
 }
 
+/** Runs the generation in the background, collecting its token events as they come. */
+function collect(gen: AsyncGenerator<RagStreamEvent, unknown>) {
+  const seen: string[] = [];
+  const done = (async () => {
+    for await (const e of gen) if (e.type === 'token') seen.push(e.content);
+  })();
+  return { seen, done };
+}
+
+describe('generate merging the tokens the model has already written', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends tokens that are read together as one token event', async () => {
+    const { model } = fakeModel('Two', ' ATP', ' [1]', '.', usage(120, 4));
+    const written = nothingWritten();
+    expect(await run(generate(model, request, options(), written))).toEqual(['Two ATP [1].']);
+    expect(written).toEqual({ content: 'Two ATP [1].', tokens: 4, usage: usage(120, 4) });
+  });
+
+  it('sends a token written on its own at once, without waiting for a timer', async () => {
+    vi.useFakeTimers();
+    const { model, write, end } = pushedModel();
+    const { seen, done } = collect(generate(model, request, options()));
+    write('a');
+    // No time passes: only the microtasks that hand over what the model has written run.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a']);
+    write('b');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a', 'b']);
+    write('c');
+    write('d');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a', 'b', 'cd']);
+    end();
+    await done;
+    expect(seen).toEqual(['a', 'b', 'cd']);
+  });
+
+  it('sends each token of a model that writes one per turn of the event loop on its own', async () => {
+    const model: AnswerModel = async function* () {
+      for (const text of ['a', 'b', 'c']) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield { type: 'text', text };
+      }
+    };
+    expect(await run(generate(model, request, options()))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('groups at least chunkSize tokens per event, with what is read by then', async () => {
+    vi.useFakeTimers();
+    const { model, write, end } = pushedModel();
+    const { seen, done } = collect(generate(model, request, options({ chunkSize: 2 })));
+    write('a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual([]);
+    write('b');
+    write('c');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['abc']);
+    write('d');
+    end();
+    await done;
+    expect(seen).toEqual(['abc', 'd']);
+  });
+});
+
 describe('generate with a window between token events', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  /** Runs the generation in the background, collecting its token events as they come. */
-  function collect(gen: AsyncGenerator<RagStreamEvent, unknown>) {
-    const seen: string[] = [];
-    const done = (async () => {
-      for await (const e of gen) if (e.type === 'token') seen.push(e.content);
-    })();
-    return { seen, done };
-  }
-
   it('sends the first token at once, then what the model wrote within the window as one event', async () => {
     vi.useFakeTimers();
     let clock = 0;
     const { model, write, end } = pushedModel();
-    const { seen, done } = collect(generate(model, request, options({ windowMs: 40, now: () => clock })));
+    const { seen, done } = collect(generate(model, request, options({ coalesceMs: 40, now: () => clock })));
     write('a');
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['a']);
@@ -181,9 +252,11 @@ describe('generate with a window between token events', () => {
     const { model, write, end } = pushedModel();
     const written = nothingWritten();
     const { seen, done } = collect(
-      generate(model, request, options({ windowMs: 1_000, now: () => clock }), written),
+      generate(model, request, options({ coalesceMs: 1_000, now: () => clock }), written),
     );
     write('a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a']);
     write('b');
     write('c');
     end();

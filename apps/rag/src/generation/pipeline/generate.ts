@@ -19,11 +19,12 @@ export interface GenerateOptions {
   /** Model tokens per `token` event, at least. */
   chunkSize: number;
   /**
-   * Once a `token` event was sent, the next one waits until this long after it (STREAM_COALESCE_MS;
-   * 0: as soon as `chunkSize` tokens are in). The first goes at once; what the model writes in
-   * between travels as one event.
+   * How model tokens share a `token` event (STREAM_COALESCE_MS). A number: the text that is due
+   * takes along the model tokens already read, and waits until that many ms after the previous event
+   * (0, the default: no wait), taking along what the model writes meanwhile; `off`: every
+   * `chunkSize` model tokens are sent as they are read.
    */
-  windowMs?: number;
+  coalesceMs?: number | 'off';
   /** Aborting it stops the model; the generation then throws the signal's reason. */
   signal: AbortSignal;
   /** Called once, just before the first `token` event. */
@@ -32,15 +33,18 @@ export interface GenerateOptions {
   now?: () => number;
 }
 
-/** The window of the pending text has passed: send it. */
+/** The text held back is due: send it. */
 const DUE = Symbol('due');
 
 /**
  * The model's text as `token` events of at least `chunkSize` model tokens (the last one may be
- * shorter), at most one per `windowMs`, tallied into `written`. Every event costs a write and a read
- * at each hop down to the student's socket; a window of a few tens of milliseconds saves about a tenth
- * of the CPU per token at 160–200 streams, at the price of holding text back that long. It is off by
- * default: the student sees each token as the model writes it.
+ * shorter), tallied into `written`. Every event costs a write and a read at each hop down to the
+ * student's socket, so text that is due takes along every model token already read with it, and
+ * never waits for a timer: at one stream each token goes alone as soon as it is read; under load,
+ * when the event loop lags and several tokens of a stream arrive in one read, they travel as one
+ * event. `coalesceMs` above 0 also holds text until that long
+ * after the previous event (the first goes at once), at the price of delaying it; `off` sends every
+ * `chunkSize` tokens as they are read.
  * A model ends its stream quietly when aborted: an abort is never a completion, so it throws the
  * signal's reason instead of returning.
  */
@@ -50,44 +54,35 @@ export async function* generate(
   options: GenerateOptions,
   written: Written = nothingWritten(),
 ): AsyncGenerator<TokenEvent, Written, undefined> {
-  const windowMs = options.windowMs ?? 0;
-  const now = options.now ?? (() => performance.now());
-  let pending = '';
-  let pendingCount = 0;
-  let sentAt = Number.NEGATIVE_INFINITY;
-  const flush = (): TokenEvent => {
-    if (written.tokens === pendingCount) options.onFirstToken?.();
-    const event: TokenEvent = { type: 'token', content: pending };
-    pending = '';
-    pendingCount = 0;
-    sentAt = now();
-    return event;
-  };
+  const coalesceMs = options.coalesceMs ?? 0;
+  const held = new HeldText(written, options);
   const events = model(request, options.signal)[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<ModelEvent>> | null = null;
   let finished = false;
   try {
     for (;;) {
+      // Text that is due waits for whichever comes first: the model's next event or its due time.
+      const due =
+        coalesceMs !== 'off' && held.count >= options.chunkSize ? dueIn(coalesceMs - held.sinceSent()) : null;
       next ??= events.next();
-      // Text held back for its window: whichever comes first, the model's next event or the window's end.
-      const result =
-        pendingCount >= options.chunkSize ? await soonerOf(next, sentAt + windowMs - now()) : await next;
+      let result: IteratorResult<ModelEvent> | typeof DUE;
+      try {
+        result = due ? await due.soonerThan(next) : await next;
+      } catch (err) {
+        // The text the model wrote before it failed is the student's, like the tokens sent before.
+        next = null;
+        if (held.count > 0 && !options.signal.aborted) yield held.take();
+        throw err;
+      }
       if (result === DUE) {
-        yield flush();
+        yield held.take();
         continue;
       }
       next = null;
       if (result.done) break;
-      const event = result.value;
-      if (event.type === 'usage') {
-        written.usage = event.usage;
-        continue;
-      }
-      written.content += event.text;
-      written.tokens += 1;
-      pending += event.text;
-      pendingCount += 1;
-      if (pendingCount >= options.chunkSize && now() - sentAt >= windowMs) yield flush();
+      if (result.value.type === 'usage') written.usage = result.value.usage;
+      else held.add(result.value.text);
+      if (coalesceMs === 'off' && held.count >= options.chunkSize) yield held.take();
     }
     finished = true;
   } finally {
@@ -99,20 +94,76 @@ export async function* generate(
     }
   }
   if (options.signal.aborted) throw options.signal.reason;
-  if (pending) yield flush();
+  if (held.count > 0) yield held.take();
   return written;
 }
 
-/** `next`'s result, or DUE when `waitMs` passes first. */
-async function soonerOf<T>(next: Promise<T>, waitMs: number): Promise<T | typeof DUE> {
-  if (waitMs <= 0) return DUE;
-  let timer: NodeJS.Timeout | undefined;
-  const due = new Promise<typeof DUE>((resolve) => (timer = setTimeout(resolve, waitMs, DUE)));
-  try {
-    return await Promise.race([next, due]);
-  } finally {
-    clearTimeout(timer);
+/** Model text read (and tallied into `written`) but not sent yet. */
+class HeldText {
+  count = 0;
+  private text = '';
+  private sentAt = Number.NEGATIVE_INFINITY;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly written: Written,
+    private readonly options: Pick<GenerateOptions, 'onFirstToken' | 'now'>,
+  ) {
+    this.now = options.now ?? (() => performance.now());
   }
+
+  add(text: string): void {
+    this.written.content += text;
+    this.written.tokens += 1;
+    this.text += text;
+    this.count += 1;
+  }
+
+  /** Milliseconds since the previous `token` event (Infinity before the first). */
+  sinceSent(): number {
+    return this.now() - this.sentAt;
+  }
+
+  /** The held text as one `token` event. */
+  take(): TokenEvent {
+    if (this.written.tokens === this.count) this.options.onFirstToken?.();
+    const event: TokenEvent = { type: 'token', content: this.text };
+    this.text = '';
+    this.count = 0;
+    this.sentAt = this.now();
+    return event;
+  }
+}
+
+/**
+ * DUE as soon as the microtasks now queued have run (a tick queued from a microtask runs once the
+ * microtask queue is empty): by then every model event already read has been handed over, since that
+ * takes only microtasks; or in `waitMs` if that is later. Not at setImmediate: text sent from the
+ * check phase reaches the HTTP/2 session's write one loop iteration later, which under load added
+ * to the relay lag without merging more.
+ */
+function dueIn(waitMs: number) {
+  let cancel = () => {};
+  const due = new Promise<typeof DUE>((resolve) => {
+    if (waitMs > 0) {
+      const timer = setTimeout(resolve, waitMs, DUE);
+      cancel = () => clearTimeout(timer);
+    } else {
+      let waiting = true;
+      process.nextTick(() => waiting && resolve(DUE));
+      cancel = () => (waiting = false);
+    }
+  });
+  return {
+    /** `next`'s result, or DUE if that comes first. */
+    async soonerThan<T>(next: Promise<T>): Promise<T | typeof DUE> {
+      try {
+        return await Promise.race([next, due]);
+      } finally {
+        cancel();
+      }
+    },
+  };
 }
 
 /** The usage of a finished answer: the model's, or counted when it reported none. */
