@@ -5,7 +5,11 @@ import type { TokenClaims, TokenService } from './tokens.js';
 
 const authenticated = new WeakMap<Request, TokenClaims>();
 
-const expired = () => new AppError('unauthorized', 'Your session has expired. Please log in again.');
+/** What a student is told when their token is expired or revoked. */
+export const SESSION_EXPIRED = 'Your session has expired. Please log in again.';
+
+/** 401 for an expired or revoked token. */
+export const sessionExpired = () => new AppError('unauthorized', SESSION_EXPIRED);
 
 /**
  * 401 unless the request carries a valid session token; the user id is then `userIdOf(req)`.
@@ -28,7 +32,7 @@ export function requireAuth(
     };
     checked().then(
       (claims) => {
-        if (!claims) return next(expired());
+        if (!claims) return next(sessionExpired());
         authenticated.set(req, claims);
         next();
       },
@@ -54,5 +58,5 @@ export function claimsOf(req: Request): TokenClaims {
  * statement that checks the version (a malformed body): 401 when the token was revoked.
  */
 export async function ensureCurrent(tokens: TokenService, req: Request): Promise<void> {
-  if (!(await tokens.isCurrent(claimsOf(req)))) throw expired();
+  if (!(await tokens.isCurrent(claimsOf(req)))) throw sessionExpired();
 }

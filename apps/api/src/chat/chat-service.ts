@@ -158,13 +158,19 @@ export function createChatService(deps: ChatServiceDeps) {
     throw err instanceof AnswerRunningError ? answerRunning() : err;
   }
 
-  /** Reserve one chat, then plan the turn (claiming its session for `answerId`); undone if planning fails. */
-  async function reserveAndPlan(request: ChatRequest, answerId: string): Promise<[ChatTurn, TurnHold]> {
+  /** One chat reserved (the token's revocation checked by the same statement) for the answer `answerId`. */
+  async function reserve(request: ChatRequest, answerId: string): Promise<TurnHold> {
     const hold = {
       answer: deps.leases.claimFor(answerId),
       reservationId: await deps.quota.reserve(request.userId, request.tokenVersion),
     };
     request.stages?.mark('reserved');
+    return hold;
+  }
+
+  /** Reserve one chat, then plan the turn (claiming its session for `answerId`); undone if planning fails. */
+  async function reserveAndPlan(request: ChatRequest, answerId: string): Promise<[ChatTurn, TurnHold]> {
+    const hold = await reserve(request, answerId);
     try {
       const plan = request.body.retry ? (deps.planRetry ?? retryNotAvailable) : planNewTurn;
       return [await plan(repos, request, hold), hold];
@@ -234,11 +240,7 @@ export function createChatService(deps: ChatServiceDeps) {
     begin: (sessionId: string, streamId: string) => ActiveStream,
     call: (body: SemanticSearchBody, signal: AbortSignal) => AsyncIterable<RagStreamEvent>,
   ): Promise<{ turn: ChatTurn; hold: TurnHold; stream: ActiveStream; source: RagEventSource }> {
-    const hold = {
-      answer: deps.leases.claimFor(streamId),
-      reservationId: await deps.quota.reserve(request.userId, request.tokenVersion),
-    };
-    request.stages?.mark('reserved');
+    const hold = await reserve(request, streamId);
     const stream = begin(randomUUID(), streamId);
     const early = startEarly(
       call(

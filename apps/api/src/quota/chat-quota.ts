@@ -1,5 +1,6 @@
 import { AppError, type AnswerCoverage } from '@classchat/contracts';
 import type { UsersRepository } from '@classchat/db';
+import { sessionExpired } from '../auth/require-auth.js';
 
 /** The 403 text of SPEC §4, with the configured monthly limit. */
 export function quotaExceededMessage(limit: number): string {
@@ -43,8 +44,7 @@ export function createChatQuota(users: UsersRepository, limit: number): ChatQuot
       // Refused: say why (only refused requests pay for this read).
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthorized', 'Your account no longer exists. Please sign up again.');
-      if (tokenVersion !== null && user.tokenVersion !== tokenVersion)
-        throw new AppError('unauthorized', 'Your session has expired. Please log in again.');
+      if (tokenVersion !== null && user.tokenVersion !== tokenVersion) throw sessionExpired();
       throw new AppError('quota_exceeded', quotaExceededMessage(limit));
     },
     commit: (userId, reservationId) => users.commitChat(userId, reservationId),

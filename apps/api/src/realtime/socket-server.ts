@@ -10,6 +10,7 @@ import {
   type SocketData,
 } from '@classchat/contracts';
 import { tokenFromHeaders } from '../auth/credentials.js';
+import { SESSION_EXPIRED } from '../auth/require-auth.js';
 import type { TokenService } from '../auth/tokens.js';
 import { originAllowed, servedHosts } from '../security/origin.js';
 
@@ -125,7 +126,7 @@ export function createRealtime(
     if (!token) return next(authError('Please log in'));
     options.tokens.verify(token).then(
       (verified) => {
-        if (!verified) return next(authError('Your session has expired. Please log in again.'));
+        if (!verified) return next(authError(SESSION_EXPIRED));
         socket.data.userId = verified.userId;
         socket.data.sessionExpiresAt = verified.expiresAt;
         next();
