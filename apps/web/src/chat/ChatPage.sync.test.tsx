@@ -126,6 +126,41 @@ describe('ChatPage in a second tab of the same student', () => {
     expect(screen.getByTestId('usage-count').textContent).toBe('21 / 25 chats');
   });
 
+  it('shows an answer saved before its stream ends once: the stream completes it in its bubble', async () => {
+    const { socket, emit } = setup([question()]);
+    await screen.findByTestId('message-user');
+    act(() =>
+      socket.serverEmit('chat-stream-start', {
+        sessionId: SESSION_ID,
+        streamId: STREAM_ID,
+        route: 'general_qa',
+      }),
+    );
+    act(() => socket.serverEmit('chat-stream-token', token(1, 'An eigenvector ')));
+    const saved: MessageDto = {
+      ...question(),
+      id: MESSAGE_ID,
+      position: 1,
+      role: 'assistant',
+      content: 'An eigenvector keeps its direction.',
+      versions: [version('An eigenvector keeps its direction.', 'complete')],
+      route: 'general_qa',
+    };
+    // The user events overtake the stream's last token and its completion.
+    emit({ type: 'message-updated', rev: 5, sessionId: SESSION_ID, message: saved });
+    expect(screen.queryByTestId('message-assistant')).toBeNull();
+    expect(screen.getByTestId('streaming-answer').textContent).toBe('An eigenvector');
+
+    act(() => {
+      socket.serverEmit('chat-stream-token', token(2, 'keeps its direction.'));
+      socket.serverEmit('chat-stream-complete', complete('An eigenvector keeps its direction.'));
+    });
+    await waitFor(() => expect(screen.queryByTestId('streaming-answer')).toBeNull());
+    const shown = screen.getAllByTestId('message-assistant');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.textContent).toContain('An eigenvector keeps its direction.');
+  });
+
   it('follows no answer of another chat', async () => {
     const { socket } = setup();
     await screen.findByText(/What are we studying today/);

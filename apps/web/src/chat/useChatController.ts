@@ -273,6 +273,14 @@ export function useChatController({
       const sid = sessionIdRef.current;
       if (event.type === 'message-updated' && event.sessionId === sid) {
         if (!revisions.acceptMessage(event.message.id, event.rev)) return;
+        // The answer being streamed here, saved: its stream's completion shows it. The user events
+        // can overtake the stream's last events, and shown now it would sit above its own bubble.
+        if (
+          activeRef.current &&
+          streamSessionRef.current === sid &&
+          answerSaved(messagesRef.current, [event.message])
+        )
+          return;
         setMessages((ms) => applyToMessages(ms, event.message));
       } else if (event.type === 'session-deleted' && event.sessionId === sid) {
         reset();
