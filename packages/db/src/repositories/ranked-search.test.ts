@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import type { DocumentRow, UserRow } from '../schema.js';
 import type { ChunkInput, ChunkScope } from './chunks.js';
+import { DEFAULT_RANKING } from './ranked-search.js';
 
 let fx: DbFixture;
 let user: UserRow;
@@ -201,6 +202,74 @@ describe('BM25 ranking', () => {
     const score = (text: string) => hits.find((h) => h.text === text)!.score;
     // Same words, nearly the same length: only a lead boost would set the example ahead.
     expect(score(opening)).toBeGreaterThan(score(example));
+  });
+
+  describe('a section’s opening and the short examples that follow it', () => {
+    const opening =
+      '8.26 graph\n\nThis module implements two-dimensional linear and logarithmic graphs, with automatic ticks.';
+    const example = 'Axes: scale(Log,Log) makes both axes logarithmic; then draw(graph(f,1,10)).';
+    const question = 'Which module draws graphs with logarithmic axes?';
+    const search = async (pieces: Piece[], openingShare?: number) =>
+      (
+        await fx.repos.chunks.fullTextSearch((await corpus(pieces)).scope, question, 5, {
+          ranking: openingShare === undefined ? {} : { openingShare },
+        })
+      ).hits;
+    const order = async (pieces: Piece[], openingShare?: number) =>
+      (await search(pieces, openingShare)).map((h) => h.text);
+    const graph = ['8 Base modules', '8.26 graph'];
+
+    it('ranks the opening above a short example of its own section that outscores it', async () => {
+      const pieces = [
+        { text: opening, section: graph },
+        { text: example, section: graph },
+        ...commonPages(6),
+      ];
+      // Without the rule, the example's repeated words win.
+      expect((await order(pieces, 1))[0]).toBe(example);
+      expect((await order(pieces)).slice(0, 2)).toEqual([opening, example]);
+    });
+
+    it('ranks it above a short example of one of its subsections too', async () => {
+      const pieces = [
+        { text: opening, section: graph },
+        { text: example, section: [...graph, 'Logarithmic axes'] },
+        ...commonPages(6),
+      ];
+      expect((await order(pieces)).slice(0, 2)).toEqual([opening, example]);
+    });
+
+    it('leaves a short chunk of another section above it', async () => {
+      const pieces = [
+        { text: opening, section: graph },
+        { text: example, section: ['8 Base modules', '8.27 palette'] },
+        ...commonPages(6),
+      ];
+      expect((await order(pieces))[0]).toBe(example);
+    });
+
+    it('leaves a long chunk of its section above it', async () => {
+      const long = `${example} ${'Each of the logarithmic axes gets ticks at the powers of ten. '.repeat(3)}`;
+      const hits = await search([
+        { text: opening, section: graph },
+        { text: long, section: graph },
+        ...commonPages(6),
+      ]);
+      expect(hits.map((h) => h.text).slice(0, 2)).toEqual([long, opening]);
+      // Close enough that a short chunk this far ahead would have been passed.
+      expect(hits[1]!.score).toBeGreaterThan(DEFAULT_RANKING.openingShare * hits[0]!.score);
+    });
+
+    it('leaves a subsection’s own opening above it', async () => {
+      const subsection = `Scales\n\n${example}`;
+      const pieces = [
+        { text: opening, section: graph },
+        { text: subsection, section: [...graph, 'Scales'] },
+        ...commonPages(6),
+      ];
+      // Even when the section's opening scores nearly as well.
+      expect((await order(pieces, 0.3))[0]).toBe(subsection);
+    });
   });
 
   it('keeps a chunk’s stored listing and opens-section flags in step with its text, section and page kind', async () => {

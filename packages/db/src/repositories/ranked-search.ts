@@ -25,6 +25,9 @@ import type { FullTextHit } from './chunks.js';
  *   chunk's stored `opens_section` flag).
  * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
  *
+ * Then a section's opening chunk is set just above the short chunks of its own section that outscore
+ * it by little (see `openingShare`).
+ *
  * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
  * holds, a number-like term ("2", "10th", "1cm": usually a value in the question, not its topic)
  * counting `numericTermWeight` of its idf, and a light word the scope never uses (see `lightWords`)
@@ -46,6 +49,16 @@ export interface RankingParams {
    * cannot.
    */
   absentLightWeight: number;
+  /**
+   * A section's opening chunk is ranked just above a short chunk (at most the scope's mean length)
+   * of the same section or of one of its subsections that outscores it, when it scores at least
+   * this share of that chunk's score (1: never). BM25 favours a short example that repeats the
+   * question's words ("draw logarithmic graphs", "curve-fitting") over the opening that says what
+   * the section is about ("This module implements two-dimensional linear and logarithmic graphs"),
+   * which is the page a student asking "which module…" wants. A long chunk keeps its place (it
+   * explains, and may hold the very answer), and so does a subsection's own opening.
+   */
+  openingShare: number;
   /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
   rerankPool: number;
 }
@@ -62,6 +75,7 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   numericTermWeight: 0.25,
   absentLightWeight: 0.15,
   rerankPool: 100,
+  openingShare: 0.6,
 };
 
 /**
@@ -256,12 +270,23 @@ WITH t AS (
 ), pairs AS MATERIALIZED (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
-), ranked AS (
-  SELECT m.id, m.term_match, m.in_focus, m.listing,
+), pooled AS (
+  SELECT m.id, m.term_match, m.in_focus, m.listing, m.lead, c.document_id, c.section_path,
+    c.token_count <= (SELECT avglen FROM stats) AS short,
     (m.text_score + ${proximityWeight}::float8 * coalesce(
       (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', c.tsv, p.tq, 0))) FROM pairs p WHERE c.tsv @@ p.tq), 0)
     ) * ${factors} AS score
   FROM pool m JOIN chunks c ON c.id = m.id
+), ranked AS (
+  -- The pool joined to itself: at most rerankPool² comparisons. An opening goes just above the best short chunk of its section (or subsections) that outscores
+  -- it by little enough; the tiny share of its own score orders two openings lifted alike.
+  SELECT r.id, r.term_match, r.in_focus, r.listing, greatest(r.score, coalesce((
+      SELECT max(o.score) + 0.01 * r.score FROM pooled o
+      WHERE r.lead AND o.document_id = r.document_id AND o.short AND NOT o.lead
+        AND o.score * ${input.params.openingShare}::float8 <= r.score
+        AND (o.section_path = r.section_path
+          OR starts_with(o.section_path::text, left(r.section_path::text, -1) || ','))), 0)) AS score
+  FROM pooled r
 ), words AS MATERIALIZED (
   SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
   FROM regexp_split_to_table(${input.query}, '\\s+') WITH ORDINALITY AS s(word, n)
