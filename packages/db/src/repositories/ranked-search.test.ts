@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import type { DocumentRow, UserRow } from '../schema.js';
 import type { ChunkInput, ChunkScope } from './chunks.js';
-import { DEFAULT_RANKING } from './ranked-search.js';
+import { DEFAULT_RANKING, type RankingParams } from './ranked-search.js';
 
 let fx: DbFixture;
 let user: UserRow;
@@ -480,5 +480,66 @@ describe('focus: the part of the material a question names', () => {
     });
     expect(hits[0]!.text).toBe(early);
     expect(hits.every((h) => !h.inFocus)).toBe(true);
+  });
+});
+
+describe('a word that names a document', () => {
+  // The tutorial of a program called gp says "gp" on most of its pages; another manual lists the %
+  // operator. Asked about % "in gp", the tutorial's page should win a near-tie.
+  const tutorial = 'In gp, % means the result of the last computed expression.';
+  const operators = 'The % sign is the modulo operator of integers and reals.';
+  const question = 'What does the % sign mean in gp?';
+
+  /** The other manual and the tutorial: its opening, four pages saying gp, `plain` pages that do not. */
+  async function manuals(plain: number, otherSaysGp = false): Promise<ChunkScope> {
+    const { scope } = await corpus([
+      { text: operators },
+      { text: 'Operators + - * / act on reals, pairs and paths.' },
+      ...commonPages(4),
+      // As many pages saying gp as the tutorial has, among many more that do not.
+      ...(otherSaysGp
+        ? [
+            ...Array.from({ length: 5 }, (_, i) => ({ text: `Graph paper (gp) page ${i}: gp grids.` })),
+            ...commonPages(14),
+          ]
+        : []),
+    ]);
+    const gp = await newDoc(scope.classId!, 'tutorial.pdf');
+    const pages = [
+      tutorial,
+      ...Array.from({ length: 4 }, (_, i) => `Type it in gp and see; gp prints result ${i}.`),
+      ...Array.from({ length: plain }, (_, i) => `Type it and see result ${i}.`),
+    ];
+    await fx.repos.chunks.insertForDocument(
+      gp,
+      pages.map((text, i) => ({
+        chunkIndex: i,
+        pageStart: i + 1,
+        pageEnd: i + 1,
+        charStart: 0,
+        charEnd: text.length,
+        text,
+        tokenCount: text.split(/\s+/).length,
+      })),
+    );
+    return scope;
+  }
+  const first = async (scope: ChunkScope, ranking: Partial<RankingParams>) =>
+    (await fx.repos.chunks.fullTextSearch(scope, question, 5, { ranking })).hits[0]!.text;
+
+  it('ranks up the document that word names', async () => {
+    const scope = await manuals(0);
+    expect(await first(scope, { markBoost: 1 })).toBe(operators);
+    expect(await first(scope, { markBoost: 1.5 })).toBe(tutorial);
+  });
+
+  it('does not when under a quarter of that document’s chunks use it', async () => {
+    const scope = await manuals(16);
+    expect(await first(scope, { markBoost: 1.5 })).toBe(operators);
+  });
+
+  it('does not when another document uses it as often', async () => {
+    const scope = await manuals(0, true);
+    expect(await first(scope, { markBoost: 1.5 })).toBe(operators);
   });
 });

@@ -4,7 +4,7 @@ import type { FullTextHit } from './chunks.js';
 /**
  * The knobs of full-text ranking. A chunk's score is
  *
- *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · lead · focus
+ *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · lead · focus · named
  *
  * - BM25: Σ over the question's terms in the chunk of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
  *   idf = ln(1 + (N − df + 0.5)/(df + 0.5)) with N and df counted in the scope searched, tf the
@@ -24,6 +24,7 @@ import type { FullTextHit } from './chunks.js';
  *   where a manual introduces, defines and shows the syntax of what the section is about (the
  *   chunk's stored `opens_section` flag).
  * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
+ * - named: `markBoost` for the chunks of a document a question word names (see `markShare`).
  *
  * Then a section's opening chunk is set just above the short chunks of its own section that outscore
  * it by little (see `openingShare`).
@@ -59,6 +60,18 @@ export interface RankingParams {
    * explains, and may hold the very answer), and so does a subsection's own opening.
    */
   openingShare: number;
+  /**
+   * A question word that names a document — one that document uses on at least `markCover` of its
+   * chunks and that holds at least `markShare` of the scope's chunks using it (the program a manual
+   * is about: "gp" in the PARI tutorial, "asy" in Asymptote's) — multiplies the score of that
+   * document's chunks by `markBoost`. "What does the % sign mean in gp?" is about gp's %, not the
+   * % operator another manual lists; a one-word file name does this through the focus, a word the
+   * file name does not hold only through what the scope says of it. Small: it breaks near-ties
+   * between documents, it does not overrule what a chunk says.
+   */
+  markShare: number;
+  markCover: number;
+  markBoost: number;
   /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
   rerankPool: number;
 }
@@ -76,6 +89,9 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   absentLightWeight: 0.15,
   rerankPool: 100,
   openingShare: 0.6,
+  markShare: 0.75,
+  markCover: 0.25,
+  markBoost: 1.05,
 };
 
 /**
@@ -201,7 +217,8 @@ export function rankedSearchSql(input: {
     input.params;
   const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
       * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
-      * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)`;
+      * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)
+      * (CASE WHEN m.marked THEN ${input.params.markBoost}::float8 ELSE 1 END)`;
   return sql`
 WITH t AS (
   SELECT u.lexeme, u.positions[1] AS pos, quote_literal(u.lexeme)::tsquery AS tq,
@@ -221,11 +238,11 @@ WITH t AS (
   FROM documents WHERE ${input.scopeDocuments}
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
-    chunks.listing, chunks.opens_section AS lead
+    chunks.listing, chunks.opens_section AS lead, chunks.document_id AS doc
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
-  SELECT m.id, m.token_count, m.listing, m.lead, m.in_focus,
+  SELECT m.id, m.token_count, m.listing, m.lead, m.in_focus, m.doc,
     t.lexeme, ts_rank_cd('{1,1,1,1}', m.tsv, t.tq, 0)::float8 AS tf,
     CASE WHEN m.section_tsv @@ t.title_tq THEN 1
          WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
@@ -241,8 +258,13 @@ WITH t AS (
     FROM t CROSS JOIN stats s
     LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
   ) v
+), marked AS (
+  -- Documents a question word names (its chunks per document: mt holds a row per chunk and term).
+  SELECT d.doc FROM (SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY 1, 2) d
+  JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
+  WHERE d.n >= ${input.params.markShare}::float8 * w.df AND d.n >= ${input.params.markCover}::float8 * documents.stored_chunks
 ), scored AS (
-  SELECT mt.id, mt.listing, mt.lead, mt.in_focus,
+  SELECT mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc IN (SELECT doc FROM marked) AS marked,
     sum(w.idf * mt.tf * ${k1 + 1}::float8
         / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * mt.token_count / s.avglen))) AS bm25,
     coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0) AS title_inner,
@@ -251,9 +273,9 @@ WITH t AS (
     sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
     count(*) AS matched
   FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
-  GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus
+  GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc
 ), pool AS (
-  SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus,
+  SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus, m.marked,
     m.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
     (m.bm25 + ${titleWeight}::float8 * ti.title) * ${factors} AS base
   FROM scored m -- named m for the factors
@@ -271,7 +293,7 @@ WITH t AS (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
 ), pooled AS (
-  SELECT m.id, m.term_match, m.in_focus, m.listing, m.lead, c.document_id, c.section_path,
+  SELECT m.id, m.term_match, m.in_focus, m.listing, m.lead, m.marked, c.document_id, c.section_path,
     c.token_count <= (SELECT avglen FROM stats) AS short,
     (m.text_score + ${proximityWeight}::float8 * coalesce(
       (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', c.tsv, p.tq, 0))) FROM pairs p WHERE c.tsv @@ p.tq), 0)
