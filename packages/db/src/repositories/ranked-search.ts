@@ -247,6 +247,10 @@ WITH t AS (
     CASE WHEN m.section_tsv @@ t.title_tq THEN 1
          WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
   FROM m JOIN t ON m.tsv @@ t.tq
+), per_doc AS (
+  -- Each term's chunks per document (mt holds a row per chunk and term): its df, and the documents
+  -- it names.
+  SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY lexeme, doc
 ), w AS (
   SELECT v.lexeme, v.pos, v.df, v.idf,
     v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
@@ -256,12 +260,10 @@ WITH t AS (
     SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
       ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
     FROM t CROSS JOIN stats s
-    LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
+    LEFT JOIN (SELECT lexeme, sum(n) AS df FROM per_doc GROUP BY lexeme) d USING (lexeme)
   ) v
 ), marked AS (
-  -- Documents a question word names (its chunks per document: mt holds a row per chunk and term).
-  SELECT d.doc FROM (SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY 1, 2) d
-  JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
+  SELECT d.doc FROM per_doc d JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
   WHERE d.n >= ${input.params.markShare}::float8 * w.df AND d.n >= ${input.params.markCover}::float8 * documents.stored_chunks
 ), scored AS (
   SELECT mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc IN (SELECT doc FROM marked) AS marked,
