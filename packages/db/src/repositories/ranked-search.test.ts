@@ -260,6 +260,21 @@ describe('BM25 ranking', () => {
       expect(hits[1]!.score).toBeGreaterThan(DEFAULT_RANKING.openingShare * hits[0]!.score);
     });
 
+    it('leaves a short chunk on the page the question names above it', async () => {
+      const pieces = [
+        { text: opening, section: graph, page: 1 },
+        { text: example, section: graph, page: 2 },
+        ...commonPages(6).map((p, i) => ({ ...p, page: i + 3 })),
+      ];
+      const { scope } = await corpus(pieces);
+      const { hits } = await fx.repos.chunks.fullTextSearch(scope, question, 5, {
+        focus: { pages: [{ from: 2, to: 2 }] },
+        // Even when the opening scores far less than the named page's chunk.
+        ranking: { openingShare: 0.1 },
+      });
+      expect(hits[0]!.text).toBe(example);
+    });
+
     it('leaves a subsection’s own opening above it', async () => {
       const subsection = `Scales\n\n${example}`;
       const pieces = [

@@ -57,7 +57,8 @@ export interface RankingParams {
    * question's words ("draw logarithmic graphs", "curve-fitting") over the opening that says what
    * the section is about ("This module implements two-dimensional linear and logarithmic graphs"),
    * which is the page a student asking "which module…" wants. A long chunk keeps its place (it
-   * explains, and may hold the very answer), and so does a subsection's own opening.
+   * explains, and may hold the very answer), and so do a subsection's own opening and a chunk in
+   * the part the question names when the opening is not.
    */
   openingShare: number;
   /**
@@ -307,6 +308,7 @@ WITH t AS (
   SELECT r.id, r.term_match, r.in_focus, r.listing, greatest(r.score, coalesce((
       SELECT max(o.score) + 0.01 * r.score FROM pooled o
       WHERE r.lead AND o.document_id = r.document_id AND o.short AND NOT o.lead
+        AND (r.in_focus OR NOT o.in_focus)
         AND o.score * ${input.params.openingShare}::float8 <= r.score
         AND (o.section_path = r.section_path
           OR starts_with(o.section_path::text, left(r.section_path::text, -1) || ','))), 0)) AS score
