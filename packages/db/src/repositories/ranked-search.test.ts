@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import type { DocumentRow, UserRow } from '../schema.js';
 import type { ChunkInput, ChunkScope } from './chunks.js';
+import { DEFAULT_RANKING, type RankingParams } from './ranked-search.js';
 
 let fx: DbFixture;
 let user: UserRow;
@@ -201,6 +202,89 @@ describe('BM25 ranking', () => {
     const score = (text: string) => hits.find((h) => h.text === text)!.score;
     // Same words, nearly the same length: only a lead boost would set the example ahead.
     expect(score(opening)).toBeGreaterThan(score(example));
+  });
+
+  describe('a section’s opening and the short examples that follow it', () => {
+    const opening =
+      '8.26 graph\n\nThis module implements two-dimensional linear and logarithmic graphs, with automatic ticks.';
+    const example = 'Axes: scale(Log,Log) makes both axes logarithmic; then draw(graph(f,1,10)).';
+    const question = 'Which module draws graphs with logarithmic axes?';
+    const search = async (pieces: Piece[], openingShare?: number) =>
+      (
+        await fx.repos.chunks.fullTextSearch((await corpus(pieces)).scope, question, 5, {
+          ranking: openingShare === undefined ? {} : { openingShare },
+        })
+      ).hits;
+    const order = async (pieces: Piece[], openingShare?: number) =>
+      (await search(pieces, openingShare)).map((h) => h.text);
+    const graph = ['8 Base modules', '8.26 graph'];
+
+    it('ranks the opening above a short example of its own section that outscores it', async () => {
+      const pieces = [
+        { text: opening, section: graph },
+        { text: example, section: graph },
+        ...commonPages(6),
+      ];
+      // Without the rule, the example's repeated words win.
+      expect((await order(pieces, 1))[0]).toBe(example);
+      expect((await order(pieces)).slice(0, 2)).toEqual([opening, example]);
+    });
+
+    it('ranks it above a short example of one of its subsections too', async () => {
+      const pieces = [
+        { text: opening, section: graph },
+        { text: example, section: [...graph, 'Logarithmic axes'] },
+        ...commonPages(6),
+      ];
+      expect((await order(pieces)).slice(0, 2)).toEqual([opening, example]);
+    });
+
+    it('leaves a short chunk of another section above it', async () => {
+      const pieces = [
+        { text: opening, section: graph },
+        { text: example, section: ['8 Base modules', '8.27 palette'] },
+        ...commonPages(6),
+      ];
+      expect((await order(pieces))[0]).toBe(example);
+    });
+
+    it('leaves a long chunk of its section above it', async () => {
+      const long = `${example} ${'Each of the logarithmic axes gets ticks at the powers of ten. '.repeat(3)}`;
+      const hits = await search([
+        { text: opening, section: graph },
+        { text: long, section: graph },
+        ...commonPages(6),
+      ]);
+      expect(hits.map((h) => h.text).slice(0, 2)).toEqual([long, opening]);
+      // Close enough that a short chunk this far ahead would have been passed.
+      expect(hits[1]!.score).toBeGreaterThan(DEFAULT_RANKING.openingShare * hits[0]!.score);
+    });
+
+    it('leaves a short chunk on the page the question names above it', async () => {
+      const pieces = [
+        { text: opening, section: graph, page: 1 },
+        { text: example, section: graph, page: 2 },
+        ...commonPages(6).map((p, i) => ({ ...p, page: i + 3 })),
+      ];
+      const { scope } = await corpus(pieces);
+      const { hits } = await fx.repos.chunks.fullTextSearch(scope, question, 5, {
+        focus: { pages: [{ from: 2, to: 2 }] },
+        // Even when the opening scores far less than the named page's chunk.
+        ranking: { openingShare: 0.1 },
+      });
+      expect(hits[0]!.text).toBe(example);
+    });
+
+    it('leaves a subsection’s own opening above it', async () => {
+      const subsection = `Scales\n\n${example}`;
+      const pieces = [
+        { text: opening, section: graph },
+        { text: subsection, section: [...graph, 'Scales'] },
+        ...commonPages(6),
+      ];
+      // Even when the section's opening scores nearly as well.
+      expect((await order(pieces, 0.3))[0]).toBe(subsection);
+    });
   });
 
   it('keeps a chunk’s stored listing and opens-section flags in step with its text, section and page kind', async () => {
@@ -411,5 +495,66 @@ describe('focus: the part of the material a question names', () => {
     });
     expect(hits[0]!.text).toBe(early);
     expect(hits.every((h) => !h.inFocus)).toBe(true);
+  });
+});
+
+describe('a word that names a document', () => {
+  // The tutorial of a program called gp says "gp" on most of its pages; another manual lists the %
+  // operator. Asked about % "in gp", the tutorial's page should win a near-tie.
+  const tutorial = 'In gp, % means the result of the last computed expression.';
+  const operators = 'The % sign is the modulo operator of integers and reals.';
+  const question = 'What does the % sign mean in gp?';
+
+  /** The other manual and the tutorial: its opening, four pages saying gp, `plain` pages that do not. */
+  async function manuals(plain: number, otherSaysGp = false): Promise<ChunkScope> {
+    const { scope } = await corpus([
+      { text: operators },
+      { text: 'Operators + - * / act on reals, pairs and paths.' },
+      ...commonPages(4),
+      // As many pages saying gp as the tutorial has, among many more that do not.
+      ...(otherSaysGp
+        ? [
+            ...Array.from({ length: 5 }, (_, i) => ({ text: `Graph paper (gp) page ${i}: gp grids.` })),
+            ...commonPages(14),
+          ]
+        : []),
+    ]);
+    const gp = await newDoc(scope.classId!, 'tutorial.pdf');
+    const pages = [
+      tutorial,
+      ...Array.from({ length: 4 }, (_, i) => `Type it in gp and see; gp prints result ${i}.`),
+      ...Array.from({ length: plain }, (_, i) => `Type it and see result ${i}.`),
+    ];
+    await fx.repos.chunks.insertForDocument(
+      gp,
+      pages.map((text, i) => ({
+        chunkIndex: i,
+        pageStart: i + 1,
+        pageEnd: i + 1,
+        charStart: 0,
+        charEnd: text.length,
+        text,
+        tokenCount: text.split(/\s+/).length,
+      })),
+    );
+    return scope;
+  }
+  const first = async (scope: ChunkScope, ranking: Partial<RankingParams>) =>
+    (await fx.repos.chunks.fullTextSearch(scope, question, 5, { ranking })).hits[0]!.text;
+
+  it('ranks up the document that word names', async () => {
+    const scope = await manuals(0);
+    expect(await first(scope, { markBoost: 1 })).toBe(operators);
+    expect(await first(scope, { markBoost: 1.5 })).toBe(tutorial);
+  });
+
+  it('does not when under a quarter of that document’s chunks use it', async () => {
+    const scope = await manuals(16);
+    expect(await first(scope, { markBoost: 1.5 })).toBe(operators);
+  });
+
+  it('does not when another document uses it as often', async () => {
+    const scope = await manuals(0, true);
+    expect(await first(scope, { markBoost: 1.5 })).toBe(operators);
   });
 });

@@ -4,7 +4,7 @@ import type { FullTextHit } from './chunks.js';
 /**
  * The knobs of full-text ranking. A chunk's score is
  *
- *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · lead · focus
+ *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · lead · focus · named
  *
  * - BM25: Σ over the question's terms in the chunk of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
  *   idf = ln(1 + (N − df + 0.5)/(df + 0.5)) with N and df counted in the scope searched, tf the
@@ -24,6 +24,10 @@ import type { FullTextHit } from './chunks.js';
  *   where a manual introduces, defines and shows the syntax of what the section is about (the
  *   chunk's stored `opens_section` flag).
  * - focus: `focusBoost` for chunks in the part of the material the question names ("chapter 5").
+ * - named: `markBoost` for the chunks of a document a question word names (see `markShare`).
+ *
+ * Then a section's opening chunk is set just above the short chunks of its own section that outscore
+ * it by little (see `openingShare`).
  *
  * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
  * holds, a number-like term ("2", "10th", "1cm": usually a value in the question, not its topic)
@@ -46,6 +50,29 @@ export interface RankingParams {
    * cannot.
    */
   absentLightWeight: number;
+  /**
+   * A section's opening chunk is ranked just above a short chunk (at most the scope's mean length)
+   * of the same section or of one of its subsections that outscores it, when it scores at least
+   * this share of that chunk's score (1: never). BM25 favours a short example that repeats the
+   * question's words ("draw logarithmic graphs", "curve-fitting") over the opening that says what
+   * the section is about ("This module implements two-dimensional linear and logarithmic graphs"),
+   * which is the page a student asking "which module…" wants. A long chunk keeps its place (it
+   * explains, and may hold the very answer), and so do a subsection's own opening and a chunk in
+   * the part the question names when the opening is not.
+   */
+  openingShare: number;
+  /**
+   * A question word that names a document — one that document uses on at least `markCover` of its
+   * chunks and that holds at least `markShare` of the scope's chunks using it (the program a manual
+   * is about: "gp" in the PARI tutorial, "asy" in Asymptote's) — multiplies the score of that
+   * document's chunks by `markBoost`. "What does the % sign mean in gp?" is about gp's %, not the
+   * % operator another manual lists; a one-word file name does this through the focus, a word the
+   * file name does not hold only through what the scope says of it. Small: it breaks near-ties
+   * between documents, it does not overrule what a chunk says.
+   */
+  markShare: number;
+  markCover: number;
+  markBoost: number;
   /** The best chunks by BM25 + title that proximity is computed for (it costs a call per term pair). */
   rerankPool: number;
 }
@@ -62,6 +89,10 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   numericTermWeight: 0.25,
   absentLightWeight: 0.15,
   rerankPool: 100,
+  openingShare: 0.6,
+  markShare: 0.75,
+  markCover: 0.25,
+  markBoost: 1.05,
 };
 
 /**
@@ -187,7 +218,8 @@ export function rankedSearchSql(input: {
     input.params;
   const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
       * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
-      * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)`;
+      * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)
+      * (CASE WHEN m.marked THEN ${input.params.markBoost}::float8 ELSE 1 END)`;
   return sql`
 WITH t AS (
   SELECT u.lexeme, u.positions[1] AS pos, quote_literal(u.lexeme)::tsquery AS tq,
@@ -207,15 +239,19 @@ WITH t AS (
   FROM documents WHERE ${input.scopeDocuments}
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
-    chunks.listing, chunks.opens_section AS lead
+    chunks.listing, chunks.opens_section AS lead, chunks.document_id AS doc
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
-  SELECT m.id, m.token_count, m.listing, m.lead, m.in_focus,
+  SELECT m.id, m.token_count, m.listing, m.lead, m.in_focus, m.doc,
     t.lexeme, ts_rank_cd('{1,1,1,1}', m.tsv, t.tq, 0)::float8 AS tf,
     CASE WHEN m.section_tsv @@ t.title_tq THEN 1
          WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
   FROM m JOIN t ON m.tsv @@ t.tq
+), per_doc AS (
+  -- Each term's chunks per document (mt holds a row per chunk and term): its df, and the documents
+  -- it names.
+  SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY lexeme, doc
 ), w AS (
   SELECT v.lexeme, v.pos, v.df, v.idf,
     v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
@@ -225,10 +261,13 @@ WITH t AS (
     SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
       ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
     FROM t CROSS JOIN stats s
-    LEFT JOIN (SELECT lexeme, count(*) AS df FROM mt GROUP BY lexeme) d USING (lexeme)
+    LEFT JOIN (SELECT lexeme, sum(n) AS df FROM per_doc GROUP BY lexeme) d USING (lexeme)
   ) v
+), marked AS (
+  SELECT d.doc FROM per_doc d JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
+  WHERE d.n >= ${input.params.markShare}::float8 * w.df AND d.n >= ${input.params.markCover}::float8 * documents.stored_chunks
 ), scored AS (
-  SELECT mt.id, mt.listing, mt.lead, mt.in_focus,
+  SELECT mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc IN (SELECT doc FROM marked) AS marked,
     sum(w.idf * mt.tf * ${k1 + 1}::float8
         / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * mt.token_count / s.avglen))) AS bm25,
     coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0) AS title_inner,
@@ -237,9 +276,9 @@ WITH t AS (
     sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
     count(*) AS matched
   FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
-  GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus
+  GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc
 ), pool AS (
-  SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus,
+  SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus, m.marked,
     m.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
     (m.bm25 + ${titleWeight}::float8 * ti.title) * ${factors} AS base
   FROM scored m -- named m for the factors
@@ -256,12 +295,24 @@ WITH t AS (
 ), pairs AS MATERIALIZED (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
-), ranked AS (
-  SELECT m.id, m.term_match, m.in_focus, m.listing,
+), pooled AS (
+  SELECT m.id, m.term_match, m.in_focus, m.listing, m.lead, m.marked, c.document_id, c.section_path,
+    c.token_count <= (SELECT avglen FROM stats) AS short,
     (m.text_score + ${proximityWeight}::float8 * coalesce(
       (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', c.tsv, p.tq, 0))) FROM pairs p WHERE c.tsv @@ p.tq), 0)
     ) * ${factors} AS score
   FROM pool m JOIN chunks c ON c.id = m.id
+), ranked AS (
+  -- The pool joined to itself: at most rerankPool² comparisons. An opening goes just above the best short chunk of its section (or subsections) that outscores
+  -- it by little enough; the tiny share of its own score orders two openings lifted alike.
+  SELECT r.id, r.term_match, r.in_focus, r.listing, greatest(r.score, coalesce((
+      SELECT max(o.score) + 0.01 * r.score FROM pooled o
+      WHERE r.lead AND o.document_id = r.document_id AND o.short AND NOT o.lead
+        AND (r.in_focus OR NOT o.in_focus)
+        AND o.score * ${input.params.openingShare}::float8 <= r.score
+        AND (o.section_path = r.section_path
+          OR starts_with(o.section_path::text, left(r.section_path::text, -1) || ','))), 0)) AS score
+  FROM pooled r
 ), words AS MATERIALIZED (
   SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
   FROM regexp_split_to_table(${input.query}, '\\s+') WITH ORDINALITY AS s(word, n)
