@@ -9,7 +9,7 @@ import {
   type TextStats,
   type Vocabulary,
 } from './blocks.js';
-import { findFurniture } from './furniture.js';
+import { findFurniture, printedPageNumbers } from './furniture.js';
 import type { PdfLine } from './lines.js';
 import { classifyPage } from './page-kind.js';
 
@@ -43,10 +43,8 @@ export function pdfStructure(
 ): DocumentStructure {
   const allLines = pages.map((page) => page.lines);
   const stats = textStats(allLines);
-  const furniture = findFurniture(
-    allLines.map((lines, i) => ({ lines, top: pages[i]!.top, bottom: pages[i]!.bottom })),
-    stats.bodySize,
-  );
+  const boxed = allLines.map((lines, i) => ({ lines, top: pages[i]!.top, bottom: pages[i]!.bottom }));
+  const furniture = findFurniture(boxed, stats.bodySize);
   const kept = allLines.map((lines, p) => lines.filter((_, i) => !furniture[p]!.has(i)));
   const pageKinds = kept.map((lines, p) =>
     classifyPage(
@@ -65,6 +63,7 @@ export function pdfStructure(
     blocks: blocks.map(({ kind, page, text, map }): TextBlock => ({ kind, page, text, map })),
     pageKinds,
     sections: withPageRanges(starts, pages.length),
+    pageNumbers: printedPageNumbers(boxed),
   };
 }
 
