@@ -210,13 +210,6 @@ export const chunks = pgTable(
      * `listing` (SQL function `chunk_opens_section`).
      */
     opensSection: boolean('opens_section').notNull().default(false),
-    /**
-     * The lexemes (as `chunk_search_tsv` makes them) of the document's back-of-book index entries
-     * that list the chunk's pages: the manual's own word for what those pages are about ("legend,
-     * 158" on the page that calls it a "key"). Full-text ranking ranks a chunk up for a question term
-     * it holds when the index also sends that term to its page. Null when no entry lists its pages.
-     */
-    indexTsv: tsvector('index_tsv'),
   },
   (t) => [
     index('chunks_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),

@@ -8,7 +8,6 @@ import {
   positionOf,
   type MappedText,
 } from './structure/mapped-text.js';
-import { indexHeadingsByPage, indexWordsOf } from './structure/back-index.js';
 import { sectionStacks } from './structure/sections.js';
 import { pagesStructure } from './structure/text-formats.js';
 import type { DocumentStructure, TextBlock } from './structure/types.js';
@@ -191,13 +190,9 @@ export function chunkDocument(doc: DocumentStructure, options: Partial<ChunkOpti
   for (const u of units) before.push(before.at(-1)! + u.tokens);
   const tokensOf = (from: number, to: number) => before[to]! - before[from]!;
 
-  const indexed = indexHeadingsByPage(doc);
   const chunks: Chunk[] = [];
-  const emit = (from: number, to: number) => {
-    const chunk = buildChunk(doc, stacks, units, from, to, chunks.length);
-    const indexTerms = indexWordsOf(indexed, chunk.pageStart, chunk.pageEnd);
-    chunks.push(indexTerms === null ? chunk : { ...chunk, indexTerms });
-  };
+  const emit = (from: number, to: number) =>
+    chunks.push(buildChunk(doc, stacks, units, from, to, chunks.length));
 
   let start = 0; // first unit of the open chunk
   for (let i = 0; i < units.length; i++) {

@@ -53,11 +53,6 @@ export interface ChunkInput {
   sourceMap?: readonly (readonly [number, number, number])[] | null | undefined;
   /** `EMBEDDING_DIMENSIONS` numbers, or null when no embeddings endpoint is configured. */
   embedding?: number[] | null;
-  /**
-   * The words of the document's back-of-book index entries that list the chunk's pages (see
-   * `chunks.indexTsv` in the schema); omitted or null when none does.
-   */
-  indexTerms?: string | null | undefined;
 }
 
 /** A chunk as retrieval returns it, with its document's file name. */
@@ -250,7 +245,6 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         pageKind: c.pageKind ?? 'body',
         sourceMap: c.sourceMap ? c.sourceMap.map(([a, b, d]): [number, number, number] => [a, b, d]) : null,
         embedding: c.embedding ?? null,
-        indexTsv: c.indexTerms ? sql`chunk_search_tsv(${c.indexTerms})` : null,
       }));
       for (const r of rows) if (r.embedding) vectorLiteral(r.embedding);
       await db.transaction(async (tx) => {

@@ -4,7 +4,7 @@ import type { FullTextHit } from './chunks.js';
 /**
  * The knobs of full-text ranking. A chunk's score is
  *
- *   (BM25 + titleWeight · title + indexWeight · indexed + proximityWeight · proximity) · kind · lead · focus
+ *   (BM25 + titleWeight · title + proximityWeight · proximity) · kind · lead · focus
  *
  * - BM25: Σ over the question's terms in the chunk of idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
  *   idf = ln(1 + (N − df + 0.5)/(df + 0.5)) with N and df counted in the scope searched, tf the
@@ -13,10 +13,6 @@ import type { FullTextHit } from './chunks.js';
  *   words (numbering left out) the question holds, plus half the idf of terms in an outer title. A
  *   section titled "Fit" is about fitting; "15. GP Programming" is not about every question naming
  *   gp, nor "Standard Targets for Users" about every question naming a target.
- * - indexed: Σ idf of the question's terms the chunk holds that the document's back-of-book index
- *   also sends to the chunk's page (the chunk's stored `index_tsv`). The index is the authors' map of
- *   where a word is treated: "legend, 158" singles out, among the pages holding "legend", the one
- *   that explains legends (calling them a "key") from those that mention one in passing.
  * - proximity: Σ over neighbouring question terms (in the question's order) of their mean idf ·
  *   min(1, Σ 1/distance over the places both occur), i.e. 1 when they stand side by side.
  * - kind: 1 on body pages, `nonBodyFactor` on listings — table-of-contents and index pages, and
@@ -38,7 +34,6 @@ export interface RankingParams {
   k1: number;
   b: number;
   titleWeight: number;
-  indexWeight: number;
   proximityWeight: number;
   nonBodyFactor: number;
   leadBoost: number;
@@ -60,7 +55,6 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   k1: 1.2,
   b: 0.75,
   titleWeight: 0.5,
-  indexWeight: 1,
   proximityWeight: 1.5,
   nonBodyFactor: 0.3,
   leadBoost: 1.15,
@@ -189,7 +183,7 @@ export function rankedSearchSql(input: {
   ignoreWords: string;
   lightWords: string;
 }): SQL {
-  const { k1, b, titleWeight, indexWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost, rerankPool } =
+  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost, rerankPool } =
     input.params;
   const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
       * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
@@ -213,15 +207,14 @@ WITH t AS (
   FROM documents WHERE ${input.scopeDocuments}
 ), m AS MATERIALIZED (
   SELECT chunks.id, chunks.tsv, chunks.section_tsv, chunks.token_count, (${input.focus}) AS in_focus,
-    chunks.listing, chunks.opens_section AS lead, chunks.index_tsv
+    chunks.listing, chunks.opens_section AS lead
   FROM chunks, anyq
   WHERE ${input.scopeWhere} AND chunks.tsv @@ anyq.tq
 ), mt AS (
   SELECT m.id, m.token_count, m.listing, m.lead, m.in_focus,
     t.lexeme, ts_rank_cd('{1,1,1,1}', m.tsv, t.tq, 0)::float8 AS tf,
     CASE WHEN m.section_tsv @@ t.title_tq THEN 1
-         WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title,
-    CASE WHEN m.index_tsv @@ t.tq THEN 1 ELSE 0 END AS in_index
+         WHEN m.section_tsv @@ t.tq THEN 0.5 ELSE 0 END AS in_title
   FROM m JOIN t ON m.tsv @@ t.tq
 ), w AS (
   SELECT v.lexeme, v.pos, v.df, v.idf,
@@ -241,15 +234,14 @@ WITH t AS (
     coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0) AS title_inner,
     count(*) FILTER (WHERE mt.in_title = 1) AS title_matched,
     coalesce(sum(w.idf * mt.in_title) FILTER (WHERE mt.in_title < 1), 0) AS title_outer,
-    sum(w.idf * mt.in_index) AS indexed,
     sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
     count(*) AS matched
   FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
   GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus
 ), pool AS (
   SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus,
-    m.bm25 + ${titleWeight}::float8 * ti.title + ${indexWeight}::float8 * m.indexed AS text_score,
-    (m.bm25 + ${titleWeight}::float8 * ti.title + ${indexWeight}::float8 * m.indexed) * ${factors} AS base
+    m.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
+    (m.bm25 + ${titleWeight}::float8 * ti.title) * ${factors} AS base
   FROM scored m -- named m for the factors
   -- The title's length (numbering left out) is counted only for chunks whose title holds a term.
   CROSS JOIN LATERAL (SELECT m.title_outer + CASE WHEN m.title_matched = 0 THEN 0 ELSE

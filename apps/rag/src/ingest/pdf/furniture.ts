@@ -91,7 +91,12 @@ export function findFurniture(pages: readonly FurniturePage[], bodySize: number)
  * is in its header) is text. Without any recurring difference every lone number fits.
  */
 function numberingOffsets(candidates: readonly Candidate[][], minRepeats: number) {
-  const offsets = recurringOffsets(candidates, minRepeats);
+  const pagesWith = new Map<number, number>();
+  candidates.forEach((page, p) => {
+    const offsets = new Set(page.flatMap((c) => c.edgeNumbers.map((n) => n - (p + 1))));
+    for (const offset of offsets) pagesWith.set(offset, (pagesWith.get(offset) ?? 0) + 1);
+  });
+  const offsets = new Set([...pagesWith].filter(([, n]) => n >= minRepeats).map(([offset]) => offset));
   return {
     fits(text: string, page: number): boolean {
       if (offsets.size === 0 || !PAGE_NUMBER.test(text)) return true;
@@ -99,40 +104,6 @@ function numberingOffsets(candidates: readonly Candidate[][], minRepeats: number
       return value === null || offsets.has(Number(value[0]) - page);
     },
   };
-}
-
-/**
- * The number printed on each physical page (`numbers[0]` is page 1), or null where the document's
- * numbering is unknown. A page takes the numbering scheme (printed minus physical number, one that
- * recurs on several pages) its own edge shows; a page that shows none (a chapter's opening page, a
- * blank page) takes the scheme of the nearest page before it that does, else the nearest after it.
- * An index or a cross-reference names pages by these numbers.
- */
-export function printedPageNumbers(pages: readonly FurniturePage[]): (number | null)[] {
-  const candidates = pages.map(edgeCandidates);
-  const minRepeats = pages.length >= 6 ? 3 : 2;
-  const recurring = recurringOffsets(candidates, minRepeats);
-  const own = candidates.map((page, p) => {
-    const offsets = page.flatMap((c) => c.edgeNumbers.map((n) => n - (p + 1)));
-    return offsets.find((o) => recurring.has(o)) ?? null;
-  });
-  const offsets = own.map((offset, p) => {
-    if (offset !== null) return offset;
-    for (let q = p - 1; q >= 0; q--) if (own[q] !== null) return own[q]!;
-    for (let q = p + 1; q < own.length; q++) if (own[q] !== null) return own[q]!;
-    return null;
-  });
-  return offsets.map((offset, p) => (offset === null || p + 1 + offset < 1 ? null : p + 1 + offset));
-}
-
-/** Printed-minus-physical page number differences seen on at least `minRepeats` pages. */
-function recurringOffsets(candidates: readonly Candidate[][], minRepeats: number): Set<number> {
-  const pagesWith = new Map<number, number>();
-  candidates.forEach((page, p) => {
-    const offsets = new Set(page.flatMap((c) => c.edgeNumbers.map((n) => n - (p + 1))));
-    for (const offset of offsets) pagesWith.set(offset, (pagesWith.get(offset) ?? 0) + 1);
-  });
-  return new Set([...pagesWith].filter(([, n]) => n >= minRepeats).map(([offset]) => offset));
 }
 
 /** Arabic numbers at the start and the end of a line's text. */

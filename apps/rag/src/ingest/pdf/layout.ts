@@ -9,7 +9,7 @@ import {
   type TextStats,
   type Vocabulary,
 } from './blocks.js';
-import { findFurniture, printedPageNumbers } from './furniture.js';
+import { findFurniture } from './furniture.js';
 import type { PdfLine } from './lines.js';
 import { classifyPage } from './page-kind.js';
 
@@ -43,8 +43,10 @@ export function pdfStructure(
 ): DocumentStructure {
   const allLines = pages.map((page) => page.lines);
   const stats = textStats(allLines);
-  const boxed = allLines.map((lines, i) => ({ lines, top: pages[i]!.top, bottom: pages[i]!.bottom }));
-  const furniture = findFurniture(boxed, stats.bodySize);
+  const furniture = findFurniture(
+    allLines.map((lines, i) => ({ lines, top: pages[i]!.top, bottom: pages[i]!.bottom })),
+    stats.bodySize,
+  );
   const kept = allLines.map((lines, p) => lines.filter((_, i) => !furniture[p]!.has(i)));
   const pageKinds = kept.map((lines, p) =>
     classifyPage(
@@ -63,7 +65,6 @@ export function pdfStructure(
     blocks: blocks.map(({ kind, page, text, map }): TextBlock => ({ kind, page, text, map })),
     pageKinds,
     sections: withPageRanges(starts, pages.length),
-    pageNumbers: printedPageNumbers(boxed),
   };
 }
 

@@ -30,9 +30,4 @@ export interface DocumentStructure {
   pageKinds: PageKind[];
   /** Sections in reading order (outer before inner when they start at the same block). */
   sections: Section[];
-  /**
-   * The number printed on each physical page (`pageNumbers[0]` is page 1), null where unknown;
-   * omitted for formats without printed page numbers. A back-of-book index lists these numbers.
-   */
-  pageNumbers?: (number | null)[];
 }
