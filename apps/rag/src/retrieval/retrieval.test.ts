@@ -185,6 +185,33 @@ describe('hybrid retrieval', () => {
   });
 });
 
+describe('related words in full-text retrieval', () => {
+  it('finds the passage that uses the manual’s word for what the question asks, and keeps coverage to the question’s words', async () => {
+    const manualClass = (await repos.classes.create(alice, 'Plotting manual')).id;
+    await seedDocument(repos, {
+      userId: alice,
+      classId: manualClass,
+      fileName: 'Plotting.pdf',
+      embed: false,
+      pages: [
+        'Each plot can show a legend naming its curves. The legend lists every curve with its colour.',
+        'The legend is drawn inside the plot frame.',
+        'To suppress the legend, give the nokey option.',
+        'Curves are drawn in the order they are given.',
+      ],
+    });
+    const scope = { userId: alice, classId: manualClass };
+    const found = await hybridSearch(deps({ embedder: null }), scope, 'How do I hide the legend?', {
+      k: 3,
+      candidates: 10,
+    });
+    expect(found.passages[0]!.text).toContain('suppress');
+    // "suppress" is reported for the answer to weigh; coverage is judged on "hide" and "legend" alone.
+    expect(found.terms.map((t) => t.term)).toEqual(['hide', 'legend', 'suppress']);
+    expect(found.termMatch).toBeLessThan(1);
+  });
+});
+
 describe('embedded scopes memo', () => {
   it('remembers how many embedded chunks a scope holds, only when it has some, for a while', async () => {
     let clock = 0;

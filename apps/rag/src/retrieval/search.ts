@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { bestTermMatch } from './floor.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { lightWords } from './light-words.js';
+import { relatedWords } from './related-words.js';
 import { weightedTerms, type WeightedTerm } from './terms.js';
 
 /** Turns a question into a vector comparable with the stored chunk embeddings. */
@@ -159,6 +160,7 @@ export async function hybridSearch(
     focus: options.focus,
     ranking: options.ranking,
     lightWords: lightWords(query),
+    expansions: relatedWords(query),
   });
   const vector = vectorLeg(deps, scope, query, candidates, options.signal, options.queryEmbedding);
   const [text, vectorHits] = await Promise.all([fullText, vector]);

@@ -3,7 +3,8 @@ import type { QueryTerm } from '@classchat/db';
 /**
  * A term of the question with how much it tells (its share of the question's idf in the scope
  * searched): what an extractive answer weighs sentences by, so the rare word the question is about
- * counts for more than "data" or "function".
+ * counts for more than "data" or "function". Related words the scope holds (another word manuals use
+ * for a question word, see related-words.ts) come after the question's own terms, weighing less.
  */
 export interface WeightedTerm {
   /** As searched: an English stem (`vector`, `valu`) or a code-like term kept whole (`read.csv`, `--check`). */

@@ -325,6 +325,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
           params,
           ignoreWords: options.ignoreWords ?? QUESTION_WORDS,
           lightWords: (options.lightWords ?? []).join(' '),
+          expansions: (options.expansions ?? []).map((list) => list.join(' ').replaceAll(';', ' ')).join(';'),
         }),
       );
       record('fullText', scope, limit, rows.length, started);

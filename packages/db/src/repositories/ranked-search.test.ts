@@ -406,6 +406,93 @@ describe('words the scope never uses (termMatch)', () => {
   });
 });
 
+describe('related words (expansions): the manual’s word for what the question names', () => {
+  const manual: Piece[] = [
+    { text: 'Values are assigned to variables.' },
+    { text: 'The kill command removes the value assigned to a variable.' },
+    // "assigned" is common in this manual, "kill" is not.
+    ...['option', 'key', 'colour', 'width'].map((w) => ({ text: `Each ${w} is assigned a default.` })),
+    ...commonPages(4),
+  ];
+  const question = 'How do I clear a value assigned to a variable?';
+
+  it('rank up the chunk that uses the manual’s word instead of the question’s', async () => {
+    const { scope } = await corpus(manual);
+    const plain = await fx.repos.chunks.fullTextSearch(scope, question, 5);
+    expect(plain.hits[0]!.text).not.toContain('kill');
+    const related = await fx.repos.chunks.fullTextSearch(scope, question, 5, {
+      expansions: [['delete', 'kill']],
+    });
+    expect(related.hits[0]!.text).toContain('kill');
+    // The question's terms, then the related words the scope holds (the answer weighs those too),
+    // at expansionWeight of their idf, shared within the group.
+    expect(related.terms.slice(0, plain.terms.length)).toEqual(plain.terms);
+    const kill = related.terms.slice(plain.terms.length);
+    expect(kill).toMatchObject([{ term: 'kill', df: 1, words: ['kill'], related: true }]);
+    // 10 chunks, "kill" in 1 of them; "delete" in none, so "kill" is the only word of its group here.
+    const idf = Math.log(1 + (10 - 1 + 0.5) / (1 + 0.5));
+    expect(kill[0]!.idf).toBeCloseTo(DEFAULT_RANKING.expansionWeight * idf, 9);
+    // Two words of the group in the scope ("removes" too): each reports its idf over √2.
+    const two = await fx.repos.chunks.fullTextSearch(scope, question, 5, {
+      expansions: [['remove', 'kill']],
+    });
+    const reported = two.terms.filter((t) => t.related);
+    expect(reported.map((t) => t.term).sort()).toEqual(['kill', 'remov']);
+    for (const t of reported)
+      expect(t.idf).toBeCloseTo((DEFAULT_RANKING.expansionWeight * idf) / Math.SQRT2, 9);
+  });
+
+  it('never count towards termMatch, and find no chunk the question’s own words do not', async () => {
+    const { scope } = await corpus(manual);
+    const plain = await fx.repos.chunks.fullTextSearch(scope, 'How do I clear a value?', 10);
+    const related = await fx.repos.chunks.fullTextSearch(scope, 'How do I clear a value?', 10, {
+      expansions: [['remove', 'kill']],
+    });
+    expect(related.hits[0]!.text).toContain('kill');
+    const matchOf = (hits: typeof plain.hits) => new Map(hits.map((h) => [h.text, h.termMatch]));
+    expect(matchOf(related.hits)).toEqual(matchOf(plain.hits));
+    // "kill" alone finds nothing: no word of the question is in the manual.
+    const none = await fx.repos.chunks.fullTextSearch(scope, 'How do I clear the screen?', 5, {
+      expansions: [['remove', 'kill']],
+    });
+    expect(none.hits).toHaveLength(0);
+  });
+
+  it('count once per group: a chunk holding several words of one group gets only its best', async () => {
+    const one = 'To keep a graph, save it.';
+    const many = 'To keep a graph, save it, dump it or redirect it.';
+    // Each of save, dump and redirect is in two chunks: the same idf.
+    const { scope } = await corpus([
+      { text: one },
+      { text: many },
+      { text: 'Dump or redirect a stream.' },
+      ...commonPages(4),
+    ]);
+    const search = (expansions: string[][]) =>
+      fx.repos.chunks.fullTextSearch(scope, 'How do I send a graph?', 5, {
+        expansions,
+        ranking: { proximityWeight: 0 },
+      });
+    // The same best word (save, once each): the shorter chunk wins, as for the question's own words.
+    expect((await search([['save', 'dump', 'redirect']])).hits.slice(0, 2).map((h) => h.text)).toEqual([
+      one,
+      many,
+    ]);
+    // Groups standing in for different words each count.
+    expect((await search([['save'], ['dump', 'redirect']])).hits[0]!.text).toBe(many);
+  });
+
+  it('weigh expansionWeight of their idf, and nothing at 0', async () => {
+    const { scope } = await corpus(manual);
+    const off = await fx.repos.chunks.fullTextSearch(scope, question, 5, {
+      expansions: [['kill']],
+      ranking: { expansionWeight: 0 },
+    });
+    const plain = await fx.repos.chunks.fullTextSearch(scope, question, 5);
+    expect(off.hits.map((h) => [h.text, h.score])).toEqual(plain.hits.map((h) => [h.text, h.score]));
+  });
+});
+
 describe('code-like terms, searched as a student types them', () => {
   let scope: ChunkScope;
   const texts = {

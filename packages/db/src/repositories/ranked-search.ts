@@ -29,6 +29,12 @@ import type { FullTextHit } from './chunks.js';
  * Then a section's opening chunk is set just above the short chunks of its own section that outscore
  * it by little (see `openingShare`).
  *
+ * Related words (`expansions`: other words manuals use for what the question names, "kill" for "clear")
+ * count too, as terms of their own whose idf counts `expansionWeight` in BM25 and title (a chunk counts
+ * its best word of each group) and nothing in `termMatch` or proximity. They reorder the chunks the
+ * question's own words find and never make a question look covered; they find no chunk of their own
+ * (a related word such as "print" or "output" is common, and every chunk it matched would be scored).
+ *
  * A hit's `termMatch` (what the relevance floor judges) is the share of the question's idf the chunk
  * holds, a number-like term ("2", "10th", "1cm": usually a value in the question, not its topic)
  * counting `numericTermWeight` of its idf, and a light word the scope never uses (see `lightWords`)
@@ -43,6 +49,8 @@ export interface RankingParams {
   leadBoost: number;
   focusBoost: number;
   numericTermWeight: number;
+  /** The share of its idf a related word (see `FullTextOptions.expansions`) counts in BM25 and title. */
+  expansionWeight: number;
   /**
    * The weight, as a share of its idf, of a light word of the question (a verb, adjective or adverb:
    * "get", "walk", "fast") that the scope never uses. A course that never writes "get" can still
@@ -87,6 +95,7 @@ export const DEFAULT_RANKING: Readonly<RankingParams> = {
   leadBoost: 1.15,
   focusBoost: 3,
   numericTermWeight: 0.25,
+  expansionWeight: 0.75,
   absentLightWeight: 0.15,
   rerankPool: 100,
   openingShare: 0.6,
@@ -119,7 +128,7 @@ export interface SearchFocus {
   sectionPatterns?: readonly string[];
 }
 
-/** A term of the question as full-text search used it. */
+/** A term of the question — or a word related to one — as full-text search used it. */
 export interface QueryTerm {
   /** The lexeme searched for (English stem, or a code-like term kept whole: `read.csv`, `--check`). */
   term: string;
@@ -127,8 +136,18 @@ export interface QueryTerm {
   words: string[];
   /** Chunks of the scope that hold it. */
   df: number;
-  /** Its inverse document frequency in the scope (higher: rarer, more telling). */
+  /**
+   * Its inverse document frequency in the scope (higher: rarer, more telling). For a related word,
+   * that times `expansionWeight`, divided by the square root of how many words of its group the scope
+   * holds: a sentence seldom holds two of them, so an even split would leave each nearly weightless,
+   * and no split would let a group the scope uses many words of outweigh the question's own words.
+   */
   idf: number;
+  /**
+   * A related word (see `FullTextOptions.expansions`), reported only when the scope holds it, after
+   * the question's own terms; absent for the question's own terms.
+   */
+  related?: true;
 }
 
 export interface FullTextOptions {
@@ -143,6 +162,12 @@ export interface FullTextOptions {
    * tagger reads them): when the scope never uses one, it weighs little in `termMatch`.
    */
   lightWords?: readonly string[];
+  /**
+   * Words related to the question's (other words manuals use for the same thing), one list per word
+   * of the question they stand in for, searched as weak terms: see {@link RankingParams.expansionWeight}.
+   * A chunk counts only its best match in each list; words the question already holds are ignored.
+   */
+  expansions?: readonly (readonly string[])[];
 }
 
 /**
@@ -213,24 +238,42 @@ export function rankedSearchSql(input: {
   params: RankingParams;
   ignoreWords: string;
   lightWords: string;
+  /** Related words: lists of space-separated words, separated by ';' (see `FullTextOptions.expansions`). */
+  expansions: string;
 }): SQL {
   const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost, rerankPool } =
     input.params;
+  const expansionWeight = input.params.expansionWeight;
   const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
       * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
       * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)
       * (CASE WHEN m.marked THEN ${input.params.markBoost}::float8 ELSE 1 END)`;
   return sql`
-WITH t AS (
-  SELECT u.lexeme, u.positions[1] AS pos, quote_literal(u.lexeme)::tsquery AS tq,
-    (quote_literal(u.lexeme) || ':A')::tsquery AS title_tq
+WITH qt AS (
+  SELECT u.lexeme, u.positions[1] AS pos
   FROM unnest(chunk_search_tsv(regexp_replace(${input.query}, '([[:alpha:]])[''’](m|re|ve|ll|d)\\M', '\\1', 'gi'))) AS u
   WHERE u.lexeme NOT IN (SELECT i.lexeme FROM unnest(to_tsvector('english', ${input.ignoreWords})) AS i)
     AND strpos(u.lexeme, E'\\\\') = 0
   ORDER BY 2
   LIMIT ${MAX_QUERY_TERMS}
+), t AS (
+  -- The question's terms, then the related words it does not already hold (positions after its own),
+  -- each with the group (src: the question word) it stands in for.
+  SELECT a.lexeme, a.pos, a.src, a.src IS NOT NULL AS expanded, quote_literal(a.lexeme)::tsquery AS tq,
+    (quote_literal(a.lexeme) || ':A')::tsquery AS title_tq
+  FROM (
+    SELECT qt.lexeme, qt.pos, NULL::bigint AS src FROM qt
+    UNION ALL
+    (SELECT DISTINCT ON (e.lexeme) e.lexeme, 100000 * g.src + e.positions[1], g.src
+     FROM regexp_split_to_table(${input.expansions}, ';') WITH ORDINALITY AS g(words, src)
+     CROSS JOIN LATERAL unnest(chunk_search_tsv(g.words)) AS e
+     WHERE e.lexeme NOT IN (SELECT qt.lexeme FROM qt) AND strpos(e.lexeme, E'\\\\') = 0
+       AND EXISTS (SELECT 1 FROM qt)
+     ORDER BY e.lexeme, g.src LIMIT ${MAX_QUERY_TERMS})
+  ) a
 ), anyq AS (
-  SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tq FROM t
+  -- Chunks are found by the question's own words; related words only rank what those find.
+  SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tq FROM t WHERE NOT t.expanded
 ), stats AS (
   -- Each document keeps its stored chunks' count and tokens (kept by triggers on chunks): no second
   -- scan of the scope's chunks. The division is avg()'s own, so the scores are the same to the bit.
@@ -253,30 +296,45 @@ WITH t AS (
   -- it names.
   SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY lexeme, doc
 ), w AS (
-  SELECT v.lexeme, v.pos, v.df, v.idf,
-    v.idf * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
+  SELECT v.lexeme, v.pos, v.df, v.idf, v.src, v.expanded,
+    v.idf * (CASE WHEN v.expanded THEN ${expansionWeight}::float8 ELSE 1 END) AS rank_idf,
+    v.idf * (CASE WHEN v.expanded THEN 0 ELSE 1 END)
+      * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
       * (CASE WHEN v.df = 0 AND v.lexeme IN (SELECT l.lexeme FROM unnest(to_tsvector('english', ${input.lightWords})) AS l)
          THEN ${input.params.absentLightWeight}::float8 ELSE 1 END) AS weight
   FROM (
-    SELECT t.lexeme, t.pos, coalesce(d.df, 0)::int AS df,
+    SELECT t.lexeme, t.pos, t.src, t.expanded, coalesce(d.df, 0)::int AS df,
       ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
     FROM t CROSS JOIN stats s
     LEFT JOIN (SELECT lexeme, sum(n) AS df FROM per_doc GROUP BY lexeme) d USING (lexeme)
   ) v
 ), marked AS (
   SELECT d.doc FROM per_doc d JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
-  WHERE d.n >= ${input.params.markShare}::float8 * w.df AND d.n >= ${input.params.markCover}::float8 * documents.stored_chunks
+  WHERE NOT w.expanded
+    AND d.n >= ${input.params.markShare}::float8 * w.df AND d.n >= ${input.params.markCover}::float8 * documents.stored_chunks
+), mw AS (
+  -- A group of related words stands in for one word of the question: a chunk counts only its best
+  -- match in each group, so one holding "save", "export" and "output" is not raised three times.
+  -- (Only related words are sorted for it: a question without any pays nothing.)
+  SELECT mt.*, w.idf, w.rank_idf, w.weight, w.expanded FROM mt JOIN w USING (lexeme) WHERE NOT w.expanded
+  UNION ALL
+  (SELECT DISTINCT ON (mt.id, w.src) mt.*, w.idf, w.rank_idf, w.weight, w.expanded
+   FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
+   WHERE w.expanded
+   ORDER BY mt.id, w.src,
+     w.rank_idf * mt.tf / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * mt.token_count / s.avglen)) DESC,
+     w.lexeme)
 ), scored AS (
-  SELECT mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc IN (SELECT doc FROM marked) AS marked,
-    sum(w.idf * mt.tf * ${k1 + 1}::float8
-        / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * mt.token_count / s.avglen))) AS bm25,
-    coalesce(sum(w.idf) FILTER (WHERE mt.in_title = 1), 0) AS title_inner,
-    count(*) FILTER (WHERE mt.in_title = 1) AS title_matched,
-    coalesce(sum(w.idf * mt.in_title) FILTER (WHERE mt.in_title < 1), 0) AS title_outer,
-    sum(w.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
-    count(*) AS matched
-  FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
-  GROUP BY mt.id, mt.listing, mt.lead, mt.in_focus, mt.doc
+  SELECT x.id, x.listing, x.lead, x.in_focus, x.doc IN (SELECT doc FROM marked) AS marked,
+    sum(x.rank_idf * x.tf * ${k1 + 1}::float8
+        / (x.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * x.token_count / s.avglen))) AS bm25,
+    coalesce(sum(x.rank_idf) FILTER (WHERE x.in_title = 1), 0) AS title_inner,
+    count(*) FILTER (WHERE x.in_title = 1) AS title_matched,
+    coalesce(sum(x.rank_idf * x.in_title) FILTER (WHERE x.in_title < 1), 0) AS title_outer,
+    sum(x.weight) / nullif((SELECT sum(weight) FROM w), 0) AS term_match,
+    count(*) FILTER (WHERE NOT x.expanded) AS matched
+  FROM mw x CROSS JOIN stats s
+  GROUP BY x.id, x.listing, x.lead, x.in_focus, x.doc
 ), pool AS (
   SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus, m.marked,
     m.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
@@ -287,11 +345,11 @@ WITH t AS (
       m.title_inner * least(1, m.title_matched::float8 / greatest(1, (SELECT count(*)
         FROM chunks c, unnest(ts_filter(c.section_tsv, '{a}')) AS u
         WHERE c.id = m.id AND u.lexeme !~ '^[0-9][0-9.]*$'))) END AS title) ti
-  ${input.all ? sql`WHERE m.matched = (SELECT count(*) FROM t)` : sql``}
+  ${input.all ? sql`WHERE m.matched = (SELECT count(*) FROM qt)` : sql``}
   ORDER BY base DESC
   LIMIT ${Math.max(input.limit, rerankPool)}
 ), ordered AS (
-  SELECT w.lexeme, w.idf, row_number() OVER (ORDER BY w.pos) AS i FROM w
+  SELECT w.lexeme, w.idf, row_number() OVER (ORDER BY w.pos) AS i FROM w WHERE NOT w.expanded
 ), pairs AS MATERIALIZED (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
@@ -315,7 +373,7 @@ WITH t AS (
   FROM pooled r
 ), words AS MATERIALIZED (
   SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
-  FROM regexp_split_to_table(${input.query}, '\\s+') WITH ORDINALITY AS s(word, n)
+  FROM regexp_split_to_table(${input.query} || ' ' || replace(${input.expansions}, ';', ' '), '\\s+') WITH ORDINALITY AS s(word, n)
   CROSS JOIN LATERAL unnest(chunk_search_tsv(s.word)) AS u
   WHERE s.n <= 200
 )
@@ -327,9 +385,10 @@ SELECT chunks.id AS "chunkId", chunks.document_id AS "documentId", chunks.class_
   chunks.section_page_end AS "sectionPageEnd", chunks.page_kind AS "pageKind", chunks.source_map AS "sourceMap",
   r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus", r.listing,
   (SELECT jsonb_agg(jsonb_build_object(
-      'term', w.lexeme, 'df', w.df, 'idf', w.idf,
+      'term', w.lexeme, 'df', w.df, 'idf', CASE WHEN w.expanded THEN w.rank_idf / sqrt(w.group_n) ELSE w.idf END,
       'words', coalesce((SELECT jsonb_agg(DISTINCT x.word) FROM words x WHERE x.lexeme = w.lexeme), '[]'::jsonb)
-    ) ORDER BY w.pos) FROM w) AS terms
+    ) || CASE WHEN w.expanded THEN '{"related": true}'::jsonb ELSE '{}'::jsonb END ORDER BY w.pos) FROM (SELECT w.*, count(*) FILTER (WHERE w.df > 0) OVER (PARTITION BY w.src) AS group_n FROM w) w
+    WHERE NOT w.expanded OR w.df > 0) AS terms
 FROM ranked r
 JOIN chunks ON chunks.id = r.id
 JOIN documents ON documents.id = chunks.document_id
