@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { TokenUsage } from '@classchat/contracts';
+import { chunksOf } from '@classchat/service';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import OpenAI, { APIError } from 'openai';
 import type { ModelEvent } from './model.js';
@@ -181,8 +182,8 @@ async function* readEvents(
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) onAbort();
   try {
-    for await (const text of res.iterator({ destroyOnReturn: false })) {
-      parser.feed(text as string);
+    for await (const text of chunksOf<string>(res)) {
+      parser.feed(text);
       if (pending.length > 0) yield* pending.splice(0);
       if (state.failure) throw state.failure;
       if (state.done) return;
