@@ -46,7 +46,9 @@ describe('token service', () => {
     const token = await tokens.sign('user-1');
     expect(await tokens.claims(token)).not.toBeNull();
     const [header, , signature] = token.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ sub: 'user-2', ver: 0, exp: 4_000_000_000 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ sub: 'user-2', ver: 0, exp: 4_000_000_000 })).toString(
+      'base64url',
+    );
     expect(await tokens.claims(`${header}.${forged}.${signature}`)).toBeNull();
   });
 });
