@@ -11,7 +11,7 @@ const config = (() => {
     process.exit(1);
   }
 })();
-const logger = createLogger(config.LOG_LEVEL, 'api');
+const logger = createLogger(config.LOG_LEVEL, 'api', { buffered: true });
 logUnhandledRejections(logger);
 const api = await startApi(config, { logger }).catch((err: unknown) => {
   // What only the database's administrator can fix is said plainly, without a stack trace.

@@ -11,7 +11,7 @@ const config = (() => {
     process.exit(1);
   }
 })();
-const logger = createLogger(config.LOG_LEVEL, 'rag');
+const logger = createLogger(config.LOG_LEVEL, 'rag', { buffered: true });
 logUnhandledRejections(logger);
 const rag = await startRag(config, { logger }).catch((err: unknown) => {
   // What only the database's administrator can fix is said plainly, without a stack trace.

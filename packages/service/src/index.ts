@@ -9,3 +9,4 @@ export * from './redis.js';
 export * from './metrics.js';
 export * from './sse.js';
 export * from './stages.js';
+export * from './chunks.js';

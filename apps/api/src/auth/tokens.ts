@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const SESSION_COOKIE = 'cc_session';
 
@@ -58,6 +59,15 @@ export function createTokenService(
   versions?: TokenVersions,
 ): TokenService {
   const key = new TextEncoder().encode(secret);
+  const versioned = versions !== undefined;
+  const verified = new VerifiedTokens<TokenClaims>();
+  const claimsOf = async (token: string): Promise<TokenClaims | null> => {
+    const known = verified.get(token, Date.now());
+    if (known) return known;
+    const claims = await signedClaims(token, key, versioned);
+    if (claims) verified.set(token, Object.freeze(claims));
+    return claims;
+  };
   const isCurrent = async (claims: TokenClaims) =>
     !versions || claims.version === null || (await versions.current(claims.userId)) === claims.version;
   return {
@@ -71,10 +81,10 @@ export function createTokenService(
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key);
     },
-    claims: (token) => signedClaims(token, key, versions !== undefined),
+    claims: claimsOf,
     isCurrent,
     async verify(token) {
-      const claims = await signedClaims(token, key, versions !== undefined);
+      const claims = await claimsOf(token);
       // A database failure is an error (500), not a bad token (401).
       if (!claims || !(await isCurrent(claims))) return null;
       return { userId: claims.userId, expiresAt: claims.expiresAt };

@@ -2,6 +2,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type { Logger } from 'pino';
+import { chunksOf } from '@classchat/service';
 import type { z } from 'zod';
 import {
   AppError,
@@ -116,9 +117,9 @@ export function createRagClient(options: {
       const decoder = new SseDecoder(RagStreamEvent, malformed(path), ragTokenEvent);
       let terminal = false;
       try {
-        for await (const chunk of res.body.iterator({ destroyOnReturn: false })) {
+        for await (const chunk of chunksOf<Buffer>(res.body)) {
           // Under load several tokens arrive in one read: relayed as one, they cost one socket write.
-          for (const event of coalesceTokens(decoder.push(chunk as Buffer))) {
+          for (const event of coalesceTokens(decoder.push(chunk))) {
             terminal ||= event.type === 'done' || event.type === 'error';
             yield event;
           }

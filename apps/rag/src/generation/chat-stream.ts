@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { TokenUsage } from '@classchat/contracts';
+import { chunksOf } from '@classchat/service';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import OpenAI, { APIError } from 'openai';
 import type { ModelEvent } from './model.js';
@@ -25,22 +26,28 @@ export function createChatStreamer(client: OpenAI) {
     'https:': new https.Agent({ keepAlive: true }),
   };
 
-  return async function* streamChat(
+  /**
+   * Not a generator of its own: the response's reader is the iterator, so each event crosses one
+   * async-generator boundary instead of three on its way to the answer (they cost per token).
+   */
+  return function streamChat(
     body: StreamingChatBody,
     signal: AbortSignal,
   ): AsyncGenerator<ModelEvent, void, undefined> {
-    const built = await client.buildRequest({
-      method: 'post',
-      path: '/chat/completions',
-      body,
-      stream: true,
-    });
-    if (signal.aborted) throw new OpenAI.APIUserAbortError();
-    const res = await send(built, agents, signal);
-    if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode > 299) {
-      throw await statusError(res);
-    }
-    yield* readEvents(res, signal);
+    return readEvents(async () => {
+      const built = await client.buildRequest({
+        method: 'post',
+        path: '/chat/completions',
+        body,
+        stream: true,
+      });
+      if (signal.aborted) throw new OpenAI.APIUserAbortError();
+      const res = await send(built, agents, signal);
+      if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode > 299) {
+        throw await statusError(res);
+      }
+      return res;
+    }, signal);
   };
 }
 
@@ -133,13 +140,15 @@ function headersOf(res: IncomingMessage): Headers {
 }
 
 /**
- * The response's SSE events as model events, a chunk of the body at a time (several tokens that
- * arrive together are yielded without a read in between). `[DONE]` ends it; so does the body's end.
+ * The response `open` resolves with (when the iteration starts), its SSE events as model events, a
+ * chunk of the body at a time (several tokens that arrive together are yielded without a read in
+ * between). `[DONE]` ends it; so does the body's end.
  */
 async function* readEvents(
-  res: IncomingMessage,
+  open: () => Promise<IncomingMessage>,
   signal: AbortSignal,
 ): AsyncGenerator<ModelEvent, void, undefined> {
+  const res = await open();
   const pending: ModelEvent[] = [];
   // Set by the parser's callback, read after each feed.
   const state: { failure: Error | null; done: boolean } = { failure: null, done: false };
@@ -173,8 +182,8 @@ async function* readEvents(
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) onAbort();
   try {
-    for await (const text of res.iterator({ destroyOnReturn: false })) {
-      parser.feed(text as string);
+    for await (const text of chunksOf<string>(res)) {
+      parser.feed(text);
       if (pending.length > 0) yield* pending.splice(0);
       if (state.failure) throw state.failure;
       if (state.done) return;

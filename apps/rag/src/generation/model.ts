@@ -43,20 +43,27 @@ export function openAIModel(
     options.useMaxCompletionTokens ? { max_completion_tokens: n } : { max_tokens: n };
   const streamChat = createChatStreamer(client);
 
-  return async function* model(request, signal) {
+  // A plain function, not a generator delegating to the stream: one async layer less per token.
+  return function model(request, signal) {
     const base = {
       model: options.model,
       messages: request.messages,
       temperature: request.temperature,
       ...limitParam(request.maxOutputTokens),
     };
-    if (!options.streaming) {
-      const completion = await client.chat.completions.create({ ...base, stream: false }, { signal });
-      const text = completion.choices[0]?.message.content ?? '';
-      if (text) yield { type: 'text', text };
-      if (completion.usage) yield { type: 'usage', usage: usageOf(completion.usage) };
-      return;
-    }
-    yield* streamChat({ ...base, stream: true, stream_options: { include_usage: true } }, signal);
+    if (!options.streaming) return blocking(client, base, signal);
+    return streamChat({ ...base, stream: true, stream_options: { include_usage: true } }, signal);
   };
+}
+
+/** One blocking completion, its text yielded once, then its usage. */
+async function* blocking(
+  client: OpenAI,
+  body: Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, 'stream'>,
+  signal: AbortSignal,
+): AsyncGenerator<ModelEvent, void, undefined> {
+  const completion = await client.chat.completions.create({ ...body, stream: false }, { signal });
+  const text = completion.choices[0]?.message.content ?? '';
+  if (text) yield { type: 'text', text };
+  if (completion.usage) yield { type: 'usage', usage: usageOf(completion.usage) };
 }

@@ -62,12 +62,12 @@ export async function* generate(
   try {
     for (;;) {
       // Text that is due waits for whichever comes first: the model's next event or its due time.
-      const due =
-        coalesceMs !== 'off' && held.count >= options.chunkSize ? dueIn(coalesceMs - held.sinceSent()) : null;
+      const dueInMs =
+        coalesceMs !== 'off' && held.count >= options.chunkSize ? coalesceMs - held.sinceSent() : null;
       next ??= events.next();
       let result: IteratorResult<ModelEvent> | typeof DUE;
       try {
-        result = due ? await due.soonerThan(next) : await next;
+        result = dueInMs === null ? await next : await soonerThan(next, dueInMs);
       } catch (err) {
         // The text the model wrote before it failed is the student's, like the tokens sent before.
         next = null;
@@ -136,34 +136,22 @@ class HeldText {
 }
 
 /**
- * DUE as soon as the microtasks now queued have run (a tick queued from a microtask runs once the
- * microtask queue is empty): by then every model event already read has been handed over, since that
- * takes only microtasks; or in `waitMs` if that is later. Not at setImmediate: text sent from the
- * check phase reaches the HTTP/2 session's write one loop iteration later, which under load added
- * to the relay lag without merging more.
+ * `next`'s result, or DUE if that comes first: as soon as the microtasks now queued have run (a tick
+ * queued from a microtask runs once the microtask queue is empty), by when every model event already
+ * read has been handed over, since that takes only microtasks; or in `waitMs` if that is later. Not
+ * at setImmediate: text sent from the check phase reaches the HTTP/2 session's write one loop
+ * iteration later, which under load added to the relay lag without merging more. Runs once per
+ * token, so it allocates as little as it can: one promise for the due time, one for the race.
  */
-function dueIn(waitMs: number) {
-  let cancel = () => {};
-  const due = new Promise<typeof DUE>((resolve) => {
-    if (waitMs > 0) {
-      const timer = setTimeout(resolve, waitMs, DUE);
-      cancel = () => clearTimeout(timer);
-    } else {
-      let waiting = true;
-      process.nextTick(() => waiting && resolve(DUE));
-      cancel = () => (waiting = false);
-    }
-  });
-  return {
-    /** `next`'s result, or DUE if that comes first. */
-    async soonerThan<T>(next: Promise<T>): Promise<T | typeof DUE> {
-      try {
-        return await Promise.race([next, due]);
-      } finally {
-        cancel();
-      }
-    },
-  };
+function soonerThan<T>(next: Promise<T>, waitMs: number): Promise<T | typeof DUE> {
+  if (waitMs <= 0) return Promise.race([next, new Promise<typeof DUE>(afterQueuedMicrotasks)]);
+  let timer: NodeJS.Timeout | undefined;
+  const due = new Promise<typeof DUE>((resolve) => (timer = setTimeout(resolve, waitMs, DUE)));
+  return Promise.race([next, due]).finally(() => clearTimeout(timer));
+}
+
+function afterQueuedMicrotasks(resolve: (due: typeof DUE) => void): void {
+  process.nextTick(resolve, DUE);
 }
 
 /** The usage of a finished answer: the model's, or counted when it reported none. */
