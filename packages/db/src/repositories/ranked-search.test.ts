@@ -489,7 +489,9 @@ describe('related words (expansions): the manual’s word for what the question 
       ranking: { expansionWeight: 0 },
     });
     const plain = await fx.repos.chunks.fullTextSearch(scope, question, 5);
-    expect(off.hits.map((h) => [h.text, h.score])).toEqual(plain.hits.map((h) => [h.text, h.score]));
+    // Same order and scores, up to the last bit: the sums run over the rows in another order.
+    const rounded = (hits: typeof plain.hits) => hits.map((h) => [h.text, h.score.toPrecision(12)]);
+    expect(rounded(off.hits)).toEqual(rounded(plain.hits));
   });
 });
 
