@@ -57,7 +57,16 @@ export function createTokenService(
   ttlSeconds: number,
   versions?: TokenVersions,
 ): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: jose imports raw key bytes again on every call, on every request's path.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
+  // A secret the platform refuses fails each call that awaits the key, not the process.
+  key.catch(() => undefined);
   const isCurrent = async (claims: TokenClaims) =>
     !versions || claims.version === null || (await versions.current(claims.userId)) === claims.version;
   return {
@@ -69,12 +78,12 @@ export function createTokenService(
         .setSubject(userId)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
-        .sign(key);
+        .sign(await key);
     },
-    claims: (token) => signedClaims(token, key, versions !== undefined),
+    claims: async (token) => signedClaims(token, await key, versions !== undefined),
     isCurrent,
     async verify(token) {
-      const claims = await signedClaims(token, key, versions !== undefined);
+      const claims = await signedClaims(token, await key, versions !== undefined);
       // A database failure is an error (500), not a bad token (401).
       if (!claims || !(await isCurrent(claims))) return null;
       return { userId: claims.userId, expiresAt: claims.expiresAt };
@@ -86,7 +95,7 @@ export function createTokenService(
 }
 
 /** The claims of a token whose signature and expiry hold; null for anything else. */
-async function signedClaims(token: string, key: Uint8Array, versioned: boolean): Promise<TokenClaims | null> {
+async function signedClaims(token: string, key: CryptoKey, versioned: boolean): Promise<TokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
     const claimed = payload[VERSION_CLAIM] ?? 0;
