@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -95,7 +96,11 @@ export function createTokenService(
 }
 
 /** The claims of a token whose signature and expiry hold; null for anything else. */
-async function signedClaims(token: string, key: CryptoKey, versioned: boolean): Promise<TokenClaims | null> {
+async function signedClaims(
+  token: string,
+  key: webcrypto.CryptoKey,
+  versioned: boolean,
+): Promise<TokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
     const claimed = payload[VERSION_CLAIM] ?? 0;
