@@ -1,6 +1,7 @@
 /**
  * What each database statement before a chat's first token costs on the embedded server, measured
- * alone: wall time per call at the client and the server process's CPU per call (from /proc), over
+ * alone: wall time and the client's CPU (building the statement, the driver) per call, and the server
+ * process's CPU per call (from /proc), over
  * 100 calls after 20 warm-up calls, on a bench user (a class with a 5-chunk document).
  *
  *   npm run db-statements -w bench
@@ -54,15 +55,18 @@ const statements: Record<string, () => Promise<unknown>> = {
 };
 
 try {
-  process.stdout.write('| statement | wall ms | db CPU ms |\n| --- | --- | --- |\n');
+  process.stdout.write('| statement | wall ms | client CPU ms | db CPU ms |\n| --- | --- | --- | --- |\n');
   for (const [name, run] of Object.entries(statements)) {
     for (let i = 0; i < WARM_UP; i++) await run();
     const cpu0 = cpuSeconds(db.pid);
+    const client0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < CALLS; i++) await run();
     const wall = (performance.now() - t0) / CALLS;
+    const { user: u, system: s } = process.cpuUsage(client0);
+    const client = (u + s) / 1000 / CALLS;
     const cpu = ((cpuSeconds(db.pid) - cpu0) * 1000) / CALLS;
-    process.stdout.write(`| ${name} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} |\n`);
+    process.stdout.write(`| ${name} | ${wall.toFixed(2)} | ${client.toFixed(2)} | ${cpu.toFixed(2)} |\n`);
   }
 } finally {
   await database.close();

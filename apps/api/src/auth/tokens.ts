@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { VerifiedTokens } from './verified-tokens.js';
 
@@ -58,13 +59,22 @@ export function createTokenService(
   ttlSeconds: number,
   versions?: TokenVersions,
 ): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: jose imports raw key bytes again on every call, on every request's path.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
+  // A secret the platform refuses fails each call that awaits the key, not the process.
+  key.catch(() => undefined);
   const versioned = versions !== undefined;
   const verified = new VerifiedTokens<TokenClaims>();
   const claimsOf = async (token: string): Promise<TokenClaims | null> => {
     const known = verified.get(token, Date.now());
     if (known) return known;
-    const claims = await signedClaims(token, key, versioned);
+    const claims = await signedClaims(token, await key, versioned);
     if (claims) verified.set(token, Object.freeze(claims));
     return claims;
   };
@@ -79,7 +89,7 @@ export function createTokenService(
         .setSubject(userId)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
-        .sign(key);
+        .sign(await key);
     },
     claims: claimsOf,
     isCurrent,
@@ -96,7 +106,11 @@ export function createTokenService(
 }
 
 /** The claims of a token whose signature and expiry hold; null for anything else. */
-async function signedClaims(token: string, key: Uint8Array, versioned: boolean): Promise<TokenClaims | null> {
+async function signedClaims(
+  token: string,
+  key: webcrypto.CryptoKey,
+  versioned: boolean,
+): Promise<TokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
     const claimed = payload[VERSION_CLAIM] ?? 0;

@@ -1,10 +1,10 @@
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { TokenUsage } from '@classchat/contracts';
 import { chunksOf } from '@classchat/service';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import OpenAI, { APIError } from 'openai';
 import type { ModelEvent } from './model.js';
+import { headersOf, send, statusError, upstreamAgents } from './upstream-http.js';
 
 /** The body of a streamed chat completion request, as the SDK's `create` takes it. */
 export type StreamingChatBody = OpenAI.ChatCompletionCreateParamsStreaming;
@@ -21,10 +21,7 @@ export type StreamingChatBody = OpenAI.ChatCompletionCreateParamsStreaming;
  * response throws `APIUserAbortError` while one during it just ends the iteration.
  */
 export function createChatStreamer(client: OpenAI) {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
-  };
+  const agents = upstreamAgents();
 
   /**
    * Not a generator of its own: the response's reader is the iterator, so each event crosses one
@@ -49,94 +46,6 @@ export function createChatStreamer(client: OpenAI) {
       return res;
     }, signal);
   };
-}
-
-interface BuiltRequest {
-  url: string;
-  timeout: number;
-  req: { method?: string; headers?: unknown; body?: unknown };
-}
-
-/**
- * Sends the request; resolves with the response once its headers are in (the SDK's timeout runs
- * until then). A kept-alive connection that the server closed just as it was reused fails before
- * any answer: that request is sent once more, on a connection of its own (nothing was answered, so
- * nothing can be repeated).
- */
-function send(
-  built: BuiltRequest,
-  agents: Record<'http:' | 'https:', http.Agent>,
-  signal: AbortSignal,
-): Promise<IncomingMessage> {
-  const url = new URL(built.url);
-  const secure = url.protocol === 'https:';
-  const payload = typeof built.req.body === 'string' ? built.req.body : '';
-  const headers = Object.fromEntries(built.req.headers as Headers);
-  headers['content-length'] = String(Buffer.byteLength(payload));
-  const deadline = performance.now() + built.timeout;
-  const attempt = (mayRetry: boolean) =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      let timedOut = false;
-      const req = (secure ? https : http).request(url, {
-        method: built.req.method ?? 'POST',
-        headers,
-        // The retry opens a connection of its own: the pool's other idle ones may be just as stale
-        // (a server closes connections idle for its keep-alive timeout, often several at once).
-        agent: mayRetry ? agents[secure ? 'https:' : 'http:'] : false,
-      });
-      // The signal is followed by hand, not passed to `request`: once the body is read or given up,
-      // a later abort (the caller aborts once it knows the outcome) must not touch this request.
-      const onAbort = () => req.destroy();
-      signal.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(
-        () => {
-          timedOut = true;
-          req.destroy();
-        },
-        Math.max(0, deadline - performance.now()),
-      );
-      req.once('response', (res) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(res);
-      });
-      req.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) reject(new OpenAI.APIUserAbortError());
-        else if (timedOut) reject(new OpenAI.APIConnectionTimeoutError());
-        else if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') resolve(attempt(false));
-        else reject(new OpenAI.APIConnectionError({ cause: err }));
-      });
-      req.end(payload);
-    });
-  return attempt(true);
-}
-
-/** The SDK's error for a non-2xx answer: its body's `error` object, or its text as the message. */
-async function statusError(res: IncomingMessage): Promise<APIError> {
-  let text = '';
-  try {
-    res.setEncoding('utf8');
-    for await (const chunk of res) text += chunk as string;
-  } catch (err) {
-    text = err instanceof Error ? err.message : String(err);
-  }
-  let json: object | undefined;
-  try {
-    json = JSON.parse(text) as object;
-  } catch {
-    json = undefined;
-  }
-  return APIError.generate(res.statusCode ?? 0, json, json ? undefined : text, headersOf(res));
-}
-
-function headersOf(res: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type RankedRow,
   type SearchFocus,
 } from './ranked-search.js';
-import { executePrepared, preparedByText } from './prepared.js';
+import { executePrepared, preparedPerShape, scopeShape, type ScopeShape } from './prepared.js';
 
 export {
   DEFAULT_RANKING,
@@ -188,6 +188,35 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     sourceMap: chunks.sourceMap,
   };
 
+  /**
+   * The exact nearest-chunks search of a scope shape: its candidates by cosine distance (`+ 0` hides
+   * the expression from the HNSW index: an exact scan of the scope's rows), then their columns.
+   * Prepared, as the full-text leg it runs beside (planning is ~1 ms of its ~6), and built once.
+   */
+  const exactVectorStatement = preparedPerShape((shape: ScopeShape) => {
+    const distance = sql<number>`${chunks.embedding} <=> ${sql.placeholder('vector')}::vector`;
+    const candidates = db
+      .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
+      .from(chunks)
+      .where(
+        and(
+          eq(chunks.userId, sql.placeholder('userId')),
+          shape.includes('class') ? eq(chunks.classId, sql.placeholder('classId')) : undefined,
+          shape.includes('document') ? eq(chunks.documentId, sql.placeholder('documentId')) : undefined,
+          isNotNull(chunks.embedding),
+        ),
+      )
+      .orderBy(sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex))
+      .limit(sql.placeholder('k'))
+      .as('candidates');
+    return db
+      .select({ ...hitColumns, distance: candidates.distance })
+      .from(candidates)
+      .innerJoin(chunks, eq(chunks.id, candidates.id))
+      .innerJoin(documents, eq(documents.id, chunks.documentId))
+      .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex));
+  });
+
   const record = (
     kind: SearchKind,
     scope: ChunkScope,
@@ -204,13 +233,14 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   const ranked = <T extends Omit<ChunkHit, 'rank'>>(rows: T[]): (T & { rank: number })[] =>
     rows.map((r, i) => ({ ...r, rank: i + 1 }));
 
-  const vectorLiteral = (embedding: number[]): SQL => {
+  /** The embedding as pgvector's text input, once it is checked. */
+  const vectorText = (embedding: number[]): string => {
     if (embedding.length !== EMBEDDING_DIMENSIONS || !embedding.every(Number.isFinite)) {
       throw new RangeError(
         `An embedding must have ${EMBEDDING_DIMENSIONS} finite numbers (got ${embedding.length})`,
       );
     }
-    return sql`${JSON.stringify(embedding)}::vector`;
+    return JSON.stringify(embedding);
   };
 
   return {
@@ -246,7 +276,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         sourceMap: c.sourceMap ? c.sourceMap.map(([a, b, d]): [number, number, number] => [a, b, d]) : null,
         embedding: c.embedding ?? null,
       }));
-      for (const r of rows) if (r.embedding) vectorLiteral(r.embedding);
+      for (const r of rows) if (r.embedding) vectorText(r.embedding);
       await db.transaction(async (tx) => {
         await tx.delete(chunks).where(eq(chunks.documentId, doc.id));
         for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
@@ -359,31 +389,22 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     ): Promise<ChunkHit[]> {
       const started = performance.now();
       const k = Math.max(0, Math.min(MAX_VECTOR_LIMIT, Math.floor(limit)));
-      const vec = vectorLiteral(embedding);
+      const vector = vectorText(embedding);
       if (k === 0) return [];
       if (options.exact) {
         // A small scope: scanning it is exact and cheaper than the graph, and one statement needs no
         // transaction (each round trip to the embedded server costs ~1.5 ms of its CPU).
-        const distance = sql<number>`${chunks.embedding} <=> ${vec}`;
-        const candidates = db
-          .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
-          .from(chunks)
-          .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
-          .orderBy(sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex))
-          .limit(k)
-          .as('candidates');
-        // Prepared, as the full-text leg it runs beside: planning is ~1 ms of its ~6.
-        const exactRows = await preparedByText(
-          db
-            .select({ ...hitColumns, distance: candidates.distance })
-            .from(candidates)
-            .innerJoin(chunks, eq(chunks.id, candidates.id))
-            .innerJoin(documents, eq(documents.id, chunks.documentId))
-            .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex)),
-        ).execute();
+        const exactRows = await exactVectorStatement(scopeShape(scope)).execute({
+          userId: scope.userId,
+          classId: scope.classId ?? null,
+          documentId: scope.documentId ?? null,
+          vector,
+          k,
+        });
         record('vector', scope, limit, exactRows.length, started, { exact: true });
         return ranked(exactRows.map(({ distance: d, ...r }) => ({ ...r, score: 1 - d })));
       }
+      const vec = sql`${vector}::vector`;
       let exactFallback = false;
       const rows = await db.transaction(async (tx) => {
         // One round trip (simple protocol, two statements); LOCAL: the embedded server shares one session.

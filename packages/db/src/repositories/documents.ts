@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNull, notInArray, sql, type SQL } from 'drizz
 import type { Db } from '../client.js';
 import { isForeignKeyViolation, NotFoundError, StorageQuotaError } from '../errors.js';
 import { classes, documents, type DocumentRow } from '../schema.js';
-import { preparedByText } from './prepared.js';
+import { preparedPerShape, scopeShape, type ScopeShape } from './prepared.js';
 
 export interface CreateDocumentInput {
   /** Optional: let the caller pick the id (e.g. to name the stored file before the row exists). */
@@ -44,6 +44,25 @@ export function createDocumentsRepository(db: Db) {
   const owned = (userId: string, id: string) => and(eq(documents.userId, userId), eq(documents.id, id));
   const inClass = (classId: string | null) =>
     classId === null ? isNull(documents.classId) : eq(documents.classId, classId);
+  // Prepared: read before every answer's first token, where parsing and planning it would wait.
+  const listStatement = preparedPerShape((shape: ScopeShape) =>
+    db
+      .select({
+        id: documents.id,
+        fileName: documents.fileName,
+        status: documents.status,
+        error: documents.error,
+      })
+      .from(documents)
+      .where(
+        and(
+          eq(documents.userId, sql.placeholder('userId')),
+          shape.includes('class') ? eq(documents.classId, sql.placeholder('classId')) : undefined,
+          shape.includes('document') ? eq(documents.id, sql.placeholder('documentId')) : undefined,
+        ),
+      )
+      .orderBy(documents.createdAt, documents.id),
+  );
 
   return {
     /**
@@ -131,25 +150,11 @@ export function createDocumentsRepository(db: Db) {
       classId?: string | null;
       documentId?: string | null;
     }): Promise<ScopeDocument[]> {
-      // Prepared: read before every answer's first token, where parsing and planning it would wait.
-      return preparedByText(
-        db
-          .select({
-            id: documents.id,
-            fileName: documents.fileName,
-            status: documents.status,
-            error: documents.error,
-          })
-          .from(documents)
-          .where(
-            and(
-              eq(documents.userId, scope.userId),
-              scope.classId ? eq(documents.classId, scope.classId) : undefined,
-              scope.documentId ? eq(documents.id, scope.documentId) : undefined,
-            ),
-          )
-          .orderBy(documents.createdAt, documents.id),
-      ).execute();
+      return listStatement(scopeShape(scope)).execute({
+        userId: scope.userId,
+        classId: scope.classId ?? null,
+        documentId: scope.documentId ?? null,
+      });
     },
 
     /** The user's most recent document with this content hash in this class (`null`: no class). */

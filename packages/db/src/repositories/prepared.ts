@@ -34,3 +34,25 @@ export function executePrepared<T extends QueryResultRow>(db: Db, query: SQL): P
 export function preparedByText<P>(query: { toSQL(): { sql: string }; prepare(name: string): P }): P {
   return query.prepare(statementName(query.toSQL().sql));
 }
+
+/**
+ * Statements built once per shape (which optional conditions a call has): `build` returns a query
+ * whose values are `sql.placeholder`s, prepared under the name its text gives; each call then only
+ * fills its placeholders in. Building a query with drizzle costs up to a millisecond or more of CPU
+ * (the exact vector search, with its sixteen columns, most), on the path to an answer's first token.
+ */
+export function preparedPerShape<S extends string, P>(
+  build: (shape: S) => { toSQL(): { sql: string }; prepare(name: string): P },
+): (shape: S) => P {
+  const built = new Map<S, P>();
+  return (shape) => {
+    let statement = built.get(shape);
+    if (statement === undefined) built.set(shape, (statement = preparedByText(build(shape))));
+    return statement;
+  };
+}
+
+/** The shape of a scope's conditions: which of class and document it names. */
+export const scopeShape = (scope: { classId?: string | null; documentId?: string | null }) =>
+  `${scope.classId ? 'class' : ''}+${scope.documentId ? 'document' : ''}` as const;
+export type ScopeShape = ReturnType<typeof scopeShape>;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '@classchat/contracts';
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { mapConflict } from '../errors.js';
 import { users, type UserRow } from '../schema.js';
 import { storedBytesOf } from './documents.js';
-import { preparedByText } from './prepared.js';
+import { preparedPerShape } from './prepared.js';
 
 /**
  * How long a chat reservation holds without being settled: each reservation expires on its own, so
@@ -50,14 +50,54 @@ export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
 export function createUsersRepository(db: Db) {
   const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  /** A timestamp the statement is given when it runs. */
+  const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
   /** The count as it stands in the month of `monthStart` (0 when the stored one belongs to an older month). */
-  const countIn = (monthStart: Date) =>
-    sql`(CASE WHEN ${users.chatRequestResetAt} >= ${ts(monthStart)} THEN ${users.chatRequestCount} ELSE 0 END)`;
-  /** The user's reservations that have not expired at `now` (a jsonb object). */
-  const liveReservations = (now: Date) =>
-    sql`(SELECT coalesce(jsonb_object_agg(r.key, r.value), '{}'::jsonb) FROM jsonb_each(${users.chatReservations}) r WHERE (r.value #>> '{}')::timestamptz > ${ts(now)})`;
-  const liveReservationCount = (now: Date) =>
-    sql`(SELECT count(*) FROM jsonb_each(${users.chatReservations}) r WHERE (r.value #>> '{}')::timestamptz > ${ts(now)})`;
+  const countIn = (monthStart: SQL) =>
+    sql`(CASE WHEN ${users.chatRequestResetAt} >= ${monthStart} THEN ${users.chatRequestCount} ELSE 0 END)`;
+  /** `value` over the user's reservations that have not expired at `now`. */
+  const overLiveReservations = (value: SQL, now: SQL) =>
+    sql`(SELECT ${value} FROM jsonb_each(${users.chatReservations}) r WHERE (r.value #>> '{}')::timestamptz > ${now})`;
+
+  /**
+   * The reservation's statement, with or without the token version check. Prepared (it runs before
+   * every answer's first token) and built once: its values are placeholders.
+   */
+  const reserveStatement = preparedPerShape((shape: 'version' | 'any version') => {
+    const count = countIn(at('monthStart'));
+    const live = (value: SQL) => overLiveReservations(value, at('now'));
+    return db
+      .update(users)
+      .set({
+        chatRequestCount: count,
+        chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${at('monthStart')})`,
+        chatReservations: sql`${live(sql`coalesce(jsonb_object_agg(r.key, r.value), '{}'::jsonb)`)} || jsonb_build_object(${sql.placeholder('id')}::text, ${sql.placeholder('expiresAt')}::text)`,
+      })
+      .where(
+        and(
+          eq(users.id, sql.placeholder('userId')),
+          shape === 'version' ? eq(users.tokenVersion, sql.placeholder('tokenVersion')) : undefined,
+          or(eq(users.plan, 'premium'), sql`${count} + ${live(sql`count(*)`)} < ${sql.placeholder('limit')}`),
+        ),
+      )
+      .returning({ id: users.id });
+  });
+
+  // One statement with the stored bytes, prepared and built once: read after every answer, for the
+  // user's other tabs (and, when a student asks again at once, beside the next question's statements).
+  const usageStatement = preparedPerShape((_shape: 'one') =>
+    db
+      .select({
+        plan: users.plan,
+        chatRequestCount: users.chatRequestCount,
+        chatRequestResetAt: users.chatRequestResetAt,
+        chatReservations: users.chatReservations,
+        storedBytes: storedBytesOf(sql`${users.id}`),
+      })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('userId')))
+      .limit(1),
+  );
 
   return {
     /** Creates a user; the email is stored trimmed and lowercased. Throws `ConflictError` for a taken email. */
@@ -95,18 +135,7 @@ export function createUsersRepository(db: Db) {
 
     /** The user's chat usage in the UTC month of `now` (a count from an earlier month reads as 0). */
     async getUsage(userId: string, now: Date = new Date()): Promise<UsageRow | null> {
-      // One statement with the stored bytes: read after every answer, for the user's other tabs.
-      const [user] = await db
-        .select({
-          plan: users.plan,
-          chatRequestCount: users.chatRequestCount,
-          chatRequestResetAt: users.chatRequestResetAt,
-          chatReservations: users.chatReservations,
-          storedBytes: storedBytesOf(sql`${users.id}`),
-        })
-        .from(users)
-        .where(eq(users.id, userId))
-        .limit(1);
+      const [user] = await usageStatement('one').execute({ userId });
       if (!user) return null;
       const periodStart = monthStartUtc(now);
       const reservedLive = Object.values(user.chatReservations).filter(
@@ -137,28 +166,16 @@ export function createUsersRepository(db: Db) {
       now: Date = new Date(),
       tokenVersion: number | null = null,
     ): Promise<string | null> {
-      const monthStart = monthStartUtc(now);
-      const count = countIn(monthStart);
       const id = randomUUID();
-      const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS).toISOString();
-      // Prepared: it runs before every answer's first token.
-      const rows = await preparedByText(
-        db
-          .update(users)
-          .set({
-            chatRequestCount: count,
-            chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
-            chatReservations: sql`${liveReservations(now)} || jsonb_build_object(${id}::text, ${expiresAt}::text)`,
-          })
-          .where(
-            and(
-              eq(users.id, userId),
-              tokenVersion === null ? undefined : eq(users.tokenVersion, tokenVersion),
-              or(eq(users.plan, 'premium'), sql`${count} + ${liveReservationCount(now)} < ${limit}`),
-            ),
-          )
-          .returning({ id: users.id }),
-      ).execute();
+      const rows = await reserveStatement(tokenVersion === null ? 'any version' : 'version').execute({
+        userId,
+        tokenVersion,
+        limit,
+        monthStart: monthStartUtc(now).toISOString(),
+        now: now.toISOString(),
+        id,
+        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS).toISOString(),
+      });
       return rows.length === 1 ? id : null;
     },
 
@@ -168,7 +185,7 @@ export function createUsersRepository(db: Db) {
       await db
         .update(users)
         .set({
-          chatRequestCount: sql`${countIn(monthStart)} + 1`,
+          chatRequestCount: sql`${countIn(ts(monthStart))} + 1`,
           chatRequestResetAt: sql`GREATEST(${users.chatRequestResetAt}, ${ts(monthStart)})`,
           chatReservations: sql`${users.chatReservations} - ${reservationId}::text`,
         })
