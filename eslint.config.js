@@ -11,6 +11,7 @@ export default tseslint.config(
       'test-output/**',
       'bench/output/**',
       'bench/.cache/**',
+      '.tmp/**',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
