@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PageKind } from '@classchat/contracts';
 import type { Db } from '../client.js';
 import { chunks, documents, EMBEDDING_DIMENSIONS } from '../schema.js';
@@ -189,33 +189,53 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   };
 
   /**
-   * The exact nearest-chunks search of a scope shape: its candidates by cosine distance (`+ 0` hides
-   * the expression from the HNSW index: an exact scan of the scope's rows), then their columns.
-   * Prepared, as the full-text leg it runs beside (planning is ~1 ms of its ~6), and built once.
+   * The `k` chunks nearest to `vector` among those `where` selects: candidates by cosine distance,
+   * then their columns, nearest first. `exact`: `+ 0` hides the expression from the HNSW index, so
+   * the scope's rows are scanned.
    */
-  const exactVectorStatement = preparedPerShape((shape: ScopeShape) => {
-    const distance = sql<number>`${chunks.embedding} <=> ${sql.placeholder('vector')}::vector`;
-    const candidates = db
+  const nearest = (
+    q: Pick<Db, 'select'>,
+    where: SQL | undefined,
+    vector: SQL,
+    k: number | Placeholder,
+    exact: boolean,
+  ) => {
+    const distance = sql<number>`${chunks.embedding} <=> ${vector}`;
+    const candidates = q
       .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
       .from(chunks)
-      .where(
-        and(
-          eq(chunks.userId, sql.placeholder('userId')),
-          shape.includes('class') ? eq(chunks.classId, sql.placeholder('classId')) : undefined,
-          shape.includes('document') ? eq(chunks.documentId, sql.placeholder('documentId')) : undefined,
-          isNotNull(chunks.embedding),
-        ),
+      .where(and(where, isNotNull(chunks.embedding)))
+      // The index serves only an order by distance alone; the scan breaks ties by position.
+      .orderBy(
+        ...(exact ? [sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex)] : [distance]),
       )
-      .orderBy(sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex))
-      .limit(sql.placeholder('k'))
+      .limit(k)
       .as('candidates');
-    return db
+    return q
       .select({ ...hitColumns, distance: candidates.distance })
       .from(candidates)
       .innerJoin(chunks, eq(chunks.id, candidates.id))
       .innerJoin(documents, eq(documents.id, chunks.documentId))
       .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex));
-  });
+  };
+
+  /**
+   * The exact search of a scope shape, prepared as the full-text leg it runs beside (planning is
+   * ~1 ms of its ~6) and built once.
+   */
+  const exactVectorStatement = preparedPerShape((shape: ScopeShape) =>
+    nearest(
+      db,
+      and(
+        eq(chunks.userId, sql.placeholder('userId')),
+        shape.includes('class') ? eq(chunks.classId, sql.placeholder('classId')) : undefined,
+        shape.includes('document') ? eq(chunks.documentId, sql.placeholder('documentId')) : undefined,
+      ),
+      sql`${sql.placeholder('vector')}::vector`,
+      sql.placeholder('k'),
+      true,
+    ),
+  );
 
   const record = (
     kind: SearchKind,
@@ -413,23 +433,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
             `SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.max(40, k)}`,
           ),
         );
-        const search = async (exact: boolean) => {
-          const distance = sql<number>`${chunks.embedding} <=> ${vec}`;
-          const candidates = tx
-            .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
-            .from(chunks)
-            .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
-            // `+ 0` hides the expression from the HNSW index: an exact scan of the scope's rows.
-            .orderBy(exact ? sql`(${distance}) + 0` : distance)
-            .limit(k)
-            .as('candidates');
-          return tx
-            .select({ ...hitColumns, distance: candidates.distance })
-            .from(candidates)
-            .innerJoin(chunks, eq(chunks.id, candidates.id))
-            .innerJoin(documents, eq(documents.id, chunks.documentId))
-            .orderBy(asc(candidates.distance), asc(chunks.documentId), asc(chunks.chunkIndex));
-        };
+        const search = (exact: boolean) => nearest(tx, scopeWhere(scope), vec, k, exact);
         const approx = await search(false);
         if (approx.length >= k) return approx;
         exactFallback = true;
