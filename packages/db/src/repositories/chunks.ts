@@ -13,6 +13,7 @@ import {
   type SearchFocus,
 } from './ranked-search.js';
 import { executePrepared, preparedPerShape, scopeShape, type ScopeShape } from './prepared.js';
+import { chunkScopeColumns, documentScopeColumns, scopeOn, scopeParams, scopePlaceholders } from './scope.js';
 
 export {
   DEFAULT_RANKING,
@@ -154,20 +155,9 @@ export type ChunksRepository = ReturnType<typeof createChunksRepository>;
 export function createChunksRepository(db: Db, options: ChunksRepositoryOptions = {}) {
   let searchCount = 0;
 
-  const scopeWhere = (scope: ChunkScope): SQL =>
-    and(
-      eq(chunks.userId, scope.userId),
-      scope.classId ? eq(chunks.classId, scope.classId) : undefined,
-      scope.documentId ? eq(chunks.documentId, scope.documentId) : undefined,
-    )!;
-
+  const scopeWhere = (scope: ChunkScope): SQL => scopeOn(chunkScopeColumns, scope);
   /** {@link scopeWhere} over the documents the scope's chunks belong to. */
-  const scopeDocuments = (scope: ChunkScope): SQL =>
-    and(
-      eq(documents.userId, scope.userId),
-      scope.classId ? eq(documents.classId, scope.classId) : undefined,
-      scope.documentId ? eq(documents.id, scope.documentId) : undefined,
-    )!;
+  const scopeDocuments = (scope: ChunkScope): SQL => scopeOn(documentScopeColumns, scope);
 
   const hitColumns = {
     chunkId: chunks.id,
@@ -226,11 +216,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   const exactVectorStatement = preparedPerShape((shape: ScopeShape) =>
     nearest(
       db,
-      and(
-        eq(chunks.userId, sql.placeholder('userId')),
-        shape.includes('class') ? eq(chunks.classId, sql.placeholder('classId')) : undefined,
-        shape.includes('document') ? eq(chunks.documentId, sql.placeholder('documentId')) : undefined,
-      ),
+      scopeOn(chunkScopeColumns, scopePlaceholders(shape)),
       sql`${sql.placeholder('vector')}::vector`,
       sql.placeholder('k'),
       true,
@@ -415,9 +401,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         // A small scope: scanning it is exact and cheaper than the graph, and one statement needs no
         // transaction (each round trip to the embedded server costs ~1.5 ms of its CPU).
         const exactRows = await exactVectorStatement(scopeShape(scope)).execute({
-          userId: scope.userId,
-          classId: scope.classId ?? null,
-          documentId: scope.documentId ?? null,
+          ...scopeParams(scope),
           vector,
           k,
         });

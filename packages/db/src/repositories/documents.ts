@@ -4,6 +4,7 @@ import type { Db } from '../client.js';
 import { isForeignKeyViolation, NotFoundError, StorageQuotaError } from '../errors.js';
 import { classes, documents, type DocumentRow } from '../schema.js';
 import { preparedPerShape, scopeShape, type ScopeShape } from './prepared.js';
+import { documentScopeColumns, scopeOn, scopeParams, scopePlaceholders } from './scope.js';
 
 export interface CreateDocumentInput {
   /** Optional: let the caller pick the id (e.g. to name the stored file before the row exists). */
@@ -54,13 +55,7 @@ export function createDocumentsRepository(db: Db) {
         error: documents.error,
       })
       .from(documents)
-      .where(
-        and(
-          eq(documents.userId, sql.placeholder('userId')),
-          shape.includes('class') ? eq(documents.classId, sql.placeholder('classId')) : undefined,
-          shape.includes('document') ? eq(documents.id, sql.placeholder('documentId')) : undefined,
-        ),
-      )
+      .where(scopeOn(documentScopeColumns, scopePlaceholders(shape)))
       .orderBy(documents.createdAt, documents.id),
   );
 
@@ -150,11 +145,7 @@ export function createDocumentsRepository(db: Db) {
       classId?: string | null;
       documentId?: string | null;
     }): Promise<ScopeDocument[]> {
-      return listStatement(scopeShape(scope)).execute({
-        userId: scope.userId,
-        classId: scope.classId ?? null,
-        documentId: scope.documentId ?? null,
-      });
+      return listStatement(scopeShape(scope)).execute(scopeParams(scope));
     },
 
     /** The user's most recent document with this content hash in this class (`null`: no class). */
