@@ -5,14 +5,19 @@ import { describe, expect, it } from 'vitest';
 const loggerModule = fileURLToPath(new URL('./logger.ts', import.meta.url));
 
 /** Runs `body` in a fresh node process with `createLogger` in scope; its stdout lines. */
-function stdoutOf(body: string): string[] {
+function run(body: string) {
   const script = `import { createLogger } from ${JSON.stringify(loggerModule)};\n${body}`;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
     timeout: 30_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
-  expect(run.stderr).toBe('');
-  return run.stdout.split('\n').filter(Boolean);
+}
+
+function stdoutOf(body: string): string[] {
+  const { stdout, stderr } = run(body);
+  expect(stderr).toBe('');
+  return stdout.split('\n').filter(Boolean);
 }
 
 describe('createLogger', () => {
@@ -33,5 +38,19 @@ describe('createLogger', () => {
     `);
     expect(lines.join('\n')).not.toMatch(/s3cret|hunter2/);
     expect(lines).toHaveLength(2);
+  });
+
+  it('buffered: output held while stdout cannot keep up stays under its bound, and the drop is reported', () => {
+    // A synchronous loop never lets a write complete, like a stalled reader: everything logged waits.
+    const { stdout, stderr } = run(`
+      const logger = createLogger('info', 'test', { buffered: true, maxPendingBytes: 100_000 });
+      for (let i = 0; i < 20_000; i++) logger.info({ i, pad: 'x'.repeat(40) }, 'line');
+      await new Promise((resolve) => setImmediate(resolve));
+    `);
+    expect(stdout.length).toBeLessThanOrEqual(100_000);
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i).slice(0, 3)).toEqual([0, 1, 2]);
+    expect(stderr).toMatch(/logger: stdout is not keeping up; dropped \d+ bytes of log lines/);
   });
 });

@@ -8,6 +8,30 @@ export interface LoggerOptions {
    * lines interleave with what they print themselves.
    */
   buffered?: boolean;
+  /**
+   * With `buffered`, the most log output held in memory while stdout is slow or stalled. Lines
+   * beyond it are dropped (and counted on stderr) rather than growing the heap without bound: a
+   * stuck log reader must not take the server down. Default 16 MiB.
+   */
+  maxPendingBytes?: number;
+}
+
+const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** Async stdout that drops lines past `maxLength` and says so on stderr, once per burst of drops. */
+function boundedStdout(maxLength: number) {
+  const destination = pino.destination({ dest: 1, sync: false, maxLength });
+  let dropped = 0;
+  destination.on('drop', (data: string | Buffer) => {
+    if (dropped === 0) {
+      setImmediate(() => {
+        process.stderr.write(`logger: stdout is not keeping up; dropped ${dropped} bytes of log lines\n`);
+        dropped = 0;
+      });
+    }
+    dropped += data.length;
+  });
+  return destination;
 }
 
 /** Structured JSON logs; secrets and auth material are redacted wherever they appear. */
@@ -27,5 +51,6 @@ export function createLogger(level: string, service: string, options: LoggerOpti
       censor: '[redacted]',
     },
   };
-  return options.buffered ? pino(config, pino.destination({ dest: 1, sync: false })) : pino(config);
+  if (!options.buffered) return pino(config);
+  return pino(config, boundedStdout(options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES));
 }
