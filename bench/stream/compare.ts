@@ -156,6 +156,7 @@ const stack = await startStack({
   outDir,
   upstream: UPSTREAM,
   profile: args.profile,
+  upstreamRecords: Math.max(20_000, 2 * Math.max(...args.tiers.map((n) => n * wavesAt(n))) + 1_000),
 });
 const peers: Service[] = [];
 const figures: PhaseFigures[] = [];

@@ -45,6 +45,11 @@ export async function startStack(options: {
   upstream: UpstreamSettings;
   /** CPU profiles of every api and rag, written to `<outDir>/prof/<name>` when they stop. */
   profile?: boolean;
+  /**
+   * Requests the fake upstream keeps for matching (it drops the oldest past this): at least one
+   * phase's streams, each a chat and an embeddings request, or early streams go unmatched.
+   */
+  upstreamRecords: number;
 }): Promise<Stack> {
   const { outDir, dataDir } = options;
   // One directory per service: the tsx loader's worker thread writes a profile of its own there too.
@@ -80,7 +85,7 @@ export async function startStack(options: {
           FAKE_FIRST_TOKEN_DELAY_MS: String(options.upstream.firstTokenDelayMs),
           FAKE_TOKEN_DELAY_MS: String(options.upstream.tokenDelayMs),
           FAKE_REPLY_TOKENS: String(options.upstream.answerTokens),
-          FAKE_MAX_RECORDED: '20000',
+          FAKE_MAX_RECORDED: String(options.upstreamRecords),
         },
         ready: /"url":"(http:\/\/[^"]+)"/,
         logPath: join(outDir, 'fake-upstream.log'),
