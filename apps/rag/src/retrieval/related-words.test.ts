@@ -8,6 +8,7 @@ describe('relatedWords', () => {
     ]);
     expect(relatedWords('How do I hide the legend?')).toEqual([
       ['suppress', 'disable', 'deactivate', 'unset', 'omit', 'mute'],
+      ['hid', 'hidden'],
       ['key'],
     ]);
   });
@@ -34,6 +35,21 @@ describe('relatedWords', () => {
   it('gives nothing for questions without such words, or with their everyday senses left out', () => {
     expect(relatedWords('What is the Krebs cycle?')).toEqual([]);
     expect(relatedWords('How do I write a comment at the start of my script?')).toEqual([]);
+  });
+
+  it('adds the other forms of an irregular verb as a list of their own, after its synonyms', () => {
+    expect(relatedWords('How do I send my plot to a file?')).toEqual([
+      ['output', 'save', 'export', 'redirect', 'dump'],
+      ['sent'],
+    ]);
+    expect(relatedWords('the job ran for an hour')).toEqual([['launch', 'run', 'execute', 'invoke']]);
+    expect(relatedWords('Why is the axis hidden?')).toEqual([
+      ['hide', 'suppress', 'disable', 'deactivate', 'unset', 'omit', 'mute'],
+      ['hid'],
+    ]);
+    // Forms with an everyday sense besides the operation, and verbs no group lists, are not searched.
+    expect(relatedWords('How do I show the grid?').flat()).not.toContain('shown');
+    expect(relatedWords('How do I write a comment?').flat()).not.toContain('written');
   });
 
   it(`adds at most ${MAX_RELATED} words however long the question`, () => {

@@ -61,6 +61,22 @@ GROUPS.forEach((group, g) => {
   for (const word of group) GROUPS_OF.set(word, [...(GROUPS_OF.get(word) ?? []), g]);
 });
 
+/**
+ * The other forms of the group words that are irregular verbs, which the English stemmer leaves
+ * apart: a manual writes that output "is sent" to a file where the student asks how to "send" it.
+ * The same rule as for the groups holds: a form whose everyday sense is not the operation is left
+ * out ("shown" in "as shown below"). A form is the same word as the question's, not a companion:
+ * it is searched as a list of its own, so a chunk that holds it and a synonym counts both.
+ */
+const FORMS: readonly (readonly string[])[] = [
+  ['send', 'sent'],
+  ['run', 'ran'],
+  ['hide', 'hid', 'hidden'],
+];
+
+const FORMS_OF = new Map<string, readonly string[]>();
+for (const family of FORMS) for (const word of family) FORMS_OF.set(word, family);
+
 /** At most this many related words are added (a long question would otherwise add dozens). */
 export const MAX_RELATED = 24;
 
@@ -81,7 +97,8 @@ function baseForms(word: string): string[] {
 /**
  * For each word of the question that belongs to a group, its groups' other members (without the
  * question's own words), in the question's order: one list per question word, each standing in for
- * that word. At most {@link MAX_RELATED} words in all.
+ * that word, followed by a list of its other irregular forms when it has some. At most
+ * {@link MAX_RELATED} words in all.
  */
 export function relatedWords(question: string): string[][] {
   const words = (question.toLowerCase().match(/[a-z]+/g) ?? []).slice(0, 200);
@@ -89,19 +106,23 @@ export function relatedWords(question: string): string[][] {
   const related: string[][] = [];
   const seen = new Set<string>();
   let count = 0;
-  for (const word of words) {
-    const base = baseForms(word).find((f) => GROUPS_OF.has(f));
-    if (base === undefined) continue;
+  const take = (candidates: readonly string[]) => {
     const list: string[] = [];
-    for (const g of GROUPS_OF.get(base)!) {
-      for (const other of GROUPS[g]!) {
-        if (own.has(other) || seen.has(other) || count >= MAX_RELATED) continue;
-        seen.add(other);
-        list.push(other);
-        count++;
-      }
+    for (const other of candidates) {
+      if (own.has(other) || seen.has(other) || count >= MAX_RELATED) continue;
+      seen.add(other);
+      list.push(other);
+      count++;
     }
     if (list.length > 0) related.push(list);
+  };
+  for (const word of words) {
+    const forms = baseForms(word);
+    // An irregular form ("sent") stands for its verb's groups too.
+    const family = forms.map((f) => FORMS_OF.get(f)).find((f) => f !== undefined);
+    const base = [...forms, ...(family ?? [])].find((f) => GROUPS_OF.has(f));
+    if (base !== undefined) take(GROUPS_OF.get(base)!.flatMap((g) => GROUPS[g]!));
+    if (family) take(family);
   }
   return related;
 }

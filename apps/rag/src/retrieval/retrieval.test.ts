@@ -210,6 +210,33 @@ describe('related words in full-text retrieval', () => {
     expect(found.terms.map((t) => t.term)).toEqual(['hide', 'legend', 'suppress']);
     expect(found.termMatch).toBeLessThan(1);
   });
+
+  it('finds the passage that writes another form of an irregular verb of the question ("sent" for "send")', async () => {
+    const manualClass = (await repos.classes.create(alice, 'Printing manual')).id;
+    await seedDocument(repos, {
+      userId: alice,
+      classId: manualClass,
+      fileName: 'Printing.pdf',
+      embed: false,
+      pages: [
+        'Printer settings: the printer paper and the printer margins apply to every figure.',
+        'Each figure is sent to the printer when the session ends.',
+      ],
+    });
+    const scope = { userId: alice, classId: manualClass };
+    const found = await hybridSearch(
+      deps({ embedder: null }),
+      scope,
+      'How do I send a figure to the printer?',
+      {
+        k: 2,
+        candidates: 10,
+      },
+    );
+    expect(found.passages[0]!.text).toContain('is sent to');
+    // "sent" reorders; it does not make the question look covered by a chunk without "send".
+    expect(found.termMatch).toBeLessThan(1);
+  });
 });
 
 describe('embedded scopes memo', () => {
