@@ -200,9 +200,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       .from(chunks)
       .where(and(where, isNotNull(chunks.embedding)))
       // The index serves only an order by distance alone; the scan breaks ties by position.
-      .orderBy(
-        ...(exact ? [sql`"distance"`, asc(chunks.documentId), asc(chunks.chunkIndex)] : [distance]),
-      )
+      .orderBy(...(exact ? [sql`"distance"`, asc(chunks.documentId), asc(chunks.chunkIndex)] : [distance]))
       .limit(k)
       .as('candidates');
     return q
