@@ -283,8 +283,8 @@ describe('vector search', () => {
       repos.chunks.vectorSearch({ userId: alice.id, classId: biology.id }, query, k, { exact: true });
     const statements = async () =>
       (
-        await single.pool.query<{ name: string; runs: number }>(
-          `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+        await single.pool.query<{ name: string; runs: number; statement: string }>(
+          `SELECT name, (generic_plans + custom_plans)::int AS runs, statement FROM pg_prepared_statements
             WHERE statement LIKE '%<=>%'`,
         )
       ).rows;
@@ -295,11 +295,25 @@ describe('vector search', () => {
       const added = (await statements()).filter((s) => !before.has(s.name));
       expect(added).toHaveLength(1);
       expect(added[0]!.runs).toBe(7);
+      // Each row's distance is computed once: the sort key is the selected distance.
+      expect(added[0]!.statement.match(/<=>/g)).toHaveLength(1);
       expect(runs[1]).toEqual(await exact(fx.repos, 10));
       expect(runs.map((r) => r.length)).toEqual([5, 10, 10, 20, 5, 10, 20]);
     } finally {
       await single.close();
     }
+  });
+
+  it("scans a small scope exactly: the scope's nearest chunks, nearest first, scored by cosine similarity", async () => {
+    const hits = await fx.repos.chunks.vectorSearch({ userId: alice.id, classId: biology.id }, query, 8, {
+      exact: true,
+    });
+    const nearest = mineEmbeddings
+      .map((e, i) => ({ i, d: cosineDistance(query, e) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 8);
+    expect(hits.map((h) => h.chunkIndex)).toEqual(nearest.map((x) => x.i));
+    hits.forEach((h, n) => expect(h.score).toBeCloseTo(1 - nearest[n]!.d, 5));
   });
 
   it("never returns another user's chunks", async () => {

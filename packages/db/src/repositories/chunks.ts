@@ -191,14 +191,16 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     exact: boolean,
   ) => {
     const distance = sql<number>`${chunks.embedding} <=> ${vector}`;
+    // Exact: the selected `+ 0` column is also the sort key, so each row's distance is computed once
+    // (ordering by an expression other than the selected one computes both, ~1 ms on a class of
+    // 2 000 chunks). `+ 0` changes no value: pgvector's cosine distance is never -0.
+    const selected = exact ? sql<number>`(${distance}) + 0` : distance;
     const candidates = q
-      .select({ id: chunks.id, distance: distance.mapWith(Number).as('distance') })
+      .select({ id: chunks.id, distance: selected.mapWith(Number).as('distance') })
       .from(chunks)
       .where(and(where, isNotNull(chunks.embedding)))
       // The index serves only an order by distance alone; the scan breaks ties by position.
-      .orderBy(
-        ...(exact ? [sql`(${distance}) + 0`, asc(chunks.documentId), asc(chunks.chunkIndex)] : [distance]),
-      )
+      .orderBy(...(exact ? [sql`"distance"`, asc(chunks.documentId), asc(chunks.chunkIndex)] : [distance]))
       .limit(k)
       .as('candidates');
     return q
