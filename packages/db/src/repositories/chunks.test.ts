@@ -12,7 +12,14 @@ import {
 import type { ClassRow, DocumentRow, UserRow } from '../schema.js';
 import { connect } from '../client.js';
 import { createRepositories, type Repositories } from './index.js';
-import { searchStats, shareEvenly, spreadPositions, type ChunkInput, type SearchEvent } from './chunks.js';
+import {
+  searchStats,
+  shareEvenly,
+  spreadPositions,
+  vectorParameter,
+  type ChunkInput,
+  type SearchEvent,
+} from './chunks.js';
 
 let fx: DbFixture;
 let alice: UserRow;
@@ -314,6 +321,28 @@ describe('vector search', () => {
       .slice(0, 8);
     expect(hits.map((h) => h.chunkIndex)).toEqual(nearest.map((x) => x.i));
     hits.forEach((h, n) => expect(h.score).toBeCloseTo(1 - nearest[n]!.d, 5));
+  });
+
+  it('sends the query embedding in binary, read as the same vector its text gives', async () => {
+    // Values of all magnitudes, as float4s (what an embeddings endpoint sends).
+    const values = query.map((x, i) => Math.fround(x * 10 ** ((i % 9) - 4) * (i % 2 ? -1 : 1)));
+    const { rows } = await fx.database.pool.query<{ same: boolean; dims: number }>(
+      'SELECT $1::vector = $2::vector AS same, vector_dims($1::vector) AS dims',
+      [vectorParameter(values), JSON.stringify(values)],
+    );
+    expect(rows[0]).toEqual({ same: true, dims: values.length });
+    // Both searches score with the distances the text input gives.
+    const scope = { userId: alice.id, classId: biology.id };
+    const { rows: distances } = await fx.database.pool.query<{ id: string; d: number }>(
+      'SELECT id, (embedding <=> $2::vector)::float8 AS d FROM chunks WHERE user_id = $1 AND class_id = $3',
+      [alice.id, JSON.stringify(query), biology.id],
+    );
+    const distance = new Map(distances.map((r) => [r.id, r.d]));
+    for (const exact of [true, false]) {
+      const hits = await fx.repos.chunks.vectorSearch(scope, query, 5, { exact });
+      expect(hits).toHaveLength(5);
+      for (const h of hits) expect(h.score).toBe(1 - distance.get(h.chunkId)!);
+    }
   });
 
   it("never returns another user's chunks", async () => {

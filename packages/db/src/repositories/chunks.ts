@@ -150,6 +150,22 @@ const MAX_VECTOR_LIMIT = 1000;
 
 export type FullTextMatch = NonNullable<FullTextOptions['match']>;
 
+/**
+ * A query embedding as a binary parameter: pgvector's send/receive format (dimensions and a reserved
+ * word as int16, then each value as a big-endian float4). node-postgres sends a Buffer in binary, so
+ * the server reads the vector without parsing 512 decimal numbers: that parse was most of a small
+ * scope's exact search on the embedded server (about 1.7 of its 2.3 ms of CPU), and 10 kB of text per
+ * search. The values are the float4s the text input gives, since an embedding's numbers are float4s
+ * widened (base64 or decimal from the embeddings endpoint).
+ */
+export function vectorParameter(embedding: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(4 + embedding.length * 4);
+  out.writeInt16BE(embedding.length, 0);
+  out.writeInt16BE(0, 2);
+  for (let i = 0; i < embedding.length; i++) out.writeFloatBE(embedding[i]!, 4 + i * 4);
+  return out;
+}
+
 export type ChunksRepository = ReturnType<typeof createChunksRepository>;
 
 export function createChunksRepository(db: Db, options: ChunksRepositoryOptions = {}) {
@@ -241,14 +257,13 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   const ranked = <T extends Omit<ChunkHit, 'rank'>>(rows: T[]): (T & { rank: number })[] =>
     rows.map((r, i) => ({ ...r, rank: i + 1 }));
 
-  /** The embedding as pgvector's text input, once it is checked. */
-  const vectorText = (embedding: number[]): string => {
+  /** Throws unless `embedding` has the stored chunks' dimensions, every one a finite number. */
+  const checkEmbedding = (embedding: number[]): void => {
     if (embedding.length !== EMBEDDING_DIMENSIONS || !embedding.every(Number.isFinite)) {
       throw new RangeError(
         `An embedding must have ${EMBEDDING_DIMENSIONS} finite numbers (got ${embedding.length})`,
       );
     }
-    return JSON.stringify(embedding);
   };
 
   return {
@@ -284,7 +299,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         sourceMap: c.sourceMap ? c.sourceMap.map(([a, b, d]): [number, number, number] => [a, b, d]) : null,
         embedding: c.embedding ?? null,
       }));
-      for (const r of rows) if (r.embedding) vectorText(r.embedding);
+      for (const r of rows) if (r.embedding) checkEmbedding(r.embedding);
       await db.transaction(async (tx) => {
         await tx.delete(chunks).where(eq(chunks.documentId, doc.id));
         for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
@@ -397,8 +412,9 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     ): Promise<ChunkHit[]> {
       const started = performance.now();
       const k = Math.max(0, Math.min(MAX_VECTOR_LIMIT, Math.floor(limit)));
-      const vector = vectorText(embedding);
+      checkEmbedding(embedding);
       if (k === 0) return [];
+      const vector = vectorParameter(embedding);
       if (options.exact) {
         // A small scope: scanning it is exact and cheaper than the graph, and one statement needs no
         // transaction (each round trip to the embedded server costs ~1.5 ms of its CPU).
