@@ -19,15 +19,22 @@ export function statementName(text: string): string {
  * embedded server gives each connection its own statement names, as PostgreSQL's sessions do.)
  */
 export function executePrepared<T extends QueryResultRow>(db: Db, query: SQL): Promise<QueryResult<T>> {
+  return preparedByText(sqlStatement<T>(db, query)).execute();
+}
+
+/** A statement written as SQL (its values may be `sql.placeholder`s), as {@link preparedByText} and {@link preparedPerShape} take it. */
+export function sqlStatement<T extends QueryResultRow>(db: Db, query: SQL) {
   const built = dialect.sqlToQuery(query);
-  return db._.session
-    .prepareQuery<{ execute: QueryResult<T>; all: T[]; values: unknown[][] }>(
-      built,
-      undefined,
-      statementName(built.sql),
-      false,
-    )
-    .execute();
+  return {
+    toSQL: () => built,
+    prepare: (name: string) =>
+      db._.session.prepareQuery<{ execute: QueryResult<T>; all: T[]; values: unknown[][] }>(
+        built,
+        undefined,
+        name,
+        false,
+      ),
+  };
 }
 
 /** A query builder's statement prepared under the name its text gives, as {@link executePrepared} does. */

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { FullTextHit } from './chunks.js';
 
 /**
@@ -231,18 +231,19 @@ export function rankedSearchSql(input: {
   scopeWhere: SQL;
   /** The same scope over `documents` (their user, class and id). */
   scopeDocuments: SQL;
-  query: string;
-  limit: number;
+  query: string | Placeholder;
+  limit: number | Placeholder;
+  /** How many chunks proximity is computed for: the larger of `limit` and `params.rerankPool`. */
+  poolLimit: number | Placeholder;
   all: boolean;
   focus: SQL;
   params: RankingParams;
-  ignoreWords: string;
-  lightWords: string;
+  ignoreWords: string | Placeholder;
+  lightWords: string | Placeholder;
   /** Related words: lists of space-separated words, separated by ';' (see `FullTextOptions.expansions`). */
-  expansions: string;
+  expansions: string | Placeholder;
 }): SQL {
-  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost, rerankPool } =
-    input.params;
+  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost } = input.params;
   const expansionWeight = input.params.expansionWeight;
   const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
       * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
@@ -347,7 +348,7 @@ WITH qt AS (
         WHERE c.id = m.id AND u.lexeme !~ '^[0-9][0-9.]*$'))) END AS title) ti
   ${input.all ? sql`WHERE m.matched = (SELECT count(*) FROM qt)` : sql``}
   ORDER BY base DESC
-  LIMIT ${Math.max(input.limit, rerankPool)}
+  LIMIT ${input.poolLimit}
 ), ordered AS (
   SELECT w.lexeme, w.idf, row_number() OVER (ORDER BY w.pos) AS i FROM w WHERE NOT w.expanded
 ), pairs AS MATERIALIZED (
