@@ -82,7 +82,12 @@ export function createApiServices(ctx: ApiContext): ApiServices {
           sessionId: row.sessionId,
           message: toMessageDto(row),
         }),
-      onUsageSettled: (userId) => void ctx.userEvents.usage(userId),
+      // The statement that saves an answer returns the usage it leaves; otherwise it is read.
+      usageRev: () => ctx.userEvents.rev(),
+      onUsageSettled: (userId, settled) =>
+        settled
+          ? ctx.userEvents.usageAsOf(userId, settled.rev, settled.usage)
+          : void ctx.userEvents.usage(userId),
     }),
     sessions: createSessionsService(repos, ctx.streams, active, () => ctx.userEvents.rev()),
     auth: createAuthService({

@@ -6,7 +6,7 @@ import {
   type Usage,
   type UserDto,
 } from '@classchat/contracts';
-import { ConflictError, type Repositories, type UserRow } from '@classchat/db';
+import { ConflictError, type Repositories, type UsageRow, type UserRow } from '@classchat/db';
 import type { TokenService } from './tokens.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -29,7 +29,11 @@ export async function readUsage(
   limits: UsageLimits,
 ): Promise<Usage | null> {
   const usage = await repos.users.getUsage(userId);
-  if (!usage) return null;
+  return usage ? toUsage(usage, limits) : null;
+}
+
+/** A usage row as the API shows it, with the configured limits. */
+export function toUsage(usage: UsageRow, limits: UsageLimits): Usage {
   return {
     plan: usage.plan,
     used: usage.used,

@@ -18,6 +18,8 @@ import {
   type MessageRow,
   type Repositories,
   type SessionRow,
+  type SettledAnswer,
+  type UsageRow,
 } from '@classchat/db';
 import type { Logger } from 'pino';
 import type { Stages } from '@classchat/service';
@@ -64,7 +66,13 @@ export interface ChatRequest {
  * answer. The same single statement settles what the turn held: the quota reservation (a chat, or
  * given back when {@link chargesChat} says the answer is free) and the session's running-answer claim.
  */
-export type PersistAnswer = (repos: Repositories, answer: FinishedAnswer) => Promise<MessageRow | null>;
+export type PersistAnswer = (repos: Repositories, answer: FinishedAnswer) => Promise<SettledAnswer | null>;
+
+/** The usage the statement that saved an answer returned, with a rev taken before that statement ran. */
+export interface SettledUsage {
+  usage: UsageRow;
+  rev: number;
+}
 
 /**
  * What a turn holds from its start until its answer settles: a claim on its session (one running
@@ -126,8 +134,13 @@ export interface ChatServiceDeps {
   onTurnPlanned?: (userId: string, turn: ChatTurn) => void;
   /** ... and the answer (or retry version) once saved. */
   onAnswerSaved?: (userId: string, row: MessageRow) => void;
-  /** ... and the month's chat count once a turn's reservation is settled (charged or given back). */
-  onUsageSettled?: (userId: string) => void;
+  /**
+   * ... and the month's chat count once a turn's reservation is settled (charged or given back):
+   * `settled` when the statement that saved the answer returned it, null when it must be read.
+   */
+  onUsageSettled?: (userId: string, settled: SettledUsage | null) => void;
+  /** The rev for `settled` (see {@link SettledUsage}); 0 without one. */
+  usageRev?: () => number;
 }
 
 export interface StartedStream {
@@ -197,8 +210,13 @@ export function createChatService(deps: ChatServiceDeps) {
    * ended without a save, its reservation released or charged and its claim let go. The claim is
    * renewed until then.
    */
-  function settlementFor(userId: string, turn: ChatTurn, hold: TurnHold): StreamSettlement {
+  function settlementFor(
+    userId: string,
+    turn: ChatTurn,
+    hold: TurnHold,
+  ): StreamSettlement & { settledUsage(): SettledUsage | null } {
     const unhold = deps.leases.hold(hold.answer.id);
+    let settledUsage: SettledUsage | null = null;
     const end = async (step: 'release' | 'commit') => {
       unhold();
       await Promise.all([
@@ -216,16 +234,20 @@ export function createChatService(deps: ChatServiceDeps) {
             await end('release');
             return { ...savedAnswerOf(turn.replaces), repeatOf };
           }
-          const row = await turn.persist(repos, answer);
-          if (!row) throw new ChatDeletedError();
-          deps.onAnswerSaved?.(userId, row);
-          return savedAnswerOf(row);
+          // Taken before the statement: a usage published later never carries an older state.
+          const rev = deps.usageRev?.() ?? 0;
+          const settled = await turn.persist(repos, answer);
+          if (!settled) throw new ChatDeletedError();
+          if (settled.usage) settledUsage = { usage: settled.usage, rev };
+          deps.onAnswerSaved?.(userId, settled.message);
+          return savedAnswerOf(settled.message);
         } finally {
           unhold();
         }
       },
       release: () => end('release'),
       charge: () => end('commit'),
+      settledUsage: () => settledUsage,
     };
   }
 
@@ -304,15 +326,16 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       request.stages?.mark('planned');
       deps.onTurnPlanned?.(request.userId, turn);
+      const settlement = settlementFor(request.userId, turn, hold);
       const finished = relayStream({
         stream,
         source,
         publisher: deps.streams,
-        settlement: settlementFor(request.userId, turn, hold),
+        settlement,
         observer: request.stages ? withStages(deps.observer, request.stages) : deps.observer,
         timeouts: deps.timeouts,
       });
-      void finished.then(() => deps.onUsageSettled?.(request.userId));
+      void finished.then(() => deps.onUsageSettled?.(request.userId, settlement.settledUsage()));
       return {
         accepted: {
           chatSessionId: turn.session.id,
@@ -364,7 +387,7 @@ export function createChatService(deps: ChatServiceDeps) {
       } finally {
         clearTimeout(timer);
       }
-      deps.onUsageSettled?.(request.userId);
+      deps.onUsageSettled?.(request.userId, settlement.settledUsage());
       const messages = await repos.messages.list(request.userId, turn.session.id);
       const session = (await repos.sessions.get(request.userId, turn.session.id)) ?? turn.session;
       return toSessionDetail(session, messages);

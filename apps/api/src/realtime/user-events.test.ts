@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   RevisionGuard,
   SessionDetail,
@@ -119,6 +119,24 @@ describe('user events: every tab of a user hears every change', () => {
     const meter = await b.next('usage-updated', (e) => e.usage.used === 1);
     expect(meter.usage).toMatchObject({ plan: 'free', limit: 25 });
     expect(meter.rev).toBeGreaterThan(question.rev);
+  });
+
+  it('after a saved answer, the usage comes from the statement that saved it: no usage read', async () => {
+    const { user, a, b } = await twoTabs({ material: true });
+    stack.upstream!.setDefault({ tokens: ['Cells', ' divide', '.'] });
+    const getUsage = vi.spyOn(stack.api.ctx.repos.users, 'getUsage');
+    try {
+      const { accepted, end } = await chat(stack, user, a.chat, { message: 'How do cells divide?' });
+      expect(end.type).toBe('chat-stream-complete');
+      const question = await b.next('message-updated', (e) => e.message.id === accepted.userMessageId);
+      const meter = await b.next('usage-updated', (e) => e.usage.used === 1);
+      expect(meter.usage).toMatchObject({ plan: 'free', limit: 25 });
+      expect(meter.usage.storage.usedBytes).toBeGreaterThan(0);
+      expect(meter.rev).toBeGreaterThan(question.rev);
+      expect(getUsage.mock.calls.filter(([userId]) => userId === user.id)).toEqual([]);
+    } finally {
+      getUsage.mockRestore();
+    }
   });
 
   it('a retry version, a reaction, a version switch, a rename and a deletion reach the other tab', async () => {

@@ -1,7 +1,7 @@
 import { USER_EVENT, type UserEvent } from '@classchat/contracts';
-import type { Repositories } from '@classchat/db';
+import type { Repositories, UsageRow } from '@classchat/db';
 import type { Logger } from 'pino';
-import { readUsage, type UsageLimits } from '../auth/auth-service.js';
+import { readUsage, toUsage, type UsageLimits } from '../auth/auth-service.js';
 import { toMessageDto, toSessionDto } from '../chat/dto.js';
 import { toClassDto } from '../classes/classes-service.js';
 import { toDocumentDto } from '../documents/documents-service.js';
@@ -37,6 +37,8 @@ export interface UserEventPublisher {
   sessionDeleted(userId: string, sessionId: string): void;
   message(userId: string, sessionId: string, messageId: string): Promise<void>;
   usage(userId: string): Promise<void>;
+  /** A usage a statement returned (no read), with a rev taken before that statement ran. */
+  usageAsOf(userId: string, rev: number, usage: UsageRow): void;
   classChanged(userId: string, classId: string): Promise<void>;
   classDeleted(userId: string, classId: string): void;
   /** The document and its class (whose counts follow the document's status). */
@@ -90,6 +92,8 @@ export function createUserEventPublisher(deps: {
         const usage = await readUsage(repos, userId, deps.limits);
         return usage ? { type: 'usage-updated', usage } : null;
       }),
+    usageAsOf: (userId, rev, usage) =>
+      send(userId, rev, { type: 'usage-updated', usage: toUsage(usage, deps.limits) }),
     classChanged: (userId, classId) =>
       publish(userId, 'class', async () => {
         const row = await repos.classes.get(userId, classId);

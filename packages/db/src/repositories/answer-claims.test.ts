@@ -103,7 +103,7 @@ describe('answer claims: one running answer per session', () => {
     // A retry's save clears its claim too; another answer's save leaves a claim alone.
     await fx.repos.turns.insertAnswerAndSettle(answerTo(session.id, randomUUID()));
     expect(await fx.repos.answers.running(session.id)).toBe(next);
-    await fx.repos.turns.addVersionAndSettle(alice.id, session.id, saved!.id, {
+    await fx.repos.turns.addVersionAndSettle(alice.id, session.id, saved!.message.id, {
       ...answerTo(session.id, next),
       content: 'Again.',
     });

@@ -43,7 +43,7 @@ async function answered(userId: string) {
     chunkReferences: [],
     route: 'general_qa',
   });
-  return { session, question, answer: answer! };
+  return { session, question, answer: answer!.message };
 }
 
 describe('turns repository: a retry’s one write', () => {
@@ -65,7 +65,7 @@ describe('turns repository: a retry’s one write', () => {
       },
       new Date(before.getTime() + 1000),
     );
-    expect(row).toMatchObject({
+    expect(row?.message).toMatchObject({
       id: answer.id,
       content: 'The powerhouse [1].',
       currentVersion: 1,
@@ -73,12 +73,16 @@ describe('turns repository: a retry’s one write', () => {
       route: 'follow_up',
       position: answer.position,
     });
-    expect(row!.citations[0]?.page).toBe(5);
-    expect(row!.versions.map((v) => v.content)).toEqual(['They make ATP [1].', 'The powerhouse [1].']);
+    expect(row!.message.citations[0]?.page).toBe(5);
+    expect(row!.message.versions.map((v) => v.content)).toEqual([
+      'They make ATP [1].',
+      'The powerhouse [1].',
+    ]);
     expect((await fx.repos.sessions.get(alice.id, session.id))!.updatedAt.getTime()).toBeGreaterThan(
       before.getTime(),
     );
     expect(await fx.repos.users.getUsage(alice.id)).toMatchObject({ used: 2, reserved: 0 });
+    expect(row!.usage).toMatchObject({ plan: 'free', used: 2, reserved: 0, storageUsedBytes: 0 });
     expect((await fx.repos.messages.list(alice.id, session.id)).map((m) => m.role)).toEqual([
       'user',
       'assistant',
@@ -93,7 +97,7 @@ describe('turns repository: a retry’s one write', () => {
       citations: [],
       chunkReferences: [],
     });
-    expect(row).toMatchObject({ route: 'general_qa', status: 'complete', currentVersion: 1 });
+    expect(row?.message).toMatchObject({ route: 'general_qa', status: 'complete', currentVersion: 1 });
   });
 
   it('writes and charges nothing for another user’s message, a user message, or another session', async () => {

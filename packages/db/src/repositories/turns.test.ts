@@ -126,12 +126,12 @@ describe('turns repository (single-statement chat writes)', () => {
       coverage: 'not_covered',
       charge: false,
     });
-    expect(saved!.versions[0]).toMatchObject({ coverage: 'not_covered', citations: [citation] });
+    expect(saved!.message.versions[0]).toMatchObject({ coverage: 'not_covered', citations: [citation] });
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 0 });
 
     const again = await fx.repos.users.reserveChat(user.id, 25);
     expect(again).not.toBeNull();
-    const retried = await fx.repos.turns.addVersionAndSettle(user.id, session.id, saved!.id, {
+    const retried = await fx.repos.turns.addVersionAndSettle(user.id, session.id, saved!.message.id, {
       reservationId: again!,
       content: 'Still nothing.',
       citations: [],
@@ -139,7 +139,7 @@ describe('turns repository (single-statement chat writes)', () => {
       coverage: 'no_material',
       charge: false,
     });
-    expect(retried!.versions.map((v) => v.coverage)).toEqual(['not_covered', 'no_material']);
+    expect(retried!.message.versions.map((v) => v.coverage)).toEqual(['not_covered', 'no_material']);
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 0 });
   });
 
@@ -158,7 +158,7 @@ describe('turns repository (single-statement chat writes)', () => {
       route: 'quote_finding',
       status: 'stopped',
     });
-    expect(saved).toMatchObject({
+    expect(saved?.message).toMatchObject({
       role: 'assistant',
       position: 1,
       content: 'Answer [1]',
@@ -168,15 +168,15 @@ describe('turns repository (single-statement chat writes)', () => {
       route: 'quote_finding',
       status: 'stopped',
     });
-    expect(saved!.versions).toHaveLength(1);
-    expect(saved!.versions[0]).toMatchObject({
+    expect(saved!.message.versions).toHaveLength(1);
+    expect(saved!.message.versions[0]).toMatchObject({
       content: 'Answer [1]',
       citations: [citation],
       chunkReferences: [reference],
     });
-    expect(Date.parse(saved!.versions[0]!.createdAt)).not.toBeNaN();
+    expect(Date.parse(saved!.message.versions[0]!.createdAt)).not.toBeNaN();
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 1, reserved: 0 });
-    expect((await fx.repos.messages.list(user.id, session.id)).at(-1)).toEqual(saved);
+    expect((await fx.repos.messages.list(user.id, session.id)).at(-1)).toEqual(saved!.message);
 
     // A new month: the stored count belongs to the old one.
     await fx.database.pool.query(
@@ -194,6 +194,38 @@ describe('turns repository (single-statement chat writes)', () => {
       route: null,
     });
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 1, reserved: 0 });
+  });
+
+  it('returns the usage the save leaves, as the usage read would read it: charged or given back, stored bytes', async () => {
+    const user = await fx.repos.users.create({ email: email('erin'), name: 'Erin', passwordHash: 'h' });
+    await fx.repos.documents.create({
+      userId: user.id,
+      classId: null,
+      fileName: 'notes.pdf',
+      mimeType: 'application/pdf',
+      byteSize: 1234,
+      sha256: randomUUID(),
+      storageKey: `${user.id}/${randomUUID()}`,
+    });
+    const pending = await fx.repos.users.reserveChat(user.id, 25);
+    const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+    const save = async (charge: boolean) =>
+      fx.repos.turns.insertAnswerAndSettle({
+        userId: user.id,
+        sessionId: session.id,
+        reservationId: (await fx.repos.users.reserveChat(user.id, 25))!,
+        content: 'A',
+        citations: [],
+        chunkReferences: [],
+        route: 'general_qa',
+        charge,
+      });
+    const charged = await save(true);
+    expect(charged!.usage).toEqual(await fx.repos.users.getUsage(user.id));
+    expect(charged!.usage).toMatchObject({ plan: 'free', used: 1, reserved: 1, storageUsedBytes: 1234 });
+    const free = await save(false);
+    expect(free!.usage).toMatchObject({ used: 1, reserved: 1, storageUsedBytes: 1234 });
+    expect(pending).not.toBeNull();
   });
 
   it('writes and charges nothing when the session is gone or not the user’s', async () => {

@@ -7,7 +7,7 @@ import { chatSessions, messages, type MessageRow, type SessionRow } from '../sch
 import { answerFree, clearClaim, leaseEnd, type AnswerClaim } from './answer-claims.js';
 import { versionOf, type InsertAssistantInput, type NewVersionInput } from './messages.js';
 import { executePrepared } from './prepared.js';
-import { monthStartUtc } from './users.js';
+import { monthStartUtc, usageFromJson, usageReturning, type UsageRow } from './users.js';
 
 /**
  * The chat path's writes as single statements. On the embedded database every transaction holds
@@ -47,6 +47,13 @@ export interface HistoryMessage {
   chunkReferences: ChunkReference[];
 }
 
+/** What the statement that saves an answer returns: the message, and the user's usage once settled. */
+export interface SettledAnswer {
+  message: MessageRow;
+  /** The month's chats and the stored bytes after the settlement (null when the user is gone). */
+  usage: UsageRow | null;
+}
+
 export interface AppendedTurn {
   session: SessionRow;
   message: MessageRow;
@@ -62,6 +69,16 @@ function rowFromJson<T>(table: PgTable, json: Record<string, unknown>): T {
     row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
   return row as T;
+}
+
+type SettledJson = { message: Record<string, unknown>; usage: Record<string, unknown> | null };
+
+function settledAnswerOf(row: SettledJson | undefined, now: Date): SettledAnswer | null {
+  if (!row) return null;
+  return {
+    message: rowFromJson<MessageRow>(messages, row.message),
+    usage: row.usage ? usageFromJson(row.usage, now) : null,
+  };
 }
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
@@ -196,10 +213,10 @@ export function createTurnsRepository(db: Db) {
     async insertAnswerAndSettle(
       input: InsertAssistantInput & Settlement,
       now: Date = new Date(),
-    ): Promise<MessageRow | null> {
+    ): Promise<SettledAnswer | null> {
       const version = versionOf(input, now);
       const monthStart = monthStartUtc(now);
-      const result = await db.execute<{ message: Record<string, unknown> }>(sql`
+      const result = await db.execute<SettledJson>(sql`
         WITH s AS (
           UPDATE chat_sessions SET updated_at = ${ts(now)}, next_position = next_position + 1, ${clearClaim(input.answerId)}
           WHERE id = ${input.sessionId}::uuid AND user_id = ${input.userId}::uuid
@@ -214,12 +231,11 @@ export function createTurnsRepository(db: Db) {
         ), u AS (
           UPDATE users SET ${settleReservation(input, monthStart)}
           WHERE id = ${input.userId}::uuid AND EXISTS (SELECT 1 FROM m)
-          RETURNING id
+          RETURNING ${usageReturning}
         )
-        SELECT to_jsonb(m) AS message FROM m LEFT JOIN u ON true
+        SELECT to_jsonb(m) AS message, to_jsonb(u) AS usage FROM m LEFT JOIN u ON true
       `);
-      const row = result.rows[0];
-      return row ? rowFromJson<MessageRow>(messages, row.message) : null;
+      return settledAnswerOf(result.rows[0], now);
     },
 
     /**
@@ -236,11 +252,11 @@ export function createTurnsRepository(db: Db) {
       messageId: string,
       input: NewVersionInput & Settlement,
       now: Date = new Date(),
-    ): Promise<MessageRow | null> {
+    ): Promise<SettledAnswer | null> {
       const version = versionOf(input, input.createdAt ?? now);
       const monthStart = monthStartUtc(now);
       const keepRoute = input.route === undefined;
-      const result = await db.execute<{ message: Record<string, unknown> }>(sql`
+      const result = await db.execute<SettledJson>(sql`
         WITH s AS (
           UPDATE chat_sessions SET updated_at = ${ts(now)}, ${clearClaim(input.answerId)}
           WHERE id = ${sessionId}::uuid AND user_id = ${userId}::uuid
@@ -261,12 +277,11 @@ export function createTurnsRepository(db: Db) {
         ), u AS (
           UPDATE users SET ${settleReservation(input, monthStart)}
           WHERE id = ${userId}::uuid AND EXISTS (SELECT 1 FROM m)
-          RETURNING id
+          RETURNING ${usageReturning}
         )
-        SELECT to_jsonb(m) AS message FROM m LEFT JOIN u ON true
+        SELECT to_jsonb(m) AS message, to_jsonb(u) AS usage FROM m LEFT JOIN u ON true
       `);
-      const row = result.rows[0];
-      return row ? rowFromJson<MessageRow>(messages, row.message) : null;
+      return settledAnswerOf(result.rows[0], now);
     },
   };
 }

@@ -46,6 +46,50 @@ export interface UsageRow {
   storageUsedBytes: number;
 }
 
+/** The columns a usage is computed from, as the usage read and the statements that settle a chat return them. */
+export interface UsageColumns {
+  plan: Plan;
+  chatRequestCount: number;
+  chatRequestResetAt: Date;
+  chatReservations: Record<string, string>;
+  /** A sum: the driver's text for a bigint, or a number. */
+  storedBytes: string | number;
+}
+
+/** The usage in the UTC month of `now` (a count from an earlier month reads as 0). */
+export function usageFrom(user: UsageColumns, now: Date): UsageRow {
+  const periodStart = monthStartUtc(now);
+  const reservedLive = Object.values(user.chatReservations).filter(
+    (expiresAt) => Date.parse(expiresAt) > now.getTime(),
+  ).length;
+  return {
+    plan: user.plan,
+    used: user.chatRequestResetAt.getTime() >= periodStart.getTime() ? user.chatRequestCount : 0,
+    reserved: reservedLive,
+    periodStart,
+    resetsAt: nextMonthStartUtc(now),
+    storageUsedBytes: Number(user.storedBytes),
+  };
+}
+
+/** A RETURNING list of `users` for {@link usageFromJson}: the user's usage after the statement's change. */
+export const usageReturning = sql`plan, chat_request_count, chat_request_reset_at, chat_reservations,
+  ${storedBytesOf(sql`users.id`)} AS stored_bytes`;
+
+/** The usage from `to_jsonb` of a row returned with {@link usageReturning}. */
+export function usageFromJson(json: Record<string, unknown>, now: Date): UsageRow {
+  return usageFrom(
+    {
+      plan: json.plan as Plan,
+      chatRequestCount: Number(json.chat_request_count),
+      chatRequestResetAt: new Date(String(json.chat_request_reset_at)),
+      chatReservations: (json.chat_reservations ?? {}) as Record<string, string>,
+      storedBytes: json.stored_bytes as string | number,
+    },
+    now,
+  );
+}
+
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
 export function createUsersRepository(db: Db) {
@@ -136,19 +180,7 @@ export function createUsersRepository(db: Db) {
     /** The user's chat usage in the UTC month of `now` (a count from an earlier month reads as 0). */
     async getUsage(userId: string, now: Date = new Date()): Promise<UsageRow | null> {
       const [user] = await usageStatement('one').execute({ userId });
-      if (!user) return null;
-      const periodStart = monthStartUtc(now);
-      const reservedLive = Object.values(user.chatReservations).filter(
-        (expiresAt) => Date.parse(expiresAt) > now.getTime(),
-      ).length;
-      return {
-        plan: user.plan,
-        used: user.chatRequestResetAt.getTime() >= periodStart.getTime() ? user.chatRequestCount : 0,
-        reserved: reservedLive,
-        periodStart,
-        resetsAt: nextMonthStartUtc(now),
-        storageUsedBytes: Number(user.storedBytes),
-      };
+      return user ? usageFrom(user, now) : null;
     },
 
     /**

@@ -30,7 +30,7 @@ async function stoppedAnswer() {
     status: 'stopped',
     ...(await reservation()),
   });
-  return { session, message: stopped! };
+  return { session, message: stopped!.message };
 }
 
 describe('messages: each version keeps its own status', () => {
