@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import type { DocumentRow, UserRow } from '../schema.js';
 import type { ChunkInput, ChunkScope } from './chunks.js';
-import { DEFAULT_RANKING, type RankingParams } from './ranked-search.js';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { DEFAULT_RANKING, searchTsvSql, type RankingParams } from './ranked-search.js';
 
 let fx: DbFixture;
 let user: UserRow;
@@ -531,6 +533,38 @@ describe('code-like terms, searched as a student types them', () => {
     ['how do I define a function with := ?', texts.assign],
   ])('finds %j', async (query, expected) => {
     expect(await firstText(scope, query)).toBe(expected);
+  });
+});
+
+describe('the lexemes of a question’s text', () => {
+  // Every printable ASCII character alone, inside a word, around one and doubled, and typical questions.
+  const punctuation = [...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'];
+  const texts = [
+    ...punctuation.flatMap((c) => [c, `a${c}b`, `${c}x`, `x${c}`, `${c}${c}`, `x ${c} y`]),
+    'what does asn1_write_value return?',
+    'how do I use read.csv()?',
+    'what does --check do',
+    'x == NA',
+    'What does the % sign mean?',
+    'how do I define a function with := ?',
+    'How does the Krebs cycle make energy?',
+    "I'm walking; you've got e-mail",
+    '',
+  ];
+
+  it('are the ones chunk_search_tsv gives, code-like or not', async () => {
+    const query = new PgDialect().sqlToQuery(
+      sql`SELECT t.text, chunk_search_tsv(t.text)::text AS indexed, ${searchTsvSql('t.text')}::text AS searched
+          FROM unnest(${sql.param(texts)}::text[]) AS t(text)`,
+    );
+    const { rows } = await fx.database.pool.query<{ text: string; indexed: string; searched: string }>(
+      query.sql,
+      query.params,
+    );
+    expect(rows).toHaveLength(texts.length);
+    expect(rows.filter((r) => r.searched !== r.indexed)).toEqual([]);
+    // The cheap path is taken for plain words and the code-like ones still find their terms.
+    expect(rows.find((r) => r.text === 'x == NA')?.searched).toContain("'=='");
   });
 });
 
