@@ -7,6 +7,7 @@ import { connect, type Database } from './client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/server.js';
 import { seedDataDirFromTemplate } from './embedded/template.js';
 import { migrate as runMigrations } from './migrate.js';
+import type { ChunkInput } from './repositories/chunks.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { EMBEDDING_DIMENSIONS } from './schema.js';
 
@@ -96,6 +97,18 @@ async function startPostgresFixture(serverUrl: string, options: { migrate?: bool
 let counter = 0;
 /** A unique email for a test user. */
 export const email = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${++counter}@example.com`;
+
+/** Chunk rows for `texts`, chunk i on page i + 1, its token count the number of words. */
+export const pageChunks = (texts: readonly string[]): ChunkInput[] =>
+  texts.map((text, i) => ({
+    chunkIndex: i,
+    pageStart: i + 1,
+    pageEnd: i + 1,
+    charStart: 0,
+    charEnd: text.length,
+    text,
+    tokenCount: text.split(/\s+/).length,
+  }));
 
 /** Deterministic pseudo-random numbers in [-0.5, 0.5). */
 export function seededRandom(seed: number): () => number {

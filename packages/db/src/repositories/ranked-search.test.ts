@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { email, pageChunks, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import type { DocumentRow, UserRow } from '../schema.js';
 import type { ChunkInput, ChunkScope } from './chunks.js';
 import { sql } from 'drizzle-orm';
@@ -40,17 +40,16 @@ async function corpus(pieces: Piece[]): Promise<{ scope: ChunkScope; doc: Docume
   const doc = await newDoc(cls.id, 'manual.pdf');
   await fx.repos.chunks.insertForDocument(
     doc,
-    pieces.map((p, i) => ({
-      chunkIndex: i,
-      pageStart: p.page ?? i + 1,
-      pageEnd: p.page ?? i + 1,
-      charStart: 0,
-      charEnd: p.text.length,
-      text: p.text,
-      tokenCount: p.text.split(/\s+/).length,
-      sectionPath: p.section,
-      pageKind: p.kind,
-    })),
+    pageChunks(pieces.map((p) => p.text)).map((chunk, i) => {
+      const { page, section, kind } = pieces[i]!;
+      return {
+        ...chunk,
+        pageStart: page ?? chunk.pageStart,
+        pageEnd: page ?? chunk.pageEnd,
+        sectionPath: section,
+        pageKind: kind,
+      };
+    }),
   );
   return { scope: { userId: user.id, classId: cls.id }, doc };
 }
@@ -648,18 +647,7 @@ describe('a word that names a document', () => {
       ...Array.from({ length: 4 }, (_, i) => `Type it in gp and see; gp prints result ${i}.`),
       ...Array.from({ length: plain }, (_, i) => `Type it and see result ${i}.`),
     ];
-    await fx.repos.chunks.insertForDocument(
-      gp,
-      pages.map((text, i) => ({
-        chunkIndex: i,
-        pageStart: i + 1,
-        pageEnd: i + 1,
-        charStart: 0,
-        charEnd: text.length,
-        text,
-        tokenCount: text.split(/\s+/).length,
-      })),
-    );
+    await fx.repos.chunks.insertForDocument(gp, pageChunks(pages));
     return scope;
   }
   const first = async (scope: ChunkScope, ranking: Partial<RankingParams>) =>

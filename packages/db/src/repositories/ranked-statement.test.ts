@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { email, pageChunks, startDbFixture, type DbFixture } from '../db.test-helpers.js';
 import type { ChunkScope } from './chunks.js';
 import type * as rankedSearch from './ranked-search.js';
 import { rankedSearchSql } from './ranked-search.js';
@@ -32,19 +32,7 @@ beforeAll(async () => {
     'The mitochondria make ATP; the cell uses that energy to move molecules across its membrane.',
     'Enzymes lower the activation energy of a reaction.',
   ];
-  await fx.repos.chunks.insertForDocument(
-    doc,
-    texts.map((text, i) => ({
-      chunkIndex: i,
-      pageStart: i + 1,
-      pageEnd: i + 1,
-      charStart: 0,
-      charEnd: text.length,
-      text,
-      tokenCount: text.split(' ').length,
-      embedding: null,
-    })),
-  );
+  await fx.repos.chunks.insertForDocument(doc, pageChunks(texts));
   scope = { userId: user.id, classId: cls.id };
 });
 afterAll(() => fx?.stop());
