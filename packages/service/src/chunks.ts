@@ -18,18 +18,61 @@ export function chunksOf<T = Buffer | string>(
   stream: Readable,
   highWater = DEFAULT_HIGH_WATER_CHUNKS,
 ): AsyncIterableIterator<T> {
+  return flowingReader<T, T>(stream, highWater, {
+    take: (queue) => queue.shift()!,
+    waitForRead: false,
+  });
+}
+
+/**
+ * A readable's chunks in batches: each `next()` takes every chunk that came since the previous one,
+ * and a waiting `next()` is answered once the read that brought a chunk has been handed over whole
+ * (a socket read that carries several HTTP chunks emits a `data` event for each, in one go). One
+ * step of the consumer per read instead of per chunk, and what arrived together stays together.
+ * Otherwise exactly `chunksOf`: order, end, errors, premature close, leaving early, backpressure
+ * (`highWater` chunks waiting).
+ */
+export function chunkBatchesOf<T = Buffer | string>(
+  stream: Readable,
+  highWater = DEFAULT_HIGH_WATER_CHUNKS,
+): AsyncIterableIterator<T[]> {
+  return flowingReader<T, T[]>(stream, highWater, {
+    take: (queue) => queue.splice(0),
+    waitForRead: true,
+  });
+}
+
+interface ReaderMode<T, V> {
+  /** What one `next()` takes from the (non-empty) queue. */
+  take: (queue: T[]) => V;
+  /** Answer a waiting `next()` after the microtasks now queued (the rest of the read's `data` events). */
+  waitForRead: boolean;
+}
+
+function flowingReader<T, V>(
+  stream: Readable,
+  highWater: number,
+  mode: ReaderMode<T, V>,
+): AsyncIterableIterator<V> {
   const queue: T[] = [];
   let ended = false;
   let failure: Error | null = null;
-  let waiting: { resolve: (r: IteratorResult<T>) => void; reject: (err: Error) => void } | null = null;
+  let waiting: { resolve: (r: IteratorResult<V>) => void; reject: (err: Error) => void } | null = null;
+  let settling = false;
   let listening = true;
 
+  const take = (): V => {
+    const value = mode.take(queue);
+    if (queue.length <= highWater / 2 && stream.isPaused() && listening) stream.resume();
+    return value;
+  };
   const settle = () => {
+    settling = false;
     const waiter = waiting;
     if (!waiter) return;
     if (queue.length > 0) {
       waiting = null;
-      waiter.resolve({ value: queue.shift()!, done: false });
+      waiter.resolve({ value: take(), done: false });
     } else if (failure || ended) {
       waiting = null;
       detach();
@@ -40,19 +83,24 @@ export function chunksOf<T = Buffer | string>(
   const onData = (chunk: T) => {
     queue.push(chunk);
     if (queue.length >= highWater) stream.pause();
-    settle();
+    if (!mode.waitForRead) settle();
+    else if (waiting && !settling) {
+      settling = true;
+      queueMicrotask(settle);
+    }
   };
+  // The end or an error settles at once: a batch still waiting for its microtask is taken first.
   const onEnd = () => {
     ended = true;
-    settle();
+    if (!settling) settle();
   };
   const onError = (err: Error) => {
     failure ??= err;
-    settle();
+    if (!settling) settle();
   };
   const onClose = () => {
     if (!ended) failure ??= prematureClose();
-    settle();
+    if (!settling) settle();
   };
   function detach() {
     if (!listening) return;
@@ -71,11 +119,7 @@ export function chunksOf<T = Buffer | string>(
 
   return {
     next() {
-      if (queue.length > 0) {
-        const value = queue.shift()!;
-        if (queue.length <= highWater / 2 && stream.isPaused() && listening) stream.resume();
-        return Promise.resolve({ value, done: false });
-      }
+      if (queue.length > 0) return Promise.resolve({ value: take(), done: false });
       if (failure || ended) {
         detach();
         return failure ? Promise.reject(failure) : Promise.resolve({ value: undefined, done: true });

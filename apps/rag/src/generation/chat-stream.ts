@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { TokenUsage } from '@classchat/contracts';
-import { chunksOf } from '@classchat/service';
+import { chunkBatchesOf } from '@classchat/service';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import OpenAI, { APIError } from 'openai';
-import type { ModelEvent } from './model.js';
+import type { ModelEvent, ModelOutput } from './model.js';
 import { headersOf, send, statusError, upstreamAgents } from './upstream-http.js';
 
 /** The body of a streamed chat completion request, as the SDK's `create` takes it. */
@@ -30,7 +30,7 @@ export function createChatStreamer(client: OpenAI) {
   return function streamChat(
     body: StreamingChatBody,
     signal: AbortSignal,
-  ): AsyncGenerator<ModelEvent, void, undefined> {
+  ): AsyncGenerator<ModelOutput, void, undefined> {
     return readEvents(async () => {
       const built = await client.buildRequest({
         method: 'post',
@@ -49,14 +49,15 @@ export function createChatStreamer(client: OpenAI) {
 }
 
 /**
- * The response `open` resolves with (when the iteration starts), its SSE events as model events, a
- * chunk of the body at a time (several tokens that arrive together are yielded without a read in
- * between). `[DONE]` ends it; so does the body's end.
+ * The response `open` resolves with (when the iteration starts), its SSE events as model events,
+ * yielded as one batch per read of the body: the events that arrived together (one socket read can
+ * carry several) go on together, in one step of each layer above instead of one per token, and
+ * tell `generate` that nothing more is ready. `[DONE]` ends it; so does the body's end.
  */
 async function* readEvents(
   open: () => Promise<IncomingMessage>,
   signal: AbortSignal,
-): AsyncGenerator<ModelEvent, void, undefined> {
+): AsyncGenerator<ModelOutput, void, undefined> {
   const res = await open();
   const pending: ModelEvent[] = [];
   // Set by the parser's callback, read after each feed.
@@ -91,9 +92,9 @@ async function* readEvents(
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) onAbort();
   try {
-    for await (const text of chunksOf<string>(res)) {
-      parser.feed(text);
-      if (pending.length > 0) yield* pending.splice(0);
+    for await (const texts of chunkBatchesOf<string>(res)) {
+      for (const text of texts) parser.feed(text);
+      if (pending.length > 0) yield pending.splice(0);
       if (state.failure) throw state.failure;
       if (state.done) return;
     }

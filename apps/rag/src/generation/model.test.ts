@@ -4,7 +4,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '@classchat/testkit';
 import OpenAI, { type APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toStreamFailure } from './failures.js';
-import { openAIModel, type ModelEvent } from './model.js';
+import { eventsOf, openAIModel, type ModelEvent } from './model.js';
 import { generate } from './pipeline/generate.js';
 
 let fake: FakeOpenAI;
@@ -41,7 +41,7 @@ function model(options: { apiKey?: string; timeout?: number; baseURL?: string } 
 async function run(signal = new AbortController().signal, m = model()) {
   const events: ModelEvent[] = [];
   try {
-    for await (const event of m(request, signal)) events.push(event);
+    for await (const output of m(request, signal)) events.push(...eventsOf(output));
     return { events, error: null };
   } catch (error) {
     return { events, error };
@@ -168,9 +168,9 @@ describe('stopping', () => {
     fake.enqueue({ tokens: Array.from({ length: 50 }, (_, i) => ` t${i}`), tokenDelayMs: 20 });
     const controller = new AbortController();
     const events: ModelEvent[] = [];
-    for await (const event of model()(request, controller.signal)) {
-      events.push(event);
-      if (events.length === 3) controller.abort();
+    for await (const output of model()(request, controller.signal)) {
+      events.push(...eventsOf(output));
+      if (events.length >= 3) controller.abort();
     }
     expect(texts(events).length).toBeLessThan(50);
     const [rec] = await fake.waitForRequests(1, { kind: 'chat' });
@@ -190,8 +190,8 @@ describe('stopping', () => {
 
   it('a consumer that leaves early closes the upstream request', async () => {
     fake.enqueue({ tokens: Array.from({ length: 50 }, (_, i) => ` t${i}`), tokenDelayMs: 20 });
-    for await (const event of model()(request, new AbortController().signal)) {
-      if (event.type === 'text') break;
+    for await (const output of model()(request, new AbortController().signal)) {
+      if (eventsOf(output).some((event) => event.type === 'text')) break;
     }
     const [rec] = await fake.waitForRequests(1, { kind: 'chat' });
     await rec!.settled;

@@ -7,6 +7,17 @@ import { createChatStreamer, usageOf } from './chat-stream.js';
 /** What a model (or the offline stand-in) produces: text as it is written, then usage. */
 export type ModelEvent = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUsage };
 
+/**
+ * What a model yields: one event, or a batch of the events read together from its stream (nothing
+ * more is ready after a batch until the next read, so its text need not wait to take more along).
+ */
+export type ModelOutput = ModelEvent | readonly ModelEvent[];
+
+/** The events of one output, in order. */
+export const eventsOf = (output: ModelOutput): readonly ModelEvent[] => (isBatch(output) ? output : [output]);
+
+export const isBatch = (output: ModelOutput): output is readonly ModelEvent[] => Array.isArray(output);
+
 export interface ModelRequest {
   messages: PromptMessage[];
   temperature: number;
@@ -14,7 +25,7 @@ export interface ModelRequest {
 }
 
 /** Produces an answer as model events; aborting `signal` stops the work (the iteration just ends). */
-export type AnswerModel = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelEvent>;
+export type AnswerModel = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelOutput>;
 
 /**
  * The chat client for answers: no SDK retries (a retry after tokens were sent would duplicate

@@ -193,6 +193,44 @@ describe('generate merging the tokens the model has already written', () => {
     expect(await run(generate(model, request, options()))).toEqual(['a', 'b', 'c']);
   });
 
+  it("sends the tokens of one read of the model's stream (a batch) as one event, at once", async () => {
+    const model: AnswerModel = async function* () {
+      yield [
+        { type: 'text', text: 'Two' },
+        { type: 'text', text: ' ATP' },
+      ];
+      await new Promise((resolve) => setImmediate(resolve));
+      yield [{ type: 'text', text: ' [1]' }];
+      // Nothing more was ready with the batch before: this one is an event of its own.
+      yield [
+        { type: 'text', text: '.' },
+        { type: 'usage', usage: usage(120, 4) },
+      ];
+    };
+    const written = nothingWritten();
+    expect(await run(generate(model, request, options(), written))).toEqual(['Two ATP', ' [1]', '.']);
+    expect(written).toEqual({ content: 'Two ATP [1].', tokens: 4, usage: usage(120, 4) });
+  });
+
+  it('holds a batch shorter than chunkSize until the next one, and splits batches when coalescing is off', async () => {
+    const batches: ModelEvent[][] = [
+      [{ type: 'text', text: 'a' }],
+      [
+        { type: 'text', text: 'b' },
+        { type: 'text', text: 'c' },
+        { type: 'text', text: 'd' },
+      ],
+    ];
+    const model: AnswerModel = async function* () {
+      for (const batch of batches) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield batch;
+      }
+    };
+    expect(await run(generate(model, request, options({ chunkSize: 2 })))).toEqual(['abcd']);
+    expect(await run(generate(model, request, options({ coalesceMs: 'off' })))).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('groups at least chunkSize tokens per event, with what is read by then', async () => {
     vi.useFakeTimers();
     const { model, write, end } = pushedModel();

@@ -1,6 +1,6 @@
 import type { RagStreamEvent, TokenUsage } from '@classchat/contracts';
 import { countTokens } from '../../prompts/tokens.js';
-import type { AnswerModel, ModelEvent, ModelRequest } from '../model.js';
+import { eventsOf, isBatch, type AnswerModel, type ModelOutput, type ModelRequest } from '../model.js';
 
 type TokenEvent = Extract<RagStreamEvent, { type: 'token' }>;
 
@@ -42,7 +42,8 @@ const DUE = Symbol('due');
  * student's socket, so text that is due takes along every model token already read with it, and
  * never waits for a timer: at one stream each token goes alone as soon as it is read; under load,
  * when the event loop lags and several tokens of a stream arrive in one read, they travel as one
- * event. `coalesceMs` above 0 also holds text until that long
+ * event. A model that yields a batch (the events of one read of its stream) says that nothing more
+ * is ready, so its text goes at once, without that check. `coalesceMs` above 0 also holds text until that long
  * after the previous event (the first goes at once), at the price of delaying it; `off` sends every
  * `chunkSize` tokens as they are read.
  * A model ends its stream quietly when aborted: an abort is never a completion, so it throws the
@@ -57,15 +58,21 @@ export async function* generate(
   const coalesceMs = options.coalesceMs ?? 0;
   const held = new HeldText(written, options);
   const events = model(request, options.signal)[Symbol.asyncIterator]();
-  let next: Promise<IteratorResult<ModelEvent>> | null = null;
+  let next: Promise<IteratorResult<ModelOutput>> | null = null;
   let finished = false;
+  /** The last output was a batch: everything read so far is held, nothing more is ready. */
+  let readAll = false;
   try {
     for (;;) {
       // Text that is due waits for whichever comes first: the model's next event or its due time.
       const dueInMs =
         coalesceMs !== 'off' && held.count >= options.chunkSize ? coalesceMs - held.sinceSent() : null;
+      if (dueInMs !== null && dueInMs <= 0 && readAll) {
+        yield held.take();
+        continue;
+      }
       next ??= events.next();
-      let result: IteratorResult<ModelEvent> | typeof DUE;
+      let result: IteratorResult<ModelOutput> | typeof DUE;
       try {
         result = dueInMs === null ? await next : await soonerThan(next, dueInMs);
       } catch (err) {
@@ -80,9 +87,12 @@ export async function* generate(
       }
       next = null;
       if (result.done) break;
-      if (result.value.type === 'usage') written.usage = result.value.usage;
-      else held.add(result.value.text);
-      if (coalesceMs === 'off' && held.count >= options.chunkSize) yield held.take();
+      readAll = isBatch(result.value);
+      for (const event of eventsOf(result.value)) {
+        if (event.type === 'usage') written.usage = event.usage;
+        else held.add(event.text);
+        if (coalesceMs === 'off' && held.count >= options.chunkSize) yield held.take();
+      }
     }
     finished = true;
   } finally {

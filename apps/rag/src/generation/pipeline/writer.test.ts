@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventsOf } from '../model.js';
 import { gatherContext } from './context.js';
 import { planAnswer } from './plan.js';
 import { chooseWriter } from './writer.js';
@@ -27,8 +28,8 @@ async function writerFor(request: ReturnType<typeof answerRequest>, offline: boo
 
 async function textOf(writer: Awaited<ReturnType<typeof writerFor>>['writer']): Promise<string> {
   let text = '';
-  for await (const e of writer.model(writer.request, new AbortController().signal))
-    if (e.type === 'text') text += e.text;
+  for await (const output of writer.model(writer.request, new AbortController().signal))
+    for (const e of eventsOf(output)) if (e.type === 'text') text += e.text;
   return text;
 }
 
