@@ -381,6 +381,33 @@ describe('BM25 ranking', () => {
   });
 });
 
+describe('the hits returned', () => {
+  it('are the head of a longer list of the same search, each with its own chunk’s columns and the terms once', async () => {
+    const { scope } = await corpus([
+      ...Array.from({ length: 12 }, (_, i) => ({
+        text: `Vectors ${'and lists '.repeat(i % 4)}hold values ${i}.`,
+      })),
+      ...commonPages(3),
+    ]);
+    const long = await fx.repos.chunks.fullTextSearch(scope, 'vectors hold lists', 10);
+    const short = await fx.repos.chunks.fullTextSearch(scope, 'vectors hold lists', 3);
+    expect(long.hits).toHaveLength(10);
+    expect(short.hits).toEqual(long.hits.slice(0, 3));
+    expect(short.terms).toEqual(long.terms);
+    expect(short.terms.map((t) => t.term)).toEqual(['vector', 'hold', 'list']);
+    for (const hit of long.hits) {
+      expect(hit.text).toMatch(new RegExp(`values ${hit.pageStart - 1}\\.$`));
+    }
+  });
+
+  it('are refused for a ranking constant that is not a finite number', async () => {
+    const { scope } = await corpus([{ text: 'Vectors hold values.' }]);
+    await expect(
+      fx.repos.chunks.fullTextSearch(scope, 'vectors', 5, { ranking: { k1: Number.NaN } }),
+    ).rejects.toThrow(RangeError);
+  });
+});
+
 describe('words the scope never uses (termMatch)', () => {
   const shortCourse: Piece[] = [
     { text: 'Cells get most of their energy from the Krebs cycle in the mitochondria.' },

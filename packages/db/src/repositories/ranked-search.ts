@@ -172,13 +172,23 @@ export interface FullTextOptions {
 
 /**
  * The raw row of {@link rankedSearchSql}: a full-text hit before its 1-based rank is numbered, with the
- * section path as stored (null when unknown) and the question's terms (the same on every row).
+ * section path as stored (null when unknown) and, on the first row only, the question's terms.
  */
 export type RankedRow = Record<string, unknown> &
   Omit<FullTextHit, 'sectionPath' | 'rank'> & {
     sectionPath: string[] | null;
-    terms: QueryTerm[];
+    terms: QueryTerm[] | null;
   };
+
+/**
+ * A ranking constant written into the statement as a float8 literal rather than bound as a parameter:
+ * the planner folds what depends on constants alone once, and an execution parses no float parameters.
+ * A finite double's shortest decimal form reads back as the same double, so every score is unchanged.
+ */
+const f8 = (x: number): SQL => {
+  if (!Number.isFinite(x)) throw new RangeError(`ranking constant must be finite (got ${x})`);
+  return sql.raw(`(${String(x)})::float8`);
+};
 
 const literalList = (values: readonly (string | number)[], cast: string): SQL =>
   sql`ARRAY[${sql.join(
@@ -256,10 +266,10 @@ export function rankedSearchSql(input: {
 }): SQL {
   const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost } = input.params;
   const expansionWeight = input.params.expansionWeight;
-  const factors = sql`(CASE WHEN m.listing THEN ${nonBodyFactor}::float8 ELSE 1 END)
-      * (CASE WHEN m.lead THEN ${leadBoost}::float8 ELSE 1 END)
-      * (CASE WHEN m.in_focus THEN ${focusBoost}::float8 ELSE 1 END)
-      * (CASE WHEN m.marked THEN ${input.params.markBoost}::float8 ELSE 1 END)`;
+  const factors = sql`(CASE WHEN m.listing THEN ${f8(nonBodyFactor)} ELSE 1 END)
+      * (CASE WHEN m.lead THEN ${f8(leadBoost)} ELSE 1 END)
+      * (CASE WHEN m.in_focus THEN ${f8(focusBoost)} ELSE 1 END)
+      * (CASE WHEN m.marked THEN ${f8(input.params.markBoost)} ELSE 1 END)`;
   return sql`
 WITH qt AS (
   SELECT u.lexeme, u.positions[1] AS pos
@@ -310,11 +320,11 @@ WITH qt AS (
   SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY lexeme, doc
 ), w AS (
   SELECT v.lexeme, v.pos, v.df, v.idf, v.src, v.expanded,
-    v.idf * (CASE WHEN v.expanded THEN ${expansionWeight}::float8 ELSE 1 END) AS rank_idf,
+    v.idf * (CASE WHEN v.expanded THEN ${f8(expansionWeight)} ELSE 1 END) AS rank_idf,
     v.idf * (CASE WHEN v.expanded THEN 0 ELSE 1 END)
-      * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${input.params.numericTermWeight}::float8 ELSE 1 END)
+      * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${f8(input.params.numericTermWeight)} ELSE 1 END)
       * (CASE WHEN v.df = 0 AND v.lexeme IN (SELECT l.lexeme FROM unnest(to_tsvector('english', ${input.lightWords})) AS l)
-         THEN ${input.params.absentLightWeight}::float8 ELSE 1 END) AS weight
+         THEN ${f8(input.params.absentLightWeight)} ELSE 1 END) AS weight
   FROM (
     SELECT t.lexeme, t.pos, t.src, t.expanded, coalesce(d.df, 0)::int AS df,
       ln(1 + (s.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf
@@ -324,7 +334,7 @@ WITH qt AS (
 ), marked AS (
   SELECT d.doc FROM per_doc d JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
   WHERE NOT w.expanded
-    AND d.n >= ${input.params.markShare}::float8 * w.df AND d.n >= ${input.params.markCover}::float8 * documents.stored_chunks
+    AND d.n >= ${f8(input.params.markShare)} * w.df AND d.n >= ${f8(input.params.markCover)} * documents.stored_chunks
 ), mw AS (
   -- A group of related words stands in for one word of the question: a chunk counts only its best
   -- match in each group, so one holding "save", "export" and "output" is not raised three times.
@@ -335,12 +345,12 @@ WITH qt AS (
    FROM mt JOIN w USING (lexeme) CROSS JOIN stats s
    WHERE w.expanded
    ORDER BY mt.id, w.src,
-     w.rank_idf * mt.tf / (mt.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * mt.token_count / s.avglen)) DESC,
+     w.rank_idf * mt.tf / (mt.tf + ${f8(k1)} * (1 - ${f8(b)} + ${f8(b)} * mt.token_count / s.avglen)) DESC,
      w.lexeme)
 ), scored AS (
   SELECT x.id, x.listing, x.lead, x.in_focus, x.doc IN (SELECT doc FROM marked) AS marked,
-    sum(x.rank_idf * x.tf * ${k1 + 1}::float8
-        / (x.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * x.token_count / s.avglen))) AS bm25,
+    sum(x.rank_idf * x.tf * ${f8(k1 + 1)}
+        / (x.tf + ${f8(k1)} * (1 - ${f8(b)} + ${f8(b)} * x.token_count / s.avglen))) AS bm25,
     coalesce(sum(x.rank_idf) FILTER (WHERE x.in_title = 1), 0) AS title_inner,
     count(*) FILTER (WHERE x.in_title = 1) AS title_matched,
     coalesce(sum(x.rank_idf * x.in_title) FILTER (WHERE x.in_title < 1), 0) AS title_outer,
@@ -350,8 +360,8 @@ WITH qt AS (
   GROUP BY x.id, x.listing, x.lead, x.in_focus, x.doc
 ), pool AS (
   SELECT m.id, m.term_match, m.listing, m.lead, m.in_focus, m.marked,
-    m.bm25 + ${titleWeight}::float8 * ti.title AS text_score,
-    (m.bm25 + ${titleWeight}::float8 * ti.title) * ${factors} AS base
+    m.bm25 + ${f8(titleWeight)} * ti.title AS text_score,
+    (m.bm25 + ${f8(titleWeight)} * ti.title) * ${factors} AS base
   FROM scored m -- named m for the factors
   -- The title's length (numbering left out) is counted only for chunks whose title holds a term.
   CROSS JOIN LATERAL (SELECT m.title_outer + CASE WHEN m.title_matched = 0 THEN 0 ELSE
@@ -367,23 +377,29 @@ WITH qt AS (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
   FROM ordered a JOIN ordered z ON z.i = a.i + 1
 ), pooled AS (
-  SELECT m.id, m.term_match, m.in_focus, m.listing, m.lead, m.marked, c.document_id, c.section_path,
+  SELECT m.id, m.term_match, m.in_focus, m.listing, m.lead, m.marked, c.document_id, c.chunk_index, c.section_path,
     c.token_count <= (SELECT avglen FROM stats) AS short,
-    (m.text_score + ${proximityWeight}::float8 * coalesce(
+    (m.text_score + ${f8(proximityWeight)} * coalesce(
       (SELECT sum(p.idf * least(1, ts_rank_cd('{1,1,1,1}', c.tsv, p.tq, 0))) FROM pairs p WHERE c.tsv @@ p.tq), 0)
     ) * ${factors} AS score
   FROM pool m JOIN chunks c ON c.id = m.id
 ), ranked AS (
   -- The pool joined to itself: at most rerankPool² comparisons. An opening goes just above the best short chunk of its section (or subsections) that outscores
   -- it by little enough; the tiny share of its own score orders two openings lifted alike.
-  SELECT r.id, r.term_match, r.in_focus, r.listing, greatest(r.score, coalesce((
+  SELECT r.id, r.term_match, r.in_focus, r.listing, r.document_id, r.chunk_index, greatest(r.score, coalesce((
       SELECT max(o.score) + 0.01 * r.score FROM pooled o
       WHERE r.lead AND o.document_id = r.document_id AND o.short AND NOT o.lead
         AND (r.in_focus OR NOT o.in_focus)
-        AND o.score * ${input.params.openingShare}::float8 <= r.score
+        AND o.score * ${f8(input.params.openingShare)} <= r.score
         AND (o.section_path = r.section_path
           OR starts_with(o.section_path::text, left(r.section_path::text, -1) || ','))), 0)) AS score
   FROM pooled r
+), top AS (
+  -- The hits returned, best first: only they are joined to their rows (the pool holds rerankPool).
+  SELECT r.*, row_number() OVER (ORDER BY r.score DESC, r.document_id, r.chunk_index) AS n
+  FROM ranked r
+  ORDER BY r.score DESC, r.document_id, r.chunk_index
+  LIMIT ${input.limit}
 ), words AS MATERIALIZED (
   SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
   FROM regexp_split_to_table(${input.query} || ' ' || replace(${input.expansions}, ';', ' '), '\\s+') WITH ORDINALITY AS s(word, n)
@@ -397,14 +413,14 @@ SELECT chunks.id AS "chunkId", chunks.document_id AS "documentId", chunks.class_
   chunks.section_path AS "sectionPath", chunks.section_page_start AS "sectionPageStart",
   chunks.section_page_end AS "sectionPageEnd", chunks.page_kind AS "pageKind", chunks.source_map AS "sourceMap",
   r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus", r.listing,
-  (SELECT jsonb_agg(jsonb_build_object(
+  -- The question's terms are the same for every hit: sent with the first only.
+  CASE WHEN r.n = 1 THEN (SELECT jsonb_agg(jsonb_build_object(
       'term', w.lexeme, 'df', w.df, 'idf', CASE WHEN w.expanded THEN w.rank_idf / sqrt(w.group_n) ELSE w.idf END,
       'words', coalesce((SELECT jsonb_agg(DISTINCT x.word) FROM words x WHERE x.lexeme = w.lexeme), '[]'::jsonb)
     ) || CASE WHEN w.expanded THEN '{"related": true}'::jsonb ELSE '{}'::jsonb END ORDER BY w.pos) FROM (SELECT w.*, count(*) FILTER (WHERE w.df > 0) OVER (PARTITION BY w.src) AS group_n FROM w) w
-    WHERE NOT w.expanded OR w.df > 0) AS terms
-FROM ranked r
+    WHERE NOT w.expanded OR w.df > 0) END AS terms
+FROM top r
 JOIN chunks ON chunks.id = r.id
 JOIN documents ON documents.id = chunks.document_id
-ORDER BY r.score DESC, chunks.document_id, chunks.chunk_index
-LIMIT ${input.limit}`;
+ORDER BY r.n`;
 }
