@@ -86,6 +86,37 @@ export interface ChunkHit {
   rank: number;
 }
 
+/**
+ * A hit written out field by field: copying the statement's rows with rest and spread made objects ten
+ * times the size (every column they carry), garbage on every search.
+ */
+function hitOf(
+  r: Omit<ChunkHit, 'score' | 'rank' | 'sectionPath'> & { sectionPath: string[] | null },
+  score: number,
+  rank: number,
+): ChunkHit {
+  return {
+    chunkId: r.chunkId,
+    documentId: r.documentId,
+    classId: r.classId,
+    fileName: r.fileName,
+    chunkIndex: r.chunkIndex,
+    pageStart: r.pageStart,
+    pageEnd: r.pageEnd,
+    charStart: r.charStart,
+    charEnd: r.charEnd,
+    text: r.text,
+    tokenCount: r.tokenCount,
+    sectionPath: r.sectionPath ?? [],
+    sectionPageStart: r.sectionPageStart,
+    sectionPageEnd: r.sectionPageEnd,
+    pageKind: r.pageKind,
+    sourceMap: r.sourceMap,
+    score,
+    rank,
+  };
+}
+
 /** A full-text hit with what the relevance floor and scope words need. */
 export interface FullTextHit extends ChunkHit {
   /** Share (0..1) of the question's term weight (idf) this chunk holds. */
@@ -281,33 +312,10 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     options.onSearch?.({ kind, scope, limit, results, ms: performance.now() - started, ...extra });
   };
 
-  /**
-   * Nearest chunks as hits (similarity 1 − distance), written out field by field: rest and spread
-   * copies of the rows made objects ten times the size, garbage on every search.
-   */
+  /** Nearest chunks as hits (similarity 1 − distance). */
   const nearestHits = (
     rows: readonly (Omit<ChunkHit, 'score' | 'rank'> & { distance: number })[],
-  ): ChunkHit[] =>
-    rows.map((r, i) => ({
-      chunkId: r.chunkId,
-      documentId: r.documentId,
-      classId: r.classId,
-      fileName: r.fileName,
-      chunkIndex: r.chunkIndex,
-      pageStart: r.pageStart,
-      pageEnd: r.pageEnd,
-      charStart: r.charStart,
-      charEnd: r.charEnd,
-      text: r.text,
-      tokenCount: r.tokenCount,
-      sectionPath: r.sectionPath,
-      sectionPageStart: r.sectionPageStart,
-      sectionPageEnd: r.sectionPageEnd,
-      pageKind: r.pageKind,
-      sourceMap: r.sourceMap,
-      score: 1 - r.distance,
-      rank: i + 1,
-    }));
+  ): ChunkHit[] => rows.map((r, i) => hitOf(r, 1 - r.distance, i + 1));
 
   const ranked = <T extends Omit<ChunkHit, 'rank'>>(rows: T[]): (T & { rank: number })[] =>
     rows.map((r, i) => ({ ...r, rank: i + 1 }));
@@ -438,31 +446,13 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       record('fullText', scope, limit, rows.length, started);
       // Only the first row carries the terms (they are the same for every hit).
       const terms = rows[0]?.terms ?? [];
-      // Written out field by field: copying the rows with rest and spread made objects ten times the
-      // size, garbage on every search.
-      const hits = rows.map((r, i): FullTextHit => ({
-        chunkId: r.chunkId,
-        documentId: r.documentId,
-        classId: r.classId,
-        fileName: r.fileName,
-        chunkIndex: r.chunkIndex,
-        pageStart: r.pageStart,
-        pageEnd: r.pageEnd,
-        charStart: r.charStart,
-        charEnd: r.charEnd,
-        text: r.text,
-        tokenCount: r.tokenCount,
-        sectionPath: r.sectionPath ?? [],
-        sectionPageStart: r.sectionPageStart,
-        sectionPageEnd: r.sectionPageEnd,
-        pageKind: r.pageKind,
-        sourceMap: r.sourceMap,
-        score: Number(r.score),
-        termMatch: Number(r.termMatch),
-        inFocus: r.inFocus,
-        listing: r.listing,
-        rank: i + 1,
-      }));
+      const hits = rows.map((r, i): FullTextHit =>
+        Object.assign(hitOf(r, Number(r.score), i + 1), {
+          termMatch: Number(r.termMatch),
+          inFocus: r.inFocus,
+          listing: r.listing,
+        }),
+      );
       return { hits, terms };
     },
 
