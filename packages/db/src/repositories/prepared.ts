@@ -22,7 +22,10 @@ export function executePrepared<T extends QueryResultRow>(db: Db, query: SQL): P
   return preparedByText(sqlStatement<T>(db, query)).execute();
 }
 
-/** A statement written as SQL (its values may be `sql.placeholder`s), as {@link preparedByText} and {@link preparedPerShape} take it. */
+/**
+ * A statement written as SQL (its values may be `sql.placeholder`s), as {@link preparedByText} and
+ * {@link preparedPerShape} take it.
+ */
 export function sqlStatement<T extends QueryResultRow>(db: Db, query: SQL) {
   const built = dialect.sqlToQuery(query);
   return {

@@ -43,9 +43,9 @@ const DUE = Symbol('due');
  * never waits for a timer: at one stream each token goes alone as soon as it is read; under load,
  * when the event loop lags and several tokens of a stream arrive in one read, they travel as one
  * event. A model that yields a batch (the events of one read of its stream) says that nothing more
- * is ready, so its text goes at once, without that check. `coalesceMs` above 0 also holds text until that long
- * after the previous event (the first goes at once), at the price of delaying it; `off` sends every
- * `chunkSize` tokens as they are read.
+ * is ready, so its text goes at once, without that check. `coalesceMs` above 0 also holds text until
+ * that long after the previous event (the first goes at once), at the price of delaying it; `off`
+ * sends every `chunkSize` tokens as they are read.
  * A model ends its stream quietly when aborted: an abort is never a completion, so it throws the
  * signal's reason instead of returning.
  */
