@@ -128,183 +128,237 @@ const FALLBACK_ROUTE: Route = 'general_qa';
  * forwarded. Never throws; the stream always leaves the registry.
  */
 export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
-  const { stream, publisher, observer, settlement } = input;
   const now = input.now ?? (() => performance.now());
+  const elapsed = () => now() - input.stream.receivedAt;
+  input.observer.started(input.stream);
+  const ending = await readAnswer(input, now, elapsed);
+  try {
+    const answer = answerToSave(input.stream, ending);
+    if (answer) return await saveAnswer(input, answer, elapsed);
+    return await failStream(
+      input,
+      ending.kind === 'failed' ? ending.failure : failureEndedWithoutDone(),
+      elapsed,
+    );
+  } finally {
+    input.publisher.end(input.stream);
+  }
+}
+
+type DoneEvent = Extract<RagStreamEvent, { type: 'done' }>;
+
+/** How rag's side of a stream ended: its `done`, or why there is none. */
+type RagEnding = { kind: 'done'; done: DoneEvent } | { kind: 'failed'; failure: StreamFailure };
+
+/**
+ * Reads rag's events until the answer's end, publishing the start and each token as it comes, under
+ * the idle and total-duration limits. Never throws: a read that fails or is aborted is a `failed` ending.
+ */
+async function readAnswer(input: RelayInput, now: () => number, elapsed: () => number): Promise<RagEnding> {
+  const { stream, publisher, observer } = input;
   const signal = stream.controller.signal;
-  const startedAt = now();
-  const elapsed = () => now() - stream.receivedAt;
-  let lastEventAt = startedAt;
-
-  const checkIdle = () => {
-    const quiet = now() - lastEventAt;
-    if (quiet >= input.timeouts.idleTimeoutMs) abort(stream, 'idle_timeout');
-    else idleTimer = setTimeout(checkIdle, input.timeouts.idleTimeoutMs - quiet).unref();
-  };
-  let idleTimer: NodeJS.Timeout = setTimeout(checkIdle, input.timeouts.idleTimeoutMs).unref();
-  const maxTimer = setTimeout(() => abort(stream, 'max_duration'), input.timeouts.maxDurationMs).unref();
-
-  const start = () => {
-    if (stream.route) return;
-    stream.route = FALLBACK_ROUTE;
-    publisher.publish(stream, start$(stream));
-  };
-
+  const limits = watchLimits(stream, input.timeouts, now);
   let iterator: AsyncIterator<RagStreamEvent> | undefined;
   let reader: ReturnType<typeof abortableNext<RagStreamEvent>> | undefined;
-  let done: Extract<RagStreamEvent, { type: 'done' }> | null = null;
-  let failed: StreamFailure | null = null;
-  observer.started(stream);
   try {
     iterator = input.source(signal)[Symbol.asyncIterator]();
     reader = abortableNext(iterator, signal);
     for (;;) {
       const next = await reader.next();
-      lastEventAt = now();
-      if (next.done) {
-        failed = failureEndedWithoutDone();
-        break;
-      }
+      limits.heard();
+      if (next.done) return { kind: 'failed', failure: failureEndedWithoutDone() };
       const event = next.value;
-      if (event.type === 'keepalive') continue;
-      if (event.type === 'token') {
-        if (event.content === '') continue;
-        start();
-        stream.seq += 1;
-        stream.text += event.content;
-        if (stream.seq === 1) observer.firstToken(stream, elapsed());
-        publisher.publish(stream, {
-          type: 'chat-stream-token',
-          sessionId: stream.sessionId,
-          streamId: stream.streamId,
-          seq: stream.seq,
-          token: event.content,
-        });
-        continue;
+      switch (event.type) {
+        case 'keepalive':
+          continue;
+        case 'token':
+          if (event.content !== '') publishToken(stream, event.content, publisher, observer, elapsed);
+          continue;
+        case 'sources':
+          stream.sources = {
+            citations: event.citations,
+            chunkReferences: event.chunkReferences,
+            coverage: event.coverage ?? null,
+          };
+          continue;
+        case 'route':
+          if (!stream.route) {
+            stream.route = event.route;
+            publisher.publish(stream, start$(stream));
+          }
+          continue;
+        case 'done':
+          return { kind: 'done', done: event };
+        case 'error':
+          // rag's terminal error: close the request so rag stops the model call.
+          abort(stream, 'rag_error');
+          return { kind: 'failed', failure: failureFromRagError(event) };
       }
-      if (event.type === 'sources') {
-        stream.sources = {
-          citations: event.citations,
-          chunkReferences: event.chunkReferences,
-          coverage: event.coverage ?? null,
-        };
-        continue;
-      }
-      if (event.type === 'route') {
-        if (!stream.route) {
-          stream.route = event.route;
-          publisher.publish(stream, start$(stream));
-        }
-        continue;
-      }
-      if (event.type === 'done') {
-        done = event;
-        break;
-      }
-      // rag's terminal error: close the request so rag stops the model call.
-      abort(stream, 'rag_error');
-      failed = failureFromRagError(event);
-      break;
     }
   } catch (err) {
-    failed = failureFromThrown(err, signal);
+    return { kind: 'failed', failure: failureFromThrown(err, signal) };
   } finally {
-    clearTimeout(idleTimer);
-    clearTimeout(maxTimer);
+    limits.stop();
     reader?.dispose();
     // Done with rag's response either way; not awaited (a pending read settles through the abort).
     iterator?.return?.().catch(() => undefined);
   }
+}
 
+/**
+ * Aborts the stream after `idleTimeoutMs` without an event, or `maxDurationMs` in all. The idle timer
+ * is re-armed lazily from the last event's time, so an event costs a clock read, not a timer.
+ */
+function watchLimits(
+  stream: ActiveStream,
+  timeouts: RelayTimeouts,
+  now: () => number,
+): { heard(): void; stop(): void } {
+  let lastEventAt = now();
+  const checkIdle = () => {
+    const quiet = now() - lastEventAt;
+    if (quiet >= timeouts.idleTimeoutMs) abort(stream, 'idle_timeout');
+    else idleTimer = setTimeout(checkIdle, timeouts.idleTimeoutMs - quiet).unref();
+  };
+  let idleTimer: NodeJS.Timeout = setTimeout(checkIdle, timeouts.idleTimeoutMs).unref();
+  const maxTimer = setTimeout(() => abort(stream, 'max_duration'), timeouts.maxDurationMs).unref();
+  return {
+    heard: () => {
+      lastEventAt = now();
+    },
+    stop: () => {
+      clearTimeout(idleTimer);
+      clearTimeout(maxTimer);
+    },
+  };
+}
+
+function publishToken(
+  stream: ActiveStream,
+  token: string,
+  publisher: RelayPublisher,
+  observer: StreamObserver,
+  elapsed: () => number,
+): void {
+  announceStart(stream, publisher);
+  stream.seq += 1;
+  stream.text += token;
+  if (stream.seq === 1) observer.firstToken(stream, elapsed());
+  publisher.publish(stream, {
+    type: 'chat-stream-token',
+    sessionId: stream.sessionId,
+    streamId: stream.streamId,
+    seq: stream.seq,
+    token,
+  });
+}
+
+/** Publishes `chat-stream-start` under the fallback route when rag sent text before naming one. */
+function announceStart(stream: ActiveStream, publisher: RelayPublisher): void {
+  if (stream.route) return;
+  stream.route = FALLBACK_ROUTE;
+  publisher.publish(stream, start$(stream));
+}
+
+/**
+ * What to save: rag's whole answer, or, when the user stopped it after some text, the partial answer
+ * (it counts as a chat), its markers renumbered against the context rag announced exactly as rag does
+ * for a whole answer. Null when there is nothing to save.
+ */
+function answerToSave(stream: ActiveStream, ending: RagEnding): FinishedAnswer | null {
+  if (ending.kind === 'done') {
+    const { done } = ending;
+    return {
+      content: done.content,
+      citations: done.citations,
+      chunkReferences: done.chunkReferences,
+      route: stream.route ?? FALLBACK_ROUTE,
+      status: 'complete',
+      usage: done.usage,
+      coverage: done.coverage ?? null,
+      study: done.study,
+    };
+  }
+  if (abortKindOf(stream.controller.signal) !== 'cancelled' || stream.text.length === 0) return null;
+  const partial = renumberCitations(stream.text, stream.sources?.citations ?? [], (c, n) => ({ ...c, n }));
+  return {
+    content: partial.content,
+    citations: partial.citations,
+    chunkReferences: stream.sources?.chunkReferences ?? [],
+    route: stream.route,
+    status: 'stopped',
+    usage: null,
+    coverage: stream.sources?.coverage ?? null,
+  };
+}
+
+/** The one write at the end, then `chat-stream-complete`; a failed save ends the stream as an error. */
+async function saveAnswer(
+  input: RelayInput,
+  answer: FinishedAnswer,
+  elapsed: () => number,
+): Promise<RelayOutcome> {
+  const { stream, publisher, observer } = input;
+  if (answer.status === 'complete') announceStart(stream, publisher);
+  let saved: SavedAnswer;
   try {
-    let answer: FinishedAnswer | null = null;
-    if (done) {
-      start();
-      answer = {
-        content: done.content,
-        citations: done.citations,
-        chunkReferences: done.chunkReferences,
-        route: stream.route,
-        status: 'complete',
-        usage: done.usage,
-        coverage: done.coverage ?? null,
-        study: done.study,
-      };
-    } else if (abortKindOf(signal) === 'cancelled' && stream.text.length > 0) {
-      // Stopped by the user after some text: the partial answer is kept (and counts as a chat), its
-      // markers renumbered against the context rag announced, exactly as rag does for a whole answer.
-      const partial = renumberCitations(stream.text, stream.sources?.citations ?? [], (c, n) => ({
-        ...c,
-        n,
-      }));
-      answer = {
-        content: partial.content,
-        citations: partial.citations,
-        chunkReferences: stream.sources?.chunkReferences ?? [],
-        route: stream.route,
-        status: 'stopped',
-        usage: null,
-        coverage: stream.sources?.coverage ?? null,
-      };
+    saved = await input.settlement.save(answer);
+  } catch (err) {
+    if (err instanceof ChatDeletedError) {
+      // The chat was deleted while its answer was being written. Whatever text reached the
+      // student counts, as a Stop would have counted it: deleting is no way around the quota.
+      const deleted = failure(err.code, 'chat deleted before the save', err.message);
+      return await failStream(input, deleted, elapsed, { charge: stream.seq > 0 });
     }
-    if (answer) {
-      let saved: SavedAnswer;
-      try {
-        saved = await settlement.save(answer);
-      } catch (err) {
-        if (err instanceof ChatDeletedError) {
-          // The chat was deleted while its answer was being written. Whatever text reached the
-          // student counts, as a Stop would have counted it: deleting is no way around the quota.
-          return await fail(failure(err.code, 'chat deleted before the save', err.message), {
-            charge: stream.seq > 0,
-          });
-        }
-        observer.settlementError(stream, err, 'save');
-        failed = AppError.is(err)
-          ? failure(err.code, `save failed: ${err.message}`, err.message)
-          : failure('internal', `save failed: ${err instanceof Error ? err.message : String(err)}`);
-        return await fail(failed);
-      }
-      publisher.publish(stream, {
-        type: 'chat-stream-complete',
-        sessionId: stream.sessionId,
-        streamId: stream.streamId,
-        messageId: saved.messageId,
-        content: saved.content,
-        citations: saved.citations,
-        chunkReferences: saved.chunkReferences,
-        versions: saved.versions,
-        currentVersion: saved.currentVersion,
-        status: saved.status,
-        ...(saved.coverage ? { coverage: saved.coverage } : {}),
-        ...(saved.repeatOf !== undefined ? { repeatOf: saved.repeatOf } : {}),
-      });
-      observer.completed(stream, {
-        status: saved.status,
-        tokens: stream.seq,
-        usage: answer.usage,
-        durationMs: elapsed(),
-      });
-      return { kind: saved.status === 'stopped' ? 'stopped' : 'completed', saved };
-    }
-    return await fail(failed ?? failureEndedWithoutDone());
-  } finally {
-    publisher.end(stream);
+    observer.settlementError(stream, err, 'save');
+    const why = AppError.is(err)
+      ? failure(err.code, `save failed: ${err.message}`, err.message)
+      : failure('internal', `save failed: ${err instanceof Error ? err.message : String(err)}`);
+    return await failStream(input, why, elapsed);
   }
+  publisher.publish(stream, {
+    type: 'chat-stream-complete',
+    sessionId: stream.sessionId,
+    streamId: stream.streamId,
+    messageId: saved.messageId,
+    content: saved.content,
+    citations: saved.citations,
+    chunkReferences: saved.chunkReferences,
+    versions: saved.versions,
+    currentVersion: saved.currentVersion,
+    status: saved.status,
+    ...(saved.coverage ? { coverage: saved.coverage } : {}),
+    ...(saved.repeatOf !== undefined ? { repeatOf: saved.repeatOf } : {}),
+  });
+  observer.completed(stream, {
+    status: saved.status,
+    tokens: stream.seq,
+    usage: answer.usage,
+    durationMs: elapsed(),
+  });
+  return { kind: saved.status === 'stopped' ? 'stopped' : 'completed', saved };
+}
 
-  async function fail(why: StreamFailure, options: { charge?: boolean } = {}): Promise<RelayOutcome> {
-    const step = options.charge ? 'charge' : 'release';
-    await settlement[step]().catch((err: unknown) => observer.settlementError(stream, err, step));
-    publisher.publish(stream, {
-      type: 'chat-stream-error',
-      sessionId: stream.sessionId,
-      streamId: stream.streamId,
-      error: why.message,
-      code: why.code,
-      retryable: why.retryable,
-    });
-    observer.failed(stream, why, { tokens: stream.seq, durationMs: elapsed() });
-    return { kind: 'failed', failure: why };
-  }
+/** Nothing saved: the reservation released (or, when text was read, charged), then `chat-stream-error`. */
+async function failStream(
+  input: RelayInput,
+  why: StreamFailure,
+  elapsed: () => number,
+  options: { charge?: boolean } = {},
+): Promise<RelayOutcome> {
+  const { stream, observer } = input;
+  const step = options.charge ? 'charge' : 'release';
+  await input.settlement[step]().catch((err: unknown) => observer.settlementError(stream, err, step));
+  input.publisher.publish(stream, {
+    type: 'chat-stream-error',
+    sessionId: stream.sessionId,
+    streamId: stream.streamId,
+    error: why.message,
+    code: why.code,
+    retryable: why.retryable,
+  });
+  observer.failed(stream, why, { tokens: stream.seq, durationMs: elapsed() });
+  return { kind: 'failed', failure: why };
 }
 
 function start$(stream: ActiveStream): ChatEvent {
