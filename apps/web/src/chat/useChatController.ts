@@ -1,7 +1,6 @@
 import type {
   ChatStreamStartPayload,
   MessageDto,
-  Reaction,
   Route,
   SessionDetail,
   SessionDto,
@@ -15,9 +14,10 @@ import { isActivePhase, type StreamError } from '../streaming/streamReducer.js';
 import { useChatStream, type ChatStream } from '../streaming/useChatStream.js';
 import { useUserEvents } from '../streaming/useUserEvents.js';
 import { useToast } from '../ui/Toasts.js';
-import { applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
+import { applyCompletion, lastAnswer, localUserMessage } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
 import { ShownRevisions } from './shownRevisions.js';
+import { useMessageEdits } from './useMessageEdits.js';
 
 export interface ChatFailure {
   message: string;
@@ -43,7 +43,7 @@ export interface ChatControllerOptions {
 
 /**
  * The conversation on screen: loads a session, sends messages and retries through one streamed
- * answer at a time (useChatStream), and applies reactions and version changes.
+ * answer at a time (useChatStream); reactions and version changes are useMessageEdits'.
  */
 export function useChatController({
   sessionId,
@@ -416,39 +416,7 @@ export function useChatController({
     if (streamId && !socket.connected) void chatApi.cancel(streamId).catch(() => undefined);
   }, [getState, stopStream, socket]);
 
-  const react = useCallback(
-    (message: MessageDto, reaction: Reaction | null) => {
-      const sid = sessionIdRef.current;
-      if (!sid) return;
-      const previous = message.reaction;
-      setMessages((ms) => ms.map((m) => (m.id === message.id ? { ...m, reaction } : m)));
-      chatApi.react(sid, message.id, reaction).catch((err: unknown) => {
-        setMessages((ms) => ms.map((m) => (m.id === message.id ? { ...m, reaction: previous } : m)));
-        toast.show({ tone: 'error', message: errorMessage(err) });
-      });
-    },
-    [toast],
-  );
-
-  const setVersion = useCallback(
-    (message: MessageDto, index: number) => {
-      const sid = sessionIdRef.current;
-      if (!sid || index < 0 || index >= message.versions.length) return;
-      setMessages((ms) => ms.map((m) => (m.id === message.id ? selectVersion(m, index) : m)));
-      chatApi.setVersion(sid, message.id, index).then(
-        (saved) => {
-          if (saved.id === message.id) setMessages((ms) => ms.map((m) => (m.id === saved.id ? saved : m)));
-        },
-        (err: unknown) => {
-          setMessages((ms) =>
-            ms.map((m) => (m.id === message.id ? selectVersion(m, message.currentVersion) : m)),
-          );
-          toast.show({ tone: 'error', message: errorMessage(err) });
-        },
-      );
-    },
-    [toast],
-  );
+  const { react, setVersion } = useMessageEdits(sessionIdRef, setMessages);
 
   return {
     messages,
