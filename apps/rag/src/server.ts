@@ -10,6 +10,8 @@ import type { RagConfig } from './config.js';
 import type { RagContext } from './context.js';
 import { createIngestDeps } from './ingest/ingest-routes.js';
 import { createIsolatedParser } from './ingest/isolated-parse.js';
+import { prepareTokenizer } from './prompts/tokens.js';
+import { prepareLightWords } from './retrieval/light-words.js';
 import { createRagMetrics } from './observability/metrics.js';
 import { createTokenBudget } from './quota/token-budget.js';
 
@@ -48,6 +50,9 @@ export async function startRag(config: RagConfig, options: { logger?: Logger } =
     }),
   };
   const services: RagServices = { answers: createAnswerDeps(ctx), ingest: createIngestDeps(ctx) };
+  // Tables every question reads, built on first use: built before serving, not in a student's answer.
+  prepareLightWords();
+  prepareTokenizer();
   const http = await serveHttpAndH2c(
     createServer(createApp(ctx, services)),
     createAnswerStreamH2Server(ctx, services.answers),

@@ -5,6 +5,13 @@ export interface HistoryTurn {
   content: string;
 }
 
+/** History turns as they go into a prompt, with the tokens they cost there. */
+export interface TrimmedHistory {
+  messages: PromptMessage[];
+  /** Content plus per-message overhead of `messages`, each counted once. */
+  tokens: number;
+}
+
 /**
  * The newest turns of `history` that fit in `budgetTokens` (content plus per-message overhead), in
  * their original order. Older turns are dropped whole; when even the newest turn is too long, its
@@ -16,6 +23,15 @@ export function trimHistory(
   budgetTokens: number,
   currentQuery?: string,
 ): PromptMessage[] {
+  return trimHistoryCounted(history, budgetTokens, currentQuery).messages;
+}
+
+/** {@link trimHistory}, with the tokens of what it kept (so a prompt's count need not tokenise it again). */
+export function trimHistoryCounted(
+  history: readonly HistoryTurn[],
+  budgetTokens: number,
+  currentQuery?: string,
+): TrimmedHistory {
   const turns = history.filter((t) => t.content.trim() !== '');
   const last = turns[turns.length - 1];
   if (
@@ -37,11 +53,13 @@ export function trimHistory(
       continue;
     }
     if (kept.length === 0 && left > MESSAGE_OVERHEAD_TOKENS + 16) {
-      kept.push({ role: turn.role, content: tail(turn.content, left - MESSAGE_OVERHEAD_TOKENS) });
+      const content = tail(turn.content, left - MESSAGE_OVERHEAD_TOKENS);
+      kept.push({ role: turn.role, content });
+      return { messages: kept, tokens: MESSAGE_OVERHEAD_TOKENS + countTokens(content) };
     }
     break;
   }
-  return kept.reverse();
+  return { messages: kept.reverse(), tokens: budgetTokens - left };
 }
 
 /** The end of `text` within `tokens` tokens, starting at a word, prefixed with an ellipsis. */

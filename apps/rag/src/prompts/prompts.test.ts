@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { trimHistory } from './history.js';
 import {
   buildPrompt,
@@ -9,7 +9,14 @@ import {
   thinEvenly,
   type ContextPassage,
 } from './prompts.js';
+import type * as tokens from './tokens.js';
 import { countPromptTokens, countTokens } from './tokens.js';
+
+// The real counter, watched: which texts a prompt tokenises.
+vi.mock('./tokens.js', async (importOriginal) => {
+  const real = await importOriginal<typeof tokens>();
+  return { ...real, countTokens: vi.fn(real.countTokens) };
+});
 
 const passage = (page: number, text = `Text of page ${page}.`, pageEnd = page): ContextPassage => ({
   fileName: 'Cell Biology.pdf',
@@ -135,6 +142,50 @@ describe('prompt assembly', () => {
         }
       }
     }
+  });
+
+  it('counts the prompt tokens exactly with a history kept whole, trimmed, or cut to its end', () => {
+    const long = `start ${'word '.repeat(2000)}end`;
+    const histories = [
+      [
+        { role: 'user' as const, content: 'What is ATP?' },
+        { role: 'assistant' as const, content: 'A molecule【1】.' },
+      ],
+      [
+        { role: 'user' as const, content: `q1 ${'word '.repeat(300)}` },
+        { role: 'assistant' as const, content: `a1 ${'word '.repeat(300)}` },
+        { role: 'user' as const, content: 'q2 short' },
+      ],
+      [{ role: 'assistant' as const, content: long }],
+      [{ role: 'user' as const, content: 'Why?' }],
+    ];
+    for (const history of histories) {
+      for (const passages of [[], [passage(2)]]) {
+        const built = buildPrompt({
+          route: 'follow_up',
+          query: 'Why?',
+          history,
+          passages,
+          historyTokens: 400,
+        });
+        expect(built.promptTokens).toBe(countPromptTokens(built.messages));
+      }
+    }
+  });
+
+  it('tokenises each history turn once for the estimate and the prompt of one answer', () => {
+    const history = [
+      { role: 'user' as const, content: 'What is osmotic pressure?' },
+      { role: 'assistant' as const, content: 'The pressure that stops water moving across a membrane【1】.' },
+    ];
+    const input = { route: 'general_qa' as const, query: 'And in plants?', history, historyTokens: 500 };
+    const counted = vi.mocked(countTokens);
+    counted.mockClear();
+    estimatePromptTokens({ ...input, contextTokens: 3500 });
+    const built = buildPrompt({ ...input, passages: [passage(2)] });
+    void built.promptTokens;
+    const turnsCounted = counted.mock.calls.filter(([text]) => history.some((t) => t.content === text));
+    expect(turnsCounted).toHaveLength(history.length);
   });
 
   it('estimates an upper bound before retrieval', () => {

@@ -1,6 +1,6 @@
 import { citationMarker, type Route } from '@classchat/contracts';
-import { trimHistory, type HistoryTurn } from './history.js';
-import { countPromptTokens, countTokens, MESSAGE_OVERHEAD_TOKENS, type PromptMessage } from './tokens.js';
+import { trimHistoryCounted, type HistoryTurn, type TrimmedHistory } from './history.js';
+import { countTokens, MESSAGE_OVERHEAD_TOKENS, REPLY_PRIMER_TOKENS, type PromptMessage } from './tokens.js';
 
 /** A passage as it is shown to the model. */
 export interface ContextPassage {
@@ -67,16 +67,19 @@ export function systemPrompt(route: Route, passages: readonly ContextPassage[]):
 const promptHead = (route: Route) => `${RULES}\n\nTask: ${ROUTE_INSTRUCTIONS[route]}\n\n`;
 
 const headTokens = new Map<Route, number>();
+/** Tokens of the context blocks when there are no passages (the same text every time). */
+let noPassagesTokens: number | undefined;
 
 /**
  * Tokens of the system prompt with these context blocks, its fixed head counted once per route.
  * Exact: the blocks open with a word ("Passages"), where the tokenizer's pre-split cuts the whole
  * prompt as well, so the two counts add up to the whole one.
  */
-function systemPromptTokens(route: Route, blocks: string): number {
+function systemPromptTokens(route: Route, blocks: string, passages: number): number {
   let head = headTokens.get(route);
   if (head === undefined) headTokens.set(route, (head = countTokens(promptHead(route))));
-  return head + countTokens(blocks);
+  if (passages > 0) return head + countTokens(blocks);
+  return head + (noPassagesTokens ??= countTokens(blocks));
 }
 
 /** `【1】 file.pdf, page 3` + text, one block per passage; a clear note when there are none. */
@@ -147,19 +150,43 @@ export function buildPrompt(input: {
   historyTokens: number;
 }): BuiltPrompt {
   const blocks = contextBlocks(input.passages);
-  const conversation: PromptMessage[] = [
-    ...trimHistory(input.history, input.historyTokens, input.query),
-    { role: 'user', content: input.query },
-  ];
+  const history = trimmedHistory(input.history, input.historyTokens, input.query);
   let promptTokens: number | undefined;
   return {
-    messages: [{ role: 'system', content: promptHead(input.route) + blocks }, ...conversation],
+    messages: [
+      { role: 'system', content: promptHead(input.route) + blocks },
+      ...history.messages,
+      { role: 'user', content: input.query },
+    ],
     get promptTokens() {
+      // As `countPromptTokens` counts them: each message with its overhead, and the reply primer.
       promptTokens ??=
-        countPromptTokens(conversation) + MESSAGE_OVERHEAD_TOKENS + systemPromptTokens(input.route, blocks);
+        REPLY_PRIMER_TOKENS +
+        MESSAGE_OVERHEAD_TOKENS +
+        systemPromptTokens(input.route, blocks, input.passages.length) +
+        history.tokens +
+        MESSAGE_OVERHEAD_TOKENS +
+        countTokens(input.query);
       return promptTokens;
     },
   };
+}
+
+/**
+ * The history an answer's prompts keep, trimmed (and its turns tokenised) once per history: the
+ * budget's estimate and the prompt itself are built from the same, unchanged, history.
+ */
+const trimmedByHistory = new WeakMap<
+  readonly HistoryTurn[],
+  { budget: number; query: string; trimmed: TrimmedHistory }
+>();
+
+function trimmedHistory(history: readonly HistoryTurn[], budget: number, query: string): TrimmedHistory {
+  const known = trimmedByHistory.get(history);
+  if (known && known.budget === budget && known.query === query) return known.trimmed;
+  const trimmed = trimHistoryCounted(history, budget, query);
+  trimmedByHistory.set(history, { budget, query, trimmed });
+  return trimmed;
 }
 
 /**

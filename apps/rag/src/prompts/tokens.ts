@@ -10,8 +10,16 @@ export function countTokens(text: string): number {
   }
 }
 
+/** Loads the encoding's tables now (its first count otherwise pays for them), for a service to call while it starts. */
+export function prepareTokenizer(): void {
+  countTokens('Prepare the tokenizer.');
+}
+
 /** Per-message overhead of the chat format (role and separators), as OpenAI counts it. */
 export const MESSAGE_OVERHEAD_TOKENS = 3;
+
+/** Tokens that prime the model's reply, counted once per chat request. */
+export const REPLY_PRIMER_TOKENS = 3;
 
 export interface PromptMessage {
   role: 'system' | 'user' | 'assistant';
@@ -20,5 +28,8 @@ export interface PromptMessage {
 
 /** Prompt tokens of a chat request: contents plus the per-message overhead and the reply primer. */
 export function countPromptTokens(messages: readonly PromptMessage[]): number {
-  return messages.reduce((sum, m) => sum + MESSAGE_OVERHEAD_TOKENS + countTokens(m.content), 3);
+  return messages.reduce(
+    (sum, m) => sum + MESSAGE_OVERHEAD_TOKENS + countTokens(m.content),
+    REPLY_PRIMER_TOKENS,
+  );
 }

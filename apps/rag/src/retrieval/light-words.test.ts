@@ -1,3 +1,4 @@
+import nlp from 'compromise';
 import { describe, expect, it } from 'vitest';
 import { lightWords } from './light-words.js';
 
@@ -22,5 +23,28 @@ describe('light words of a question', () => {
 
   it('keep a word heavy when the question also uses it as a noun', () => {
     expect(lightWords('How does a change of state change the pressure?')).not.toContain('change');
+  });
+
+  it('are read as the whole tagger reads them, chunker included', () => {
+    const byWholeTagger = (question: string) => {
+      const json = nlp(question).json({ terms: { normal: true } }) as Array<{
+        terms: Array<{ normal: string; tags: string[] }>;
+      }>;
+      const terms = json.flatMap((s) => s.terms).filter((t) => t.normal);
+      const nouns = new Set(terms.filter((t) => t.tags.includes('Noun')).map((t) => t.normal));
+      const light = terms
+        .filter((t) => !t.tags.includes('Noun'))
+        .filter((t) => t.tags.some((tag) => tag === 'Verb' || tag === 'Adjective' || tag === 'Adverb'))
+        .map((t) => t.normal);
+      return [...new Set(light)].filter((w) => !nouns.has(w));
+    };
+    for (const question of [
+      "How do I exit gp when I'm done? It isn't obvious.",
+      'Quickly explain why the walking speed slowly drops. Then compare it with running.',
+      'What does the 2nd chapter say about well-known sorting algorithms?',
+      '',
+    ]) {
+      expect(lightWords(question)).toEqual(byWholeTagger(question));
+    }
   });
 });
