@@ -187,7 +187,8 @@ function pushEvents(res: IncomingMessage, signal: AbortSignal, receive: ModelRec
       events.feed(text);
       if (!scheduled) {
         scheduled = true;
-        queueMicrotask(deliver);
+        // Not `queueMicrotask`: it makes an async resource per call, and this runs once per read.
+        void READ_DONE.then(deliver);
       }
     };
     // The end can come before the read's microtask: what that read brought is delivered first.
@@ -206,6 +207,9 @@ function pushEvents(res: IncomingMessage, signal: AbortSignal, receive: ModelRec
     if (signal.aborted) onAbort();
   });
 }
+
+/** Settled already: a callback chained to it runs once the read's `data` events have all been emitted. */
+const READ_DONE = Promise.resolve();
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
