@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Route, SemanticSearchRequest } from '@classchat/contracts';
 import type { PassageDeps, GatheredPassages } from '../../retrieval/passages.js';
 import { scopeOf, searchPassages } from '../../retrieval/passages.js';
@@ -20,7 +21,16 @@ export interface EarlySearch {
   passages: Promise<GatheredPassages>;
 }
 
-/** Starts the search of a question whose route searches for it (null for other routes and follow-ups). */
+/**
+ * Starts the search of a question whose route searches for it (null for other routes and follow-ups).
+ * The question's embedding is asked for now; its words are read and searched for one turn of the
+ * event loop later. Reading them (part-of-speech tagging) and building the full-text statement are
+ * the longest stretch of CPU before an answer's first statement: done in this turn, they would hold
+ * back the embeddings request and the scope's listing (asked for by the caller in this same turn),
+ * which only reach their sockets once this turn's work is done. A turn later, the remote call is
+ * already under way and the database lists the scope while the words are read, instead of between
+ * the full-text and the vector statements.
+ */
 export function startEarlySearch(
   deps: PassageDeps,
   request: SemanticSearchRequest,
@@ -34,7 +44,9 @@ export function startEarlySearch(
   const searchText = questionToSearch(request.user_query, request.chat_history);
   const words = readScopeWords(searchText);
   const queryEmbedding = prefetchQueryEmbedding(deps, scope, searchText, signal);
-  const passages = searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  const passages = nextTurn(undefined, { signal }).then(() =>
+    searchPassages(deps, scope, words, cfg, { signal, queryEmbedding }),
+  );
   // Not taken when the plan searches otherwise (or the answer ends first): not an unhandled rejection.
   passages.catch(() => undefined);
   return { route, words, queryEmbedding, passages };
