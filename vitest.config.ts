@@ -33,6 +33,7 @@ const realPostgresProject: TestProjectInlineConfiguration[] = process.env.TEST_P
             'packages/db/src/repositories/library.test.ts',
             'packages/db/src/repositories/answer-claims.test.ts',
             'packages/db/src/repositories/prepared.test.ts',
+            'packages/db/src/repositories/documents-version.test.ts',
           ],
           env: { CLASSCHAT_TEST_PG_URL: process.env.TEST_PG_URL },
           testTimeout: 30_000,

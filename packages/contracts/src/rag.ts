@@ -40,6 +40,11 @@ export const SemanticSearchBody = z.object({
    * the next best one when there is one.
    */
   shown_spans: z.array(ShownSpan).max(2000).default([]),
+  /**
+   * The user's documents version, read with the chat's reservation before rag was asked: rag may
+   * answer from a listing of the scope's documents it made at this version or a later one.
+   */
+  documents_version: z.number().int().nonnegative().optional(),
 });
 export type SemanticSearchBody = z.input<typeof SemanticSearchBody>;
 export type SemanticSearchRequest = z.output<typeof SemanticSearchBody>;

@@ -70,6 +70,12 @@ export const users = pgTable(
      * which revokes every token issued before (all of the user's sessions).
      */
     tokenVersion: integer('token_version').notNull().default(0),
+    /**
+     * Moves whenever one of the user's documents is added, deleted, renamed, moved to another class,
+     * or changes status or error (a trigger on `documents`): what an answer reads of the scope's
+     * documents can be kept while it stays the same.
+     */
+    documentsVersion: bigint('documents_version', { mode: 'number' }).notNull().default(0),
     /** Start of the UTC month that `chatRequestCount` belongs to. */
     chatRequestResetAt: timestamp('chat_request_reset_at', { withTimezone: true })
       .notNull()

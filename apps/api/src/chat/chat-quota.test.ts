@@ -225,4 +225,28 @@ describe('an answer that found nothing in the student’s material costs no chat
     );
     expect(await usage(stack, user.id)).toEqual({ used: 0, reserved: 0 });
   });
+
+  it('a document that finished processing since the last question is answered from (rag lists the class again)', async () => {
+    const user = await createUser(stack, { material: false });
+    const repos = repositoriesOf(stack);
+    const cls = await repos.classes.create(user.id, 'Chemistry');
+    const doc = await repos.documents.create({
+      userId: user.id,
+      classId: cls.id,
+      fileName: 'acids.pdf',
+      mimeType: 'application/pdf',
+      byteSize: 10,
+      sha256: randomUUID(),
+      storageKey: `${randomUUID()}.pdf`,
+    });
+    await repos.documents.claimIngest(doc.id, 120_000);
+    const ask = async () =>
+      (await postChatSse(stack, user, { message: 'What is a buffer?', classId: cls.id })).events.at(-1)!;
+    expect(await ask()).toMatchObject({ type: 'chat-stream-complete', coverage: 'no_material' });
+    expect(await ask()).toMatchObject({ type: 'chat-stream-complete', coverage: 'no_material' });
+    await repos.documents.markReady(doc.id, 1, 0);
+    expect(await ask()).not.toMatchObject({ coverage: 'no_material' });
+    await repos.documents.delete(user.id, doc.id);
+    expect(await ask()).toMatchObject({ type: 'chat-stream-complete', coverage: 'no_material' });
+  });
 });

@@ -82,6 +82,8 @@ export interface TurnHold {
   /** The answer's claim; its id is the stream id. */
   answer: AnswerClaim;
   reservationId: string;
+  /** The user's documents version as the reservation read it (passed to rag). */
+  documentsVersion?: number;
 }
 
 /** What one chat turn asks rag and how its answer will be saved. */
@@ -173,10 +175,9 @@ export function createChatService(deps: ChatServiceDeps) {
 
   /** One chat reserved (the token's revocation checked by the same statement) for the answer `answerId`. */
   async function reserve(request: ChatRequest, answerId: string): Promise<TurnHold> {
-    const hold = {
-      answer: deps.leases.claimFor(answerId),
-      reservationId: await deps.quota.reserve(request.userId, request.tokenVersion),
-    };
+    const answer = deps.leases.claimFor(answerId);
+    const reservation = await deps.quota.reserve(request.userId, request.tokenVersion);
+    const hold = { answer, reservationId: reservation.id, documentsVersion: reservation.documentsVersion };
     request.stages?.mark('reserved');
     return hold;
   }
@@ -192,7 +193,7 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   }
 
-  function ragBody(request: ChatRequest, turn: ChatTurn): SemanticSearchBody {
+  function ragBody(request: ChatRequest, turn: ChatTurn, hold: TurnHold): SemanticSearchBody {
     return {
       user_id: request.userId,
       class_name: turn.session.assignedClass,
@@ -202,6 +203,7 @@ export function createChatService(deps: ChatServiceDeps) {
       source: request.source,
       session_id: turn.session.id,
       ...(turn.shownSpans?.length ? { shown_spans: turn.shownSpans } : {}),
+      documents_version: hold.documentsVersion,
     };
   }
 
@@ -274,6 +276,7 @@ export function createChatService(deps: ChatServiceDeps) {
           chat_history: [],
           source: request.source,
           session_id: stream.sessionId,
+          documents_version: hold.documentsVersion,
         },
         stream.controller.signal,
       ),
@@ -321,7 +324,7 @@ export function createChatService(deps: ChatServiceDeps) {
       } else {
         [turn, hold] = await reserveAndPlan(request, streamId);
         stream = begin(turn.session.id, streamId);
-        const body = ragBody(request, turn);
+        const body = ragBody(request, turn, hold);
         source = (signal) => call(body, signal);
       }
       request.stages?.mark('planned');
@@ -361,7 +364,7 @@ export function createChatService(deps: ChatServiceDeps) {
         deps.timeouts.maxDurationMs,
       ).unref();
       try {
-        const answer = await deps.rag.answer(ragBody(request, turn), {
+        const answer = await deps.rag.answer(ragBody(request, turn, hold), {
           signal: controller.signal,
           requestId: request.requestId,
         });

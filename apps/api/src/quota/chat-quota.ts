@@ -1,5 +1,5 @@
 import { AppError, type AnswerCoverage } from '@classchat/contracts';
-import type { UsersRepository } from '@classchat/db';
+import type { ChatReservation, UsersRepository } from '@classchat/db';
 import { sessionExpired } from '../auth/require-auth.js';
 
 /** The 403 text of SPEC §4, with the configured monthly limit. */
@@ -25,11 +25,12 @@ export function chargesChat(coverage: AnswerCoverage | null | undefined): boolea
 export interface ChatQuota {
   readonly limit: number;
   /**
-   * The reservation's id; throws 403 `quota_exceeded` when the user has no chat left this month. With
-   * `tokenVersion` (the version the request's token claims) the same statement checks that the token
-   * was not revoked, and throws 401 when it was (nothing reserved).
+   * The reservation (its id, and the user's documents version read by the same statement); throws
+   * 403 `quota_exceeded` when the user has no chat left this month. With `tokenVersion` (the version
+   * the request's token claims) the same statement checks that the token was not revoked, and throws
+   * 401 when it was (nothing reserved).
    */
-  reserve(userId: string, tokenVersion?: number | null): Promise<string>;
+  reserve(userId: string, tokenVersion?: number | null): Promise<ChatReservation>;
   /** Counts the reserved chat. */
   commit(userId: string, reservationId: string): Promise<void>;
   release(userId: string, reservationId: string): Promise<void>;
@@ -39,8 +40,8 @@ export function createChatQuota(users: UsersRepository, limit: number): ChatQuot
   return {
     limit,
     async reserve(userId, tokenVersion = null) {
-      const reservationId = await users.reserveChat(userId, limit, new Date(), tokenVersion);
-      if (reservationId) return reservationId;
+      const reservation = await users.reserveChatWithVersion(userId, limit, new Date(), tokenVersion);
+      if (reservation) return reservation;
       // Refused: say why (only refused requests pay for this read).
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthorized', 'Your account no longer exists. Please sign up again.');

@@ -161,6 +161,7 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
     throw err;
   });
   stages.mark('planned');
+  if (!plan.searches) early?.drop();
   const observer = deps.observer ?? createAnswerObserver(deps.logger, deps.metrics);
   const answer = { userId: request.user_id, sessionId: request.session_id, route: plan.route, offline };
   const queryEmbedding = plan.searches

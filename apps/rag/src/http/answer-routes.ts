@@ -5,6 +5,7 @@ import { parseInput } from '@classchat/service';
 import type { RagContext } from '../context.js';
 import { answerEvents, collectAnswer, type AnswerDeps } from '../generation/answer-pipeline.js';
 import { createChatClient, openAIModel } from '../generation/model.js';
+import { rememberedListings } from '../retrieval/scope-listing.js';
 import { createOpenAIQueryEmbedder, embeddedScopes } from '../retrieval/search.js';
 import { streamSse, type SseResponse } from '../streaming/sse.js';
 
@@ -17,7 +18,7 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
   const client = config.llmEnabled || config.embeddingsEnabled ? createChatClient(config) : null;
   return {
     chunks: ctx.repos.chunks,
-    documents: ctx.repos.documents,
+    documents: rememberedListings(ctx.repos.documents),
     embedder:
       client && config.embeddingsEnabled
         ? createOpenAIQueryEmbedder(client, config.OPENAI_EMBEDDING_MODEL, {

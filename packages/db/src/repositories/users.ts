@@ -90,6 +90,13 @@ export function usageFromJson(json: Record<string, unknown>, now: Date): UsageRo
   );
 }
 
+/** A chat reserved by {@link UsersRepository.reserveChat}. */
+export interface ChatReservation {
+  id: string;
+  /** The user's `documents_version` as the reservation read it (what rag may keep a listing by). */
+  documentsVersion: number;
+}
+
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
 export function createUsersRepository(db: Db) {
@@ -124,8 +131,28 @@ export function createUsersRepository(db: Db) {
           or(eq(users.plan, 'premium'), sql`${count} + ${live(sql`count(*)`)} < ${sql.placeholder('limit')}`),
         ),
       )
-      .returning({ id: users.id });
+      .returning({ documentsVersion: users.documentsVersion });
   });
+
+  /** The reservation's statement run: see `reserveChat`. */
+  async function reserve(
+    userId: string,
+    limit: number,
+    now: Date = new Date(),
+    tokenVersion: number | null = null,
+  ): Promise<ChatReservation | null> {
+    const id = randomUUID();
+    const rows = await reserveStatement(tokenVersion === null ? 'any version' : 'version').execute({
+      userId,
+      tokenVersion,
+      limit,
+      monthStart: monthStartUtc(now).toISOString(),
+      now: now.toISOString(),
+      id,
+      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS).toISOString(),
+    });
+    return rows.length === 1 ? { id, documentsVersion: rows[0]!.documentsVersion } : null;
+  }
 
   // One statement with the stored bytes, prepared and built once: read after every answer, for the
   // user's other tabs (and, when a student asks again at once, beside the next question's statements).
@@ -198,18 +225,11 @@ export function createUsersRepository(db: Db) {
       now: Date = new Date(),
       tokenVersion: number | null = null,
     ): Promise<string | null> {
-      const id = randomUUID();
-      const rows = await reserveStatement(tokenVersion === null ? 'any version' : 'version').execute({
-        userId,
-        tokenVersion,
-        limit,
-        monthStart: monthStartUtc(now).toISOString(),
-        now: now.toISOString(),
-        id,
-        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS).toISOString(),
-      });
-      return rows.length === 1 ? id : null;
+      return (await reserve(userId, limit, now, tokenVersion))?.id ?? null;
     },
+
+    /** {@link reserveChat}, with the user's documents version read by the same statement. */
+    reserveChatWithVersion: reserve,
 
     /** Turns the reservation into a completed chat of the UTC month of `now`. */
     async commitChat(userId: string, reservationId: string, now: Date = new Date()): Promise<void> {

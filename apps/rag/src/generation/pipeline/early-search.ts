@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Route, SemanticSearchRequest } from '@classchat/contracts';
 import type { PassageDeps, GatheredPassages } from '../../retrieval/passages.js';
 import { scopeOf, searchPassages } from '../../retrieval/passages.js';
@@ -18,9 +19,20 @@ export interface EarlySearch {
   words: ScopeWords;
   queryEmbedding: Promise<number[] | null> | undefined;
   passages: Promise<GatheredPassages>;
+  /** Not to be taken: the search is not made if it has not started yet. */
+  drop(): void;
 }
 
-/** Starts the search of a question whose route searches for it (null for other routes and follow-ups). */
+/**
+ * Starts the search of a question whose route searches for it (null for other routes and follow-ups).
+ * The question's embedding is asked for now; its words are read and searched for one turn of the
+ * event loop later. Reading them (part-of-speech tagging) and building the full-text statement are
+ * the longest stretch of CPU before an answer's first statement: done in this turn, they would hold
+ * back the embeddings request and the scope's listing (asked for by the caller in this same turn),
+ * which only reach their sockets once this turn's work is done. A turn later, the remote call is
+ * already under way and the database lists the scope while the words are read, instead of between
+ * the full-text and the vector statements. A search dropped before then is not made.
+ */
 export function startEarlySearch(
   deps: PassageDeps,
   request: SemanticSearchRequest,
@@ -34,20 +46,36 @@ export function startEarlySearch(
   const searchText = questionToSearch(request.user_query, request.chat_history);
   const words = readScopeWords(searchText);
   const queryEmbedding = prefetchQueryEmbedding(deps, scope, searchText, signal);
-  const passages = searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  let dropped = false;
+  const passages = nextTurn(undefined, { signal }).then(() => {
+    if (dropped) throw new Error('early search dropped');
+    return searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  });
   // Not taken when the plan searches otherwise (or the answer ends first): not an unhandled rejection.
   passages.catch(() => undefined);
-  return { route, words, queryEmbedding, passages };
+  return {
+    route,
+    words,
+    queryEmbedding,
+    passages,
+    drop: () => {
+      dropped = true;
+    },
+  };
 }
 
-/** The early search's passages when the plan searches exactly what it searched; null otherwise. */
+/** The early search's passages when the plan searches exactly what it searched; null (and dropped) otherwise. */
 export function takeEarlySearch(
   early: EarlySearch | null | undefined,
   route: Route,
   words: ScopeWords,
 ): Promise<GatheredPassages> | null {
-  if (!early || early.route !== route) return null;
+  if (!early) return null;
   const same =
-    early.words.query === words.query && JSON.stringify(early.words.focus) === JSON.stringify(words.focus);
-  return same ? early.passages : null;
+    early.route === route &&
+    early.words.query === words.query &&
+    JSON.stringify(early.words.focus) === JSON.stringify(words.focus);
+  if (same) return early.passages;
+  early.drop();
+  return null;
 }

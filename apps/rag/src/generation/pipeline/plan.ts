@@ -1,13 +1,8 @@
 import type { ChatHistoryItem, ChunkReference, Route, SemanticSearchRequest } from '@classchat/contracts';
-import type {
-  ChunkHit,
-  ChunkScope,
-  ChunksRepository,
-  DocumentsRepository,
-  ScopeDocument,
-} from '@classchat/db';
+import type { ChunkHit, ChunkScope, ChunksRepository, ScopeDocument } from '@classchat/db';
 import type { HistoryTurn } from '../../prompts/history.js';
 import { previousPassages, scopeOf } from '../../retrieval/passages.js';
+import type { ScopeListing } from '../../retrieval/scope-listing.js';
 import { detectRoute } from '../../routing/detect-route.js';
 import { routeConfig, type RouteConfig } from '../../routing/route-config.js';
 import { questionToSearch } from '../../routing/search-question.js';
@@ -16,7 +11,7 @@ export interface PlanDeps {
   /** Reloads the passages a follow-up continues from. */
   chunks: Pick<ChunksRepository, 'getByIds'>;
   /** Whether the scope has material to answer from, and which documents a question can name. */
-  documents: Pick<DocumentsRepository, 'listInScope'>;
+  documents: ScopeListing;
 }
 
 /** What an answer will do, decided before anything is reserved or streamed. */
@@ -60,7 +55,8 @@ export async function planAnswer(
     if (previous.length === 0) route = 'general_qa';
   }
   const cfg = routeConfig(route, offline);
-  const documents = route === 'follow_up' ? null : await deps.documents.listInScope(scope);
+  const documents =
+    route === 'follow_up' ? null : await deps.documents.listInScope(scope, request.documents_version);
   const noMaterial = documents !== null && !documents.some((d) => d.status === 'ready');
   return {
     route,
