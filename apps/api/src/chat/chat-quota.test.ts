@@ -202,20 +202,7 @@ describe('an answer that found nothing in the student’s material costs no chat
   });
 
   it('a class whose document is still processing says it will be ready in a few seconds (over SSE too)', async () => {
-    const user = await createUser(stack, { material: false });
-    const repos = repositoriesOf(stack);
-    const cls = await repos.classes.create(user.id, 'Chemistry');
-    const doc = await repos.documents.create({
-      userId: user.id,
-      classId: cls.id,
-      fileName: 'acids.pdf',
-      mimeType: 'application/pdf',
-      byteSize: 10,
-      sha256: randomUUID(),
-      storageKey: `${randomUUID()}.pdf`,
-    });
-    // Held as if an ingestion were running, so the api's recovery leaves it alone.
-    await repos.documents.claimIngest(doc.id, 120_000);
+    const { user, cls } = await processingDocument();
     const { res, events } = await postChatSse(stack, user, { message: 'What is a buffer?', classId: cls.id });
     expect(res.status).toBe(200);
     const complete = events.at(-1)!;
@@ -227,19 +214,8 @@ describe('an answer that found nothing in the student’s material costs no chat
   });
 
   it('a document that finished processing since the last question is answered from (rag lists the class again)', async () => {
-    const user = await createUser(stack, { material: false });
+    const { user, cls, doc } = await processingDocument();
     const repos = repositoriesOf(stack);
-    const cls = await repos.classes.create(user.id, 'Chemistry');
-    const doc = await repos.documents.create({
-      userId: user.id,
-      classId: cls.id,
-      fileName: 'acids.pdf',
-      mimeType: 'application/pdf',
-      byteSize: 10,
-      sha256: randomUUID(),
-      storageKey: `${randomUUID()}.pdf`,
-    });
-    await repos.documents.claimIngest(doc.id, 120_000);
     const ask = async () =>
       (await postChatSse(stack, user, { message: 'What is a buffer?', classId: cls.id })).events.at(-1)!;
     expect(await ask()).toMatchObject({ type: 'chat-stream-complete', coverage: 'no_material' });
@@ -250,3 +226,22 @@ describe('an answer that found nothing in the student’s material costs no chat
     expect(await ask()).toMatchObject({ type: 'chat-stream-complete', coverage: 'no_material' });
   });
 });
+
+/** A student without material but for one class holding `acids.pdf`, still processing. */
+async function processingDocument() {
+  const user = await createUser(stack, { material: false });
+  const repos = repositoriesOf(stack);
+  const cls = await repos.classes.create(user.id, 'Chemistry');
+  const doc = await repos.documents.create({
+    userId: user.id,
+    classId: cls.id,
+    fileName: 'acids.pdf',
+    mimeType: 'application/pdf',
+    byteSize: 10,
+    sha256: randomUUID(),
+    storageKey: `${randomUUID()}.pdf`,
+  });
+  // Held as if an ingestion were running, so the api's recovery leaves it alone.
+  await repos.documents.claimIngest(doc.id, 120_000);
+  return { user, cls, doc };
+}
