@@ -41,7 +41,13 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export const REPLAY_RECOVERY_MS = 2 * 60 * 1000;
+/**
+ * How long a dropped socket's missed user events are kept for it. Socket.IO keeps every packet sent to
+ * a room for this long, whole saved messages included, in the api's heap; a busy api then spends its
+ * pauses collecting them. A socket away longer reconnects unrecovered, and every page then reads what
+ * it shows again, so a short window costs a reload of the page's data, never a lost event.
+ */
+export const REPLAY_RECOVERY_MS = 10 * 1000;
 
 /** setTimeout's longest delay; a later expiry is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
