@@ -188,6 +188,7 @@ async function readAnswer(input: RelayInput, now: () => number, elapsed: () => n
           }
           continue;
         case 'done':
+          announceStart(stream, publisher);
           return { kind: 'done', done: event };
         case 'error':
           // rag's terminal error: close the request so rag stops the model call.
@@ -253,7 +254,7 @@ function publishToken(
   });
 }
 
-/** Publishes `chat-stream-start` under the fallback route when rag sent text before naming one. */
+/** Publishes `chat-stream-start` under the fallback route when rag sent text, or its answer, before naming one. */
 function announceStart(stream: ActiveStream, publisher: RelayPublisher): void {
   if (stream.route) return;
   stream.route = FALLBACK_ROUTE;
@@ -272,7 +273,7 @@ function answerToSave(stream: ActiveStream, ending: RagEnding): FinishedAnswer |
       content: done.content,
       citations: done.citations,
       chunkReferences: done.chunkReferences,
-      route: stream.route ?? FALLBACK_ROUTE,
+      route: stream.route,
       status: 'complete',
       usage: done.usage,
       coverage: done.coverage ?? null,
@@ -299,7 +300,6 @@ async function saveAnswer(
   elapsed: () => number,
 ): Promise<RelayOutcome> {
   const { stream, publisher, observer } = input;
-  if (answer.status === 'complete') announceStart(stream, publisher);
   let saved: SavedAnswer;
   try {
     saved = await input.settlement.save(answer);
