@@ -127,8 +127,9 @@ describe('streaming chat completions through the openai SDK', () => {
     expect(rec.firstTokenAt! - rec.startedAt).toBeGreaterThanOrEqual(149);
     const gaps = rec.tokenTimestamps.slice(1).map((t, i) => t - rec.tokenTimestamps[i]!);
     expect(gaps).toHaveLength(3);
-    // Timers may fire late and then catch up, but the schedule keeps the average rate.
-    expect(rec.tokenTimestamps.at(-1)! - rec.tokenTimestamps[0]!).toBeGreaterThanOrEqual(89);
+    // Timers may fire late and then catch up, so one gap can be short; the schedule is kept from the
+    // request's start: the last token is never sent before 150 + 3 × 30 ms, less the 0.5 ms a timer may be early.
+    expect(rec.tokenTimestamps.at(-1)! - rec.startedAt).toBeGreaterThanOrEqual(239.5);
   });
 
   it('reports every emitted token to onTokenEmitted', async () => {
