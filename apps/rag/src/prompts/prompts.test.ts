@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { trimHistory } from './history.js';
+import { trimHistory, trimHistoryCounted } from './history.js';
 import {
   buildPrompt,
   contextBlocks,
@@ -107,17 +107,21 @@ describe('history trimming', () => {
   });
 });
 
+const noHistory = trimHistoryCounted([], 100);
+
 describe('prompt assembly', () => {
   it('sends system (with context), history, then the question', () => {
     const built = buildPrompt({
       route: 'general_qa',
       query: 'What is ATP?',
-      history: [
-        { role: 'user', content: 'hi' },
-        { role: 'assistant', content: 'hello' },
-      ],
+      history: trimHistoryCounted(
+        [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+        500,
+      ),
       passages: [passage(2)],
-      historyTokens: 500,
     });
     expect(built.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(built.messages[0]!.content).toContain('【1】 Cell Biology.pdf, page 2');
@@ -137,7 +141,7 @@ describe('prompt assembly', () => {
     for (const route of routes) {
       for (const passages of [[], [passage(2)], [passage(1, 'ATP synthase.\n\nIt turns.'), passage(3)]]) {
         for (const query of ['What is ATP?', '¿Qué es el ATP?', '  spaced\n\nquestion  ']) {
-          const built = buildPrompt({ route, query, history: [], passages, historyTokens: 100 });
+          const built = buildPrompt({ route, query, history: noHistory, passages });
           expect(built.promptTokens).toBe(countPromptTokens(built.messages));
         }
       }
@@ -164,32 +168,32 @@ describe('prompt assembly', () => {
         const built = buildPrompt({
           route: 'follow_up',
           query: 'Why?',
-          history,
+          history: trimHistoryCounted(history, 400, 'Why?'),
           passages,
-          historyTokens: 400,
         });
         expect(built.promptTokens).toBe(countPromptTokens(built.messages));
       }
     }
   });
 
-  it('tokenises each history turn once for the estimate and the prompt of one answer', () => {
-    const history = [
+  it('counts the trimmed history with the tokens it was trimmed with, not tokenising its turns again', () => {
+    const turns = [
       { role: 'user' as const, content: 'What is osmotic pressure?' },
       { role: 'assistant' as const, content: 'The pressure that stops water moving across a membrane【1】.' },
     ];
-    const input = { route: 'general_qa' as const, query: 'And in plants?', history, historyTokens: 500 };
+    const history = trimHistoryCounted(turns, 500, 'And in plants?');
+    const input = { route: 'general_qa' as const, query: 'And in plants?', history };
     const counted = vi.mocked(countTokens);
     counted.mockClear();
     estimatePromptTokens({ ...input, contextTokens: 3500 });
     const built = buildPrompt({ ...input, passages: [passage(2)] });
-    void built.promptTokens;
-    const turnsCounted = counted.mock.calls.filter(([text]) => history.some((t) => t.content === text));
-    expect(turnsCounted).toHaveLength(history.length);
+    const promptTokens = built.promptTokens;
+    expect(counted.mock.calls.filter(([text]) => turns.some((t) => t.content === text))).toEqual([]);
+    expect(promptTokens).toBe(countPromptTokens(built.messages));
   });
 
   it('estimates an upper bound before retrieval', () => {
-    const input = { route: 'general_qa' as const, query: 'Q?', history: [], historyTokens: 100 };
+    const input = { route: 'general_qa' as const, query: 'Q?', history: noHistory };
     const full = buildPrompt({ ...input, passages: [passage(1, 'x '.repeat(200))] });
     expect(estimatePromptTokens({ ...input, contextTokens: 3500 })).toBeGreaterThan(full.promptTokens);
   });

@@ -1,5 +1,5 @@
 import { citationMarker, type Route } from '@classchat/contracts';
-import { trimHistoryCounted, type HistoryTurn, type TrimmedHistory } from './history.js';
+import type { TrimmedHistory } from './history.js';
 import { countTokens, MESSAGE_OVERHEAD_TOKENS, REPLY_PRIMER_TOKENS, type PromptMessage } from './tokens.js';
 
 /** A passage as it is shown to the model. */
@@ -145,12 +145,11 @@ export interface BuiltPrompt {
 export function buildPrompt(input: {
   route: Route;
   query: string;
-  history: readonly HistoryTurn[];
+  history: TrimmedHistory;
   passages: readonly ContextPassage[];
-  historyTokens: number;
 }): BuiltPrompt {
   const blocks = contextBlocks(input.passages);
-  const history = trimmedHistory(input.history, input.historyTokens, input.query);
+  const { history } = input;
   let promptTokens: number | undefined;
   return {
     messages: [
@@ -173,31 +172,13 @@ export function buildPrompt(input: {
 }
 
 /**
- * The history an answer's prompts keep, trimmed (and its turns tokenised) once per history: the
- * budget's estimate and the prompt itself are built from the same, unchanged, history.
- */
-const trimmedByHistory = new WeakMap<
-  readonly HistoryTurn[],
-  { budget: number; query: string; trimmed: TrimmedHistory }
->();
-
-function trimmedHistory(history: readonly HistoryTurn[], budget: number, query: string): TrimmedHistory {
-  const known = trimmedByHistory.get(history);
-  if (known && known.budget === budget && known.query === query) return known.trimmed;
-  const trimmed = trimHistoryCounted(history, budget, query);
-  trimmedByHistory.set(history, { budget, query, trimmed });
-  return trimmed;
-}
-
-/**
  * Upper bound of a request's prompt tokens before retrieval: everything but the passages counted
  * exactly, the passages at the route's full context budget.
  */
 export function estimatePromptTokens(input: {
   route: Route;
   query: string;
-  history: readonly HistoryTurn[];
-  historyTokens: number;
+  history: TrimmedHistory;
   contextTokens: number;
 }): number {
   const skeleton = buildPrompt({ ...input, passages: [] });

@@ -10,7 +10,6 @@ export function estimateAnswerTokens(plan: AnswerPlan): number {
       route: plan.route,
       query: plan.query,
       history: plan.history,
-      historyTokens: plan.cfg.historyTokens,
       contextTokens: plan.cfg.contextTokens,
     }) + plan.cfg.maxOutputTokens
   );

@@ -14,6 +14,17 @@ const passage = chunkHit('Glycolysis splits glucose into two pyruvate molecules.
 const history = answeredWith('What is glycolysis?', 'It splits glucose [1].', [passage]);
 
 describe('planAnswer', () => {
+  it('trims the history to the route’s budget once, when it is first read', async () => {
+    const repos = fakeRepositories({ documents: [readyDocument()] });
+    const long = answeredWith('What is glycolysis?', `It splits glucose ${'word '.repeat(5000)}[1].`, [
+      passage,
+    ]);
+    const plan = await planAnswer(repos, answerRequest('And fermentation?', long), false);
+    expect(plan.history).toBe(plan.history);
+    expect(plan.history.messages.map((m) => m.role)).toEqual(['assistant']);
+    expect(plan.history.tokens).toBeLessThanOrEqual(plan.cfg.historyTokens);
+  });
+
   it('plans a follow-up on the passages its last answer was given, without listing the scope', async () => {
     let listed = 0;
     const repos = fakeRepositories({ chunks: [passage] });
@@ -75,7 +86,7 @@ describe('planAnswer', () => {
       answerRequest('And what is ATP?', history),
       false,
     );
-    expect(plan.history).toEqual(history.map(({ role, content }) => ({ role, content })));
+    expect(plan.history.messages).toEqual(history.map(({ role, content }) => ({ role, content })));
   });
 });
 

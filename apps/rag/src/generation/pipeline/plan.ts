@@ -1,6 +1,6 @@
 import type { ChatHistoryItem, ChunkReference, Route, SemanticSearchRequest } from '@classchat/contracts';
 import type { ChunkHit, ChunkScope, ChunksRepository, ScopeDocument } from '@classchat/db';
-import type { HistoryTurn } from '../../prompts/history.js';
+import { trimHistoryCounted, type TrimmedHistory } from '../../prompts/history.js';
 import { previousPassages, scopeOf } from '../../retrieval/passages.js';
 import type { ScopeListing } from '../../retrieval/scope-listing.js';
 import { detectRoute } from '../../routing/detect-route.js';
@@ -22,7 +22,11 @@ export interface AnswerPlan {
   query: string;
   /** The question as it is searched for (a short follow-up carries its topic along). */
   searchText: string;
-  history: HistoryTurn[];
+  /**
+   * The history the prompt keeps (the newest turns within the route's budget), trimmed and counted on
+   * first read: the budget's estimate and the prompt share it; an offline answer never reads it.
+   */
+  readonly history: TrimmedHistory;
   /** A follow-up's passages: those its last answer was given (empty on other routes). */
   previous: ChunkHit[];
   /** The scope's documents; null on a follow-up (it reads no scope). */
@@ -58,13 +62,17 @@ export async function planAnswer(
   const documents =
     route === 'follow_up' ? null : await deps.documents.listInScope(scope, request.documents_version);
   const noMaterial = documents !== null && !documents.some((d) => d.status === 'ready');
+  let history: TrimmedHistory | undefined;
   return {
     route,
     cfg,
     scope,
     query: request.user_query,
     searchText: questionToSearch(request.user_query, request.chat_history),
-    history: request.chat_history.map(({ role, content }) => ({ role, content })),
+    get history() {
+      history ??= trimHistoryCounted(request.chat_history, cfg.historyTokens, request.user_query);
+      return history;
+    },
     previous,
     documents,
     noMaterial,

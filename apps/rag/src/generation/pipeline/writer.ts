@@ -52,7 +52,6 @@ export function chooseWriter(
     query: plan.query,
     history: plan.history,
     passages: context.passages,
-    historyTokens: plan.cfg.historyTokens,
   });
   return {
     model: options.model,
