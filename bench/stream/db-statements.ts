@@ -35,8 +35,8 @@ const embedding = Array.from({ length: 512 }, (_, i) => Math.sin(i));
 const statements: Record<string, () => Promise<unknown>> = {
   'token version (users by id; other routes)': () => repos.users.tokenVersion(user!.id),
   'quota reservation checking the token version (chat), with its release': async () => {
-    const id = await repos.users.reserveChat(user!.id, 1_000_000, new Date(), 0);
-    if (id) await repos.users.releaseChat(user!.id, id);
+    const reservation = await repos.users.reserveChat(user!.id, 1_000_000, new Date(), 0);
+    if (reservation) await repos.users.releaseChat(user!.id, reservation.id);
   },
   'quota release alone (after the answer)': async () => {
     await repos.users.releaseChat(user!.id, randomUUID());

@@ -40,7 +40,7 @@ export function createChatQuota(users: UsersRepository, limit: number): ChatQuot
   return {
     limit,
     async reserve(userId, tokenVersion = null) {
-      const reservation = await users.reserveChatWithVersion(userId, limit, new Date(), tokenVersion);
+      const reservation = await users.reserveChat(userId, limit, new Date(), tokenVersion);
       if (reservation) return reservation;
       // Refused: say why (only refused requests pay for this read).
       const user = await users.findById(userId);

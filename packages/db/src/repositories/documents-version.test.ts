@@ -26,7 +26,7 @@ const upload = (user: UserRow, classId: string | null = null) =>
 
 /** The user's documents version, as the chat's reservation reads it. */
 async function versionOf(user: UserRow): Promise<number> {
-  const reservation = await fx.repos.users.reserveChatWithVersion(user.id, 1000);
+  const reservation = await fx.repos.users.reserveChat(user.id, 1000);
   expect(reservation).not.toBeNull();
   await fx.repos.users.releaseChat(user.id, reservation!.id);
   return reservation!.documentsVersion;

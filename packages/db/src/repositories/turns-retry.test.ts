@@ -33,7 +33,7 @@ async function answered(userId: string) {
     title: 'Q',
     content: 'What do mitochondria do?',
   });
-  const reservationId = (await fx.repos.users.reserveChat(userId, 25))!;
+  const reservationId = (await fx.repos.users.reserveChat(userId, 25))!.id;
   const answer = await fx.repos.turns.insertAnswerAndSettle({
     userId,
     sessionId: session.id,
@@ -50,7 +50,7 @@ describe('turns repository: a retry’s one write', () => {
   it('adds the new answer as the current version, bumps the session and commits the reserved chat', async () => {
     const { session, answer } = await answered(alice.id);
     const before = (await fx.repos.sessions.get(alice.id, session.id))!.updatedAt;
-    const reservationId = (await fx.repos.users.reserveChat(alice.id, 25))!;
+    const reservationId = (await fx.repos.users.reserveChat(alice.id, 25))!.id;
     const row = await fx.repos.turns.addVersionAndSettle(
       alice.id,
       session.id,
@@ -103,7 +103,7 @@ describe('turns repository: a retry’s one write', () => {
   it('writes and charges nothing for another user’s message, a user message, or another session', async () => {
     const { session, question, answer } = await answered(alice.id);
     const other = await answered(alice.id);
-    const reservationId = (await fx.repos.users.reserveChat(bob.id, 25))!;
+    const reservationId = (await fx.repos.users.reserveChat(bob.id, 25))!.id;
     const input = { reservationId, content: 'hijack', citations: [], chunkReferences: [] };
     expect(await fx.repos.turns.addVersionAndSettle(bob.id, session.id, answer.id, input)).toBeNull();
     expect(await fx.repos.turns.addVersionAndSettle(alice.id, session.id, question.id, input)).toBeNull();

@@ -112,13 +112,13 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('writes an answer that found nothing in the material and gives the reserved chat back', async () => {
     const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
-    const reservationId = await fx.repos.users.reserveChat(user.id, 25);
-    expect(reservationId).not.toBeNull();
+    const reservation = await fx.repos.users.reserveChat(user.id, 25);
+    expect(reservation).not.toBeNull();
     const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
     const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
-      reservationId: reservationId!,
+      reservationId: reservation!.id,
       content: 'Your material does not seem to cover this. [1]',
       citations: [citation],
       chunkReferences: [reference],
@@ -132,7 +132,7 @@ describe('turns repository (single-statement chat writes)', () => {
     const again = await fx.repos.users.reserveChat(user.id, 25);
     expect(again).not.toBeNull();
     const retried = await fx.repos.turns.addVersionAndSettle(user.id, session.id, saved!.message.id, {
-      reservationId: again!,
+      reservationId: again!.id,
       content: 'Still nothing.',
       citations: [],
       chunkReferences: [],
@@ -145,13 +145,13 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('writes the answer and counts the reserved chat in one statement', async () => {
     const user = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
-    const reservationId = await fx.repos.users.reserveChat(user.id, 25);
-    expect(reservationId).not.toBeNull();
+    const reservation = await fx.repos.users.reserveChat(user.id, 25);
+    expect(reservation).not.toBeNull();
     const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
     const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
-      reservationId: reservationId!,
+      reservationId: reservation!.id,
       content: 'Answer [1]',
       citations: [citation],
       chunkReferences: [reference],
@@ -187,7 +187,7 @@ describe('turns repository (single-statement chat writes)', () => {
     await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
-      reservationId: nextMonth!,
+      reservationId: nextMonth!.id,
       content: 'x',
       citations: [],
       chunkReferences: [],
@@ -213,7 +213,7 @@ describe('turns repository (single-statement chat writes)', () => {
       fx.repos.turns.insertAnswerAndSettle({
         userId: user.id,
         sessionId: session.id,
-        reservationId: (await fx.repos.users.reserveChat(user.id, 25))!,
+        reservationId: (await fx.repos.users.reserveChat(user.id, 25))!.id,
         content: 'A',
         citations: [],
         chunkReferences: [],
@@ -230,7 +230,7 @@ describe('turns repository (single-statement chat writes)', () => {
 
   it('writes and charges nothing when the session is gone or not the user’s', async () => {
     const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
-    const reservationId = (await fx.repos.users.reserveChat(user.id, 25))!;
+    const reservationId = (await fx.repos.users.reserveChat(user.id, 25))!.id;
     const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Q' });
     const answer = {
       sessionId: session.id,

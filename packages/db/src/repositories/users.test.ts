@@ -15,9 +15,9 @@ const newUser = (plan: 'free' | 'premium' = 'free') =>
 /** Puts the user at `count` completed chats in the month of `now`. */
 async function useChats(userId: string, count: number, now: Date) {
   for (let i = 0; i < count; i++) {
-    const reservationId = await fx.repos.users.reserveChat(userId, 1000, now);
-    expect(reservationId).not.toBeNull();
-    await fx.repos.users.commitChat(userId, reservationId!, now);
+    const reservation = await fx.repos.users.reserveChat(userId, 1000, now);
+    expect(reservation).not.toBeNull();
+    await fx.repos.users.commitChat(userId, reservation!.id, now);
   }
 }
 
@@ -105,10 +105,10 @@ describe('chat quota', () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, () => fx.repos.users.reserveChat(user.id, 25, now)),
     );
-    const granted = results.filter((id) => id !== null);
+    const granted = results.filter((r) => r !== null);
     expect(granted).toHaveLength(1);
     expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 24, reserved: 1 });
-    await fx.repos.users.commitChat(user.id, granted[0]!, now);
+    await fx.repos.users.commitChat(user.id, granted[0]!.id, now);
     expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 25, reserved: 0 });
     expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
   });
@@ -127,11 +127,11 @@ describe('chat quota', () => {
   it('gives a released reservation back without counting it', async () => {
     const user = await newUser();
     await useChats(user.id, 24, now);
-    const reservationId = await fx.repos.users.reserveChat(user.id, 25, now);
-    expect(reservationId).not.toBeNull();
+    const reservation = await fx.repos.users.reserveChat(user.id, 25, now);
+    expect(reservation).not.toBeNull();
     expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
-    await fx.repos.users.releaseChat(user.id, reservationId!);
-    await fx.repos.users.releaseChat(user.id, reservationId!); // a second release changes nothing
+    await fx.repos.users.releaseChat(user.id, reservation!.id);
+    await fx.repos.users.releaseChat(user.id, reservation!.id); // a second release changes nothing
     expect(await fx.repos.users.getUsage(user.id, now)).toMatchObject({ used: 24, reserved: 0 });
     expect(await fx.repos.users.reserveChat(user.id, 25, now)).not.toBeNull();
     expect(await fx.repos.users.reserveChat(user.id, 25, now)).toBeNull();
@@ -145,9 +145,9 @@ describe('chat quota', () => {
 
     const june = new Date(Date.UTC(2031, 5, 1, 0, 0, 30));
     expect(await fx.repos.users.getUsage(user.id, june)).toMatchObject({ used: 0 });
-    const reservationId = await fx.repos.users.reserveChat(user.id, 25, june);
-    expect(reservationId).not.toBeNull();
-    await fx.repos.users.commitChat(user.id, reservationId!, june);
+    const reservation = await fx.repos.users.reserveChat(user.id, 25, june);
+    expect(reservation).not.toBeNull();
+    await fx.repos.users.commitChat(user.id, reservation!.id, june);
     const row = await fx.repos.users.findById(user.id);
     expect(row?.chatRequestCount).toBe(1);
     expect(row?.chatRequestResetAt).toEqual(new Date(Date.UTC(2031, 5, 1)));
@@ -157,14 +157,14 @@ describe('chat quota', () => {
   it('counts a chat reserved before midnight and finished after it in the new month', async () => {
     const user = await newUser();
     await useChats(user.id, 10, new Date(Date.UTC(2031, 6, 31, 23, 0)));
-    const reservationId = await fx.repos.users.reserveChat(
+    const reservation = await fx.repos.users.reserveChat(
       user.id,
       25,
       new Date(Date.UTC(2031, 6, 31, 23, 59)),
     );
-    expect(reservationId).not.toBeNull();
+    expect(reservation).not.toBeNull();
     const august = new Date(Date.UTC(2031, 7, 1, 0, 1));
-    await fx.repos.users.commitChat(user.id, reservationId!, august);
+    await fx.repos.users.commitChat(user.id, reservation!.id, august);
     expect(await fx.repos.users.getUsage(user.id, august)).toMatchObject({ used: 1, reserved: 0 });
   });
 
@@ -191,9 +191,9 @@ describe('chat quota', () => {
     expect(await fx.repos.users.reserveChat(user.id, 25, now)).not.toBeNull(); // leaked: never settled
     // Chats every few minutes, each reserving while the leaked one is still counted.
     for (const m of [5, 10, 14]) {
-      const id = await fx.repos.users.reserveChat(user.id, 25, minutes(m));
+      const reservation = await fx.repos.users.reserveChat(user.id, 25, minutes(m));
       expect(await fx.repos.users.getUsage(user.id, minutes(m))).toMatchObject({ reserved: 2 });
-      await fx.repos.users.commitChat(user.id, id!, minutes(m));
+      await fx.repos.users.commitChat(user.id, reservation!.id, minutes(m));
     }
     const afterExpiry = minutes(RESERVATION_TTL_MS / 60_000 + 1);
     expect(await fx.repos.users.getUsage(user.id, afterExpiry)).toMatchObject({ used: 23, reserved: 0 });

@@ -134,26 +134,6 @@ export function createUsersRepository(db: Db) {
       .returning({ documentsVersion: users.documentsVersion });
   });
 
-  /** The reservation's statement run: see `reserveChat`. */
-  async function reserve(
-    userId: string,
-    limit: number,
-    now: Date = new Date(),
-    tokenVersion: number | null = null,
-  ): Promise<ChatReservation | null> {
-    const id = randomUUID();
-    const rows = await reserveStatement(tokenVersion === null ? 'any version' : 'version').execute({
-      userId,
-      tokenVersion,
-      limit,
-      monthStart: monthStartUtc(now).toISOString(),
-      now: now.toISOString(),
-      id,
-      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS).toISOString(),
-    });
-    return rows.length === 1 ? { id, documentsVersion: rows[0]!.documentsVersion } : null;
-  }
-
   // One statement with the stored bytes, prepared and built once: read after every answer, for the
   // user's other tabs (and, when a student asks again at once, beside the next question's statements).
   const usageStatement = preparedPerShape((_shape: 'one') =>
@@ -213,7 +193,8 @@ export function createUsersRepository(db: Db) {
     /**
      * Atomically reserves one chat: succeeds for premium users, or when completed + live reserved
      * chats of the current UTC month stay under `limit`. One UPDATE, which also rolls the month over
-     * and drops expired reservations. Returns the reservation's id (null when refused); settle it with
+     * and drops expired reservations. Returns the reservation (null when refused): its id, and the
+     * user's documents version read by the same statement. Settle it with
      * exactly one `commitChat` (answer saved) or `releaseChat` (failed / nothing saved), or the
      * statement that saves the answer. Unsettled, it expires `RESERVATION_TTL_MS` after `now`.
      * With `tokenVersion`, it is also refused (nothing reserved) unless that is still the user's token
@@ -224,12 +205,19 @@ export function createUsersRepository(db: Db) {
       limit: number,
       now: Date = new Date(),
       tokenVersion: number | null = null,
-    ): Promise<string | null> {
-      return (await reserve(userId, limit, now, tokenVersion))?.id ?? null;
+    ): Promise<ChatReservation | null> {
+      const id = randomUUID();
+      const rows = await reserveStatement(tokenVersion === null ? 'any version' : 'version').execute({
+        userId,
+        tokenVersion,
+        limit,
+        monthStart: monthStartUtc(now).toISOString(),
+        now: now.toISOString(),
+        id,
+        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS).toISOString(),
+      });
+      return rows.length === 1 ? { id, documentsVersion: rows[0]!.documentsVersion } : null;
     },
-
-    /** {@link reserveChat}, with the user's documents version read by the same statement. */
-    reserveChatWithVersion: reserve,
 
     /** Turns the reservation into a completed chat of the UTC month of `now`. */
     async commitChat(userId: string, reservationId: string, now: Date = new Date()): Promise<void> {

@@ -18,7 +18,7 @@ afterAll(() => fx?.stop());
 const answer = (content: string) => ({ content, citations: [], chunkReferences: [] });
 
 /** A chat reservation to settle a save against, as every answer has. */
-const reservation = async () => ({ reservationId: (await fx.repos.users.reserveChat(alice.id, 1000))! });
+const reservation = async () => ({ reservationId: (await fx.repos.users.reserveChat(alice.id, 1000))!.id });
 
 async function stoppedAnswer() {
   const { session } = await fx.repos.turns.startSession({ userId: alice.id, title: 'Q', content: 'Why?' });
