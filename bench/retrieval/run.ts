@@ -21,6 +21,7 @@
  * bench/output/retrieval/ so reruns start at once; delete that folder to rebuild.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -217,7 +218,7 @@ async function load(database: Database, size: number): Promise<void> {
   const layout = layoutFor(size);
   const started = performance.now();
   log(`  loading ${layout.docs} documents × ${CHUNKS_PER_DOC} chunks for ${layout.users} users…`);
-  await pool.query('DROP INDEX IF EXISTS chunks_embedding_hnsw_idx');
+  await pool.query('DROP INDEX IF EXISTS chunk_embeddings_hnsw_idx');
   let docIndex = 0;
   for (let u = 1; u <= layout.users && docIndex < layout.docs; u++) {
     const user = await repos.users.create({
@@ -241,16 +242,27 @@ async function load(database: Database, size: number): Promise<void> {
         // Large multi-row inserts, no HNSW index yet (it is built once at the end).
         for (let i = 0; i < rows.length; i += 200) {
           const batch = rows.slice(i, i + 200);
+          const ids = batch.map(() => randomUUID());
           const params: unknown[] = [];
           const tuples = batch.map((r, j) => {
             const b = params.length;
-            params.push(doc.id, user.id, cls.id, i + j, r.page, r.page, r.charStart, r.charEnd, r.text);
-            params.push(Math.ceil(r.text.length / 4), vectorText(fakeEmbedding(r.text)));
+            params.push(ids[j], doc.id, user.id, cls.id, i + j, r.page, r.page);
+            params.push(r.charStart, r.charEnd, r.text, Math.ceil(r.text.length / 4));
             return `(${Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`).join(',')})`;
           });
           await pool.query(
-            `INSERT INTO chunks (document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end, text, token_count, embedding) VALUES ${tuples.join(',')}`,
+            `INSERT INTO chunks (id, document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end, text, token_count) VALUES ${tuples.join(',')}`,
             params,
+          );
+          const vectors: unknown[] = [];
+          const embedded = batch.map((r, j) => {
+            const b = vectors.length;
+            vectors.push(ids[j], user.id, cls.id, doc.id, i + j, vectorText(fakeEmbedding(r.text)));
+            return `(${Array.from({ length: 6 }, (_, k) => `$${b + k + 1}`).join(',')})`;
+          });
+          await pool.query(
+            `INSERT INTO chunk_embeddings (chunk_id, user_id, class_id, document_id, chunk_index, embedding) VALUES ${embedded.join(',')}`,
+            vectors,
           );
         }
         await repos.documents.markReady(doc.id, PAGES_PER_DOC, rows.length);
@@ -262,7 +274,9 @@ async function load(database: Database, size: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '1GB'`));
     await tx.execute(
-      sql.raw('CREATE INDEX chunks_embedding_hnsw_idx ON chunks USING hnsw (embedding vector_cosine_ops)'),
+      sql.raw(
+        'CREATE INDEX chunk_embeddings_hnsw_idx ON chunk_embeddings USING hnsw (embedding vector_cosine_ops)',
+      ),
     );
   });
   await pool.query('ANALYZE');
@@ -414,7 +428,7 @@ async function measure(database: Database, size: number, dbPid: number): Promise
   const exactTop = async (vector: number[], k: number) =>
     (
       await database.pool.query<{ id: string }>(
-        `select id from chunks where user_id = $1 and class_id = $2 and embedding is not null
+        `select chunk_id as id from chunk_embeddings where user_id = $1 and class_id = $2
           order by (embedding <=> $3::vector) + 0 limit $4`,
         [scope.userId, scope.classId, JSON.stringify(vector), k],
       )
@@ -428,7 +442,7 @@ async function measure(database: Database, size: number, dbPid: number): Promise
       );
       const t = performance.now();
       const { rows } = await client.query<{ id: string }>(
-        `select id from chunks where user_id = $1 and class_id = $2 and embedding is not null
+        `select chunk_id as id from chunk_embeddings where user_id = $1 and class_id = $2
           order by embedding <=> $3::vector limit $4`,
         [scope.userId, scope.classId, JSON.stringify(vector), k],
       );

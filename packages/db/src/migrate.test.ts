@@ -1,9 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate as drizzleMigrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDbFixture, type EmbeddedDbFixture } from './db.test-helpers.js';
 import { DatabaseSetupError, explainMigrationError, migrate, MIGRATIONS_FOLDER } from './migrate.js';
+import { EMBEDDING_DIMENSIONS } from './schema.js';
 
 describe('migrations', () => {
   let fx: EmbeddedDbFixture;
@@ -19,12 +24,12 @@ describe('migrations', () => {
     return rows[0]!.n;
   };
 
-  it('creates the vector extension, the embedding column and its HNSW index unless told to leave them out', async () => {
+  it('creates the vector extension, the embeddings table and its HNSW index unless told to leave them out', async () => {
     await migrate(fx.embedded.url);
     const { rows } = await fx.database.pool.query<{ ext: number; column_type: string; idx: number }>(
       `SELECT (SELECT count(*)::int FROM pg_extension WHERE extname = 'vector') AS ext,
-              (SELECT udt_name FROM information_schema.columns WHERE table_name = 'chunks' AND column_name = 'embedding') AS column_type,
-              (SELECT count(*)::int FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw_idx') AS idx`,
+              (SELECT udt_name FROM information_schema.columns WHERE table_name = 'chunk_embeddings' AND column_name = 'embedding') AS column_type,
+              (SELECT count(*)::int FROM pg_indexes WHERE indexname = 'chunk_embeddings_hnsw_idx') AS idx`,
     );
     expect(rows[0]).toEqual({ ext: 1, column_type: 'vector', idx: 1 });
     expect(existsSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'))).toBe(true);
@@ -37,6 +42,7 @@ describe('migrations', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       'chat_sessions',
+      'chunk_embeddings',
       'chunks',
       'classes',
       'documents',
@@ -63,6 +69,68 @@ describe('migrations', () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe('the embeddings table', () => {
+  let fx: EmbeddedDbFixture;
+  let before: string;
+  beforeAll(async () => {
+    fx = await startEmbeddedDbFixture({ migrate: false });
+    // The migrations as they were before embeddings left the chunks table.
+    before = await mkdtemp(join(tmpdir(), 'classchat-migrations-'));
+    await cp(MIGRATIONS_FOLDER, before, { recursive: true });
+    const journalFile = join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    const moved = journal.entries.findIndex((e) => e.tag === '0012_chunk_embeddings_table');
+    writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, moved) }));
+  });
+  afterAll(async () => {
+    await fx?.stop();
+    await rm(before, { recursive: true, force: true });
+  });
+
+  it("takes the chunks' stored embeddings along, and leaves chunks without the column", async () => {
+    const pool = fx.database.pool;
+    await drizzleMigrate(drizzle({ client: pool }), { migrationsFolder: before });
+    const { rows: ids } = await pool.query<{ user_id: string; class_id: string; document_id: string }>(
+      `WITH u AS (INSERT INTO users (email, name, password_hash) VALUES ('m@example.com', 'M', 'x') RETURNING id),
+            c AS (INSERT INTO classes (user_id, name) SELECT id, 'Biology' FROM u RETURNING id, user_id),
+            d AS (INSERT INTO documents (user_id, class_id, file_name, mime_type, byte_size, sha256, storage_key)
+                  SELECT user_id, id, 'a.pdf', 'application/pdf', 1, 's', 'k' FROM c RETURNING id, user_id, class_id)
+       SELECT user_id, class_id, id AS document_id FROM d`,
+    );
+    const { user_id: userId, class_id: classId, document_id: documentId } = ids[0]!;
+    const embedding = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => Math.fround(Math.sin(i + 1)));
+    for (const [i, vector] of [JSON.stringify(embedding), null].entries()) {
+      await pool.query(
+        `INSERT INTO chunks (document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end,
+           text, token_count, embedding) VALUES ($1, $2, $3, $4, 1, 1, 0, 4, 'cell', 1, $5)`,
+        [documentId, userId, classId, i, vector],
+      );
+    }
+
+    await migrate(fx.embedded.url);
+
+    const { rows: moved } = await pool.query(
+      `SELECT e.user_id, e.class_id, e.document_id, e.chunk_index, e.embedding::text = $1::vector::text AS same
+         FROM chunk_embeddings e JOIN chunks c ON c.id = e.chunk_id`,
+      [JSON.stringify(embedding)],
+    );
+    expect(moved).toEqual([
+      { user_id: userId, class_id: classId, document_id: documentId, chunk_index: 0, same: true },
+    ]);
+    const { rows: columns } = await pool.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'chunks' AND column_name = 'embedding'`,
+    );
+    expect(columns).toEqual([]);
+    const hits = await fx.repos.chunks.vectorSearch({ userId, classId }, embedding, 5, { exact: true });
+    expect(hits.map((h) => h.chunkIndex)).toEqual([0]);
+    expect(hits[0]!.score).toBeCloseTo(1, 6);
+    // Deleting the document deletes the chunk and its embedding.
+    await pool.query('DELETE FROM documents WHERE id = $1', [documentId]);
+    const { rows: left } = await pool.query('SELECT count(*)::int AS n FROM chunk_embeddings');
+    expect(left).toEqual([{ n: 0 }]);
   });
 });
 

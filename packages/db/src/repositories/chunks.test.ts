@@ -200,7 +200,7 @@ describe('vector search', () => {
         await tx.execute(sql.raw('SET LOCAL enable_sort = off')); // make the planner use the HNSW index
         if (iterative) await tx.execute(sql.raw('SET LOCAL hnsw.iterative_scan = relaxed_order'));
         const { rows } = await tx.execute(
-          sql`SELECT id FROM chunks WHERE user_id = ${alice.id} ORDER BY embedding <=> ${vec}::vector LIMIT 10`,
+          sql`SELECT chunk_id FROM chunk_embeddings WHERE user_id = ${alice.id} ORDER BY embedding <=> ${vec}::vector LIMIT 10`,
         );
         return rows.length;
       });
@@ -249,12 +249,15 @@ describe('vector search', () => {
 
   it('keeps planner statistics fresh after inserts (PGlite has no autovacuum)', async () => {
     // Without statistics the planner guesses 1 row for a user's scope and sorts it instead of using
-    // the HNSW index once it is large; after the inserts' ANALYZE it knows Bob has about 200.
-    const { rows } = await fx.database.db.execute<{ 'QUERY PLAN': string }>(
-      sql`EXPLAIN SELECT id FROM chunks WHERE user_id = ${bob.id}`,
-    );
-    const estimate = Number(/rows=(\d+)/.exec(rows.map((r) => r['QUERY PLAN']).join('\n'))?.[1]);
-    expect(estimate).toBeGreaterThan(150);
+    // the HNSW index once it is large; after the inserts' ANALYZE it knows Bob has about 200, in
+    // both tables.
+    for (const table of ['chunks', 'chunk_embeddings']) {
+      const { rows } = await fx.database.db.execute<{ 'QUERY PLAN': string }>(
+        sql`EXPLAIN SELECT 1 FROM ${sql.identifier(table)} WHERE user_id = ${bob.id}`,
+      );
+      const estimate = Number(/rows=(\d+)/.exec(rows.map((r) => r['QUERY PLAN']).join('\n'))?.[1]);
+      expect(estimate).toBeGreaterThan(150);
+    }
     expect(await fx.repos.chunks.analyzeIfStale()).toBe(false); // nothing changed since
   });
 
@@ -334,7 +337,7 @@ describe('vector search', () => {
     // Both searches score with the distances the text input gives.
     const scope = { userId: alice.id, classId: biology.id };
     const { rows: distances } = await fx.database.pool.query<{ id: string; d: number }>(
-      'SELECT id, (embedding <=> $2::vector)::float8 AS d FROM chunks WHERE user_id = $1 AND class_id = $3',
+      'SELECT chunk_id AS id, (embedding <=> $2::vector)::float8 AS d FROM chunk_embeddings WHERE user_id = $1 AND class_id = $3',
       [alice.id, JSON.stringify(query), biology.id],
     );
     const distance = new Map(distances.map((r) => [r.id, r.d]));

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, isNotNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PageKind } from '@classchat/contracts';
 import type { Db } from '../client.js';
-import { chunks, documents, EMBEDDING_DIMENSIONS } from '../schema.js';
+import { chunkEmbeddings, chunks, documents, EMBEDDING_DIMENSIONS } from '../schema.js';
 import {
   DEFAULT_RANKING,
   focusSql,
@@ -14,7 +15,14 @@ import {
   type SearchFocus,
 } from './ranked-search.js';
 import { preparedByText, preparedPerShape, scopeShape, sqlStatement, type ScopeShape } from './prepared.js';
-import { chunkScopeColumns, documentScopeColumns, scopeOn, scopeParams, scopePlaceholders } from './scope.js';
+import {
+  chunkScopeColumns,
+  documentScopeColumns,
+  embeddingScopeColumns,
+  scopeOn,
+  scopeParams,
+  scopePlaceholders,
+} from './scope.js';
 
 export {
   DEFAULT_RANKING,
@@ -204,6 +212,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   let searchCount = 0;
 
   const scopeWhere = (scope: ChunkScope): SQL => scopeOn(chunkScopeColumns, scope);
+  const embeddedWhere = (scope: ChunkScope): SQL => scopeOn(embeddingScopeColumns, scope);
 
   const hitColumns = {
     chunkId: chunks.id,
@@ -225,9 +234,9 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   };
 
   /**
-   * The `k` chunks nearest to `vector` among those `where` selects: candidates by cosine distance,
-   * then their columns, nearest first. `exact`: `+ 0` hides the expression from the HNSW index, so
-   * the scope's rows are scanned.
+   * The `k` chunks nearest to `vector` among the embeddings `where` selects: candidates by cosine
+   * distance, then their chunks' columns, nearest first. `exact`: `+ 0` hides the expression from the
+   * HNSW index, so the scope's rows are scanned.
    */
   const nearest = (
     q: Pick<Db, 'select'>,
@@ -236,17 +245,21 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     k: number | Placeholder,
     exact: boolean,
   ) => {
-    const distance = sql<number>`${chunks.embedding} <=> ${vector}`;
+    const distance = sql<number>`${chunkEmbeddings.embedding} <=> ${vector}`;
     // Exact: the selected `+ 0` column is also the sort key, so each row's distance is computed once
     // (ordering by an expression other than the selected one computes both, ~1 ms on a class of
     // 2 000 chunks). `+ 0` changes no value: pgvector's cosine distance is never -0.
     const selected = exact ? sql<number>`(${distance}) + 0` : distance;
     const candidates = q
-      .select({ id: chunks.id, distance: selected.mapWith(Number).as('distance') })
-      .from(chunks)
-      .where(and(where, isNotNull(chunks.embedding)))
+      .select({ id: chunkEmbeddings.chunkId, distance: selected.mapWith(Number).as('distance') })
+      .from(chunkEmbeddings)
+      .where(where)
       // The index serves only an order by distance alone; the scan breaks ties by position.
-      .orderBy(...(exact ? [sql`"distance"`, asc(chunks.documentId), asc(chunks.chunkIndex)] : [distance]))
+      .orderBy(
+        ...(exact
+          ? [sql`"distance"`, asc(chunkEmbeddings.documentId), asc(chunkEmbeddings.chunkIndex)]
+          : [distance]),
+      )
       .limit(k)
       .as('candidates');
     return q
@@ -264,7 +277,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
   const exactVectorStatement = preparedPerShape((shape: ScopeShape) =>
     nearest(
       db,
-      scopeOn(chunkScopeColumns, scopePlaceholders(shape)),
+      scopeOn(embeddingScopeColumns, scopePlaceholders(shape)),
       sql`${sql.placeholder('vector')}::vector`,
       sql.placeholder('k'),
       true,
@@ -344,6 +357,8 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       input: readonly ChunkInput[],
     ): Promise<number> {
       const rows = input.map((c) => ({
+        // Chosen here, so that the chunk's embedding row can name it without reading it back.
+        id: randomUUID(),
         documentId: doc.id,
         userId: doc.userId,
         classId: doc.classId,
@@ -360,13 +375,21 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
         sectionPageEnd: c.sectionPageEnd ?? null,
         pageKind: c.pageKind ?? 'body',
         sourceMap: c.sourceMap ? c.sourceMap.map(([a, b, d]): [number, number, number] => [a, b, d]) : null,
-        embedding: c.embedding ?? null,
       }));
-      for (const r of rows) if (r.embedding) checkEmbedding(r.embedding);
+      const embedded = input.flatMap((c, i) => {
+        if (!c.embedding) return [];
+        checkEmbedding(c.embedding);
+        const r = rows[i]!;
+        const { userId, classId, documentId, chunkIndex } = r;
+        return [{ chunkId: r.id, userId, classId, documentId, chunkIndex, embedding: c.embedding }];
+      });
       await db.transaction(async (tx) => {
         await tx.delete(chunks).where(eq(chunks.documentId, doc.id));
         for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
           await tx.insert(chunks).values(rows.slice(i, i + INSERT_BATCH_ROWS));
+        }
+        for (let i = 0; i < embedded.length; i += INSERT_BATCH_ROWS) {
+          await tx.insert(chunkEmbeddings).values(embedded.slice(i, i + INSERT_BATCH_ROWS));
         }
         // A backend publishes its table counters at most once a second; without this, the check
         // below would not yet see the rows just written and skip an ANALYZE they call for. (Servers
@@ -382,18 +405,20 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     },
 
     /**
-     * Refreshes the planner statistics of `chunks` when about 10% of it changed since the last
-     * ANALYZE (autovacuum's rule). PGlite has no autovacuum, and without statistics the planner
-     * sorts a whole scope instead of using the HNSW index. Returns whether it analyzed.
+     * Refreshes the planner statistics of `chunks` and `chunk_embeddings`, each when about 10% of it
+     * changed since its last ANALYZE (autovacuum's rule). PGlite has no autovacuum, and without
+     * statistics the planner sorts a whole scope instead of using the HNSW index. Returns whether it
+     * analyzed.
      */
     async analyzeIfStale(): Promise<boolean> {
-      const { rows: stats } = await db.execute<{ changed: number; live: number }>(
-        sql`SELECT n_mod_since_analyze::int AS changed, n_live_tup::int AS live
-              FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass`,
+      const { rows: stats } = await db.execute<{ name: string; changed: number; live: number }>(
+        sql`SELECT relname::text AS name, n_mod_since_analyze::int AS changed, n_live_tup::int AS live
+              FROM pg_stat_user_tables WHERE relid IN ('chunks'::regclass, to_regclass('chunk_embeddings'))`,
       );
-      const stat = stats[0];
-      if (!stat || stat.changed <= 50 + 0.1 * stat.live) return false;
-      await db.execute(sql`ANALYZE chunks`);
+      const stale = stats.filter((s) => s.changed > 50 + 0.1 * s.live).map((s) => s.name);
+      if (stale.length === 0) return false;
+      // The names are the two tables' own (read from the catalogue above), not input.
+      await db.execute(sql.raw(`ANALYZE ${stale.join(', ')}`));
       return true;
     },
 
@@ -493,7 +518,7 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
             `SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.max(40, k)}`,
           ),
         );
-        const search = (exact: boolean) => nearest(tx, scopeWhere(scope), vec, k, exact);
+        const search = (exact: boolean) => nearest(tx, embeddedWhere(scope), vec, k, exact);
         const approx = await search(false);
         if (approx.length >= k) return approx;
         exactFallback = true;
@@ -589,8 +614,8 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     async countEmbeddedInScope(scope: ChunkScope, cap: number): Promise<number> {
       const limited = db
         .select({ one: sql`1`.as('one') })
-        .from(chunks)
-        .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
+        .from(chunkEmbeddings)
+        .where(embeddedWhere(scope))
         .limit(Math.max(0, Math.floor(cap)))
         .as('limited');
       const [row] = await db.select({ count: sql<number>`count(*)::int`.mapWith(Number) }).from(limited);
@@ -601,8 +626,8 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
     async scopeHasEmbeddings(scope: ChunkScope): Promise<boolean> {
       const rows = await db
         .select({ one: sql`1` })
-        .from(chunks)
-        .where(and(scopeWhere(scope), isNotNull(chunks.embedding)))
+        .from(chunkEmbeddings)
+        .where(embeddedWhere(scope))
         .limit(1);
       return rows.length > 0;
     },

@@ -27,7 +27,7 @@ beforeAll(async () => {
       sha256: randomUUID(),
       storageKey: randomUUID(),
     });
-    // Inserted directly: the real-PostgreSQL job's tables have no embedding column for the repository to fill.
+    // Inserted directly, as the real-PostgreSQL job's database holds them (chunks without embeddings).
     for (let i = 0; i < 30; i++) {
       const text = `The ${WORDS[i % WORDS.length]} and the ${WORDS[(i * 7 + c) % WORDS.length]} of page ${i}.`;
       await fx.database.pool.query(

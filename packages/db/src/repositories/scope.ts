@@ -1,6 +1,6 @@
 import { and, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { chunks, documents } from '../schema.js';
+import { chunkEmbeddings, chunks, documents } from '../schema.js';
 import type { ScopeShape } from './prepared.js';
 
 /** What a retrieval scope restricts: always one user's rows; a class and a document only when named. */
@@ -16,11 +16,16 @@ interface ScopeColumns {
   documentId: AnyPgColumn;
 }
 
-/** The columns a scope restricts on chunks, and on the documents the chunks belong to. */
+/** The columns a scope restricts on chunks, on their embeddings, and on the documents the chunks belong to. */
 export const chunkScopeColumns: ScopeColumns = {
   userId: chunks.userId,
   classId: chunks.classId,
   documentId: chunks.documentId,
+};
+export const embeddingScopeColumns: ScopeColumns = {
+  userId: chunkEmbeddings.userId,
+  classId: chunkEmbeddings.classId,
+  documentId: chunkEmbeddings.documentId,
 };
 export const documentScopeColumns: ScopeColumns = {
   userId: documents.userId,
