@@ -21,7 +21,7 @@ const ApiEnv = z.object({
   ENABLE_STREAMING: envBool(true),
   STREAM_TIMEOUT_MS: envInt(60_000, 100),
   STREAM_MAX_DURATION_S: envInt(120, 1),
-  STREAM_REPLAY_TTL_S: envInt(300, 10),
+  STREAM_REPLAY_TTL_S: envInt(60, 10),
   STREAM_OWNER_LEASE_MS: envInt(15_000, 100),
   FREE_PLAN_MONTHLY_CHATS: envInt(25, 1),
   MAX_UPLOAD_MB: envInt(25, 1, 1024),

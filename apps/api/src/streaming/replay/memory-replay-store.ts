@@ -30,34 +30,55 @@ interface Buffered {
   expiresAt: number;
 }
 
+const emptyBuffer = (streamId: string, sessionId: string): Buffered => ({
+  streamId,
+  sessionId,
+  start: null,
+  tokens: [],
+  head: 0,
+  firstSeq: 1,
+  packed: null,
+  terminal: null,
+  maxDroppedSeq: -1,
+  expiresAt: 0,
+});
+
 /** What every in-memory append returns: it is done at once, and a token must not cost a promise. */
 const appended = Promise.resolve();
 
 /**
- * The replay buffer in this process's memory (no REDIS_URL): one bounded buffer per (owner, stream),
- * expiring `ttlSeconds` after the stream's last event (a running stream's, within a tenth of that). Expiry is lazy — every append and read first
- * drops the streams whose time is up — so no timer is ever left running.
+ * The replay buffer in this process's memory (no REDIS_URL): one bounded buffer per (owner, stream).
+ * A running stream is kept `maxStreamSeconds + ttlSeconds` after its last event (renewed within a
+ * tenth of that), as long as it could still run; a finished one `ttlSeconds` after its end. Expiry is
+ * lazy — every append and read first drops the streams whose time is up — so no timer is ever left
+ * running.
  */
 export function createMemoryReplayStore(
-  options: ReplayStoreOptions & { now?: () => number },
+  options: ReplayStoreOptions & { maxStreamSeconds?: number; now?: () => number },
 ): ReplayStore & { readonly size: number } {
-  const ttlMs = options.ttlSeconds * 1000;
+  const endedTtlMs = options.ttlSeconds * 1000;
+  const liveTtlMs = ((options.maxStreamSeconds ?? 0) + options.ttlSeconds) * 1000;
   // The start and the terminal event come on top; the start goes with the first token dropped.
   const maxTokens = Math.max(1, (options.maxEvents ?? DEFAULT_MAX_REPLAY_EVENTS) - 1);
   const now = options.now ?? Date.now;
-  // Map order is last-touch order (a touched stream is moved to the end) and the TTL is constant,
-  // so the streams that expire first are always at the front.
-  const streams = new Map<string, Buffered>();
+  // Running and finished streams apart, each map in last-touch order (a touched stream is moved to
+  // the end) under one constant TTL, so the streams that expire first are always at its front.
+  const liveStreams = new Map<string, Buffered>();
+  const endedStreams = new Map<string, Buffered>();
   const keyOf = (streamId: string, userId: string) => `${userId}/${streamId}`;
   // A live stream's tokens come many times a second: its expiry (and its place in that order) is
   // renewed at most every tenth of the TTL, so most tokens only add their text to its buffer.
-  const renewEveryMs = ttlMs / 10;
+  const renewEveryMs = liveTtlMs / 10;
 
-  const sweep = (at: number) => {
+  const sweepMap = (streams: Map<string, Buffered>, at: number) => {
     for (const [key, buffered] of streams) {
       if (buffered.expiresAt > at) break;
       streams.delete(key);
     }
+  };
+  const sweep = (at: number) => {
+    sweepMap(liveStreams, at);
+    sweepMap(endedStreams, at);
   };
 
   const nextSeq = (b: Buffered) => b.firstSeq + b.tokens.length - b.head;
@@ -97,51 +118,45 @@ export function createMemoryReplayStore(
     b.head = 0;
   };
 
+  /** Removes `key`'s buffer from whichever map holds it, to be put back at the end of one. */
+  const take = (key: string): Buffered | undefined => {
+    const buffered = liveStreams.get(key) ?? endedStreams.get(key);
+    liveStreams.delete(key);
+    endedStreams.delete(key);
+    return buffered;
+  };
+
+  const record = (buffered: Buffered, event: ReplayEvent) => {
+    switch (event.type) {
+      case 'chat-stream-start':
+        if (!buffered.start && nextSeq(buffered) === 1 && buffered.maxDroppedSeq < 0) buffered.start = event;
+        break;
+      case 'chat-stream-token':
+        addToken(buffered, event.seq, event.token);
+        break;
+      case 'chat-stream-complete':
+      case 'chat-stream-error':
+        buffered.terminal = event;
+        pack(buffered);
+        break;
+    }
+  };
+
   const appendSync = (streamId: string, userId: string, event: ReplayEvent) => {
     const at = now();
     const key = keyOf(streamId, userId);
     if (event.type === 'chat-stream-token') {
-      const live = streams.get(key);
-      if (live && !live.terminal && live.expiresAt - at > ttlMs - renewEveryMs) {
-        addToken(live, event.seq, event.token);
+      const running = liveStreams.get(key);
+      if (running && running.expiresAt - at > liveTtlMs - renewEveryMs) {
+        addToken(running, event.seq, event.token);
         return;
       }
     }
     sweep(at);
-    let buffered = streams.get(key);
-    if (buffered) streams.delete(key);
-    else {
-      buffered = {
-        streamId,
-        sessionId: event.sessionId,
-        start: null,
-        tokens: [],
-        head: 0,
-        firstSeq: 1,
-        packed: null,
-        terminal: null,
-        maxDroppedSeq: -1,
-        expiresAt: 0,
-      };
-    }
-    if (!buffered.terminal) {
-      switch (event.type) {
-        case 'chat-stream-start':
-          if (!buffered.start && nextSeq(buffered) === 1 && buffered.maxDroppedSeq < 0)
-            buffered.start = event;
-          break;
-        case 'chat-stream-token':
-          addToken(buffered, event.seq, event.token);
-          break;
-        case 'chat-stream-complete':
-        case 'chat-stream-error':
-          buffered.terminal = event;
-          pack(buffered);
-          break;
-      }
-    }
-    buffered.expiresAt = at + ttlMs;
-    streams.set(key, buffered);
+    const buffered = take(key) ?? emptyBuffer(streamId, event.sessionId);
+    if (!buffered.terminal) record(buffered, event);
+    buffered.expiresAt = at + (buffered.terminal ? endedTtlMs : liveTtlMs);
+    (buffered.terminal ? endedStreams : liveStreams).set(key, buffered);
   };
 
   const tokenEvent = (b: Buffered, seq: number, token: string): ReplayEvent => ({
@@ -179,7 +194,7 @@ export function createMemoryReplayStore(
   return {
     get size() {
       sweep(now());
-      return streams.size;
+      return liveStreams.size + endedStreams.size;
     },
     append(streamId, userId, event) {
       appendSync(streamId, userId, event);
@@ -187,14 +202,16 @@ export function createMemoryReplayStore(
     },
     read(streamId, userId, afterSeq, limit = Number.POSITIVE_INFINITY) {
       sweep(now());
-      const buffered = streams.get(keyOf(streamId, userId));
+      const key = keyOf(streamId, userId);
+      const buffered = liveStreams.get(key) ?? endedStreams.get(key);
       return Promise.resolve(buffered ? readSync(buffered, afterSeq, Math.max(1, limit)) : null);
     },
     keepAlive() {
       return Promise.resolve();
     },
     close() {
-      streams.clear();
+      liveStreams.clear();
+      endedStreams.clear();
     },
   };
 }

@@ -223,6 +223,27 @@ describe('replay store in memory', () => {
     expect(store.size).toBe(0);
   });
 
+  it('keeps a running stream as long as it may still run, a finished one only the TTL after its end', async () => {
+    let clock = 0;
+    const store = createMemoryReplayStore({ ttlSeconds: 10, maxStreamSeconds: 120, now: () => clock });
+    const quiet = randomUUID();
+    const done = randomUUID();
+    await publish(store, quiet, alice, 1);
+    await publish(store, done, alice, 1);
+    clock = 60_000;
+    await store.append(done, alice, complete(done, 'all'));
+    clock = 69_999;
+    expect(seqs((await store.read(done, alice, 1))!.events)).toEqual(['complete']);
+    clock = 70_000;
+    expect(await store.read(done, alice, 0)).toBeNull();
+    // Silent since its first token, the running stream is still there until it could no longer run.
+    clock = 129_999;
+    expect(seqs((await store.read(quiet, alice, 0))!.events)).toEqual(['start', 1]);
+    clock = 130_000;
+    expect(await store.read(quiet, alice, 0)).toBeNull();
+    expect(store.size).toBe(0);
+  });
+
   it("renews a running stream's expiry at most every tenth of the TTL, keeping every token", async () => {
     let clock = 0;
     const store = createMemoryReplayStore({ ttlSeconds: 10, now: () => clock });

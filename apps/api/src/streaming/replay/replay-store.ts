@@ -63,7 +63,7 @@ export interface ReplayStore {
 }
 
 export interface ReplayStoreOptions {
-  /** How long a stream's buffer is kept after its last event (STREAM_REPLAY_TTL_S). */
+  /** How long a stream's buffer is kept after its end (STREAM_REPLAY_TTL_S). */
   ttlSeconds: number;
   /** The most events kept per stream; the oldest are dropped beyond it. */
   maxEvents?: number;
