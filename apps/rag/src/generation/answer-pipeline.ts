@@ -155,8 +155,10 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
   const controller = new AbortController();
   // Retrieval (the remote embeddings call and the database searches) is the slowest step before the
   // model's: it starts before the scope's documents are listed, and runs while the budget is reserved.
+  // The listing is asked for first, so that it goes out before the question's words are read.
+  const planning = planAnswer(deps, request, offline);
   const early = startEarlySearch(deps, request, offline, controller.signal);
-  const plan = await planAnswer(deps, request, offline).catch((err: unknown) => {
+  const plan = await planning.catch((err: unknown) => {
     controller.abort(CANCELLED);
     throw err;
   });
