@@ -45,9 +45,15 @@ export function startEarlySearch(
   const words = readScopeWords(searchText);
   const queryEmbedding = prefetchQueryEmbedding(deps, scope, searchText, signal);
   let dropped = false;
-  const passages = afterPendingWrites().then(() => {
-    if (dropped || signal.aborted) throw new Error('early search dropped');
-    return searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  // In a tick of its own rather than a promise callback: the database client sends the statement in
+  // a tick it queues, which then runs before the promise callbacks waiting meanwhile.
+  const passages = new Promise<GatheredPassages>((resolve, reject) => {
+    process.nextTick(() => {
+      if (dropped || signal.aborted) reject(new Error('early search dropped'));
+      else {
+        resolve(searchPassages(deps, scope, words, cfg, { signal, queryEmbedding }));
+      }
+    });
   });
   // Not taken when the plan searches otherwise (or the answer ends first): not an unhandled rejection.
   passages.catch(() => undefined);
@@ -67,7 +73,7 @@ export function startEarlySearch(
  * its socket in a `process.nextTick` callback, and ticks run in order, after this turn's promise
  * callbacks and before anything else.
  */
-const afterPendingWrites = () => new Promise<void>((resolve) => process.nextTick(resolve));
+export const afterPendingWrites = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
 /** The early search's passages when the plan searches exactly what it searched; null (and dropped) otherwise. */
 export function takeEarlySearch(
