@@ -17,7 +17,7 @@ import { CANCELLED, toStreamFailure, type StreamFailure } from './failures.js';
 import type { AnswerModel } from './model.js';
 import { reserveBudget } from './pipeline/budget.js';
 import { gatherContext, sourcesEvent, type AnswerContext } from './pipeline/context.js';
-import { startEarlySearch, type EarlySearch } from './pipeline/early-search.js';
+import { afterPendingWrites, startEarlySearch, type EarlySearch } from './pipeline/early-search.js';
 import { finalUsage, generate, nothingWritten, type Written } from './pipeline/generate.js';
 import { watchAnswer } from './pipeline/lifetime.js';
 import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
@@ -72,15 +72,22 @@ export async function* answerEvents(
   const { plan, observer, answer, t0 } = run;
   const { signal } = run.controller;
   const unwatch = watchAnswer(run.controller, options.signal, deps.settings.maxDurationS * 1000);
+  // The context is gathered from here on: the search the plan takes is decided now, and starts (its
+  // words read, its statement sent) right after the requests already made have reached their sockets
+  // (see {@link afterPendingWrites}), before the answer is logged or its route event written.
+  const gathering = gatherContext(deps, plan, request, {
+    offline: answer.offline,
+    signal,
+    queryEmbedding: run.queryEmbedding,
+    early: run.early,
+  });
+  // Awaited below; a failure meanwhile is not an unhandled rejection.
+  gathering.catch(() => undefined);
+  await afterPendingWrites();
   observer.started(answer);
   try {
     yield { type: 'route', route: plan.route };
-    const context = await gatherContext(deps, plan, request, {
-      offline: answer.offline,
-      signal,
-      queryEmbedding: run.queryEmbedding,
-      early: run.early,
-    });
+    const context = await gathering;
     run.stages.mark('context');
     observer.contextGathered(answer, {
       mode: context.mode,
@@ -155,8 +162,10 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
   const controller = new AbortController();
   // Retrieval (the remote embeddings call and the database searches) is the slowest step before the
   // model's: it starts before the scope's documents are listed, and runs while the budget is reserved.
+  // The listing is asked for first, so that it goes out before the question's words are read.
+  const planning = planAnswer(deps, request, offline);
   const early = startEarlySearch(deps, request, offline, controller.signal);
-  const plan = await planAnswer(deps, request, offline).catch((err: unknown) => {
+  const plan = await planning.catch((err: unknown) => {
     controller.abort(CANCELLED);
     throw err;
   });

@@ -94,6 +94,23 @@ describe('the streamed model (SDK-built request, node:http read)', () => {
       Array.from({ length: 3 }, () => ['completed', 'keep-alive']),
     );
   });
+
+  it('asks each later answer with the first request’s headers and its own body', async () => {
+    const m = model();
+    fake.enqueue({ tokens: ['first'] });
+    await run(undefined, m);
+    const later = { ...request, messages: [{ role: 'user' as const, content: 'And the Calvin cycle?' }] };
+    fake.enqueue({ tokens: ['second'] });
+    const events: ModelEvent[] = [];
+    for await (const output of m(later, new AbortController().signal)) events.push(...eventsOf(output));
+
+    expect(texts(events)).toEqual(['second']);
+    const [first, second] = fake.chatRequests;
+    expect(second!.body).toEqual({ ...first!.body, messages: later.messages });
+    expect(second!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(second!.headers['user-agent']).toBe(first!.headers['user-agent']);
+    expect(second!.headers['content-type']).toBe(first!.headers['content-type']);
+  });
 });
 
 describe('read by generate', () => {

@@ -47,6 +47,26 @@ describe('query embeddings', () => {
     ]);
   });
 
+  it('asks each later question with the first request’s headers and its own input', async () => {
+    const e = embedder();
+    await e.embedQuery('first question');
+    const second = e.embedQuery('second question');
+    const third = e.embedQuery('third question');
+    const vectors = await Promise.all([second, third]);
+
+    expect(vectors[1]).toEqual(Array.from(fakeEmbedding('third question', 512)).map((x) => Math.fround(x)));
+    const [first, ...later] = upstream.embeddingRequests;
+    expect(later.map((r) => r.body)).toEqual([
+      { ...first!.body, input: 'second question' },
+      { ...first!.body, input: 'third question' },
+    ]);
+    for (const r of later) {
+      expect(r.headers.authorization).toBe('Bearer test');
+      expect(r.headers['user-agent']).toBe(first!.headers['user-agent']);
+      expect(r.headers['content-type']).toBe(first!.headers['content-type']);
+    }
+  });
+
   it('tries a server error once more, as the SDK would', async () => {
     upstream.enqueueEmbeddings({ fail: { status: 500 } });
 

@@ -110,7 +110,7 @@ describe('the early search', () => {
       embeddedScopes: { get: () => 5, remember: () => undefined },
     });
     await drain(answerEvents(deps, answerRequest('What is osmosis?')));
-    expect(asked).toEqual(['embedding', 'listing', 'full-text']);
+    expect(asked).toEqual(['listing', 'embedding', 'full-text']);
   });
 
   it('searches nothing when the plan fails before the search starts', async () => {

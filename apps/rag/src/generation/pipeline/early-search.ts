@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Route, SemanticSearchRequest } from '@classchat/contracts';
 import type { PassageDeps, GatheredPassages } from '../../retrieval/passages.js';
 import { scopeOf, searchPassages } from '../../retrieval/passages.js';
@@ -25,13 +24,12 @@ export interface EarlySearch {
 
 /**
  * Starts the search of a question whose route searches for it (null for other routes and follow-ups).
- * The question's embedding is asked for now; its words are read and searched for one turn of the
- * event loop later. Reading them (part-of-speech tagging) and building the full-text statement are
- * the longest stretch of CPU before an answer's first statement: done in this turn, they would hold
- * back the embeddings request and the scope's listing (asked for by the caller in this same turn),
- * which only reach their sockets once this turn's work is done. A turn later, the remote call is
- * already under way and the database lists the scope while the words are read, instead of between
- * the full-text and the vector statements. A search dropped before then is not made.
+ * The question's embedding is asked for now; its words are read and searched for once the requests
+ * asked for so far (the embedding, and the scope's listing when the caller asked for it first) are on
+ * their sockets. Reading the words (part-of-speech tagging) and building the full-text statement are
+ * the longest stretch of CPU before an answer's first statement: done at once, they would hold those
+ * requests back, and the listing would reach the database after the full-text statement, between it
+ * and the vector statement. A search dropped before it starts is not made.
  */
 export function startEarlySearch(
   deps: PassageDeps,
@@ -47,9 +45,15 @@ export function startEarlySearch(
   const words = readScopeWords(searchText);
   const queryEmbedding = prefetchQueryEmbedding(deps, scope, searchText, signal);
   let dropped = false;
-  const passages = nextTurn(undefined, { signal }).then(() => {
-    if (dropped) throw new Error('early search dropped');
-    return searchPassages(deps, scope, words, cfg, { signal, queryEmbedding });
+  // In a tick of its own rather than a promise callback: the database client sends the statement in
+  // a tick it queues, which then runs before the promise callbacks waiting meanwhile.
+  const passages = new Promise<GatheredPassages>((resolve, reject) => {
+    process.nextTick(() => {
+      if (dropped || signal.aborted) reject(new Error('early search dropped'));
+      else {
+        resolve(searchPassages(deps, scope, words, cfg, { signal, queryEmbedding }));
+      }
+    });
   });
   // Not taken when the plan searches otherwise (or the answer ends first): not an unhandled rejection.
   passages.catch(() => undefined);
@@ -63,6 +67,13 @@ export function startEarlySearch(
     },
   };
 }
+
+/**
+ * Resolves once the sockets written to in this turn so far have their data: Node hands a request to
+ * its socket in a `process.nextTick` callback, and ticks run in order, after this turn's promise
+ * callbacks and before anything else.
+ */
+export const afterPendingWrites = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
 /** The early search's passages when the plan searches exactly what it searched; null (and dropped) otherwise. */
 export function takeEarlySearch(
