@@ -4,7 +4,7 @@ import { chunkBatchesOf } from '@classchat/service';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import OpenAI, { APIError } from 'openai';
 import type { ModelEvent, ModelOutput } from './model.js';
-import { headersOf, send, statusError, upstreamAgents, type BuiltRequest } from './upstream-http.js';
+import { headersOf, requestsLike, send, statusError, upstreamAgents } from './upstream-http.js';
 
 /** The body of a streamed chat completion request, as the SDK's `create` takes it. */
 export type StreamingChatBody = OpenAI.ChatCompletionCreateParamsStreaming;
@@ -22,10 +22,9 @@ export type StreamingChatBody = OpenAI.ChatCompletionCreateParamsStreaming;
  */
 export function createChatStreamer(client: OpenAI) {
   const agents = upstreamAgents();
-  // The SDK builds the first request; the ones after it reuse its URL, headers and timeout (nothing
-  // there depends on the answer) with their own JSON body. Built without an await, a request is on
-  // its way before the caller's next stretch of work instead of after it.
-  let template: BuiltRequest | null = null;
+  const requests = requestsLike((body) =>
+    client.buildRequest({ method: 'post', path: '/chat/completions', body, stream: true }),
+  );
 
   /**
    * Not a generator of its own: the response's reader is the iterator, so each event crosses one
@@ -36,14 +35,7 @@ export function createChatStreamer(client: OpenAI) {
     signal: AbortSignal,
   ): AsyncGenerator<ModelOutput, void, undefined> {
     return readEvents(async () => {
-      const built: BuiltRequest = template
-        ? { ...template, req: { ...template.req, body: JSON.stringify(body) } }
-        : (template = await client.buildRequest({
-            method: 'post',
-            path: '/chat/completions',
-            body,
-            stream: true,
-          }));
+      const built = requests.reuse(body) ?? (await requests.build(body));
       if (signal.aborted) throw new OpenAI.APIUserAbortError();
       const res = await send(built, agents, signal);
       if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode > 299) {

@@ -27,6 +27,21 @@ export interface BuiltRequest {
 }
 
 /**
+ * Requests to one endpoint: the SDK builds the first, and the ones after it reuse its URL, headers and
+ * timeout (the client's settings, the same for every request) with their own JSON body. A reused
+ * request needs no `await`, so it is on its way before the caller's next stretch of work.
+ */
+export function requestsLike(build: (body: object) => Promise<BuiltRequest>) {
+  let first: BuiltRequest | null = null;
+  return {
+    /** The request for `body` built like the first one; null before there is a first. */
+    reuse: (body: object): BuiltRequest | null =>
+      first && { ...first, req: { ...first.req, body: JSON.stringify(body) } },
+    build: async (body: object): Promise<BuiltRequest> => (first = await build(body)),
+  };
+}
+
+/**
  * Sends the request; resolves with the response once its headers are in (the SDK's timeout runs
  * until then). A kept-alive connection that the server closed just as it was reused fails before
  * any answer: that request is sent once more, on a connection of its own (nothing was answered, so

@@ -10,7 +10,7 @@ import type {
 import { EMBEDDING_DIMENSIONS } from '@classchat/db';
 import type OpenAI from 'openai';
 import type { Logger } from 'pino';
-import { isRetryable, requestJson, upstreamAgents, type BuiltRequest } from '../generation/upstream-http.js';
+import { isRetryable, requestJson, requestsLike, upstreamAgents } from '../generation/upstream-http.js';
 import { bestTermMatch } from './floor.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { lightWords } from './light-words.js';
@@ -45,19 +45,17 @@ export function createOpenAIQueryEmbedder(
     dimensions: EMBEDDING_DIMENSIONS,
     encoding_format: 'base64',
   });
-  // The SDK builds the first request; the ones after it reuse its URL, headers and timeout (nothing
-  // there depends on the question) with their own JSON body. Built without an await, a request is
-  // on its way before the caller's next stretch of CPU work instead of after it.
-  let template: BuiltRequest | null = null;
+  const requests = requestsLike((body) =>
+    client.buildRequest({
+      method: 'post',
+      path: '/embeddings',
+      body,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    }),
+  );
   const once = async (text: string, signal: AbortSignal): Promise<number[]> => {
-    const built: BuiltRequest = template
-      ? { ...template, req: { ...template.req, body: JSON.stringify(bodyOf(text)) } }
-      : (template = await client.buildRequest({
-          method: 'post',
-          path: '/embeddings',
-          body: bodyOf(text),
-          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-        }));
+    const body = bodyOf(text);
+    const built = requests.reuse(body) ?? (await requests.build(body));
     return embeddingOf(await requestJson(built, agents, signal));
   };
   return {
