@@ -72,17 +72,9 @@ export async function* answerEvents(
   const { plan, observer, answer, t0 } = run;
   const { signal } = run.controller;
   const unwatch = watchAnswer(run.controller, options.signal, deps.settings.maxDurationS * 1000);
-  // The context is gathered from here on: the search the plan takes is decided now, and starts (its
-  // words read, its statement sent) right after the requests already made have reached their sockets
-  // (see {@link afterPendingWrites}), before the answer is logged or its route event written.
-  const gathering = gatherContext(deps, plan, request, {
-    offline: answer.offline,
-    signal,
-    queryEmbedding: run.queryEmbedding,
-    early: run.early,
-  });
-  // Awaited below; a failure meanwhile is not an unhandled rejection.
-  gathering.catch(() => undefined);
+  // The search the plan takes starts (its words read, its statement sent) right after the requests
+  // already made have reached their sockets, before the answer is logged or its route event written.
+  const gathering = startGathering(deps, run, request);
   await afterPendingWrites();
   observer.started(answer);
   try {
@@ -127,6 +119,22 @@ export async function* answerEvents(
     unwatch();
     endAnswer(deps.tokenBudget, run);
   }
+}
+
+/** The answer's context, being gathered; awaited later, so a failure meanwhile is not unhandled. */
+function startGathering(
+  deps: AnswerDeps,
+  run: RunningAnswer,
+  request: SemanticSearchRequest,
+): Promise<AnswerContext> {
+  const gathering = gatherContext(deps, run.plan, request, {
+    offline: run.answer.offline,
+    signal: run.controller.signal,
+    queryEmbedding: run.queryEmbedding,
+    early: run.early,
+  });
+  gathering.catch(() => undefined);
+  return gathering;
 }
 
 /** One answer under way: what was decided before its first event, and how it is going. */
