@@ -205,6 +205,17 @@ const documentChunks = (d: number) => (CORPUS === 'zipf' ? zipfChunks(d) : gener
 
 const vectorText = (v: Float32Array) => `[${Array.from(v, (x) => x.toFixed(5)).join(',')}]`;
 
+/** One multi-row INSERT of `rows` into `target` (a table and its column list), every value a parameter. */
+async function insertRows(pool: Database['pool'], target: string, rows: unknown[][]): Promise<void> {
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const first = params.length;
+    params.push(...row);
+    return `(${row.map((_, k) => `$${first + k + 1}`).join(',')})`;
+  });
+  await pool.query(`INSERT INTO ${target} VALUES ${tuples.join(',')}`, params);
+}
+
 async function load(database: Database, size: number): Promise<void> {
   const { db, pool } = database;
   const repos = createRepositories(db);
@@ -243,26 +254,27 @@ async function load(database: Database, size: number): Promise<void> {
         for (let i = 0; i < rows.length; i += 200) {
           const batch = rows.slice(i, i + 200);
           const ids = batch.map(() => randomUUID());
-          const params: unknown[] = [];
-          const tuples = batch.map((r, j) => {
-            const b = params.length;
-            params.push(ids[j], doc.id, user.id, cls.id, i + j, r.page, r.page);
-            params.push(r.charStart, r.charEnd, r.text, Math.ceil(r.text.length / 4));
-            return `(${Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`).join(',')})`;
-          });
-          await pool.query(
-            `INSERT INTO chunks (id, document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end, text, token_count) VALUES ${tuples.join(',')}`,
-            params,
+          await insertRows(
+            pool,
+            'chunks (id, document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end, text, token_count)',
+            batch.map((r, j) => [
+              ids[j],
+              doc.id,
+              user.id,
+              cls.id,
+              i + j,
+              r.page,
+              r.page,
+              r.charStart,
+              r.charEnd,
+              r.text,
+              Math.ceil(r.text.length / 4),
+            ]),
           );
-          const vectors: unknown[] = [];
-          const embedded = batch.map((r, j) => {
-            const b = vectors.length;
-            vectors.push(ids[j], user.id, cls.id, doc.id, i + j, vectorText(fakeEmbedding(r.text)));
-            return `(${Array.from({ length: 6 }, (_, k) => `$${b + k + 1}`).join(',')})`;
-          });
-          await pool.query(
-            `INSERT INTO chunk_embeddings (chunk_id, user_id, class_id, document_id, chunk_index, embedding) VALUES ${embedded.join(',')}`,
-            vectors,
+          await insertRows(
+            pool,
+            'chunk_embeddings (chunk_id, user_id, class_id, document_id, chunk_index, embedding)',
+            batch.map((r, j) => [ids[j], user.id, cls.id, doc.id, i + j, vectorText(fakeEmbedding(r.text))]),
           );
         }
         await repos.documents.markReady(doc.id, PAGES_PER_DOC, rows.length);
