@@ -37,6 +37,48 @@ export async function receiveUpload(
 ): Promise<ReceivedUpload> {
   const { store, maxBytes } = options;
   const tooLarge = options.tooLarge ?? (() => uploadTooLarge(maxBytes));
+  refuseUnlessMultipartWithin(req, maxBytes, tooLarge);
+  await store.ensureDir();
+  const parser = multipartParser(req, maxBytes);
+  const key = store.newKey();
+  const partPath = store.pathOf(`${key}.part`);
+  const part = new FilePartReceiver(partPath, tooLarge);
+  const parsed = part.receive(req, parser);
+  req.pipe(parser);
+
+  try {
+    await parsed;
+    const fileName = part.fileName;
+    if (fileName === null) {
+      throw new AppError(
+        'invalid_input',
+        `No file received: send it in a multipart field named "${FILE_FIELD}".`,
+      );
+    }
+    const facts = part.inspector.finish();
+    await rename(partPath, store.pathOf(key));
+    return {
+      storageKey: key,
+      fileName,
+      byteSize: facts.size,
+      sha256: part.hash.digest('hex'),
+      facts,
+      zipHasWordDocument: await zipHasWordDocument(store.pathOf(key), facts),
+      fields: part.fields,
+    };
+  } catch (err) {
+    // Stop parsing what is left of the request (it is drained unread), and remove the partial file
+    // once its writer has stopped (so it cannot be re-created after the removal).
+    req.unpipe(parser);
+    req.resume();
+    await part.stop();
+    await rm(partPath, { force: true });
+    await store.remove(key);
+    throw err;
+  }
+}
+
+function refuseUnlessMultipartWithin(req: Request, maxBytes: number, tooLarge: () => AppError): void {
   if (!req.is('multipart/form-data')) {
     throw new AppError(
       'invalid_input',
@@ -46,11 +88,11 @@ export async function receiveUpload(
   // Multipart framing adds a little; a declared length far beyond the limit is refused up front.
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_SLACK_BYTES) throw tooLarge();
-  await store.ensureDir();
+}
 
-  let parser: busboy.Busboy;
+function multipartParser(req: Request, maxBytes: number): busboy.Busboy {
   try {
-    parser = busboy({
+    return busboy({
       headers: req.headers,
       defParamCharset: 'utf8',
       // busboy signals the limit on reaching it: one byte more, so a file of exactly maxBytes fits.
@@ -59,94 +101,86 @@ export async function receiveUpload(
   } catch {
     throw new AppError('invalid_input', 'The upload is not valid multipart/form-data.');
   }
+}
 
-  const key = store.newKey();
-  const partPath = store.pathOf(`${key}.part`);
-  const fields: Record<string, string> = {};
-  let fileName: string | null = null;
-  // Set from the busboy callbacks (an object, so the compiler does not narrow them to null).
-  const file: { written: Promise<void> | null; output: ReturnType<typeof createWriteStream> | null } = {
-    written: null,
-    output: null,
-  };
-  const hash = createHash('sha256');
-  const inspector = new ContentInspector();
-  const state: { failure: AppError | null } = { failure: null };
+/** null: not a ZIP; else whether its entries list word/document.xml. */
+async function zipHasWordDocument(path: string, facts: ContentFacts): Promise<boolean | null> {
+  if (!looksLikeZip(facts.head)) return null;
+  const names = await readZipEntryNames(path).catch(() => null);
+  return names?.includes(WORD_DOCUMENT_ENTRY) ?? false;
+}
 
-  const done = new Promise<void>((resolve, reject) => {
-    const fail = (err: AppError) => {
-      state.failure ??= err;
-      reject(state.failure);
-    };
-    parser.on('field', (name: string, value: string) => {
-      fields[name] = value;
-    });
-    parser.on(
-      'file',
-      (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, info: busboy.FileInfo) => {
-        if (name !== FILE_FIELD || fileName !== null) {
-          stream.resume();
-          return;
-        }
-        fileName = cleanFileName(info.filename);
-        stream.on('data', (chunk: Buffer) => {
-          hash.update(chunk);
-          inspector.push(chunk);
-        });
-        stream.on('limit', () => fail(tooLarge()));
-        file.output = createWriteStream(partPath, { flags: 'wx' });
-        file.written = pipeline(stream, file.output).catch((err: unknown) => {
-          fail(AppError.is(err) ? err : new AppError('invalid_input', 'The upload was interrupted.'));
-        });
-      },
-    );
-    parser.on('error', () =>
-      fail(new AppError('invalid_input', 'The upload is not valid multipart/form-data.')),
-    );
-    parser.on('close', () => {
-      void (file.written ?? Promise.resolve()).then(() => resolve());
-    });
-    req.on('close', () => {
-      if (!req.complete) fail(new AppError('invalid_input', 'The upload was interrupted.'));
-    });
-  });
-  req.pipe(parser);
+/**
+ * Collects one multipart request: its text fields, and its first `file` part written to
+ * `partPath` while hashed and sniffed. The first failure wins.
+ */
+class FilePartReceiver {
+  readonly fields: Record<string, string> = {};
+  readonly hash = createHash('sha256');
+  readonly inspector = new ContentInspector();
+  fileName: string | null = null;
+  private output: ReturnType<typeof createWriteStream> | null = null;
+  private written: Promise<void> | null = null;
+  private failure: AppError | null = null;
 
-  try {
-    await done;
-    if (state.failure) throw state.failure;
-    if (fileName === null) {
-      throw new AppError(
-        'invalid_input',
-        `No file received: send it in a multipart field named "${FILE_FIELD}".`,
+  constructor(
+    private readonly partPath: string,
+    private readonly tooLarge: () => AppError,
+  ) {}
+
+  /** Settles when the parser has closed and the file part, if any, is on disk. */
+  receive(req: Request, parser: busboy.Busboy): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const fail = (err: AppError) => {
+        this.failure ??= err;
+        reject(this.failure);
+      };
+      parser.on('field', (name: string, value: string) => {
+        this.fields[name] = value;
+      });
+      parser.on('file', (name: string, stream: NodeJS.ReadableStream, info: busboy.FileInfo) =>
+        this.onFile(name, stream, info, fail),
       );
+      parser.on('error', () =>
+        fail(new AppError('invalid_input', 'The upload is not valid multipart/form-data.')),
+      );
+      parser.on('close', () => {
+        void (this.written ?? Promise.resolve()).then(() =>
+          this.failure ? reject(this.failure) : resolve(),
+        );
+      });
+      req.on('close', () => {
+        if (!req.complete) fail(new AppError('invalid_input', 'The upload was interrupted.'));
+      });
+    });
+  }
+
+  /** Stops the file's writer and waits until it has. */
+  async stop(): Promise<void> {
+    this.output?.destroy();
+    await this.written;
+  }
+
+  private onFile(
+    name: string,
+    stream: NodeJS.ReadableStream,
+    info: busboy.FileInfo,
+    fail: (err: AppError) => void,
+  ): void {
+    if (name !== FILE_FIELD || this.fileName !== null) {
+      stream.resume();
+      return;
     }
-    const facts = inspector.finish();
-    await rename(partPath, store.pathOf(key));
-    let zipHasWordDocument: boolean | null = null;
-    if (looksLikeZip(facts.head)) {
-      const names = await readZipEntryNames(store.pathOf(key)).catch(() => null);
-      zipHasWordDocument = names?.includes(WORD_DOCUMENT_ENTRY) ?? false;
-    }
-    return {
-      storageKey: key,
-      fileName,
-      byteSize: facts.size,
-      sha256: hash.digest('hex'),
-      facts,
-      zipHasWordDocument,
-      fields,
-    };
-  } catch (err) {
-    // Stop parsing what is left of the request (it is drained unread), and remove the partial file
-    // once its writer has stopped (so it cannot be re-created after the removal).
-    req.unpipe(parser);
-    req.resume();
-    file.output?.destroy();
-    await file.written;
-    await rm(partPath, { force: true });
-    await store.remove(key);
-    throw err;
+    this.fileName = cleanFileName(info.filename);
+    stream.on('data', (chunk: Buffer) => {
+      this.hash.update(chunk);
+      this.inspector.push(chunk);
+    });
+    stream.on('limit', () => fail(this.tooLarge()));
+    this.output = createWriteStream(this.partPath, { flags: 'wx' });
+    this.written = pipeline(stream, this.output).catch((err: unknown) => {
+      fail(AppError.is(err) ? err : new AppError('invalid_input', 'The upload was interrupted.'));
+    });
   }
 }
 
