@@ -81,6 +81,8 @@ export interface IngestionOptions {
 
 type Outcome = 'ready' | 'failed' | 'interrupted' | 'gone' | 'aborted';
 
+type EmitStatus = (payload: Omit<ProcessingStatusPayload, 'docId'>) => void;
+
 /**
  * The api's ingestion queue: runs rag's ingest for uploaded documents (a few at a time, users served
  * in turns, at most `perUserConcurrency` per user; see fair-queue.ts), relays its
@@ -133,7 +135,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
 
   async function runJob(job: IngestJob, signal: AbortSignal): Promise<void> {
     const log = logger.child({ documentId: job.documentId, userId: job.userId, reqId: job.requestId });
-    const emit = (payload: Omit<ProcessingStatusPayload, 'docId'>) =>
+    const emit: EmitStatus = (payload) =>
       realtime.toUser(job.userId).emit('processing-status', { docId: job.documentId, ...payload });
 
     const started = await repos.documents.claimIngest(job.documentId, leaseMs);
@@ -156,14 +158,57 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     job: IngestJob,
     signal: AbortSignal,
     log: Logger,
-    emit: (payload: Omit<ProcessingStatusPayload, 'docId'>) => void,
+    emit: EmitStatus,
   ): Promise<void> {
     const tracker = new ProgressTracker();
     options.metrics?.ingestStarted.inc();
     emit({ status: 'processing', stage: 'queued', progress: 0, error: null });
     options.onStatusChanged?.(job.userId, job.documentId);
+    const recorder = progressRecorder(job, log, emit);
+    const finish = {
+      ready: async (pageCount: number, chunkCount: number) => {
+        await recorder.written();
+        const { stage, progress } = tracker.finish();
+        emit({ status: 'ready', stage, progress, error: null });
+        realtime.toUser(job.userId).emit('document-ready', { docId: job.documentId, pageCount, chunkCount });
+        options.onStatusChanged?.(job.userId, job.documentId);
+        options.metrics?.ingestCompleted.inc({ status: 'ready' });
+      },
+      failed: async (reason: string) => {
+        await recorder.written();
+        await recordFailure(job, log, reason);
+        const { stage, progress } = tracker.current;
+        emit({ status: 'failed', stage, progress, error: reason });
+        options.onStatusChanged?.(job.userId, job.documentId);
+        options.metrics?.ingestCompleted.inc({ status: 'failed' });
+      },
+    };
 
-    // Row writes are chained (never reordered) and throttled; stage changes are written at once.
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await runAttempt(job, signal, tracker, recorder.onProgress, log, finish);
+      if (outcome !== 'interrupted') {
+        log.info({ outcome, attempt }, 'ingestion finished');
+        return;
+      }
+      if (attempt >= attempts) {
+        log.warn({ attempt }, 'ingestion interrupted; giving up');
+        await finish.failed(INTERRUPTED_REASON);
+        return;
+      }
+      log.warn({ attempt }, 'ingestion interrupted; retrying');
+      try {
+        await delay(retryDelayMs, undefined, { signal });
+      } catch {
+        return; // aborted while waiting
+      }
+    }
+  }
+
+  /**
+   * Relays each notable progress step to the owner and keeps the row current. Row writes are
+   * chained (never reordered) and throttled within a stage; a stage change is written at once.
+   */
+  function progressRecorder(job: IngestJob, log: Logger, emit: EmitStatus) {
     let writes: Promise<unknown> = Promise.resolve();
     let lastWrite = 0;
     let lastWritten: ProgressState | null = null;
@@ -181,48 +226,13 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
         .then(() => repos.documents.updateProgress(job.documentId, 'processing', state.stage, state.progress))
         .catch((err: unknown) => log.warn({ err }, 'could not record ingestion progress'));
     };
+    return { onProgress, written: () => writes };
+  }
 
-    const fail = async (reason: string) => {
-      await writes;
-      const failed = await repos.documents.markFailed(job.documentId, reason);
-      if (failed) {
-        await options.onFailed?.(failed).catch((err: unknown) => log.warn({ err }, 'could not clean up'));
-      }
-      const { stage, progress } = tracker.current;
-      emit({ status: 'failed', stage, progress, error: reason });
-      options.onStatusChanged?.(job.userId, job.documentId);
-      options.metrics?.ingestCompleted.inc({ status: 'failed' });
-    };
-
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await runAttempt(job, signal, tracker, onProgress, log, {
-        ready: async (pageCount, chunkCount) => {
-          await writes;
-          const { stage, progress } = tracker.finish();
-          emit({ status: 'ready', stage, progress, error: null });
-          realtime
-            .toUser(job.userId)
-            .emit('document-ready', { docId: job.documentId, pageCount, chunkCount });
-          options.onStatusChanged?.(job.userId, job.documentId);
-          options.metrics?.ingestCompleted.inc({ status: 'ready' });
-        },
-        failed: fail,
-      });
-      if (outcome !== 'interrupted') {
-        log.info({ outcome, attempt }, 'ingestion finished');
-        return;
-      }
-      if (attempt >= attempts) {
-        log.warn({ attempt }, 'ingestion interrupted; giving up');
-        await fail(INTERRUPTED_REASON);
-        return;
-      }
-      log.warn({ attempt }, 'ingestion interrupted; retrying');
-      try {
-        await delay(retryDelayMs, undefined, { signal });
-      } catch {
-        return; // aborted while waiting
-      }
+  async function recordFailure(job: IngestJob, log: Logger, reason: string): Promise<void> {
+    const failed = await repos.documents.markFailed(job.documentId, reason);
+    if (failed) {
+      await options.onFailed?.(failed).catch((err: unknown) => log.warn({ err }, 'could not clean up'));
     }
   }
 
