@@ -176,6 +176,18 @@ export function studyGuide(
     cites,
   );
   if (keyTerms.length + keyPoints.length === 0) return null;
+  return {
+    markdown: `${STUDY_GUIDE_LEAD}\n\n${serialize(studyGuideBlocks(keyTerms, keyPoints, questions))}`,
+    study: { kind: 'study_guide', topic: options.topic, keyTerms, keyPoints, questions },
+  };
+}
+
+/** The guide as Markdown blocks, for clients that do not render the structured guide. */
+function studyGuideBlocks(
+  keyTerms: KeyTerm[],
+  keyPoints: KeyPoint[],
+  questions: StudyQuestion[],
+): RootContent[] {
   const blocks: RootContent[] = [];
   if (keyTerms.length > 0) {
     blocks.push(heading(3, [text('Key terms')]));
@@ -201,10 +213,7 @@ export function studyGuide(
     blocks.push(heading(3, [text('Check yourself')]));
     blocks.push(list(questions.map(questionItem), true));
   }
-  return {
-    markdown: `${STUDY_GUIDE_LEAD}\n\n${serialize(blocks)}`,
-    study: { kind: 'study_guide', topic: options.topic, keyTerms, keyPoints, questions },
-  };
+  return blocks;
 }
 
 /** A question with its answer, as Markdown for clients that do not render the structured guide. */
