@@ -132,7 +132,9 @@ ${
     ? `
 Memory of the product's processes per quarter of each tier, MB (summed over pairs): live heap = the lowest heap used
 right after a mark-compact in the quarter (NaN: none in it); RSS and the V8 heap's committed pages at the quarter's end.
-Flat = after the first quarter (warm-up), live heap and RSS grow less than 10 % from the second quarter to the last.
+Flat = after the first quarter (warm-up), the live heap grows less than 10 % from the second quarter to the last. RSS follows
+V8's old-generation limit (up to ~4 × the live heap between mark-compacts), so it rises until that limit is reached: a longer
+run (\`--waves=80\`) shows whether it then levels off.
 
 | streams at once | process | live heap after GC, quarters 1–4 | RSS, quarters 1–4 | V8 heap committed, quarters 1–4 | mark-compacts | growth Q2 → Q4: live heap / RSS |
 | --- | --- | --- | --- | --- | --- | --- |
