@@ -30,7 +30,7 @@ import { repoRoot, type Service } from './procs.js';
 import { report } from './report.js';
 import { seedUsers, type BenchUser } from './seed.js';
 import { sessionOverlaps } from './session-overlaps.js';
-import { JWT_SECRET, startPeer, startStack, type PeerKind, type Stack } from './stack.js';
+import { JWT_SECRET, memLogPath, startPeer, startStack, type PeerKind, type Stack } from './stack.js';
 import { controlUpstream } from './upstream-records.js';
 
 const PATHS = ['product', 'ai-sdk', 'node-http'] as const;
@@ -98,8 +98,16 @@ function productPath(stack: Stack): PathUnderTest {
     name: 'product',
     targets: stack.apis.map((a) => a.ready[1]!),
     servers: [
-      { name: 'api', pids: stack.apis.map((a) => a.pid) },
-      { name: 'rag', pids: stack.rags.map((r) => r.pid) },
+      {
+        name: 'api',
+        pids: stack.apis.map((a) => a.pid),
+        memLogs: stack.apis.map((a) => memLogPath(outDir, a.name)),
+      },
+      {
+        name: 'rag',
+        pids: stack.rags.map((r) => r.pid),
+        memLogs: stack.rags.map((r) => memLogPath(outDir, r.name)),
+      },
     ],
   };
 }

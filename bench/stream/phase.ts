@@ -6,12 +6,15 @@ import { fork } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { FromLoadgen, type LoadPlan, type LoadResult } from './load-protocol.js';
+import { memQuarters, type MemQuarters } from './mem-samples.js';
 import { cpuSeconds, repoRoot, rssMb } from './procs.js';
 
 export interface Role {
   /** e.g. `api`, `rag`, `peer`: the processes whose CPU a token costs. */
   name: string;
   pids: number[];
+  /** The processes' memory sample files (`mem-monitor.ts`), if they write them. */
+  memLogs?: string[];
 }
 
 export interface PhaseFigures {
@@ -23,6 +26,8 @@ export interface PhaseFigures {
   cpuS: Record<string, number>;
   /** Summed RSS of each server role at 0, 25, 50, 75 and 100 % of the phase, and its peak. */
   rss: Record<string, { series: number[]; peak: number }>;
+  /** Live heap after GC, RSS and committed heap per quarter of the phase, for roles that sample them. */
+  memory: Record<string, MemQuarters>;
 }
 
 const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
@@ -83,6 +88,7 @@ export async function runPhase(options: {
   const samples = options.servers.map((r) => [rssOf(r.pids)]);
   const sampler = setInterval(() => options.servers.forEach((r, i) => samples[i]!.push(rssOf(r.pids))), 250);
   const t0 = performance.now();
+  const wall0 = Date.now();
   loadgen.child.send({ type: 'go' });
   try {
     await loadgen.next('finished');
@@ -90,6 +96,7 @@ export async function runPhase(options: {
     clearInterval(sampler);
   }
   const wallS = (performance.now() - t0) / 1000;
+  const wall1 = Date.now();
   const cpuS = Object.fromEntries(roles.map((r, i) => [r.name, cpuOf(r.pids) - cpu0[i]!]));
   options.servers.forEach((r, i) => samples[i]!.push(rssOf(r.pids)));
   const { result } = await loadgen.next('result');
@@ -100,5 +107,19 @@ export async function runPhase(options: {
       return [r.name, { series: [0, 0.25, 0.5, 0.75, 1].map(at), peak: Math.max(...s) }];
     }),
   );
-  return { path: options.path, concurrency: options.plan.concurrency, load: result, wallS, cpuS, rss };
+  const memory = Object.fromEntries(
+    options.servers.flatMap((r) => {
+      const quarters = r.memLogs ? memQuarters(r.memLogs, wall0, wall1) : null;
+      return quarters ? [[r.name, quarters]] : [];
+    }),
+  );
+  return {
+    path: options.path,
+    concurrency: options.plan.concurrency,
+    load: result,
+    wallS,
+    cpuS,
+    rss,
+    memory,
+  };
 }

@@ -27,6 +27,8 @@ export async function startService(options: {
   timeoutMs?: number;
   /** Extra node flags (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** Modules loaded before the entry, after the TypeScript loader (so they may be TypeScript). */
+  preload?: string[];
 }): Promise<Service> {
   const fd = openSync(options.logPath, 'w');
   const args = [
@@ -34,6 +36,7 @@ export async function startService(options: {
     '--conditions=@classchat/source',
     '--import',
     'tsx',
+    ...(options.preload ?? []).flatMap((module) => ['--import', module]),
     options.entry,
   ];
   const child = spawn(process.execPath, args, {

@@ -35,6 +35,20 @@ function row(f: PhaseFigures): string {
   );
 }
 
+const growth = (q: number[]) => `${fmt(((q[3]! - q[1]!) / q[1]!) * 100, 0)} %`;
+const quarters = (q: number[]) => q.map((v) => fmt(v, 0)).join(' / ');
+
+/** Memory per quarter of each product tier: what says whether it stays flat over a long run. */
+function memoryRows(figures: PhaseFigures[]): string[] {
+  return figures.flatMap((f) =>
+    Object.entries(f.memory).map(
+      ([role, m]) =>
+        `| ${f.concurrency} | ${role} | ${quarters(m.live)} | ${quarters(m.rss)} | ${quarters(m.heapCommitted)} | ` +
+        `${m.markCompacts} | ${growth(m.live)} / ${growth(m.rss)} |`,
+    ),
+  );
+}
+
 /** What one answer costs at the time-to-first-token tier: setup and settle dominate its few tokens. */
 function perAnswerRows(figures: PhaseFigures[], streams: number): string[] {
   const perAnswer = (f: PhaseFigures, role: string) =>
@@ -114,16 +128,30 @@ Relay lag = each model token's upstream write → the client event that carried 
 ${figures.map(row).join('\n')}
 
 ${
-  tiers.includes(input.firstTokenTier.streams)
+  figures.some((f) => Object.keys(f.memory).length)
     ? `
+Memory of the product's processes per quarter of each tier, MB (summed over pairs): live heap = the lowest heap used
+right after a mark-compact in the quarter (NaN: none in it); RSS and the V8 heap's committed pages at the quarter's end.
+Flat = after the first quarter (warm-up), the live heap grows less than 10 % from the second quarter to the last. RSS follows
+V8's old-generation limit (up to ~4 × the live heap between mark-compacts), so it rises until that limit is reached: a longer
+run (\`--waves=80\`) shows whether it then levels off.
+
+| streams at once | process | live heap after GC, quarters 1–4 | RSS, quarters 1–4 | V8 heap committed, quarters 1–4 | mark-compacts | growth Q2 → Q4: live heap / RSS |
+| --- | --- | --- | --- | --- | --- | --- |
+${memoryRows(figures).join('\n')}
+`
+    : ''
+}${
+    tiers.includes(input.firstTokenTier.streams)
+      ? `
 At ${input.firstTokenTier.streams} stream: added time to first token, and CPU per answer (${input.firstTokenTier.answerTokens} tokens):
 
 | path | answers | added TTFT p50 / p95 / max ms | api CPU ms | rag CPU ms | peer CPU ms | db CPU ms |
 | --- | --- | --- | --- | --- | --- | --- |
 ${perAnswerRows(figures, input.firstTokenTier.streams).join('\n')}
 `
-    : ''
-}
+      : ''
+  }
 CPU per token, ratios:
 
 | streams at once | product / ai-sdk | product / node-http | ai-sdk / node-http |

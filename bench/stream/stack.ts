@@ -3,6 +3,7 @@
  * upstream, optionally a private Redis, N rag + api pairs (api i reads rag i), and the peers.
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPrivateRedis, type PrivateRedis } from '@classchat/testkit';
 import { startService, type Service } from './procs.js';
@@ -27,6 +28,15 @@ export interface Stack {
   upstreamOrigin: string;
   databaseUrl: string;
   stop(): Promise<void>;
+}
+
+/** Where a service's memory samples go (`mem-monitor.ts`, preloaded into every api and rag). */
+export const memLogPath = (outDir: string, name: string) => join(outDir, `mem-${name}.jsonl`);
+
+function memMonitor(outDir: string, name: string) {
+  const path = memLogPath(outDir, name);
+  rmSync(path, { force: true });
+  return { env: { BENCH_MEM_OUT: path }, preload: ['./bench/stream/mem-monitor.ts'] };
 }
 
 const listening = (name: string) => new RegExp(`"url":"(http://[^"]+)".*"msg":"${name} listening"`);
@@ -106,12 +116,15 @@ export async function startStack(options: {
     const rags: Service[] = [];
     const apis: Service[] = [];
     for (let i = 0; i < options.pairs; i++) {
+      const ragMem = memMonitor(outDir, `rag-${i + 1}`);
       const rag = await begin(
         startService({
           name: `rag-${i + 1}`,
           entry: 'apps/rag/src/main.ts',
+          preload: ragMem.preload,
           env: {
             ...shared,
+            ...ragMem.env,
             OPENAI_API_KEY: 'bench-key',
             OPENAI_BASE_URL: upstreamUrl,
             // The fake has no token budget; ours must not be what limits the streams.
@@ -123,13 +136,16 @@ export async function startStack(options: {
         }),
       );
       rags.push(rag);
+      const apiMem = memMonitor(outDir, `api-${i + 1}`);
       apis.push(
         await begin(
           startService({
             name: `api-${i + 1}`,
             entry: 'apps/api/src/main.ts',
+            preload: apiMem.preload,
             env: {
               ...shared,
+              ...apiMem.env,
               JWT_SECRET,
               RAG_URL: rag.ready[1]!,
               COOKIE_SECURE: 'false',

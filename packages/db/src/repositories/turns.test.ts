@@ -143,6 +143,41 @@ describe('turns repository (single-statement chat writes)', () => {
     expect(await fx.repos.users.getUsage(user.id)).toMatchObject({ used: 0, reserved: 0 });
   });
 
+  it('gives the saved answer’s current version the row’s own text, citations and chunk references', async () => {
+    const user = await fx.repos.users.create({ email: email('erin'), name: 'Erin', passwordHash: 'h' });
+    const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+    const settle = async () => ({ reservationId: (await fx.repos.users.reserveChat(user.id, 25))!.id });
+    const saved = await fx.repos.turns.insertAnswerAndSettle({
+      ...(await settle()),
+      userId: user.id,
+      sessionId: session.id,
+      content: 'Mitochondria make ATP 【1】.',
+      citations: [citation],
+      chunkReferences: [reference],
+      route: 'general_qa',
+    });
+    const first = saved!.message;
+    expect(first.versions[0]!.content).toBe(first.content);
+    expect(first.versions[0]!.citations).toBe(first.citations);
+    expect(first.versions[0]!.chunkReferences).toBe(first.chunkReferences);
+
+    const retried = await fx.repos.turns.addVersionAndSettle(user.id, session.id, first.id, {
+      ...(await settle()),
+      content: 'Mitochondria make ATP, again 【1】.',
+      citations: [citation],
+      chunkReferences: [reference],
+    });
+    const { versions, content, citations, chunkReferences } = retried!.message;
+    expect(versions[1]).toMatchObject({
+      content: 'Mitochondria make ATP, again 【1】.',
+      citations: [citation],
+    });
+    expect(versions[1]!.content).toBe(content);
+    expect(versions[1]!.citations).toBe(citations);
+    expect(versions[1]!.chunkReferences).toBe(chunkReferences);
+    expect(versions[0]!.content).toBe('Mitochondria make ATP 【1】.');
+  });
+
   it('writes the answer and counts the reserved chat in one statement', async () => {
     const user = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
     const reservation = await fx.repos.users.reserveChat(user.id, 25);

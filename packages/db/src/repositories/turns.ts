@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ChunkReference, Source } from '@classchat/contracts';
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -73,10 +74,27 @@ function rowFromJson<T>(table: PgTable, json: Record<string, unknown>): T {
 
 type SettledJson = { message: Record<string, unknown>; usage: Record<string, unknown> | null };
 
+/**
+ * A saved answer repeats its current version's text, citations and chunk references at the top of
+ * the row, and parsing the row makes a copy of each. The api keeps the saved message for a while
+ * (what a resumed stream replays, what a reconnecting tab recovers), so the version is given the
+ * row's own values where they are equal: each held once, serialized the same.
+ */
+function shareCurrentVersion(row: MessageRow): MessageRow {
+  const current = row.versions[row.currentVersion];
+  if (!current) return row;
+  if (current.content === row.content) current.content = row.content;
+  if (isDeepStrictEqual(current.citations, row.citations)) current.citations = row.citations;
+  if (isDeepStrictEqual(current.chunkReferences, row.chunkReferences)) {
+    current.chunkReferences = row.chunkReferences;
+  }
+  return row;
+}
+
 function settledAnswerOf(row: SettledJson | undefined, now: Date): SettledAnswer | null {
   if (!row) return null;
   return {
-    message: rowFromJson<MessageRow>(messages, row.message),
+    message: shareCurrentVersion(rowFromJson<MessageRow>(messages, row.message)),
     usage: row.usage ? usageFromJson(row.usage, now) : null,
   };
 }
