@@ -22,7 +22,17 @@ export interface ConnectOptions {
   logger?: boolean | Logger;
   /** Name shown in `pg_stat_activity` on real PostgreSQL. */
   applicationName?: string;
+  /** How long an unused pooled connection stays open (default 10 min). */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * pg closes an idle connection after 10 s by default. A student who reads an answer before asking
+ * again would then pay, on every question, a new connection, the statements parsed again and
+ * re-planned for each call (PostgreSQL plans a prepared statement five times per connection before
+ * it keeps a generic plan) — milliseconds before the first token. Connections stay for a quiet spell.
+ */
+const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
 export interface Database {
   db: Db;
@@ -35,6 +45,7 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    idleTimeoutMillis: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   const onError = (err: Error) => options.onError?.(err);
