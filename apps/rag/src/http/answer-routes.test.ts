@@ -402,11 +402,20 @@ describe('stream limits', () => {
   });
 
   it('sends the first token at once and what follows within STREAM_COALESCE_MS as one event', async () => {
-    const coalescing = await h.startRag({ STREAM_COALESCE_MS: '1000' });
+    const coalescing = await h.startRag({ STREAM_COALESCE_MS: '1000', STREAM_COALESCE_FROM: '1' });
     h.upstream.enqueue({ tokens: ['a', 'b', 'c', 'd'], tokenDelayMs: 100 });
     const r = await post(coalescing.url, STREAM, ask('What is glycolysis?'));
     expect(r.events.filter((e) => e.type === 'token').map((e) => (e as { content: string }).content)).toEqual(
       ['a', 'bcd'],
+    );
+  });
+
+  it('holds no text while fewer answers than STREAM_COALESCE_FROM stream at once', async () => {
+    const coalescing = await h.startRag({ STREAM_COALESCE_MS: '1000', STREAM_COALESCE_FROM: '2' });
+    h.upstream.enqueue({ tokens: ['a', 'b', 'c'], tokenDelayMs: 50 });
+    const r = await post(coalescing.url, STREAM, ask('What is glycolysis?'));
+    expect(r.events.filter((e) => e.type === 'token').map((e) => (e as { content: string }).content)).toEqual(
+      ['a', 'b', 'c'],
     );
   });
 
