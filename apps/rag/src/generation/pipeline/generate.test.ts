@@ -284,34 +284,6 @@ describe('generate with a window between token events', () => {
     expect(seen).toEqual(['a', 'bc', 'de']);
   });
 
-  it('arms one timer per held event, however many reads come while it waits', async () => {
-    vi.useFakeTimers();
-    let clock = 0;
-    const { model, write, end } = pushedModel();
-    const { seen, done } = collect(generate(model, request, options({ coalesceMs: 60, now: () => clock })));
-    write('a');
-    await vi.advanceTimersByTimeAsync(0);
-    const timers = vi.spyOn(globalThis, 'setTimeout');
-    for (const [at, text] of [
-      [10, 'b'],
-      [20, 'c'],
-      [30, 'd'],
-    ] as const) {
-      clock = at;
-      write(text);
-      await vi.advanceTimersByTimeAsync(10);
-    }
-    expect(seen).toEqual(['a']);
-    expect(timers).toHaveBeenCalledTimes(1);
-    timers.mockRestore();
-    clock = 60;
-    await vi.advanceTimersByTimeAsync(30);
-    expect(seen).toEqual(['a', 'bcd']);
-    expect(vi.getTimerCount()).toBe(0);
-    end();
-    await done;
-  });
-
   it('sends the text still held as soon as the model ends, without waiting for the window', async () => {
     vi.useFakeTimers();
     const clock = 0;

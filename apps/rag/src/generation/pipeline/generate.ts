@@ -74,10 +74,7 @@ export async function* generate(
       next ??= events.next();
       let result: IteratorResult<ModelOutput> | typeof DUE;
       try {
-        result =
-          dueInMs === null
-            ? await next
-            : await Promise.race([next, dueInMs > 0 ? held.dueIn(dueInMs) : afterQueuedMicrotasks()]);
+        result = dueInMs === null ? await next : await soonerThan(next, dueInMs);
       } catch (err) {
         // The text the model wrote before it failed is the student's, like the tokens sent before.
         next = null;
@@ -99,7 +96,6 @@ export async function* generate(
     }
     finished = true;
   } finally {
-    held.stopWaiting();
     // Left early (the consumer stopped, or the model failed): stop the model, without waiting for
     // it; a read still in flight may yet fail, with nobody left to tell.
     if (!finished) {
@@ -117,8 +113,6 @@ class HeldText {
   count = 0;
   private text = '';
   private sentAt = Number.NEGATIVE_INFINITY;
-  /** When the held text is due (a window after the previous event): one timer per event, not per read. */
-  private due: { promise: Promise<typeof DUE>; timer: NodeJS.Timeout } | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -140,24 +134,6 @@ class HeldText {
     return this.now() - this.sentAt;
   }
 
-  /**
-   * DUE in `waitMs`: the held text's due time, which stays the same until it is taken, so the reads
-   * that come meanwhile share the one timer.
-   */
-  dueIn(waitMs: number): Promise<typeof DUE> {
-    if (!this.due) {
-      let timer!: NodeJS.Timeout;
-      const promise = new Promise<typeof DUE>((resolve) => (timer = setTimeout(resolve, waitMs, DUE)));
-      this.due = { promise, timer };
-    }
-    return this.due.promise;
-  }
-
-  stopWaiting(): void {
-    if (this.due) clearTimeout(this.due.timer);
-    this.due = null;
-  }
-
   /** The held text as one `token` event. */
   take(): TokenEvent {
     if (this.written.tokens === this.count) this.options.onFirstToken?.();
@@ -165,20 +141,27 @@ class HeldText {
     this.text = '';
     this.count = 0;
     this.sentAt = this.now();
-    this.stopWaiting();
     return event;
   }
 }
 
 /**
- * DUE as soon as the microtasks now queued have run (a tick queued from a microtask runs once the
- * microtask queue is empty), by when every model event already read has been handed over, since that
- * takes only microtasks. Not at setImmediate: text sent from the check phase reaches the HTTP/2
- * session's write one loop iteration later, which under load added to the relay lag without merging
- * more. Raced against the model's next event once per token, so it allocates one promise.
+ * `next`'s result, or DUE if that comes first: as soon as the microtasks now queued have run (a tick
+ * queued from a microtask runs once the microtask queue is empty), by when every model event already
+ * read has been handed over, since that takes only microtasks; or in `waitMs` if that is later. Not
+ * at setImmediate: text sent from the check phase reaches the HTTP/2 session's write one loop
+ * iteration later, which under load added to the relay lag without merging more. Runs once per
+ * token, so it allocates as little as it can: one promise for the due time, one for the race.
  */
-function afterQueuedMicrotasks(): Promise<typeof DUE> {
-  return new Promise<typeof DUE>((resolve) => process.nextTick(resolve, DUE));
+function soonerThan<T>(next: Promise<T>, waitMs: number): Promise<T | typeof DUE> {
+  if (waitMs <= 0) return Promise.race([next, new Promise<typeof DUE>(afterQueuedMicrotasks)]);
+  let timer: NodeJS.Timeout | undefined;
+  const due = new Promise<typeof DUE>((resolve) => (timer = setTimeout(resolve, waitMs, DUE)));
+  return Promise.race([next, due]).finally(() => clearTimeout(timer));
+}
+
+function afterQueuedMicrotasks(resolve: (due: typeof DUE) => void): void {
+  process.nextTick(resolve, DUE);
 }
 
 /** The usage of a finished answer: the model's, or counted when it reported none. */
