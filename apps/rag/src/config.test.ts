@@ -38,10 +38,8 @@ describe('rag configuration', () => {
     ).toMatchObject({ llmEnabled: false, embeddingsEnabled: true });
   });
 
-  it('waits 40 ms from 50 answers at once by default; STREAM_COALESCE_MS is a wait in ms, or off', () => {
-    expect(loadRagConfig(base)).toMatchObject({ STREAM_COALESCE_MS: 40, STREAM_COALESCE_FROM: 50 });
-    expect(loadRagConfig({ ...base, STREAM_COALESCE_FROM: '1' }).STREAM_COALESCE_FROM).toBe(1);
-    expect(() => loadRagConfig({ ...base, STREAM_COALESCE_FROM: '0' })).toThrow(/STREAM_COALESCE_FROM/);
+  it('merges the tokens that are ready by default; STREAM_COALESCE_MS is a wait in ms, or off', () => {
+    expect(loadRagConfig(base).STREAM_COALESCE_MS).toBe(0);
     expect(loadRagConfig({ ...base, STREAM_COALESCE_MS: '40' }).STREAM_COALESCE_MS).toBe(40);
     expect(loadRagConfig({ ...base, STREAM_COALESCE_MS: 'off' }).STREAM_COALESCE_MS).toBe('off');
     expect(() => loadRagConfig({ ...base, STREAM_COALESCE_MS: 'never' })).toThrow(

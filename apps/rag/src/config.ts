@@ -27,11 +27,9 @@ const RagEnv = z.object({
   STREAM_KEEPALIVE_MS: envInt(10_000, 10),
   STREAM_CHUNK_SIZE: envInt(1, 1, 100),
   /** `off`, or ms (0–1000): see `generate`. */
-  STREAM_COALESCE_MS: z.union([z.literal('off'), envInt(40, 0, 1000)], {
+  STREAM_COALESCE_MS: z.union([z.literal('off'), envInt(0, 0, 1000)], {
     error: 'expected off or a whole number of ms from 0 to 1000',
   }),
-  /** Answers streaming at once from which STREAM_COALESCE_MS applies (fewer: text goes as read). */
-  STREAM_COALESCE_FROM: envInt(50, 1),
   STREAM_MAX_DURATION_S: envInt(120, 1),
   OFFLINE_TOKEN_DELAY_MS: envInt(15, 0, 1000),
   INGEST_MAX_PAGES: envInt(2000, 1),

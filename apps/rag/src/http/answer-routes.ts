@@ -7,11 +7,10 @@ import { answerEvents, collectAnswer, type AnswerDeps } from '../generation/answ
 import { createChatClient, openAIModel } from '../generation/model.js';
 import { rememberedListings } from '../retrieval/scope-listing.js';
 import { createOpenAIQueryEmbedder, embeddedScopes } from '../retrieval/search.js';
-import { streamingAnswers, type StreamingAnswers } from '../generation/pipeline/coalescing.js';
 import { streamSse, type SseResponse } from '../streaming/sse.js';
 
-/** Everything an answer needs except the per-request logger, and the count of answers streaming. */
-export type AnswerServices = Omit<AnswerDeps, 'logger'> & { streaming: StreamingAnswers };
+/** Everything an answer needs except the per-request logger. */
+export type AnswerServices = Omit<AnswerDeps, 'logger'>;
 
 /** The answer services of a rag process: created once, shared by its HTTP/1.1 and HTTP/2 routes. */
 export function createAnswerDeps(ctx: RagContext): AnswerServices {
@@ -38,10 +37,6 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
     embeddedScopes: embeddedScopes(),
     tokenBudget: ctx.tokenBudget,
     metrics: ctx.metrics,
-    streaming: streamingAnswers({
-      windowMs: config.STREAM_COALESCE_MS,
-      fromStreams: config.STREAM_COALESCE_FROM,
-    }),
     settings: {
       chunkSize: config.STREAM_CHUNK_SIZE,
       coalesceMs: config.STREAM_COALESCE_MS,
@@ -53,8 +48,7 @@ export function createAnswerDeps(ctx: RagContext): AnswerServices {
 
 /**
  * One validated answer request streamed as SSE on `res` (HTTP/1.1 or HTTP/2), with keepalives; the
- * pipeline stops when the caller goes away. Its text waits to share token events only when enough
- * answers stream at once (`streamingAnswers`).
+ * pipeline stops when the caller goes away.
  */
 export async function streamAnswer(
   ctx: RagContext,
@@ -64,17 +58,11 @@ export async function streamAnswer(
   logger: Logger,
 ): Promise<void> {
   const controller = new AbortController();
-  const turn = deps.streaming.begin();
-  const settings = { ...deps.settings, coalesceMs: turn.coalesceMs };
-  try {
-    await streamSse(res, answerEvents({ ...deps, settings, logger }, body, { signal: controller.signal }), {
-      keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
-      keepalive: () => ({ type: 'keepalive' }),
-      controller,
-    });
-  } finally {
-    turn.end();
-  }
+  await streamSse(res, answerEvents({ ...deps, logger }, body, { signal: controller.signal }), {
+    keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
+    keepalive: () => ({ type: 'keepalive' }),
+    controller,
+  });
 }
 
 /**
