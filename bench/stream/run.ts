@@ -55,12 +55,9 @@ const TIERS = tiersArg
 const wavesArg = process.argv.find((a) => a.startsWith('--waves='));
 /** `--waves=N`: each client runs N streams back to back in every tier (an experiment). */
 const WAVES = wavesArg ? Number(wavesArg.slice('--waves='.length)) : null;
-const gapArg = process.argv.find((a) => a.startsWith('--gap-ms='));
-/** `--gap-ms=N`: a client waits N ms between its streams, as a student reading an answer (an experiment). */
-const GAP_MS = gapArg ? Number(gapArg.slice('--gap-ms='.length)) : 0;
 /** `--full-text-only`: rag without embeddings (an experiment: not recorded in RESULTS.md). */
 const FULL_TEXT_ONLY = process.argv.includes('--full-text-only');
-const EXPERIMENT = QUICK || Boolean(tiersArg) || FULL_TEXT_ONLY || WAVES !== null || GAP_MS > 0;
+const EXPERIMENT = QUICK || Boolean(tiersArg) || FULL_TEXT_ONLY || WAVES !== null;
 /** Streams each client runs back to back in a tier (the single-stream tier needs samples). */
 const STREAMS_PER_CLIENT: Record<number, number> = QUICK ? { 1: 4, 50: 1 } : { 1: 12, 50: 2, 200: 2, 500: 5 };
 const SDK_STREAMS_PER_CLIENT: Record<number, number> = QUICK
@@ -398,10 +395,7 @@ async function runClients(
   await Promise.all(
     users.slice(0, clients).map(async (user, i) => {
       if (clients > 1) await sleep((i / clients) * streamMs);
-      for (let k = 0; k < perClient; k++) {
-        if (k > 0 && GAP_MS > 0) await sleep(GAP_MS);
-        await one(user, i);
-      }
+      for (let k = 0; k < perClient; k++) await one(user, i);
     }),
   );
 }
@@ -705,7 +699,7 @@ const report = `
 
 \`\`\`bash
 node --conditions=@classchat/source --import tsx bench/stream/run.ts   # all tiers; appends such a section
-# experiments (not recorded): --tiers=1,200  --waves=N  --gap-ms=N (pause between a client's streams)  --profile (CPU profiles of api and rag)
+# experiments (not recorded): --tiers=1,200  --waves=N  --profile (CPU profiles of api and rag)
 \`\`\`
 
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${load0.map((l) => l.toFixed(1)).join(' / ')} at start,
