@@ -14,7 +14,7 @@
  *   npm run stream -w bench                       # tiers 50, 160, 200; all three paths
  *   npm run stream -w bench -- --pairs=2          # two apis + two rags on one Redis: product only
  *   npm run stream -w bench -- --tiers=1           # added time to first token: one client, questions back to back
- *   options: --tiers=50,200  --waves=N (streams per client)  --paths=product,ai-sdk,node-http
+ *   options: --tiers=50,200  --waves=N (streams per client)  --gap-ms=N (pause between them)  --paths=product,ai-sdk,node-http
  *            --redis (one pair with Redis)  --no-record (print only; do not append to RESULTS.md)
  *            --profile (CPU profiles of api and rag in bench/output/stream/prof; implies --no-record,
  *            since profiling costs CPU)
@@ -47,6 +47,8 @@ const Args = z.object({
   pairs: z.coerce.number().int().min(1).max(4).default(1),
   tiers: list(z.coerce.number().int().positive()).optional(),
   waves: z.coerce.number().int().positive().optional(),
+  /** A pause between a client's streams, as a student reading an answer (0: back to back). */
+  'gap-ms': z.coerce.number().int().nonnegative().default(0),
   paths: list(z.enum(PATHS)).optional(),
   redis: z.boolean().default(false),
   record: z.boolean().default(true),
@@ -63,7 +65,7 @@ function parseArgs(argv: string[]) {
   const args = Args.parse(raw);
   return {
     ...args,
-    record: args.record && !args.profile,
+    record: args.record && !args.profile && args['gap-ms'] === 0,
     tiers: args.tiers ?? [50, 160, 200],
     paths: args.paths ?? (args.pairs > 1 ? ['product' as const] : [...PATHS]),
     redis: args.redis || args.pairs > 1,
@@ -142,6 +144,7 @@ async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: n
     concurrency: n,
     perClient,
     spreadMs: n > 1 ? streamMs : 0,
+    gapMs: args['gap-ms'],
     upstreamOrigin: stack.upstreamOrigin,
     probeConflicts: path.name === 'product' && path.targets.length > 1,
     streamTimeoutMs: streamMs * 10 + 30_000,

@@ -20,6 +20,8 @@ export const LoadPlan = z.object({
   perClient: z.number().int().positive(),
   /** Client starts are spread evenly over this many ms (one stream's length: a steady level). */
   spreadMs: z.number().nonnegative(),
+  /** A pause between a client's streams (0: back to back). */
+  gapMs: z.number().nonnegative().default(0),
   upstreamOrigin: z.string(),
   /**
    * Product path: while each stream runs, ask a second question in its session through another

@@ -184,8 +184,10 @@ async function run(plan: LoadPlan, sockets: Socket[]): Promise<{ streams: Client
   await Promise.all(
     sockets.map(async (socket, i) => {
       await sleep((i / sockets.length) * plan.spreadMs);
-      for (let k = 0; k < plan.perClient; k++)
+      for (let k = 0; k < plan.perClient; k++) {
+        if (k > 0 && plan.gapMs > 0) await sleep(plan.gapMs);
         await oneStream(plan, { client: i, wave: k }, socket, streams, probes);
+      }
     }),
   );
   return { streams, probes };
