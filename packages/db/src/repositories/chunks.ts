@@ -185,6 +185,12 @@ export interface ChunksRepositoryOptions {
 
 /** Rows per multi-row INSERT (about 13 parameters each, far below PostgreSQL's 65535). */
 export const INSERT_BATCH_ROWS = 100;
+
+/** `rows` in slices of at most INSERT_BATCH_ROWS, one multi-row INSERT each. */
+function* insertBatches<T>(rows: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) yield rows.slice(i, i + INSERT_BATCH_ROWS);
+}
+
 /** hnsw.ef_search accepts at most 1000 candidates; larger limits are capped. */
 const MAX_VECTOR_LIMIT = 1000;
 
@@ -385,12 +391,8 @@ export function createChunksRepository(db: Db, options: ChunksRepositoryOptions 
       });
       await db.transaction(async (tx) => {
         await tx.delete(chunks).where(eq(chunks.documentId, doc.id));
-        for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
-          await tx.insert(chunks).values(rows.slice(i, i + INSERT_BATCH_ROWS));
-        }
-        for (let i = 0; i < embedded.length; i += INSERT_BATCH_ROWS) {
-          await tx.insert(chunkEmbeddings).values(embedded.slice(i, i + INSERT_BATCH_ROWS));
-        }
+        for (const batch of insertBatches(rows)) await tx.insert(chunks).values(batch);
+        for (const batch of insertBatches(embedded)) await tx.insert(chunkEmbeddings).values(batch);
         // A backend publishes its table counters at most once a second; without this, the check
         // below would not yet see the rows just written and skip an ANALYZE they call for. (Servers
         // before PostgreSQL 15 lack the function; they have autovacuum, which does the job anyway.)
