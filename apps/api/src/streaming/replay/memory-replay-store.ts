@@ -118,9 +118,11 @@ export function createMemoryReplayStore(
     b.head = 0;
   };
 
+  const find = (key: string): Buffered | undefined => liveStreams.get(key) ?? endedStreams.get(key);
+
   /** Removes `key`'s buffer from whichever map holds it, to be put back at the end of one. */
   const take = (key: string): Buffered | undefined => {
-    const buffered = liveStreams.get(key) ?? endedStreams.get(key);
+    const buffered = find(key);
     liveStreams.delete(key);
     endedStreams.delete(key);
     return buffered;
@@ -202,8 +204,7 @@ export function createMemoryReplayStore(
     },
     read(streamId, userId, afterSeq, limit = Number.POSITIVE_INFINITY) {
       sweep(now());
-      const key = keyOf(streamId, userId);
-      const buffered = liveStreams.get(key) ?? endedStreams.get(key);
+      const buffered = find(keyOf(streamId, userId));
       return Promise.resolve(buffered ? readSync(buffered, afterSeq, Math.max(1, limit)) : null);
     },
     keepAlive() {
