@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ConnectionStatements, type SharedStatements } from './statement-names.js';
+import { ConnectionStatements } from './statement-names.js';
 
 /** Where a connection's messages are executed (the shared {@link ExclusiveQueryQueue}). */
 export interface QueryQueue {
@@ -23,7 +23,7 @@ let nextId = 1;
  */
 export class WireConnection {
   readonly id = nextId++;
-  private readonly statements: ConnectionStatements;
+  private readonly statements = new ConnectionStatements(this.id);
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
   private busy = false;
@@ -33,9 +33,7 @@ export class WireConnection {
     private readonly socket: Socket,
     private readonly queue: QueryQueue,
     private readonly onClosed: (connection: WireConnection) => void,
-    shared: SharedStatements,
   ) {
-    this.statements = new ConnectionStatements(this.id, shared);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
@@ -45,7 +43,7 @@ export class WireConnection {
     socket.on('close', () => void this.close());
   }
 
-  /** Disconnects: drops queued messages, rolls back an open transaction and closes its own prepared statements. */
+  /** Disconnects: drops queued messages, rolls back an open transaction and closes its prepared statements. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -54,7 +52,6 @@ export class WireConnection {
     const closeStatements = this.statements.closeAll();
     if (closeStatements)
       await this.queue.enqueue(this.id, closeStatements, () => undefined).catch(() => undefined);
-    this.statements.forgetAll();
     this.socket.destroy();
     this.onClosed(this);
   }
@@ -81,13 +78,12 @@ export class WireConnection {
   }
 
   private async execute(messages: Buffer): Promise<void> {
-    const out: Buffer[] = [];
+    const out: Uint8Array[] = [];
     await this.queue.enqueue(this.id, messages, (data) => {
       if (data.length) out.push(Buffer.from(data));
     });
-    const output = out.length === 1 ? out[0]! : Buffer.concat(out);
-    this.statements.settle(output);
-    if (output.length && this.socket.writable) this.socket.write(output);
+    if (out.length && this.socket.writable)
+      this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
   }
 
   /** The untyped first message(s): SSL/GSS encryption requests are declined, then the startup packet. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionStatements, SharedStatements } from './statement-names.js';
+import { ConnectionStatements } from './statement-names.js';
 
 /** A frontend message: type letter, then the body's pieces (strings NUL-terminated, buffers as is). */
 function message(type: string, ...pieces: (string | Buffer)[]): Buffer {
@@ -50,110 +50,11 @@ describe('connection statement names', () => {
     statements.rewrite(Buffer.concat([parse('a', 'SELECT 1'), parse('b', 'SELECT 2'), sync]));
     statements.rewrite(Buffer.concat([close('a'), sync]));
     expect(statements.closeAll()).toEqual(Buffer.concat([close('3/b'), sync]));
-    statements.forgetAll();
     expect(statements.closeAll()).toBeNull();
   });
 
   it('keeps names in UTF-8 and the rest of the message intact', () => {
     const rewritten = new ConnectionStatements(12).rewrite(parse('requête', 'SELECT $1::text'));
     expect(rewritten).toEqual(parse('12/requête', 'SELECT $1::text'));
-  });
-});
-
-/** A backend message of `type` with an empty body, for the output a batch got. */
-const reply = (type: string) => message(type);
-const parseComplete = reply('1');
-const closeComplete = reply('3');
-const ready = message('Z', Buffer.from('I'));
-const failed = message('E', Buffer.from('S'), 'ERROR', '');
-const emptyParse = message('P', '', '', int16(0));
-const closeNothing = close('*/');
-
-const shareable = `cc_${'0123456789abcdef'.repeat(2).slice(0, 24)}`;
-const text = 'SELECT $1::int + 1';
-
-describe('statements shared across connections', () => {
-  /** Connection 1 prepares `shareable` and the batch's Parse succeeds; then connection 2 asks for it. */
-  function preparedByFirst() {
-    const shared = new SharedStatements();
-    const first = new ConnectionStatements(1, shared);
-    expect(first.rewrite(Buffer.concat([parse(shareable, text), sync]))).toEqual(
-      Buffer.concat([parse(`*/${shareable}`, text), sync]),
-    );
-    first.settle(Buffer.concat([parseComplete, ready]));
-    return { shared, first, second: new ConnectionStatements(2, shared) };
-  }
-
-  it("prepares a cc_ name once for the server: a later connection's Parse becomes an empty one", () => {
-    const { second } = preparedByFirst();
-    const batch = Buffer.concat([
-      parse(shareable, text),
-      bind('', shareable),
-      describeStatement(shareable),
-      sync,
-    ]);
-    expect(second.rewrite(batch)).toEqual(
-      Buffer.concat([emptyParse, bind('', `*/${shareable}`), describeStatement(`*/${shareable}`), sync]),
-    );
-  });
-
-  it("neither a client's Close nor a disconnect closes a shared statement", () => {
-    const { first, second } = preparedByFirst();
-    second.rewrite(Buffer.concat([parse(shareable, text), sync]));
-    expect(second.rewrite(Buffer.concat([close(shareable), sync]))).toEqual(
-      Buffer.concat([closeNothing, sync]),
-    );
-    expect(first.closeAll()).toBeNull();
-    expect(second.closeAll()).toBeNull();
-    // Parsed again after its Close: still the shared one.
-    expect(second.rewrite(parse(shareable, text))).toEqual(emptyParse);
-  });
-
-  it('keeps a name to the connection that prepares it until its Parse is seen to succeed', () => {
-    const shared = new SharedStatements();
-    const first = new ConnectionStatements(1, shared);
-    first.rewrite(Buffer.concat([parse(shareable, text), sync]));
-    expect(new ConnectionStatements(2, shared).rewrite(parse(shareable, text))).toEqual(
-      parse(`2/${shareable}`, text),
-    );
-    // An error in the batch: which Parse failed is not known, so the statement stays the first's.
-    first.settle(Buffer.concat([failed, ready]));
-    expect(new ConnectionStatements(3, shared).rewrite(parse(shareable, text))).toEqual(
-      parse(`3/${shareable}`, text),
-    );
-    expect(first.closeAll()).toEqual(Buffer.concat([close(`*/${shareable}`), sync]));
-    first.forgetAll();
-    expect(new ConnectionStatements(4, shared).rewrite(parse(shareable, text))).toEqual(
-      parse(`*/${shareable}`, text),
-    );
-  });
-
-  it('frees a name its owner closed only once the Close is seen to succeed', () => {
-    const shared = new SharedStatements();
-    const first = new ConnectionStatements(1, shared);
-    first.rewrite(parse(shareable, text));
-    first.settle(failed);
-    expect(first.rewrite(Buffer.concat([close(shareable), sync]))).toEqual(
-      Buffer.concat([close(`*/${shareable}`), sync]),
-    );
-    first.settle(Buffer.concat([failed, ready])); // the Close was skipped: the statement may exist
-    expect(new ConnectionStatements(2, shared).rewrite(parse(shareable, text))).toEqual(
-      parse(`2/${shareable}`, text),
-    );
-    first.rewrite(Buffer.concat([close(shareable), sync]));
-    first.settle(Buffer.concat([closeComplete, ready]));
-    expect(new ConnectionStatements(3, shared).rewrite(parse(shareable, text))).toEqual(
-      parse(`*/${shareable}`, text),
-    );
-  });
-
-  it('prepares its own copy for other names, another text, or after parsing the unnamed statement', () => {
-    const { shared, second } = preparedByFirst();
-    expect(second.rewrite(parse('cc_probe', text))).toEqual(parse('2/cc_probe', text));
-    expect(second.rewrite(parse(shareable, 'SELECT 2'))).toEqual(parse(`2/${shareable}`, 'SELECT 2'));
-    const third = new ConnectionStatements(3, shared);
-    expect(third.rewrite(Buffer.concat([parse('', 'SELECT 1'), parse(shareable, text)]))).toEqual(
-      Buffer.concat([parse('', 'SELECT 1'), parse(`3/${shareable}`, text)]),
-    );
   });
 });

@@ -2,7 +2,6 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedDbFixture, type EmbeddedDbFixture } from '../db.test-helpers.js';
-import { statementName } from '../repositories/prepared.js';
 
 let fx: EmbeddedDbFixture;
 beforeAll(async () => {
@@ -118,108 +117,8 @@ describe('embedded wire server', () => {
   });
 });
 
-describe('prepared statements shared across connections', () => {
-  /** A statement named the way packages/db names its own. */
-  const statement = (text: string) => ({ name: statementName(text), text });
-
-  // The session's statements of that name: `*/<name>` when shared, `<connection>/<name>` per connection.
-  async function sessionStatements(name: string): Promise<{ name: string; runs: number }[]> {
-    const { rows } = await fx.database.pool.query<{ name: string; runs: number }>(
-      `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
-        WHERE name LIKE '%/' || $1 ORDER BY name`,
-      [name],
-    );
-    return rows;
-  }
-
-  async function clients(n: number): Promise<pg.Client[]> {
-    return Promise.all(
-      Array.from({ length: n }, async () => {
-        const client = new pg.Client({ connectionString: fx.embedded.url });
-        await client.connect();
-        return client;
-      }),
-    );
-  }
-
-  it('prepares and plans a cc_ statement once for all connections', async () => {
-    const shared = statement('SELECT $1::int + 40 AS v');
-    const [a, b] = await clients(2);
-    try {
-      for (let i = 0; i < 3; i++) {
-        for (const client of [a!, b!]) {
-          const { rows } = await client.query<{ v: number }>({ ...shared, values: [i] });
-          expect(rows[0]!.v).toBe(i + 40);
-        }
-      }
-      expect(await sessionStatements(shared.name)).toEqual([{ name: `*/${shared.name}`, runs: 6 }]);
-    } finally {
-      await Promise.all([a!.end(), b!.end()]);
-    }
-  });
-
-  it('keeps a shared statement for the others when a connection closes it or goes', async () => {
-    const shared = statement('SELECT $1::int + 41 AS v');
-    const [a, b] = await clients(2);
-    const raw = await rawSession(fx.embedded.url);
-    try {
-      expect((await a!.query<{ v: number }>({ ...shared, values: [1] })).rows[0]!.v).toBe(42);
-      expect((await b!.query<{ v: number }>({ ...shared, values: [2] })).rows[0]!.v).toBe(43);
-      const closing = [parse(shared.name, shared.text), close(shared.name), sync];
-      expect(messageTypes(await raw.answer(closing))).toEqual(['1', '3', 'Z']);
-      await a!.end();
-      expect((await b!.query<{ v: number }>({ ...shared, values: [3] })).rows[0]!.v).toBe(44);
-      expect(await sessionStatements(shared.name)).toEqual([{ name: `*/${shared.name}`, runs: 3 }]);
-    } finally {
-      raw.socket.destroy();
-      await Promise.all([a!.end().catch(() => undefined), b!.end()]);
-    }
-  });
-
-  it('does not share a statement whose Parse an earlier error in its batch skipped', async () => {
-    const shared = statement('SELECT $1::int + 42 AS v');
-    const raw = await rawSession(fx.embedded.url);
-    const [b] = await clients(1);
-    try {
-      const batch = [
-        parse('broken', 'SELECT no_such_column'),
-        parse(shared.name, shared.text),
-        bindText(shared.name, '1'),
-        execute,
-        sync,
-      ];
-      expect(messageTypes(await raw.answer(batch))).toEqual(['E', 'Z']);
-      for (let i = 0; i < 2; i++)
-        expect((await b!.query<{ v: number }>({ ...shared, values: [i] })).rows[0]!.v).toBe(i + 42);
-    } finally {
-      raw.socket.destroy();
-      await b!.end();
-    }
-  });
-
-  it('answers a repeated Parse of a shared statement after its first was skipped by an error', async () => {
-    const shared = statement('SELECT $1::int + 43 AS v');
-    const [a] = await clients(1);
-    const raw = await rawSession(fx.embedded.url);
-    try {
-      await a!.query({ ...shared, values: [0] });
-      const skipped = [parse('broken', 'SELECT no_such_column'), parse(shared.name, shared.text), sync];
-      expect(messageTypes(await raw.answer(skipped))).toEqual(['E', 'Z']);
-      const again = [parse(shared.name, shared.text), bindText(shared.name, '1'), execute, sync];
-      const answer = await raw.answer(again);
-      expect(messageTypes(answer)).toEqual(['1', '2', 'D', 'C', 'Z']);
-      expect(answer.includes(Buffer.from('44'))).toBe(true);
-    } finally {
-      raw.socket.destroy();
-      await a!.end();
-    }
-  });
-});
-
 /** A connection speaking the wire protocol by hand: an SSL request (declined), then startup. */
-async function rawSession(
-  url: string,
-): Promise<{ socket: Socket; next: () => Promise<Buffer>; answer: (batch: Buffer[]) => Promise<Buffer> }> {
+async function rawSession(url: string): Promise<{ socket: Socket; next: () => Promise<Buffer> }> {
   const { hostname, port } = new URL(url);
   const socket = tcpConnect(Number(port), hostname);
   const chunks: Buffer[] = [];
@@ -245,39 +144,16 @@ async function rawSession(
   socket.write(Buffer.concat([startup, params]));
   let greeting = Buffer.alloc(0);
   while (!messageTypes(greeting).includes('Z')) greeting = Buffer.concat([greeting, await next()]);
-  /** Sends `batch` (one Sync) in one write; resolves with everything up to its ReadyForQuery. */
-  const answer = async (batch: Buffer[]) => {
-    socket.write(Buffer.concat(batch));
-    let out = Buffer.alloc(0);
-    while (!messageTypes(out).includes('Z')) out = Buffer.concat([out, await next()]);
-    return out;
-  };
-  return { socket, next, answer };
+  return { socket, next };
 }
 
-/** A frontend message: type letter, then the body's pieces (strings NUL-terminated, buffers as is). */
-function message(type: string, ...pieces: (string | Buffer)[]): Buffer {
-  const body = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(`${p}\0`) : p)));
+function query(text: string): Buffer {
+  const body = Buffer.from(`${text}\0`);
   const head = Buffer.alloc(5);
-  head.write(type, 0);
+  head[0] = 0x51;
   head.writeInt32BE(4 + body.length, 1);
   return Buffer.concat([head, body]);
 }
-
-const int16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
-const int32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-};
-const query = (text: string) => message('Q', text);
-const parse = (name: string, text: string) => message('P', name, text, int16(0));
-/** Bind of the unnamed portal to statement `name` with one text parameter. */
-const bindText = (name: string, value: string) =>
-  message('B', '', name, int16(0), int16(1), int32(Buffer.byteLength(value)), Buffer.from(value), int16(0));
-const close = (name: string) => message('C', Buffer.from('S'), name);
-const execute = message('E', '', int32(0));
-const sync = message('S');
 
 /** The type letters of the backend messages in `data` (whole messages only). */
 function messageTypes(data: Buffer): string[] {

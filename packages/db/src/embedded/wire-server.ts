@@ -1,7 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { WireConnection, type QueryQueue } from './connection.js';
-import { SharedStatements } from './statement-names.js';
 
 /** ReadyForQuery transaction status: idle, in a transaction block, in a failed transaction block. */
 type TxStatus = 'I' | 'T' | 'E';
@@ -179,7 +178,6 @@ export class WireServer {
   private server: Server | null = null;
   private readonly connections = new Set<WireConnection>();
   private readonly queue: ExclusiveQueryQueue;
-  private readonly statements = new SharedStatements();
   private accepting = false;
 
   constructor(
@@ -223,8 +221,6 @@ export class WireServer {
       socket.end('Too many connections\n');
       return;
     }
-    this.connections.add(
-      new WireConnection(socket, this.queue, (c) => this.connections.delete(c), this.statements),
-    );
+    this.connections.add(new WireConnection(socket, this.queue, (c) => this.connections.delete(c)));
   }
 }

@@ -16,8 +16,7 @@ export function statementName(text: string): string {
  * once, and later executions skip parsing and, once PostgreSQL settles on a generic plan (after five
  * executions), planning too. For statements whose planning is a large share of their cost; the name
  * follows the SQL text, so each shape of a statement built with varying parts gets its own. (The
- * embedded server, whose connections all share PGlite's one session, relies on that: it prepares
- * and plans a statement named so once for all its connections.)
+ * embedded server gives each connection its own statement names, as PostgreSQL's sessions do.)
  */
 export function executePrepared<T extends QueryResultRow>(db: Db, query: SQL): Promise<QueryResult<T>> {
   return preparedByText(sqlStatement<T>(db, query)).execute();
