@@ -14,7 +14,7 @@ import { isActivePhase, type StreamError } from '../streaming/streamReducer.js';
 import { useChatStream, type ChatStream } from '../streaming/useChatStream.js';
 import { useUserEvents } from '../streaming/useUserEvents.js';
 import { useToast } from '../ui/Toasts.js';
-import { applyCompletion, lastAnswer, localUserMessage } from './messageModel.js';
+import { answerSaved, applyCompletion, lastAnswer, localUserMessage } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
 import { ShownRevisions } from './shownRevisions.js';
 import { useMessageEdits } from './useMessageEdits.js';
@@ -433,10 +433,4 @@ export function useChatController({
     react,
     setVersion,
   };
-}
-
-/** Whether `saved` (the chat as the server has it) holds an answer or answer version `shown` lacks. */
-function answerSaved(shown: readonly MessageDto[], saved: readonly MessageDto[]): boolean {
-  const versions = new Map(shown.map((m) => [m.id, m.versions.length]));
-  return saved.some((m) => m.role === 'assistant' && (versions.get(m.id) ?? -1) < m.versions.length);
 }
