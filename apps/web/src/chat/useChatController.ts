@@ -1,10 +1,4 @@
-import type {
-  ChatStreamStartPayload,
-  MessageDto,
-  Route,
-  SessionDetail,
-  SessionDto,
-} from '@classchat/contracts';
+import type { ChatStreamStartPayload, MessageDto, Route, SessionDto } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { chatApi } from '../api/chat.js';
 import { ApiError, errorMessage } from '../api/http.js';
@@ -16,8 +10,8 @@ import { useUserEvents } from '../streaming/useUserEvents.js';
 import { useToast } from '../ui/Toasts.js';
 import { answerSaved, applyCompletion, lastAnswer, localUserMessage } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
-import { ShownRevisions } from './shownRevisions.js';
 import { useMessageEdits } from './useMessageEdits.js';
+import { useShownMessages } from './useShownMessages.js';
 
 export interface ChatFailure {
   message: string;
@@ -55,20 +49,11 @@ export function useChatController({
 }: ChatControllerOptions) {
   const toast = useToast();
   const socket = useRealtimeSocket();
-  const [messages, setMessages] = useState<MessageDto[]>([]);
+  const { messages, setMessages, messagesRef, revisions, showRead } = useShownMessages();
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [failure, setFailure] = useState<ChatFailure | null>(null);
   const [retryingId, setRetryingId] = useState<string | null>(null);
-  const [revisions] = useState(() => new ShownRevisions());
-  /** Shows a read of the chat, keeping what events newer than the read already showed. */
-  const showRead = useCallback(
-    (detail: SessionDetail) => {
-      revisions.recordRead(detail.rev);
-      setMessages((shown) => revisions.merge(shown, detail));
-    },
-    [revisions],
-  );
 
   const sessionIdRef = useRef(sessionId);
   const streamSessionRef = useRef<string | null>(null);
@@ -133,10 +118,6 @@ export function useChatController({
 
   // Set once the stream hook exists (below); read by onMissing, which the hook itself calls.
   const controlsRef = useRef<Pick<ChatStream, 'reset' | 'getState' | 'fail'> | null>(null);
-  const messagesRef = useRef(messages);
-  useEffect(() => {
-    messagesRef.current = messages;
-  }, [messages]);
 
   /**
    * The followed answer has nothing to replay: it has not started yet (its events will come live),
