@@ -1,7 +1,6 @@
 import type { ChatStreamStartPayload } from '@classchat/contracts';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { chatApi } from '../api/chat.js';
-import { ApiError, errorMessage } from '../api/http.js';
 import { applyToMessages } from '../streaming/applyUserEvent.js';
 import { useRealtimeSocket } from '../streaming/SocketContext.js';
 import { isActivePhase } from '../streaming/streamReducer.js';
@@ -11,6 +10,7 @@ import { answerSaved, lastAnswer, localUserMessage } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
 import { useChatView, type ChatPageCallbacks } from './useChatView.js';
 import { useFollowedAnswer } from './useFollowedAnswer.js';
+import { useSessionLoad } from './useSessionLoad.js';
 import { useMessageEdits } from './useMessageEdits.js';
 
 export type { ChatFailure } from './answerRules.js';
@@ -29,59 +29,23 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
   const view = useChatView(sessionId, page);
   const { sessionIdRef, pageRef } = view;
   const { messages, setMessages, messagesRef, revisions, showRead } = view.shown;
-  const [loading, setLoading] = useState(false);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const adoptedSessionRef = useRef<string | null>(null);
   const retryRef = useRef<() => void>(() => {});
   const answer = useFollowedAnswer(view, retryRef);
-  const { stream, active, turn, failure, setFailure, retryingId, setRetryingId, begin, follow } = answer;
+  const {
+    stream,
+    active,
+    turn,
+    failure,
+    setFailure,
+    retryingId,
+    setRetryingId,
+    begin,
+    follow,
+    followRunning,
+  } = answer;
+  const { loading, loadError, adopt, showGone } = useSessionLoad(sessionId, view, answer);
   const { watch, accepted: requestAnswered, fail, reset, getState } = stream;
   const stopStream = stream.stop;
-
-  // Load the session named in the URL (unless it is the one we just created ourselves).
-  useEffect(() => {
-    setFailure(null);
-    if (sessionId && adoptedSessionRef.current === sessionId) {
-      adoptedSessionRef.current = null;
-      return;
-    }
-    revisions.clear();
-    if (turn.active && turn.sessionId !== sessionId) {
-      // Leaving a chat mid-answer: the server finishes and saves it; this view stops following.
-      reset();
-    }
-    if (!sessionId) {
-      setMessages([]);
-      setLoadError(null);
-      setLoading(false);
-      return;
-    }
-    let cancelled = false;
-    setLoading(true);
-    setLoadError(null);
-    chatApi.session(sessionId).then(
-      (detail) => {
-        if (cancelled) return;
-        showRead(detail);
-        setLoading(false);
-        pageRef.current.onSessionLoaded(detail.session);
-        const running = detail.activeStream;
-        if (running && getState().streamId !== running.streamId)
-          follow(running.streamId, detail.messages, sessionId);
-      },
-      (err: unknown) => {
-        if (cancelled) return;
-        setMessages([]);
-        setLoading(false);
-        setLoadError(
-          ApiError.is(err) && err.status === 404 ? 'This chat no longer exists.' : errorMessage(err),
-        );
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [sessionId, reset, follow, getState, revisions, showRead, setMessages, setFailure, turn, pageRef]);
 
   // Another tab or device of the student: messages saved or changed in this chat appear at once, a
   // deleted chat says so, and after a reconnect that lost events the chat is read again.
@@ -92,13 +56,11 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
       (detail) => {
         if (sessionIdRef.current !== sid || turn.active) return;
         showRead(detail);
-        const running = detail.activeStream;
-        if (running && getState().streamId !== running.streamId)
-          follow(running.streamId, detail.messages, sid);
+        followRunning(detail, sid);
       },
       () => undefined,
     );
-  }, [follow, getState, showRead, sessionIdRef, turn]);
+  }, [followRunning, showRead, sessionIdRef, turn]);
 
   useUserEvents({
     onEvent: (event) => {
@@ -113,8 +75,7 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
       } else if (event.type === 'session-deleted' && event.sessionId === sid) {
         reset();
         setRetryingId(null);
-        setMessages([]);
-        setLoadError('This chat was deleted.');
+        showGone('This chat was deleted.');
       }
     },
     onResync: reload,
@@ -178,7 +139,7 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
           setMessages(response.messages);
           pageRef.current.onSettled();
           if (!chatSessionId && stillHere) {
-            adoptedSessionRef.current = response.session.id;
+            adopt(response.session.id);
             pageRef.current.onSessionCreated(response.session.id);
           }
           return;
@@ -196,7 +157,7 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
         // Show the new chat's URL, unless the student has meanwhile moved to another chat.
         const stillHere = sessionIdRef.current === null && getState().streamId === accepted.streamId;
         if (!chatSessionId && stillHere) {
-          adoptedSessionRef.current = accepted.chatSessionId;
+          adopt(accepted.chatSessionId);
           pageRef.current.onSessionCreated(accepted.chatSessionId);
         }
       } catch (err) {
@@ -218,6 +179,7 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
       setFailure,
       setMessages,
       setRetryingId,
+      adopt,
     ],
   );
 

@@ -1,4 +1,4 @@
-import type { MessageDto, Route } from '@classchat/contracts';
+import type { MessageDto, Route, SessionDetail } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import { isActivePhase } from '../streaming/streamReducer.js';
 import { useChatStream, type ChatStream } from '../streaming/useChatStream.js';
@@ -86,7 +86,28 @@ export function useFollowedAnswer(view: ChatView, retryLastRef: MutableRefObject
     [begin],
   );
 
-  return { stream, active, turn, failure, setFailure, retryingId, setRetryingId, begin, follow };
+  /** Follow the answer a read of chat `sessionId` names as being written, unless it is followed. */
+  const followRunning = useCallback(
+    (detail: Pick<SessionDetail, 'activeStream' | 'messages'>, sessionId: string) => {
+      const running = detail.activeStream;
+      if (running && getState().streamId !== running.streamId)
+        follow(running.streamId, detail.messages, sessionId);
+    },
+    [getState, follow],
+  );
+
+  return {
+    stream,
+    active,
+    turn,
+    failure,
+    setFailure,
+    retryingId,
+    setRetryingId,
+    begin,
+    follow,
+    followRunning,
+  };
 }
 
 export type FollowedAnswer = ReturnType<typeof useFollowedAnswer>;
