@@ -1,15 +1,13 @@
-import type { ChatStreamStartPayload } from '@classchat/contracts';
 import { useCallback, useEffect, useRef } from 'react';
 import { chatApi } from '../api/chat.js';
-import { applyToMessages } from '../streaming/applyUserEvent.js';
 import { useRealtimeSocket } from '../streaming/SocketContext.js';
-import { isActivePhase } from '../streaming/streamReducer.js';
-import { useUserEvents } from '../streaming/useUserEvents.js';
 import { sendFailure, type AnswerRequest } from './answerRules.js';
-import { answerSaved, lastAnswer, localUserMessage } from './messageModel.js';
+import { lastAnswer, localUserMessage } from './messageModel.js';
 import type { Scope } from './ScopePickers.js';
+import { useChatEvents } from './useChatEvents.js';
 import { useChatView, type ChatPageCallbacks } from './useChatView.js';
 import { useFollowedAnswer } from './useFollowedAnswer.js';
+import { useOtherTabAnswers } from './useOtherTabAnswers.js';
 import { useSessionLoad } from './useSessionLoad.js';
 import { useMessageEdits } from './useMessageEdits.js';
 
@@ -28,83 +26,16 @@ export function useChatController({ sessionId, scope, ...page }: ChatControllerO
   const socket = useRealtimeSocket();
   const view = useChatView(sessionId, page);
   const { sessionIdRef, pageRef } = view;
-  const { messages, setMessages, messagesRef, revisions, showRead } = view.shown;
+  const { messages, setMessages } = view.shown;
   const retryRef = useRef<() => void>(() => {});
   const answer = useFollowedAnswer(view, retryRef);
-  const {
-    stream,
-    active,
-    turn,
-    failure,
-    setFailure,
-    retryingId,
-    setRetryingId,
-    begin,
-    follow,
-    followRunning,
-  } = answer;
+  const { stream, active, turn, failure, setFailure, retryingId, setRetryingId, begin } = answer;
   const { loading, loadError, adopt, showGone } = useSessionLoad(sessionId, view, answer);
   const { watch, accepted: requestAnswered, fail, reset, getState } = stream;
   const stopStream = stream.stop;
 
-  // Another tab or device of the student: messages saved or changed in this chat appear at once, a
-  // deleted chat says so, and after a reconnect that lost events the chat is read again.
-  const reload = useCallback(() => {
-    const sid = sessionIdRef.current;
-    if (!sid || turn.active) return;
-    chatApi.session(sid).then(
-      (detail) => {
-        if (sessionIdRef.current !== sid || turn.active) return;
-        showRead(detail);
-        followRunning(detail, sid);
-      },
-      () => undefined,
-    );
-  }, [followRunning, showRead, sessionIdRef, turn]);
-
-  useUserEvents({
-    onEvent: (event) => {
-      const sid = sessionIdRef.current;
-      if (event.type === 'message-updated' && event.sessionId === sid) {
-        if (!revisions.acceptMessage(event.message.id, event.rev)) return;
-        // The answer being streamed here, saved: its stream's completion shows it. The user events
-        // can overtake the stream's last events, and shown now it would sit above its own bubble.
-        if (turn.active && turn.sessionId === sid && answerSaved(messagesRef.current, [event.message]))
-          return;
-        setMessages((ms) => applyToMessages(ms, event.message));
-      } else if (event.type === 'session-deleted' && event.sessionId === sid) {
-        reset();
-        setRetryingId(null);
-        showGone('This chat was deleted.');
-      }
-    },
-    onResync: reload,
-  });
-
-  // An answer another tab or device started in this chat: follow it live (replayed from its start).
-  // A retry in the other tab replaces the shown answer at once, as in that tab: a new question is
-  // shown before its answer starts (its event comes first), so an answer shown last is the one
-  // being retried. The chat as saved then confirms which one it is.
-  useEffect(() => {
-    const onStreamStart = (p: ChatStreamStartPayload) => {
-      const sid = sessionIdRef.current;
-      if (!sid || p.sessionId !== sid || turn.active || getState().streamId === p.streamId) return;
-      follow(p.streamId, messagesRef.current, sid);
-      chatApi.session(sid).then(
-        (detail) => {
-          const state = getState();
-          if (sessionIdRef.current !== sid || state.streamId !== p.streamId || !isActivePhase(state.phase))
-            return;
-          setRetryingId(lastAnswer(detail.messages)?.id ?? null);
-        },
-        () => undefined,
-      );
-    };
-    socket.on('chat-stream-start', onStreamStart);
-    return () => {
-      socket.off('chat-stream-start', onStreamStart);
-    };
-  }, [socket, follow, getState, sessionIdRef, messagesRef, setRetryingId, turn]);
+  useChatEvents(view, answer, showGone);
+  useOtherTabAnswers(view, answer);
 
   const start = useCallback(
     async (text: string, retry: boolean) => {
