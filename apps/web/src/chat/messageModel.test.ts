@@ -1,7 +1,7 @@
 import type { MessageDto } from '@classchat/contracts';
 import { describe, expect, it } from 'vitest';
 import { complete, MESSAGE_ID } from '../test/fakeSocket.js';
-import { applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
+import { answerSaved, applyCompletion, lastAnswer, localUserMessage, selectVersion } from './messageModel.js';
 
 const user = localUserMessage('What is a basis?', 0);
 
@@ -59,5 +59,37 @@ describe('selectVersion / lastAnswer', () => {
     expect(selectVersion(answer, 5)).toBe(answer);
     expect(lastAnswer([user, answer])).toBe(answer);
     expect(lastAnswer([answer, user])).toBeNull();
+  });
+});
+
+describe('answerSaved', () => {
+  const version = (content: string) => ({
+    content,
+    citations: [],
+    chunkReferences: [],
+    createdAt: '2025-11-20T10:00:00.000Z',
+  });
+  const [, answer] = applyCompletion([user], complete('v1', { versions: [version('v1')] }), null) as [
+    MessageDto,
+    MessageDto,
+  ];
+
+  it('is true for an answer the shown chat does not have', () => {
+    expect(answerSaved([user], [user, answer])).toBe(true);
+  });
+
+  it('is true for a new version of a shown answer', () => {
+    const retried = { ...answer, versions: [version('v1'), version('v2')], currentVersion: 1 };
+    expect(answerSaved([user, answer], [user, retried])).toBe(true);
+  });
+
+  it('is false when the saved chat has no answer or version beyond what is shown', () => {
+    expect(answerSaved([user, answer], [user, answer])).toBe(false);
+    expect(answerSaved([user], [user])).toBe(false);
+  });
+
+  it('ignores a question the shown chat does not have', () => {
+    const question = localUserMessage('And a dimension?', 2);
+    expect(answerSaved([user, answer], [user, answer, question])).toBe(false);
   });
 });

@@ -86,3 +86,9 @@ export function lastAnswer(messages: readonly MessageDto[]): MessageDto | null {
   const last = messages.at(-1);
   return last?.role === 'assistant' ? last : null;
 }
+
+/** Whether `saved` (the chat as the server has it) holds an answer or answer version `shown` lacks. */
+export function answerSaved(shown: readonly MessageDto[], saved: readonly MessageDto[]): boolean {
+  const versions = new Map(shown.map((m) => [m.id, m.versions.length]));
+  return saved.some((m) => m.role === 'assistant' && (versions.get(m.id) ?? -1) < m.versions.length);
+}

@@ -45,6 +45,28 @@ export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) =>
     setItems((list) => list.filter((it) => it.id !== id));
   }, []);
 
+  /** Sends one file, its progress and outcome shown on item `id`; a finished upload leaves the list. */
+  const send = useCallback(
+    (id: string, file: File, classId: string | null) => {
+      const handle = uploadDocument(file, classId, (progress) => patch(id, { progress }));
+      handles.current.set(id, handle);
+      handle.promise.then(
+        ({ document, duplicate }) => {
+          handles.current.delete(id);
+          patch(id, { status: 'done', progress: 1, duplicate });
+          onUploadedRef.current(document, duplicate);
+          setTimeout(() => setItems((list) => list.filter((it) => it.id !== id)), duplicate ? 5000 : 2500);
+        },
+        (err: unknown) => {
+          handles.current.delete(id);
+          patch(id, { status: 'failed', error: errorMessage(err) });
+        },
+      );
+    },
+    [patch],
+  );
+
+  /** Lists every file, with the reason it breaks the rules or its upload started. */
   const addFiles = useCallback(
     (files: Iterable<File>, classId: string | null) => {
       const added: UploadItem[] = [];
@@ -60,25 +82,11 @@ export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) =>
           error: problem,
           duplicate: false,
         });
-        if (problem) continue;
-        const handle = uploadDocument(file, classId, (progress) => patch(id, { progress }));
-        handles.current.set(id, handle);
-        handle.promise.then(
-          ({ document, duplicate }) => {
-            handles.current.delete(id);
-            patch(id, { status: 'done', progress: 1, duplicate });
-            onUploadedRef.current(document, duplicate);
-            setTimeout(() => setItems((list) => list.filter((it) => it.id !== id)), duplicate ? 5000 : 2500);
-          },
-          (err: unknown) => {
-            handles.current.delete(id);
-            patch(id, { status: 'failed', error: errorMessage(err) });
-          },
-        );
+        if (!problem) send(id, file, classId);
       }
       setItems((list) => [...list, ...added]);
     },
-    [patch],
+    [send],
   );
 
   return { items, addFiles, dismiss };
