@@ -20,8 +20,6 @@
  *            since profiling costs CPU)
  *            --loops (every process's event-loop stalls and GC pauses laid over the tokens' relay lag:
  *            where the tail comes from; implies --no-record)
- *            --loadgen-nice=N (the load generator's scheduling priority, e.g. -10: it stamps a token's
- *            receipt when it arrives instead of when a shared core frees up)
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -67,7 +65,6 @@ const Args = z.object({
   record: z.boolean().default(true),
   profile: z.boolean().default(false),
   loops: z.boolean().default(false),
-  'loadgen-nice': z.coerce.number().int().min(-20).max(19).default(0),
 });
 
 function parseArgs(argv: string[]) {
@@ -173,7 +170,6 @@ async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: n
     logPath: join(outDir, 'loadgen.log'),
     machineLog: machineLogPath(path.name, n),
     ...(args.loops ? { loopLog: loopLogPath(outDir, 'loadgen') } : {}),
-    loadgenNice: args['loadgen-nice'],
   });
 }
 

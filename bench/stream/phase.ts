@@ -4,7 +4,6 @@
  */
 import { fork } from 'node:child_process';
 import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { FromLoadgen, type LoadPlan, type LoadResult } from './load-protocol.js';
 import { memQuarters, type MemQuarters } from './mem-samples.js';
@@ -110,15 +109,8 @@ export async function runPhase(options: {
   loopLog?: string;
   /** Once a second, the machine's busy cores and this run's share of them, written here. */
   machineLog?: string;
-  /**
-   * The load generator's scheduling priority (nice, -20…19; default 0). Below 0 it gets a core
-   * before the servers when both wait for one, so a token's receipt is stamped when it arrives, as a
-   * student's own device would, rather than when a shared core frees up; its CPU still loads the machine.
-   */
-  loadgenNice?: number;
 }): Promise<PhaseFigures> {
   const loadgen = startLoadgen(options.logPath, options.loopLog);
-  if (options.loadgenNice) setPriority(loadgen.child.pid!, options.loadgenNice);
   loadgen.child.send({ type: 'plan', plan: options.plan });
   await loadgen.next('connected');
   const roles = [...options.servers, ...options.others, { name: 'loadgen', pids: [loadgen.child.pid!] }];
