@@ -18,6 +18,8 @@
  *            --redis (one pair with Redis)  --no-record (print only; do not append to RESULTS.md)
  *            --profile (CPU profiles of api and rag in bench/output/stream/prof; implies --no-record,
  *            since profiling costs CPU)
+ *            --loops (every process's event-loop stalls and GC pauses laid over the tokens' relay lag:
+ *            where the tail comes from; implies --no-record)
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,7 +32,16 @@ import { repoRoot, type Service } from './procs.js';
 import { report } from './report.js';
 import { seedUsers, type BenchUser } from './seed.js';
 import { sessionOverlaps } from './session-overlaps.js';
-import { JWT_SECRET, memLogPath, startPeer, startStack, type PeerKind, type Stack } from './stack.js';
+import { lagAttribution, otherWork } from './lag-attribution.js';
+import {
+  JWT_SECRET,
+  loopLogPath,
+  memLogPath,
+  startPeer,
+  startStack,
+  type PeerKind,
+  type Stack,
+} from './stack.js';
 import { controlUpstream } from './upstream-records.js';
 
 const PATHS = ['product', 'ai-sdk', 'node-http'] as const;
@@ -53,6 +64,7 @@ const Args = z.object({
   redis: z.boolean().default(false),
   record: z.boolean().default(true),
   profile: z.boolean().default(false),
+  loops: z.boolean().default(false),
 });
 
 function parseArgs(argv: string[]) {
@@ -65,7 +77,7 @@ function parseArgs(argv: string[]) {
   const args = Args.parse(raw);
   return {
     ...args,
-    record: args.record && !args.profile && args['gap-ms'] === 0,
+    record: args.record && !args.profile && !args.loops && args['gap-ms'] === 0,
     tiers: args.tiers ?? [50, 160, 200],
     paths: args.paths ?? (args.pairs > 1 ? ['product' as const] : [...PATHS]),
     redis: args.redis || args.pairs > 1,
@@ -148,6 +160,7 @@ async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: n
     upstreamOrigin: stack.upstreamOrigin,
     probeConflicts: path.name === 'product' && path.targets.length > 1,
     streamTimeoutMs: streamMs * 10 + 30_000,
+    ...(path.name === 'product' ? { tokenLogPath: tokenLogPath(path.name, n) } : {}),
   };
   return runPhase({
     path: path.name,
@@ -155,8 +168,13 @@ async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: n
     servers: path.servers,
     others: otherRoles(stack),
     logPath: join(outDir, 'loadgen.log'),
+    machineLog: machineLogPath(path.name, n),
+    ...(args.loops ? { loopLog: loopLogPath(outDir, 'loadgen') } : {}),
   });
 }
+
+const tokenLogPath = (path: string, n: number) => join(outDir, `tokens-${path}-${n}.bin`);
+const machineLogPath = (path: string, n: number) => join(outDir, `machine-${path}-${n}.jsonl`);
 
 const started = new Date();
 const load0 = loadavg();
@@ -167,8 +185,10 @@ const stack = await startStack({
   outDir,
   upstream: UPSTREAM,
   profile: args.profile,
+  loops: args.loops,
   upstreamRecords: Math.max(20_000, 2 * Math.max(...args.tiers.map((n) => n * wavesAt(n))) + 1_000),
 });
+if (args.loops) rmSync(loopLogPath(outDir, 'loadgen'), { force: true });
 const peers: Service[] = [];
 const figures: PhaseFigures[] = [];
 try {
@@ -216,6 +236,15 @@ const text = report({
   figures,
 });
 process.stdout.write(text);
+for (const f of figures.filter((f) => f.path === 'product' && f.concurrency > 1)) {
+  const tokens = tokenLogPath(f.path, f.concurrency);
+  process.stdout.write(otherWork(tokens, machineLogPath(f.path, f.concurrency)));
+  if (!args.loops) continue;
+  const logs = Object.fromEntries(
+    ['api-1', 'rag-1', 'upstream', 'db', 'loadgen'].map((name) => [name, loopLogPath(outDir, name)]),
+  );
+  process.stdout.write(lagAttribution(tokens, logs, f.concurrency));
+}
 if (args.record) {
   appendFileSync(join(repoRoot, 'bench/RESULTS.md'), text);
   log('appended to bench/RESULTS.md');

@@ -29,6 +29,11 @@ export const LoadPlan = z.object({
    */
   probeConflicts: z.boolean(),
   streamTimeoutMs: z.number().positive(),
+  /**
+   * Where to write every delivered token's upstream write and client receipt (epoch ms) and its index
+   * in the answer (Float64 triples), for laying the processes' event-loop stalls over them (`--loops`).
+   */
+  tokenLogPath: z.string().optional(),
 });
 export type LoadPlan = z.infer<typeof LoadPlan>;
 

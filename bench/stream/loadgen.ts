@@ -6,6 +6,7 @@
  * token against the upstream's write.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import type { FromLoadgen, LoadResult } from './load-protocol.js';
@@ -199,6 +200,8 @@ async function evaluate(plan: LoadPlan, streams: ClientStream[]) {
   const added: number[] = [];
   const relay: number[] = [];
   const arrivals: number[] = [];
+  /** Per token: epoch ms of its upstream write and receipt, and its index in the answer (with `tokenLogPath`). */
+  const epochs: number[] = [];
   const errors = new Map<string, number>();
   let textMismatch = 0;
   let tokenEvents = 0;
@@ -213,11 +216,16 @@ async function evaluate(plan: LoadPlan, streams: ClientStream[]) {
     if (!rec || rec.firstTokenAt === null || !Number.isFinite(s.firstTokenAt)) continue;
     added.push(s.firstTokenAt - s.startAt - (rec.firstTokenAt - rec.startedAt));
     tokenEvents += s.tokenAt.length;
-    for (const t of deliveredTokens(s, rec, timeOrigin)) {
+    deliveredTokens(s, rec, timeOrigin).forEach((t, index) => {
       relay.push(t.latencyMs);
       arrivals.push(t.arrivedAt);
-    }
+      if (plan.tokenLogPath) {
+        const at = performance.timeOrigin + t.arrivedAt;
+        epochs.push(at - t.latencyMs, at, index);
+      }
+    });
   }
+  if (plan.tokenLogPath) writeFileSync(plan.tokenLogPath, Float64Array.from(epochs));
   return { added, relay, errors, textMismatch, tokenEvents, steadyTokensPerS: middleRate(arrivals) };
 }
 

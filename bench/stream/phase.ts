@@ -3,11 +3,11 @@
  * reads the CPU and memory of every process on the machine that takes part, from /proc.
  */
 import { fork } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FromLoadgen, type LoadPlan, type LoadResult } from './load-protocol.js';
 import { memQuarters, type MemQuarters } from './mem-samples.js';
-import { cpuSeconds, repoRoot, rssMb } from './procs.js';
+import { cpuSeconds, machineBusySeconds, repoRoot, rssMb } from './procs.js';
 
 export interface Role {
   /** e.g. `api`, `rag`, `peer`: the processes whose CPU a token costs. */
@@ -34,11 +34,17 @@ const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid
 const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + rssMb(pid), 0);
 
 /** Forks the load generator; resolves its messages in order. */
-function startLoadgen(logPath: string) {
+function startLoadgen(logPath: string, loopLog: string | undefined) {
   const fd = openSync(logPath, 'a');
   const child = fork(join(repoRoot, 'bench/stream/loadgen.ts'), [], {
     cwd: repoRoot,
-    execArgv: ['--conditions=@classchat/source', '--import', 'tsx'],
+    execArgv: [
+      '--conditions=@classchat/source',
+      '--import',
+      'tsx',
+      ...(loopLog ? ['--import', './bench/stream/loop-monitor.ts'] : []),
+    ],
+    env: { ...process.env, ...(loopLog ? { BENCH_LOOP_OUT: loopLog } : {}) },
     stdio: ['ignore', fd, fd, 'ipc'],
     // Structured clone keeps NaN (an empty summary) as NaN.
     serialization: 'advanced',
@@ -73,20 +79,45 @@ function startLoadgen(logPath: string) {
   return { child, next };
 }
 
+/**
+ * Every second, how many cores the machine was busy and how many of them this run's processes (and
+ * this one) used: the rest is other work on the shared machine.
+ */
+function sampleMachine(path: string, roles: Role[]): NodeJS.Timeout {
+  rmSync(path, { force: true });
+  const ours = () =>
+    roles.reduce((sum, r) => sum + cpuOf(r.pids), 0) +
+    process.cpuUsage().user / 1e6 +
+    process.cpuUsage().system / 1e6;
+  let last = { t: Date.now(), busy: machineBusySeconds(), ours: ours() };
+  return setInterval(() => {
+    const now = { t: Date.now(), busy: machineBusySeconds(), ours: ours() };
+    const s = (now.t - last.t) / 1000;
+    const line = { t: now.t, busyCores: (now.busy - last.busy) / s, oursCores: (now.ours - last.ours) / s };
+    appendFileSync(path, `${JSON.stringify(line)}\n`);
+    last = now;
+  }, 1_000);
+}
+
 export async function runPhase(options: {
   path: string;
   plan: LoadPlan;
   servers: Role[];
   others: Role[];
   logPath: string;
+  /** The load generator's event-loop stalls (`loop-monitor.ts`), appended here. */
+  loopLog?: string;
+  /** Once a second, the machine's busy cores and this run's share of them, written here. */
+  machineLog?: string;
 }): Promise<PhaseFigures> {
-  const loadgen = startLoadgen(options.logPath);
+  const loadgen = startLoadgen(options.logPath, options.loopLog);
   loadgen.child.send({ type: 'plan', plan: options.plan });
   await loadgen.next('connected');
   const roles = [...options.servers, ...options.others, { name: 'loadgen', pids: [loadgen.child.pid!] }];
   const cpu0 = roles.map((r) => cpuOf(r.pids));
   const samples = options.servers.map((r) => [rssOf(r.pids)]);
   const sampler = setInterval(() => options.servers.forEach((r, i) => samples[i]!.push(rssOf(r.pids))), 250);
+  const machine = options.machineLog ? sampleMachine(options.machineLog, roles) : null;
   const t0 = performance.now();
   const wall0 = Date.now();
   loadgen.child.send({ type: 'go' });
@@ -94,6 +125,7 @@ export async function runPhase(options: {
     await loadgen.next('finished');
   } finally {
     clearInterval(sampler);
+    if (machine) clearInterval(machine);
   }
   const wallS = (performance.now() - t0) / 1000;
   const wall1 = Date.now();

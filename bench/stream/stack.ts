@@ -39,6 +39,21 @@ function memMonitor(outDir: string, name: string) {
   return { env: { BENCH_MEM_OUT: path }, preload: ['./bench/stream/mem-monitor.ts'] };
 }
 
+/** Where a process's event-loop stalls go (`loop-monitor.ts`, preloaded with `--loops`). */
+export const loopLogPath = (outDir: string, name: string) => join(outDir, `loop-${name}.jsonl`);
+
+/** The loop monitor's preload for a process, or nothing when the run does not ask for it. */
+export function loopMonitor(
+  outDir: string,
+  name: string,
+  on: boolean,
+): { env: Record<string, string>; preload: string[] } {
+  if (!on) return { env: {}, preload: [] };
+  const path = loopLogPath(outDir, name);
+  rmSync(path, { force: true });
+  return { env: { BENCH_LOOP_OUT: path }, preload: ['./bench/stream/loop-monitor.ts'] };
+}
+
 const listening = (name: string) => new RegExp(`"url":"(http://[^"]+)".*"msg":"${name} listening"`);
 
 async function startRedis(): Promise<PrivateRedis & { pid: number }> {
@@ -55,6 +70,8 @@ export async function startStack(options: {
   upstream: UpstreamSettings;
   /** CPU profiles of every api and rag, written to `<outDir>/prof/<name>` when they stop. */
   profile?: boolean;
+  /** Event-loop stalls of every process (`loop-monitor.ts`), to `<outDir>/loop-<name>.jsonl`. */
+  loops?: boolean;
   /**
    * Requests the fake upstream keeps for matching (it drops the oldest past this): at least one
    * phase's streams, each a chat and an embeddings request, or early streams go unmatched.
@@ -62,6 +79,7 @@ export async function startStack(options: {
   upstreamRecords: number;
 }): Promise<Stack> {
   const { outDir, dataDir } = options;
+  const loops = (name: string) => loopMonitor(outDir, name, options.loops ?? false);
   // One directory per service: the tsx loader's worker thread writes a profile of its own there too.
   const profileArgs = (name: string) =>
     options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'prof', name)}`] : [];
@@ -77,11 +95,14 @@ export async function startStack(options: {
     await redis?.close();
   };
   try {
+    const dbLoops = loops('db');
+    const upstreamLoops = loops('upstream');
     const db = await begin(
       startService({
         name: 'db',
         entry: 'bench/stream/embedded-db.ts',
-        env: { DATA_DIR: dataDir },
+        env: { DATA_DIR: dataDir, ...dbLoops.env },
+        preload: dbLoops.preload,
         ready: /"url":"(postgres:\/\/[^"]+)"/,
         logPath: join(outDir, 'db.log'),
       }),
@@ -90,7 +111,9 @@ export async function startStack(options: {
       startService({
         name: 'fake-upstream',
         entry: 'packages/testkit/src/fake-openai-main.ts',
+        preload: upstreamLoops.preload,
         env: {
+          ...upstreamLoops.env,
           PORT: '0',
           FAKE_FIRST_TOKEN_DELAY_MS: String(options.upstream.firstTokenDelayMs),
           FAKE_TOKEN_DELAY_MS: String(options.upstream.tokenDelayMs),
@@ -117,14 +140,16 @@ export async function startStack(options: {
     const apis: Service[] = [];
     for (let i = 0; i < options.pairs; i++) {
       const ragMem = memMonitor(outDir, `rag-${i + 1}`);
+      const ragLoops = loops(`rag-${i + 1}`);
       const rag = await begin(
         startService({
           name: `rag-${i + 1}`,
           entry: 'apps/rag/src/main.ts',
-          preload: ragMem.preload,
+          preload: [...ragMem.preload, ...ragLoops.preload],
           env: {
             ...shared,
             ...ragMem.env,
+            ...ragLoops.env,
             OPENAI_API_KEY: 'bench-key',
             OPENAI_BASE_URL: upstreamUrl,
             // The fake has no token budget; ours must not be what limits the streams.
@@ -137,15 +162,17 @@ export async function startStack(options: {
       );
       rags.push(rag);
       const apiMem = memMonitor(outDir, `api-${i + 1}`);
+      const apiLoops = loops(`api-${i + 1}`);
       apis.push(
         await begin(
           startService({
             name: `api-${i + 1}`,
             entry: 'apps/api/src/main.ts',
-            preload: apiMem.preload,
+            preload: [...apiMem.preload, ...apiLoops.preload],
             env: {
               ...shared,
               ...apiMem.env,
+              ...apiLoops.env,
               JWT_SECRET,
               RAG_URL: rag.ready[1]!,
               COOKIE_SECURE: 'false',
