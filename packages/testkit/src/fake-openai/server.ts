@@ -137,6 +137,75 @@ function mergeChatScript(base: ChatScript, override: ChatScript | undefined): Ch
   return merged;
 }
 
+/** What a chat request will be answered with: its error, or the tokens, finish reason and usage. */
+function planChat(
+  script: ChatScript,
+  body: ChatRequest,
+): {
+  invalid: HttpError | undefined;
+  tokens: string[];
+  finishReason: RecordedChatRequest['finishReason'];
+  usage: CompletionUsage;
+} {
+  let invalid = chatRequestError(body);
+  let tokens: string[] = [];
+  if (!invalid) {
+    try {
+      tokens = scriptedTokens(script, body);
+    } catch (error) {
+      invalid = new HttpError({
+        status: 500,
+        message: `fake upstream script threw: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  let finishReason = script.finishReason ?? 'stop';
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (typeof maxTokens === 'number' && maxTokens >= 0 && tokens.length > maxTokens) {
+    tokens = tokens.slice(0, maxTokens);
+    finishReason = 'length';
+  }
+  const promptTokens = invalid ? 0 : countPromptTokens(body);
+  const completionTokens = script.usage?.completion_tokens ?? tokens.length;
+  const prompt = script.usage?.prompt_tokens ?? promptTokens;
+  const usage: CompletionUsage = {
+    prompt_tokens: prompt,
+    completion_tokens: completionTokens,
+    total_tokens: script.usage?.total_tokens ?? prompt + completionTokens,
+  };
+  return { invalid, tokens, finishReason, usage };
+}
+
+/** The error OpenAI answers a malformed chat request with, if it is one. */
+function chatRequestError(body: Record<string, unknown>): HttpError | undefined {
+  if (typeof body.model !== 'string') {
+    return new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return new HttpError(
+      { status: 400, message: "Invalid 'messages': expected a non-empty array of messages." },
+      'messages',
+    );
+  }
+  if (body.stream !== true && body.stream_options != null) {
+    return new HttpError(
+      { status: 400, message: "The 'stream_options' parameter is only allowed when 'stream' is enabled." },
+      'stream_options',
+    );
+  }
+  return undefined;
+}
+
+/** The answer's tokens: the script's own split, else its reply (or the default reply) split. */
+function scriptedTokens(script: ChatScript, body: ChatRequest): string[] {
+  if (script.tokens !== undefined) {
+    return typeof script.tokens === 'function' ? script.tokens(body) : [...script.tokens];
+  }
+  return splitTokens(
+    typeof script.reply === 'function' ? script.reply(body) : (script.reply ?? defaultReply(body)),
+  );
+}
+
 /** Strip what JSON cannot carry (promises, functions) for the `/_fake/requests` control endpoint. */
 function serialise(rec: RecordedRequest): Record<string, unknown> {
   const { settled: _settled, ...rest } = rec;
@@ -509,56 +578,9 @@ class FakeOpenAIServer implements FakeOpenAI {
     startedAt: number,
     raw: Record<string, unknown>,
   ): void {
-    const queued = this.chatQueue.shift();
-    const script = mergeChatScript(this.chatDefault, queued);
+    const script = mergeChatScript(this.chatDefault, this.chatQueue.shift());
     const body = raw as ChatRequest;
-    let plannedTokens: string[] = [];
-    let invalid: HttpError | undefined;
-    if (typeof raw.model !== 'string') {
-      invalid = new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
-    } else if (!Array.isArray(raw.messages) || raw.messages.length === 0) {
-      invalid = new HttpError(
-        { status: 400, message: "Invalid 'messages': expected a non-empty array of messages." },
-        'messages',
-      );
-    } else if (raw.stream !== true && raw.stream_options != null) {
-      invalid = new HttpError(
-        { status: 400, message: "The 'stream_options' parameter is only allowed when 'stream' is enabled." },
-        'stream_options',
-      );
-    } else {
-      try {
-        plannedTokens =
-          script.tokens !== undefined
-            ? typeof script.tokens === 'function'
-              ? script.tokens(body)
-              : [...script.tokens]
-            : splitTokens(
-                typeof script.reply === 'function'
-                  ? script.reply(body)
-                  : (script.reply ?? defaultReply(body)),
-              );
-      } catch (error) {
-        invalid = new HttpError({
-          status: 500,
-          message: `fake upstream script threw: ${error instanceof Error ? error.message : String(error)}`,
-        });
-      }
-    }
-    let finishReason = script.finishReason ?? 'stop';
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    if (typeof maxTokens === 'number' && maxTokens >= 0 && plannedTokens.length > maxTokens) {
-      plannedTokens = plannedTokens.slice(0, maxTokens);
-      finishReason = 'length';
-    }
-    const promptTokens = invalid ? 0 : countPromptTokens(body);
-    const completionTokens = script.usage?.completion_tokens ?? plannedTokens.length;
-    const prompt = script.usage?.prompt_tokens ?? promptTokens;
-    const usage: CompletionUsage = {
-      prompt_tokens: prompt,
-      completion_tokens: completionTokens,
-      total_tokens: script.usage?.total_tokens ?? prompt + completionTokens,
-    };
+    const plan = planChat(script, body);
     const stream = body.stream === true;
     const { rec, live } = this.record<RecordedChatRequest>(req, res, startedAt, {
       kind: 'chat',
@@ -566,14 +588,14 @@ class FakeOpenAIServer implements FakeOpenAI {
       stream,
       includeUsage: stream && body.stream_options?.include_usage === true,
       script,
-      plannedTokens,
+      plannedTokens: plan.tokens,
       tokensSent: [],
       tokenTimestamps: [],
       firstTokenAt: null,
-      finishReason,
-      usage,
+      finishReason: plan.finishReason,
+      usage: plan.usage,
     });
-    if (invalid) return this.sendError(live, invalid.failure, invalid.param);
+    if (plan.invalid) return this.sendError(live, plan.invalid.failure, plan.invalid.param);
     if (script.fail) return this.sendError(live, script.fail);
     if (script.hang) return;
     if (stream) this.streamChat(live, rec);
