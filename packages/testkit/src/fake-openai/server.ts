@@ -206,6 +206,52 @@ function scriptedTokens(script: ChatScript, body: ChatRequest): string[] {
   );
 }
 
+/** The frames of one streamed completion, all sharing its id, creation time and model. */
+function chatChunkFrames(rec: RecordedChatRequest) {
+  const base = {
+    id: `chatcmpl-fake${rec.id}${randomBytes(6).toString('hex')}`,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: rec.body.model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_fake',
+  };
+  const frame = (choices: unknown[], usage: CompletionUsage | null = null): string =>
+    `data: ${JSON.stringify(rec.includeUsage ? { ...base, choices, usage } : { ...base, choices })}\n\n`;
+  // Token chunks are the hot path (hundreds of streams): splice the token into a prepared frame.
+  const [tokenHead, tokenTail] = frame([
+    { index: 0, delta: { content: TOKEN_SLOT }, logprobs: null, finish_reason: null },
+  ]).split(JSON.stringify(TOKEN_SLOT)) as [string, string];
+  return {
+    /** Azure's prompt filter verdicts (when scripted), then the assistant role chunk. */
+    opening: [
+      ...(rec.script.promptFilterResults ? [azurePromptFilterFrame(base)] : []),
+      frame([
+        {
+          index: 0,
+          delta: { role: 'assistant', content: '', refusal: null },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]),
+    ],
+    token: (token: string) => tokenHead + JSON.stringify(token) + tokenTail,
+    finish: () => frame([{ index: 0, delta: {}, logprobs: null, finish_reason: rec.finishReason }]),
+    usage: () => frame([], rec.usage),
+  };
+}
+
+/** The headers of an event stream, then its opening frames, each written as it is. */
+function openEventStream(res: ServerResponse, requestId: number, opening: readonly string[]): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': `req_fake_${requestId}`,
+  });
+  for (const frame of opening) res.write(frame);
+}
+
 /** Strip what JSON cannot carry (promises, functions) for the `/_fake/requests` control endpoint. */
 function serialise(rec: RecordedRequest): Record<string, unknown> {
   const { settled: _settled, ...rest } = rec;
@@ -637,22 +683,9 @@ class FakeOpenAIServer implements FakeOpenAI {
   }
 
   private streamChat(live: Live, rec: RecordedChatRequest): void {
-    const { script, plannedTokens: tokens, includeUsage } = rec;
+    const { script, plannedTokens: tokens } = rec;
     const { res } = live;
-    const base = {
-      id: `chatcmpl-fake${rec.id}${randomBytes(6).toString('hex')}`,
-      object: 'chat.completion.chunk',
-      created: Math.floor(Date.now() / 1000),
-      model: rec.body.model,
-      service_tier: 'default',
-      system_fingerprint: 'fp_fake',
-    };
-    const frame = (choices: unknown[], usage: CompletionUsage | null = null): string =>
-      `data: ${JSON.stringify(includeUsage ? { ...base, choices, usage } : { ...base, choices })}\n\n`;
-    // Token chunks are the hot path (hundreds of streams): splice the token into a prepared frame.
-    const [tokenHead, tokenTail] = frame([
-      { index: 0, delta: { content: TOKEN_SLOT }, logprobs: null, finish_reason: null },
-    ]).split(JSON.stringify(TOKEN_SLOT)) as [string, string];
+    const frames = chatChunkFrames(rec);
     const tokenDelay = delay(script.tokenDelayMs);
     const cutAt =
       script.cutAfterTokens === undefined ? undefined : Math.min(script.cutAfterTokens, tokens.length);
@@ -673,8 +706,8 @@ class FakeOpenAIServer implements FakeOpenAI {
         return true;
       }
       if (next < tokens.length) return false;
-      res.write(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: rec.finishReason }]));
-      if (includeUsage) res.write(frame([], rec.usage));
+      res.write(frames.finish());
+      if (rec.includeUsage) res.write(frames.usage());
       res.end('data: [DONE]\n\n');
       return true;
     };
@@ -683,29 +716,13 @@ class FakeOpenAIServer implements FakeOpenAI {
       live.timer = undefined;
       if (live.endingByServer || res.destroyed) return;
       if (!res.headersSent) {
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-request-id': `req_fake_${rec.id}`,
-        });
-        if (script.promptFilterResults) res.write(azurePromptFilterFrame(base));
-        res.write(
-          frame([
-            {
-              index: 0,
-              delta: { role: 'assistant', content: '', refusal: null },
-              logprobs: null,
-              finish_reason: null,
-            },
-          ]),
-        );
+        openEventStream(res, rec.id, frames.opening);
         if (ended()) return;
       }
       // Catch up if timers ran late, so the average rate holds; never busy-wait.
       while (performance.now() >= due - 0.5) {
         const token = tokens[next] ?? '';
-        res.write(tokenHead + JSON.stringify(token) + tokenTail);
+        res.write(frames.token(token));
         const at = performance.now();
         rec.tokensSent.push(token);
         rec.tokenTimestamps.push(at);
