@@ -252,6 +252,41 @@ function openEventStream(res: ServerResponse, requestId: number, opening: readon
   for (const frame of opening) res.write(frame);
 }
 
+/** The inputs of a valid embeddings request; throws the HttpError OpenAI answers otherwise. */
+function validEmbeddingsInputs(body: Record<string, unknown>, dimensions: number): string[] {
+  if (typeof body.model !== 'string')
+    throw new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
+  const inputs = embeddingInputs(body.input);
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_DIMENSIONS)
+    throw new HttpError({ status: 400, message: 'Invalid dimensions (fake upstream).' }, 'dimensions');
+  if (
+    body.encoding_format !== undefined &&
+    body.encoding_format !== 'float' &&
+    body.encoding_format !== 'base64'
+  )
+    throw new HttpError(
+      { status: 400, message: "'encoding_format' must be 'float' or 'base64'." },
+      'encoding_format',
+    );
+  return inputs;
+}
+
+/** The embeddings response: one deterministic vector per input, usage counted with the tokenizer. */
+function embeddingsAnswer(body: EmbeddingsRequest, inputs: readonly string[], dimensions: number) {
+  const base64 = body.encoding_format === 'base64';
+  let tokens = 0;
+  const data = inputs.map((text, index) => {
+    tokens += countTokens(text);
+    const vector = fakeEmbedding(text, dimensions);
+    return {
+      object: 'embedding',
+      index,
+      embedding: base64 ? embeddingToBase64(vector) : Array.from(vector),
+    };
+  });
+  return { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+}
+
 /** Strip what JSON cannot carry (promises, functions) for the `/_fake/requests` control endpoint. */
 function serialise(rec: RecordedRequest): Record<string, unknown> {
   const { settled: _settled, ...rest } = rec;
@@ -757,30 +792,16 @@ class FakeOpenAIServer implements FakeOpenAI {
     startedAt: number,
     body: Record<string, unknown>,
   ): void {
-    const queued = this.embeddingsQueue.shift();
-    const script: EmbeddingsScript = { ...this.embeddingsDefault, ...queued };
-    let inputs: string[] = [];
-    let invalid: HttpError | undefined;
+    const script: EmbeddingsScript = { ...this.embeddingsDefault, ...this.embeddingsQueue.shift() };
     const requested = body.dimensions;
     const dimensions =
       typeof requested === 'number'
         ? requested
         : (script.dimensions ?? this.options.embeddingDimensions ?? 512);
+    let inputs: string[] = [];
+    let invalid: HttpError | undefined;
     try {
-      if (typeof body.model !== 'string')
-        throw new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
-      inputs = embeddingInputs(body.input);
-      if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_DIMENSIONS)
-        throw new HttpError({ status: 400, message: 'Invalid dimensions (fake upstream).' }, 'dimensions');
-      if (
-        body.encoding_format !== undefined &&
-        body.encoding_format !== 'float' &&
-        body.encoding_format !== 'base64'
-      )
-        throw new HttpError(
-          { status: 400, message: "'encoding_format' must be 'float' or 'base64'." },
-          'encoding_format',
-        );
+      inputs = validEmbeddingsInputs(body, dimensions);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       invalid = error;
@@ -797,23 +818,7 @@ class FakeOpenAIServer implements FakeOpenAI {
     if (script.hang) return;
     const answer = (): void => {
       live.timer = undefined;
-      const base64 = rec.body.encoding_format === 'base64';
-      let tokens = 0;
-      const data = inputs.map((text, index) => {
-        tokens += countTokens(text);
-        const vector = fakeEmbedding(text, dimensions);
-        return {
-          object: 'embedding',
-          index,
-          embedding: base64 ? embeddingToBase64(vector) : Array.from(vector),
-        };
-      });
-      this.sendJson(live, 200, {
-        object: 'list',
-        data,
-        model: rec.body.model,
-        usage: { prompt_tokens: tokens, total_tokens: tokens },
-      });
+      this.sendJson(live, 200, embeddingsAnswer(rec.body, inputs, dimensions));
     };
     const wait = delay(script.delayMs);
     if (wait === 0) answer();
