@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import { connect, createRepositories, migrate } from '@classchat/db';
 import { createLogger, connectRedis, serveHttp, type ServingHttp } from '@classchat/service';
@@ -29,6 +29,29 @@ export interface RunningApi extends Omit<ServingHttp, 'close'> {
  */
 export async function startApi(config: ApiConfig, options: { logger?: Logger } = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, 'api');
+  const stores = await openStores(config, logger);
+  // Express must be the server's request listener before Socket.IO attaches (it wraps the listeners
+  // present at attach time), and the app needs the realtime hub: bind the app once both exist.
+  const bound: { app?: Express } = {};
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    bound.app?.(req, res);
+  });
+  const ctx = createContext(config, logger, stores, httpServer);
+  const services = createApiServices(ctx);
+  bound.app = createApp(ctx, services);
+  const http = await serveHttp(httpServer, config.PORT, config.HOST);
+  logger.info({ url: http.url }, 'api listening');
+  // Documents left `uploaded`/`processing` by a previous run (api or rag stopped mid-ingestion).
+  await ctx.ingestion.resumeUnfinished().catch((err: unknown) => {
+    logger.error({ err }, 'could not re-queue unfinished ingestions');
+  });
+  return { ...http, ctx, services, stop: () => stopApi(ctx, services, http) };
+}
+
+type Stores = Pick<ApiContext, 'database' | 'repos' | 'redis'>;
+
+/** The migrated database, its repositories and Redis (when configured). */
+async function openStores(config: ApiConfig, logger: Logger): Promise<Stores> {
   await migrate(config.DATABASE_URL);
   const database = connect(config.DATABASE_URL);
   const repos = createRepositories(database.db);
@@ -36,15 +59,15 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
     logger,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
   });
+  return { database, repos, redis };
+}
+
+/** Everything the instance's capabilities are built from, around its stores and its HTTP server. */
+function createContext(config: ApiConfig, logger: Logger, stores: Stores, httpServer: Server): ApiContext {
+  const { repos, redis } = stores;
   const tokens = createTokenService(config.JWT_SECRET, config.JWT_TTL_S, {
     current: (userId) => repos.users.tokenVersion(userId),
     revoke: async (userId) => void (await repos.users.revokeTokens(userId)),
-  });
-  // Express must be the server's request listener before Socket.IO attaches (it wraps the listeners
-  // present at attach time), and the app needs the realtime hub: bind the app once both exist.
-  const bound: { app?: Express } = {};
-  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
-    bound.app?.(req, res);
   });
   const realtime = createRealtime(httpServer, {
     tokens,
@@ -78,43 +101,18 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
       void userEvents.usage(userId);
     },
   });
-  const ctx: ApiContext = {
-    config,
-    logger,
-    metrics,
-    ingestion,
-    database,
-    repos,
-    files,
-    tokens,
-    realtime,
-    userEvents,
-    redis,
-    rag,
-    streams,
-  };
-  const services = createApiServices(ctx);
-  bound.app = createApp(ctx, services);
-  const http = await serveHttp(httpServer, config.PORT, config.HOST);
-  logger.info({ url: http.url }, 'api listening');
-  // Documents left `uploaded`/`processing` by a previous run (api or rag stopped mid-ingestion).
-  await ingestion.resumeUnfinished().catch((err: unknown) => {
-    logger.error({ err }, 'could not re-queue unfinished ingestions');
-  });
-  return {
-    ...http,
-    ctx,
-    services,
-    async stop() {
-      await ingestion.close();
-      streams.abortAll('shutdown');
-      await streams.drain();
-      services.leases.close();
-      await realtime.close();
-      await http.close();
-      rag.close();
-      await database.close();
-      redis?.disconnect();
-    },
-  };
+  return { ...stores, config, logger, metrics, ingestion, files, tokens, realtime, userEvents, rag, streams };
+}
+
+/** Stops taking work, then closes what the instance opened, users before what they use. */
+async function stopApi(ctx: ApiContext, services: ApiServices, http: ServingHttp): Promise<void> {
+  await ctx.ingestion.close();
+  ctx.streams.abortAll('shutdown');
+  await ctx.streams.drain();
+  services.leases.close();
+  await ctx.realtime.close();
+  await http.close();
+  ctx.rag.close();
+  await ctx.database.close();
+  ctx.redis?.disconnect();
 }

@@ -57,44 +57,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-stack-'));
   const database = await startTestDatabase();
   const upstream = options.model === 'offline' ? null : await startFakeOpenAI();
-  const shared: Env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    INTERNAL_TOKEN,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ...(options.redisUrl || options.redis ? { REDIS_URL: options.redisUrl ?? testRedisUrl() } : {}),
-  };
-  const ragEnv: Env = {
-    ...shared,
-    ...(upstream ? { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: upstream.url } : {}),
-    OFFLINE_TOKEN_DELAY_MS: '1',
-    // One token event per model token, never merged: tests count and resume at seqs.
-    STREAM_COALESCE_MS: 'off',
-    ...options.rag,
-  };
-  let rag: RunningRag | null = null;
-  let ragChild: ChildProcess | null = null;
-  let ragUrl: string;
-  if (options.ragProcess) {
-    ({ child: ragChild, url: ragUrl } = await startRagProcess(ragEnv));
-  } else {
-    rag = await startRag(loadRagConfig(ragEnv));
-    ragUrl = rag.url;
-  }
-  const api = await startApi(
-    loadApiConfig({
-      ...shared,
-      JWT_SECRET: TEST_JWT_SECRET,
-      RAG_URL: ragUrl,
-      // Every test signs its users up from 127.0.0.1, and with Redis the count outlives the stack:
-      // the signup limit is tested with a limit of its own.
-      SIGNUP_RATE_LIMIT: '1000000',
-      ...options.api,
-    }),
-  );
+  const env = stackEnv(options, { databaseUrl: database.url, dataDir, upstreamUrl: upstream?.url ?? null });
+  const { rag, ragChild, ragUrl } = await startStackRag(env.rag, options.ragProcess === true);
+  const api = await startApi(loadApiConfig(env.api(ragUrl)));
   return {
     apiUrl: api.url,
     ragUrl,
@@ -108,16 +73,69 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await api.stop();
       await rag?.stop();
-      if (ragChild && ragChild.exitCode === null && ragChild.signalCode === null) {
-        const exited = new Promise((r) => ragChild?.once('exit', r));
-        ragChild.kill('SIGKILL');
-        await exited;
-      }
+      if (ragChild) await killChild(ragChild);
       await upstream?.close();
       await database.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The environment of the stack's rag, and of its api once rag's URL is known. */
+function stackEnv(
+  options: StackOptions,
+  at: { databaseUrl: string; dataDir: string; upstreamUrl: string | null },
+): { rag: Env; api: (ragUrl: string) => Env } {
+  const shared: Env = {
+    NODE_ENV: 'test',
+    DATABASE_URL: at.databaseUrl,
+    DATA_DIR: at.dataDir,
+    INTERNAL_TOKEN,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...(options.redisUrl || options.redis ? { REDIS_URL: options.redisUrl ?? testRedisUrl() } : {}),
+  };
+  return {
+    rag: {
+      ...shared,
+      ...(at.upstreamUrl ? { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: at.upstreamUrl } : {}),
+      OFFLINE_TOKEN_DELAY_MS: '1',
+      // One token event per model token, never merged: tests count and resume at seqs.
+      STREAM_COALESCE_MS: 'off',
+      ...options.rag,
+    },
+    api: (ragUrl) => ({
+      ...shared,
+      JWT_SECRET: TEST_JWT_SECRET,
+      RAG_URL: ragUrl,
+      // Every test signs its users up from 127.0.0.1, and with Redis the count outlives the stack:
+      // the signup limit is tested with a limit of its own.
+      SIGNUP_RATE_LIMIT: '1000000',
+      ...options.api,
+    }),
+  };
+}
+
+/** rag in this process, or as a child process a test can kill. */
+async function startStackRag(
+  env: Env,
+  asProcess: boolean,
+): Promise<{ rag: RunningRag | null; ragChild: ChildProcess | null; ragUrl: string }> {
+  if (asProcess) {
+    const { child, url } = await startRagProcess(env);
+    return { rag: null, ragChild: child, ragUrl: url };
+  }
+  const rag = await startRag(loadRagConfig(env));
+  return { rag, ragChild: null, ragUrl: rag.url };
+}
+
+/** Kills a child process still running, and waits for it to exit. */
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** rag from its TypeScript sources in a child process; resolves once it listens. */

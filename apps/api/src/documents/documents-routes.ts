@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   AppError,
   DocumentListQuery,
@@ -48,22 +48,7 @@ export function documentsRoutes(
 
   router.post('/', async (req, res) => {
     const userId = userIdOf(req);
-    // Refused before a byte is stored: a disk nearly full (507), a library full (413). The body is
-    // then read and dropped, so the client sees the answer rather than a connection cut mid-send.
-    let allowance: UploadAllowance;
-    try {
-      await options.store.ensureDir();
-      const declared = Number(req.headers['content-length']);
-      await ensureDiskSpace(
-        options.store.dir,
-        options.minFreeDiskBytes,
-        Number.isFinite(declared) ? declared : 0,
-      );
-      allowance = await service.uploadAllowance(userId);
-    } catch (err) {
-      req.resume();
-      throw err;
-    }
+    const allowance = await uploadRoom(req, () => service.uploadAllowance(userId), options);
     const upload = await receiveUpload(req, { store: options.store, ...allowance });
     const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
     res.status(result.duplicate ? 200 : 201).json(result satisfies UploadResponse);
@@ -85,18 +70,7 @@ export function documentsRoutes(
 
   router.get('/:id/file', async (req, res, next) => {
     const { id } = parseInput(IdParams, req.params, 'document id');
-    const file = await service.file(userIdOf(req), id);
-    res.setHeader(
-      'Content-Type',
-      file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
-    );
-    res.setHeader('Content-Disposition', inlineDisposition(file.fileName));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.sendFile(file.path, { dotfiles: 'allow', cacheControl: false }, (err?: Error & { code?: string }) => {
-      if (!err || res.headersSent) return;
-      next(err.code === 'ENOENT' ? new AppError('not_found', 'The file of this document is missing.') : err);
-    });
+    sendDocumentFile(res, await service.file(userIdOf(req), id), next);
   });
 
   router.delete('/:id', async (req, res) => {
@@ -109,6 +83,50 @@ export function documentsRoutes(
   });
 
   return router;
+}
+
+/**
+ * How large the upload may be, refused before a byte is stored: a disk nearly full (507), a library
+ * full (413). The body is then read and dropped, so the client sees the answer rather than a
+ * connection cut mid-send.
+ */
+async function uploadRoom(
+  req: Request,
+  allowance: () => Promise<UploadAllowance>,
+  options: { store: FileStore; minFreeDiskBytes: number },
+): Promise<UploadAllowance> {
+  try {
+    await options.store.ensureDir();
+    const declared = Number(req.headers['content-length']);
+    await ensureDiskSpace(
+      options.store.dir,
+      options.minFreeDiskBytes,
+      Number.isFinite(declared) ? declared : 0,
+    );
+    return await allowance();
+  } catch (err) {
+    req.resume();
+    throw err;
+  }
+}
+
+/** A document's original file, shown inline, never sniffed into another type; a missing file is a 404. */
+function sendDocumentFile(
+  res: Response,
+  file: Awaited<ReturnType<DocumentsService['file']>>,
+  next: NextFunction,
+): void {
+  res.setHeader(
+    'Content-Type',
+    file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType,
+  );
+  res.setHeader('Content-Disposition', inlineDisposition(file.fileName));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.sendFile(file.path, { dotfiles: 'allow', cacheControl: false }, (err?: Error & { code?: string }) => {
+    if (!err || res.headersSent) return;
+    next(err.code === 'ENOENT' ? new AppError('not_found', 'The file of this document is missing.') : err);
+  });
 }
 
 /** `inline; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>` (RFC 6266 / 8187). */

@@ -1,6 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { AppError, type DocumentReadyPayload, type ProcessingStatusPayload } from '@classchat/contracts';
+import {
+  AppError,
+  type DocumentReadyPayload,
+  type IngestEvent,
+  type ProcessingStatusPayload,
+} from '@classchat/contracts';
 import type { DocumentRow, Repositories } from '@classchat/db';
 import type { ApiMetrics } from '../observability/metrics.js';
 import type { RagClient } from '../rag-client/rag-client.js';
@@ -82,6 +87,12 @@ export interface IngestionOptions {
 type Outcome = 'ready' | 'failed' | 'interrupted' | 'gone' | 'aborted';
 
 type EmitStatus = (payload: Omit<ProcessingStatusPayload, 'docId'>) => void;
+
+/** How a document's ingestion ends once rag answered it. */
+interface Finish {
+  ready: (pageCount: number, chunkCount: number) => Promise<void>;
+  failed: (reason: string) => Promise<void>;
+}
 
 /**
  * The api's ingestion queue: runs rag's ingest for uploaded documents (a few at a time, users served
@@ -165,7 +176,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     emit({ status: 'processing', stage: 'queued', progress: 0, error: null });
     options.onStatusChanged?.(job.userId, job.documentId);
     const recorder = progressRecorder(job, log, emit);
-    const finish = {
+    const finish: Finish = {
       ready: async (pageCount: number, chunkCount: number) => {
         await recorder.written();
         const { stage, progress } = tracker.finish();
@@ -242,63 +253,28 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     tracker: ProgressTracker,
     onProgress: (state: ProgressState) => void,
     log: Logger,
-    finish: {
-      ready: (pageCount: number, chunkCount: number) => Promise<void>;
-      failed: (reason: string) => Promise<void>;
-    },
+    finish: Finish,
   ): Promise<Outcome> {
     // One controller per attempt: aborted by the job's signal or when rag goes silent.
     const attempt = new AbortController();
     const onAbort = () => attempt.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    let silent: NodeJS.Timeout | undefined;
-    let stalled = false;
-    const heard = () => {
-      clearTimeout(silent);
-      silent = setTimeout(() => {
-        stalled = true;
-        attempt.abort(new Error('rag went silent'));
-      }, idleTimeoutMs);
-    };
+    const silence = silenceWatch(idleTimeoutMs, () => attempt.abort(new Error('rag went silent')));
     try {
-      heard();
+      silence.heard();
       const call = { signal: attempt.signal, ...(job.requestId ? { requestId: job.requestId } : {}) };
       for await (const event of rag.ingest(job.documentId, job.userId, call)) {
-        heard();
-        switch (event.type) {
-          case 'keepalive':
-            break;
-          case 'progress': {
-            if (event.stage === 'queued' || event.stage === 'done') break;
-            const state = tracker.update(event.stage, event.done, event.total);
-            if (state) onProgress(state);
-            break;
-          }
-          case 'ready':
-            await finish.ready(event.pageCount, event.chunkCount);
-            return 'ready';
-          case 'error':
-            if (event.code === 'not_found') return 'gone';
-            await finish.failed(event.message || GENERIC_FAILURE);
-            return 'failed';
-        }
+        silence.heard();
+        const outcome = await relayEvent(event, tracker, onProgress, finish);
+        if (outcome) return outcome;
       }
       return signal.aborted ? 'aborted' : 'interrupted';
     } catch (err) {
       if (signal.aborted) return 'aborted';
-      if (stalled) return 'interrupted';
-      if (AppError.is(err)) {
-        if (err.code === 'not_found') return 'gone';
-        if (err.code === 'unavailable' || err.isRetryable) return 'interrupted';
-        log.error({ err }, 'rag refused the ingestion');
-        await finish.failed(GENERIC_FAILURE);
-        return 'failed';
-      }
-      // A connection cut mid-stream (rag crashed or restarted).
-      log.warn({ err }, 'ingest stream broke');
-      return 'interrupted';
+      if (silence.stalled) return 'interrupted';
+      return await brokenAttempt(err, log, finish);
     } finally {
-      clearTimeout(silent);
+      silence.stop();
       signal.removeEventListener('abort', onAbort);
     }
   }
@@ -344,4 +320,65 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
       notifyIdle();
     },
   };
+}
+
+/** One event of rag's ingest stream: progress is relayed; `ready` and `error` end the attempt. */
+async function relayEvent(
+  event: IngestEvent,
+  tracker: ProgressTracker,
+  onProgress: (state: ProgressState) => void,
+  finish: Finish,
+): Promise<Outcome | null> {
+  switch (event.type) {
+    case 'keepalive':
+      return null;
+    case 'progress': {
+      if (event.stage === 'queued' || event.stage === 'done') return null;
+      const state = tracker.update(event.stage, event.done, event.total);
+      if (state) onProgress(state);
+      return null;
+    }
+    case 'ready':
+      await finish.ready(event.pageCount, event.chunkCount);
+      return 'ready';
+    case 'error':
+      if (event.code === 'not_found') return 'gone';
+      await finish.failed(event.message || GENERIC_FAILURE);
+      return 'failed';
+  }
+}
+
+/**
+ * An attempt whose request or stream threw (neither aborted nor silent): rag refused it (the document
+ * is gone, or it failed for good) or the connection broke, which another attempt may get past.
+ */
+async function brokenAttempt(err: unknown, log: Logger, finish: Finish): Promise<Outcome> {
+  if (AppError.is(err)) {
+    if (err.code === 'not_found') return 'gone';
+    if (err.code === 'unavailable' || err.isRetryable) return 'interrupted';
+    log.error({ err }, 'rag refused the ingestion');
+    await finish.failed(GENERIC_FAILURE);
+    return 'failed';
+  }
+  // A connection cut mid-stream (rag crashed or restarted).
+  log.warn({ err }, 'ingest stream broke');
+  return 'interrupted';
+}
+
+/** Calls `onSilent` once nothing was heard for `ms`; every `heard()` starts the wait again. */
+function silenceWatch(ms: number, onSilent: () => void) {
+  let timer: NodeJS.Timeout | undefined;
+  const watch = {
+    /** True once `onSilent` ran. */
+    stalled: false,
+    heard() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        watch.stalled = true;
+        onSilent();
+      }, ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
+  return watch;
 }

@@ -137,6 +137,156 @@ function mergeChatScript(base: ChatScript, override: ChatScript | undefined): Ch
   return merged;
 }
 
+/** What a chat request will be answered with: its error, or the tokens, finish reason and usage. */
+function planChat(
+  script: ChatScript,
+  body: ChatRequest,
+): {
+  invalid: HttpError | undefined;
+  tokens: string[];
+  finishReason: RecordedChatRequest['finishReason'];
+  usage: CompletionUsage;
+} {
+  let invalid = chatRequestError(body);
+  let tokens: string[] = [];
+  if (!invalid) {
+    try {
+      tokens = scriptedTokens(script, body);
+    } catch (error) {
+      invalid = new HttpError({
+        status: 500,
+        message: `fake upstream script threw: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  let finishReason = script.finishReason ?? 'stop';
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (typeof maxTokens === 'number' && maxTokens >= 0 && tokens.length > maxTokens) {
+    tokens = tokens.slice(0, maxTokens);
+    finishReason = 'length';
+  }
+  const promptTokens = invalid ? 0 : countPromptTokens(body);
+  const completionTokens = script.usage?.completion_tokens ?? tokens.length;
+  const prompt = script.usage?.prompt_tokens ?? promptTokens;
+  const usage: CompletionUsage = {
+    prompt_tokens: prompt,
+    completion_tokens: completionTokens,
+    total_tokens: script.usage?.total_tokens ?? prompt + completionTokens,
+  };
+  return { invalid, tokens, finishReason, usage };
+}
+
+/** The error OpenAI answers a malformed chat request with, if it is one. */
+function chatRequestError(body: Record<string, unknown>): HttpError | undefined {
+  if (typeof body.model !== 'string') {
+    return new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return new HttpError(
+      { status: 400, message: "Invalid 'messages': expected a non-empty array of messages." },
+      'messages',
+    );
+  }
+  if (body.stream !== true && body.stream_options != null) {
+    return new HttpError(
+      { status: 400, message: "The 'stream_options' parameter is only allowed when 'stream' is enabled." },
+      'stream_options',
+    );
+  }
+  return undefined;
+}
+
+/** The answer's tokens: the script's own split, else its reply (or the default reply) split. */
+function scriptedTokens(script: ChatScript, body: ChatRequest): string[] {
+  if (script.tokens !== undefined) {
+    return typeof script.tokens === 'function' ? script.tokens(body) : [...script.tokens];
+  }
+  return splitTokens(
+    typeof script.reply === 'function' ? script.reply(body) : (script.reply ?? defaultReply(body)),
+  );
+}
+
+/** The frames of one streamed completion, all sharing its id, creation time and model. */
+function chatChunkFrames(rec: RecordedChatRequest) {
+  const base = {
+    id: `chatcmpl-fake${rec.id}${randomBytes(6).toString('hex')}`,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: rec.body.model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_fake',
+  };
+  const frame = (choices: unknown[], usage: CompletionUsage | null = null): string =>
+    `data: ${JSON.stringify(rec.includeUsage ? { ...base, choices, usage } : { ...base, choices })}\n\n`;
+  // Token chunks are the hot path (hundreds of streams): splice the token into a prepared frame.
+  const [tokenHead, tokenTail] = frame([
+    { index: 0, delta: { content: TOKEN_SLOT }, logprobs: null, finish_reason: null },
+  ]).split(JSON.stringify(TOKEN_SLOT)) as [string, string];
+  return {
+    /** Azure's prompt filter verdicts (when scripted), then the assistant role chunk. */
+    opening: [
+      ...(rec.script.promptFilterResults ? [azurePromptFilterFrame(base)] : []),
+      frame([
+        {
+          index: 0,
+          delta: { role: 'assistant', content: '', refusal: null },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]),
+    ],
+    token: (token: string) => tokenHead + JSON.stringify(token) + tokenTail,
+    finish: () => frame([{ index: 0, delta: {}, logprobs: null, finish_reason: rec.finishReason }]),
+    usage: () => frame([], rec.usage),
+  };
+}
+
+/** The headers of an event stream, then its opening frames, each written as it is. */
+function openEventStream(res: ServerResponse, requestId: number, opening: readonly string[]): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': `req_fake_${requestId}`,
+  });
+  for (const frame of opening) res.write(frame);
+}
+
+/** The inputs of a valid embeddings request; throws the HttpError OpenAI answers otherwise. */
+function validEmbeddingsInputs(body: Record<string, unknown>, dimensions: number): string[] {
+  if (typeof body.model !== 'string')
+    throw new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
+  const inputs = embeddingInputs(body.input);
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_DIMENSIONS)
+    throw new HttpError({ status: 400, message: 'Invalid dimensions (fake upstream).' }, 'dimensions');
+  if (
+    body.encoding_format !== undefined &&
+    body.encoding_format !== 'float' &&
+    body.encoding_format !== 'base64'
+  )
+    throw new HttpError(
+      { status: 400, message: "'encoding_format' must be 'float' or 'base64'." },
+      'encoding_format',
+    );
+  return inputs;
+}
+
+/** The embeddings response: one deterministic vector per input, usage counted with the tokenizer. */
+function embeddingsAnswer(body: EmbeddingsRequest, inputs: readonly string[], dimensions: number) {
+  const base64 = body.encoding_format === 'base64';
+  let tokens = 0;
+  const data = inputs.map((text, index) => {
+    tokens += countTokens(text);
+    const vector = fakeEmbedding(text, dimensions);
+    return {
+      object: 'embedding',
+      index,
+      embedding: base64 ? embeddingToBase64(vector) : Array.from(vector),
+    };
+  });
+  return { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+}
+
 /** Strip what JSON cannot carry (promises, functions) for the `/_fake/requests` control endpoint. */
 function serialise(rec: RecordedRequest): Record<string, unknown> {
   const { settled: _settled, ...rest } = rec;
@@ -509,56 +659,9 @@ class FakeOpenAIServer implements FakeOpenAI {
     startedAt: number,
     raw: Record<string, unknown>,
   ): void {
-    const queued = this.chatQueue.shift();
-    const script = mergeChatScript(this.chatDefault, queued);
+    const script = mergeChatScript(this.chatDefault, this.chatQueue.shift());
     const body = raw as ChatRequest;
-    let plannedTokens: string[] = [];
-    let invalid: HttpError | undefined;
-    if (typeof raw.model !== 'string') {
-      invalid = new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
-    } else if (!Array.isArray(raw.messages) || raw.messages.length === 0) {
-      invalid = new HttpError(
-        { status: 400, message: "Invalid 'messages': expected a non-empty array of messages." },
-        'messages',
-      );
-    } else if (raw.stream !== true && raw.stream_options != null) {
-      invalid = new HttpError(
-        { status: 400, message: "The 'stream_options' parameter is only allowed when 'stream' is enabled." },
-        'stream_options',
-      );
-    } else {
-      try {
-        plannedTokens =
-          script.tokens !== undefined
-            ? typeof script.tokens === 'function'
-              ? script.tokens(body)
-              : [...script.tokens]
-            : splitTokens(
-                typeof script.reply === 'function'
-                  ? script.reply(body)
-                  : (script.reply ?? defaultReply(body)),
-              );
-      } catch (error) {
-        invalid = new HttpError({
-          status: 500,
-          message: `fake upstream script threw: ${error instanceof Error ? error.message : String(error)}`,
-        });
-      }
-    }
-    let finishReason = script.finishReason ?? 'stop';
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    if (typeof maxTokens === 'number' && maxTokens >= 0 && plannedTokens.length > maxTokens) {
-      plannedTokens = plannedTokens.slice(0, maxTokens);
-      finishReason = 'length';
-    }
-    const promptTokens = invalid ? 0 : countPromptTokens(body);
-    const completionTokens = script.usage?.completion_tokens ?? plannedTokens.length;
-    const prompt = script.usage?.prompt_tokens ?? promptTokens;
-    const usage: CompletionUsage = {
-      prompt_tokens: prompt,
-      completion_tokens: completionTokens,
-      total_tokens: script.usage?.total_tokens ?? prompt + completionTokens,
-    };
+    const plan = planChat(script, body);
     const stream = body.stream === true;
     const { rec, live } = this.record<RecordedChatRequest>(req, res, startedAt, {
       kind: 'chat',
@@ -566,14 +669,14 @@ class FakeOpenAIServer implements FakeOpenAI {
       stream,
       includeUsage: stream && body.stream_options?.include_usage === true,
       script,
-      plannedTokens,
+      plannedTokens: plan.tokens,
       tokensSent: [],
       tokenTimestamps: [],
       firstTokenAt: null,
-      finishReason,
-      usage,
+      finishReason: plan.finishReason,
+      usage: plan.usage,
     });
-    if (invalid) return this.sendError(live, invalid.failure, invalid.param);
+    if (plan.invalid) return this.sendError(live, plan.invalid.failure, plan.invalid.param);
     if (script.fail) return this.sendError(live, script.fail);
     if (script.hang) return;
     if (stream) this.streamChat(live, rec);
@@ -615,22 +718,9 @@ class FakeOpenAIServer implements FakeOpenAI {
   }
 
   private streamChat(live: Live, rec: RecordedChatRequest): void {
-    const { script, plannedTokens: tokens, includeUsage } = rec;
+    const { script, plannedTokens: tokens } = rec;
     const { res } = live;
-    const base = {
-      id: `chatcmpl-fake${rec.id}${randomBytes(6).toString('hex')}`,
-      object: 'chat.completion.chunk',
-      created: Math.floor(Date.now() / 1000),
-      model: rec.body.model,
-      service_tier: 'default',
-      system_fingerprint: 'fp_fake',
-    };
-    const frame = (choices: unknown[], usage: CompletionUsage | null = null): string =>
-      `data: ${JSON.stringify(includeUsage ? { ...base, choices, usage } : { ...base, choices })}\n\n`;
-    // Token chunks are the hot path (hundreds of streams): splice the token into a prepared frame.
-    const [tokenHead, tokenTail] = frame([
-      { index: 0, delta: { content: TOKEN_SLOT }, logprobs: null, finish_reason: null },
-    ]).split(JSON.stringify(TOKEN_SLOT)) as [string, string];
+    const frames = chatChunkFrames(rec);
     const tokenDelay = delay(script.tokenDelayMs);
     const cutAt =
       script.cutAfterTokens === undefined ? undefined : Math.min(script.cutAfterTokens, tokens.length);
@@ -651,8 +741,8 @@ class FakeOpenAIServer implements FakeOpenAI {
         return true;
       }
       if (next < tokens.length) return false;
-      res.write(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: rec.finishReason }]));
-      if (includeUsage) res.write(frame([], rec.usage));
+      res.write(frames.finish());
+      if (rec.includeUsage) res.write(frames.usage());
       res.end('data: [DONE]\n\n');
       return true;
     };
@@ -661,29 +751,13 @@ class FakeOpenAIServer implements FakeOpenAI {
       live.timer = undefined;
       if (live.endingByServer || res.destroyed) return;
       if (!res.headersSent) {
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-request-id': `req_fake_${rec.id}`,
-        });
-        if (script.promptFilterResults) res.write(azurePromptFilterFrame(base));
-        res.write(
-          frame([
-            {
-              index: 0,
-              delta: { role: 'assistant', content: '', refusal: null },
-              logprobs: null,
-              finish_reason: null,
-            },
-          ]),
-        );
+        openEventStream(res, rec.id, frames.opening);
         if (ended()) return;
       }
       // Catch up if timers ran late, so the average rate holds; never busy-wait.
       while (performance.now() >= due - 0.5) {
         const token = tokens[next] ?? '';
-        res.write(tokenHead + JSON.stringify(token) + tokenTail);
+        res.write(frames.token(token));
         const at = performance.now();
         rec.tokensSent.push(token);
         rec.tokenTimestamps.push(at);
@@ -718,30 +792,16 @@ class FakeOpenAIServer implements FakeOpenAI {
     startedAt: number,
     body: Record<string, unknown>,
   ): void {
-    const queued = this.embeddingsQueue.shift();
-    const script: EmbeddingsScript = { ...this.embeddingsDefault, ...queued };
-    let inputs: string[] = [];
-    let invalid: HttpError | undefined;
+    const script: EmbeddingsScript = { ...this.embeddingsDefault, ...this.embeddingsQueue.shift() };
     const requested = body.dimensions;
     const dimensions =
       typeof requested === 'number'
         ? requested
         : (script.dimensions ?? this.options.embeddingDimensions ?? 512);
+    let inputs: string[] = [];
+    let invalid: HttpError | undefined;
     try {
-      if (typeof body.model !== 'string')
-        throw new HttpError({ status: 400, message: 'you must provide a model parameter' }, 'model');
-      inputs = embeddingInputs(body.input);
-      if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_DIMENSIONS)
-        throw new HttpError({ status: 400, message: 'Invalid dimensions (fake upstream).' }, 'dimensions');
-      if (
-        body.encoding_format !== undefined &&
-        body.encoding_format !== 'float' &&
-        body.encoding_format !== 'base64'
-      )
-        throw new HttpError(
-          { status: 400, message: "'encoding_format' must be 'float' or 'base64'." },
-          'encoding_format',
-        );
+      inputs = validEmbeddingsInputs(body, dimensions);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       invalid = error;
@@ -758,23 +818,7 @@ class FakeOpenAIServer implements FakeOpenAI {
     if (script.hang) return;
     const answer = (): void => {
       live.timer = undefined;
-      const base64 = rec.body.encoding_format === 'base64';
-      let tokens = 0;
-      const data = inputs.map((text, index) => {
-        tokens += countTokens(text);
-        const vector = fakeEmbedding(text, dimensions);
-        return {
-          object: 'embedding',
-          index,
-          embedding: base64 ? embeddingToBase64(vector) : Array.from(vector),
-        };
-      });
-      this.sendJson(live, 200, {
-        object: 'list',
-        data,
-        model: rec.body.model,
-        usage: { prompt_tokens: tokens, total_tokens: tokens },
-      });
+      this.sendJson(live, 200, embeddingsAnswer(rec.body, inputs, dimensions));
     };
     const wait = delay(script.delayMs);
     if (wait === 0) answer();

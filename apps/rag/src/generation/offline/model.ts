@@ -109,72 +109,134 @@ export function repeatedEdgeLines(passages: readonly OfflinePassage[]): Set<stri
 
 export function readCorpus(passages: readonly OfflinePassage[]): Corpus {
   const repeatedLines = repeatedEdgeLines(passages);
-  const sentences: Sentence[] = [];
-  const headings: string[][] = [];
-  let paragraph = 0;
-  passages.forEach((p, pi) => {
-    const format = formatOf(p.fileName);
-    const blocks = blocksOf(p.text, format, { repeatedLines, startsPage: p.charStart === 0 });
-    const spans = blocks.map((b) => (b.kind === 'prose' ? sentenceSpans(p.text, b.start, b.end) : []));
-    const links = linkCode(p.text, blocks, spans);
-    const found: string[] = [];
-    let heading: string | null = p.sectionPath.at(-1) ?? null;
-    const first = blocks.findIndex((b) => b.kind === 'prose');
-    const last = blocks.findLastIndex((b) => b.kind === 'prose');
-    blocks.forEach((block, bi) => {
-      if (block.kind === 'heading') {
-        heading = block.text ?? heading;
-        if (block.text) found.push(block.text);
-        return;
-      }
-      if (block.kind !== 'prose') return;
-      const own = spans[bi]!.slice(links.continued.has(bi) ? 1 : 0);
-      if (own.length === 0) return;
-      paragraph += 1;
-      own.forEach((span, si) => {
-        const merged = si === own.length - 1 ? links.merged.get(bi) : undefined;
-        const end = merged?.end ?? span.end;
-        const segments = merged
-          ? [
-              { code: false, text: displayText(p.text.slice(span.start, span.end)) },
-              { code: true, text: merged.code },
-              { code: false, text: displayText(p.text.slice(merged.resume, merged.end)) },
-            ]
-          : [{ code: false, text: displayText(p.text.slice(span.start, span.end)) }];
-        const text = segments.map((g) => g.text).join(' ');
-        const terms = termsOf(text);
-        const isFirst = bi === first && si === 0 && !links.continued.has(bi);
-        const isLast = bi === last && si === own.length - 1 && !merged;
-        sentences.push({
-          id: sentences.length,
-          passage: pi,
-          start: span.start,
-          end,
-          text,
-          segments,
-          markdown: format === 'markdown',
-          terms,
-          termSet: new Set(terms),
-          paragraph,
-          indexInParagraph: si,
-          lastInParagraph: si === own.length - 1,
-          code: si === own.length - 1 ? (links.after.get(bi) ?? null) : null,
-          codeBefore: si === 0 ? (links.before.get(bi) ?? null) : null,
-          heading,
-          fragment:
-            (isFirst && p.charStart > 0 && /^[\p{Ll},;)]/u.test(text)) ||
-            (isLast && blocks.slice(bi + 1).every((b) => b.kind !== 'prose') && !endsWell(text)) ||
-            (links.continued.has(bi) === false &&
-              si === 0 &&
-              precededByCode(blocks, bi) &&
-              /^\p{Ll}/u.test(text)),
-          words: text.split(/\s+/).length,
-        });
-      });
-    });
-    headings.push(found);
+  const into = { sentences: [] as Sentence[], paragraph: 0 };
+  const headings = passages.map((p, pi) => readPassage(p, pi, repeatedLines, into));
+  return { passages, sentences: into.sentences, headings };
+}
+
+/** A passage read into blocks, with what its sentences need to know of them. */
+interface PassageReading {
+  passage: OfflinePassage;
+  /** Its index in the corpus. */
+  index: number;
+  markdown: boolean;
+  blocks: readonly Block[];
+  links: CodeLinks;
+  /** Its first and last prose block. */
+  first: number;
+  last: number;
+}
+
+/** One paragraph of a passage: a prose block's own sentences and the heading above them. */
+interface ParagraphAt {
+  block: number;
+  spans: readonly Span[];
+  heading: string | null;
+  /** Its number, unique across the corpus. */
+  number: number;
+}
+
+/**
+ * Reads a passage's sentences into `into`, numbering its paragraphs on from `into.paragraph`;
+ * answers the headings found in its text.
+ */
+function readPassage(
+  p: OfflinePassage,
+  pi: number,
+  repeatedLines: ReadonlySet<string>,
+  into: { sentences: Sentence[]; paragraph: number },
+): string[] {
+  const format = formatOf(p.fileName);
+  const blocks = blocksOf(p.text, format, { repeatedLines, startsPage: p.charStart === 0 });
+  const spans = blocks.map((b) => (b.kind === 'prose' ? sentenceSpans(p.text, b.start, b.end) : []));
+  const reading: PassageReading = {
+    passage: p,
+    index: pi,
+    markdown: format === 'markdown',
+    blocks,
+    links: linkCode(p.text, blocks, spans),
+    first: blocks.findIndex((b) => b.kind === 'prose'),
+    last: blocks.findLastIndex((b) => b.kind === 'prose'),
+  };
+  const found: string[] = [];
+  let heading: string | null = p.sectionPath.at(-1) ?? null;
+  blocks.forEach((block, bi) => {
+    if (block.kind === 'heading') {
+      heading = block.text ?? heading;
+      if (block.text) found.push(block.text);
+      return;
+    }
+    if (block.kind !== 'prose') return;
+    const own = spans[bi]!.slice(reading.links.continued.has(bi) ? 1 : 0);
+    if (own.length === 0) return;
+    into.paragraph += 1;
+    const paragraph: ParagraphAt = { block: bi, spans: own, heading, number: into.paragraph };
+    own.forEach((_, si) => into.sentences.push(sentenceOf(reading, paragraph, si, into.sentences.length)));
   });
-  return { passages, sentences, headings };
+  return found;
+}
+
+/** Sentence `si` of a paragraph, as sentence `id` of the corpus. */
+function sentenceOf(r: PassageReading, paragraph: ParagraphAt, si: number, id: number): Sentence {
+  const bi = paragraph.block;
+  const span = paragraph.spans[si]!;
+  const lastInParagraph = si === paragraph.spans.length - 1;
+  const merged = lastInParagraph ? r.links.merged.get(bi) : undefined;
+  const segments = segmentsOf(r.passage.text, span, merged);
+  const text = segments.map((g) => g.text).join(' ');
+  const terms = termsOf(text);
+  return {
+    id,
+    passage: r.index,
+    start: span.start,
+    end: merged?.end ?? span.end,
+    text,
+    segments,
+    markdown: r.markdown,
+    terms,
+    termSet: new Set(terms),
+    paragraph: paragraph.number,
+    indexInParagraph: si,
+    lastInParagraph,
+    code: lastInParagraph ? (r.links.after.get(bi) ?? null) : null,
+    codeBefore: si === 0 ? (r.links.before.get(bi) ?? null) : null,
+    heading: paragraph.heading,
+    fragment: isFragment(r, bi, si, lastInParagraph && !merged, text),
+    words: text.split(/\s+/).length,
+  };
+}
+
+/** A sentence as shown: its own text, or its text, the code it runs through and its rest. */
+function segmentsOf(text: string, span: Span, merged: MergedCode | undefined): Segment[] {
+  const own = { code: false, text: displayText(text.slice(span.start, span.end)) };
+  if (!merged) return [own];
+  return [
+    own,
+    { code: true, text: merged.code },
+    { code: false, text: displayText(text.slice(merged.resume, merged.end)) },
+  ];
+}
+
+/**
+ * Not a whole sentence: cut by the chunk's start (it opens the passage in lowercase or on a comma)
+ * or end (it closes the passage unfinished), or a clause going on after code that split it.
+ */
+function isFragment(
+  r: PassageReading,
+  bi: number,
+  si: number,
+  endsParagraph: boolean,
+  text: string,
+): boolean {
+  const continued = r.links.continued.has(bi);
+  const opensPassage = bi === r.first && si === 0 && !continued;
+  // The passage's last prose block: no prose follows it.
+  const closesPassage = bi === r.last && endsParagraph;
+  return (
+    (opensPassage && r.passage.charStart > 0 && /^[\p{Ll},;)]/u.test(text)) ||
+    (closesPassage && !endsWell(text)) ||
+    (!continued && si === 0 && precededByCode(r.blocks, bi) && /^\p{Ll}/u.test(text))
+  );
 }
 
 const endsWell = (text: string) => /[.!?:]["'”’)\]]*$/.test(text);
@@ -183,13 +245,20 @@ const precededByCode = (blocks: readonly Block[], bi: number) => blocks[bi - 1]?
 /** Code short enough to show inside the sentence that runs through it. */
 const INLINE_CODE_MAX = 160;
 
+/** Short code a sentence runs through, and where the sentence resumes after it and ends. */
+interface MergedCode {
+  code: string;
+  resume: number;
+  end: number;
+}
+
 interface CodeLinks {
   /** Prose block → the example after it. */
   after: Map<number, CodeExample>;
   /** Prose block → the signature or example above it. */
   before: Map<number, CodeExample>;
   /** Prose block whose last sentence runs through code into the next block's first sentence. */
-  merged: Map<number, { code: string; resume: number; end: number }>;
+  merged: Map<number, MergedCode>;
   /** Prose blocks whose first sentence was merged into the previous block's last one. */
   continued: Set<number>;
 }

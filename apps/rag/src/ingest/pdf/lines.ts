@@ -92,37 +92,81 @@ export function pageLines(items: readonly PdfItem[], pageNumber: number): PdfLin
   return lines;
 }
 
-function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null {
-  const joined = emptyMapped();
-  let sizeMax = 0;
-  const fontChars = new Map<string, number>();
-  let chars = 0;
-  let monoChars = 0;
-  let monoWidth = 0;
-  let monoLength = 0;
-  // Fixed-pitch text, then proportional text, then fixed-pitch text again.
-  let mixing: 'none' | 'mono' | 'mono-then-text' | 'interleaved' = 'none';
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y = items[0]!.y;
-  let prev: PdfItem | null = null;
+function buildLine(items: readonly PdfItem[], page: number, eol: number): PdfLine | null {
+  const m = measureLine(items);
+  if (m.chars === 0) return null;
+  return {
+    ...trimmed(joinItems(items, page)),
+    page,
+    x0: m.x0,
+    x1: m.x1,
+    y: m.y,
+    size: m.size,
+    font: mainFont(m.fontChars),
+    mono: m.monoChars >= m.chars * 0.9 && m.mixing !== 'interleaved',
+    charWidth: m.monoLength > 0 ? m.monoWidth / m.monoLength : 0,
+    eol,
+  };
+}
+
+/** What a line's visible characters are set in. */
+interface LineMeasure {
+  /** Extent and baseline (of the first visible item). */
+  x0: number;
+  x1: number;
+  y: number;
+  /** Largest font size. */
+  size: number;
+  /** Visible characters in each font. */
+  fontChars: Map<string, number>;
+  chars: number;
+  /** Visible characters, width and length of the fixed-pitch items. */
+  monoChars: number;
+  monoWidth: number;
+  monoLength: number;
+  /** Fixed-pitch text, then proportional text, then fixed-pitch text again: `interleaved`. */
+  mixing: 'none' | 'mono' | 'mono-then-text' | 'interleaved';
+}
+
+/** Items with no visible character (spaces) count for nothing. */
+function measureLine(items: readonly PdfItem[]): LineMeasure {
+  const m: LineMeasure = {
+    x0: Infinity,
+    x1: -Infinity,
+    y: items[0]!.y,
+    size: 0,
+    fontChars: new Map(),
+    chars: 0,
+    monoChars: 0,
+    monoWidth: 0,
+    monoLength: 0,
+    mixing: 'none',
+  };
   for (const item of items) {
     const visible = visibleLength(item.str);
-    if (visible > 0) {
-      if (x0 === Infinity) y = item.y;
-      sizeMax = Math.max(sizeMax, item.size);
-      fontChars.set(item.font, (fontChars.get(item.font) ?? 0) + visible);
-      chars += visible;
-      if (item.mono) {
-        monoChars += visible;
-        monoWidth += item.width;
-        monoLength += item.str.length;
-        if (mixing === 'none') mixing = 'mono';
-        else if (mixing === 'mono-then-text') mixing = 'interleaved';
-      } else if (mixing === 'mono') mixing = 'mono-then-text';
-      x0 = Math.min(x0, item.x);
-      x1 = Math.max(x1, item.x + item.width);
-    }
+    if (visible === 0) continue;
+    if (m.x0 === Infinity) m.y = item.y;
+    m.size = Math.max(m.size, item.size);
+    m.fontChars.set(item.font, (m.fontChars.get(item.font) ?? 0) + visible);
+    m.chars += visible;
+    if (item.mono) {
+      m.monoChars += visible;
+      m.monoWidth += item.width;
+      m.monoLength += item.str.length;
+      if (m.mixing === 'none') m.mixing = 'mono';
+      else if (m.mixing === 'mono-then-text') m.mixing = 'interleaved';
+    } else if (m.mixing === 'mono') m.mixing = 'mono-then-text';
+    m.x0 = Math.min(m.x0, item.x);
+    m.x1 = Math.max(m.x1, item.x + item.width);
+  }
+  return m;
+}
+
+/** The items' text in order, with a space where the gap between two items stands for one. */
+function joinItems(items: readonly PdfItem[], page: number): MappedText {
+  const joined = emptyMapped();
+  let prev: PdfItem | null = null;
+  for (const item of items) {
     if (prev) {
       const gap = item.x - (prev.x + prev.width);
       if (gap > item.size * 0.2 && !isSpace(joined.text.at(-1)) && !isSpace(item.str[0])) {
@@ -132,29 +176,25 @@ function buildLine(items: PdfItem[], page: number, eol: number): PdfLine | null 
     appendRaw(joined, item.str, page, item.raw);
     prev = item;
   }
-  if (chars === 0) return null;
+  return joined;
+}
+
+/** Without leading and trailing whitespace, still mapped into the raw text. */
+function trimmed(joined: MappedText): MappedText {
   let start = 0;
   let end = joined.text.length;
   while (start < end && isSpace(joined.text[start])) start++;
   while (end > start && isSpace(joined.text[end - 1])) end--;
-  let line = joined;
-  if (start > 0 || end < joined.text.length) {
-    line = emptyMapped();
-    appendSlice(line, joined, start, end);
-  }
+  if (start === 0 && end === joined.text.length) return joined;
+  const line = emptyMapped();
+  appendSlice(line, joined, start, end);
+  return line;
+}
+
+/** The font most characters are in (of fonts tied, the first seen). */
+function mainFont(fontChars: ReadonlyMap<string, number>): string {
   let font = '';
   let best = -1;
   for (const [name, n] of fontChars) if (n > best) [font, best] = [name, n];
-  return {
-    ...line,
-    page,
-    x0,
-    x1,
-    y,
-    size: sizeMax,
-    font,
-    mono: monoChars >= chars * 0.9 && mixing !== 'interleaved',
-    charWidth: monoLength > 0 ? monoWidth / monoLength : 0,
-    eol,
-  };
+  return font;
 }
