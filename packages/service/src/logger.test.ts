@@ -85,7 +85,7 @@ describe('flushedAfter', () => {
 
   it('flushes a batch once, its wait after its first line, and arms no timer while nothing waits', () => {
     vi.useFakeTimers();
-    const destination = { write: vi.fn((_line: string) => true), flush: vi.fn() };
+    const destination = { write: vi.fn(() => true), flush: vi.fn() };
     const stream = flushedAfter(destination, 100);
     stream.write('a\n');
     vi.advanceTimersByTime(60);
