@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushedAfter } from './logger.js';
+import { describe, expect, it } from 'vitest';
 
 const loggerModule = fileURLToPath(new URL('./logger.ts', import.meta.url));
 
@@ -43,7 +42,7 @@ describe('createLogger', () => {
           return write(fd, data, ...rest);
         };
       });
-      const logger = createLogger('info', 'test', { buffered: true, flushAfterMs: 50 });
+      const logger = createLogger('info', 'test', { buffered: true, flushEveryMs: 50 });
       for (let i = 0; i < 20; i++) logger.info({ i }, 'line');
       const alive = setInterval(() => undefined, 1000); // as a server's sockets keep it running
       const data = await first;
@@ -75,28 +74,5 @@ describe('createLogger', () => {
     expect(lines.length).toBeGreaterThan(100);
     expect(lines.map((l) => (JSON.parse(l) as { i: number }).i).slice(0, 3)).toEqual([0, 1, 2]);
     expect(stderr).toMatch(/logger: stdout is not keeping up; dropped \d+ bytes of log lines/);
-  });
-});
-
-describe('flushedAfter', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('flushes a batch once, its wait after its first line, and arms no timer while nothing waits', () => {
-    vi.useFakeTimers();
-    const destination = { write: vi.fn(() => true), flush: vi.fn() };
-    const stream = flushedAfter(destination, 100);
-    stream.write('a\n');
-    vi.advanceTimersByTime(60);
-    stream.write('b\n');
-    expect(destination.flush).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(40);
-    expect(destination.flush).toHaveBeenCalledTimes(1);
-    expect(vi.getTimerCount()).toBe(0);
-    stream.write('c\n');
-    vi.advanceTimersByTime(100);
-    expect(destination.flush).toHaveBeenCalledTimes(2);
-    expect(destination.write.mock.calls.map(([line]) => line)).toEqual(['a\n', 'b\n', 'c\n']);
   });
 });
