@@ -102,6 +102,73 @@ function processRow(name: string, log: LoopLog, wallS: number): string {
   );
 }
 
+interface TailTally {
+  /** Per process: tokens (all / tail) coinciding with a stall; tail tokens where it has the largest
+   * overlap; the tail's overlap by cause (ms). */
+  hit: Array<{ all: number; tail: number; largest: number; gc: number; wait: number; run: number }>;
+  /** Per process: every token's lag with that process's stall overlap taken out. */
+  without: Float64Array[];
+  tail: number;
+  /** Tail tokens that no process's stalls overlap by `COINCIDE_MS`. */
+  noneLargest: number;
+  /** Tokens (tail / all) by their place in the answer: the first, the next 9, the rest. */
+  byPlace: number[];
+  allByPlace: number[];
+}
+
+/** Lays every token's span over each process's stalls and counts what the tail coincides with. */
+function tallyTail(ep: Float64Array, lags: Float64Array, logs: LoopLog[]): TailTally {
+  const n = lags.length;
+  const t: TailTally = {
+    hit: logs.map(() => ({ all: 0, tail: 0, largest: 0, gc: 0, wait: 0, run: 0 })),
+    without: logs.map(() => new Float64Array(n)),
+    tail: 0,
+    noneLargest: 0,
+    byPlace: [0, 0, 0],
+    allByPlace: [0, 0, 0],
+  };
+  for (let i = 0; i < n; i++) {
+    const w = ep[3 * i]!;
+    const a = ep[3 * i + 1]!;
+    const isTail = lags[i]! > TAIL_MS;
+    const index = ep[3 * i + 2]!;
+    const place = index === 0 ? 0 : index < 10 ? 1 : 2;
+    t.allByPlace[place]!++;
+    if (isTail) {
+      t.tail++;
+      t.byPlace[place]!++;
+    }
+    let best = -1;
+    let bestMs = COINCIDE_MS;
+    logs.forEach((log, k) => {
+      const over = overlapping(log.stalls, w, a);
+      const ms = over.reduce((x, o) => x + o.ms, 0);
+      t.without[k]![i] = lags[i]! - ms;
+      const h = t.hit[k]!;
+      if (ms >= COINCIDE_MS) {
+        h.all++;
+        if (isTail) h.tail++;
+      }
+      if (!isTail) return;
+      for (const o of over) {
+        const span = o.s.t1 - o.s.t0;
+        h.gc += (o.ms * o.s.gcMs) / span;
+        h.wait += (o.ms * o.s.waitMs) / span;
+        h.run += (o.ms * o.s.runMs) / span;
+      }
+      if (ms >= bestMs) {
+        best = k;
+        bestMs = ms;
+      }
+    });
+    if (isTail) {
+      if (best >= 0) t.hit[best]!.largest++;
+      else t.noneLargest++;
+    }
+  }
+  return t;
+}
+
 /** Markdown: per process, its loop's stalls; per process, how the tail's tokens coincide with them. */
 export function lagAttribution(tokenLog: string, loopLogs: Record<string, string>, streams: number): string {
   const { ep, n, from, to } = readTokens(tokenLog);
@@ -111,54 +178,7 @@ export function lagAttribution(tokenLog: string, loopLogs: Record<string, string
   const names = Object.keys(loopLogs);
   const logs = names.map((name) => readLoopLog(loopLogs[name]!, from, to));
   const p99 = percentile(lags, 99);
-  // Per process: tokens (all / tail) coinciding with a stall; tail tokens where it has the largest
-  // overlap; lag with that process's overlap taken out; the tail's overlap by cause.
-  const hit = names.map(() => ({ all: 0, tail: 0, largest: 0, gc: 0, wait: 0, run: 0 }));
-  const without = names.map(() => new Float64Array(n));
-  let tail = 0;
-  let noneLargest = 0;
-  /** Tail tokens by their place in the answer: the first, the next 9, the rest. */
-  const byPlace = [0, 0, 0];
-  const allByPlace = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const w = ep[3 * i]!;
-    const a = ep[3 * i + 1]!;
-    const isTail = lags[i]! > TAIL_MS;
-    const index = ep[3 * i + 2]!;
-    const place = index === 0 ? 0 : index < 10 ? 1 : 2;
-    allByPlace[place]!++;
-    if (isTail) {
-      tail++;
-      byPlace[place]!++;
-    }
-    let best = -1;
-    let bestMs = COINCIDE_MS;
-    logs.forEach((log, k) => {
-      const over = overlapping(log.stalls, w, a);
-      const ms = over.reduce((x, o) => x + o.ms, 0);
-      without[k]![i] = lags[i]! - ms;
-      if (ms >= COINCIDE_MS) {
-        hit[k]!.all++;
-        if (isTail) hit[k]!.tail++;
-      }
-      if (isTail) {
-        for (const o of over) {
-          const span = o.s.t1 - o.s.t0;
-          hit[k]!.gc += (o.ms * o.s.gcMs) / span;
-          hit[k]!.wait += (o.ms * o.s.waitMs) / span;
-          hit[k]!.run += (o.ms * o.s.runMs) / span;
-        }
-        if (ms >= bestMs) {
-          best = k;
-          bestMs = ms;
-        }
-      }
-    });
-    if (isTail) {
-      if (best >= 0) hit[best]!.largest++;
-      else noneLargest++;
-    }
-  }
+  const { hit, without, tail, noneLargest, byPlace, allByPlace } = tallyTail(ep, lags, logs);
   const tailRows = names.map((name, k) => {
     const h = hit[k]!;
     const perTail = (ms: number) => fmt(ms / Math.max(1, tail), 1);
