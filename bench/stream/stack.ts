@@ -62,7 +62,7 @@ async function startRedis(): Promise<PrivateRedis & { pid: number }> {
   return Object.assign(redis, { pid: Number(/process_id:(\d+)/.exec(info)?.[1]) });
 }
 
-export async function startStack(options: {
+export interface StackOptions {
   pairs: number;
   redis: boolean;
   dataDir: string;
@@ -77,12 +77,9 @@ export async function startStack(options: {
    * phase's streams, each a chat and an embeddings request, or early streams go unmatched.
    */
   upstreamRecords: number;
-}): Promise<Stack> {
-  const { outDir, dataDir } = options;
-  const loops = (name: string) => loopMonitor(outDir, name, options.loops ?? false);
-  // One directory per service: the tsx loader's worker thread writes a profile of its own there too.
-  const profileArgs = (name: string) =>
-    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'prof', name)}`] : [];
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
   const started: Service[] = [];
   const begin = async (s: Promise<Service>) => {
     const service = await s;
@@ -95,95 +92,17 @@ export async function startStack(options: {
     await redis?.close();
   };
   try {
-    const dbLoops = loops('db');
-    const upstreamLoops = loops('upstream');
-    const db = await begin(
-      startService({
-        name: 'db',
-        entry: 'bench/stream/embedded-db.ts',
-        env: { DATA_DIR: dataDir, ...dbLoops.env },
-        preload: dbLoops.preload,
-        ready: /"url":"(postgres:\/\/[^"]+)"/,
-        logPath: join(outDir, 'db.log'),
-      }),
-    );
-    const fake = await begin(
-      startService({
-        name: 'fake-upstream',
-        entry: 'packages/testkit/src/fake-openai-main.ts',
-        preload: upstreamLoops.preload,
-        env: {
-          ...upstreamLoops.env,
-          PORT: '0',
-          FAKE_FIRST_TOKEN_DELAY_MS: String(options.upstream.firstTokenDelayMs),
-          FAKE_TOKEN_DELAY_MS: String(options.upstream.tokenDelayMs),
-          FAKE_REPLY_TOKENS: String(options.upstream.answerTokens),
-          FAKE_MAX_RECORDED: String(options.upstreamRecords),
-        },
-        ready: /"url":"(http:\/\/[^"]+)"/,
-        logPath: join(outDir, 'fake-upstream.log'),
-      }),
-    );
+    const db = await begin(startDb(options));
+    const fake = await begin(startUpstream(options));
     if (options.redis) redis = await startRedis();
     const upstreamUrl = fake.ready[1]!;
-    const shared = {
-      NODE_ENV: 'production',
-      DATABASE_URL: db.ready[1]!,
-      DATA_DIR: dataDir,
-      INTERNAL_TOKEN,
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ...(redis ? { REDIS_URL: redis.url } : {}),
-    };
+    const shared = sharedEnv(db.ready[1]!, options.dataDir, redis);
     const rags: Service[] = [];
     const apis: Service[] = [];
-    for (let i = 0; i < options.pairs; i++) {
-      const ragMem = memMonitor(outDir, `rag-${i + 1}`);
-      const ragLoops = loops(`rag-${i + 1}`);
-      const rag = await begin(
-        startService({
-          name: `rag-${i + 1}`,
-          entry: 'apps/rag/src/main.ts',
-          preload: [...ragMem.preload, ...ragLoops.preload],
-          env: {
-            ...shared,
-            ...ragMem.env,
-            ...ragLoops.env,
-            OPENAI_API_KEY: 'bench-key',
-            OPENAI_BASE_URL: upstreamUrl,
-            // The fake has no token budget; ours must not be what limits the streams.
-            OPENAI_TPM_LIMIT: '1000000000',
-          },
-          ready: listening('rag'),
-          nodeArgs: profileArgs(`rag-${i + 1}`),
-          logPath: join(outDir, `rag-${i + 1}.log`),
-        }),
-      );
+    for (let i = 1; i <= options.pairs; i++) {
+      const rag = await begin(startRag(options, `rag-${i}`, shared, upstreamUrl));
       rags.push(rag);
-      const apiMem = memMonitor(outDir, `api-${i + 1}`);
-      const apiLoops = loops(`api-${i + 1}`);
-      apis.push(
-        await begin(
-          startService({
-            name: `api-${i + 1}`,
-            entry: 'apps/api/src/main.ts',
-            preload: [...apiMem.preload, ...apiLoops.preload],
-            env: {
-              ...shared,
-              ...apiMem.env,
-              ...apiLoops.env,
-              JWT_SECRET,
-              RAG_URL: rag.ready[1]!,
-              COOKIE_SECURE: 'false',
-              ENABLE_STREAMING: 'true',
-            },
-            ready: listening('api'),
-            nodeArgs: profileArgs(`api-${i + 1}`),
-            logPath: join(outDir, `api-${i + 1}.log`),
-          }),
-        ),
-      );
+      apis.push(await begin(startApiProcess(options, `api-${i}`, shared, rag.ready[1]!)));
     }
     return {
       db,
@@ -200,6 +119,112 @@ export async function startStack(options: {
     await stop();
     throw err;
   }
+}
+
+/** The monitors preloaded into one process of the stack: memory for api and rag, loops with `--loops`. */
+function monitorsOf(options: StackOptions, name: string, memory: boolean) {
+  const loops = loopMonitor(options.outDir, name, options.loops ?? false);
+  const mem = memory ? memMonitor(options.outDir, name) : { env: {}, preload: [] };
+  return { env: { ...mem.env, ...loops.env }, preload: [...mem.preload, ...loops.preload] };
+}
+
+/** One directory per service: the tsx loader's worker thread writes a profile of its own there too. */
+const profileArgs = (options: StackOptions, name: string) =>
+  options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(options.outDir, 'prof', name)}`] : [];
+
+function startDb(options: StackOptions): Promise<Service> {
+  const monitors = monitorsOf(options, 'db', false);
+  return startService({
+    name: 'db',
+    entry: 'bench/stream/embedded-db.ts',
+    env: { DATA_DIR: options.dataDir, ...monitors.env },
+    preload: monitors.preload,
+    ready: /"url":"(postgres:\/\/[^"]+)"/,
+    logPath: join(options.outDir, 'db.log'),
+  });
+}
+
+function startUpstream(options: StackOptions): Promise<Service> {
+  const monitors = monitorsOf(options, 'upstream', false);
+  return startService({
+    name: 'fake-upstream',
+    entry: 'packages/testkit/src/fake-openai-main.ts',
+    preload: monitors.preload,
+    env: {
+      ...monitors.env,
+      PORT: '0',
+      FAKE_FIRST_TOKEN_DELAY_MS: String(options.upstream.firstTokenDelayMs),
+      FAKE_TOKEN_DELAY_MS: String(options.upstream.tokenDelayMs),
+      FAKE_REPLY_TOKENS: String(options.upstream.answerTokens),
+      FAKE_MAX_RECORDED: String(options.upstreamRecords),
+    },
+    ready: /"url":"(http:\/\/[^"]+)"/,
+    logPath: join(options.outDir, 'fake-upstream.log'),
+  });
+}
+
+/** The environment every api and rag of the stack shares. */
+function sharedEnv(databaseUrl: string, dataDir: string, redis: PrivateRedis | null): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    INTERNAL_TOKEN,
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...(redis ? { REDIS_URL: redis.url } : {}),
+  };
+}
+
+function startRag(
+  options: StackOptions,
+  name: string,
+  shared: Record<string, string>,
+  upstreamUrl: string,
+): Promise<Service> {
+  const monitors = monitorsOf(options, name, true);
+  return startService({
+    name,
+    entry: 'apps/rag/src/main.ts',
+    preload: monitors.preload,
+    env: {
+      ...shared,
+      ...monitors.env,
+      OPENAI_API_KEY: 'bench-key',
+      OPENAI_BASE_URL: upstreamUrl,
+      // The fake has no token budget; ours must not be what limits the streams.
+      OPENAI_TPM_LIMIT: '1000000000',
+    },
+    ready: listening('rag'),
+    nodeArgs: profileArgs(options, name),
+    logPath: join(options.outDir, `${name}.log`),
+  });
+}
+
+function startApiProcess(
+  options: StackOptions,
+  name: string,
+  shared: Record<string, string>,
+  ragUrl: string,
+): Promise<Service> {
+  const monitors = monitorsOf(options, name, true);
+  return startService({
+    name,
+    entry: 'apps/api/src/main.ts',
+    preload: monitors.preload,
+    env: {
+      ...shared,
+      ...monitors.env,
+      JWT_SECRET,
+      RAG_URL: ragUrl,
+      COOKIE_SECURE: 'false',
+      ENABLE_STREAMING: 'true',
+    },
+    ready: listening('api'),
+    nodeArgs: profileArgs(options, name),
+    logPath: join(options.outDir, `${name}.log`),
+  });
 }
 
 export type PeerKind = 'ai-sdk' | 'node-http';
