@@ -32,7 +32,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@classchat/cont
 import { syntheticTokens } from '@classchat/testkit';
 import { cpuSeconds, repoRoot, rssMb, startService, systemCpuSeconds, type Service } from './procs.js';
 import { seedUsers, type BenchUser } from './seed.js';
-import { JWT_SECRET } from './stack.js';
+import { JWT_SECRET, sharedEnv } from './stack.js';
 import { fmt, summarize, type Summary } from './stats.js';
 import { controlUpstream, markedQuestion, relayLatencies, upstreamRecords } from './upstream-records.js';
 
@@ -65,7 +65,6 @@ const SDK_STREAMS_PER_CLIENT: Record<number, number> = QUICK
   : { 1: 6, 50: 1, 200: 1, 500: 2 };
 const COMPARISON_RUNS = QUICK ? 1 : 3;
 const USERS = Math.max(...TIERS);
-const INTERNAL_TOKEN = 'bench-internal-token';
 const streamMs = FIRST_TOKEN_DELAY_MS + ANSWER_TOKENS * TOKEN_DELAY_MS;
 
 const outDir = join(repoRoot, 'bench/output/stream');
@@ -113,15 +112,7 @@ services.push(fake);
 const upstreamUrl = fake.ready[1]!;
 const upstreamOrigin = upstreamUrl.replace(/\/v1$/, '');
 
-const shared = {
-  NODE_ENV: 'production',
-  DATABASE_URL: databaseUrl,
-  DATA_DIR: dataDir,
-  INTERNAL_TOKEN,
-  LOG_LEVEL: 'info',
-  HOST: '127.0.0.1',
-  PORT: '0',
-};
+const shared = sharedEnv(databaseUrl, dataDir, null);
 const rag = await startService({
   name: 'rag',
   entry: 'apps/rag/src/main.ts',

@@ -100,9 +100,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const rags: Service[] = [];
     const apis: Service[] = [];
     for (let i = 1; i <= options.pairs; i++) {
-      const rag = await begin(startRag(options, `rag-${i}`, shared, upstreamUrl));
+      const rag = await begin(
+        startApp(options, 'rag', i, {
+          ...shared,
+          OPENAI_API_KEY: 'bench-key',
+          OPENAI_BASE_URL: upstreamUrl,
+          // The fake has no token budget; ours must not be what limits the streams.
+          OPENAI_TPM_LIMIT: '1000000000',
+        }),
+      );
       rags.push(rag);
-      apis.push(await begin(startApiProcess(options, `api-${i}`, shared, rag.ready[1]!)));
+      const api = startApp(options, 'api', i, {
+        ...shared,
+        JWT_SECRET,
+        RAG_URL: rag.ready[1]!,
+        COOKIE_SECURE: 'false',
+        ENABLE_STREAMING: 'true',
+      });
+      apis.push(await begin(api));
     }
     return {
       db,
@@ -163,8 +178,12 @@ function startUpstream(options: StackOptions): Promise<Service> {
   });
 }
 
-/** The environment every api and rag of the stack shares. */
-function sharedEnv(databaseUrl: string, dataDir: string, redis: PrivateRedis | null): Record<string, string> {
+/** The environment every api and rag of a bench's stack shares. */
+export function sharedEnv(
+  databaseUrl: string,
+  dataDir: string,
+  redis: PrivateRedis | null,
+): Record<string, string> {
   return {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
@@ -177,51 +196,21 @@ function sharedEnv(databaseUrl: string, dataDir: string, redis: PrivateRedis | n
   };
 }
 
-function startRag(
+/** One api or rag of the stack, with the monitors every api and rag gets. */
+function startApp(
   options: StackOptions,
-  name: string,
-  shared: Record<string, string>,
-  upstreamUrl: string,
+  app: 'api' | 'rag',
+  index: number,
+  env: Record<string, string>,
 ): Promise<Service> {
+  const name = `${app}-${index}`;
   const monitors = monitorsOf(options, name, true);
   return startService({
     name,
-    entry: 'apps/rag/src/main.ts',
+    entry: `apps/${app}/src/main.ts`,
     preload: monitors.preload,
-    env: {
-      ...shared,
-      ...monitors.env,
-      OPENAI_API_KEY: 'bench-key',
-      OPENAI_BASE_URL: upstreamUrl,
-      // The fake has no token budget; ours must not be what limits the streams.
-      OPENAI_TPM_LIMIT: '1000000000',
-    },
-    ready: listening('rag'),
-    nodeArgs: profileArgs(options, name),
-    logPath: join(options.outDir, `${name}.log`),
-  });
-}
-
-function startApiProcess(
-  options: StackOptions,
-  name: string,
-  shared: Record<string, string>,
-  ragUrl: string,
-): Promise<Service> {
-  const monitors = monitorsOf(options, name, true);
-  return startService({
-    name,
-    entry: 'apps/api/src/main.ts',
-    preload: monitors.preload,
-    env: {
-      ...shared,
-      ...monitors.env,
-      JWT_SECRET,
-      RAG_URL: ragUrl,
-      COOKIE_SECURE: 'false',
-      ENABLE_STREAMING: 'true',
-    },
-    ready: listening('api'),
+    env: { ...env, ...monitors.env },
+    ready: listening(app),
     nodeArgs: profileArgs(options, name),
     logPath: join(options.outDir, `${name}.log`),
   });
