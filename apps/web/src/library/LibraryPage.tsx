@@ -1,14 +1,9 @@
-import { ClassName, type ClassDto, type DocumentDto, type StorageUsage } from '@classchat/contracts';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ClassName, type ClassDto } from '@classchat/contracts';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { authApi } from '../api/auth.js';
 import { classesApi } from '../api/classes.js';
 import { documentsApi } from '../api/documents.js';
-import { errorMessage } from '../api/http.js';
-import { applyToClasses, applyToDocuments } from '../streaming/applyUserEvent.js';
 import { withLiveStatus, type DocumentView } from '../streaming/documentStatus.js';
-import { useDocumentEvents } from '../streaming/useDocumentEvents.js';
-import { useUserEvents } from '../streaming/useUserEvents.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
@@ -18,6 +13,7 @@ import { ClassesPanel, countDocuments } from './ClassesPanel.js';
 import { DocumentList } from './DocumentList.js';
 import { StorageMeter } from './StorageMeter.js';
 import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
+import { useLibraryData } from './useLibraryData.js';
 import { useUploads } from './useUploads.js';
 import './library.css';
 
@@ -32,67 +28,21 @@ export function LibraryPage() {
   const toast = useToast();
   const [params, setParams] = useSearchParams();
   const selectedId = params.get('class');
-  const [classes, setClasses] = useState<ClassDto[]>([]);
-  // Every document of the user: the selected class's are a filter of it, and the counts come from it.
-  const [documents, setDocuments] = useState<DocumentDto[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const {
+    classes,
+    documents,
+    loadError,
+    storage,
+    live,
+    refreshClasses,
+    refreshStorage,
+    addDocument,
+    removeDocuments,
+  } = useLibraryData();
   const [dialog, setDialog] = useState<DialogState>(null);
-  const refreshClasses = useCallback(async () => {
-    try {
-      setClasses(await classesApi.list());
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }, []);
-  const refreshDocuments = useCallback(async () => {
-    try {
-      setDocuments(await documentsApi.list());
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void refreshClasses();
-    void refreshDocuments();
-  }, [refreshClasses, refreshDocuments]);
-
-  // What the documents take of the user's storage quota; read again whenever it may have changed.
-  const [storage, setStorage] = useState<StorageUsage | null>(null);
-  const refreshStorage = useCallback(async () => {
-    try {
-      setStorage((await authApi.usage()).storage);
-    } catch {
-      // The meter is informative: the upload itself says when the library is full.
-    }
-  }, []);
-  useEffect(() => {
-    void refreshStorage();
-  }, [refreshStorage]);
-
-  const live = useDocumentEvents({
-    onReady: () => void refreshClasses(),
-    // A failed document's file is removed: it no longer takes any storage.
-    onStatus: (status) => status.status === 'failed' && void refreshStorage(),
-  });
-
-  // What another tab or device changed: classes, documents and the storage meter follow at once.
-  useUserEvents({
-    onEvent: (event) => {
-      setClasses((list) => applyToClasses(list, event));
-      setDocuments((list) => list && applyToDocuments(list, event));
-      if (event.type === 'usage-updated') setStorage(event.usage.storage);
-    },
-    onResync: () => {
-      void refreshClasses();
-      void refreshDocuments();
-      void refreshStorage();
-    },
-  });
 
   const uploads = useUploads((doc) => {
-    setDocuments((list) => list && [doc, ...list.filter((d) => d.id !== doc.id)]);
+    addDocument(doc);
     void refreshClasses();
     void refreshStorage();
   });
@@ -250,7 +200,7 @@ export function LibraryPage() {
           onConfirm={async () => {
             await classesApi.remove(dialog.cls.id);
             const gone = dialog.cls.id;
-            setDocuments((list) => list?.filter((d) => d.classId !== gone) ?? list);
+            removeDocuments((d) => d.classId === gone);
             select(null);
             await refreshClasses();
             void refreshStorage();
@@ -266,7 +216,7 @@ export function LibraryPage() {
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             await documentsApi.remove(dialog.doc.id);
-            setDocuments((list) => list?.filter((d) => d.id !== dialog.doc.id) ?? list);
+            removeDocuments((d) => d.id === dialog.doc.id);
             await refreshClasses();
             void refreshStorage();
           }}
