@@ -1,31 +1,18 @@
-import { ClassName, type ClassDto } from '@classchat/contracts';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { classesApi } from '../api/classes.js';
-import { documentsApi } from '../api/documents.js';
-import { withLiveStatus, type DocumentView } from '../streaming/documentStatus.js';
-import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { withLiveStatus } from '../streaming/documentStatus.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
-import { TextPromptDialog } from '../ui/TextPromptDialog.js';
-import { useToast } from '../ui/Toasts.js';
 import { ClassesPanel, countDocuments } from './ClassesPanel.js';
 import { DocumentList } from './DocumentList.js';
+import { LibraryDialogs, type LibraryDialog } from './LibraryDialogs.js';
 import { StorageMeter } from './StorageMeter.js';
 import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
 import { useLibraryData } from './useLibraryData.js';
 import { useUploads } from './useUploads.js';
 import './library.css';
 
-type DialogState =
-  | { kind: 'create-class' }
-  | { kind: 'rename-class'; cls: ClassDto }
-  | { kind: 'delete-class'; cls: ClassDto }
-  | { kind: 'delete-document'; doc: DocumentView }
-  | null;
-
 export function LibraryPage() {
-  const toast = useToast();
   const [params, setParams] = useSearchParams();
   const selectedId = params.get('class');
   const {
@@ -39,7 +26,7 @@ export function LibraryPage() {
     addDocument,
     removeDocuments,
   } = useLibraryData();
-  const [dialog, setDialog] = useState<DialogState>(null);
+  const [dialog, setDialog] = useState<LibraryDialog>(null);
 
   const uploads = useUploads((doc) => {
     addDocument(doc);
@@ -65,11 +52,6 @@ export function LibraryPage() {
   function select(id: string | null) {
     setParams(id ? { class: id } : {});
   }
-
-  const validateClassName = (name: string) => {
-    const r = ClassName.safeParse(name);
-    return r.success ? null : (r.error.issues[0]?.message ?? 'Enter a class name');
-  };
 
   return (
     <main className="library" id="main">
@@ -145,83 +127,14 @@ export function LibraryPage() {
         )}
       </section>
 
-      {dialog?.kind === 'create-class' && (
-        <TextPromptDialog
-          title="New class"
-          label="Class name"
-          placeholder="e.g. Linear Algebra"
-          submitLabel="Create class"
-          maxLength={120}
-          validate={validateClassName}
-          testId="class-dialog"
-          onClose={() => setDialog(null)}
-          onSubmit={async (name) => {
-            const created = await classesApi.create(name);
-            await refreshClasses();
-            if (created.id) select(created.id);
-            toast.show({ message: `Created “${name}”`, tone: 'success' });
-          }}
-        />
-      )}
-      {dialog?.kind === 'rename-class' && (
-        <TextPromptDialog
-          title="Rename class"
-          label="Class name"
-          initialValue={dialog.cls.name}
-          submitLabel="Save"
-          maxLength={120}
-          validate={validateClassName}
-          testId="class-dialog"
-          onClose={() => setDialog(null)}
-          onSubmit={async (name) => {
-            await classesApi.rename(dialog.cls.id, name);
-            await refreshClasses();
-          }}
-        />
-      )}
-      {dialog?.kind === 'delete-class' && (
-        <ConfirmDialog
-          title={`Delete “${dialog.cls.name}”?`}
-          message={
-            <>
-              <p>
-                This deletes the class{' '}
-                <strong>
-                  and its {dialog.cls.documentCount}{' '}
-                  {dialog.cls.documentCount === 1 ? 'document' : 'documents'}
-                </strong>
-                , including their processed pages. Chats that used them will no longer be able to cite them.
-              </p>
-              <p className="muted">This cannot be undone.</p>
-            </>
-          }
-          confirmLabel="Delete class and documents"
-          onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            await classesApi.remove(dialog.cls.id);
-            const gone = dialog.cls.id;
-            removeDocuments((d) => d.classId === gone);
-            select(null);
-            await refreshClasses();
-            void refreshStorage();
-            toast.show({ message: `Deleted “${dialog.cls.name}”`, tone: 'success' });
-          }}
-        />
-      )}
-      {dialog?.kind === 'delete-document' && (
-        <ConfirmDialog
-          title={`Delete “${dialog.doc.fileName}”?`}
-          message="The file and its processed passages are removed. Answers that cited it keep their text but the citation can no longer be opened."
-          confirmLabel="Delete document"
-          onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            await documentsApi.remove(dialog.doc.id);
-            removeDocuments((d) => d.id === dialog.doc.id);
-            await refreshClasses();
-            void refreshStorage();
-          }}
-        />
-      )}
+      <LibraryDialogs
+        dialog={dialog}
+        onClose={() => setDialog(null)}
+        onSelect={select}
+        refreshClasses={refreshClasses}
+        refreshStorage={refreshStorage}
+        removeDocuments={removeDocuments}
+      />
     </main>
   );
 }
