@@ -5,6 +5,7 @@ import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
 import { ClassesPanel, countDocuments } from './ClassesPanel.js';
 import { DocumentList } from './DocumentList.js';
+import { LibraryHeader } from './LibraryHeader.js';
 import { LibraryDialogs, type LibraryDialog } from './LibraryDialogs.js';
 import { StorageMeter } from './StorageMeter.js';
 import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
@@ -63,34 +64,11 @@ export function LibraryPage() {
         onCreate={() => setDialog({ kind: 'create-class' })}
       />
       <section className="library__content" aria-labelledby="library-title">
-        <header className="library__header">
-          <div>
-            <p className="eyebrow">Library</p>
-            <h1 id="library-title" className="page-title">
-              {selectedClass ? selectedClass.name : 'All documents'}
-            </h1>
-          </div>
-          {selectedClass && (
-            <div className="library__header-actions">
-              <button
-                type="button"
-                className="btn btn-small btn-secondary"
-                onClick={() => setDialog({ kind: 'rename-class', cls: selectedClass })}
-                data-testid="class-rename"
-              >
-                <Icon name="pencil" size={16} /> Rename
-              </button>
-              <button
-                type="button"
-                className="btn btn-small btn-danger-ghost"
-                onClick={() => setDialog({ kind: 'delete-class', cls: selectedClass })}
-                data-testid="class-delete"
-              >
-                <Icon name="trash" size={16} /> Delete class
-              </button>
-            </div>
-          )}
-        </header>
+        <LibraryHeader
+          selectedClass={selectedClass}
+          onRename={(cls) => setDialog({ kind: 'rename-class', cls })}
+          onDelete={(cls) => setDialog({ kind: 'delete-class', cls })}
+        />
 
         <StorageMeter storage={storage} />
         <UploadDropzone
