@@ -1,12 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { withLiveStatus } from '../streaming/documentStatus.js';
-import { Icon } from '../ui/Icon.js';
-import { Spinner } from '../ui/ProgressBar.js';
 import { ClassesPanel, countDocuments } from './ClassesPanel.js';
-import { DocumentList } from './DocumentList.js';
 import { LibraryHeader } from './LibraryHeader.js';
 import { LibraryDialogs, type LibraryDialog } from './LibraryDialogs.js';
+import { LibraryDocuments } from './LibraryDocuments.js';
 import { StorageMeter } from './StorageMeter.js';
 import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
 import { useLibraryData } from './useLibraryData.js';
@@ -77,32 +75,14 @@ export function LibraryPage() {
         />
         <UploadQueue items={uploads.items} onDismiss={uploads.dismiss} />
 
-        {loadError && (
-          <p className="form-error" role="alert">
-            {loadError}
-          </p>
-        )}
-        {documents === null && !loadError ? (
-          <div className="library__loading">
-            <Spinner label="Loading documents" />
-          </div>
-        ) : views.length === 0 ? (
-          <div className="empty empty--inline">
-            <Icon name="book" size={28} className="empty__icon" />
-            <h2 className="empty__title">No documents yet</h2>
-            <p className="empty__text">
-              Upload lecture slides, readings or notes. Once they are processed you can ask questions about
-              them and every answer cites the page it came from.
-            </p>
-          </div>
-        ) : (
-          <DocumentList
-            documents={views}
-            classNames={classNames}
-            showClass={selectedId === null}
-            onDelete={(doc) => setDialog({ kind: 'delete-document', doc })}
-          />
-        )}
+        <LibraryDocuments
+          loading={documents === null}
+          documents={views}
+          loadError={loadError}
+          classNames={classNames}
+          showClass={selectedId === null}
+          onDelete={(doc) => setDialog({ kind: 'delete-document', doc })}
+        />
       </section>
 
       <LibraryDialogs
