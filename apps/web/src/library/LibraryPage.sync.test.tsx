@@ -128,3 +128,31 @@ describe('LibraryPage counts', () => {
     expect(within(item).getByTestId('class-failed').textContent).toBe('1 failed');
   });
 });
+
+describe('LibraryPage deletions', () => {
+  it('deletes a class with its documents and goes back to all documents', async () => {
+    const { api } = setup({
+      classes: [cls('Linear Algebra', 1)],
+      documents: [doc()],
+      path: `/library?class=${CLASS_ID}`,
+    });
+    api.on('DELETE /classes/:id', { status: 204 });
+    await screen.findByText('Lecture 1.pdf');
+    screen.getByTestId('class-delete').click();
+    (await screen.findByRole('button', { name: 'Delete class and documents' })).click();
+
+    await screen.findByRole('heading', { name: 'All documents' });
+    expect(await screen.findByText('No documents yet')).toBeTruthy();
+    expect(api.callsTo('DELETE', `/classes/${CLASS_ID}`)).toHaveLength(1);
+  });
+
+  it('deletes one document from the list', async () => {
+    const { api } = setup({ documents: [doc({ classId: null })] });
+    api.on('DELETE /documents/:id', { status: 204 });
+    (await screen.findByRole('button', { name: 'Delete Lecture 1.pdf' })).click();
+    (await screen.findByRole('button', { name: 'Delete document' })).click();
+
+    expect(await screen.findByText('No documents yet')).toBeTruthy();
+    expect(api.callsTo('DELETE', `/documents/${DOC_ID}`)).toHaveLength(1);
+  });
+});
