@@ -1,17 +1,15 @@
 import type { SessionDto } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { chatApi } from '../api/chat.js';
-import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
-import { TextPromptDialog } from '../ui/TextPromptDialog.js';
 import { NARROW_QUERY, useMediaQuery } from '../ui/useMediaQuery.js';
 import { Composer } from './Composer.js';
 import { isUncovered, lastAnswer } from './messageModel.js';
 import { MessageItem, StreamingMessage } from './MessageItem.js';
 import { ScopePickers, type Scope } from './ScopePickers.js';
+import { SessionDialogs, type SessionDialog } from './SessionDialogs.js';
 import { SessionSidebar } from './SessionSidebar.js';
 import { useAutoScroll } from './useAutoScroll.js';
 import { useChatController } from './useChatController.js';
@@ -24,8 +22,6 @@ const SUGGESTIONS = [
   'Make me a study guide for the next exam',
   'Explain the hardest concept with an example',
 ];
-
-type SessionDialog = { kind: 'rename' | 'delete'; session: SessionDto } | null;
 
 export function ChatPage() {
   const { sessionId = null } = useParams();
@@ -235,36 +231,12 @@ export function ChatPage() {
         </div>
       </main>
 
-      {dialog?.kind === 'rename' && (
-        <TextPromptDialog
-          title="Rename chat"
-          label="Title"
-          initialValue={dialog.session.title}
-          submitLabel="Save"
-          maxLength={200}
-          testId="session-rename-dialog"
-          onClose={() => setDialog(null)}
-          onSubmit={async (title) => {
-            await chatApi.rename(dialog.session.id, title);
-            data.setSessions(
-              (list) => list?.map((s) => (s.id === dialog.session.id ? { ...s, title } : s)) ?? list,
-            );
-          }}
-        />
-      )}
-      {dialog?.kind === 'delete' && (
-        <ConfirmDialog
-          title="Delete this chat?"
-          message={`“${dialog.session.title || 'Untitled chat'}” and all its messages will be deleted. Your documents are not affected.`}
-          confirmLabel="Delete chat"
-          onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            await chatApi.remove(dialog.session.id);
-            data.setSessions((list) => list?.filter((s) => s.id !== dialog.session.id) ?? list);
-            if (dialog.session.id === sessionId) void navigate('/chat');
-          }}
-        />
-      )}
+      <SessionDialogs
+        dialog={dialog}
+        currentId={sessionId}
+        setSessions={data.setSessions}
+        onClose={() => setDialog(null)}
+      />
     </div>
   );
 }
