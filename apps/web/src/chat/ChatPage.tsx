@@ -15,13 +15,8 @@ import { useAutoScroll } from './useAutoScroll.js';
 import { useChatController } from './useChatController.js';
 import { useChatData } from './useChatData.js';
 import { freeLimitMessage, isAtLimit, PREMIUM_HOW } from './UsageMeter.js';
+import { WelcomePanel } from './WelcomePanel.js';
 import './chat.css';
-
-const SUGGESTIONS = [
-  'Summarize the key ideas of this class',
-  'Make me a study guide for the next exam',
-  'Explain the hardest concept with an example',
-];
 
 export function ChatPage() {
   const { sessionId = null } = useParams();
@@ -143,32 +138,12 @@ export function ChatPage() {
                 </button>
               </div>
             ) : chat.messages.length === 0 && !streaming ? (
-              <div className="welcome">
-                <span className="welcome__mark" aria-hidden="true">
-                  <Icon name="book" size={26} />
-                </span>
-                <h2 className="welcome__title">What are we studying today?</h2>
-                <p className="welcome__text">
-                  Ask anything about your uploaded material. Every answer cites the document and page it comes
-                  from.
-                </p>
-                <ul className="welcome__suggestions">
-                  {SUGGESTIONS.map((s) => (
-                    <li key={s}>
-                      <button
-                        type="button"
-                        className="suggestion"
-                        onClick={() => {
-                          setDraft(s);
-                          composerRef.current?.focus();
-                        }}
-                      >
-                        {s}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </div>
+              <WelcomePanel
+                onPick={(s) => {
+                  setDraft(s);
+                  composerRef.current?.focus();
+                }}
+              />
             ) : (
               <ol className="messages" aria-label="Conversation" data-testid="messages">
                 {visibleMessages.map((m) => (
