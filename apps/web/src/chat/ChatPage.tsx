@@ -1,10 +1,10 @@
 import type { SessionDto } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
 import { NARROW_QUERY, useMediaQuery } from '../ui/useMediaQuery.js';
+import { FailureNotice, LimitNotice } from './ChatNotices.js';
 import { Composer } from './Composer.js';
 import { isUncovered, lastAnswer } from './messageModel.js';
 import { MessageItem, StreamingMessage } from './MessageItem.js';
@@ -14,7 +14,7 @@ import { SessionSidebar } from './SessionSidebar.js';
 import { useAutoScroll } from './useAutoScroll.js';
 import { useChatController } from './useChatController.js';
 import { useChatData } from './useChatData.js';
-import { freeLimitMessage, isAtLimit, PREMIUM_HOW } from './UsageMeter.js';
+import { isAtLimit } from './UsageMeter.js';
 import { WelcomePanel } from './WelcomePanel.js';
 import './chat.css';
 
@@ -160,15 +160,7 @@ export function ChatPage() {
             )}
             {/* At the limit the notice above the composer says it all; no second copy here. */}
             {chat.failure && !streaming && !atLimit && (
-              <div className="notice notice--error" role="alert" data-testid="stream-error">
-                <Icon name="alert" size={18} />
-                <p>{chat.failure.message}</p>
-                {chat.failure.retryable && (
-                  <button type="button" className="btn btn-small btn-secondary" onClick={chat.retryLast}>
-                    <Icon name="retry" size={16} /> Retry
-                  </button>
-                )}
-              </div>
+              <FailureNotice failure={chat.failure} onRetry={chat.retryLast} />
             )}
           </div>
         </div>
@@ -180,18 +172,7 @@ export function ChatPage() {
         )}
 
         <div className="chat__footer">
-          {atLimit && data.usage && (
-            <div className="notice notice--warning" role="status" data-testid="limit-notice">
-              <Icon name="alert" size={18} />
-              <div className="notice__body">
-                <p>
-                  {freeLimitMessage(data.usage.limit ?? 0)} Your chats reset on{' '}
-                  {formatDate(data.usage.resetsAt, { day: 'numeric', month: 'long' })}.
-                </p>
-                <p data-testid="premium-how">{PREMIUM_HOW}</p>
-              </div>
-            </div>
-          )}
+          {atLimit && data.usage && <LimitNotice usage={data.usage} />}
           <Composer
             value={draft}
             onChange={setDraft}
