@@ -1,31 +1,22 @@
 import type { SessionDto } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { chatApi } from '../api/chat.js';
-import { ConfirmDialog } from '../ui/ConfirmDialog.js';
-import { formatDate } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { Spinner } from '../ui/ProgressBar.js';
-import { TextPromptDialog } from '../ui/TextPromptDialog.js';
 import { NARROW_QUERY, useMediaQuery } from '../ui/useMediaQuery.js';
+import { FailureNotice, LimitNotice } from './ChatNotices.js';
 import { Composer } from './Composer.js';
 import { isUncovered, lastAnswer } from './messageModel.js';
 import { MessageItem, StreamingMessage } from './MessageItem.js';
 import { ScopePickers, type Scope } from './ScopePickers.js';
+import { SessionDialogs, type SessionDialog } from './SessionDialogs.js';
 import { SessionSidebar } from './SessionSidebar.js';
 import { useAutoScroll } from './useAutoScroll.js';
 import { useChatController } from './useChatController.js';
 import { useChatData } from './useChatData.js';
-import { freeLimitMessage, isAtLimit, PREMIUM_HOW } from './UsageMeter.js';
+import { isAtLimit } from './UsageMeter.js';
+import { WelcomePanel } from './WelcomePanel.js';
 import './chat.css';
-
-const SUGGESTIONS = [
-  'Summarize the key ideas of this class',
-  'Make me a study guide for the next exam',
-  'Explain the hardest concept with an example',
-];
-
-type SessionDialog = { kind: 'rename' | 'delete'; session: SessionDto } | null;
 
 export function ChatPage() {
   const { sessionId = null } = useParams();
@@ -147,32 +138,12 @@ export function ChatPage() {
                 </button>
               </div>
             ) : chat.messages.length === 0 && !streaming ? (
-              <div className="welcome">
-                <span className="welcome__mark" aria-hidden="true">
-                  <Icon name="book" size={26} />
-                </span>
-                <h2 className="welcome__title">What are we studying today?</h2>
-                <p className="welcome__text">
-                  Ask anything about your uploaded material. Every answer cites the document and page it comes
-                  from.
-                </p>
-                <ul className="welcome__suggestions">
-                  {SUGGESTIONS.map((s) => (
-                    <li key={s}>
-                      <button
-                        type="button"
-                        className="suggestion"
-                        onClick={() => {
-                          setDraft(s);
-                          composerRef.current?.focus();
-                        }}
-                      >
-                        {s}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </div>
+              <WelcomePanel
+                onPick={(s) => {
+                  setDraft(s);
+                  composerRef.current?.focus();
+                }}
+              />
             ) : (
               <ol className="messages" aria-label="Conversation" data-testid="messages">
                 {visibleMessages.map((m) => (
@@ -189,15 +160,7 @@ export function ChatPage() {
             )}
             {/* At the limit the notice above the composer says it all; no second copy here. */}
             {chat.failure && !streaming && !atLimit && (
-              <div className="notice notice--error" role="alert" data-testid="stream-error">
-                <Icon name="alert" size={18} />
-                <p>{chat.failure.message}</p>
-                {chat.failure.retryable && (
-                  <button type="button" className="btn btn-small btn-secondary" onClick={chat.retryLast}>
-                    <Icon name="retry" size={16} /> Retry
-                  </button>
-                )}
-              </div>
+              <FailureNotice failure={chat.failure} onRetry={chat.retryLast} />
             )}
           </div>
         </div>
@@ -209,18 +172,7 @@ export function ChatPage() {
         )}
 
         <div className="chat__footer">
-          {atLimit && data.usage && (
-            <div className="notice notice--warning" role="status" data-testid="limit-notice">
-              <Icon name="alert" size={18} />
-              <div className="notice__body">
-                <p>
-                  {freeLimitMessage(data.usage.limit ?? 0)} Your chats reset on{' '}
-                  {formatDate(data.usage.resetsAt, { day: 'numeric', month: 'long' })}.
-                </p>
-                <p data-testid="premium-how">{PREMIUM_HOW}</p>
-              </div>
-            </div>
-          )}
+          {atLimit && data.usage && <LimitNotice usage={data.usage} />}
           <Composer
             value={draft}
             onChange={setDraft}
@@ -235,36 +187,12 @@ export function ChatPage() {
         </div>
       </main>
 
-      {dialog?.kind === 'rename' && (
-        <TextPromptDialog
-          title="Rename chat"
-          label="Title"
-          initialValue={dialog.session.title}
-          submitLabel="Save"
-          maxLength={200}
-          testId="session-rename-dialog"
-          onClose={() => setDialog(null)}
-          onSubmit={async (title) => {
-            await chatApi.rename(dialog.session.id, title);
-            data.setSessions(
-              (list) => list?.map((s) => (s.id === dialog.session.id ? { ...s, title } : s)) ?? list,
-            );
-          }}
-        />
-      )}
-      {dialog?.kind === 'delete' && (
-        <ConfirmDialog
-          title="Delete this chat?"
-          message={`“${dialog.session.title || 'Untitled chat'}” and all its messages will be deleted. Your documents are not affected.`}
-          confirmLabel="Delete chat"
-          onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            await chatApi.remove(dialog.session.id);
-            data.setSessions((list) => list?.filter((s) => s.id !== dialog.session.id) ?? list);
-            if (dialog.session.id === sessionId) void navigate('/chat');
-          }}
-        />
-      )}
+      <SessionDialogs
+        dialog={dialog}
+        currentId={sessionId}
+        setSessions={data.setSessions}
+        onClose={() => setDialog(null)}
+      />
     </div>
   );
 }
