@@ -7,6 +7,7 @@ import { loadApiConfig, startApi, type RunningApi } from '@classchat/api';
 import { loadRagConfig, startRag, type RunningRag } from '@classchat/rag';
 import { startTestDatabase } from './db.js';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/index.js';
+import { killChild } from './child-process.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -128,14 +129,6 @@ async function startStackRag(
   }
   const rag = await startRag(loadRagConfig(env));
   return { rag, ragChild: null, ragUrl: rag.url };
-}
-
-/** Kills a child process still running, and waits for it to exit. */
-async function killChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 /** rag from its TypeScript sources in a child process; resolves once it listens. */

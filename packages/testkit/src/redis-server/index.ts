@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { killChild } from '../child-process.js';
 
 /**
  * A private `redis-server` on a free port that a test can take down and bring back on the same
@@ -39,11 +40,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const kill = async () => {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
+    if (!running) return;
+    // A frozen server is woken first (a no-op once it has exited).
     running.kill('SIGCONT');
-    running.kill('SIGKILL');
-    await exited;
+    await killChild(running);
   };
   // A test process that ends without closing it (a crash, a timeout) must not leave it running.
   const killOnExit = () => void child?.kill('SIGKILL');
