@@ -85,10 +85,10 @@ function startLoadgen(logPath: string, loopLog: string | undefined) {
  */
 function sampleMachine(path: string, roles: Role[]): NodeJS.Timeout {
   rmSync(path, { force: true });
-  const ours = () =>
-    roles.reduce((sum, r) => sum + cpuOf(r.pids), 0) +
-    process.cpuUsage().user / 1e6 +
-    process.cpuUsage().system / 1e6;
+  const ours = () => {
+    const own = process.cpuUsage();
+    return roles.reduce((sum, r) => sum + cpuOf(r.pids), 0) + (own.user + own.system) / 1e6;
+  };
   let last = { t: Date.now(), busy: machineBusySeconds(), ours: ours() };
   return setInterval(() => {
     const now = { t: Date.now(), busy: machineBusySeconds(), ours: ours() };
