@@ -158,7 +158,7 @@ async function mockApi(page, { signedIn, usage }) {
     if (path.startsWith('/chat/sessions/')) return json({ session: sessions[0], messages });
     if (path.endsWith('/file') && pdf)
       return route.fulfill({ status: 200, contentType: 'application/pdf', body: pdf });
-    if (path.startsWith('/documents/')) return json({ document: documents[0] });
+    if (path.startsWith('/documents/')) return json(documents[0]);
     return json({ message: 'Not found', code: 'not_found' }, 404);
   });
 }
