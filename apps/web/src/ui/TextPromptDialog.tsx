@@ -1,6 +1,7 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/http.js';
 import { Dialog } from './Dialog.js';
+import { TextField } from './TextField.js';
 
 export interface TextPromptDialogProps {
   title: string;
@@ -30,8 +31,6 @@ export function TextPromptDialog({
   testId,
 }: TextPromptDialogProps) {
   const inputRef = useRef<HTMLInputElement>(null);
-  const inputId = useId();
-  const errorId = useId();
   const [value, setValue] = useState(initialValue);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,31 +58,20 @@ export function TextPromptDialog({
   return (
     <Dialog title={title} onClose={onClose} initialFocus={inputRef} testId={testId}>
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <div className="field">
-          <label htmlFor={inputId} className="field__label">
-            {label}
-          </label>
-          <input
-            ref={inputRef}
-            id={inputId}
-            className="input"
-            value={value}
-            maxLength={maxLength}
-            placeholder={placeholder}
-            onChange={(e) => {
-              setValue(e.target.value);
-              setError(null);
-            }}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? errorId : undefined}
-            onFocus={(e) => e.currentTarget.select()}
-          />
-          {error && (
-            <p id={errorId} className="field__error" role="alert">
-              {error}
-            </p>
-          )}
-        </div>
+        <TextField
+          label={label}
+          inputRef={inputRef}
+          value={value}
+          maxLength={maxLength}
+          placeholder={placeholder}
+          onChange={(v) => {
+            setValue(v);
+            setError(null);
+          }}
+          error={error}
+          alertError
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <div className="dialog__footer dialog__footer--flush">
           <button type="button" className="btn btn-secondary" onClick={onClose} disabled={busy}>
             Cancel
