@@ -1,35 +1,16 @@
-import type { MessageDto, Reaction } from '@classchat/contracts';
+import type { MessageDto } from '@classchat/contracts';
 import { useEffect, useState } from 'react';
 import { Icon } from '../ui/Icon.js';
+import { AnswerActionBar, type AnswerProps } from './AnswerActionBar.js';
+import { AnswerLabels } from './AnswerLabels.js';
 import { Markdown } from './Markdown.js';
 import { isUncovered } from './messageModel.js';
 import { SourcesList } from './SourcesList.js';
 import { studyOf, StudyView } from './StudyView.js';
 
-export interface AnswerActions {
-  onReact: (message: MessageDto, reaction: Reaction | null) => void;
-  onVersion: (message: MessageDto, index: number) => void;
-  onRetry: () => void;
-}
-
-const ROUTE_LABELS: Record<string, string> = {
-  quote_finding: 'Quotes',
-  generate_study_guide: 'Study guide',
-  summary: 'Summary',
-  quiz: 'Quiz',
-};
-
-export function MessageItem({
-  message,
-  isLastAnswer,
-  canRetry,
-  actions,
-}: {
-  message: MessageDto;
-  isLastAnswer: boolean;
-  canRetry: boolean;
-  actions: AnswerActions;
-}) {
+/** One message of the conversation: the student's question, or an answer with its sources and actions. */
+export function MessageItem(props: AnswerProps) {
+  const { message } = props;
   if (message.role === 'user') {
     return (
       <li className="msg msg--user" data-testid="message-user" data-message-id={message.id}>
@@ -37,13 +18,9 @@ export function MessageItem({
       </li>
     );
   }
-  const versions = message.versions.length;
-  const study = studyOf(message);
-  const routeLabel = message.route ? ROUTE_LABELS[message.route] : undefined;
-  const uncovered = isUncovered(message.coverage);
   return (
     <li
-      className={`msg msg--assistant${uncovered ? ' msg--uncovered' : ''}`}
+      className={`msg msg--assistant${isUncovered(message.coverage) ? ' msg--uncovered' : ''}`}
       data-testid="message-assistant"
       data-message-id={message.id}
       data-status={message.status}
@@ -53,95 +30,27 @@ export function MessageItem({
         <Icon name="chat" size={16} />
       </div>
       <div className="msg__body">
-        {(routeLabel || message.status === 'stopped' || uncovered) && (
-          <div className="msg__labels">
-            {routeLabel && <span className="chip chip--muted">{routeLabel}</span>}
-            {message.status === 'stopped' && (
-              <span className="chip chip--warning" data-testid="stopped-label">
-                stopped
-              </span>
-            )}
-            {uncovered && (
-              <span className="chip chip--muted" data-testid="coverage-label">
-                {message.coverage === 'no_material' ? 'No material to answer from' : 'Not in your material'} ·
-                free
-              </span>
-            )}
-          </div>
-        )}
-        {study ? (
-          <>
-            <Markdown content={leadOf(message.content)} citations={message.citations} />
-            <StudyView study={study} citations={message.citations} />
-          </>
-        ) : (
-          <Markdown content={message.content} citations={message.citations} />
-        )}
+        <AnswerLabels message={message} />
+        <AnswerContent message={message} />
         <SourcesList
           citations={message.citations}
           title={message.coverage === 'not_covered' ? 'Closest sections in your material' : 'Sources'}
         />
-        <div className="msg__actions" role="group" aria-label="Answer actions">
-          <button
-            type="button"
-            className={`icon-btn icon-btn--small${message.reaction === 'like' ? ' is-active' : ''}`}
-            aria-label="Helpful"
-            aria-pressed={message.reaction === 'like'}
-            onClick={() => actions.onReact(message, message.reaction === 'like' ? null : 'like')}
-            data-testid="like-button"
-          >
-            <Icon name="thumbUp" size={16} />
-          </button>
-          <button
-            type="button"
-            className={`icon-btn icon-btn--small${message.reaction === 'dislike' ? ' is-active' : ''}`}
-            aria-label="Not helpful"
-            aria-pressed={message.reaction === 'dislike'}
-            onClick={() => actions.onReact(message, message.reaction === 'dislike' ? null : 'dislike')}
-            data-testid="dislike-button"
-          >
-            <Icon name="thumbDown" size={16} />
-          </button>
-          {isLastAnswer && (
-            <button
-              type="button"
-              className="btn btn-small btn-ghost"
-              onClick={actions.onRetry}
-              disabled={!canRetry}
-              data-testid="retry-button"
-            >
-              <Icon name="retry" size={16} /> Retry
-            </button>
-          )}
-          {versions > 1 && (
-            <div className="pager" role="group" aria-label="Answer versions" data-testid="version-pager">
-              <button
-                type="button"
-                className="icon-btn icon-btn--small"
-                aria-label="Previous version"
-                disabled={message.currentVersion <= 0 || !canRetry}
-                onClick={() => actions.onVersion(message, message.currentVersion - 1)}
-              >
-                <Icon name="chevronLeft" size={16} />
-              </button>
-              <span className="pager__label" aria-live="polite" data-testid="version-label">
-                <span className="visually-hidden">Version </span>
-                {message.currentVersion + 1}/{versions}
-              </span>
-              <button
-                type="button"
-                className="icon-btn icon-btn--small"
-                aria-label="Next version"
-                disabled={message.currentVersion >= versions - 1 || !canRetry}
-                onClick={() => actions.onVersion(message, message.currentVersion + 1)}
-              >
-                <Icon name="chevronRight" size={16} />
-              </button>
-            </div>
-          )}
-        </div>
+        <AnswerActionBar {...props} />
       </div>
     </li>
+  );
+}
+
+/** The answer's text; a quiz or study guide as its lead line above the interactive view. */
+function AnswerContent({ message }: { message: MessageDto }) {
+  const study = studyOf(message);
+  if (!study) return <Markdown content={message.content} citations={message.citations} />;
+  return (
+    <>
+      <Markdown content={leadOf(message.content)} citations={message.citations} />
+      <StudyView study={study} citations={message.citations} />
+    </>
   );
 }
 
