@@ -1,9 +1,9 @@
 import type { SessionDto, Usage } from '@classchat/contracts';
 import { useMemo, useRef } from 'react';
-import { Link } from 'react-router-dom';
-import { recencyGroup } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { useFocusTrap } from '../ui/useFocusTrap.js';
+import { groupSessionsByRecency } from './sessionGroups.js';
+import { SessionListItem } from './SessionListItem.js';
 import { UsageMeter } from './UsageMeter.js';
 
 export interface SessionSidebarProps {
@@ -37,18 +37,6 @@ export function SessionSidebar({
   const ref = useRef<HTMLElement>(null);
   useFocusTrap(ref, drawer && open, onClose);
 
-  const groups = useMemo(() => {
-    const sorted = [...(sessions ?? [])].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    const out: { label: string; items: SessionDto[] }[] = [];
-    for (const s of sorted) {
-      const label = recencyGroup(s.updatedAt);
-      const group = out.at(-1);
-      if (group?.label === label) group.items.push(s);
-      else out.push({ label, items: [s] });
-    }
-    return out;
-  }, [sessions]);
-
   return (
     <>
       {drawer && open && <div className="drawer-backdrop" onClick={onClose} aria-hidden="true" />}
@@ -69,62 +57,55 @@ export function SessionSidebar({
             </button>
           )}
         </div>
-        <nav className="sidebar__list" aria-label="Chat history">
-          {sessions === null ? (
-            <p className="sidebar__empty">Loading chats…</p>
-          ) : sessions.length === 0 ? (
-            <p className="sidebar__empty">Your chats will appear here.</p>
-          ) : (
-            groups.map((g) => (
-              <div key={g.label} className="sidebar__group">
-                <h2 className="sidebar__group-title">{g.label}</h2>
-                <ul>
-                  {g.items.map((s) => (
-                    <li
-                      key={s.id}
-                      className={`session${s.id === currentId ? ' is-current' : ''}`}
-                      data-testid="session-item"
-                      data-session-id={s.id}
-                    >
-                      <Link
-                        to={`/chat/${s.id}`}
-                        className="session__link"
-                        aria-current={s.id === currentId ? 'page' : undefined}
-                        onClick={onClose}
-                      >
-                        {s.title || 'Untitled chat'}
-                      </Link>
-                      <div className="session__actions">
-                        <button
-                          type="button"
-                          className="icon-btn icon-btn--small"
-                          aria-label={`Rename chat ${s.title}`}
-                          onClick={() => onRename(s)}
-                          data-testid="session-rename"
-                        >
-                          <Icon name="pencil" size={15} />
-                        </button>
-                        <button
-                          type="button"
-                          className="icon-btn icon-btn--small"
-                          aria-label={`Delete chat ${s.title}`}
-                          onClick={() => onDelete(s)}
-                          data-testid="session-delete"
-                        >
-                          <Icon name="trash" size={15} />
-                        </button>
-                      </div>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))
-          )}
-        </nav>
+        <SessionList
+          sessions={sessions}
+          currentId={currentId}
+          onOpen={onClose}
+          onRename={onRename}
+          onDelete={onDelete}
+        />
         <div className="sidebar__bottom">
           <UsageMeter usage={usage} lastAnswerFree={lastAnswerFree} />
         </div>
       </aside>
     </>
+  );
+}
+
+/** The chat history: loading, empty, or the chats grouped by recency. */
+function SessionList({
+  sessions,
+  currentId,
+  onOpen,
+  onRename,
+  onDelete,
+}: Pick<SessionSidebarProps, 'sessions' | 'currentId' | 'onRename' | 'onDelete'> & { onOpen: () => void }) {
+  const groups = useMemo(() => groupSessionsByRecency(sessions ?? []), [sessions]);
+  return (
+    <nav className="sidebar__list" aria-label="Chat history">
+      {sessions === null ? (
+        <p className="sidebar__empty">Loading chats…</p>
+      ) : sessions.length === 0 ? (
+        <p className="sidebar__empty">Your chats will appear here.</p>
+      ) : (
+        groups.map((g) => (
+          <div key={g.label} className="sidebar__group">
+            <h2 className="sidebar__group-title">{g.label}</h2>
+            <ul>
+              {g.items.map((s) => (
+                <SessionListItem
+                  key={s.id}
+                  session={s}
+                  current={s.id === currentId}
+                  onOpen={onOpen}
+                  onRename={onRename}
+                  onDelete={onDelete}
+                />
+              ))}
+            </ul>
+          </div>
+        ))
+      )}
+    </nav>
   );
 }
