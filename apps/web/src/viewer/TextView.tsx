@@ -1,18 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Spinner } from '../ui/ProgressBar.js';
-import { locatePassage, type PassageHint } from './highlight.js';
+import { useLatestRef } from '../ui/useLatestRef.js';
+import type { PassageHint } from './highlight.js';
 import { scrollIntoViewIfHidden } from './scrollIntoViewIfHidden.js';
-
-/**
- * The text of a document. Markdown and plain text are shown as stored; a DOCX as the raw text mammoth
- * extracts from it, the same text rag chunked, so the passage's offsets and snippet locate it.
- */
-async function documentText(arrayBuffer: ArrayBuffer, format: 'text' | 'docx'): Promise<string> {
-  if (format === 'text') return new TextDecoder().decode(arrayBuffer);
-  // Loaded only when a Word document is opened.
-  const { extractRawText } = await import('mammoth');
-  return (await extractRawText({ arrayBuffer })).value.replaceAll('\u0000', '');
-}
+import { textPassageRange, type TextRange } from './textPassage.js';
+import { useDocumentText } from './useDocumentText.js';
 
 /**
  * A text, Markdown or Word document shown as text, with the cited passage marked and scrolled to:
@@ -26,64 +18,20 @@ export function TextView({
   onPassage,
 }: {
   url: string;
-  span?: { start: number; end: number } | null;
+  span?: TextRange | null;
   hint?: PassageHint | null;
   format?: 'text' | 'docx';
   onPassage?: (text: string | null) => void;
 }) {
-  const [text, setText] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const markRef = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setText(null);
-    setError(null);
-    let arrived = false;
-    fetch(url, { credentials: 'include', signal: controller.signal })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(String(res.status));
-        const body = await res.arrayBuffer();
-        arrived = true;
-        const content = await documentText(body, format);
-        // A Word document is read after it arrived: not for a viewer that moved on meanwhile.
-        if (!controller.signal.aborted) setText(content);
-      })
-      .catch(() => {
-        if (controller.signal.aborted) return;
-        setError(
-          arrived
-            ? 'This document cannot be shown here. Download the original to read it.'
-            : 'This document could not be loaded. It may have been deleted.',
-        );
-      });
-    return () => controller.abort();
-  }, [url, format]);
-
+  const { text, error } = useDocumentText(url, format);
   const spanStart = span?.start ?? null;
   const spanEnd = span?.end ?? null;
   const range = useMemo(() => {
     if (text === null) return null;
-    if (spanStart !== null && spanEnd !== null) {
-      const start = Math.min(spanStart, text.length);
-      const end = Math.min(spanEnd, text.length);
-      return end > start ? { start, end } : null;
-    }
-    if (!hint) return null;
-    const [r] = locatePassage([text], hint);
-    return r ?? null;
+    const cited = spanStart !== null && spanEnd !== null ? { start: spanStart, end: spanEnd } : null;
+    return textPassageRange(text, cited, hint);
   }, [text, hint, spanStart, spanEnd]);
-
-  const onPassageRef = useRef(onPassage);
-  useEffect(() => {
-    onPassageRef.current = onPassage;
-  });
-
-  useEffect(() => {
-    if (text === null) return;
-    onPassageRef.current?.(range ? text.slice(range.start, range.end) : null);
-    scrollIntoViewIfHidden(markRef.current);
-  }, [text, range]);
+  const markRef = useReportedPassage(text, range, onPassage);
 
   if (error) {
     return (
@@ -114,4 +62,23 @@ export function TextView({
       )}
     </article>
   );
+}
+
+/**
+ * Once the text is shown: tells `onPassage` the marked text (null when nothing is marked) and
+ * scrolls the mark behind the returned ref into view.
+ */
+function useReportedPassage(
+  text: string | null,
+  range: TextRange | null,
+  onPassage: ((text: string | null) => void) | undefined,
+) {
+  const markRef = useRef<HTMLElement>(null);
+  const onPassageRef = useLatestRef(onPassage);
+  useEffect(() => {
+    if (text === null) return;
+    onPassageRef.current?.(range ? text.slice(range.start, range.end) : null);
+    scrollIntoViewIfHidden(markRef.current);
+  }, [text, range, onPassageRef]);
+  return markRef;
 }
