@@ -1,6 +1,7 @@
 import { MAX_MESSAGE_CHARS } from '@classchat/contracts';
-import { useId, useLayoutEffect, type KeyboardEvent, type RefObject } from 'react';
+import { useId, type KeyboardEvent, type RefObject } from 'react';
 import { Icon } from '../ui/Icon.js';
+import { useAutoGrow } from './useAutoGrow.js';
 
 export interface ComposerProps {
   value: string;
@@ -31,12 +32,7 @@ export function Composer({
   const hintId = useId();
   const canSend = !streaming && !disabled && value.trim().length > 0;
 
-  useLayoutEffect(() => {
-    const el = inputRef.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 220)}px`;
-  }, [value, inputRef]);
+  useAutoGrow(inputRef, value);
 
   function send() {
     if (!canSend) return;
@@ -75,31 +71,49 @@ export function Composer({
         aria-describedby={hintId}
         data-testid="composer-input"
       />
-      {streaming ? (
-        <button
-          type="button"
-          className="composer__btn composer__btn--stop"
-          onClick={onStop}
-          disabled={stopping}
-          data-testid="stop-button"
-        >
-          <Icon name="stop" size={16} />
-          <span>{stopping ? 'Stopping…' : 'Stop'}</span>
-        </button>
-      ) : (
-        <button
-          type="submit"
-          className="composer__btn"
-          disabled={!canSend}
-          aria-label="Send message"
-          data-testid="send-button"
-        >
-          <Icon name="send" size={18} />
-        </button>
-      )}
+      <ComposerButton streaming={streaming} stopping={stopping} canSend={canSend} onStop={onStop} />
       <p id={hintId} className="composer__hint">
         Enter to send · Shift+Enter for a new line
       </p>
     </form>
+  );
+}
+
+/** Send, or while an answer streams, Stop (disabled once stopping). */
+function ComposerButton({
+  streaming,
+  stopping,
+  canSend,
+  onStop,
+}: {
+  streaming: boolean;
+  stopping: boolean;
+  canSend: boolean;
+  onStop: () => void;
+}) {
+  if (streaming) {
+    return (
+      <button
+        type="button"
+        className="composer__btn composer__btn--stop"
+        onClick={onStop}
+        disabled={stopping}
+        data-testid="stop-button"
+      >
+        <Icon name="stop" size={16} />
+        <span>{stopping ? 'Stopping…' : 'Stop'}</span>
+      </button>
+    );
+  }
+  return (
+    <button
+      type="submit"
+      className="composer__btn"
+      disabled={!canSend}
+      aria-label="Send message"
+      data-testid="send-button"
+    >
+      <Icon name="send" size={18} />
+    </button>
   );
 }
