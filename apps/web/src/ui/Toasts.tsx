@@ -35,7 +35,16 @@ export function useToast(): ToastApi {
   return api;
 }
 
-export function ToastProvider({ children }: { children: ReactNode }) {
+/**
+ * How long a toast stays (ms; 0 = until used or dismissed): as asked, else until used when it
+ * offers an action, longer for an error than for news.
+ */
+export function toastDuration(input: ToastInput): number {
+  return input.duration ?? (input.action ? 0 : input.tone === 'error' ? 8000 : 4500);
+}
+
+/** The toasts on screen (the latest four), each dismissed by hand or when its time is up. */
+function useToastQueue() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
   const timers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
@@ -51,7 +60,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     (input: ToastInput) => {
       const id = nextId.current++;
       setToasts((list) => [...list.slice(-3), { ...input, id }]);
-      const duration = input.duration ?? (input.action ? 0 : input.tone === 'error' ? 8000 : 4500);
+      const duration = toastDuration(input);
       if (duration > 0)
         timers.current.set(
           id,
@@ -70,6 +79,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
+  return { toasts, show, dismiss };
+}
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const { toasts, show, dismiss } = useToastQueue();
   const api = useMemo(() => ({ show, dismiss }), [show, dismiss]);
 
   return (
@@ -77,38 +91,38 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
         {toasts.map((t) => (
-          <div
-            key={t.id}
-            className={`toast toast--${t.tone ?? 'info'}`}
-            role={t.tone === 'error' ? 'alert' : 'status'}
-            data-testid="toast"
-          >
-            <Icon name={t.tone === 'error' ? 'alert' : 'check'} className="toast__icon" />
-            <p className="toast__message">{t.message}</p>
-            {t.action && (
-              <button
-                type="button"
-                className="btn btn-small btn-secondary"
-                data-testid="toast-action"
-                onClick={() => {
-                  dismiss(t.id);
-                  t.action?.onClick();
-                }}
-              >
-                {t.action.label}
-              </button>
-            )}
-            <button
-              type="button"
-              className="icon-btn icon-btn--small"
-              aria-label="Dismiss"
-              onClick={() => dismiss(t.id)}
-            >
-              <Icon name="close" size={16} />
-            </button>
-          </div>
+          <ToastItem key={t.id} toast={t} onDismiss={() => dismiss(t.id)} />
         ))}
       </div>
     </ToastContext.Provider>
+  );
+}
+
+function ToastItem({ toast: t, onDismiss }: { toast: Toast; onDismiss: () => void }) {
+  return (
+    <div
+      className={`toast toast--${t.tone ?? 'info'}`}
+      role={t.tone === 'error' ? 'alert' : 'status'}
+      data-testid="toast"
+    >
+      <Icon name={t.tone === 'error' ? 'alert' : 'check'} className="toast__icon" />
+      <p className="toast__message">{t.message}</p>
+      {t.action && (
+        <button
+          type="button"
+          className="btn btn-small btn-secondary"
+          data-testid="toast-action"
+          onClick={() => {
+            onDismiss();
+            t.action?.onClick();
+          }}
+        >
+          {t.action.label}
+        </button>
+      )}
+      <button type="button" className="icon-btn icon-btn--small" aria-label="Dismiss" onClick={onDismiss}>
+        <Icon name="close" size={16} />
+      </button>
+    </div>
   );
 }
