@@ -1,8 +1,9 @@
-import { useId, useRef, useState, type DragEvent } from 'react';
+import { useId, useRef } from 'react';
 import { Icon } from '../ui/Icon.js';
 import { formatBytes } from '../ui/format.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
 import { ACCEPT_ATTRIBUTE, MAX_UPLOAD_BYTES } from './uploadRules.js';
+import { useFileDrop } from './useFileDrop.js';
 import type { UploadItem } from './useUploads.js';
 
 /** Drop files here or pick them; several at once. */
@@ -15,35 +16,13 @@ export function UploadDropzone({
 }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const hintId = useId();
-  const [dragging, setDragging] = useState(false);
-  const depth = useRef(0);
-
-  function onDrop(e: DragEvent) {
-    e.preventDefault();
-    depth.current = 0;
-    setDragging(false);
-    const files = Array.from(e.dataTransfer.files);
-    if (files.length > 0) onFiles(files);
-  }
+  const { dragging, dropHandlers } = useFileDrop(onFiles);
 
   return (
     <div
       className={`dropzone${dragging ? ' dropzone--active' : ''}`}
       data-testid="upload-dropzone"
-      onDragEnter={(e) => {
-        e.preventDefault();
-        depth.current += 1;
-        setDragging(true);
-      }}
-      onDragOver={(e) => {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-      }}
-      onDragLeave={() => {
-        depth.current = Math.max(0, depth.current - 1);
-        if (depth.current === 0) setDragging(false);
-      }}
-      onDrop={onDrop}
+      {...dropHandlers}
     >
       <span className="dropzone__icon" aria-hidden="true">
         <Icon name="upload" size={22} />
