@@ -1,6 +1,7 @@
 import type { OutlineEntry } from '@classchat/contracts';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import { Icon } from '../ui/Icon.js';
+import { useLatestRef } from '../ui/useLatestRef.js';
 import { sectionPathAt } from './outline.js';
 
 /**
@@ -19,16 +20,7 @@ export function OutlineNav({
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
-  const current = useMemo(() => new Set(sectionPathAt(outline, page)), [outline, page]);
-
-  useEffect(() => {
-    if (!open) return;
-    const closeOutside = (e: PointerEvent) => {
-      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', closeOutside);
-    return () => document.removeEventListener('pointerdown', closeOutside);
-  }, [open]);
+  useCloseOnPointerOutside(rootRef, open, () => setOpen(false));
 
   return (
     <div
@@ -50,30 +42,66 @@ export function OutlineNav({
         <Icon name="book" size={16} /> <span className="hide-narrow">Contents</span>
       </button>
       {open && (
-        <nav id={panelId} className="toc__panel" aria-label="Contents" data-testid="toc">
-          <ol className="toc__list">
-            {outline.map((entry, i) => (
-              <li key={`${i}-${entry.title}`} className="toc__entry" data-level={Math.min(entry.level, 4)}>
-                <button
-                  type="button"
-                  className="toc__item"
-                  aria-current={current.has(entry) ? 'location' : undefined}
-                  onClick={() => {
-                    onGo(entry.pageStart);
-                    setOpen(false);
-                  }}
-                  data-testid="toc-entry"
-                >
-                  <span className="toc__title">{entry.title}</span>
-                  <span className="toc__page" aria-label={`page ${entry.pageStart}`}>
-                    {entry.pageStart}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ol>
-        </nav>
+        <OutlineList
+          id={panelId}
+          outline={outline}
+          page={page}
+          onGo={(to) => {
+            onGo(to);
+            setOpen(false);
+          }}
+        />
       )}
     </div>
+  );
+}
+
+/** While `open`, a pointer pressed anywhere outside `ref` calls `onClose`. */
+function useCloseOnPointerOutside(ref: RefObject<HTMLElement>, open: boolean, onClose: () => void) {
+  const onCloseRef = useLatestRef(onClose);
+  useEffect(() => {
+    if (!open) return;
+    const closeOutside = (e: PointerEvent) => {
+      if (!ref.current?.contains(e.target as Node)) onCloseRef.current();
+    };
+    document.addEventListener('pointerdown', closeOutside);
+    return () => document.removeEventListener('pointerdown', closeOutside);
+  }, [open, ref, onCloseRef]);
+}
+
+/** The outline's entries, indented by level; the sections the shown page lies in are marked. */
+function OutlineList({
+  id,
+  outline,
+  page,
+  onGo,
+}: {
+  id: string;
+  outline: readonly OutlineEntry[];
+  page: number;
+  onGo: (page: number) => void;
+}) {
+  const current = useMemo(() => new Set(sectionPathAt(outline, page)), [outline, page]);
+  return (
+    <nav id={id} className="toc__panel" aria-label="Contents" data-testid="toc">
+      <ol className="toc__list">
+        {outline.map((entry, i) => (
+          <li key={`${i}-${entry.title}`} className="toc__entry" data-level={Math.min(entry.level, 4)}>
+            <button
+              type="button"
+              className="toc__item"
+              aria-current={current.has(entry) ? 'location' : undefined}
+              onClick={() => onGo(entry.pageStart)}
+              data-testid="toc-entry"
+            >
+              <span className="toc__title">{entry.title}</span>
+              <span className="toc__page" aria-label={`page ${entry.pageStart}`}>
+                {entry.pageStart}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </nav>
   );
 }
