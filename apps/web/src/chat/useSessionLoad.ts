@@ -1,3 +1,4 @@
+import type { SessionDetail } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { chatApi } from '../api/chat.js';
 import { ApiError, errorMessage } from '../api/http.js';
@@ -34,29 +35,22 @@ export function useSessionLoad(sessionId: string | null, view: ChatView, answer:
       setLoading(false);
       return;
     }
-    let cancelled = false;
     setLoading(true);
     setLoadError(null);
-    chatApi.session(sessionId).then(
+    return readSession(
+      sessionId,
       (detail) => {
-        if (cancelled) return;
         showRead(detail);
         setLoading(false);
         pageRef.current.onSessionLoaded(detail.session);
         followRunning(detail, sessionId);
       },
-      (err: unknown) => {
-        if (cancelled) return;
+      (message) => {
         setMessages([]);
         setLoading(false);
-        setLoadError(
-          ApiError.is(err) && err.status === 404 ? 'This chat no longer exists.' : errorMessage(err),
-        );
+        setLoadError(message);
       },
     );
-    return () => {
-      cancelled = true;
-    };
   }, [sessionId, reset, followRunning, revisions, showRead, setMessages, setFailure, turn, pageRef]);
 
   /** The chat this view created, now in the URL: it is shown already, so it is not read again. */
@@ -74,4 +68,25 @@ export function useSessionLoad(sessionId: string | null, view: ChatView, answer:
   );
 
   return { loading, loadError, adopt, showGone };
+}
+
+/**
+ * Reads the chat `sessionId`, then hands it to `onRead`, or what went wrong to `onFailed` (a chat
+ * that is gone says so). Returns the cancel: after it, neither is called.
+ */
+function readSession(
+  sessionId: string,
+  onRead: (detail: SessionDetail) => void,
+  onFailed: (message: string) => void,
+): () => void {
+  let cancelled = false;
+  chatApi.session(sessionId).then(
+    (detail) => !cancelled && onRead(detail),
+    (err: unknown) =>
+      !cancelled &&
+      onFailed(ApiError.is(err) && err.status === 404 ? 'This chat no longer exists.' : errorMessage(err)),
+  );
+  return () => {
+    cancelled = true;
+  };
 }
