@@ -1,10 +1,8 @@
 import type { ClassDto, DocumentDto } from '@classchat/contracts';
 import { useId } from 'react';
+import { documentsInScope, scopeForDocument, type Scope } from './scopeRules.js';
 
-export interface Scope {
-  classId: string | null;
-  docId: string | null;
-}
+export type { Scope } from './scopeRules.js';
 
 /** Which material the assistant answers from: all, one class, or one document. */
 export function ScopePickers({
@@ -21,55 +19,73 @@ export function ScopePickers({
   disabled?: boolean;
 }) {
   const id = useId();
-  const docsInScope = documents.filter(
-    (d) => d.status === 'ready' && (scope.classId === null || d.classId === scope.classId),
-  );
   return (
     <div className="scope" role="group" aria-label="Answer from">
-      <div className="scope__field">
-        <label htmlFor={`${id}-class`} className="scope__label">
-          Class
-        </label>
-        <select
-          id={`${id}-class`}
-          className="select"
-          value={scope.classId ?? ''}
-          disabled={disabled}
-          onChange={(e) => onChange({ classId: e.target.value || null, docId: null })}
-          data-testid="class-picker"
-        >
-          <option value="">All classes</option>
-          {classes.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="scope__field">
-        <label htmlFor={`${id}-doc`} className="scope__label">
-          Document
-        </label>
-        <select
-          id={`${id}-doc`}
-          className="select"
-          value={scope.docId ?? ''}
-          disabled={disabled}
-          onChange={(e) => {
-            const docId = e.target.value || null;
-            const doc = documents.find((d) => d.id === docId);
-            onChange({ classId: doc?.classId ?? scope.classId, docId });
-          }}
-          data-testid="document-picker"
-        >
-          <option value="">All documents</option>
-          {docsInScope.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.fileName}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ScopeSelect
+        id={`${id}-class`}
+        label="Class"
+        allLabel="All classes"
+        options={classes.map((c) => ({ value: c.id, label: c.name }))}
+        value={scope.classId}
+        disabled={disabled}
+        // A new class starts from all of its documents.
+        onChange={(classId) => onChange({ classId, docId: null })}
+        testId="class-picker"
+      />
+      <ScopeSelect
+        id={`${id}-doc`}
+        label="Document"
+        allLabel="All documents"
+        options={documentsInScope(documents, scope.classId).map((d) => ({ value: d.id, label: d.fileName }))}
+        value={scope.docId}
+        disabled={disabled}
+        onChange={(docId) => onChange(scopeForDocument(documents, docId, scope))}
+        testId="document-picker"
+      />
+    </div>
+  );
+}
+
+/** A labelled select whose first option ("All …") stands for null. */
+function ScopeSelect({
+  id,
+  label,
+  allLabel,
+  options,
+  value,
+  disabled,
+  onChange,
+  testId,
+}: {
+  id: string;
+  label: string;
+  allLabel: string;
+  options: { value: string; label: string }[];
+  value: string | null;
+  disabled: boolean | undefined;
+  onChange: (value: string | null) => void;
+  testId: string;
+}) {
+  return (
+    <div className="scope__field">
+      <label htmlFor={id} className="scope__label">
+        {label}
+      </label>
+      <select
+        id={id}
+        className="select"
+        value={value ?? ''}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value || null)}
+        data-testid={testId}
+      >
+        <option value="">{allLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
