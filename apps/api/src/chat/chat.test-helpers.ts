@@ -13,7 +13,8 @@ import {
 } from '@classchat/contracts';
 import type { Plan } from '@classchat/contracts';
 import type { Repositories } from '@classchat/db';
-import { fakeEmbedding, type Stack } from '@classchat/testkit';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { fakeEmbedding, startStack, type Stack, type StackOptions } from '@classchat/testkit';
 
 export interface TestUser {
   id: string;
@@ -180,6 +181,34 @@ export async function connectSocket(stack: Stack, user: TestUser): Promise<TestS
       waitFor((e) => e.streamId === streamId && isTerminalSeen(e), timeoutMs),
     waitFor,
     close: () => void socket.disconnect(),
+  };
+}
+
+/**
+ * One stack for a whole test file, handed to `use` once it runs; the fake model is reset after each
+ * test, and the sockets that the returned `open` connects are closed with the stack at the end.
+ */
+export function sharedChatStack(
+  options: StackOptions,
+  use: (stack: Stack) => void,
+): (user: TestUser) => Promise<TestSocket> {
+  let stack: Stack | undefined;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    stack = await startStack(options);
+    use(stack);
+  });
+  afterEach(() => {
+    stack!.upstream!.reset();
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await stack?.stop();
+  });
+  return async (user) => {
+    const s = await connectSocket(stack!, user);
+    sockets.push(s);
+    return s;
   };
 }
 
