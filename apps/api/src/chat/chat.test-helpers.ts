@@ -14,7 +14,7 @@ import {
 import type { Plan } from '@classchat/contracts';
 import type { Repositories } from '@classchat/db';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { fakeEmbedding, startStack, type Stack, type StackOptions } from '@classchat/testkit';
+import { seedReadyDocument, startStack, type Stack, type StackOptions } from '@classchat/testkit';
 
 export interface TestUser {
   id: string;
@@ -103,32 +103,12 @@ export async function seedDocument(stack: Stack, userId: string) {
 }
 
 /** The course notes as a ready document of the user in `classId` (null: no class); its id. */
-async function seedNotes(stack: Stack, userId: string, classId: string | null): Promise<string> {
-  const repos = repositoriesOf(stack);
-  const doc = await repos.documents.create({
-    userId,
-    classId,
-    fileName: 'cell-biology.pdf',
-    mimeType: 'application/pdf',
-    byteSize: 1000,
-    sha256: randomUUID().replaceAll('-', ''),
-    storageKey: `${randomUUID()}.pdf`,
-  });
-  const chunks = NOTES_PAGES.map((text, i) => {
-    return {
-      chunkIndex: i,
-      pageStart: i + 1,
-      pageEnd: i + 1,
-      charStart: 0,
-      charEnd: text.length,
-      text,
-      tokenCount: Math.ceil(text.length / 4),
-      embedding: Array.from(fakeEmbedding(text, 512)),
-    };
-  });
-  await repos.chunks.insertForDocument({ id: doc.id, userId, classId }, chunks);
-  await repos.documents.markReady(doc.id, chunks.length, chunks.length);
-  return doc.id;
+function seedNotes(stack: Stack, userId: string, classId: string | null): Promise<string> {
+  return seedReadyDocument(
+    repositoriesOf(stack),
+    { userId, classId, fileName: 'cell-biology.pdf', mimeType: 'application/pdf' },
+    NOTES_PAGES,
+  );
 }
 
 export async function connectSocket(stack: Stack, user: TestUser): Promise<TestSocket> {
