@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { SessionDetail } from '@classchat/contracts';
-import { multiPagePdf, startStack, type Stack } from '@classchat/testkit';
+import { freePort, multiPagePdf, startStack, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -161,15 +160,4 @@ async function startViteDevServer(apiUrl: string): Promise<{ child: ChildProcess
     if (Date.now() > deadline) throw new Error(`vite did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
