@@ -132,22 +132,19 @@ services.push(rag);
 // The api serves /metrics only to a scraper with the token (its port is the public one).
 const METRICS_TOKEN = 'bench-metrics-token';
 const apiEnv = { ...shared, JWT_SECRET, RAG_URL: rag.ready[1]!, COOKIE_SECURE: 'false', METRICS_TOKEN };
-const api = await startService({
-  name: 'api',
-  entry: 'apps/api/src/main.ts',
-  env: { ...apiEnv, ENABLE_STREAMING: 'true' },
-  ready: /"url":"(http:\/\/[^"]+)".*"msg":"api listening"/,
-  logPath: join(outDir, 'api.log'),
-  nodeArgs: profileArgs('api'),
-});
+/** An api process (its log `${name}.log`), answering over Socket.IO when `streaming`, else blocking. */
+const startApiService = (name: string, streaming: boolean, nodeArgs: string[] = []) =>
+  startService({
+    name,
+    entry: 'apps/api/src/main.ts',
+    env: { ...apiEnv, ENABLE_STREAMING: String(streaming) },
+    ready: /"url":"(http:\/\/[^"]+)".*"msg":"api listening"/,
+    logPath: join(outDir, `${name}.log`),
+    nodeArgs,
+  });
+const api = await startApiService('api', true, profileArgs('api'));
 services.push(api);
-const blockingApi = await startService({
-  name: 'api-blocking',
-  entry: 'apps/api/src/main.ts',
-  env: { ...apiEnv, ENABLE_STREAMING: 'false' },
-  ready: /"url":"(http:\/\/[^"]+)".*"msg":"api listening"/,
-  logPath: join(outDir, 'api-blocking.log'),
-});
+const blockingApi = await startApiService('api-blocking', false);
 services.push(blockingApi);
 const apiUrl = api.ready[1]!;
 log(`services up: api ${apiUrl}, rag ${rag.ready[1]}, upstream ${upstreamUrl}`);

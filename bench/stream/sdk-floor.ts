@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import OpenAI from 'openai';
+import { readDeltas } from './chat-deltas.js';
 import { repoRoot, startService } from './procs.js';
 import { fmt, percentile } from './stats.js';
 
@@ -64,20 +65,7 @@ function rawStream(): Promise<number> {
       { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
       (res) => {
         let tokens = 0;
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (text: string) => {
-          buffer += text;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
-            const chunk = JSON.parse(event.slice(6)) as OpenAI.ChatCompletionChunk;
-            if (chunk.choices[0]?.delta?.content) tokens++;
-          }
-        });
-        res.on('end', () => resolve(tokens));
-        res.on('error', reject);
+        readDeltas(res, { token: () => tokens++, end: () => resolve(tokens), error: reject });
       },
     );
     req.on('error', reject);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTokenService } from '@classchat/api';
 import { connect, createRepositories } from '@classchat/db';
-import { fakeEmbedding } from '@classchat/testkit';
+import { seedReadyDocument } from '@classchat/testkit';
 
 const NOTES = [
   'Osmosis is the diffusion of water across a semipermeable membrane from low to high solute concentration.',
@@ -35,29 +35,11 @@ export async function seedUsers(databaseUrl: string, jwtSecret: string, count: n
         plan: 'premium',
       });
       const cls = await repos.classes.create(user.id, 'Biology');
-      const doc = await repos.documents.create({
-        userId: user.id,
-        classId: cls.id,
-        fileName: 'notes.txt',
-        mimeType: 'text/plain',
-        byteSize: 1000,
-        sha256: randomUUID().replaceAll('-', ''),
-        storageKey: `${randomUUID()}.txt`,
-      });
-      await repos.chunks.insertForDocument(
-        { id: doc.id, userId: user.id, classId: cls.id },
-        NOTES.map((text, n) => ({
-          chunkIndex: n,
-          pageStart: n + 1,
-          pageEnd: n + 1,
-          charStart: 0,
-          charEnd: text.length,
-          text,
-          tokenCount: Math.ceil(text.length / 4),
-          embedding: Array.from(fakeEmbedding(text, 512)),
-        })),
+      await seedReadyDocument(
+        repos,
+        { userId: user.id, classId: cls.id, fileName: 'notes.txt', mimeType: 'text/plain' },
+        NOTES,
       );
-      await repos.documents.markReady(doc.id, NOTES.length, NOTES.length);
       users.push({ id: user.id, token: await tokens.sign(user.id), classId: cls.id });
     }
   } finally {

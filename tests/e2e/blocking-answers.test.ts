@@ -1,17 +1,17 @@
 import { SessionDetail } from '@classchat/contracts';
-import { multiPagePdf, startStack, type Stack } from '@classchat/testkit';
+import { startStack, type Stack } from '@classchat/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   answerText,
   ask,
+  chatAboutMultiPagePdf,
   ensureWebBuilt,
   launchBrowser,
   newStudent,
   renderedCitations,
   screenshot,
   signUp,
-  uploadToNewClass,
 } from './support.js';
 
 /** Error notices on the page (the upload's "Created …" notice may still be showing). */
@@ -49,14 +49,7 @@ describe('a server with streaming turned off', () => {
 
   it('shows the question and the finished answer, and a retry’s new version', async () => {
     await signUp(page, 'Blocking Student', 'blocking@example.com');
-    const pdf = await multiPagePdf();
-    await uploadToNewClass(page, 'Biology', {
-      name: pdf.fileName,
-      mimeType: 'application/pdf',
-      buffer: Buffer.from(pdf.bytes),
-    });
-    await page.getByRole('link', { name: `Ask about ${pdf.fileName}` }).click();
-    await page.waitForURL(/\/chat\?/);
+    await chatAboutMultiPagePdf(page);
     await ask(page, 'How do cells get energy?');
 
     await page.getByTestId('message-assistant').waitFor();

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { SessionDetail } from '@classchat/contracts';
-import { multiPagePdf, startStack, type Stack } from '@classchat/testkit';
+import { freePort, startStack, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   answerText,
+  ask as askIn,
+  chatAboutMultiPagePdf,
   FIRST_TOKEN_DELAY_MS,
   growsByAppending,
   launchBrowser,
@@ -14,12 +15,10 @@ import {
   RECORD_STREAM_SNAPSHOTS,
   renderedCitations,
   signUp,
+  streamedText as streamedTextIn,
   streamSnapshots,
-  uploadToNewClass,
   TOKEN_DELAY_MS,
   webDir,
-  ask as askIn,
-  streamedText as streamedTextIn,
 } from './support.js';
 
 /**
@@ -83,14 +82,7 @@ describe('the development build (React.StrictMode) streams without duplicate tok
   it('shows each token once: the streamed text grows by appending and ends as the saved answer', async () => {
     await signUp(page, 'Strict Student', 'strict@example.com');
     // An answer needs material to answer from: without any, the assistant says so and asks for it.
-    const pdf = await multiPagePdf();
-    await uploadToNewClass(page, 'Biology', {
-      name: pdf.fileName,
-      mimeType: 'application/pdf',
-      buffer: Buffer.from(pdf.bytes),
-    });
-    await page.getByRole('link', { name: `Ask about ${pdf.fileName}` }).click();
-    await page.waitForURL(/\/chat\?/);
+    await chatAboutMultiPagePdf(page);
     await ask('How do cells get energy?');
     await streamedText(20);
     const answer = page.getByTestId('message-assistant');
@@ -161,15 +153,4 @@ async function startViteDevServer(apiUrl: string): Promise<{ child: ChildProcess
     if (Date.now() > deadline) throw new Error(`vite did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

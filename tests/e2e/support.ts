@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { markerPattern, markerStyleOf } from '@classchat/contracts';
-import { splitTokens } from '@classchat/testkit';
+import { multiPagePdf, splitTokens } from '@classchat/testkit';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const webDir = join(repoRoot, 'apps/web');
@@ -168,4 +168,16 @@ export async function uploadToNewClass(
   const row = page.getByTestId('document-row').filter({ hasText: file.name });
   await row.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
   return (await row.getAttribute('data-document-id')) ?? '';
+}
+
+/** Uploads the multi-page PDF to a new class "Biology" and opens a new chat about it: material to answer from. */
+export async function chatAboutMultiPagePdf(page: Page): Promise<void> {
+  const pdf = await multiPagePdf();
+  await uploadToNewClass(page, 'Biology', {
+    name: pdf.fileName,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(pdf.bytes),
+  });
+  await page.getByRole('link', { name: `Ask about ${pdf.fileName}` }).click();
+  await page.waitForURL(/\/chat\?/);
 }

@@ -100,17 +100,7 @@ describe('while Redis is down', () => {
     await redis.kill();
     const client = stack.api.ctx.redis!;
     if (client.status === 'ready') await new Promise((r) => client.once('reconnecting', r));
-    c = await startApiProcess({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: stack.databaseUrl,
-      DATA_DIR: stack.dataDir,
-      INTERNAL_TOKEN: stack.internalToken,
-      RAG_URL: stack.ragUrl,
-      REDIS_URL: redis.url,
-      LOGIN_RATE_LIMIT: String(LOGIN_LIMIT_ON_C),
-    });
+    c = await startApiProcess({ ...stack.apiEnv, LOGIN_RATE_LIMIT: String(LOGIN_LIMIT_ON_C) });
   }, 120_000);
 
   it('/readyz of the api (both processes) and of rag says it is Redis that is down', async () => {

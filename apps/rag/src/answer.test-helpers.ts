@@ -253,11 +253,32 @@ export const textOf = (events: RagStreamEvent[]) =>
 export const terminal = (events: RagStreamEvent[]) =>
   events.filter((e) => e.type === 'done' || e.type === 'error');
 
-/** A harness with one rag, one student and the Cell Biology PDF: what the answer tests run against. */
-export async function startCellBiologyRag(): Promise<{ h: AnswerHarness; rag: RunningRag; userId: string }> {
+/** The stream's last event, which must be its `done`. */
+export const done = (events: RagStreamEvent[]) => {
+  const last = events.at(-1);
+  if (last?.type !== 'done') throw new Error(`expected done, got ${JSON.stringify(last)}`);
+  return last;
+};
+
+export interface RagWithStudent {
+  h: AnswerHarness;
+  rag: RunningRag;
+  userId: string;
+}
+
+/** A harness with one rag (with the model, or `offline`) and one student named `student`. */
+export async function startRagWithStudent(
+  options: { offline?: boolean; student?: string } = {},
+): Promise<RagWithStudent> {
   const h = await startAnswerHarness();
-  const rag = await h.startRag();
-  const userId = await seedUser(h.repos);
+  const rag = await h.startRag({}, { offline: options.offline ?? false });
+  return { h, rag, userId: await seedUser(h.repos, options.student) };
+}
+
+/** A harness with one rag, one student and the Cell Biology PDF: what the answer tests run against. */
+export async function startCellBiologyRag(): Promise<RagWithStudent> {
+  const started = await startRagWithStudent();
+  const { h, userId } = started;
   await seedDocument(h.repos, { userId, fileName: 'Cell Biology.pdf', pages: await cellBiologyPages() });
-  return { h, rag, userId };
+  return started;
 }

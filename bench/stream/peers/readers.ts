@@ -5,12 +5,7 @@
 import { Agent, request } from 'node:http';
 import { createOpenAI } from '@ai-sdk/openai';
 import { streamText } from 'ai';
-
-export interface DeltaSink {
-  token(text: string): void;
-  end(): void;
-  error(err: unknown): void;
-}
+import { readDeltas, type DeltaSink } from '../chat-deltas.js';
 
 export type ModelReader = (prompt: string, sink: DeltaSink) => void;
 
@@ -41,28 +36,7 @@ export function nodeHttpReader(baseURL: string): ModelReader {
     const req = request(
       `${baseURL}/chat/completions`,
       { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          sink.error(new Error(`upstream HTTP ${res.statusCode}`));
-          return;
-        }
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (text: string) => {
-          buffer += text;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
-            const chunk = JSON.parse(event.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
-            const content = chunk.choices?.[0]?.delta?.content;
-            if (content) sink.token(content);
-          }
-        });
-        res.on('end', () => sink.end());
-        res.on('error', (err) => sink.error(err));
-      },
+      (res) => readDeltas(res, sink),
     );
     req.on('error', (err) => sink.error(err));
     req.end(

@@ -9,7 +9,7 @@ import { seedDataDirFromTemplate } from './embedded/template.js';
 import { migrate as runMigrations } from './migrate.js';
 import type { ChunkInput } from './repositories/chunks.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
-import { EMBEDDING_DIMENSIONS } from './schema.js';
+import { EMBEDDING_DIMENSIONS, type UserRow } from './schema.js';
 
 export interface DbFixture {
   /** The connection URL of the fixture's database. */
@@ -92,6 +92,26 @@ async function startPostgresFixture(serverUrl: string, options: { migrate?: bool
       }
     },
   };
+}
+
+export interface AliceAndBob {
+  fx: DbFixture;
+  alice: UserRow;
+  bob: UserRow;
+}
+
+/** A test file's database with two users, Alice then Bob: one to own rows, one who must not see them. */
+export async function startDbWithAliceAndBob(): Promise<AliceAndBob> {
+  const fx = await startDbFixture();
+  try {
+    const user = (name: string) =>
+      fx.repos.users.create({ email: email(name.toLowerCase()), name, passwordHash: 'h' });
+    const alice = await user('Alice');
+    return { fx, alice, bob: await user('Bob') };
+  } catch (err) {
+    await fx.stop();
+    throw err;
+  }
 }
 
 let counter = 0;

@@ -39,3 +39,13 @@ export function createStreamMetrics(what: string) {
     }),
   };
 }
+
+/** Document ingestions finished, by status: the api and rag each count theirs under this one name. */
+export function ingestCompletedCounter(registry: Registry): Counter<'status'> {
+  return new Counter({
+    name: 'ingest_completed_total',
+    help: 'Document ingestions finished',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+}

@@ -34,6 +34,8 @@ export interface Stack {
   internalToken: string;
   upstream: FakeOpenAI | null;
   api: RunningApi;
+  /** The environment the api runs with: another api process of the same stack starts from it. */
+  apiEnv: Readonly<Env>;
   /** In-process rag, or null when `ragProcess` is set. */
   rag: RunningRag | null;
   /** The rag child process when `ragProcess` is set. */
@@ -60,7 +62,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const upstream = options.model === 'offline' ? null : await startFakeOpenAI();
   const env = stackEnv(options, { databaseUrl: database.url, dataDir, upstreamUrl: upstream?.url ?? null });
   const { rag, ragChild, ragUrl } = await startStackRag(env.rag, options.ragProcess === true);
-  const api = await startApi(loadApiConfig(env.api(ragUrl)));
+  const apiEnv = env.api(ragUrl);
+  const api = await startApi(loadApiConfig(apiEnv));
   return {
     apiUrl: api.url,
     ragUrl,
@@ -69,6 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     internalToken: INTERNAL_TOKEN,
     upstream,
     api,
+    apiEnv,
     rag,
     ragChild,
     async stop() {

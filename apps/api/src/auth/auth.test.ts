@@ -10,7 +10,7 @@ import {
   type ErrorBody,
   type Usage,
 } from '@classchat/contracts';
-import { startStack, testRedisUrl, type Stack } from '@classchat/testkit';
+import { startStack, type Stack } from '@classchat/testkit';
 import { loadApiConfig } from '../config.js';
 import { startApi, type RunningApi } from '../server.js';
 import { call, signup } from '../testing/api-client.js';
@@ -338,23 +338,12 @@ describe('login rate limit with Redis, across api processes', () => {
   let shared: Stack;
   let second: RunningApi;
   beforeAll(async () => {
-    const limitEnv = { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) };
-    shared = await startStack({ model: 'offline', redis: true, api: limitEnv });
-    second = await startApi(
-      loadApiConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_URL: shared.databaseUrl,
-        DATA_DIR: shared.dataDir,
-        INTERNAL_TOKEN: shared.internalToken,
-        RAG_URL: shared.ragUrl,
-        REDIS_URL: testRedisUrl(),
-        JWT_SECRET,
-        ...limitEnv,
-      }),
-    );
+    shared = await startStack({
+      model: 'offline',
+      redis: true,
+      api: { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) },
+    });
+    second = await startApi(loadApiConfig(shared.apiEnv));
   });
   afterAll(async () => {
     await second?.stop();

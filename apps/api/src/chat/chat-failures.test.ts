@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@classchat/testkit';
+import { describe, expect, it } from 'vitest';
+import type { Stack } from '@classchat/testkit';
 import {
   chat,
   connectSocket,
@@ -8,9 +8,9 @@ import {
   errorOf,
   repositoriesOf,
   setChatCount,
+  sharedChatStack,
   startChat,
   usage,
-  type TestSocket,
   type TestUser,
 } from './chat.test-helpers.js';
 
@@ -24,20 +24,11 @@ async function expectCleanFailure(stack: Stack, user: TestUser, sessionId: strin
 
 describe('stream failures (in-process rag)', () => {
   let stack: Stack;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterEach(() => stack.upstream!.reset());
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await stack?.stop();
-  });
+  const open = sharedChatStack({}, (s) => (stack = s));
 
   it('the model failing before the first token → retryable chat-stream-error, nothing saved, count unchanged', async () => {
     const user = await createUser(stack);
-    const client = await connectSocket(stack, user);
-    sockets.push(client);
+    const client = await open(user);
     await setChatCount(stack, user.id, 3);
     stack.upstream!.setDefault({ fail: { status: 503 } });
     const { accepted, end, events } = await chat(stack, user, client, { message: 'What is osmosis?' });
@@ -54,8 +45,7 @@ describe('stream failures (in-process rag)', () => {
 
   it('the model stream breaking mid-answer → retryable error after the tokens already sent, nothing saved', async () => {
     const user = await createUser(stack);
-    const client = await connectSocket(stack, user);
-    sockets.push(client);
+    const client = await open(user);
     await setChatCount(stack, user.id, 7);
     stack.upstream!.setDefault({
       tokens: Array.from({ length: 12 }, (_, i) => ` t${i}`),
@@ -72,8 +62,7 @@ describe('stream failures (in-process rag)', () => {
 
   it("the model's in-stream error event → retryable error, nothing saved", async () => {
     const user = await createUser(stack);
-    const client = await connectSocket(stack, user);
-    sockets.push(client);
+    const client = await open(user);
     stack.upstream!.setDefault({ tokenDelayMs: 5, streamError: { afterTokens: 2 } });
     const { accepted, end } = await chat(stack, user, client, { message: 'What is osmosis?' });
     expect(errorOf(end).retryable).toBe(true);
@@ -83,18 +72,11 @@ describe('stream failures (in-process rag)', () => {
 
 describe('stream failures (rag as a child process)', () => {
   let stack: Stack;
-  let client: TestSocket | undefined;
-  beforeAll(async () => {
-    stack = await startStack({ ragProcess: true });
-  });
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-  });
+  const open = sharedChatStack({ ragProcess: true }, (s) => (stack = s));
 
   it('rag killed mid-stream → retryable chat-stream-error, nothing saved, count unchanged', async () => {
     const user = await createUser(stack);
-    client = await connectSocket(stack, user);
+    const client = await open(user);
     await setChatCount(stack, user.id, 5);
     stack.upstream!.setDefault({ tokens: Array.from({ length: 50 }, (_, i) => ` t${i}`), tokenDelayMs: 50 });
     const accepted = await startChat(stack, user, { message: 'What is osmosis?', streamId: randomUUID() });
@@ -121,18 +103,14 @@ describe('stream failures (rag as a child process)', () => {
 
 describe('idle timeout', () => {
   let stack: Stack;
-  let client: TestSocket | undefined;
-  beforeAll(async () => {
-    stack = await startStack({ api: { STREAM_TIMEOUT_MS: '400' }, rag: { STREAM_KEEPALIVE_MS: '60000' } });
-  });
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-  });
+  const open = sharedChatStack(
+    { api: { STREAM_TIMEOUT_MS: '400' }, rag: { STREAM_KEEPALIVE_MS: '60000' } },
+    (s) => (stack = s),
+  );
 
   it('STREAM_TIMEOUT_MS without any event → retryable stream_timeout, rag request closed, nothing saved', async () => {
     const user = await createUser(stack);
-    client = await connectSocket(stack, user);
+    const client = await open(user);
     await setChatCount(stack, user.id, 2);
     stack.upstream!.setDefault({ hang: true });
     const started = performance.now();

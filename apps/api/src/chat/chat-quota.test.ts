@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@classchat/testkit';
+import { describe, expect, it } from 'vitest';
+import type { Stack } from '@classchat/testkit';
 import { SessionDetail } from '@classchat/contracts';
 import {
   chat,
   completeOf,
-  connectSocket,
   createUser,
   errorBodyOf,
   errorOf,
@@ -13,31 +12,14 @@ import {
   postChatSse,
   repositoriesOf,
   setChatCount,
+  sharedChatStack,
   usage,
-  type TestSocket,
-  type TestUser,
 } from './chat.test-helpers.js';
 
 const LIMIT_MESSAGE = 'Free plan limit reached (25 chats/month). Upgrade to premium for unlimited chats.';
 
 let stack: Stack;
-const sockets: TestSocket[] = [];
-const open = async (user: TestUser) => {
-  const s = await connectSocket(stack, user);
-  sockets.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterEach(() => {
-  stack.upstream!.reset();
-});
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await stack?.stop();
-});
+const open = sharedChatStack({}, (s) => (stack = s));
 
 describe('free plan: 25 completed chats per UTC month', () => {
   it('the 25th chat succeeds and the count becomes 25; the 26th answers 403 with the message', async () => {

@@ -2,45 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatStreamTokenPayload, type Route } from '@classchat/contracts';
-import { startStack, type Stack } from '@classchat/testkit';
+import type { Stack } from '@classchat/testkit';
 import {
   chat,
   completeOf,
-  connectSocket,
   createUser,
   errorBodyOf,
   postChat,
   postChatSse,
   repositoriesOf,
   seedDocument,
+  sharedChatStack,
   startChat,
   until,
   usage,
   type TestSocket,
-  type TestUser,
 } from './chat.test-helpers.js';
 
 const METRICS_TOKEN = 'test-metrics-token';
 let stack: Stack;
-const sockets: TestSocket[] = [];
-const open = async (user: TestUser) => {
-  const s = await connectSocket(stack, user);
-  sockets.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  stack = await startStack({ redis: true, api: { METRICS_TOKEN } });
-});
-afterEach(() => {
-  stack.upstream!.reset();
-});
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await stack?.stop();
-});
+const open = sharedChatStack({ redis: true, api: { METRICS_TOKEN } }, (s) => (stack = s));
 
 describe('POST chat/new → live tokens over Socket.IO', () => {
   it('answers 202 at once, then tokens arrive progressively, in order, with contiguous seq, and the saved message equals the completed content', async () => {

@@ -13,7 +13,8 @@ import {
 } from '@classchat/contracts';
 import type { Plan } from '@classchat/contracts';
 import type { Repositories } from '@classchat/db';
-import { fakeEmbedding, type Stack } from '@classchat/testkit';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { seedReadyDocument, startStack, type Stack, type StackOptions } from '@classchat/testkit';
 
 export interface TestUser {
   id: string;
@@ -102,32 +103,12 @@ export async function seedDocument(stack: Stack, userId: string) {
 }
 
 /** The course notes as a ready document of the user in `classId` (null: no class); its id. */
-async function seedNotes(stack: Stack, userId: string, classId: string | null): Promise<string> {
-  const repos = repositoriesOf(stack);
-  const doc = await repos.documents.create({
-    userId,
-    classId,
-    fileName: 'cell-biology.pdf',
-    mimeType: 'application/pdf',
-    byteSize: 1000,
-    sha256: randomUUID().replaceAll('-', ''),
-    storageKey: `${randomUUID()}.pdf`,
-  });
-  const chunks = NOTES_PAGES.map((text, i) => {
-    return {
-      chunkIndex: i,
-      pageStart: i + 1,
-      pageEnd: i + 1,
-      charStart: 0,
-      charEnd: text.length,
-      text,
-      tokenCount: Math.ceil(text.length / 4),
-      embedding: Array.from(fakeEmbedding(text, 512)),
-    };
-  });
-  await repos.chunks.insertForDocument({ id: doc.id, userId, classId }, chunks);
-  await repos.documents.markReady(doc.id, chunks.length, chunks.length);
-  return doc.id;
+function seedNotes(stack: Stack, userId: string, classId: string | null): Promise<string> {
+  return seedReadyDocument(
+    repositoriesOf(stack),
+    { userId, classId, fileName: 'cell-biology.pdf', mimeType: 'application/pdf' },
+    NOTES_PAGES,
+  );
 }
 
 export async function connectSocket(stack: Stack, user: TestUser): Promise<TestSocket> {
@@ -180,6 +161,34 @@ export async function connectSocket(stack: Stack, user: TestUser): Promise<TestS
       waitFor((e) => e.streamId === streamId && isTerminalSeen(e), timeoutMs),
     waitFor,
     close: () => void socket.disconnect(),
+  };
+}
+
+/**
+ * One stack for a whole test file, handed to `use` once it runs; the fake model is reset after each
+ * test, and the sockets that the returned `open` connects are closed with the stack at the end.
+ */
+export function sharedChatStack(
+  options: StackOptions,
+  use: (stack: Stack) => void,
+): (user: TestUser) => Promise<TestSocket> {
+  let stack: Stack | undefined;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    stack = await startStack(options);
+    use(stack);
+  });
+  afterEach(() => {
+    stack!.upstream!.reset();
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await stack?.stop();
+  });
+  return async (user) => {
+    const s = await connectSocket(stack!, user);
+    sockets.push(s);
+    return s;
   };
 }
 

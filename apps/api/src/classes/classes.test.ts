@@ -2,16 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassDto, ClassList, DocumentDto, ErrorBody } from '@classchat/contracts';
-import { startStack, type Stack } from '@classchat/testkit';
-import { call, signup, uploadOk, waitForTerminal, type TestUser } from '../testing/api-client.js';
+import type { Stack } from '@classchat/testkit';
+import { call, uploadOk, waitForTerminal, type TestUser } from '../testing/api-client.js';
+import { startStackWithAliceAndBob } from '../testing/stack.test-helpers.js';
 
-let stack: Stack;
-let alice: TestUser;
-let bob: TestUser;
-
+let stack: Stack, alice: TestUser, bob: TestUser;
 beforeAll(async () => {
-  stack = await startStack({ model: 'offline' });
-  [alice, bob] = await Promise.all([signup(stack.apiUrl, 'Alice'), signup(stack.apiUrl, 'Bob')]);
+  ({ stack, alice, bob } = await startStackWithAliceAndBob());
 });
 afterAll(async () => {
   await stack?.stop();

@@ -107,18 +107,7 @@ describe('a disk nearly full (UPLOAD_MIN_FREE_DISK_MB)', () => {
     stack = await startStack({ model: 'offline' });
     // Same data directory, but it wants more free space than any disk here has.
     crowded = await startApi(
-      loadApiConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_URL: stack.databaseUrl,
-        DATA_DIR: stack.dataDir,
-        INTERNAL_TOKEN: stack.internalToken,
-        RAG_URL: stack.ragUrl,
-        JWT_SECRET: 'test-jwt-secret',
-        UPLOAD_MIN_FREE_DISK_MB: String(1024 * 1024 * 1024),
-      }),
+      loadApiConfig({ ...stack.apiEnv, UPLOAD_MIN_FREE_DISK_MB: String(1024 * 1024 * 1024) }),
     );
   });
   afterAll(async () => {

@@ -47,19 +47,7 @@ describe('ingestion recovery', () => {
     );
     rmSync(join(stack.dataDir, 'files', lost.id));
 
-    restarted = await startApi(
-      loadApiConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: stack.databaseUrl,
-        DATA_DIR: stack.dataDir,
-        INTERNAL_TOKEN: stack.internalToken,
-        JWT_SECRET: 'test-jwt-secret',
-        RAG_URL: stack.ragUrl,
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: '0',
-      }),
-    );
+    restarted = await startApi(loadApiConfig(stack.apiEnv));
     const ready = await waitForTerminal(restarted.url, user, resumable.id);
     expect(ready).toMatchObject({ status: 'ready', pageCount: 1, error: null });
     expect(ready.chunkCount).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { createStreamMetrics } from '@classchat/service';
+import { createStreamMetrics, ingestCompletedCounter } from '@classchat/service';
 
 /** The api's Prometheus metrics (SPEC §7), one registry per server instance. */
 export function createApiMetrics() {
@@ -12,12 +12,7 @@ export function createApiMetrics() {
       help: 'Document ingestions started',
       registers: [registry],
     }),
-    ingestCompleted: new Counter({
-      name: 'ingest_completed_total',
-      help: 'Document ingestions finished',
-      labelNames: ['status'] as const,
-      registers: [registry],
-    }),
+    ingestCompleted: ingestCompletedCounter(registry),
   };
 }
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;

@@ -1,16 +1,13 @@
 import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@classchat/testkit';
-import { connectSocket, signup, waitFor, type TestUser } from '../testing/api-client.js';
+import type { Stack } from '@classchat/testkit';
+import { connectSocket, waitFor, type TestUser } from '../testing/api-client.js';
+import { startStackWithAliceAndBob } from '../testing/stack.test-helpers.js';
 
-let stack: Stack;
-let alice: TestUser;
-let bob: TestUser;
-
+let stack: Stack, alice: TestUser, bob: TestUser;
 beforeAll(async () => {
-  stack = await startStack({ model: 'offline' });
-  [alice, bob] = await Promise.all([signup(stack.apiUrl, 'Alice'), signup(stack.apiUrl, 'Bob')]);
+  ({ stack, alice, bob } = await startStackWithAliceAndBob());
 });
 afterAll(async () => {
   await stack?.stop();

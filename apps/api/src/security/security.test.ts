@@ -29,19 +29,7 @@ beforeAll(async () => {
   alice = await signup(stack.apiUrl, 'Alice');
   writeFileSync(join(webDist, 'index.html'), INDEX_HTML);
   behindProxy = await startApi(
-    loadApiConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: stack.databaseUrl,
-      DATA_DIR: stack.dataDir,
-      INTERNAL_TOKEN: stack.internalToken,
-      RAG_URL: stack.ragUrl,
-      JWT_SECRET: 'test-jwt-secret',
-      PUBLIC_ORIGIN,
-      WEB_DIST_DIR: webDist,
-    }),
+    loadApiConfig({ ...stack.apiEnv, METRICS_TOKEN: undefined, PUBLIC_ORIGIN, WEB_DIST_DIR: webDist }),
   );
 });
 afterAll(async () => {

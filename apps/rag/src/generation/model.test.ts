@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { createServer, type Server } from 'node:net';
-import { startFakeOpenAI, type FakeOpenAI } from '@classchat/testkit';
+import { freePort, startFakeOpenAI, type FakeOpenAI } from '@classchat/testkit';
 import OpenAI, { type APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toStreamFailure } from './failures.js';
@@ -330,12 +329,3 @@ describe('kept-alive connections', () => {
     }
   });
 });
-
-/** A port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -6,17 +6,17 @@ import {
   encodeSse,
   SemanticSearchResponse,
   type ChunkReference,
-  type RagStreamEvent,
   type SemanticSearchBody,
 } from '@classchat/contracts';
 import { searchStats } from '@classchat/db';
 import { messageText, type ChatRequest } from '@classchat/testkit';
 import {
   cellBiologyPages,
+  done,
   post,
   seedDocument,
   seedUser,
-  startAnswerHarness,
+  startRagWithStudent,
   streamEvents,
   terminal,
   textOf,
@@ -36,9 +36,7 @@ const STREAM = '/api/v1/semantic_search_stream';
 const BLOCKING = '/api/v1/semantic_search';
 
 beforeAll(async () => {
-  h = await startAnswerHarness();
-  rag = await h.startRag();
-  userId = await seedUser(h.repos, 'alice');
+  ({ h, rag, userId } = await startRagWithStudent({ student: 'alice' }));
   classId = (await h.repos.classes.create(userId, 'Biology')).id;
   doc = await seedDocument(h.repos, {
     userId,
@@ -74,12 +72,6 @@ const ask = (user_query: string, extra: Partial<SemanticSearchBody> = {}): Seman
   session_id: randomUUID(),
   ...extra,
 });
-
-const done = (events: RagStreamEvent[]) => {
-  const last = events.at(-1);
-  if (last?.type !== 'done') throw new Error(`expected done, got ${JSON.stringify(last)}`);
-  return last;
-};
 
 /** `【n】 file, page p` headers of the context blocks the model was given. */
 function contextPages(req: ChatRequest): Array<{ n: number; page: number }> {

@@ -1,20 +1,11 @@
 import { docx, docxBomb } from '@classchat/testkit';
 import { describe, expect, it } from 'vitest';
 import { assertDocxUnpackedSize } from './docx-guard.js';
-import { IngestFailure } from './errors.js';
+import { failureOf } from './ingest.test-helpers.js';
 import { parseDocument } from './parse.js';
 
 const MB = 1024 * 1024;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' as const;
-
-async function failureOf(work: Promise<unknown>): Promise<IngestFailure> {
-  const err = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IngestFailure);
-  return err as IngestFailure;
-}
 
 describe('DOCX unpacked size guard', () => {
   it('lets a normal document through', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { badFixtures, goodFixtures, inflatingPdf, largePdf, paragraphFloodDocx } from '@classchat/testkit';
-import { IngestFailure } from './errors.js';
 import { createIsolatedParser, type IsolatedParser } from './isolated-parse.js';
+import { failureOf } from './ingest.test-helpers.js';
 import { parseDocument } from './parse.js';
 
 const MB = 1024 * 1024;
@@ -18,15 +18,6 @@ function parser(options: { memoryMb?: number; maxChars?: number; workers?: numbe
   });
   parsers.push(created);
   return created;
-}
-
-async function failureOf(work: Promise<unknown>): Promise<IngestFailure> {
-  const err = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IngestFailure);
-  return err as IngestFailure;
 }
 
 const memoryReason = (mb: number) =>

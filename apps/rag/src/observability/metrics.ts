@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { createStreamMetrics } from '@classchat/service';
+import { createStreamMetrics, ingestCompletedCounter } from '@classchat/service';
 
 /** rag's Prometheus metrics (SPEC §7), one registry per server instance. */
 export function createRagMetrics() {
@@ -8,12 +8,7 @@ export function createRagMetrics() {
   return {
     ...base,
     ingestPages: new Counter({ name: 'ingest_pages_total', help: 'Pages ingested', registers: [registry] }),
-    ingestCompleted: new Counter({
-      name: 'ingest_completed_total',
-      help: 'Document ingestions finished',
-      labelNames: ['status'] as const,
-      registers: [registry],
-    }),
+    ingestCompleted: ingestCompletedCounter(registry),
   };
 }
 export type RagMetrics = ReturnType<typeof createRagMetrics>;

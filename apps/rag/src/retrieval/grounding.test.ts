@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SemanticSearchResponse, type SemanticSearchBody } from '@classchat/contracts';
 import type { ChunkInput } from '@classchat/db';
-import { post, seedUser, startAnswerHarness, type AnswerHarness } from '../answer.test-helpers.js';
+import { post, startRagWithStudent, type AnswerHarness } from '../answer.test-helpers.js';
 import type { RunningRag } from '../server.js';
 
 /**
@@ -11,9 +11,7 @@ import type { RunningRag } from '../server.js';
  * question that names a chapter or a page, body pages above the table of contents, and a plain
  * "not covered" or "no material" answer when the material cannot answer.
  */
-let h: AnswerHarness;
-let rag: RunningRag;
-let userId: string;
+let h: AnswerHarness, rag: RunningRag, userId: string;
 let classId: string;
 let manualId: string;
 
@@ -66,9 +64,7 @@ const MANUAL: Piece[] = [
 ];
 
 beforeAll(async () => {
-  h = await startAnswerHarness();
-  rag = await h.startRag({}, { offline: true });
-  userId = await seedUser(h.repos, 'grounding');
+  ({ h, rag, userId } = await startRagWithStudent({ offline: true, student: 'grounding' }));
   classId = (await h.repos.classes.create(userId, 'R course')).id;
   const doc = await h.repos.documents.create({
     userId,

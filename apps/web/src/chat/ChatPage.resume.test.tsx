@@ -1,50 +1,21 @@
-import type { MessageDto, SessionDetail } from '@classchat/contracts';
+import type { SessionDetail } from '@classchat/contracts';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
 import { complete, FakeSocket, MESSAGE_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
+import { CREATED_AT, messageDto, sessionDto, streamStart, usageDto } from '../test/dtos.js';
 import { ChatPage } from './ChatPage.js';
 
-const QUESTION_ID = '77777777-7777-4777-8777-777777777777';
-const CREATED = '2025-11-20T10:00:00.000Z';
+const session = sessionDto();
 
-const session = {
-  id: SESSION_ID,
-  title: 'Eigenvalues',
-  assignedClass: null,
-  assignedDocument: null,
-  source: 'main_app' as const,
-  ephemeral: false,
-  createdAt: CREATED,
-  updatedAt: CREATED,
-};
-
-function message(overrides: Partial<MessageDto>): MessageDto {
-  return {
-    id: QUESTION_ID,
-    position: 0,
-    role: 'user',
-    content: 'What is an eigenvector?',
-    citations: [],
-    chunkReferences: [],
-    versions: [],
-    currentVersion: 0,
-    reaction: null,
-    route: null,
-    status: 'complete',
-    createdAt: CREATED,
-    ...overrides,
-  };
-}
-
-const question = message({});
-const oldAnswer = message({
+const question = messageDto();
+const oldAnswer = messageDto({
   id: MESSAGE_ID,
   position: 1,
   role: 'assistant',
   content: 'An old answer.',
-  versions: [{ content: 'An old answer.', citations: [], chunkReferences: [], createdAt: CREATED }],
+  versions: [{ content: 'An old answer.', citations: [], chunkReferences: [], createdAt: CREATED_AT }],
 });
 
 /**
@@ -60,15 +31,7 @@ function openChat(detail: SessionDetail | (() => SessionDetail), options: { conn
       reads++;
       return { body: typeof detail === 'function' ? detail() : detail };
     })
-    .on('GET /user/usage', {
-      body: {
-        plan: 'free',
-        used: 3,
-        limit: 25,
-        resetsAt: '2025-12-01T00:00:00.000Z',
-        storage: { usedBytes: 0, limitBytes: 500 * 1024 * 1024 },
-      },
-    })
+    .on('GET /user/usage', { body: usageDto({ used: 3 }) })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } });
   const socket = new FakeSocket();
@@ -99,11 +62,7 @@ describe('ChatPage opened while an answer is being written (reload mid-answer)',
 
     act(() => {
       // The replay (start and the two tokens already written), overlapping the live stream.
-      socket.serverEmit('chat-stream-start', {
-        sessionId: SESSION_ID,
-        streamId: STREAM_ID,
-        route: 'general_qa',
-      });
+      socket.serverEmit('chat-stream-start', streamStart());
       socket.serverEmit('chat-stream-token', token(1, 'An eigenvector '));
       socket.serverEmit('chat-stream-token', token(2, 'keeps '));
       socket.serverEmit('chat-stream-token', token(2, 'keeps '));
@@ -129,7 +88,7 @@ describe('ChatPage opened while an answer is being written (reload mid-answer)',
 
     const versions = [
       ...oldAnswer.versions,
-      { content: 'A new answer.', citations: [], chunkReferences: [], createdAt: CREATED },
+      { content: 'A new answer.', citations: [], chunkReferences: [], createdAt: CREATED_AT },
     ];
     act(() =>
       socket.serverEmit(
@@ -165,7 +124,7 @@ describe('ChatPage opened while an answer is being written (reload mid-answer)',
   });
 
   it('nothing to replay and the chat no longer names the answer: shows what was saved', async () => {
-    const saved = message({ ...oldAnswer, content: 'The saved answer.', versions: [] });
+    const saved = messageDto({ ...oldAnswer, content: 'The saved answer.', versions: [] });
     let over = false;
     const { socket } = openChat(() =>
       over

@@ -1,77 +1,47 @@
-import type { MessageDto, SessionDto, UserEvent } from '@classchat/contracts';
+import type { MessageDto, UserEvent } from '@classchat/contracts';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { complete, FakeSocket, MESSAGE_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
+import { CREATED_AT, messageDto, sessionDto, streamStart, usageDto } from '../test/dtos.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
 import { ChatPage } from './ChatPage.js';
 
-const QUESTION_ID = '77777777-7777-4777-8777-777777777777';
 const OTHER_SESSION_ID = '88888888-8888-4888-8888-888888888888';
-const AT = '2025-11-20T10:00:00.000Z';
 
-const session = (overrides: Partial<SessionDto> = {}): SessionDto => ({
-  id: SESSION_ID,
-  title: 'Eigenvalues',
-  assignedClass: null,
-  assignedDocument: null,
-  source: 'main_app',
-  ephemeral: false,
-  createdAt: AT,
-  updatedAt: AT,
-  ...overrides,
-});
-
-const question = (content = 'What is an eigenvector?'): MessageDto => ({
-  id: QUESTION_ID,
-  position: 0,
-  role: 'user',
-  content,
-  citations: [],
-  chunkReferences: [],
-  versions: [],
-  currentVersion: 0,
-  reaction: null,
-  route: null,
-  status: 'complete',
-  createdAt: AT,
-});
+const question = (content = 'What is an eigenvector?'): MessageDto => messageDto({ content });
 
 const version = (content: string, status: 'complete' | 'stopped') => ({
   content,
   citations: [],
   chunkReferences: [],
-  createdAt: AT,
+  createdAt: CREATED_AT,
   status,
 });
 
 /** An answer stopped on version 1, then retried twice (version 3 shown). */
-const retriedAnswer = (): MessageDto => ({
-  id: MESSAGE_ID,
-  position: 1,
-  role: 'assistant',
-  content: 'Third try.',
-  citations: [],
-  chunkReferences: [],
-  versions: [
-    version('An eigen', 'stopped'),
-    version('Second try.', 'complete'),
-    version('Third try.', 'complete'),
-  ],
-  currentVersion: 2,
-  reaction: null,
-  route: 'general_qa',
-  status: 'complete',
-  createdAt: AT,
-});
+const retriedAnswer = (): MessageDto =>
+  messageDto({
+    id: MESSAGE_ID,
+    position: 1,
+    role: 'assistant',
+    content: 'Third try.',
+    versions: [
+      version('An eigen', 'stopped'),
+      version('Second try.', 'complete'),
+      version('Third try.', 'complete'),
+    ],
+    currentVersion: 2,
+    route: 'general_qa',
+  });
 
 /** The page on a chat whose read answers `messages` (stamped with the server's `rev` when given). */
 function setup(messages: MessageDto[] = [], rev?: number) {
   const api = fakeApi()
-    .on('GET /chat/sessions', { body: { sessions: [session()] } })
+    .on('GET /chat/sessions', { body: { sessions: [sessionDto()] } })
     .on('GET /chat/sessions/:id', {
-      body: { session: session(), messages, activeStream: null, ...(rev === undefined ? {} : { rev }) },
+      body: { session: sessionDto(), messages, activeStream: null, ...(rev === undefined ? {} : { rev }) },
     })
     .on('GET /user/usage', { body: usage(20) })
     .on('GET /classes', { body: { classes: [] } })
@@ -82,13 +52,8 @@ function setup(messages: MessageDto[] = [], rev?: number) {
   return { api, socket, emit };
 }
 
-const usage = (used: number, plan: 'free' | 'premium' = 'free') => ({
-  plan,
-  used,
-  limit: plan === 'free' ? 25 : null,
-  resetsAt: '2025-12-01T00:00:00.000Z',
-  storage: { usedBytes: 0, limitBytes: 500 * 1024 * 1024 },
-});
+const usage = (used: number, plan: 'free' | 'premium' = 'free') =>
+  usageDto({ plan, used, limit: plan === 'free' ? 25 : null });
 
 describe('ChatPage in a second tab of the same student', () => {
   beforeEach(() => vi.stubGlobal('matchMedia', undefined));
@@ -101,13 +66,7 @@ describe('ChatPage in a second tab of the same student', () => {
     emit({ type: 'message-updated', rev: 1, sessionId: SESSION_ID, message: question() });
     expect(screen.getByTestId('message-user').textContent).toBe('What is an eigenvector?');
 
-    act(() =>
-      socket.serverEmit('chat-stream-start', {
-        sessionId: SESSION_ID,
-        streamId: STREAM_ID,
-        route: 'general_qa',
-      }),
-    );
+    act(() => socket.serverEmit('chat-stream-start', streamStart()));
     // It follows the answer from its start: whatever was written before it saw the start is replayed.
     expect(socket.sentOf('chat-stream-resume')).toEqual([{ streamId: STREAM_ID, afterSeq: 0 }]);
     act(() => {
@@ -129,13 +88,7 @@ describe('ChatPage in a second tab of the same student', () => {
   it('shows an answer saved before its stream ends once: the stream completes it in its bubble', async () => {
     const { socket, emit } = setup([question()]);
     await screen.findByTestId('message-user');
-    act(() =>
-      socket.serverEmit('chat-stream-start', {
-        sessionId: SESSION_ID,
-        streamId: STREAM_ID,
-        route: 'general_qa',
-      }),
-    );
+    act(() => socket.serverEmit('chat-stream-start', streamStart()));
     act(() => socket.serverEmit('chat-stream-token', token(1, 'An eigenvector ')));
     const saved: MessageDto = {
       ...question(),
@@ -164,13 +117,7 @@ describe('ChatPage in a second tab of the same student', () => {
   it('follows no answer of another chat', async () => {
     const { socket } = setup();
     await screen.findByText(/What are we studying today/);
-    act(() =>
-      socket.serverEmit('chat-stream-start', {
-        sessionId: OTHER_SESSION_ID,
-        streamId: STREAM_ID,
-        route: 'general_qa',
-      }),
-    );
+    act(() => socket.serverEmit('chat-stream-start', streamStart(STREAM_ID, OTHER_SESSION_ID)));
     expect(socket.sentOf('chat-stream-resume')).toEqual([]);
     expect(screen.queryByTestId('message-streaming')).toBeNull();
   });
@@ -210,15 +157,15 @@ describe('ChatPage in a second tab of the same student', () => {
     emit({
       type: 'session-updated',
       rev: 1,
-      session: session({ id: OTHER_SESSION_ID, title: 'Matrices', updatedAt: '2025-11-21T10:00:00.000Z' }),
+      session: sessionDto({ id: OTHER_SESSION_ID, title: 'Matrices', updatedAt: '2025-11-21T10:00:00.000Z' }),
     });
     expect(
       within(sidebar)
         .getAllByTestId('session-item')
         .map((s) => s.textContent),
     ).toEqual([expect.stringContaining('Matrices'), expect.stringContaining('Eigenvalues')]);
-    emit({ type: 'session-updated', rev: 3, session: session({ title: 'Spectral theory' }) });
-    emit({ type: 'session-updated', rev: 2, session: session({ title: 'Old title' }) });
+    emit({ type: 'session-updated', rev: 3, session: sessionDto({ title: 'Spectral theory' }) });
+    emit({ type: 'session-updated', rev: 2, session: sessionDto({ title: 'Old title' }) });
     expect(within(sidebar).queryByText('Old title')).toBeNull();
     expect(within(sidebar).getByText('Spectral theory')).toBeTruthy();
 
@@ -248,13 +195,7 @@ describe('ChatPage in a second tab of the same student', () => {
     const reads = () => api.callsTo('GET', `/chat/sessions/${SESSION_ID}`).length;
     const readsBefore = reads();
 
-    act(() =>
-      socket.serverEmit('chat-stream-start', {
-        sessionId: SESSION_ID,
-        streamId: STREAM_ID,
-        route: 'general_qa',
-      }),
-    );
+    act(() => socket.serverEmit('chat-stream-start', streamStart()));
     // At once, before any token: the old version is no longer shown below a new one.
     expect(screen.queryByTestId('message-assistant')).toBeNull();
     act(() => socket.serverEmit('chat-stream-token', token(1, 'Fourth')));

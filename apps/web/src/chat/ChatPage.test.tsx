@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UNEXPECTED_RESPONSE_MESSAGE } from '../api/http.js';
 import { citation, complete, FakeSocket, MESSAGE_ID, SESSION_ID, token } from '../test/fakeSocket.js';
+import { streamStart, usageDto } from '../test/dtos.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
 import { ChatPage } from './ChatPage.js';
@@ -13,15 +14,7 @@ const LIMIT = 'Free plan limit reached (25 chats/month). Upgrade to premium for 
 function setup() {
   const api = fakeApi()
     .on('GET /chat/sessions', { body: { sessions: [] } })
-    .on('GET /user/usage', {
-      body: {
-        plan: 'free',
-        used: 3,
-        limit: 25,
-        resetsAt: '2025-12-01T00:00:00.000Z',
-        storage: { usedBytes: 0, limitBytes: 500 * 1024 * 1024 },
-      },
-    })
+    .on('GET /user/usage', { body: usageDto({ used: 3 }) })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } })
     .on('POST /chat/new', ({ body }) => ({
@@ -70,7 +63,7 @@ describe('ChatPage', () => {
     expect(socket.listenerCount('chat-stream-token')).toBe(1);
 
     act(() => {
-      socket.serverEmit('chat-stream-start', { sessionId: SESSION_ID, streamId, route: 'general_qa' });
+      socket.serverEmit('chat-stream-start', streamStart(streamId));
       socket.serverEmit('chat-stream-token', { ...token(1, 'An eigenvector '), streamId });
       socket.serverEmit('chat-stream-token', { ...token(1, 'An eigenvector '), streamId });
       socket.serverEmit('chat-stream-token', { ...token(2, 'keeps its direction'), streamId });
@@ -110,7 +103,7 @@ describe('ChatPage', () => {
       '- **2.4 Determinants** — Lecture 4 — Eigenvalues.pdf, pages 12–13 [1]\n' +
       '- **5 Eigenvalues** — Lecture 4 — Eigenvalues.pdf, pages 30–34 [2]';
     act(() => {
-      socket.serverEmit('chat-stream-start', { sessionId: SESSION_ID, streamId, route: 'general_qa' });
+      socket.serverEmit('chat-stream-start', streamStart(streamId));
       socket.serverEmit('chat-stream-complete', {
         ...complete(content, {
           citations: closest,

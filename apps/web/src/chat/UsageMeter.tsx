@@ -1,6 +1,6 @@
 import type { Usage } from '@classchat/contracts';
 import { formatDate } from '../ui/format.js';
-import { ProgressBar } from '../ui/ProgressBar.js';
+import { Meter } from '../ui/Meter.js';
 
 /** The api's words for the limit (its 403), with the plan's monthly number. */
 export function freeLimitMessage(limit: number): string {
@@ -34,8 +34,8 @@ export function UsageMeter({
   if (!usage) return null;
   if (usage.limit === null) {
     return (
-      <div className="usage" data-testid="usage-meter">
-        <p className="usage__text">
+      <div className="meter" data-testid="usage-meter">
+        <p className="meter__text">
           <span className="badge badge--accent">Premium</span> Unlimited chats
         </p>
       </div>
@@ -44,24 +44,21 @@ export function UsageMeter({
   const atLimit = isAtLimit(usage);
   const resets = formatDate(usage.resetsAt, { day: 'numeric', month: 'short' });
   return (
-    <div className={`usage${atLimit ? ' usage--limit' : ''}`} data-testid="usage-meter">
-      <div className="usage__row">
-        <span className="usage__label">Free plan</span>
-        <span className="usage__count" data-testid="usage-count">
-          {usage.used} / {usage.limit} chats
-        </span>
-      </div>
-      <ProgressBar
-        value={usage.used / usage.limit}
-        label="Chats used this month"
-        tone={atLimit ? 'danger' : 'accent'}
-      />
-      <p className="usage__text">{atLimit ? `Limit reached · resets ${resets}` : `Resets ${resets}`}</p>
+    <Meter
+      testId="usage"
+      label="Free plan"
+      count={`${usage.used} / ${usage.limit} chats`}
+      value={usage.used / usage.limit}
+      barLabel="Chats used this month"
+      tone={atLimit ? 'danger' : 'accent'}
+      full={atLimit}
+    >
+      <p className="meter__text">{atLimit ? `Limit reached · resets ${resets}` : `Resets ${resets}`}</p>
       {lastAnswerFree && (
-        <p className="usage__text usage__free" data-testid="usage-free-note">
+        <p className="meter__text usage__free" data-testid="usage-free-note">
           The last answer was free: nothing in your material answered it.
         </p>
       )}
-    </div>
+    </Meter>
   );
 }

@@ -1,22 +1,10 @@
 import type { MessageDto } from '@classchat/contracts';
 import { describe, expect, it } from 'vitest';
+import { messageDto } from '../test/dtos.js';
 import { ShownRevisions } from './shownRevisions.js';
 
-const AT = '2025-11-20T10:00:00.000Z';
-const message = (id: string, position: number, content: string): MessageDto => ({
-  id,
-  position,
-  role: position % 2 === 0 ? 'user' : 'assistant',
-  content,
-  citations: [],
-  chunkReferences: [],
-  versions: [],
-  currentVersion: 0,
-  reaction: null,
-  route: null,
-  status: 'complete',
-  createdAt: AT,
-});
+const message = (id: string, position: number, content: string): MessageDto =>
+  messageDto({ id, position, role: position % 2 === 0 ? 'user' : 'assistant', content });
 const Q = '11111111-1111-4111-8111-111111111111';
 const A = '22222222-2222-4222-8222-222222222222';
 const Q2 = '33333333-3333-4333-8333-333333333333';

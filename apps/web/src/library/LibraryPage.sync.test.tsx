@@ -2,6 +2,7 @@ import type { ClassDto, DocumentDto, UserEvent } from '@classchat/contracts';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { DOC_ID, FakeSocket } from '../test/fakeSocket.js';
+import { documentDto, usageDto } from '../test/dtos.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
 import { LibraryPage } from './LibraryPage.js';
@@ -19,35 +20,14 @@ const cls = (name: string, documentCount = 0): ClassDto => ({
   createdAt: '2025-11-20T10:00:00.000Z',
 });
 
-const doc = (overrides: Partial<DocumentDto> = {}): DocumentDto => ({
-  id: DOC_ID,
-  classId: CLASS_ID,
-  fileName: 'Lecture 1.pdf',
-  mimeType: 'application/pdf',
-  byteSize: 2048,
-  sha256: 'abc',
-  status: 'uploaded',
-  pageCount: null,
-  chunkCount: null,
-  error: null,
-  createdAt: '2025-11-20T10:00:00.000Z',
-  readyAt: null,
-  ...overrides,
-});
+const doc = (overrides: Partial<DocumentDto> = {}): DocumentDto =>
+  documentDto({ classId: CLASS_ID, ...overrides });
 
 function setup(options: { classes?: ClassDto[]; documents?: DocumentDto[]; path?: string } = {}) {
   const api = fakeApi()
     .on('GET /classes', { body: { classes: options.classes ?? [] } })
     .on('GET /documents', { body: { documents: options.documents ?? [] } })
-    .on('GET /user/usage', {
-      body: {
-        plan: 'free',
-        used: 0,
-        limit: 25,
-        resetsAt: '2025-12-01T00:00:00.000Z',
-        storage: { usedBytes: 12 * MB, limitBytes: 500 * MB },
-      },
-    });
+    .on('GET /user/usage', { body: usageDto({ storage: { usedBytes: 12 * MB, limitBytes: 500 * MB } }) });
   const socket = new FakeSocket();
   renderInApp(<LibraryPage />, { socket, path: options.path ?? '/library' });
   const emit = (event: UserEvent) => act(() => socket.serverEmit('user-event', event));
@@ -96,13 +76,7 @@ describe('LibraryPage in a second tab of the same student', () => {
     emit({
       type: 'usage-updated',
       rev: 1,
-      usage: {
-        plan: 'free',
-        used: 0,
-        limit: 25,
-        resetsAt: '2025-12-01T00:00:00.000Z',
-        storage: { usedBytes: 40 * MB, limitBytes: 500 * MB },
-      },
+      usage: usageDto({ storage: { usedBytes: 40 * MB, limitBytes: 500 * MB } }),
     });
     expect(screen.getByTestId('storage-count').textContent).toBe('40 MB of 500 MB');
   });

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UNEXPECTED_RESPONSE_MESSAGE } from '../api/http.js';
 import { DOC_ID, FakeSocket } from '../test/fakeSocket.js';
+import { documentDto, usageDto } from '../test/dtos.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
 import { LibraryPage } from './LibraryPage.js';
@@ -57,20 +58,7 @@ function fileOf(name: string, size: number, type = 'application/pdf'): File {
   return f;
 }
 
-const uploaded = {
-  id: DOC_ID,
-  classId: null,
-  fileName: 'Lecture 1.pdf',
-  mimeType: 'application/pdf',
-  byteSize: 2048,
-  sha256: 'abc',
-  status: 'uploaded',
-  pageCount: null,
-  chunkCount: null,
-  error: null,
-  createdAt: '2025-11-20T10:00:00.000Z',
-  readyAt: null,
-};
+const uploaded = documentDto();
 
 const MB = 1024 * 1024;
 
@@ -79,7 +67,7 @@ function setup(storage = { usedBytes: 12 * MB, limitBytes: 500 * MB }) {
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } })
     .on('GET /user/usage', () => ({
-      body: { plan: 'free', used: 0, limit: 25, resetsAt: '2025-12-01T00:00:00.000Z', storage },
+      body: usageDto({ storage }),
     }));
   const socket = new FakeSocket();
   renderInApp(<LibraryPage />, { socket, path: '/library' });

@@ -1,22 +1,9 @@
-import type { DocumentDto } from '@classchat/contracts';
 import { describe, expect, it } from 'vitest';
 import { DOC_ID } from '../test/fakeSocket.js';
+import { documentDto } from '../test/dtos.js';
 import { applyDocumentEvent, statusSummary, withLiveStatus, type LiveStatuses } from './documentStatus.js';
 
-const doc: DocumentDto = {
-  id: DOC_ID,
-  classId: null,
-  fileName: 'Lecture.pdf',
-  mimeType: 'application/pdf',
-  byteSize: 1000,
-  sha256: 'x',
-  status: 'uploaded',
-  pageCount: null,
-  chunkCount: null,
-  error: null,
-  createdAt: '2025-11-20T10:00:00.000Z',
-  readyAt: null,
-};
+const doc = documentDto({ fileName: 'Lecture.pdf', byteSize: 1000, sha256: 'x' });
 
 const progress = (stage: 'parsing' | 'embedding', p: number) =>
   ({

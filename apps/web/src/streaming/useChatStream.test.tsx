@@ -2,6 +2,7 @@ import { act, render, renderHook } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { complete, FakeSocket, OTHER_STREAM_ID, SESSION_ID, STREAM_ID, token } from '../test/fakeSocket.js';
+import { streamStart } from '../test/dtos.js';
 import { PENDING_REQUEST_TIMEOUT_MS, STREAM_TIMEOUT_MS } from './chatStreamController.js';
 import { useChatStream, type UseChatStreamOptions } from './useChatStream.js';
 
@@ -37,11 +38,7 @@ describe('useChatStream under React.StrictMode', () => {
     act(() => hook.result.current.watch(STREAM_ID));
     expect(hook.result.current.state.phase).toBe('waiting');
     act(() => {
-      socket.serverEmit('chat-stream-start', {
-        sessionId: SESSION_ID,
-        streamId: STREAM_ID,
-        route: 'general_qa',
-      });
+      socket.serverEmit('chat-stream-start', streamStart());
       socket.serverEmit('chat-stream-token', token(1, 'The '));
       socket.serverEmit('chat-stream-token', token(1, 'The '));
       socket.serverEmit('chat-stream-token', token(2, 'answer'));

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Citation } from '@classchat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { startDbWithAliceAndBob, type DbFixture } from '../db.test-helpers.js';
 import type { UserRow } from '../schema.js';
 
-let fx: DbFixture;
-let alice: UserRow;
-let bob: UserRow;
-
+let fx: DbFixture, alice: UserRow, bob: UserRow;
 beforeAll(async () => {
-  fx = await startDbFixture();
-  alice = await fx.repos.users.create({ email: email('alice'), name: 'Alice', passwordHash: 'h' });
-  bob = await fx.repos.users.create({ email: email('bob'), name: 'Bob', passwordHash: 'h' });
+  ({ fx, alice, bob } = await startDbWithAliceAndBob());
 });
 afterAll(() => fx?.stop());
 

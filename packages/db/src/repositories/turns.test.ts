@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Citation } from '@classchat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { email, startDbFixture, type DbFixture } from '../db.test-helpers.js';
+import { email, startDbWithAliceAndBob, type DbFixture } from '../db.test-helpers.js';
 import { NotFoundError } from '../errors.js';
 import type { UserRow } from '../schema.js';
 
-let fx: DbFixture;
-let alice: UserRow;
-let bob: UserRow;
-
+let fx: DbFixture, alice: UserRow, bob: UserRow;
 beforeAll(async () => {
-  fx = await startDbFixture();
-  alice = await fx.repos.users.create({ email: email('alice'), name: 'Alice', passwordHash: 'h' });
-  bob = await fx.repos.users.create({ email: email('bob'), name: 'Bob', passwordHash: 'h' });
+  ({ fx, alice, bob } = await startDbWithAliceAndBob());
 });
 afterAll(() => fx?.stop());
 
@@ -34,6 +29,15 @@ const reference = {
   pageStart: 3,
   pageEnd: 3,
 };
+
+/** A new user who asked a first question and holds the chat reserved for its answer. */
+async function askedWithReservedChat(name: string) {
+  const user = await fx.repos.users.create({ email: email(name.toLowerCase()), name, passwordHash: 'h' });
+  const reservation = await fx.repos.users.reserveChat(user.id, 25);
+  expect(reservation).not.toBeNull();
+  const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+  return { user, session, reservationId: reservation!.id };
+}
 
 describe('turns repository (single-statement chat writes)', () => {
   it('starts a session with its first message, checking the class belongs to the user', async () => {
@@ -111,14 +115,11 @@ describe('turns repository (single-statement chat writes)', () => {
   });
 
   it('writes an answer that found nothing in the material and gives the reserved chat back', async () => {
-    const user = await fx.repos.users.create({ email: email('dave'), name: 'Dave', passwordHash: 'h' });
-    const reservation = await fx.repos.users.reserveChat(user.id, 25);
-    expect(reservation).not.toBeNull();
-    const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+    const { user, session, reservationId } = await askedWithReservedChat('Dave');
     const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
-      reservationId: reservation!.id,
+      reservationId,
       content: 'Your material does not seem to cover this. [1]',
       citations: [citation],
       chunkReferences: [reference],
@@ -179,14 +180,11 @@ describe('turns repository (single-statement chat writes)', () => {
   });
 
   it('writes the answer and counts the reserved chat in one statement', async () => {
-    const user = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
-    const reservation = await fx.repos.users.reserveChat(user.id, 25);
-    expect(reservation).not.toBeNull();
-    const { session } = await fx.repos.turns.startSession({ userId: user.id, title: 'Q', content: 'Q' });
+    const { user, session, reservationId } = await askedWithReservedChat('Carol');
     const saved = await fx.repos.turns.insertAnswerAndSettle({
       userId: user.id,
       sessionId: session.id,
-      reservationId: reservation!.id,
+      reservationId,
       content: 'Answer [1]',
       citations: [citation],
       chunkReferences: [reference],

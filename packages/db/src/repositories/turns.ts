@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ChunkReference, Source } from '@classchat/contracts';
+import type { ChunkReference } from '@classchat/contracts';
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
@@ -8,6 +8,7 @@ import { chatSessions, messages, type MessageRow, type SessionRow } from '../sch
 import { answerFree, clearClaim, leaseEnd, type AnswerClaim } from './answer-claims.js';
 import { versionOf, type InsertAssistantInput, type NewVersionInput } from './messages.js';
 import { executePrepared } from './prepared.js';
+import type { CreateSessionInput } from './sessions.js';
 import { monthStartUtc, usageFromJson, usageReturning, type UsageRow } from './users.js';
 
 /**
@@ -16,15 +17,9 @@ import { monthStartUtc, usageFromJson, usageReturning, type UsageRow } from './u
  * transaction of several keeps everyone else (retrieval included) from waiting on it.
  */
 
-export interface StartSessionInput {
+export interface StartSessionInput extends CreateSessionInput {
   /** Optional: the caller picks the session id (e.g. to start work that names it first). */
   id?: string;
-  userId: string;
-  title: string;
-  assignedClass?: string | null;
-  assignedDocument?: string | null;
-  source?: Source;
-  ephemeral?: boolean;
   /** The first user message. */
   content: string;
   /** The answer to this first question: the new session starts claimed by it. */

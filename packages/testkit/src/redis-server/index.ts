@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { killChild } from '../child-process.js';
+import { freePort } from '../free-port.js';
 
 /**
  * A private `redis-server` on a free port that a test can take down and bring back on the same
@@ -64,17 +65,6 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function untilPong(port: number): Promise<void> {

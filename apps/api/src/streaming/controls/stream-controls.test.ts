@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startApiProcess,
-  startStack,
-  testRedisUrl,
-  type RecordedChatRequest,
-  type Stack,
-} from '@classchat/testkit';
+import { startApiProcess, startStack, type RecordedChatRequest, type Stack } from '@classchat/testkit';
 import {
   createUser,
   repositoriesOf,
@@ -44,7 +38,7 @@ interface Fixture {
   client(
     user: TestUser,
     streamId: string,
-    options?: { resumeOnReconnect?: boolean; reconnectionDelayMs?: number },
+    options?: { resumeOnReconnect?: boolean; reconnectionDelayMs?: number; apiUrl?: string },
   ): Promise<ResumingClient>;
   lastChatRequest(): Promise<RecordedChatRequest>;
 }
@@ -58,8 +52,8 @@ function fixture(options: { redis?: boolean; api?: Record<string, string> } = {}
       const { classId } = await seedDocument(f.stack, user.id);
       return { ...user, classId };
     },
-    async client(user, streamId, clientOptions) {
-      const client = new ResumingClient(f.stack.apiUrl, user.token, streamId, clientOptions);
+    async client(user, streamId, { apiUrl = f.stack.apiUrl, ...clientOptions } = {}) {
+      const client = new ResumingClient(apiUrl, user.token, streamId, clientOptions);
       f.clients.push(client);
       await client.connected();
       return client;
@@ -85,6 +79,19 @@ function fixture(options: { redis?: boolean; api?: Record<string, string> } = {}
     await f.stack?.stop();
   });
   return f;
+}
+
+/** The client got the whole answer, as text and as the saved content. */
+function expectWholeAnswer(client: ResumingClient, tokens: string[]) {
+  expect(client.text).toBe(tokens.join(''));
+  expect(client.complete!.content).toBe(tokens.join(''));
+}
+
+/** Every seq the client received came once: none skipped, none repeated, one end. */
+function expectEverySeqOnce(client: ResumingClient) {
+  expect(client.tokensReceived).toBe(client.lastSeq);
+  expect(client.duplicatesDropped).toBe(0);
+  expect(client.terminalsReceived).toBe(1);
 }
 
 const ask = (
@@ -270,12 +277,9 @@ describe('Resume after reconnect (in-memory replay buffer)', () => {
     // Chat events are not part of Socket.IO's recovery: the client resumes after every reconnect.
     expect(client.resumes).toHaveLength(4);
     expect(client.resumes.every((ack) => ack.ok && ack.found)).toBe(true);
-    expect(client.text).toBe(tokens.join(''));
-    expect(client.complete!.content).toBe(tokens.join(''));
-    expect(client.tokensReceived).toBe(client.lastSeq);
-    expect(client.duplicatesDropped).toBe(0);
+    expectWholeAnswer(client, tokens);
+    expectEverySeqOnce(client);
     expect(client.starts).toBe(1);
-    expect(client.terminalsReceived).toBe(1);
   });
 
   it('a reconnected socket (no recovery: each reconnect a new connection) receives every seq exactly once', async () => {
@@ -297,11 +301,8 @@ describe('Resume after reconnect (in-memory replay buffer)', () => {
       expect(client.recoveries).toBe(0);
       expect(client.resumes).toHaveLength(4);
       expect(client.resumes.every((ack) => ack.ok && ack.found)).toBe(true);
-      expect(client.text).toBe(tokens.join(''));
-      expect(client.complete!.content).toBe(tokens.join(''));
-      expect(client.tokensReceived).toBe(client.lastSeq);
-      expect(client.duplicatesDropped).toBe(0);
-      expect(client.terminalsReceived).toBe(1);
+      expectWholeAnswer(client, tokens);
+      expectEverySeqOnce(client);
       expect(client.heldCount).toBe(0);
     } finally {
       enableRecovery();
@@ -351,11 +352,8 @@ describe('Resume after reconnect (in-memory replay buffer)', () => {
     expect(await reloaded.resume(0)).toEqual({ ok: true, found: true });
     await reloaded.end();
     expect(reloaded.starts).toBe(1);
-    expect(reloaded.text).toBe(tokens.join(''));
-    expect(reloaded.complete!.content).toBe(tokens.join(''));
-    expect(reloaded.tokensReceived).toBe(reloaded.lastSeq);
-    expect(reloaded.duplicatesDropped).toBe(0);
-    expect(reloaded.terminalsReceived).toBe(1);
+    expectWholeAnswer(reloaded, tokens);
+    expectEverySeqOnce(reloaded);
   });
 
   it('a second tab opened mid-stream and the first tab each receive every seq exactly once', async () => {
@@ -374,11 +372,7 @@ describe('Resume after reconnect (in-memory replay buffer)', () => {
     for (const tab of [first, second]) {
       expect(tab.text).toBe(tokens.join(''));
       expect(tab.starts).toBe(1);
-      expect(tab.terminalsReceived).toBe(1);
-    }
-    for (const tab of [first, second]) {
-      expect(tab.tokensReceived).toBe(tab.lastSeq);
-      expect(tab.duplicatesDropped).toBe(0);
+      expectEverySeqOnce(tab);
     }
   });
 
@@ -443,11 +437,8 @@ describe('Resume after reconnect (Redis replay buffer, Redis Streams adapter)', 
     expect(recovering.recoveries).toBeGreaterThanOrEqual(1);
     expect(recovering.resumes.length).toBeGreaterThanOrEqual(1);
     for (const client of [recovering, reloaded]) {
-      expect(client.text).toBe(tokens.join(''));
-      expect(client.complete!.content).toBe(tokens.join(''));
-      expect(client.tokensReceived).toBe(client.lastSeq);
-      expect(client.duplicatesDropped).toBe(0);
-      expect(client.terminalsReceived).toBe(1);
+      expectWholeAnswer(client, tokens);
+      expectEverySeqOnce(client);
     }
     const other = await f.user('redis-intruder');
     const intruder = await f.client(other, streamId);
@@ -455,34 +446,17 @@ describe('Resume after reconnect (Redis replay buffer, Redis Streams adapter)', 
   });
 
   it('across api processes: a socket on another process gets the live answer, resumes it and stops it', async () => {
-    const second = await startApi(
-      loadApiConfig({
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: f.stack.databaseUrl,
-        DATA_DIR: f.stack.dataDir,
-        INTERNAL_TOKEN: f.stack.internalToken,
-        JWT_SECRET: 'test-jwt-secret',
-        RAG_URL: f.stack.ragUrl,
-        REDIS_URL: testRedisUrl(),
-      }),
-    );
+    const second = await startApi(loadApiConfig(f.stack.apiEnv));
     try {
       const user = await f.user('clustered');
       const tokens = words(300);
       f.stack.upstream!.setDefault({ tokens, tokenDelayMs: 15 });
       const streamId = randomUUID();
-      const elsewhere = new ResumingClient(second.url, user.token, streamId);
-      f.clients.push(elsewhere);
-      await elsewhere.connected();
+      const elsewhere = await f.client(user, streamId, { apiUrl: second.url });
       await ask(f, user, streamId); // runs in the first process
 
       await elsewhere.shown(10); // live, through the shared adapter
-      const late = new ResumingClient(second.url, user.token, streamId);
-      f.clients.push(late);
-      await late.connected();
+      const late = await f.client(user, streamId, { apiUrl: second.url });
       expect(await late.resume(0)).toEqual({ ok: true, found: true }); // from the shared replay buffer
       await late.shown(elsewhere.lastSeq);
 
@@ -491,18 +465,12 @@ describe('Resume after reconnect (Redis replay buffer, Redis Streams adapter)', 
       expect(elsewhere.complete).toMatchObject({ status: 'stopped' });
       expect(elsewhere.complete!.content).toBe(elsewhere.text);
       expect(late.text).toBe(elsewhere.text);
-      for (const client of [elsewhere, late]) {
-        expect(client.tokensReceived).toBe(client.lastSeq);
-        expect(client.duplicatesDropped).toBe(0);
-        expect(client.terminalsReceived).toBe(1);
-      }
+      for (const client of [elsewhere, late]) expectEverySeqOnce(client);
       expect((await (await f.lastChatRequest()).settled).clientDisconnected).toBe(true);
       expect(await usage(f.stack, user.id)).toEqual({ used: 1, reserved: 0 });
 
       const other = await f.user('clustered-intruder');
-      const intruder = new ResumingClient(second.url, other.token, streamId);
-      f.clients.push(intruder);
-      await intruder.connected();
+      const intruder = await f.client(other, streamId, { apiUrl: second.url });
       expect(await intruder.cancel()).toEqual({ ok: true, found: false });
     } finally {
       for (const c of f.clients.splice(0)) c.close();
@@ -516,17 +484,7 @@ describe('an api process that dies mid-answer (Redis)', () => {
   const f = fixture({ redis: true, api: { STREAM_OWNER_LEASE_MS: String(LEASE_MS) } });
 
   it('kill -9 of the process writing the answer: the socket watching it elsewhere gets a retryable interrupted end, a reload shows no running answer', async () => {
-    const owner = await startApiProcess({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: f.stack.databaseUrl,
-      DATA_DIR: f.stack.dataDir,
-      INTERNAL_TOKEN: f.stack.internalToken,
-      RAG_URL: f.stack.ragUrl,
-      REDIS_URL: testRedisUrl(),
-      STREAM_OWNER_LEASE_MS: String(LEASE_MS),
-    });
+    const owner = await startApiProcess(f.stack.apiEnv);
     try {
       const user = await f.user('orphaned');
       f.stack.upstream!.setDefault({ tokens: words(400), tokenDelayMs: 25 });

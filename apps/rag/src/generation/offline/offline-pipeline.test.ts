@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RagStreamEvent, SemanticSearchBody } from '@classchat/contracts';
+import type { SemanticSearchBody } from '@classchat/contracts';
 import {
   cellBiologyPages,
+  done,
   post,
   seedDocument,
-  seedUser,
-  startAnswerHarness,
+  startRagWithStudent,
   textOf,
   type AnswerHarness,
 } from '../../answer.test-helpers.js';
@@ -14,15 +14,11 @@ import type { RunningRag } from '../../server.js';
 import { wordPieces } from './stream.js';
 
 describe('offline mode end to end', () => {
-  let h: AnswerHarness;
-  let rag: RunningRag;
-  let userId: string;
+  let h: AnswerHarness, rag: RunningRag, userId: string;
   let documentId: string;
 
   beforeAll(async () => {
-    h = await startAnswerHarness();
-    rag = await h.startRag({}, { offline: true });
-    userId = await seedUser(h.repos);
+    ({ h, rag, userId } = await startRagWithStudent({ offline: true }));
     ({ documentId } = await seedDocument(h.repos, {
       userId,
       fileName: 'Cell Biology.pdf',
@@ -40,11 +36,6 @@ describe('offline mode end to end', () => {
     session_id: randomUUID(),
     ...extra,
   });
-  const done = (events: RagStreamEvent[]) => {
-    const last = events.at(-1);
-    if (last?.type !== 'done') throw new Error(`expected done, got ${JSON.stringify(last)}`);
-    return last;
-  };
 
   it('streams a cited extractive answer token by token', async () => {
     const r = await post(

@@ -10,28 +10,18 @@ import {
   type SemanticSearchBody,
 } from '@classchat/contracts';
 import { courseReaderPdf } from '@classchat/testkit';
-import {
-  INTERNAL_TOKEN,
-  post,
-  seedUser,
-  startAnswerHarness,
-  type AnswerHarness,
-} from '../../answer.test-helpers.js';
+import { INTERNAL_TOKEN, post, startRagWithStudent, type AnswerHarness } from '../../answer.test-helpers.js';
 import type { RunningRag } from '../../server.js';
 
 /**
  * Every route offline, over a generated course reader (title page, contents, three chapters with
  * running headers and code examples, an index) ingested by rag's real pipeline.
  */
-let h: AnswerHarness;
-let rag: RunningRag;
-let userId: string;
+let h: AnswerHarness, rag: RunningRag, userId: string;
 let documentId: string;
 
 beforeAll(async () => {
-  h = await startAnswerHarness();
-  rag = await h.startRag({}, { offline: true });
-  userId = await seedUser(h.repos);
+  ({ h, rag, userId } = await startRagWithStudent({ offline: true }));
   const fixture = await courseReaderPdf();
   documentId = randomUUID();
   mkdirSync(join(h.dataDir, 'files'), { recursive: true });
