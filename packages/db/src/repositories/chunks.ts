@@ -27,8 +27,11 @@ export interface ChunkScope {
   documentId?: string | null;
 }
 
-/** A chunk to store; `charStart`/`charEnd` are offsets within `pageStart`'s text. */
-export interface ChunkInput {
+/**
+ * Where a chunk lies in its document, and its text; `charStart`/`charEnd` are offsets within
+ * `pageStart`'s text.
+ */
+export interface ChunkPlacement {
   chunkIndex: number;
   pageStart: number;
   pageEnd: number;
@@ -36,6 +39,10 @@ export interface ChunkInput {
   charEnd: number;
   text: string;
   tokenCount: number;
+}
+
+/** A chunk to store. */
+export interface ChunkInput extends ChunkPlacement {
   /** Section titles from outermost to innermost; omitted or empty when the document has no sections. */
   sectionPath?: readonly string[] | undefined;
   sectionPageStart?: number | null | undefined;
@@ -49,18 +56,11 @@ export interface ChunkInput {
 }
 
 /** A chunk as retrieval returns it, with its document's file name. */
-export interface ChunkHit {
+export interface ChunkHit extends ChunkPlacement {
   chunkId: string;
   documentId: string;
   classId: string | null;
   fileName: string;
-  chunkIndex: number;
-  pageStart: number;
-  pageEnd: number;
-  charStart: number;
-  charEnd: number;
-  text: string;
-  tokenCount: number;
   /** Section titles from outermost to innermost; empty when unknown. */
   sectionPath: string[];
   sectionPageStart: number | null;
