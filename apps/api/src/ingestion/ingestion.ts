@@ -7,6 +7,7 @@ import {
   type ProcessingStatusPayload,
 } from '@classchat/contracts';
 import type { DocumentRow, Repositories } from '@classchat/db';
+import { watchSilence } from '@classchat/service';
 import type { ApiMetrics } from '../observability/metrics.js';
 import type { RagClient } from '../rag-client/rag-client.js';
 import { FairQueue } from './fair-queue.js';
@@ -259,9 +260,8 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
     const attempt = new AbortController();
     const onAbort = () => attempt.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const silence = silenceWatch(idleTimeoutMs, () => attempt.abort(new Error('rag went silent')));
+    const silence = watchSilence(idleTimeoutMs, () => attempt.abort(new Error('rag went silent')));
     try {
-      silence.heard();
       const call = { signal: attempt.signal, ...(job.requestId ? { requestId: job.requestId } : {}) };
       for await (const event of rag.ingest(job.documentId, job.userId, call)) {
         silence.heard();
@@ -271,7 +271,7 @@ export function createIngestionService(options: IngestionOptions): IngestionServ
       return signal.aborted ? 'aborted' : 'interrupted';
     } catch (err) {
       if (signal.aborted) return 'aborted';
-      if (silence.stalled) return 'interrupted';
+      if (silence.fired) return 'interrupted';
       return await brokenAttempt(err, log, finish);
     } finally {
       silence.stop();
@@ -363,22 +363,4 @@ async function brokenAttempt(err: unknown, log: Logger, finish: Finish): Promise
   // A connection cut mid-stream (rag crashed or restarted).
   log.warn({ err }, 'ingest stream broke');
   return 'interrupted';
-}
-
-/** Calls `onSilent` once nothing was heard for `ms`; every `heard()` starts the wait again. */
-function silenceWatch(ms: number, onSilent: () => void) {
-  let timer: NodeJS.Timeout | undefined;
-  const watch = {
-    /** True once `onSilent` ran. */
-    stalled: false,
-    heard() {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        watch.stalled = true;
-        onSilent();
-      }, ms);
-    },
-    stop: () => clearTimeout(timer),
-  };
-  return watch;
 }
