@@ -54,92 +54,121 @@ function flowingReader<T, V>(
   highWater: number,
   mode: ReaderMode<T, V>,
 ): AsyncIterableIterator<V> {
-  const queue: T[] = [];
-  let ended = false;
-  let failure: Error | null = null;
-  let waiting: { resolve: (r: IteratorResult<V>) => void; reject: (err: Error) => void } | null = null;
-  let settling = false;
-  let listening = true;
+  return new FlowingReader(stream, highWater, mode);
+}
 
-  const take = (): V => {
-    const value = mode.take(queue);
-    if (queue.length <= highWater / 2 && stream.isPaused() && listening) stream.resume();
+interface Waiter<V> {
+  resolve: (r: IteratorResult<V>) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * The stream's events fill a queue (pausing the stream at `highWater`); a `next()` takes from it, or
+ * waits until an event settles it.
+ */
+class FlowingReader<T, V> implements AsyncIterableIterator<V> {
+  private readonly queue: T[] = [];
+  private ended = false;
+  private failure: Error | null = null;
+  private waiting: Waiter<V> | null = null;
+  private settling = false;
+  private listening = true;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly highWater: number,
+    private readonly mode: ReaderMode<T, V>,
+  ) {
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('error', this.onError);
+    stream.on('close', this.onClose);
+    if (stream.readableEnded) this.ended = true;
+    else if (stream.destroyed) this.failure = stream.errored ?? prematureClose();
+  }
+
+  next(): Promise<IteratorResult<V>> {
+    if (this.queue.length > 0) return Promise.resolve({ value: this.take(), done: false });
+    if (this.failure || this.ended) {
+      this.detach();
+      return this.failure ? Promise.reject(this.failure) : Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<V>> {
+    this.detach();
+    this.queue.length = 0;
+    const waiter = this.waiting;
+    this.waiting = null;
+    waiter?.resolve({ value: undefined, done: true });
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private take(): V {
+    const value = this.mode.take(this.queue);
+    if (this.queue.length <= this.highWater / 2 && this.stream.isPaused() && this.listening) {
+      this.stream.resume();
+    }
     return value;
-  };
-  const settle = () => {
-    settling = false;
-    const waiter = waiting;
+  }
+
+  /** Answers a waiting `next()` with what is queued, or with the end or the error once all is taken. */
+  private readonly settle = (): void => {
+    this.settling = false;
+    const waiter = this.waiting;
     if (!waiter) return;
-    if (queue.length > 0) {
-      waiting = null;
-      waiter.resolve({ value: take(), done: false });
-    } else if (failure || ended) {
-      waiting = null;
-      detach();
-      if (failure) waiter.reject(failure);
+    if (this.queue.length > 0) {
+      this.waiting = null;
+      waiter.resolve({ value: this.take(), done: false });
+    } else if (this.failure || this.ended) {
+      this.waiting = null;
+      this.detach();
+      if (this.failure) waiter.reject(this.failure);
       else waiter.resolve({ value: undefined, done: true });
     }
   };
-  const onData = (chunk: T) => {
-    queue.push(chunk);
-    if (queue.length >= highWater) stream.pause();
-    if (!mode.waitForRead) settle();
-    else if (waiting && !settling) {
-      settling = true;
-      queueMicrotask(settle);
+
+  private readonly onData = (chunk: T): void => {
+    this.queue.push(chunk);
+    if (this.queue.length >= this.highWater) this.stream.pause();
+    if (!this.mode.waitForRead) this.settle();
+    else if (this.waiting && !this.settling) {
+      this.settling = true;
+      queueMicrotask(this.settle);
     }
   };
-  // The end or an error settles at once: a batch still waiting for its microtask is taken first.
-  const onEnd = () => {
-    ended = true;
-    if (!settling) settle();
-  };
-  const onError = (err: Error) => {
-    failure ??= err;
-    if (!settling) settle();
-  };
-  const onClose = () => {
-    if (!ended) failure ??= prematureClose();
-    if (!settling) settle();
-  };
-  function detach() {
-    if (!listening) return;
-    listening = false;
-    stream.off('data', onData);
-    stream.off('end', onEnd);
-    stream.off('error', onError);
-    stream.off('close', onClose);
-  }
-  stream.on('data', onData);
-  stream.on('end', onEnd);
-  stream.on('error', onError);
-  stream.on('close', onClose);
-  if (stream.readableEnded) ended = true;
-  else if (stream.destroyed) failure = stream.errored ?? prematureClose();
 
-  return {
-    next() {
-      if (queue.length > 0) return Promise.resolve({ value: take(), done: false });
-      if (failure || ended) {
-        detach();
-        return failure ? Promise.reject(failure) : Promise.resolve({ value: undefined, done: true });
-      }
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-      });
-    },
-    return() {
-      detach();
-      queue.length = 0;
-      const waiter = waiting;
-      waiting = null;
-      waiter?.resolve({ value: undefined, done: true });
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
+  // The end or an error settles at once: a batch still waiting for its microtask is taken first.
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    if (!this.settling) this.settle();
   };
+
+  private readonly onError = (err: Error): void => {
+    this.failure ??= err;
+    if (!this.settling) this.settle();
+  };
+
+  private readonly onClose = (): void => {
+    if (!this.ended) this.failure ??= prematureClose();
+    if (!this.settling) this.settle();
+  };
+
+  private detach(): void {
+    if (!this.listening) return;
+    this.listening = false;
+    this.stream.off('data', this.onData);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('error', this.onError);
+    this.stream.off('close', this.onClose);
+  }
 }
 
 function prematureClose(): Error {

@@ -10,3 +10,4 @@ export * from './metrics.js';
 export * from './sse.js';
 export * from './stages.js';
 export * from './chunks.js';
+export * from './silence-watch.js';

@@ -1,3 +1,5 @@
+import { watchSilence } from './silence-watch.js';
+
 /**
  * What an SSE stream needs of a response: Node's HTTP/1 `ServerResponse` (Express's included) and
  * the HTTP/2 compat response both fit.
@@ -42,19 +44,12 @@ export interface SseWriter {
 
 /**
  * THE SSE writer of every service: status 200 and the `text/event-stream` headers (no caching, no
- * proxy buffering) sent at once, frames written as they come, and one keepalive timer, re-armed by
+ * proxy buffering) sent at once, frames written as they come, and one silence watch, re-armed by
  * every frame, that writes `keepalive` after `keepaliveMs` of silence (not while the client is
- * still draining what it was sent). The timer stops when the stream ends or the client goes away.
+ * still draining what it was sent). The watch stops when the stream ends or the client goes away.
  */
 export function openSseWriter(res: SseResponse, options: SseWriterOptions): SseWriter {
-  res.statusCode = 200;
-  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-cache, no-transform');
-  res.setHeader('X-Accel-Buffering', 'no');
-  for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
-  // Nagle is off already: Node's HTTP servers set noDelay on every connection.
-  res.flushHeaders?.();
-
+  sendSseHeaders(res, options.headers ?? {});
   const keepalive = options.keepalive ?? SSE_COMMENT_KEEPALIVE;
   let closed = false;
   /** The response said "no more for now": no keepalive until it has drained. */
@@ -67,14 +62,13 @@ export function openSseWriter(res: SseResponse, options: SseWriterOptions): SseW
     });
     return false;
   };
-  const timer = setTimeout(function tick() {
+  const silence = watchSilence(options.keepaliveMs, () => {
     if (!closed && !draining) write(keepalive);
-    timer.refresh();
-  }, options.keepaliveMs);
-  timer.unref();
+    silence.heard();
+  });
   const finish = () => {
     closed = true;
-    clearTimeout(timer);
+    silence.stop();
     res.off('close', onClose);
   };
   const onClose = () => {
@@ -90,19 +84,9 @@ export function openSseWriter(res: SseResponse, options: SseWriterOptions): SseW
     },
     send(frame) {
       if (this.closed) return Promise.resolve(false);
-      timer.refresh();
+      silence.heard();
       if (write(frame)) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const settle = (ok: boolean) => () => {
-          res.off('drain', onDrain);
-          res.off('close', onGone);
-          resolve(ok && !closed);
-        };
-        const onDrain = settle(true);
-        const onGone = settle(false);
-        res.once('drain', onDrain);
-        res.once('close', onGone);
-      });
+      return drainedOrClosed(res, () => closed);
     },
     end(frame) {
       if (this.closed) return;
@@ -111,4 +95,30 @@ export function openSseWriter(res: SseResponse, options: SseWriterOptions): SseW
       res.end();
     },
   };
+}
+
+/** Status 200 and the SSE headers (no caching, no proxy buffering) with `headers`, sent now. */
+function sendSseHeaders(res: SseResponse, headers: Record<string, string>): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('X-Accel-Buffering', 'no');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  // Nagle is off already: Node's HTTP servers set noDelay on every connection.
+  res.flushHeaders?.();
+}
+
+/** True at the response's next `drain` unless the stream is closed by then; false when it closes first. */
+function drainedOrClosed(res: SseResponse, isClosed: () => boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (ok: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onGone);
+      resolve(ok && !isClosed());
+    };
+    const onDrain = settle(true);
+    const onGone = settle(false);
+    res.once('drain', onDrain);
+    res.once('close', onGone);
+  });
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type ChatHistoryItem,
-  type Citation,
   type ShownSpan,
   type ChatNewAccepted,
   type ChatNewBody,
@@ -28,20 +27,17 @@ import type { RagClient } from '../rag-client/rag-client.js';
 import { failure, failureFromThrown, StreamAbort } from '../streaming/failures.js';
 import { abort, type ActiveStream, type ChatEventSink, type StreamRegistry } from '../streaming/registry.js';
 import {
-  ChatDeletedError,
   relayStream,
   type FinishedAnswer,
   type RelayOutcome,
   type RagEventSource,
   type RelayTimeouts,
-  type SavedAnswer,
   type StreamObserver,
-  type StreamSettlement,
 } from '../streaming/relay.js';
 import type { AnswerLeases } from './answer-leases.js';
 import { buildHistory, HISTORY_MAX_MESSAGES, titleFromQuestion } from './history.js';
 import { toSessionDetail } from './dto.js';
-import { wellFormedAnswer } from './well-formed.js';
+import { settlementFor } from './answer-settlement.js';
 
 /** One `POST chat/new`, validated and authenticated. */
 export interface ChatRequest {
@@ -193,66 +189,6 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   }
 
-  function ragBody(request: ChatRequest, turn: ChatTurn, hold: TurnHold): SemanticSearchBody {
-    return {
-      user_id: request.userId,
-      class_name: turn.session.assignedClass,
-      doc_id: turn.session.assignedDocument,
-      user_query: turn.question,
-      chat_history: turn.history,
-      source: request.source,
-      session_id: turn.session.id,
-      ...(turn.shownSpans?.length ? { shown_spans: turn.shownSpans } : {}),
-      documents_version: hold.documentsVersion,
-    };
-  }
-
-  /**
-   * How the turn's answer settles: saved (the one statement settles the reservation and the claim), or
-   * ended without a save, its reservation released or charged and its claim let go. The claim is
-   * renewed until then.
-   */
-  function settlementFor(
-    userId: string,
-    turn: ChatTurn,
-    hold: TurnHold,
-  ): StreamSettlement & { settledUsage(): SettledUsage | null } {
-    const unhold = deps.leases.hold(hold.answer.id);
-    let settledUsage: SettledUsage | null = null;
-    const end = async (step: 'release' | 'commit') => {
-      unhold();
-      await Promise.all([
-        deps.quota[step](userId, hold.reservationId),
-        deps.leases.release(turn.session.id, hold.answer.id),
-      ]);
-    };
-    return {
-      async save(finished) {
-        try {
-          const answer = wellFormedAnswer(finished);
-          const repeatOf = turn.replaces ? repeatedVersion(turn.replaces, answer) : -1;
-          if (turn.replaces && repeatOf >= 0) {
-            // Not saved and not charged: the reservation and the session's claim are let go.
-            await end('release');
-            return { ...savedAnswerOf(turn.replaces), repeatOf };
-          }
-          // Taken before the statement: a usage published later never carries an older state.
-          const rev = deps.usageRev?.() ?? 0;
-          const settled = await turn.persist(repos, answer);
-          if (!settled) throw new ChatDeletedError();
-          if (settled.usage) settledUsage = { usage: settled.usage, rev };
-          deps.onAnswerSaved?.(userId, settled.message);
-          return savedAnswerOf(settled.message);
-        } finally {
-          unhold();
-        }
-      },
-      release: () => end('release'),
-      charge: () => end('commit'),
-      settledUsage: () => settledUsage,
-    };
-  }
-
   /**
    * A new chat has no history and names its scope: once one chat is reserved, rag starts retrieving
    * while the session and the question are written. Its events wait until they are (nothing is
@@ -329,7 +265,7 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       request.stages?.mark('planned');
       deps.onTurnPlanned?.(request.userId, turn);
-      const settlement = settlementFor(request.userId, turn, hold);
+      const settlement = settlementFor(deps, request.userId, turn, hold);
       const finished = relayStream({
         stream,
         source,
@@ -357,7 +293,7 @@ export function createChatService(deps: ChatServiceDeps) {
     async answerBlocking(request: ChatRequest): Promise<SessionDetail> {
       const [turn, hold] = await reserveAndPlan(request, randomUUID());
       deps.onTurnPlanned?.(request.userId, turn);
-      const settlement = settlementFor(request.userId, turn, hold);
+      const settlement = settlementFor(deps, request.userId, turn, hold);
       const controller = new AbortController();
       const timer = setTimeout(
         () => controller.abort(new StreamAbort('max_duration')),
@@ -514,22 +450,6 @@ export const persistAsNewMessage =
     });
 
 /**
- * The version of `message` a regenerated answer would repeat word for word (-1 when it is new): a
- * complete answer with the same text and the same citations.
- */
-export function repeatedVersion(message: MessageRow, answer: FinishedAnswer): number {
-  if (answer.status !== 'complete') return -1;
-  const same = (a: readonly Citation[], b: readonly Citation[]) =>
-    a.length === b.length &&
-    a.every(
-      (c, i) => c.chunkId === b[i]?.chunkId && c.charStart === b[i]?.charStart && c.charEnd === b[i]?.charEnd,
-    );
-  return message.versions.findIndex(
-    (v) => v.content === answer.content && same(v.citations, answer.citations),
-  );
-}
-
-/**
  * The session a request talks in: `chatSessionId` loads the user's session (404 otherwise) and, when
  * the request names another class or document, re-scopes it; without one, a new session titled by
  * the question. Classes and documents must be the user's (404 otherwise).
@@ -561,15 +481,19 @@ export async function resolveSession(repos: Repositories, request: ChatRequest):
 const retryNotAvailable: TurnPlanner = () =>
   Promise.reject(new AppError('invalid_input', 'Regenerating an answer is not available yet.'));
 
-export function savedAnswerOf(row: MessageRow): SavedAnswer {
+/** The arguments of rag's search for a planned turn. */
+function ragBody(request: ChatRequest, turn: ChatTurn, hold: TurnHold): SemanticSearchBody {
   return {
-    messageId: row.id,
-    content: row.content,
-    citations: row.citations,
-    chunkReferences: row.chunkReferences,
-    versions: row.versions,
-    currentVersion: row.currentVersion,
-    status: row.status,
-    coverage: row.versions[row.currentVersion]?.coverage,
+    user_id: request.userId,
+    class_name: turn.session.assignedClass,
+    doc_id: turn.session.assignedDocument,
+    user_query: turn.question,
+    chat_history: turn.history,
+    source: request.source,
+    session_id: turn.session.id,
+    ...(turn.shownSpans?.length ? { shown_spans: turn.shownSpans } : {}),
+    documents_version: hold.documentsVersion,
   };
 }
+
+export { repeatedVersion, savedAnswerOf } from './answer-settlement.js';

@@ -12,6 +12,7 @@ import {
   type Route,
   type TokenUsage,
 } from '@classchat/contracts';
+import { watchSilence } from '@classchat/service';
 import type { ChatEvent } from './events.js';
 import {
   abortKindOf,
@@ -206,29 +207,18 @@ async function readAnswer(input: RelayInput, now: () => number, elapsed: () => n
   }
 }
 
-/**
- * Aborts the stream after `idleTimeoutMs` without an event, or `maxDurationMs` in all. The idle timer
- * is re-armed lazily from the last event's time, so an event costs a clock read, not a timer.
- */
+/** Aborts the stream after `idleTimeoutMs` without an event, or `maxDurationMs` in all. */
 function watchLimits(
   stream: ActiveStream,
   timeouts: RelayTimeouts,
   now: () => number,
 ): { heard(): void; stop(): void } {
-  let lastEventAt = now();
-  const checkIdle = () => {
-    const quiet = now() - lastEventAt;
-    if (quiet >= timeouts.idleTimeoutMs) abort(stream, 'idle_timeout');
-    else idleTimer = setTimeout(checkIdle, timeouts.idleTimeoutMs - quiet).unref();
-  };
-  let idleTimer: NodeJS.Timeout = setTimeout(checkIdle, timeouts.idleTimeoutMs).unref();
+  const idle = watchSilence(timeouts.idleTimeoutMs, () => abort(stream, 'idle_timeout'), now);
   const maxTimer = setTimeout(() => abort(stream, 'max_duration'), timeouts.maxDurationMs).unref();
   return {
-    heard: () => {
-      lastEventAt = now();
-    },
+    heard: () => idle.heard(),
     stop: () => {
-      clearTimeout(idleTimer);
+      idle.stop();
       clearTimeout(maxTimer);
     },
   };

@@ -235,20 +235,8 @@ export const searchTsvSql = (column: string): SQL =>
   sql`(CASE WHEN ${sql.raw(column)} ~ '[-_+*/%$#@!&|^~:=<>.;]' THEN chunk_search_tsv(${sql.raw(column)})
     ELSE to_tsvector('english', ${sql.raw(column)}) END)`;
 
-/**
- * One statement: the question's terms (`chunk_search_tsv`, as the chunks were indexed, with the
- * endings of contractions — "I'm", "you've", "we'll" — dropped: a lone "m" or "ve" names nothing), the scope's
- * size and mean chunk length, every chunk of the scope holding a term with each term's frequency,
- * each term's document frequency and idf, BM25 + title for all of them, proximity for the best
- * `rerankPool`, and the top `limit` with their hit columns. `termMatch` is the share of the
- * question's idf the chunk holds (what the relevance floor looks at).
- *
- * Cost: the planner takes each CTE for one row and joins CTEs by nested loops, so no step joins two of
- * them on the chunk id (that costs matches² comparisons): what scoring needs of a chunk travels with its
- * term rows, and the pool reads section titles and tsvectors through the primary key. CTEs used per
- * row (`pairs`, `words`) are materialized so their tsqueries and lexemes are built once per statement.
- */
-export function rankedSearchSql(input: {
+/** What {@link rankedSearchSql} builds its statement from. */
+export interface RankedSearchInput {
   scopeWhere: SQL;
   /** The same scope over `documents` (their user, class and id). */
   scopeDocuments: SQL;
@@ -263,15 +251,56 @@ export function rankedSearchSql(input: {
   lightWords: string | Placeholder;
   /** Related words: lists of space-separated words, separated by ';' (see `FullTextOptions.expansions`). */
   expansions: string | Placeholder;
-}): SQL {
-  const { k1, b, titleWeight, proximityWeight, nonBodyFactor, leadBoost, focusBoost } = input.params;
-  const expansionWeight = input.params.expansionWeight;
-  const factors = sql`(CASE WHEN m.listing THEN ${f8(nonBodyFactor)} ELSE 1 END)
-      * (CASE WHEN m.lead THEN ${f8(leadBoost)} ELSE 1 END)
-      * (CASE WHEN m.in_focus THEN ${f8(focusBoost)} ELSE 1 END)
-      * (CASE WHEN m.marked THEN ${f8(input.params.markBoost)} ELSE 1 END)`;
+}
+
+/**
+ * One statement: the question's terms (`chunk_search_tsv`, as the chunks were indexed, with the
+ * endings of contractions — "I'm", "you've", "we'll" — dropped: a lone "m" or "ve" names nothing), the scope's
+ * size and mean chunk length, every chunk of the scope holding a term with each term's frequency,
+ * each term's document frequency and idf, BM25 + title for all of them, proximity for the best
+ * `rerankPool`, and the top `limit` with their hit columns. `termMatch` is the share of the
+ * question's idf the chunk holds (what the relevance floor looks at).
+ *
+ * Cost: the planner takes each CTE for one row and joins CTEs by nested loops, so no step joins two of
+ * them on the chunk id (that costs matches² comparisons): what scoring needs of a chunk travels with its
+ * term rows, and the pool reads section titles and tsvectors through the primary key. CTEs used per
+ * row (`pairs`, `words`) are materialized so their tsqueries and lexemes are built once per statement.
+ *
+ * Each builder below yields a run of CTEs (each ending with its closing parenthesis), joined by commas.
+ */
+export function rankedSearchSql(input: RankedSearchInput): SQL {
   return sql`
-WITH qt AS (
+WITH ${questionTermsCtes(input)}, ${scopeMatchesCtes(input)}, ${termWeightsCtes(input)}, ${poolCtes(input)}, ${rerankCtes(input)}, words AS MATERIALIZED (
+  SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
+  FROM regexp_split_to_table(${input.query} || ' ' || replace(${input.expansions}, ';', ' '), '\\s+') WITH ORDINALITY AS s(word, n)
+  CROSS JOIN LATERAL unnest(${searchTsvSql('s.word')}) AS u
+  WHERE s.n <= 200
+)
+SELECT chunks.id AS "chunkId", chunks.document_id AS "documentId", chunks.class_id AS "classId",
+  documents.file_name AS "fileName", chunks.chunk_index AS "chunkIndex",
+  chunks.page_start AS "pageStart", chunks.page_end AS "pageEnd",
+  chunks.char_start AS "charStart", chunks.char_end AS "charEnd", chunks.text, chunks.token_count AS "tokenCount",
+  chunks.section_path AS "sectionPath", chunks.section_page_start AS "sectionPageStart",
+  chunks.section_page_end AS "sectionPageEnd", chunks.page_kind AS "pageKind", chunks.source_map AS "sourceMap",
+  r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus", r.listing,
+  -- The question's terms are the same for every hit: sent with the first only.
+  CASE WHEN r.n = 1 THEN (SELECT jsonb_agg(jsonb_build_object(
+      'term', w.lexeme, 'df', w.df, 'idf', CASE WHEN w.expanded THEN w.rank_idf / sqrt(w.group_n) ELSE w.idf END,
+      'words', coalesce((SELECT jsonb_agg(DISTINCT x.word) FROM words x WHERE x.lexeme = w.lexeme), '[]'::jsonb)
+    ) || CASE WHEN w.expanded THEN '{"related": true}'::jsonb ELSE '{}'::jsonb END ORDER BY w.pos) FROM (SELECT w.*, count(*) FILTER (WHERE w.df > 0) OVER (PARTITION BY w.src) AS group_n FROM w) w
+    WHERE NOT w.expanded OR w.df > 0) END AS terms
+FROM top r
+JOIN chunks ON chunks.id = r.id
+JOIN documents ON documents.id = chunks.document_id
+ORDER BY r.n`;
+}
+
+/**
+ * `qt`: the question's own terms; `t`: those and the related words, each with its tsqueries; `anyq`:
+ * the tsquery that finds the chunks.
+ */
+function questionTermsCtes(input: RankedSearchInput): SQL {
+  return sql`qt AS (
   SELECT u.lexeme, u.positions[1] AS pos
   FROM regexp_replace(${input.query}, '([[:alpha:]])[''’](m|re|ve|ll|d)\\M', '\\1', 'gi') AS q(text)
   CROSS JOIN LATERAL unnest(${searchTsvSql('q.text')}) AS u
@@ -297,7 +326,16 @@ WITH qt AS (
 ), anyq AS (
   -- Chunks are found by the question's own words; related words only rank what those find.
   SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tq FROM t WHERE NOT t.expanded
-), stats AS (
+)`;
+}
+
+/**
+ * `stats`: the scope's size and mean chunk length; `m`: its chunks holding a term; `mt`: a row per
+ * chunk and term it holds, with the term's frequency and title match; `per_doc`: each term's chunks
+ * per document.
+ */
+function scopeMatchesCtes(input: RankedSearchInput): SQL {
+  return sql`stats AS (
   -- Each document keeps its stored chunks' count and tokens (kept by triggers on chunks): no second
   -- scan of the scope's chunks. The division is avg()'s own, so the scores are the same to the bit.
   SELECT coalesce(sum(documents.stored_chunks), 0)::float8 AS n,
@@ -318,9 +356,14 @@ WITH qt AS (
   -- Each term's chunks per document (mt holds a row per chunk and term): its df, and the documents
   -- it names.
   SELECT lexeme, doc, count(*) AS n FROM mt GROUP BY lexeme, doc
-), w AS (
+)`;
+}
+
+/** `w`: each term's df, idf, ranking idf and `termMatch` weight; `marked`: the documents a term names. */
+function termWeightsCtes(input: RankedSearchInput): SQL {
+  return sql`w AS (
   SELECT v.lexeme, v.pos, v.df, v.idf, v.src, v.expanded,
-    v.idf * (CASE WHEN v.expanded THEN ${f8(expansionWeight)} ELSE 1 END) AS rank_idf,
+    v.idf * (CASE WHEN v.expanded THEN ${f8(input.params.expansionWeight)} ELSE 1 END) AS rank_idf,
     v.idf * (CASE WHEN v.expanded THEN 0 ELSE 1 END)
       * (CASE WHEN v.lexeme ~ '^[0-9][0-9.,]*[a-z]{0,2}$' THEN ${f8(input.params.numericTermWeight)} ELSE 1 END)
       * (CASE WHEN v.df = 0 AND v.lexeme IN (SELECT l.lexeme FROM unnest(to_tsvector('english', ${input.lightWords})) AS l)
@@ -335,7 +378,17 @@ WITH qt AS (
   SELECT d.doc FROM per_doc d JOIN w USING (lexeme) JOIN documents ON documents.id = d.doc
   WHERE NOT w.expanded
     AND d.n >= ${f8(input.params.markShare)} * w.df AND d.n >= ${f8(input.params.markCover)} * documents.stored_chunks
-), mw AS (
+)`;
+}
+
+/**
+ * `mw`: the term rows scoring counts (a group of related words counts its best); `scored`: BM25 and
+ * title sums per chunk; `pool`: the best `poolLimit` by BM25 + title, times the factors.
+ */
+function poolCtes(input: RankedSearchInput): SQL {
+  const { k1, b, titleWeight } = input.params;
+  const factors = scoreFactors(input.params);
+  return sql`mw AS (
   -- A group of related words stands in for one word of the question: a chunk counts only its best
   -- match in each group, so one holding "save", "export" and "output" is not raised three times.
   -- (Only related words are sorted for it: a question without any pays nothing.)
@@ -371,7 +424,17 @@ WITH qt AS (
   ${input.all ? sql`WHERE m.matched = (SELECT count(*) FROM qt)` : sql``}
   ORDER BY base DESC
   LIMIT ${input.poolLimit}
-), ordered AS (
+)`;
+}
+
+/**
+ * `ordered`, `pairs`: the question's neighbouring term pairs; `pooled`: the pool scored with
+ * proximity; `ranked`: openings lifted above their section's short chunks; `top`: the `limit` best.
+ */
+function rerankCtes(input: RankedSearchInput): SQL {
+  const { proximityWeight } = input.params;
+  const factors = scoreFactors(input.params);
+  return sql`ordered AS (
   SELECT w.lexeme, w.idf, row_number() OVER (ORDER BY w.pos) AS i FROM w WHERE NOT w.expanded
 ), pairs AS MATERIALIZED (
   SELECT (quote_literal(a.lexeme) || ' & ' || quote_literal(z.lexeme))::tsquery AS tq, (a.idf + z.idf) / 2 AS idf
@@ -400,27 +463,14 @@ WITH qt AS (
   FROM ranked r
   ORDER BY r.score DESC, r.document_id, r.chunk_index
   LIMIT ${input.limit}
-), words AS MATERIALIZED (
-  SELECT regexp_replace(s.word, '^[("''“‘\\[]+|[?!,;:"''”’\\].]+$', '', 'g') AS word, u.lexeme
-  FROM regexp_split_to_table(${input.query} || ' ' || replace(${input.expansions}, ';', ' '), '\\s+') WITH ORDINALITY AS s(word, n)
-  CROSS JOIN LATERAL unnest(${searchTsvSql('s.word')}) AS u
-  WHERE s.n <= 200
-)
-SELECT chunks.id AS "chunkId", chunks.document_id AS "documentId", chunks.class_id AS "classId",
-  documents.file_name AS "fileName", chunks.chunk_index AS "chunkIndex",
-  chunks.page_start AS "pageStart", chunks.page_end AS "pageEnd",
-  chunks.char_start AS "charStart", chunks.char_end AS "charEnd", chunks.text, chunks.token_count AS "tokenCount",
-  chunks.section_path AS "sectionPath", chunks.section_page_start AS "sectionPageStart",
-  chunks.section_page_end AS "sectionPageEnd", chunks.page_kind AS "pageKind", chunks.source_map AS "sourceMap",
-  r.score, r.term_match AS "termMatch", r.in_focus AS "inFocus", r.listing,
-  -- The question's terms are the same for every hit: sent with the first only.
-  CASE WHEN r.n = 1 THEN (SELECT jsonb_agg(jsonb_build_object(
-      'term', w.lexeme, 'df', w.df, 'idf', CASE WHEN w.expanded THEN w.rank_idf / sqrt(w.group_n) ELSE w.idf END,
-      'words', coalesce((SELECT jsonb_agg(DISTINCT x.word) FROM words x WHERE x.lexeme = w.lexeme), '[]'::jsonb)
-    ) || CASE WHEN w.expanded THEN '{"related": true}'::jsonb ELSE '{}'::jsonb END ORDER BY w.pos) FROM (SELECT w.*, count(*) FILTER (WHERE w.df > 0) OVER (PARTITION BY w.src) AS group_n FROM w) w
-    WHERE NOT w.expanded OR w.df > 0) END AS terms
-FROM top r
-JOIN chunks ON chunks.id = r.id
-JOIN documents ON documents.id = chunks.document_id
-ORDER BY r.n`;
+)`;
+}
+
+/** kind · lead · focus · named, over the row `m`. */
+function scoreFactors(params: RankingParams): SQL {
+  const { nonBodyFactor, leadBoost, focusBoost, markBoost } = params;
+  return sql`(CASE WHEN m.listing THEN ${f8(nonBodyFactor)} ELSE 1 END)
+      * (CASE WHEN m.lead THEN ${f8(leadBoost)} ELSE 1 END)
+      * (CASE WHEN m.in_focus THEN ${f8(focusBoost)} ELSE 1 END)
+      * (CASE WHEN m.marked THEN ${f8(markBoost)} ELSE 1 END)`;
 }
