@@ -61,11 +61,15 @@ function unglueTrailingMarkers(link: MdNode, options: MarkerOptions): MdNode[] |
   if (!trailing || !link.url.endsWith(trailing)) return null;
   const parts = splitCitationMarkers(trailing, options);
   if (!parts.every((p) => p.kind === 'cite')) return null;
-  const text = last.value.slice(0, -trailing.length);
+  // What GFM leaves out of an address that ends a sentence ("….html.") it left in before the marker.
+  const punctuation = /[?!.,:*_~]*$/.exec(last.value.slice(0, -trailing.length))![0];
+  const cut = trailing.length + punctuation.length;
+  const text = last.value.slice(0, -cut);
   const children = [...link.children!.slice(0, -1), ...(text ? [{ ...last, value: text }] : [])];
   if (children.length === 0) return null;
-  const unglued = { ...link, url: link.url.slice(0, -trailing.length), children };
-  return [unglued, ...parts.flatMap((p) => (p.kind === 'cite' ? [citeNode(p.n)] : []))];
+  const unglued = { ...link, url: link.url.slice(0, -cut), children };
+  const cites = parts.flatMap((p) => (p.kind === 'cite' ? [citeNode(p.n)] : []));
+  return [unglued, ...(punctuation ? [{ type: 'text', value: punctuation }] : []), ...cites];
 }
 
 const SKIP = new Set(['link', 'linkReference', 'code', 'inlineCode', 'math', 'inlineMath', 'definition']);
