@@ -90,6 +90,32 @@ describe('content sniffing', () => {
     expect(await sniff(empty.fileName, empty.bytes)).toMatchObject({ ok: false, code: 'invalid_input' });
   });
 
+  it('tells a student whose .pdf or .docx is something else what the file really is', async () => {
+    const windowsProgram = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(64, 0)]);
+    expect(await sniff('lecture-notes.pdf', windowsProgram)).toMatchObject({
+      ok: false,
+      code: 'unsupported_type',
+      message: expect.stringMatching(
+        /^“lecture-notes\.pdf” is named like a PDF but its content is not \(it is a Windows program\)\. Upload a PDF/,
+      ) as unknown,
+    });
+    const unknown = Buffer.from([0x00, 0x13, 0x37, 0xfe, 0xff, 0x00]);
+    expect(await sniff('week1.docx', unknown)).toMatchObject({
+      message: expect.stringMatching(
+        /named like a Word document .*may be damaged, or another kind of file renamed/,
+      ) as unknown,
+    });
+    expect(await sniff('notes.pdf', Buffer.from('just some notes\n'))).toMatchObject({
+      message: expect.stringMatching(/named like a PDF but its content is not \(it is text\)/) as unknown,
+    });
+    // A file whose name promises nothing keeps the plain "not supported".
+    expect(await sniff('setup.bin', windowsProgram)).toMatchObject({
+      message: expect.stringMatching(
+        /^This file type is not supported \(it is a Windows program\)/,
+      ) as unknown,
+    });
+  });
+
   it('treats a ZIP without word/document.xml, and text with NUL bytes, as unsupported', async () => {
     const zip = await zipOf({ mimetype: 'application/epub+zip', 'content.opf': '<package/>' });
     expect(await sniff('book.docx', zip)).toMatchObject({ ok: false, code: 'unsupported_type' });

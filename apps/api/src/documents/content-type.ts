@@ -99,6 +99,8 @@ export function describeBinary(head: Uint8Array): string | null {
   if (startsWith(head, [0x47, 0x49, 0x46, 0x38])) return 'a GIF image';
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) return 'an old Office document (.doc/.ppt/.xls)';
   if (looksLikeZip(head)) return 'a ZIP archive that is not a Word document';
+  if (startsWith(head, [0x4d, 0x5a])) return 'a Windows program';
+  if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46])) return 'a program';
   return null;
 }
 
@@ -151,6 +153,8 @@ export function decideType(input: {
           : 'This text file is not UTF-8 encoded. Save it as UTF-8 and upload it again.',
       );
     }
+    // "Not supported" would puzzle a student whose file ends in .pdf: say the name and content disagree.
+    if (ext === 'pdf' || ext === 'docx') return unsupported(namedLikeMessage(fileName, ext, what));
     return unsupported(
       `This file type is not supported${what ? ` (it is ${what})` : ''}. ${ACCEPTED_TYPES_MESSAGE}`,
     );
@@ -165,12 +169,16 @@ export function decideType(input: {
   };
   const allowed = promised[ext];
   if (allowed && !allowed.includes(mime)) {
-    const label = { pdf: 'a PDF', docx: 'a Word document', md: 'a Markdown file', txt: 'a text file' }[
-      ext as 'pdf' | 'docx' | 'md' | 'txt'
-    ];
-    return unsupported(
-      `“${fileName}” is named like ${label} but its content is not. ${ACCEPTED_TYPES_MESSAGE}`,
-    );
+    const what = mime === PDF_MIME ? 'a PDF' : mime === DOCX_MIME ? 'a Word document' : 'text';
+    return unsupported(namedLikeMessage(fileName, ext as PromisingExtension, what));
   }
   return { ok: true, mime };
+}
+
+type PromisingExtension = Exclude<Extension, 'other'>;
+
+function namedLikeMessage(fileName: string, ext: PromisingExtension, what: string | null): string {
+  const label = { pdf: 'a PDF', docx: 'a Word document', md: 'a Markdown file', txt: 'a text file' }[ext];
+  const actually = what ? `it is ${what}` : 'it may be damaged, or another kind of file renamed';
+  return `“${fileName}” is named like ${label} but its content is not (${actually}). ${ACCEPTED_TYPES_MESSAGE}`;
 }

@@ -87,6 +87,29 @@ describe('citation chips in answers', () => {
     expect(screen.getByText('[9]')).toBeTruthy();
   });
 
+  it('keeps a marker written right after a bare URL or address out of the link, as a chip', () => {
+    const { container } = renderMd(
+      'See https://lists.gnu.org/archive/html/【1】 and www.gnu.org【2】. Mail help@gnu.org【1, 2】, see https://x.org/a.html.【2】',
+    );
+    const links = [...container.querySelectorAll('a:not([data-testid="citation-chip"])')];
+    expect(links.map((a) => [a.getAttribute('href'), a.textContent])).toEqual([
+      ['https://lists.gnu.org/archive/html/', 'https://lists.gnu.org/archive/html/'],
+      ['http://www.gnu.org', 'www.gnu.org'],
+      ['mailto:help@gnu.org', 'help@gnu.org'],
+      ['https://x.org/a.html', 'https://x.org/a.html'],
+    ]);
+    expect(screen.getAllByTestId('citation-chip').map((c) => c.textContent)).toEqual([
+      '1',
+      '2',
+      '1',
+      '2',
+      '2',
+    ]);
+    // The period that ends the sentence stays text between the address and its chip.
+    expect(container.textContent).toContain('https://x.org/a.html.2');
+    expect(container.textContent).not.toContain('【');
+  });
+
   it('does not touch brackets or markers inside code', () => {
     const { container } = renderMd('Index `a【1】` and\n\n```\nb[2]\n```\n\nreal【1】');
     expect(container.querySelector('code')?.textContent).toBe('a【1】');

@@ -207,9 +207,31 @@ export function joinRunningText(
     appendSlice(text, line, 0, line.text.length);
     return;
   }
+  if (continuesUrl(text.text, line.text)) {
+    appendSlice(text, line, 0, line.text.length);
+    return;
+  }
   if (prev && prev.eol >= 0) appendRaw(text, ' ', prev.page, prev.eol);
   else appendInserted(text, ' ');
   appendSlice(text, line, 0, line.text.length);
+}
+
+/**
+ * A web address broken at a line end ("https://" / "www.gnu.org/…", "https://lists." /
+ * "gnu.org/mailman/…"): typesetters break long addresses after a slash or a dot, with no hyphen, and
+ * a space there would cut the address in two (a dead link, half an address quoted). Only a break
+ * after `/` or `.` inside an address, before a line that goes on with more of one, is joined: an
+ * address that ends a sentence ("see https://gnu.org." then "Then…") keeps its space.
+ */
+export function continuesUrl(before: string, next: string): boolean {
+  // Only the end of the paragraph so far is looked at: it is joined line after line.
+  const url = /(?:^|\s)(?:https?|ftp):\/\/\S*$/i.exec(before.slice(-300))?.[0].trim();
+  if (!url || !/[/.]$/.test(url)) return false;
+  const head = /^\S+/.exec(next)?.[0] ?? '';
+  if (url.endsWith('://')) return /^[\p{L}\p{N}]/u.test(head);
+  // After a path's slash, a plain word ("and") may be the sentence going on: only a path piece joins.
+  if (url.endsWith('/')) return /^[\p{L}\p{N}~_%-]\S*[-_.~%/]/u.test(head);
+  return /^[\p{Ll}\p{N}][\p{L}\p{N}-]*[./]\S/u.test(head);
 }
 
 /** Cuts mapped text to its first `length` characters. */
