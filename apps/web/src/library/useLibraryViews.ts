@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { countDocuments } from './ClassesPanel.js';
+import { countDocuments } from './classCounts.js';
 import { documentViews, inClass } from './libraryViews.js';
 import type { LibraryData } from './useLibraryData.js';
 
