@@ -1,26 +1,12 @@
-import type { DocumentDto } from '@classchat/contracts';
 import { describe, expect, it } from 'vitest';
+import { documentDto } from '../test/documentDto.js';
 import { documentViews, inClass } from './libraryViews.js';
 
 const CELLS = '00000000-0000-4000-8000-000000000010';
 const ALGEBRA = '00000000-0000-4000-8000-000000000011';
 
-function doc(id: string, classId: string | null, createdAt: string): DocumentDto {
-  return {
-    id,
-    classId,
-    fileName: `${id}.pdf`,
-    mimeType: 'application/pdf',
-    byteSize: 1,
-    sha256: 'x',
-    status: 'processing',
-    pageCount: null,
-    chunkCount: null,
-    error: null,
-    createdAt,
-    readyAt: null,
-  };
-}
+const doc = (id: string, classId: string | null, createdAt: string) =>
+  documentDto(id, { classId, createdAt, status: 'processing', pageCount: null, chunkCount: null });
 
 const older = doc('older', CELLS, '2025-11-20T10:00:00.000Z');
 const newer = doc('newer', ALGEBRA, '2025-11-21T10:00:00.000Z');
