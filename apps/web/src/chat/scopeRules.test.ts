@@ -1,26 +1,13 @@
 import type { DocumentDto } from '@classchat/contracts';
 import { describe, expect, it } from 'vitest';
+import { documentDto } from '../test/documentDto.js';
 import { documentsInScope, scopeForDocument } from './scopeRules.js';
 
 const CELLS = '00000000-0000-4000-8000-000000000010';
 const ALGEBRA = '00000000-0000-4000-8000-000000000011';
 
-function doc(id: string, classId: string | null, status: DocumentDto['status'] = 'ready'): DocumentDto {
-  return {
-    id,
-    classId,
-    fileName: `${id}.pdf`,
-    mimeType: 'application/pdf',
-    byteSize: 1,
-    sha256: 'x',
-    status,
-    pageCount: 1,
-    chunkCount: 1,
-    error: null,
-    createdAt: '2025-11-20T10:00:00.000Z',
-    readyAt: null,
-  };
-}
+const doc = (id: string, classId: string | null, status: DocumentDto['status'] = 'ready') =>
+  documentDto(id, { classId, status });
 
 const documents = [
   doc('krebs', CELLS),

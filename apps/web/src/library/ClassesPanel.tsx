@@ -1,48 +1,6 @@
-import type { ClassDto, DocumentStatus } from '@classchat/contracts';
+import type { ClassDto } from '@classchat/contracts';
 import { Icon } from '../ui/Icon.js';
-
-/** Documents that are or will be usable (ready, or still being processed), and failed ones apart. */
-export interface DocumentCount {
-  active: number;
-  failed: number;
-}
-
-export interface DocumentCounts {
-  all: DocumentCount;
-  byClass: Readonly<Record<string, DocumentCount>>;
-}
-
-/** Counts the documents (with their live status) for "All documents" and each class. */
-export function countDocuments(
-  documents: readonly { classId: string | null; status: DocumentStatus }[],
-): DocumentCounts {
-  const all: DocumentCount = { active: 0, failed: 0 };
-  const byClass: Record<string, DocumentCount> = {};
-  for (const d of documents) {
-    const key = d.status === 'failed' ? 'failed' : 'active';
-    all[key] += 1;
-    if (d.classId) {
-      const count = (byClass[d.classId] ??= { active: 0, failed: 0 });
-      count[key] += 1;
-    }
-  }
-  return { all, byClass };
-}
-
-function CountBadge({ count }: { count: DocumentCount }) {
-  return (
-    <>
-      <span className="classes__count" aria-label={`${count.active} documents`} data-testid="class-count">
-        {count.active}
-      </span>
-      {count.failed > 0 && (
-        <span className="classes__failed" data-testid="class-failed">
-          {count.failed} failed
-        </span>
-      )}
-    </>
-  );
-}
+import { classCount, type DocumentCount, type DocumentCounts } from './classCounts.js';
 
 /** "All documents" plus the user's classes; selecting one filters the library. */
 export function ClassesPanel({
@@ -74,32 +32,23 @@ export function ClassesPanel({
         </button>
       </div>
       <ul className="classes__list" data-testid="class-list">
-        <li>
-          <button
-            type="button"
-            className="classes__item"
-            aria-current={selectedId === null ? 'true' : undefined}
-            onClick={() => onSelect(null)}
-            data-testid="class-all"
-          >
-            <span className="classes__name">All documents</span>
-            {counts && <CountBadge count={counts.all} />}
-          </button>
-        </li>
+        <ClassItem
+          name="All documents"
+          selected={selectedId === null}
+          count={counts?.all ?? null}
+          onSelect={() => onSelect(null)}
+          testId="class-all"
+        />
         {classes.map((c) => (
-          <li key={c.id}>
-            <button
-              type="button"
-              className="classes__item"
-              aria-current={selectedId === c.id ? 'true' : undefined}
-              onClick={() => onSelect(c.id)}
-              data-testid="class-item"
-              data-class-id={c.id}
-            >
-              <span className="classes__name">{c.name}</span>
-              <CountBadge count={counts?.byClass[c.id] ?? (counts ? { active: 0, failed: 0 } : countOf(c))} />
-            </button>
-          </li>
+          <ClassItem
+            key={c.id}
+            classId={c.id}
+            name={c.name}
+            selected={selectedId === c.id}
+            count={classCount(c, counts)}
+            onSelect={() => onSelect(c.id)}
+            testId="class-item"
+          />
         ))}
       </ul>
       {classes.length === 0 && (
@@ -109,4 +58,50 @@ export function ClassesPanel({
   );
 }
 
-const countOf = (c: ClassDto): DocumentCount => ({ active: c.documentCount, failed: c.failedCount ?? 0 });
+/** One entry of the list: its name and, once known, how many documents it holds. */
+function ClassItem({
+  classId,
+  name,
+  selected,
+  count,
+  onSelect,
+  testId,
+}: {
+  classId?: string;
+  name: string;
+  selected: boolean;
+  count: DocumentCount | null;
+  onSelect: () => void;
+  testId: string;
+}) {
+  return (
+    <li>
+      <button
+        type="button"
+        className="classes__item"
+        aria-current={selected ? 'true' : undefined}
+        onClick={onSelect}
+        data-testid={testId}
+        data-class-id={classId}
+      >
+        <span className="classes__name">{name}</span>
+        {count && <CountBadge count={count} />}
+      </button>
+    </li>
+  );
+}
+
+function CountBadge({ count }: { count: DocumentCount }) {
+  return (
+    <>
+      <span className="classes__count" aria-label={`${count.active} documents`} data-testid="class-count">
+        {count.active}
+      </span>
+      {count.failed > 0 && (
+        <span className="classes__failed" data-testid="class-failed">
+          {count.failed} failed
+        </span>
+      )}
+    </>
+  );
+}

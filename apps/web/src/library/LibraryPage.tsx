@@ -1,52 +1,21 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { withLiveStatus } from '../streaming/documentStatus.js';
-import { ClassesPanel, countDocuments } from './ClassesPanel.js';
+import { ClassesPanel } from './ClassesPanel.js';
 import { LibraryHeader } from './LibraryHeader.js';
 import { LibraryDialogs, type LibraryDialog } from './LibraryDialogs.js';
 import { LibraryDocuments } from './LibraryDocuments.js';
+import { LibraryUploads } from './LibraryUploads.js';
 import { StorageMeter } from './StorageMeter.js';
-import { UploadDropzone, UploadQueue } from './UploadDropzone.js';
 import { useLibraryData } from './useLibraryData.js';
-import { useUploads } from './useUploads.js';
+import { useLibraryViews } from './useLibraryViews.js';
 import './library.css';
 
 export function LibraryPage() {
   const [params, setParams] = useSearchParams();
   const selectedId = params.get('class');
-  const {
-    classes,
-    documents,
-    loadError,
-    storage,
-    live,
-    refreshClasses,
-    refreshStorage,
-    addDocument,
-    removeDocuments,
-  } = useLibraryData();
+  const library = useLibraryData();
+  const { selectedClass, classNames, views, counts } = useLibraryViews(library, selectedId);
   const [dialog, setDialog] = useState<LibraryDialog>(null);
-
-  const uploads = useUploads((doc) => {
-    addDocument(doc);
-    void refreshClasses();
-    void refreshStorage();
-  });
-
-  const selectedClass = classes.find((c) => c.id === selectedId) ?? null;
-  const classNames = useMemo(() => Object.fromEntries(classes.map((c) => [c.id, c.name])), [classes]);
-  const allViews = useMemo(
-    () =>
-      (documents ?? [])
-        .map((d) => withLiveStatus(d, live[d.id]))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-    [documents, live],
-  );
-  const views = useMemo(
-    () => (selectedId ? allViews.filter((d) => d.classId === selectedId) : allViews),
-    [allViews, selectedId],
-  );
-  const counts = useMemo(() => (documents ? countDocuments(allViews) : null), [documents, allViews]);
 
   function select(id: string | null) {
     setParams(id ? { class: id } : {});
@@ -55,7 +24,7 @@ export function LibraryPage() {
   return (
     <main className="library" id="main">
       <ClassesPanel
-        classes={classes}
+        classes={library.classes}
         selectedId={selectedId}
         counts={counts}
         onSelect={select}
@@ -68,17 +37,21 @@ export function LibraryPage() {
           onDelete={(cls) => setDialog({ kind: 'delete-class', cls })}
         />
 
-        <StorageMeter storage={storage} />
-        <UploadDropzone
-          targetLabel={selectedClass ? selectedClass.name : 'no class'}
-          onFiles={(files) => uploads.addFiles(files, selectedId)}
+        <StorageMeter storage={library.storage} />
+        <LibraryUploads
+          classId={selectedId}
+          className={selectedClass?.name ?? null}
+          onUploaded={(doc) => {
+            library.addDocument(doc);
+            void library.refreshClasses();
+            void library.refreshStorage();
+          }}
         />
-        <UploadQueue items={uploads.items} onDismiss={uploads.dismiss} />
 
         <LibraryDocuments
-          loading={documents === null}
+          loading={library.documents === null}
           documents={views}
-          loadError={loadError}
+          loadError={library.loadError}
           classNames={classNames}
           showClass={selectedId === null}
           onDelete={(doc) => setDialog({ kind: 'delete-document', doc })}
@@ -89,9 +62,9 @@ export function LibraryPage() {
         dialog={dialog}
         onClose={() => setDialog(null)}
         onSelect={select}
-        refreshClasses={refreshClasses}
-        refreshStorage={refreshStorage}
-        removeDocuments={removeDocuments}
+        refreshClasses={library.refreshClasses}
+        refreshStorage={library.refreshStorage}
+        removeDocuments={library.removeDocuments}
       />
     </main>
   );

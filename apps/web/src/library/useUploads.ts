@@ -2,6 +2,7 @@ import type { DocumentDto } from '@classchat/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { uploadDocument, type UploadHandle } from '../api/documents.js';
 import { errorMessage } from '../api/http.js';
+import { useLatestRef } from '../ui/useLatestRef.js';
 import { validateUpload } from './uploadRules.js';
 
 export interface UploadItem {
@@ -22,10 +23,7 @@ export interface UploadItem {
 export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) => void) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const handles = useRef(new Map<string, UploadHandle>());
-  const onUploadedRef = useRef(onUploaded);
-  useEffect(() => {
-    onUploadedRef.current = onUploaded;
-  });
+  const onUploadedRef = useLatestRef(onUploaded);
 
   useEffect(() => {
     const map = handles.current;
@@ -63,7 +61,7 @@ export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) =>
         },
       );
     },
-    [patch],
+    [patch, onUploadedRef],
   );
 
   /** Lists every file, with the reason it breaks the rules or its upload started. */
@@ -71,18 +69,9 @@ export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) =>
     (files: Iterable<File>, classId: string | null) => {
       const added: UploadItem[] = [];
       for (const file of files) {
-        const id = crypto.randomUUID();
-        const problem = validateUpload(file);
-        added.push({
-          id,
-          fileName: file.name,
-          size: file.size,
-          status: problem ? 'invalid' : 'uploading',
-          progress: 0,
-          error: problem,
-          duplicate: false,
-        });
-        if (!problem) send(id, file, classId);
+        const item = listedUpload(file);
+        added.push(item);
+        if (item.status === 'uploading') send(item.id, file, classId);
       }
       setItems((list) => [...list, ...added]);
     },
@@ -90,4 +79,18 @@ export function useUploads(onUploaded: (doc: DocumentDto, duplicate: boolean) =>
   );
 
   return { items, addFiles, dismiss };
+}
+
+/** A file as the list first shows it: refused with the rule it breaks, or on its way. */
+function listedUpload(file: File): UploadItem {
+  const problem = validateUpload(file);
+  return {
+    id: crypto.randomUUID(),
+    fileName: file.name,
+    size: file.size,
+    status: problem ? 'invalid' : 'uploading',
+    progress: 0,
+    error: problem,
+    duplicate: false,
+  };
 }

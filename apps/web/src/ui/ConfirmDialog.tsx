@@ -1,6 +1,6 @@
-import { useRef, useState, type ReactNode } from 'react';
-import { errorMessage } from '../api/http.js';
+import { useRef, type ReactNode } from 'react';
 import { Dialog } from './Dialog.js';
+import { useConfirmAction } from './useConfirmAction.js';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -21,20 +21,7 @@ export function ConfirmDialog({
   onClose,
 }: ConfirmDialogProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useConfirmAction(onConfirm, onClose);
 
   return (
     <Dialog
@@ -57,7 +44,7 @@ export function ConfirmDialog({
           <button
             type="button"
             className={`btn ${tone === 'danger' ? 'btn-danger' : 'btn-primary'}`}
-            onClick={() => void confirm()}
+            onClick={() => void run()}
             disabled={busy}
             data-testid="confirm-dialog-confirm"
           >

@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
+import { useEffect, type RefObject } from 'react';
+import { useLatestRef } from './useLatestRef.js';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -18,10 +19,7 @@ export function useFocusTrap(
   onEscape?: () => void,
   initialFocus?: RefObject<HTMLElement | null>,
 ): void {
-  const onEscapeRef = useRef(onEscape);
-  useLayoutEffect(() => {
-    onEscapeRef.current = onEscape;
-  });
+  const onEscapeRef = useLatestRef(onEscape);
 
   useEffect(() => {
     const root = ref.current;
@@ -57,5 +55,5 @@ export function useFocusTrap(
       root.removeEventListener('keydown', onKeyDown);
       if (previouslyFocused?.isConnected) previouslyFocused.focus();
     };
-  }, [ref, active, initialFocus]);
+  }, [ref, active, initialFocus, onEscapeRef]);
 }
