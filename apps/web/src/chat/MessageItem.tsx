@@ -5,6 +5,7 @@ import { AnswerActionBar, type AnswerProps } from './AnswerActionBar.js';
 import { AnswerLabels } from './AnswerLabels.js';
 import { Markdown } from './Markdown.js';
 import { isUncovered } from './messageModel.js';
+import { closeOpenMarkdown } from './partialMarkdown.js';
 import { SourcesList } from './SourcesList.js';
 import { studyOf, StudyView } from './StudyView.js';
 
@@ -73,7 +74,7 @@ export function StreamingMessage({ text, stopping }: { text: string; stopping: b
             {slow && !stopping && <span className="typing__note">Reading your material…</span>}
           </div>
         ) : (
-          <Markdown content={text} citations={NO_CITATIONS} />
+          <Markdown content={closeOpenMarkdown(text)} citations={NO_CITATIONS} />
         )}
       </div>
     </li>
