@@ -1,8 +1,9 @@
 import type { DocumentReadyPayload, ProcessingStatusPayload } from '@classchat/contracts';
-import { useEffect, useLayoutEffect, useReducer, useRef } from 'react';
+import { useEffect, useReducer } from 'react';
 import { applyDocumentEvent, type LiveStatuses } from './documentStatus.js';
 import type { RealtimeSocket } from './socket.js';
 import { useRealtimeSocket } from './SocketContext.js';
+import { useLatestRef } from '../ui/useLatestRef.js';
 
 export interface DocumentEventHandlers {
   onStatus?: (payload: ProcessingStatusPayload) => void;
@@ -19,10 +20,7 @@ export function useDocumentEvents(
 ): LiveStatuses {
   const s = useRealtimeSocket(socket);
   const [statuses, dispatch] = useReducer(applyDocumentEvent, {});
-  const handlersRef = useRef(handlers);
-  useLayoutEffect(() => {
-    handlersRef.current = handlers;
-  });
+  const handlersRef = useLatestRef(handlers);
 
   useEffect(() => {
     const onStatus = (payload: ProcessingStatusPayload) => {
@@ -39,7 +37,7 @@ export function useDocumentEvents(
       s.off('processing-status', onStatus);
       s.off('document-ready', onReady);
     };
-  }, [s]);
+  }, [s, handlersRef]);
 
   return statuses;
 }

@@ -1,7 +1,8 @@
 import { RevisionGuard, USER_EVENT, UserEvent } from '@classchat/contracts';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { RealtimeSocket } from './socket.js';
 import { useRealtimeSocket } from './SocketContext.js';
+import { useLatestRef } from '../ui/useLatestRef.js';
 
 export interface UserEventHandlers {
   /** A change of the account, newer than anything applied about the same entity. */
@@ -20,10 +21,7 @@ export interface UserEventHandlers {
  */
 export function useUserEvents(handlers: UserEventHandlers, socket?: RealtimeSocket): void {
   const s = useRealtimeSocket(socket);
-  const handlersRef = useRef(handlers);
-  useLayoutEffect(() => {
-    handlersRef.current = handlers;
-  });
+  const handlersRef = useLatestRef(handlers);
 
   useEffect(() => {
     const guard = new RevisionGuard();
@@ -48,5 +46,5 @@ export function useUserEvents(handlers: UserEventHandlers, socket?: RealtimeSock
       s.off('disconnect', onDisconnect);
       s.off('connect', onConnect);
     };
-  }, [s]);
+  }, [s, handlersRef]);
 }
