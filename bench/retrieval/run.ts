@@ -216,9 +216,99 @@ async function insertRows(pool: Database['pool'], target: string, rows: unknown[
   await pool.query(`INSERT INTO ${target} VALUES ${tuples.join(',')}`, params);
 }
 
+const CHUNK_COLUMNS =
+  'chunks (id, document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end, text, token_count)';
+const EMBEDDING_COLUMNS =
+  'chunk_embeddings (chunk_id, user_id, class_id, document_id, chunk_index, embedding)';
+
+interface Owner {
+  userId: string;
+  classId: string;
+  documentId: string;
+}
+
+/** A document's chunks and their embeddings in large multi-row inserts (the HNSW index is built once at the end). */
+async function insertDocumentChunks(pool: Database['pool'], owner: Owner, docIndex: number): Promise<number> {
+  const rows = documentChunks(docIndex);
+  for (let i = 0; i < rows.length; i += 200) {
+    const batch = rows.slice(i, i + 200);
+    const ids = batch.map(() => randomUUID());
+    await insertRows(
+      pool,
+      CHUNK_COLUMNS,
+      batch.map((r, j) => [
+        ids[j],
+        owner.documentId,
+        owner.userId,
+        owner.classId,
+        i + j,
+        r.page,
+        r.page,
+        r.charStart,
+        r.charEnd,
+        r.text,
+        Math.ceil(r.text.length / 4),
+      ]),
+    );
+    await insertRows(
+      pool,
+      EMBEDDING_COLUMNS,
+      batch.map((r, j) => [
+        ids[j],
+        owner.userId,
+        owner.classId,
+        owner.documentId,
+        i + j,
+        vectorText(fakeEmbedding(r.text)),
+      ]),
+    );
+  }
+  return rows.length;
+}
+
+/** One user's classes and documents, from document `firstDoc` until `lastDoc` (exclusive); the next index. */
+async function loadUser(database: Database, u: number, firstDoc: number, lastDoc: number): Promise<number> {
+  const repos = createRepositories(database.db);
+  const user = await repos.users.create({
+    email: `bench-u${u}@example.com`,
+    name: `User ${u}`,
+    passwordHash: 'x',
+  });
+  let docIndex = firstDoc;
+  for (let c = 1; c <= CLASSES_PER_USER && docIndex < lastDoc; c++) {
+    const cls = await repos.classes.create(user.id, `Class ${c}`);
+    for (let d = 1; d <= DOCS_PER_CLASS && docIndex < lastDoc; d++, docIndex++) {
+      const doc = await repos.documents.create({
+        userId: user.id,
+        classId: cls.id,
+        fileName: `Course ${docIndex + 1}.pdf`,
+        mimeType: 'application/pdf',
+        byteSize: 1,
+        sha256: `bench-${docIndex}`,
+        storageKey: `bench/${docIndex}.pdf`,
+      });
+      const owner = { userId: user.id, classId: cls.id, documentId: doc.id };
+      const chunkCount = await insertDocumentChunks(database.pool, owner, docIndex);
+      await repos.documents.markReady(doc.id, PAGES_PER_DOC, chunkCount);
+    }
+  }
+  return docIndex;
+}
+
+async function buildVectorIndex(database: Database): Promise<void> {
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '1GB'`));
+    await tx.execute(
+      sql.raw(
+        'CREATE INDEX chunk_embeddings_hnsw_idx ON chunk_embeddings USING hnsw (embedding vector_cosine_ops)',
+      ),
+    );
+  });
+  await database.pool.query('ANALYZE');
+}
+
 async function load(database: Database, size: number): Promise<void> {
-  const { db, pool } = database;
-  const repos = createRepositories(db);
+  const { pool } = database;
   const [{ count }] = (await pool.query<{ count: number }>('select count(*)::int as count from chunks'))
     .rows as [{ count: number }];
   if (count >= size) {
@@ -232,66 +322,11 @@ async function load(database: Database, size: number): Promise<void> {
   await pool.query('DROP INDEX IF EXISTS chunk_embeddings_hnsw_idx');
   let docIndex = 0;
   for (let u = 1; u <= layout.users && docIndex < layout.docs; u++) {
-    const user = await repos.users.create({
-      email: `bench-u${u}@example.com`,
-      name: `User ${u}`,
-      passwordHash: 'x',
-    });
-    for (let c = 1; c <= CLASSES_PER_USER && docIndex < layout.docs; c++) {
-      const cls = await repos.classes.create(user.id, `Class ${c}`);
-      for (let d = 1; d <= DOCS_PER_CLASS && docIndex < layout.docs; d++, docIndex++) {
-        const doc = await repos.documents.create({
-          userId: user.id,
-          classId: cls.id,
-          fileName: `Course ${docIndex + 1}.pdf`,
-          mimeType: 'application/pdf',
-          byteSize: 1,
-          sha256: `bench-${docIndex}`,
-          storageKey: `bench/${docIndex}.pdf`,
-        });
-        const rows = documentChunks(docIndex);
-        // Large multi-row inserts, no HNSW index yet (it is built once at the end).
-        for (let i = 0; i < rows.length; i += 200) {
-          const batch = rows.slice(i, i + 200);
-          const ids = batch.map(() => randomUUID());
-          await insertRows(
-            pool,
-            'chunks (id, document_id, user_id, class_id, chunk_index, page_start, page_end, char_start, char_end, text, token_count)',
-            batch.map((r, j) => [
-              ids[j],
-              doc.id,
-              user.id,
-              cls.id,
-              i + j,
-              r.page,
-              r.page,
-              r.charStart,
-              r.charEnd,
-              r.text,
-              Math.ceil(r.text.length / 4),
-            ]),
-          );
-          await insertRows(
-            pool,
-            'chunk_embeddings (chunk_id, user_id, class_id, document_id, chunk_index, embedding)',
-            batch.map((r, j) => [ids[j], user.id, cls.id, doc.id, i + j, vectorText(fakeEmbedding(r.text))]),
-          );
-        }
-        await repos.documents.markReady(doc.id, PAGES_PER_DOC, rows.length);
-      }
-    }
+    docIndex = await loadUser(database, u, docIndex, layout.docs);
     log(`    ${docIndex * CHUNKS_PER_DOC} rows (${round((performance.now() - started) / 1000)} s)`);
   }
   const indexStarted = performance.now();
-  await db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '1GB'`));
-    await tx.execute(
-      sql.raw(
-        'CREATE INDEX chunk_embeddings_hnsw_idx ON chunk_embeddings USING hnsw (embedding vector_cosine_ops)',
-      ),
-    );
-  });
-  await pool.query('ANALYZE');
+  await buildVectorIndex(database);
   log(
     `  loaded in ${round((performance.now() - started) / 1000)} s (HNSW index build ${round((performance.now() - indexStarted) / 1000)} s)`,
   );
@@ -374,6 +409,121 @@ interface Measured {
   exactFallbacks: number;
 }
 
+interface MeasuredScope {
+  scope: { userId: string; classId: string };
+  /** Chunks in the scope. */
+  n: number;
+}
+
+/** The measured class: user 1's first class. */
+async function measuredScope(pool: Database['pool']): Promise<MeasuredScope> {
+  const { rows } = await pool.query<{ user_id: string; class_id: string; n: number }>(
+    `select c.user_id, c.id as class_id, (select count(*)::int from chunks k where k.class_id = c.id) as n
+       from classes c join users u on u.id = c.user_id where u.email = 'bench-u1@example.com' and c.name = 'Class 1'`,
+  );
+  const target = rows[0]!;
+  return { scope: { userId: target.user_id, classId: target.class_id }, n: target.n };
+}
+
+/** Runs every question through `run` after a warm-up: wall-time percentiles and CPU per query. */
+async function timeQueries(
+  qs: string[],
+  dbPid: number,
+  run: (q: string) => Promise<unknown>,
+): Promise<Timing> {
+  for (const q of qs.slice(0, 10)) await run(q); // warm-up
+  const ms: number[] = [];
+  const db0 = cpuMs(dbPid);
+  const client0 = process.cpuUsage();
+  for (const q of qs) {
+    const t = performance.now();
+    await run(q);
+    ms.push(performance.now() - t);
+  }
+  const client = process.cpuUsage(client0);
+  return {
+    p50: round(percentile(ms, 50)),
+    p95: round(percentile(ms, 95)),
+    mean: round(ms.reduce((a, b) => a + b) / ms.length),
+    dbCpuMs: round((cpuMs(dbPid) - db0) / qs.length, 2),
+    clientCpuMs: round((client.user + client.system) / 1000 / qs.length, 2),
+  };
+}
+
+/** The scope's exact top k by cosine distance (the `+ 0` keeps the HNSW index out). */
+async function exactTop(pool: Database['pool'], { scope }: MeasuredScope, vector: number[], k: number) {
+  const { rows } = await pool.query<{ id: string }>(
+    `select chunk_id as id from chunk_embeddings where user_id = $1 and class_id = $2
+      order by (embedding <=> $3::vector) + 0 limit $4`,
+    [scope.userId, scope.classId, JSON.stringify(vector), k],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The HNSW index forced on the scope (iterative scan, relaxed order, ef_search as the repository sets
+ * it), which is what a scope above EXACT_SCAN_MAX gets; the statement's wall time goes to `timings`.
+ */
+async function hnswTop(
+  pool: Database['pool'],
+  { scope }: MeasuredScope,
+  vector: number[],
+  k: number,
+  timings: number[],
+) {
+  const client = await pool.connect();
+  try {
+    await client.query(
+      `BEGIN; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.max(40, k)};
+       SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off`,
+    );
+    const t = performance.now();
+    const { rows } = await client.query<{ id: string }>(
+      `select chunk_id as id from chunk_embeddings where user_id = $1 and class_id = $2
+        order by embedding <=> $3::vector limit $4`,
+      [scope.userId, scope.classId, JSON.stringify(vector), k],
+    );
+    timings.push(performance.now() - t);
+    await client.query('COMMIT');
+    return rows.map((r) => r.id);
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Recall against an exact scan of the same scope: of the vector leg as rag runs it (a class is within
+ * EXACT_SCAN_MAX, so it is scanned exactly), and of the HNSW index forced on the same scope.
+ */
+async function measureRecall(
+  database: Database,
+  chunks: ReturnType<typeof createRepositories>['chunks'],
+  target: MeasuredScope,
+  qs: string[],
+): Promise<Record<string, number>> {
+  const recall: Record<string, number> = {};
+  const forced: number[] = [];
+  for (const k of [10, ROUTE_CONFIG.general_qa.candidates]) {
+    const hits = { rag: 0, hnsw: 0, total: 0 };
+    for (const q of qs.slice(0, 100)) {
+      const vector = Array.from(fakeEmbedding(q));
+      const truth = new Set(await exactTop(database.pool, target, vector, k));
+      const approx = await chunks.vectorSearch(target.scope, vector, k, {
+        exact: target.n <= EXACT_SCAN_MAX,
+      });
+      hits.rag += approx.filter((a) => truth.has(a.chunkId)).length;
+      hits.hnsw += (await hnswTop(database.pool, target, vector, k, forced)).filter((id) =>
+        truth.has(id),
+      ).length;
+      hits.total += truth.size;
+    }
+    recall[`rag@${k}`] = round(hits.rag / hits.total, 3);
+    recall[`hnsw@${k}`] = round(hits.hnsw / hits.total, 3);
+  }
+  recall.hnswQueryP50Ms = round(percentile(forced, 50));
+  return recall;
+}
+
 async function measure(database: Database, size: number, dbPid: number): Promise<Measured> {
   let exactFallbacks = 0;
   const repos = createRepositories(database.db, {
@@ -381,38 +531,14 @@ async function measure(database: Database, size: number, dbPid: number): Promise
       if (e.exactFallback) exactFallbacks++;
     },
   });
-  const { rows } = await database.pool.query<{ user_id: string; class_id: string; n: number }>(
-    `select c.user_id, c.id as class_id, (select count(*)::int from chunks k where k.class_id = c.id) as n
-       from classes c join users u on u.id = c.user_id where u.email = 'bench-u1@example.com' and c.name = 'Class 1'`,
-  );
-  const target = rows[0]!;
-  const scope = { userId: target.user_id, classId: target.class_id };
+  const target = await measuredScope(database.pool);
+  const { scope } = target;
   const embedder: QueryEmbedder = { embedQuery: (text) => Promise.resolve(Array.from(fakeEmbedding(text))) };
   const cfg = ROUTE_CONFIG.general_qa;
   const qs = questions(QUERIES);
 
-  const time = async (run: (q: string) => Promise<unknown>): Promise<Timing> => {
-    for (const q of qs.slice(0, 10)) await run(q); // warm-up
-    const ms: number[] = [];
-    const db0 = cpuMs(dbPid);
-    const client0 = process.cpuUsage();
-    for (const q of qs) {
-      const t = performance.now();
-      await run(q);
-      ms.push(performance.now() - t);
-    }
-    const client = process.cpuUsage(client0);
-    return {
-      p50: round(percentile(ms, 50)),
-      p95: round(percentile(ms, 95)),
-      mean: round(ms.reduce((a, b) => a + b) / ms.length),
-      dbCpuMs: round((cpuMs(dbPid) - db0) / qs.length, 2),
-      clientCpuMs: round((client.user + client.system) / 1000 / qs.length, 2),
-    };
-  };
-
   const topK: Measured['topK'] = { fullText: {}, hybrid: {} };
-  const fullText = await time(async (q) => {
+  const fullText = await timeQueries(qs, dbPid, async (q) => {
     const r = await hybridSearch({ chunks: repos.chunks, embedder: null }, scope, q, {
       k: cfg.k,
       candidates: cfg.candidates,
@@ -422,7 +548,7 @@ async function measure(database: Database, size: number, dbPid: number): Promise
   let shortResults = 0;
   exactFallbacks = 0;
   const memo = embeddedScopes();
-  const hybrid = await time(async (q) => {
+  const hybrid = await timeQueries(qs, dbPid, async (q) => {
     const r = await hybridSearch({ chunks: repos.chunks, embedder, embeddedScopes: memo }, scope, q, {
       k: cfg.k,
       candidates: cfg.candidates,
@@ -430,55 +556,7 @@ async function measure(database: Database, size: number, dbPid: number): Promise
     if (r.passages.length < Math.min(cfg.k, target.n)) shortResults++;
     topK.hybrid[q] = r.passages.map((p) => p.chunkId);
   });
-
-  // Recall against an exact scan of the same scope: of the vector leg as rag runs it (a class is
-  // within EXACT_SCAN_MAX, so it is scanned exactly), and of the HNSW index forced on the same scope
-  // (iterative scan, relaxed order, ef_search as the repository sets it), which is what a scope above
-  // EXACT_SCAN_MAX gets.
-  const recall: Record<string, number> = {};
-  const forced: number[] = [];
-  const exactTop = async (vector: number[], k: number) =>
-    (
-      await database.pool.query<{ id: string }>(
-        `select chunk_id as id from chunk_embeddings where user_id = $1 and class_id = $2
-          order by (embedding <=> $3::vector) + 0 limit $4`,
-        [scope.userId, scope.classId, JSON.stringify(vector), k],
-      )
-    ).rows.map((r) => r.id);
-  const hnswTop = async (vector: number[], k: number) => {
-    const client = await database.pool.connect();
-    try {
-      await client.query(
-        `BEGIN; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.max(40, k)};
-         SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off`,
-      );
-      const t = performance.now();
-      const { rows } = await client.query<{ id: string }>(
-        `select chunk_id as id from chunk_embeddings where user_id = $1 and class_id = $2
-          order by embedding <=> $3::vector limit $4`,
-        [scope.userId, scope.classId, JSON.stringify(vector), k],
-      );
-      forced.push(performance.now() - t);
-      await client.query('COMMIT');
-      return rows.map((r) => r.id);
-    } finally {
-      client.release();
-    }
-  };
-  for (const k of [10, cfg.candidates]) {
-    const hits = { rag: 0, hnsw: 0, total: 0 };
-    for (const q of qs.slice(0, 100)) {
-      const vector = Array.from(fakeEmbedding(q));
-      const truth = new Set(await exactTop(vector, k));
-      const approx = await repos.chunks.vectorSearch(scope, vector, k, { exact: target.n <= EXACT_SCAN_MAX });
-      hits.rag += approx.filter((a) => truth.has(a.chunkId)).length;
-      hits.hnsw += (await hnswTop(vector, k)).filter((id) => truth.has(id)).length;
-      hits.total += truth.size;
-    }
-    recall[`rag@${k}`] = round(hits.rag / hits.total, 3);
-    recall[`hnsw@${k}`] = round(hits.hnsw / hits.total, 3);
-  }
-  recall.hnswQueryP50Ms = round(percentile(forced, 50));
+  const recall = await measureRecall(database, repos.chunks, target, qs);
   return { size, scopeChunks: target.n, fullText, hybrid, shortResults, topK, recall, exactFallbacks };
 }
 
