@@ -29,7 +29,7 @@ import { startFakeOpenAI, startTestDatabase } from '@classchat/testkit';
 import { fetchDebianPdfs, type FetchedPdf } from '../corpus/debian-docs.js';
 import { readPdfPages, type PdfPage } from '../corpus/pdf-pages.js';
 import { findRunningLines, type RunningLines } from '../corpus/running-lines.js';
-import { ragHttp } from '../lib/rag-http.js';
+import { ragHttp, type RagHttp } from '../lib/rag-http.js';
 import { storePdf } from '../lib/store-pdf.js';
 import { buildBm25 } from './bm25.js';
 import { loadQuestions, questionProblems, type AnswerableQuestion, type QuestionSet } from './questions.js';
@@ -77,19 +77,17 @@ interface ConfigRun {
   results: QuestionResult[];
 }
 
-async function runConfig(
-  name: string,
-  env: Record<string, string>,
-  setup: {
-    repos: Repositories;
-    databaseUrl: string;
-    dataDir: string;
-    corpus: Corpus;
-    questions: QuestionSet;
-  },
-): Promise<ConfigRun> {
-  const { repos, corpus, questions } = setup;
-  const running = await startRag(
+interface ConfigSetup {
+  repos: Repositories;
+  databaseUrl: string;
+  dataDir: string;
+  corpus: Corpus;
+  questions: QuestionSet;
+}
+
+/** rag on the bench's database with `env` over offline, silent, unthrottled defaults. */
+function startBenchRag(env: Record<string, string>, setup: ConfigSetup) {
+  return startRag(
     loadRagConfig({
       NODE_ENV: 'test',
       DATABASE_URL: setup.databaseUrl,
@@ -105,57 +103,91 @@ async function runConfig(
       ...env,
     }),
   );
+}
+
+/** A new student with one class holding every manual, each ingested by rag; its chunk count and time. */
+async function ingestCorpus(name: string, rag: RagHttp, setup: ConfigSetup) {
+  const { repos, corpus } = setup;
+  const user = await repos.users.create({
+    email: `bench-${randomUUID()}@example.edu`,
+    name: 'Bench',
+    passwordHash: 'x',
+  });
+  const cls = await repos.classes.create(user.id, `Manuals (${name})`);
+  const started = performance.now();
+  let chunks = 0;
+  for (const f of corpus.files) {
+    // Stable ids: retrieval breaks score ties by document id, so random ids would let the same
+    // code score differently from one run to the next.
+    const id = stableUuid(`${name}:${f.spec.id}`);
+    await storePdf(repos, join(setup.dataDir, 'files'), {
+      id,
+      userId: user.id,
+      classId: cls.id,
+      fileName: f.spec.fileName,
+      bytes: f.bytes,
+    });
+    const ready = await rag.ingest(id, user.id);
+    chunks += ready.chunkCount;
+  }
+  const ingestMs = performance.now() - started;
+  log(`${name}: ingested ${corpus.files.length} files, ${chunks} chunks in ${Math.round(ingestMs)} ms`);
+  return { userId: user.id, classId: cls.id, ingestMs, chunks };
+}
+
+function unanswerableResult(
+  q: QuestionSet['unanswerable'][number],
+  response: SemanticSearchResponse,
+  fileIds: Map<string, string>,
+  ms: number,
+  corpus: Corpus,
+): QuestionResult {
+  return {
+    id: q.id,
+    kind: q.kind,
+    answerable: false,
+    file: null,
+    notCovered: isNotCovered(response),
+    coverage: response.coverage ?? null,
+    route: response.route,
+    cited: response.citations.map((c) => `${fileIds.get(c.fileName) ?? c.fileName}:${c.page}`),
+    noise: quoteNoise(response, corpus.running),
+    ms,
+  };
+}
+
+/** Every question asked in the class, each scored as it comes back. */
+async function askAll(
+  rag: RagHttp,
+  scope: { userId: string; classId: string },
+  { corpus, questions }: ConfigSetup,
+): Promise<QuestionResult[]> {
+  const fileIds = new Map(corpus.files.map((f) => [f.spec.fileName, f.spec.id]));
+  const body = (q: string): SemanticSearchBody => ({
+    user_id: scope.userId,
+    class_name: scope.classId,
+    user_query: q,
+  });
+  const results: QuestionResult[] = [];
+  for (const q of questions.answerable) {
+    const t0 = performance.now();
+    const response = await rag.ask(body(q.question));
+    results.push(resultOf(q, response, scoreAnswer(q, response, fileIds), performance.now() - t0, corpus));
+  }
+  for (const q of questions.unanswerable) {
+    const t0 = performance.now();
+    const response = await rag.ask(body(q.question));
+    results.push(unanswerableResult(q, response, fileIds, performance.now() - t0, corpus));
+  }
+  return results;
+}
+
+async function runConfig(name: string, env: Record<string, string>, setup: ConfigSetup): Promise<ConfigRun> {
+  const running = await startBenchRag(env, setup);
   const rag = ragHttp(running.url, INTERNAL_TOKEN);
   try {
-    const user = await repos.users.create({
-      email: `bench-${randomUUID()}@example.edu`,
-      name: 'Bench',
-      passwordHash: 'x',
-    });
-    const cls = await repos.classes.create(user.id, `Manuals (${name})`);
-    const started = performance.now();
-    let chunks = 0;
-    for (const f of corpus.files) {
-      // Stable ids: retrieval breaks score ties by document id, so random ids would let the same
-      // code score differently from one run to the next.
-      const id = stableUuid(`${name}:${f.spec.id}`);
-      await storePdf(repos, join(setup.dataDir, 'files'), {
-        id,
-        userId: user.id,
-        classId: cls.id,
-        fileName: f.spec.fileName,
-        bytes: f.bytes,
-      });
-      const ready = await rag.ingest(id, user.id);
-      chunks += ready.chunkCount;
-    }
-    const ingestMs = performance.now() - started;
-    log(`${name}: ingested ${corpus.files.length} files, ${chunks} chunks in ${Math.round(ingestMs)} ms`);
-
-    const fileIds = new Map(corpus.files.map((f) => [f.spec.fileName, f.spec.id]));
-    const results: QuestionResult[] = [];
-    const body = (q: string): SemanticSearchBody => ({ user_id: user.id, class_name: cls.id, user_query: q });
-    for (const q of questions.answerable) {
-      const t0 = performance.now();
-      const response = await rag.ask(body(q.question));
-      results.push(resultOf(q, response, scoreAnswer(q, response, fileIds), performance.now() - t0, corpus));
-    }
-    for (const q of questions.unanswerable) {
-      const t0 = performance.now();
-      const response = await rag.ask(body(q.question));
-      results.push({
-        id: q.id,
-        kind: q.kind,
-        answerable: false,
-        file: null,
-        notCovered: isNotCovered(response),
-        coverage: response.coverage ?? null,
-        route: response.route,
-        cited: response.citations.map((c) => `${fileIds.get(c.fileName) ?? c.fileName}:${c.page}`),
-        noise: quoteNoise(response, corpus.running),
-        ms: performance.now() - t0,
-      });
-    }
+    const { userId, classId, ingestMs, chunks } = await ingestCorpus(name, rag, setup);
+    const results = await askAll(rag, { userId, classId }, setup);
     return { name, ingestMs, chunks, results };
   } finally {
     await running.stop();
