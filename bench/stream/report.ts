@@ -89,7 +89,7 @@ function sizingRows(figures: PhaseFigures[]): string[] {
     });
 }
 
-export function report(input: {
+export interface ReportInput {
   started: Date;
   load: [number[], number[]];
   pairs: number;
@@ -102,11 +102,15 @@ export function report(input: {
   figures: PhaseFigures[];
   /** From the apis' logs over the whole run (warm-up included). */
   sessions: { answers: number; sessions: number; overlapping: number } | null;
-}): string {
-  const { figures, upstream } = input;
-  const tiers = [...new Set(figures.map((f) => f.concurrency))];
+}
+
+const tiersOf = (figures: PhaseFigures[]) => [...new Set(figures.map((f) => f.concurrency))];
+
+/** The title, the command, and what the run was: machine, set-up, upstream, how each figure is read. */
+function setupSection(input: ReportInput): string {
+  const { upstream } = input;
+  const tiers = tiersOf(input.figures);
   const loads = input.load.map((l) => l.map((x) => x.toFixed(1)).join(' / '));
-  const errors = figures.flatMap((f) => f.load.errors.map((e) => `- ${f.path} at ${f.concurrency}: ${e}`));
   return `
 ## Stream path against its peers — \`bench/stream/compare.ts\` (${input.started.toISOString()})
 
@@ -125,11 +129,14 @@ Relay lag = each model token's upstream write → the client event that carried 
 
 | path | streams at once | streams | failed | lost / duplicated seqs | text ≠ upstream | model tokens (per client event) | tokens/s | added TTFT p50 / p95 ms | relay lag p50 / p99 / max ms | CPU cores: api / rag, or peer | CPU µs per token | db / upstream / redis / loadgen cores | RSS MB at 0/25/50/75/100 % |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${figures.map(row).join('\n')}
+${input.figures.map(row).join('\n')}
 
-${
-  figures.some((f) => Object.keys(f.memory).length)
-    ? `
+`;
+}
+
+function memorySection(figures: PhaseFigures[]): string {
+  if (!figures.some((f) => Object.keys(f.memory).length)) return '';
+  return `
 Memory of the product's processes per quarter of each tier, MB (summed over pairs): live heap = the lowest heap used
 right after a mark-compact in the quarter (NaN: none in it); RSS and the V8 heap's committed pages at the quarter's end.
 Flat = after the first quarter (warm-up), the live heap grows less than 10 % from the second quarter to the last. RSS follows
@@ -139,34 +146,45 @@ run (\`--waves=80\`) shows whether it then levels off.
 | streams at once | process | live heap after GC, quarters 1–4 | RSS, quarters 1–4 | V8 heap committed, quarters 1–4 | mark-compacts | growth Q2 → Q4: live heap / RSS |
 | --- | --- | --- | --- | --- | --- | --- |
 ${memoryRows(figures).join('\n')}
-`
-    : ''
-}${
-    tiers.includes(input.firstTokenTier.streams)
-      ? `
-At ${input.firstTokenTier.streams} stream: added time to first token, and CPU per answer (${input.firstTokenTier.answerTokens} tokens):
+`;
+}
+
+function firstTokenSection({ figures, firstTokenTier }: ReportInput): string {
+  if (!tiersOf(figures).includes(firstTokenTier.streams)) return '';
+  return `
+At ${firstTokenTier.streams} stream: added time to first token, and CPU per answer (${firstTokenTier.answerTokens} tokens):
 
 | path | answers | added TTFT p50 / p95 / max ms | api CPU ms | rag CPU ms | peer CPU ms | db CPU ms |
 | --- | --- | --- | --- | --- | --- | --- |
-${perAnswerRows(figures, input.firstTokenTier.streams).join('\n')}
-`
-      : ''
-  }
+${perAnswerRows(figures, firstTokenTier.streams).join('\n')}
+`;
+}
+
+/** The ratios between paths, the product's throughput per core, one running answer per session, failures. */
+function comparisonSection(input: ReportInput): string {
+  const { figures } = input;
+  const errors = figures.flatMap((f) => f.load.errors.map((e) => `- ${f.path} at ${f.concurrency}: ${e}`));
+  const sessions = input.sessions
+    ? `\nOne running answer per session, from the apis' logs over the whole run: ${input.sessions.answers} answers in ` +
+      `${input.sessions.sessions} sessions; sessions where one answer started while another ran: **${input.sessions.overlapping}**.\n`
+    : '';
+  return `
 CPU per token, ratios:
 
 | streams at once | product / ai-sdk | product / node-http | ai-sdk / node-http |
 | --- | --- | --- | --- |
-${ratioRows(figures, tiers).join('\n')}
+${ratioRows(figures, tiersOf(figures)).join('\n')}
 
 The product's throughput per core (${input.pairs} pair(s)):
 
 | streams at once | tokens/s | tokens/s per core (api + rag) | per core with db${input.redis ? ' + redis' : ''} | relay lag p99 ms | lost / duplicated / text ≠ upstream | second question while an answer runs: refused 409 of asked; answered after the first ended; anything else |
 | --- | --- | --- | --- | --- | --- | --- |
 ${sizingRows(figures).join('\n')}
-${
-  input.sessions
-    ? `\nOne running answer per session, from the apis' logs over the whole run: ${input.sessions.answers} answers in ` +
-      `${input.sessions.sessions} sessions; sessions where one answer started while another ran: **${input.sessions.overlapping}**.\n`
-    : ''
-}${errors.length ? `\nFailures:\n${errors.join('\n')}\n` : ''}`;
+${sessions}${errors.length ? `\nFailures:\n${errors.join('\n')}\n` : ''}`;
+}
+
+export function report(input: ReportInput): string {
+  return (
+    setupSection(input) + memorySection(input.figures) + firstTokenSection(input) + comparisonSection(input)
+  );
 }
