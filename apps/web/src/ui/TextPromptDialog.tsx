@@ -17,23 +17,25 @@ export interface TextPromptDialogProps {
   testId?: string;
 }
 
-/** A one-field form in a dialog (create class, rename class, rename chat). */
-export function TextPromptDialog({
-  title,
-  label,
-  initialValue = '',
-  submitLabel,
-  maxLength,
-  placeholder,
-  validate,
-  onSubmit,
-  onClose,
-  testId,
-}: TextPromptDialogProps) {
+type TextPromptRules = Pick<
+  TextPromptDialogProps,
+  'label' | 'initialValue' | 'validate' | 'onSubmit' | 'onClose'
+>;
+
+/**
+ * The field's value and its submission: a problem (the rule's, or an empty value) or a failed save is
+ * shown under the field, which gets the focus back; a save that works closes the dialog.
+ */
+function useTextPrompt({ label, initialValue = '', validate, onSubmit, onClose }: TextPromptRules) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState(initialValue);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  function change(next: string) {
+    setValue(next);
+    setError(null);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -55,6 +57,14 @@ export function TextPromptDialog({
     }
   }
 
+  return { inputRef, value, change, error, busy, submit };
+}
+
+/** A one-field form in a dialog (create class, rename class, rename chat). */
+export function TextPromptDialog(props: TextPromptDialogProps) {
+  const { title, label, submitLabel, maxLength, placeholder, onClose, testId } = props;
+  const { inputRef, value, change, error, busy, submit } = useTextPrompt(props);
+
   return (
     <Dialog title={title} onClose={onClose} initialFocus={inputRef} testId={testId}>
       <form onSubmit={(e) => void submit(e)} noValidate>
@@ -64,10 +74,7 @@ export function TextPromptDialog({
           value={value}
           maxLength={maxLength}
           placeholder={placeholder}
-          onChange={(v) => {
-            setValue(v);
-            setError(null);
-          }}
+          onChange={change}
           error={error}
           alertError
           onFocus={(e) => e.currentTarget.select()}
