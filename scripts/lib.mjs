@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedFromLock } from './lib/install-check.mjs';
 
 export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -23,12 +24,18 @@ export function has(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+const readJson = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null);
+
 /** `npm ci` when node_modules is missing or was installed from another package-lock.json. */
 export function ensureInstalled() {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.class-chat-install');
   const wanted = createHash('sha256').update(readFileSync(lock)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
+  if (installedFromLock(readJson(lock), readJson(join(root, 'node_modules', '.package-lock.json')))) {
+    writeFileSync(stamp, wanted);
+    return;
+  }
   log('installing npm packages (package-lock.json changed or node_modules missing)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(stamp, wanted);
