@@ -5,6 +5,7 @@
  * quiz or study guide payload).
  *
  *   node --conditions=@classchat/source --import tsx bench/offline/examples.ts [--out bench/output/offline-examples.md]
+ *   [--question 'gnustd:Why should…?' …]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,11 @@ import { storePdf } from '../lib/store-pdf.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
-  options: { out: { type: 'string', default: join(root, 'bench/output/offline-examples.md') } },
+  options: {
+    out: { type: 'string', default: join(root, 'bench/output/offline-examples.md') },
+    // `--question gnustd:'Why…?'` (repeatable): these questions instead of the examples below.
+    question: { type: 'string', multiple: true },
+  },
 });
 const TOKEN = 'bench-offline-examples';
 const log = (line: string) => console.error(line);
@@ -36,6 +41,13 @@ const EXAMPLES: Array<[string | null, string]> = [
   ['pari', 'Make me a study guide'],
   ['pari', 'Quiz me on matrices'],
 ];
+
+const asked: Array<[string | null, string]> | null = values.question
+  ? values.question.map((q) => {
+      const at = q.indexOf(':');
+      return [q.slice(0, at), q.slice(at + 1)];
+    })
+  : null;
 
 const files = (await fetchDebianPdfs({ log })).filter((f) => ['gnustd', 'pari'].includes(f.spec.id));
 const database = await startTestDatabase();
@@ -75,7 +87,7 @@ try {
     docIds.set(f.spec.id, id);
   }
   const out: string[] = [];
-  for (const [file, question] of EXAMPLES) {
+  for (const [file, question] of asked ?? EXAMPLES) {
     const body: SemanticSearchBody = {
       user_id: user.id,
       class_name: cls.id,

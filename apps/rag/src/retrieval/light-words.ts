@@ -6,6 +6,13 @@ import nlp from 'compromise';
  */
 const TAGGING = nlp.hooks().filter((hook) => hook !== 'chunks');
 
+/** A text as the part-of-speech tagger reads it (chunker left out), ready for `has()` and `match()`. */
+export function tagged(text: string): ReturnType<typeof nlp> {
+  const doc = nlp.tokenize(text);
+  doc.compute(TAGGING);
+  return doc;
+}
+
 /**
  * The words of a question that do not name its topic: its verbs, adjectives and adverbs ("get",
  * "walk", "fast"), as a part-of-speech tagger reads them in context. A course that never uses such a
@@ -13,8 +20,7 @@ const TAGGING = nlp.hooks().filter((hook) => hook !== 'chunks');
  * word also read as a noun elsewhere in the question stays heavy.
  */
 export function lightWords(question: string): string[] {
-  const doc = nlp.tokenize(question.slice(0, 2000));
-  doc.compute(TAGGING);
+  const doc = tagged(question.slice(0, 2000));
   const light = new Set<string>();
   const nouns = new Set<string>();
   // The tagged terms as they are (`json()` would copy each into a new object with a tag array).

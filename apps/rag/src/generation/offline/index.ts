@@ -2,11 +2,12 @@ import type { AnswerStudy, Citation, Route } from '@classchat/contracts';
 import { pageSpanOf } from '../../citations/source-map.js';
 import { ANSWER_LEAD, answerQuestion } from './answer.js';
 import { CitationList, mapped } from './cite.js';
+import { askingTerms } from './expressions.js';
 import { readCorpus, sentenceKey, type Corpus, type OfflinePassage, type Sentence } from './model.js';
 import { quiz } from './quiz.js';
 import { studyGuide } from './study-guide.js';
 import { summary } from './summary.js';
-import { idfWeights, type QueryWeights } from './weights.js';
+import { idfWeights, withoutTerms, type QueryWeights } from './weights.js';
 
 /**
  * The offline answer engine: what the assistant answers when no language model is configured. It
@@ -89,12 +90,15 @@ function compose(
     case 'follow_up': {
       const previous = request.route === 'follow_up' ? (request.previous ?? null) : null;
       const question = previous ? `${request.question} ${previous.question}` : request.question;
-      const weights =
+      // The words that ask ("how often") are not the topic: a sentence is weighed by the others.
+      const weights = withoutTerms(
         request.weights ??
-        idfWeights(
-          question,
-          corpus.sentences.map((s) => s.termSet),
-        );
+          idfWeights(
+            question,
+            corpus.sentences.map((s) => s.termSet),
+          ),
+        askingTerms(request.question),
+      );
       const repeated = previous ? quotedIn(previous.answer) : null;
       const skip =
         exclude || repeated

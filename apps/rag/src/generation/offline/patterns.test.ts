@@ -8,6 +8,7 @@ import {
   kindAskedFor,
   LEANS_BACK,
   namesAsCode,
+  questionKind,
   saysWhatItMeans,
   symbolsOf,
 } from './patterns.js';
@@ -113,5 +114,19 @@ describe('dot leaders', () => {
     expect(isJunkLine('the results are numbered %1, %2, . . . including those not printed')).toBe(false);
     expect(isJunkLine('1 Vectors . . . . . . . . 3')).toBe(true);
     expect(isJunkLine('Vectors........12')).toBe(true);
+  });
+});
+
+describe('the kind of a question', () => {
+  it('reads "how often / how long / how many" as asking for a measure, not for a way to do something', () => {
+    expect(questionKind('How often is the index rebuilt?')).toBe('other');
+    expect(questionKind('How many credits is the course worth?')).toBe('other');
+    expect(questionKind('How do I rebuild the index?')).toBe('how');
+    expect(questionKind('How can I time how long a loop takes?')).toBe('how');
+  });
+
+  it('reads "what happens if" as asking for a consequence, not for what something is', () => {
+    expect(questionKind('What happens if I miss the deadline?')).toBe('other');
+    expect(questionKind('What is a deadline?')).toBe('what');
   });
 });

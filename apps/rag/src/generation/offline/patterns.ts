@@ -196,8 +196,15 @@ export type QuestionKind = 'what' | 'how' | 'why' | 'other';
 export function questionKind(question: string): QuestionKind {
   const q = question.trim().toLowerCase();
   if (/^(?:why|what is the reason|for what reason)\b/.test(q) || /\bwhy\b/.test(q)) return 'why';
-  if (/^(?:how|in what way)\b/.test(q) || /\bhow (?:do|does|can|could|should|would|to|is|are)\b/.test(q))
+  // "How often / how long / how many…" asks for a measure, not for a way to do something.
+  const measure = /^how (?:often|frequently|long|many|much|far|big|large|wide|high|deep|old|soon)\b/;
+  if (
+    (/^(?:how|in what way)\b/.test(q) && !measure.test(q)) ||
+    /\bhow (?:do|does|can|could|should|would|to|is|are)\b/.test(q)
+  )
     return 'how';
+  // "What happens if…" asks for a consequence, not for what something is.
+  if (/^what (?:happens|will happen|would happen|if)\b/.test(q)) return 'other';
   if (
     /^(?:what|which|who|define|definition|meaning)\b/.test(q) ||
     /\b(?:what (?:is|are|does)|meaning of|definition of|stand for|mean)\b/.test(q)

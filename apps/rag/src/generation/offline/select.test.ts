@@ -202,3 +202,82 @@ describe('what goes with a chosen sentence', () => {
     expect(answer.markdown.match(/Newton routines solve equations/g)).toHaveLength(1);
   });
 });
+
+describe('choosing the sentence that says what the question asks for', () => {
+  /** The first sentence the offline answer quotes. */
+  const firstQuoted = (paragraphs: readonly string[], question: string): string => {
+    const answer = composeOfflineAnswer({
+      route: 'general_qa',
+      question,
+      passages: [passage(paragraphs.join('\n\n'))],
+    });
+    const quote = answer.markdown.split('\n').find((line) => line.startsWith('> '));
+    return quote?.slice(2).replace(/【\d+】.*$/, '') ?? '';
+  };
+
+  it('answers "how often" with the sentence that gives a frequency', () => {
+    const paragraphs = [
+      'Reminders for overdue books are sent by email.',
+      'Reminders for overdue books are sent every three days.',
+      'Students who ignore reminders may lose the right to borrow.',
+    ];
+    expect(firstQuoted(paragraphs, 'How often are reminders for overdue books sent?')).toBe(
+      'Reminders for overdue books are sent every three days.',
+    );
+  });
+
+  it('answers "how long" with the sentence that gives a duration, not one that says "long"', () => {
+    const paragraphs = [
+      'Long answers to the written exam are not marked down by the examiners of the course.',
+      'The written exam lasts two hours.',
+      'The written exam is marked by two examiners of the course.',
+    ];
+    expect(firstQuoted(paragraphs, 'How long does the written exam last?')).toBe(
+      'The written exam lasts two hours.',
+    );
+  });
+
+  it('answers "how many" with the sentence that gives a number', () => {
+    const paragraphs = [
+      'Students write lab reports in pairs during the practical sessions.',
+      'Students write six lab reports during the term.',
+      'Reports that are late lose points.',
+    ];
+    expect(firstQuoted(paragraphs, 'How many lab reports do students write?')).toBe(
+      'Students write six lab reports during the term.',
+    );
+  });
+
+  it('answers "when" with the sentence that gives a date', () => {
+    const paragraphs = [
+      'The field trip goes to the coast near the old harbour.',
+      'The field trip takes place on Saturday, 14 May.',
+      'Bring boots and a notebook.',
+    ];
+    expect(firstQuoted(paragraphs, 'When is the field trip?')).toBe(
+      'The field trip takes place on Saturday, 14 May.',
+    );
+  });
+
+  it('answers "what happens if" with the sentence that states the condition', () => {
+    const paragraphs = [
+      'A player who misses a rehearsal must tell the section leader.',
+      'If a player misses a rehearsal, the player sits out the next concert.',
+      'The schedule of the orchestra is posted weekly.',
+    ];
+    expect(firstQuoted(paragraphs, 'What happens if a player misses a rehearsal?')).toBe(
+      'If a player misses a rehearsal, the player sits out the next concert.',
+    );
+  });
+
+  it('answers "how should" with the sentence that says what to do', () => {
+    const paragraphs = [
+      'Chemical waste from the lab is collected by the safety office, which records chemical waste by type.',
+      'Pour chemical waste into the labelled bottle under the hood.',
+      'The amount of chemical waste produced by the lab is reported each year.',
+    ];
+    expect(firstQuoted(paragraphs, 'How should I dispose of chemical waste?')).toBe(
+      'Pour chemical waste into the labelled bottle under the hood.',
+    );
+  });
+});

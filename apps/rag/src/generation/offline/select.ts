@@ -1,3 +1,4 @@
+import { expressionAsked, holdsExpression, type Expression } from './expressions.js';
 import { paragraphOf, sentenceKey, type Corpus, type Sentence } from './model.js';
 import {
   definitionOf,
@@ -13,7 +14,6 @@ import {
   symbolsOf,
   questionFocus,
   questionKind,
-  WHY_CUE,
   type QuestionKind,
 } from './patterns.js';
 import { cosine, mmr, vectorOf, type TermVector } from './similarity.js';
@@ -84,6 +84,8 @@ export function focusTerms(question: string): Set<string> | null {
 /** What a question asks for, read once: its kind, focus, symbols and whether it wants a name. */
 interface Asked {
   kind: QuestionKind;
+  /** The kind of expression the question asks for ("how often…" → a frequency), or null. */
+  expression: Expression | null;
   focus: ReadonlySet<string> | null;
   symbols: readonly string[];
   symbolWeight: number;
@@ -107,6 +109,7 @@ function readQuestion(question: string, weights: QueryWeights): Asked {
   const words = weights.terms.reduce((s, t) => s + weights.weight(t), 0);
   return {
     kind,
+    expression: expressionAsked(question),
     focus: focusTerms(question),
     symbols,
     symbolWeight,
@@ -118,23 +121,74 @@ function readQuestion(question: string, weights: QueryWeights): Asked {
   };
 }
 
-/** The raw relevance of each sentence to the question (0 = shares nothing with it). */
+/** Of the best sentence's relevance, what another needs to be chosen at all. */
+const FLOOR = 0.45;
+
+/**
+ * The raw relevance of each sentence to the question (0 = shares nothing with it), leaving out the
+ * sentences `exclude` names.
+ */
 export function scoreSentences(
   corpus: Corpus,
   question: string,
   weights: QueryWeights,
+  exclude: (s: Sentence) => boolean = () => false,
 ): Array<{ sentence: Sentence; raw: number }> {
   const asked = readQuestion(question, weights);
   if (asked.total === 0) return [];
   const seen = new Set<string>();
-  const out: Array<{ sentence: Sentence; raw: number }> = [];
+  const out: Scored[] = [];
   for (const s of corpus.sentences) {
     if (!quotable(s)) continue;
     const key = sentenceKey(s);
     if (seen.has(key)) continue;
     seen.add(key);
-    const raw = relevance(s, asked, leadIn(corpus, s), followUp(corpus, s));
-    if (raw > 0) out.push({ sentence: s, raw });
+    if (exclude(s)) continue;
+    const found = relevance(s, asked, leadIn(corpus, s), followUp(corpus, s));
+    if (found.raw > 0) out.push({ sentence: s, ...found });
+  }
+  return withExpression(out, asked);
+}
+
+interface Scored {
+  sentence: Sentence;
+  raw: number;
+  /** The share of the question's weight the sentence (and, at a discount, its neighbours) holds. */
+  coverage: number;
+}
+
+/**
+ * What holding the expression a question asks for adds ("every five minutes" for "how often…", a
+ * reason for "why…"): all of it to a sentence covering half the question's weight or more, less to
+ * one covering less. The expression tells apart sentences about the question; it does not make one
+ * about something else answer it. Added after the length discounts: a short sentence that says when
+ * or how often is a whole answer.
+ */
+const EXPRESSION_BONUS = 0.25;
+
+/**
+ * The tagger reads a sentence in about a millisecond: it reads only the sentences that could be chosen
+ * with the bonus, the most likely first, and no more than several times what an answer quotes.
+ */
+const TAGGED_AT_MOST = 24;
+
+/**
+ * The scores with the expression bonus added to the sentences that hold the expression asked for.
+ * Below the floor even with the bonus, a sentence is never chosen: it is not read.
+ */
+function withExpression(scored: readonly Scored[], asked: Asked): Array<{ sentence: Sentence; raw: number }> {
+  const expression = asked.expression;
+  const out = scored.map(({ sentence, raw }) => ({ sentence, raw }));
+  if (!expression || scored.length === 0) return out;
+  const floor = Math.max(...scored.map((c) => c.raw)) * FLOOR;
+  const bonus = (c: Scored) => EXPRESSION_BONUS * Math.min(1, c.coverage * 2);
+  const reachable = scored
+    .map((c, i) => ({ i, best: c.raw + bonus(c) }))
+    .filter((c) => c.best >= floor)
+    .sort((a, b) => b.best - a.best)
+    .slice(0, TAGGED_AT_MOST);
+  for (const { i, best } of reachable) {
+    if (holdsExpression(out[i]!.sentence.text, expression)) out[i]!.raw = best;
   }
   return out;
 }
@@ -201,7 +255,12 @@ function neighbourWeight(s: Sentence, asked: Asked, own: number, around: readonl
  * neighbours hold; how densely it holds them; its heading; its passage's rank; and the shape the
  * question asks for.
  */
-function relevance(s: Sentence, asked: Asked, before: Sentence | null, after: Sentence | null): number {
+function relevance(
+  s: Sentence,
+  asked: Asked,
+  before: Sentence | null,
+  after: Sentence | null,
+): { raw: number; coverage: number } {
   const { weights, total } = asked;
   const own = matchedWeight(asked, s.termSet, s.text);
   const around = neighbourWeight(
@@ -213,7 +272,7 @@ function relevance(s: Sentence, asked: Asked, before: Sentence | null, after: Se
   const headingTerms = new Set(s.heading ? termsOf(s.heading) : []);
   let inHeading = 0;
   for (const t of weights.terms) if (headingTerms.has(t)) inHeading += weights.weight(t);
-  if (own === 0 && inHeading === 0 && around === 0) return 0;
+  if (own === 0 && inHeading === 0 && around === 0) return { raw: 0, coverage: 0 };
   const leans = LEANS_BACK.test(s.text) || (before !== null && announces(before));
   const coverage = (own + around * (leans ? LEANING_SHARE : NEIGHBOUR_SHARE)) / total;
   // Sentences that repeat the question's words many times in few words are about it.
@@ -223,13 +282,13 @@ function relevance(s: Sentence, asked: Asked, before: Sentence | null, after: Se
   score += shapeBonus(s, asked);
   if (s.words > 60) score *= 0.75;
   if (s.words < 7) score *= 0.8;
-  return score;
+  return { raw: score, coverage };
 }
 
 /**
  * What the sentence's shape adds: a definition of what a "what is…" question asks about; for a
  * "how do I…" question (or one asking which command), code — an example after it or code written
- * in it — else an instruction; a reason for "why"; a purpose for "what is X for".
+ * in it — else an instruction; a purpose for "what is X for".
  */
 function shapeBonus(s: Sentence, asked: Asked): number {
   const { kind, focus, weights } = asked;
@@ -248,7 +307,6 @@ function shapeBonus(s: Sentence, asked: Asked): number {
   else if (kind === 'how' && HOW_CUE.test(s.text)) bonus += 0.08;
   // "Which function…" is answered by the sentence that names a function ("the GNU function getopt_long").
   if (asked.nameKind && namesAsCode(s.text, asked.nameKind)) bonus += 0.15;
-  if (kind === 'why' && WHY_CUE.test(s.text)) bonus += 0.15;
   if (kind === 'what' && PURPOSE_CUE.test(s.text)) bonus += 0.1;
   if (kind === 'what' && asked.names.some((name) => saysWhatItMeans(s.text, name))) bonus += 0.45;
   return bonus;
@@ -269,12 +327,10 @@ export function selectSentences(
   weights: QueryWeights,
   options: SelectOptions,
 ): ScoredSentence[] {
-  const scored = scoreSentences(corpus, question, weights).filter(
-    (c) => !(options.exclude?.(c.sentence) ?? false),
-  );
+  const scored = scoreSentences(corpus, question, weights, options.exclude);
   if (scored.length === 0) return [];
   const best = Math.max(...scored.map((c) => c.raw));
-  const floor = best * 0.45;
+  const floor = best * FLOOR;
   const candidates = scored.filter((c) => c.raw >= floor).map((c) => ({ ...c, score: c.raw / best }));
   const vectors = new Map<number, TermVector>();
   const vec = (s: Sentence) => {

@@ -19,6 +19,13 @@ export function weightsFrom(map: ReadonlyMap<string, number>): QueryWeights {
   return { terms: [...map.keys()], weight: (t) => map.get(t) ?? 0 };
 }
 
+/** The weights without some terms; the same weights when nothing else would be left. */
+export function withoutTerms(weights: QueryWeights, drop: readonly string[]): QueryWeights {
+  const left = weights.terms.filter((t) => !drop.includes(t));
+  if (left.length === weights.terms.length || left.length === 0) return weights;
+  return { terms: left, weight: (t) => (drop.includes(t) ? 0 : weights.weight(t)) };
+}
+
 /**
  * Retrieval's weighted terms (shares of the question's idf, summing to 1) as the engine's terms,
  * scaled so that the average term weighs 1 as an idf weight would; the words a term came from are
