@@ -74,7 +74,7 @@ describe('a student in the browser, against the real stack', () => {
     await stack?.stop();
   });
 
-  it('signs up, creates a class and uploads a PDF that becomes Ready with its pages and chunks', async () => {
+  it('signs up, creates a class and uploads a PDF that becomes Ready with its pages and passages', async () => {
     await signUp(page, 'Ada Student', 'ada@example.com');
     await page.getByTestId('nav-library').click();
     await page.getByTestId('class-create').click();
@@ -93,7 +93,7 @@ describe('a student in the browser, against the real stack', () => {
     const row = page.getByTestId('document-row').filter({ hasText: pdf.fileName });
     await row.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
     const status = (await row.getByTestId('document-status').textContent()) ?? '';
-    expect(status).toMatch(new RegExp(`^Ready · ${pdf.expected.pageCount} pages · \\d+ chunks?$`));
+    expect(status).toMatch(new RegExp(`^Ready · ${pdf.expected.pageCount} pages · \\d+ passages? indexed$`));
     documentId = (await row.getAttribute('data-document-id')) ?? '';
     expect(documentId).not.toBe('');
     await screenshot(page, '01-library-ready');
