@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { markerPattern, markerStyleOf } from '@classchat/contracts';
 import { multiPagePdf, splitTokens } from '@classchat/testkit';
@@ -51,6 +51,32 @@ export async function newStudent(
 export async function screenshot(page: Page, name: string): Promise<void> {
   // Finite animations (toasts sliding in, the usage bar filling) are shown at their end state.
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
+}
+
+/**
+ * The visible controls (buttons, links, fields) that `cover` lies over, named by their text, label or
+ * test id: a toast must leave every one of them reachable.
+ */
+export async function controlsUnder(cover: Locator): Promise<string[]> {
+  return cover.evaluate((over) => {
+    const box = over.getBoundingClientRect();
+    const controls = document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea');
+    return Array.from(controls)
+      .filter((el) => !over.contains(el))
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        const visible = r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+        return (
+          visible && r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top
+        );
+      })
+      .map(
+        (el) =>
+          el.getAttribute('aria-label') ??
+          el.dataset.testid ??
+          (el.textContent?.trim() || el.tagName.toLowerCase()),
+      );
+  });
 }
 
 /** Sign up through the form; ends on the chat page. */

@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { useToastClearance } from '../ui/useToastClearance.js';
 import { ChatConversation } from './ChatConversation.js';
 import { ChatHeader } from './ChatHeader.js';
 import { LimitNotice } from './ChatNotices.js';
@@ -31,6 +32,8 @@ export function ChatMain({
   const atLimit = isAtLimit(data.usage);
   const mainRef = useRef<HTMLElement>(null);
   useEscapeToStop(mainRef, chat.active && !chat.stream.stopping, chat.stop);
+  const footerRef = useRef<HTMLDivElement>(null);
+  useToastClearance(footerRef);
   return (
     <main className="chat__main" id="main" aria-labelledby="chat-title" ref={mainRef}>
       <ChatHeader title={chatTitle(current, sessionId)} drawerOpen={drawerOpen} onOpenDrawer={onOpenDrawer}>
@@ -51,7 +54,7 @@ export function ChatMain({
           onPick={pick}
         />
       </ChatScroller>
-      <div className="chat__footer">
+      <div className="chat__footer" ref={footerRef}>
         {atLimit && data.usage && <LimitNotice usage={data.usage} />}
         <Composer
           value={draft}
