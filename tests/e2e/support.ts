@@ -53,30 +53,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 
+/** Whatever a student can press or type in, outside a toast. */
+const CONTROLS = ':is(button, a[href], input, select, textarea):not([data-testid="toast"] *)';
+
 /**
- * The visible controls (buttons, links, fields) that `cover` lies over, named by their text, label or
- * test id: a toast must leave every one of them reachable.
+ * The visible controls (buttons, links, fields) that `cover` lies over, named by their label, test
+ * id or text: a toast must leave every one of them reachable.
  */
 export async function controlsUnder(cover: Locator): Promise<string[]> {
-  return cover.evaluate((over) => {
-    const box = over.getBoundingClientRect();
-    const controls = document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea');
-    return Array.from(controls)
-      .filter((el) => !over.contains(el))
-      .filter((el) => {
-        const r = el.getBoundingClientRect();
-        const visible = r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
-        return (
-          visible && r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top
-        );
-      })
-      .map(
-        (el) =>
-          el.getAttribute('aria-label') ??
-          el.dataset.testid ??
-          (el.textContent?.trim() || el.tagName.toLowerCase()),
-      );
-  });
+  const box = await cover.boundingBox();
+  if (!box) throw new Error('the covering element is not on screen');
+  const under: string[] = [];
+  for (const control of await cover.page().locator(CONTROLS).all()) {
+    const r = await control.boundingBox();
+    if (!r || r.width === 0 || r.height === 0) continue;
+    const overlaps =
+      r.x < box.x + box.width && r.x + r.width > box.x && r.y < box.y + box.height && r.y + r.height > box.y;
+    if (!overlaps) continue;
+    under.push(
+      (await control.getAttribute('aria-label')) ??
+        (await control.getAttribute('data-testid')) ??
+        ((await control.textContent()) ?? '').trim(),
+    );
+  }
+  return under;
 }
 
 /** Sign up through the form; ends on the chat page. */
