@@ -311,6 +311,14 @@ for (const [w, h, tag] of [
     act: (p) => p.getByTestId('sources').scrollIntoViewIfNeeded(),
   });
 }
+// A failed reaction shows an error toast on the chat page: above the composer on a phone.
+await shoot('chat-error-toast-phone', 390, 844, {
+  path: `/chat/${uuid(30)}`,
+  act: async (p) => {
+    await p.getByTestId('dislike-button').click();
+    await p.getByTestId('toast').waitFor();
+  },
+});
 await shoot('library-phone', 390, 844, { path: `/library?class=${uuid(10)}` });
 await shoot('viewer-phone', 390, 844, {
   path: `/chat/${uuid(30)}`,
