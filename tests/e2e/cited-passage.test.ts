@@ -253,4 +253,29 @@ describe('a cited sentence in the PDF viewer, against the real stack', () => {
       await phone.close();
     }
   });
+
+  it('keeps the viewer toolbar to two rows on a 390 × 844 phone, the Original download beside the title', async () => {
+    const phone = await browser.newContext({
+      baseURL: stack.apiUrl,
+      viewport: { width: 390, height: 844 },
+      storageState: await student.context.storageState(),
+    });
+    try {
+      const mobile = await phone.newPage();
+      await mobile.goto(href);
+      expect(flat((await highlighted(mobile)).join(' '))).toBe(SENTENCE);
+      const title = (await mobile.locator('.viewer__title').boundingBox())!;
+      const original = (await mobile.getByRole('link', { name: 'Download original' }).boundingBox())!;
+      const contents = (await mobile.getByRole('button', { name: 'Contents' }).boundingBox())!;
+      const next = (await mobile.getByRole('button', { name: 'Next page' }).boundingBox())!;
+      // The download shares the title's row; contents, pager and zoom share the row below.
+      expect(original.y).toBeLessThan(title.y + title.height);
+      expect(Math.abs(next.y - contents.y)).toBeLessThan(4);
+      const bar = (await mobile.locator('.viewer__bar').boundingBox())!;
+      expect(bar.y + bar.height).toBeLessThanOrEqual(contents.y + contents.height + 16);
+      await screenshot(mobile, '13-viewer-bar-phone-390');
+    } finally {
+      await phone.close();
+    }
+  });
 });

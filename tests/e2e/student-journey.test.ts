@@ -18,6 +18,7 @@ import {
   streamSnapshots,
   TOKEN_DELAY_MS,
   ask as askIn,
+  controlsUnder,
   streamedText as streamedTextIn,
 } from './support.js';
 
@@ -74,7 +75,7 @@ describe('a student in the browser, against the real stack', () => {
     await stack?.stop();
   });
 
-  it('signs up, creates a class and uploads a PDF that becomes Ready with its pages and chunks', async () => {
+  it('signs up, creates a class and uploads a PDF that becomes Ready with its pages and passages', async () => {
     await signUp(page, 'Ada Student', 'ada@example.com');
     await page.getByTestId('nav-library').click();
     await page.getByTestId('class-create').click();
@@ -83,6 +84,9 @@ describe('a student in the browser, against the real stack', () => {
     await expect
       .poll(() => page.getByTestId('class-item').filter({ hasText: 'Biology 101' }).count())
       .toBe(1);
+    // The new class is shown with its Rename and Delete, and the toast saying so covers neither.
+    await page.getByTestId('class-rename').waitFor();
+    expect(await controlsUnder(page.getByTestId('toast'))).toEqual([]);
     await page.getByTestId('class-item').filter({ hasText: 'Biology 101' }).click();
 
     await page.getByTestId('upload-input').setInputFiles({
@@ -93,7 +97,7 @@ describe('a student in the browser, against the real stack', () => {
     const row = page.getByTestId('document-row').filter({ hasText: pdf.fileName });
     await row.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 60_000 });
     const status = (await row.getByTestId('document-status').textContent()) ?? '';
-    expect(status).toMatch(new RegExp(`^Ready · ${pdf.expected.pageCount} pages · \\d+ chunks?$`));
+    expect(status).toMatch(new RegExp(`^Ready · ${pdf.expected.pageCount} pages · \\d+ passages? indexed$`));
     documentId = (await row.getAttribute('data-document-id')) ?? '';
     expect(documentId).not.toBe('');
     await screenshot(page, '01-library-ready');
@@ -266,6 +270,32 @@ describe('a student in the browser, against the real stack', () => {
       );
       expect(overflow).toBe(0);
       await screenshot(mobile, '05-chat-mobile-375');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('fits a 390 × 844 phone: the class chips right above the class, a toast over no control', async () => {
+    const phone = await browser.newContext({
+      baseURL: stack.apiUrl,
+      viewport: { width: 390, height: 844 },
+      storageState: await ada.context.storageState(),
+    });
+    try {
+      const mobile = await phone.newPage();
+      await mobile.goto('/library');
+      await mobile.getByTestId('class-create').click();
+      await mobile.getByLabel('Class name').fill('Chemistry');
+      await mobile.getByRole('button', { name: 'Create class' }).click();
+      const toast = mobile.getByTestId('toast');
+      await toast.waitFor();
+      await mobile.getByRole('heading', { name: 'Chemistry' }).waitFor();
+      expect(await controlsUnder(toast)).toEqual([]);
+      // An empty class is shorter than the screen: the chips' row must not stretch to fill it.
+      const chips = (await mobile.getByTestId('class-list').boundingBox())!;
+      const header = (await mobile.locator('.library__header').boundingBox())!;
+      expect(header.y - (chips.y + chips.height)).toBeLessThanOrEqual(20);
+      await screenshot(mobile, '05b-library-toast-phone-390');
     } finally {
       await phone.close();
     }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { markerPattern, markerStyleOf } from '@classchat/contracts';
 import { multiPagePdf, splitTokens } from '@classchat/testkit';
@@ -51,6 +51,32 @@ export async function newStudent(
 export async function screenshot(page: Page, name: string): Promise<void> {
   // Finite animations (toasts sliding in, the usage bar filling) are shown at their end state.
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
+}
+
+/** Whatever a student can press or type in, outside a toast. */
+const CONTROLS = ':is(button, a[href], input, select, textarea):not([data-testid="toast"] *)';
+
+/**
+ * The visible controls (buttons, links, fields) that `cover` lies over, named by their label, test
+ * id or text: a toast must leave every one of them reachable.
+ */
+export async function controlsUnder(cover: Locator): Promise<string[]> {
+  const box = await cover.boundingBox();
+  if (!box) throw new Error('the covering element is not on screen');
+  const under: string[] = [];
+  for (const control of await cover.page().locator(CONTROLS).all()) {
+    const r = await control.boundingBox();
+    if (!r || r.width === 0 || r.height === 0) continue;
+    const overlaps =
+      r.x < box.x + box.width && r.x + r.width > box.x && r.y < box.y + box.height && r.y + r.height > box.y;
+    if (!overlaps) continue;
+    under.push(
+      (await control.getAttribute('aria-label')) ??
+        (await control.getAttribute('data-testid')) ??
+        ((await control.textContent()) ?? '').trim(),
+    );
+  }
+  return under;
 }
 
 /** Sign up through the form; ends on the chat page. */

@@ -1,6 +1,7 @@
 // Visual check: serves nothing itself — point it at a running `vite preview` (or dev) server and it
 // drives Debian's chromium through the main screens with `/api/v1/*` answered by plausible JSON.
 //   node scripts/screenshots.mjs [baseUrl] [outDir] [pdfPath]
+// SHOTS=<regex> takes only the shots whose names match (e.g. SHOTS=phone).
 import { readFile, mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
@@ -9,6 +10,7 @@ const out = process.argv[3] ?? '../../test-output';
 const pdfPath = process.argv[4] ?? '../../test-output/fixture.pdf';
 await mkdir(out, { recursive: true });
 const pdf = await readFile(pdfPath).catch(() => null);
+const only = process.env.SHOTS ? new RegExp(process.env.SHOTS) : null;
 
 const now = Date.now();
 const iso = (minutesAgo) => new Date(now - minutesAgo * 60_000).toISOString();
@@ -36,7 +38,15 @@ const doc = (n, fileName, mimeType, extra) => ({
   ...extra,
 });
 const documents = [
-  doc(20, 'Unit 4 — Cells and Metabolism.pdf', 'application/pdf', { pageCount: 3, chunkCount: 9 }),
+  doc(20, 'Unit 4 — Cells and Metabolism.pdf', 'application/pdf', {
+    pageCount: 5,
+    chunkCount: 102,
+    outline: [
+      { title: 'Cell membranes', level: 1, pageStart: 1, pageEnd: 1 },
+      { title: 'Glycolysis', level: 1, pageStart: 2, pageEnd: 2 },
+      { title: 'The Krebs cycle', level: 1, pageStart: 3, pageEnd: 5 },
+    ],
+  }),
   doc(21, 'Lecture 7 slides.pdf', 'application/pdf', {
     status: 'processing',
     pageCount: null,
@@ -139,6 +149,46 @@ const messages = [
   },
 ];
 
+// A section-by-section summary: many sentences, each cited, several from the same section and page.
+const summarySections = [
+  ['1 Cell membranes', 1, 9],
+  ['2 Glycolysis', 2, 12],
+  ['3 The Krebs cycle', 3, 14],
+  ['4 Oxidative phosphorylation', 3, 12],
+];
+const summaryCitations = [];
+const summaryParts = [];
+for (const [section, page, count] of summarySections) {
+  const markers = [];
+  for (let i = 0; i < count; i++) {
+    const n = summaryCitations.length + 1;
+    summaryCitations.push({
+      ...cite(n, page, `A sentence of ${section}, number ${i + 1}.`),
+      sectionPath: ['Unit 4 — Cells and Metabolism', section],
+    });
+    markers.push(`【${n}】`);
+  }
+  summaryParts.push(
+    `**${section}.** The key points of this section, each quoted from it ${markers.join('')}.`,
+  );
+}
+const summaryAnswer = `Summary of Unit 4 — Cells and Metabolism, section by section:\n\n${summaryParts.join('\n\n')}`;
+const summaryMessages = [
+  { ...messages[0], content: 'Summarize Unit 4' },
+  {
+    ...messages[1],
+    id: uuid(42),
+    content: summaryAnswer,
+    citations: summaryCitations,
+    versions: [
+      { content: summaryAnswer, citations: summaryCitations, chunkReferences: [], createdAt: iso(5) },
+    ],
+    currentVersion: 0,
+    reaction: null,
+    route: 'summary',
+  },
+];
+
 async function mockApi(page, { signedIn, usage }) {
   await page.route('**/socket.io/**', (route) => route.abort());
   await page.route('**/api/v1/**', async (route) => {
@@ -149,12 +199,15 @@ async function mockApi(page, { signedIn, usage }) {
     if (path === '/user/auth-status')
       return signedIn ? json({ user }) : json({ message: 'Not signed in', code: 'unauthorized' }, 401);
     if (path === '/user/usage') return json(usage);
+    if (path === '/classes' && route.request().method() === 'POST') return json(classes[2], 201);
     if (path === '/classes') return json({ classes });
     if (path === '/documents') {
       const classId = url.searchParams.get('classId');
       return json({ documents: classId && classId !== uuid(10) ? [] : documents });
     }
     if (path === '/chat/sessions') return json({ sessions });
+    if (path === `/chat/sessions/${uuid(34)}`)
+      return json({ session: sessions[4], messages: summaryMessages });
     if (path.startsWith('/chat/sessions/')) return json({ session: sessions[0], messages });
     if (path.endsWith('/file') && pdf)
       return route.fulfill({ status: 200, contentType: 'application/pdf', body: pdf });
@@ -177,6 +230,7 @@ async function shoot(
   height,
   { signedIn = true, usage = usageFree, path, act, colorScheme = 'light' },
 ) {
+  if (only && !only.test(name)) return;
   const context = await browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: 1,
@@ -235,6 +289,44 @@ await shoot('library-upload-errors-desktop', 1280, 800, {
       { name: 'slides.pptx', mimeType: 'application/octet-stream', buffer: Buffer.from('x') },
       { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
     ]),
+});
+
+// A phone (390 × 844): the library's class chips, the viewer's toolbar, a toast after an action.
+for (const [w, h, tag] of [
+  [1280, 800, 'desktop'],
+  [390, 844, 'phone'],
+]) {
+  await shoot(`library-empty-class-${tag}`, w, h, { path: `/library?class=${uuid(12)}` });
+  await shoot(`library-created-toast-${tag}`, w, h, {
+    path: `/library?class=${uuid(10)}`,
+    act: async (p) => {
+      await p.getByTestId('class-create').click();
+      await p.getByLabel('Class name').fill('Modern European History');
+      await p.getByRole('button', { name: 'Create class' }).click();
+      await p.getByTestId('toast').waitFor();
+    },
+  });
+  await shoot(`chat-summary-sources-${tag}`, w, h, {
+    path: `/chat/${uuid(34)}`,
+    act: (p) => p.getByTestId('sources').scrollIntoViewIfNeeded(),
+  });
+}
+// A failed reaction shows an error toast on the chat page: above the composer on a phone.
+await shoot('chat-error-toast-phone', 390, 844, {
+  path: `/chat/${uuid(30)}`,
+  act: async (p) => {
+    await p.getByTestId('dislike-button').click();
+    await p.getByTestId('toast').waitFor();
+  },
+});
+await shoot('library-phone', 390, 844, { path: `/library?class=${uuid(10)}` });
+await shoot('viewer-phone', 390, 844, {
+  path: `/chat/${uuid(30)}`,
+  act: async (p) => {
+    await p.getByTestId('citation-chip').nth(1).click();
+    await p.waitForSelector('mark.hl', { timeout: 8000 }).catch(() => errors.push('viewer: no highlight'));
+    await p.waitForTimeout(600);
+  },
 });
 
 await browser.close();

@@ -1,3 +1,5 @@
+import { useRef } from 'react';
+import { useToastClearance } from '../ui/useToastClearance.js';
 import { ChatConversation } from './ChatConversation.js';
 import { ChatHeader } from './ChatHeader.js';
 import { LimitNotice } from './ChatNotices.js';
@@ -7,6 +9,7 @@ import { Composer } from './Composer.js';
 import { ScopePickers } from './ScopePickers.js';
 import type { ChatPageState } from './useChatPage.js';
 import { isAtLimit } from './UsageMeter.js';
+import { useEscapeToStop } from './useEscapeToStop.js';
 
 /** The open chat beside the chat list: its title and scope, the conversation, and the composer. */
 export function ChatMain({
@@ -27,8 +30,12 @@ export function ChatMain({
 }) {
   const current = data.sessions?.find((s) => s.id === sessionId) ?? null;
   const atLimit = isAtLimit(data.usage);
+  const mainRef = useRef<HTMLElement>(null);
+  useEscapeToStop(mainRef, chat.active && !chat.stream.stopping, chat.stop);
+  const footerRef = useRef<HTMLDivElement>(null);
+  useToastClearance(footerRef);
   return (
-    <main className="chat__main" id="main" aria-labelledby="chat-title">
+    <main className="chat__main" id="main" aria-labelledby="chat-title" ref={mainRef}>
       <ChatHeader title={chatTitle(current, sessionId)} drawerOpen={drawerOpen} onOpenDrawer={onOpenDrawer}>
         <ScopePickers
           classes={data.classes}
@@ -47,7 +54,7 @@ export function ChatMain({
           onPick={pick}
         />
       </ChatScroller>
-      <div className="chat__footer">
+      <div className="chat__footer" ref={footerRef}>
         {atLimit && data.usage && <LimitNotice usage={data.usage} />}
         <Composer
           value={draft}

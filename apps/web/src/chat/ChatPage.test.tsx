@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UNEXPECTED_RESPONSE_MESSAGE } from '../api/http.js';
 import { citation, complete, FakeSocket, MESSAGE_ID, SESSION_ID, token } from '../test/fakeSocket.js';
-import { streamStart, usageDto } from '../test/dtos.js';
+import { sessionDto, streamStart, usageDto } from '../test/dtos.js';
 import { fakeApi } from '../test/fakeApi.js';
 import { renderInApp } from '../test/renderInApp.js';
 import { ChatPage } from './ChatPage.js';
@@ -11,9 +11,9 @@ import { ChatPage } from './ChatPage.js';
 const USER_MESSAGE_ID = '77777777-7777-4777-8777-777777777777';
 const LIMIT = 'Free plan limit reached (25 chats/month). Upgrade to premium for unlimited chats.';
 
-function setup() {
+function setup({ sessions = [] as ReturnType<typeof sessionDto>[] } = {}) {
   const api = fakeApi()
-    .on('GET /chat/sessions', { body: { sessions: [] } })
+    .on('GET /chat/sessions', { body: { sessions } })
     .on('GET /user/usage', { body: usageDto({ used: 3 }) })
     .on('GET /classes', { body: { classes: [] } })
     .on('GET /documents', { body: { documents: [] } })
@@ -303,5 +303,52 @@ describe('ChatPage', () => {
     const answer = await screen.findByTestId('message-assistant');
     expect(within(answer).getByTestId('stopped-label').textContent).toBe('stopped');
     expect(answer.getAttribute('data-message-id')).toBe(MESSAGE_ID);
+  });
+
+  it('Escape in the composer stops the answer being written, as Stop does', async () => {
+    const { api, socket } = setup();
+    await ask('Long answer please');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    act(() => socket.serverEmit('chat-stream-token', { ...token(1, 'Part one'), streamId }));
+    expect(document.activeElement).toBe(screen.getByTestId('composer-input'));
+    await userEvent.keyboard('{Escape}');
+    expect(socket.sentOf('chat-stream-cancel')).toEqual([{ streamId }]);
+    expect(screen.getByTestId('stop-button').textContent).toBe('Stopping…');
+    // Once stopping, a second Escape sends nothing more.
+    await userEvent.keyboard('{Escape}');
+    expect(socket.sentOf('chat-stream-cancel')).toHaveLength(1);
+  });
+
+  it('Escape stops the answer after a click left focus on the page, and does nothing with no answer running', async () => {
+    const { api, socket } = setup();
+    await userEvent.keyboard('{Escape}');
+    await ask('Long answer please');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    act(() => socket.serverEmit('chat-stream-token', { ...token(1, 'Part one'), streamId }));
+    await userEvent.click(screen.getByTestId('message-user'));
+    expect(document.activeElement).toBe(document.body);
+    await userEvent.keyboard('{Escape}');
+    expect(socket.sentOf('chat-stream-cancel')).toEqual([{ streamId }]);
+  });
+
+  it('Escape in a dialog closes the dialog and lets the answer go on', async () => {
+    const other = sessionDto({ id: '99999999-9999-4999-8999-999999999999', title: 'Matrices' });
+    const { api, socket } = setup({ sessions: [other] });
+    await ask('Long answer please');
+    await waitFor(() => expect(api.callsTo('POST', '/chat/new')).toHaveLength(1));
+    const streamId = streamIdOf(api);
+    act(() => socket.serverEmit('chat-stream-token', { ...token(1, 'Part one'), streamId }));
+    const item = (await screen.findAllByTestId('session-item')).find((i) =>
+      i.textContent?.includes('Matrices'),
+    );
+    await userEvent.click(within(item!).getByTestId('session-rename'));
+    const dialog = await screen.findByTestId('session-rename-dialog');
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByTestId('session-rename-dialog')).toBeNull();
+    expect(socket.sentOf('chat-stream-cancel')).toEqual([]);
+    expect(screen.getByTestId('stop-button').textContent).toBe('Stop');
   });
 });

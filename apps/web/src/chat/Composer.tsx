@@ -16,7 +16,10 @@ export interface ComposerProps {
   inputRef: RefObject<HTMLTextAreaElement>;
 }
 
-/** Enter sends, Shift+Enter starts a new line; while an answer streams the button becomes Stop. */
+/**
+ * Enter sends, Shift+Enter starts a new line; while an answer streams the button becomes Stop and the
+ * hint says Escape stops it too (the chat page listens for it).
+ */
 export function Composer({
   value,
   onChange,
@@ -73,7 +76,7 @@ export function Composer({
       />
       <ComposerButton streaming={streaming} stopping={stopping} canSend={canSend} onStop={onStop} />
       <p id={hintId} className="composer__hint">
-        Enter to send · Shift+Enter for a new line
+        {streaming ? 'Esc to stop the answer' : 'Enter to send · Shift+Enter for a new line'}
       </p>
     </form>
   );

@@ -1,27 +1,29 @@
 import type { Citation } from '@classchat/contracts';
 import { Link } from 'react-router-dom';
 import { citationHref, viewerStateOf } from './CitationChip.js';
+import { markerLabel, sourceGroups } from './sourceGroups.js';
 
 /**
  * "Sources" under an answer (or, under an answer the material does not cover, the closest sections
- * to look in): one line per cited passage, section title · file name · p. N.
+ * to look in): one line per distinct place cited — its markers, section title · file name · p. N —
+ * opening the first passage cited there.
  */
 export function SourcesList({ citations, title = 'Sources' }: { citations: Citation[]; title?: string }) {
   if (citations.length === 0) return null;
-  const sorted = [...citations].sort((a, b) => a.n - b.n);
   return (
     <div className="sources" data-testid="sources">
       <h3 className="sources__title">{title}</h3>
       <ol className="sources__list">
-        {sorted.map((c) => (
+        {sourceGroups(citations).map(({ first: c, ns }) => (
           <li key={`${c.n}-${c.chunkId}`} className="sources__item">
             <Link
               to={citationHref(c)}
               state={viewerStateOf(c)}
               className="sources__link"
               data-testid="source-link"
+              data-citation-ns={ns.join(' ')}
             >
-              <span className="sources__n">{c.n}</span>
+              <span className="sources__n">{markerLabel(ns)}</span>
               {c.sectionPath?.length ? (
                 <span className="sources__section" data-testid="source-section">
                   {c.sectionPath.at(-1)}

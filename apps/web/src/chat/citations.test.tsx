@@ -137,4 +137,39 @@ describe('citation chips in answers', () => {
       '2Notes.md· p. 7',
     ]);
   });
+
+  it('lists each document, section and page once with all its markers, while every chip opens its own passage', () => {
+    // A summary: nine quotes of one section on page 1, then two sections sharing page 3.
+    const at = (n: number, page: number, section: string): Citation => ({
+      ...citation(n, page),
+      href: `/documents/${DOC_ID}?page=${page}&start=${n * 100}&end=${n * 100 + 50}`,
+      sectionPath: ['Unit 4', section],
+    });
+    const citations = [
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => at(n, 1, 'Cell membranes')),
+      at(10, 3, 'The Krebs cycle'),
+      at(11, 3, 'Oxidative phosphorylation'),
+      at(12, 3, 'The Krebs cycle'),
+      { ...at(13, 3, 'The Krebs cycle'), fileName: 'Notes.md', documentId: CHUNK_ID },
+    ];
+    const content = citations.map((c) => `Point ${c.n}【${c.n}】.`).join(' ');
+    render(
+      <MemoryRouter future={ROUTER_FUTURE}>
+        <Markdown content={content} citations={citations} />
+        <SourcesList citations={citations} />
+      </MemoryRouter>,
+    );
+    const rows = within(screen.getByTestId('sources')).getAllByTestId('source-link');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      '1–9Cell membranesLecture 4 — Eigenvalues.pdf· p. 1',
+      '10, 12The Krebs cycleLecture 4 — Eigenvalues.pdf· p. 3',
+      '11Oxidative phosphorylationLecture 4 — Eigenvalues.pdf· p. 3',
+      '13The Krebs cycleNotes.md· p. 3',
+    ]);
+    expect(rows.map((r) => r.getAttribute('href'))).toEqual(
+      [1, 10, 11, 13].map((n) => citations[n - 1]!.href),
+    );
+    const chips = screen.getAllByTestId('citation-chip');
+    expect(chips.map((c) => c.getAttribute('href'))).toEqual(citations.map((c) => c.href));
+  });
 });

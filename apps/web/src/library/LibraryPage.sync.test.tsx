@@ -55,7 +55,7 @@ describe('LibraryPage in a second tab of the same student', () => {
     });
     await waitFor(() => expect(screen.getByTestId('document-row').getAttribute('data-status')).toBe('ready'));
     expect(within(screen.getByTestId('document-row')).getByTestId('document-status').textContent).toBe(
-      'Ready · 12 pages · 40 chunks',
+      'Ready · 12 pages · 40 passages indexed',
     );
     // A late copy of the processing state changes nothing.
     emit({ type: 'document-updated', rev: 2, document: doc({ status: 'processing' }) });

@@ -127,7 +127,7 @@ describe('Library uploads', () => {
     act(() => socket.serverEmit('document-ready', { docId: DOC_ID, pageCount: 12, chunkCount: 40 }));
     await waitFor(() =>
       expect(within(screen.getByTestId('document-row')).getByTestId('document-status').textContent).toBe(
-        'Ready · 12 pages · 40 chunks',
+        'Ready · 12 pages · 40 passages indexed',
       ),
     );
   });

@@ -25,13 +25,13 @@ describe('document live status', () => {
     expect(live[DOC_ID]?.progress).toBe(0.7);
   });
 
-  it('shows Ready · N pages · M chunks after document-ready, and a late progress event cannot undo it', () => {
+  it('shows Ready · N pages · M passages indexed after document-ready, and a late progress event cannot undo it', () => {
     let live = applyDocumentEvent(
       {},
       { type: 'document-ready', payload: { docId: DOC_ID, pageCount: 12, chunkCount: 48 } },
     );
     live = applyDocumentEvent(live, progress('embedding', 0.9));
-    expect(statusSummary(withLiveStatus(doc, live[DOC_ID]))).toBe('Ready · 12 pages · 48 chunks');
+    expect(statusSummary(withLiveStatus(doc, live[DOC_ID]))).toBe('Ready · 12 pages · 48 passages indexed');
   });
 
   it('shows Failed with the reason', () => {
@@ -54,6 +54,6 @@ describe('document live status', () => {
   it('uses the listed status when no event arrived', () => {
     expect(
       statusSummary(withLiveStatus({ ...doc, status: 'ready', pageCount: 1, chunkCount: 1 }, undefined)),
-    ).toBe('Ready · 1 page · 1 chunk');
+    ).toBe('Ready · 1 page · 1 passage indexed');
   });
 });

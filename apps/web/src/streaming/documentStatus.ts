@@ -98,11 +98,19 @@ export function stageLabel(stage: IngestStage | null): string {
   return stage ? STAGE_LABELS[stage] : 'Processing';
 }
 
-/** "Ready · 12 pages · 48 chunks", "Failed — reason", "Reading pages · 40%". */
+/**
+ * "Ready · 12 pages · 48 passages indexed", "Failed — reason", "Reading pages · 40%". A document is
+ * searched in passages (what the rest of the app quotes and cites), so the status counts those, not
+ * "chunks", a word a student does not use.
+ */
 export function statusSummary(doc: DocumentView): string {
   switch (doc.status) {
     case 'ready':
-      return ['Ready', plural(doc.pageCount, 'page'), plural(doc.chunkCount, 'chunk')]
+      return [
+        'Ready',
+        doc.pageCount === null ? null : plural(doc.pageCount, 'page'),
+        doc.chunkCount === null ? null : `${plural(doc.chunkCount, 'passage')} indexed`,
+      ]
         .filter(Boolean)
         .join(' · ');
     case 'failed':
@@ -114,7 +122,6 @@ export function statusSummary(doc: DocumentView): string {
   }
 }
 
-function plural(n: number | null, word: string): string | null {
-  if (n === null) return null;
+function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
