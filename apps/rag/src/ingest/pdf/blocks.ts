@@ -32,6 +32,7 @@ export interface LayoutBlock extends TextBlock {
 
 const TERMINAL = /[.!?:;]["'”’)\]]*$/;
 const LIST_ITEM = /^(?:[•◦▪‣∙·●○■□–—*-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s/;
+const BULLET = /^[•◦▪‣∙·●○■□]/;
 const NUMBERED =
   /^(?:(?:chapter|part|appendix|section|lecture|unit|module|lesson)\s+(?:\d+|[ivxlcdm]+|[a-z])\b|\d{1,3}(?:\.\d{1,3}){0,4}\.?\s+\S|[A-Z](?:\.\d{1,3}){1,4}\.?\s+\S)/i;
 
@@ -69,24 +70,35 @@ export function pageBlocks(
   vocabulary: Vocabulary,
 ): LayoutBlock[] {
   const spacing = lineSpacing(lines, stats.bodySize);
+  const step = sentenceStep(lines, spacing);
   const right = Math.max(...lines.map((l) => l.x1));
   const groups: Group[] = [];
-  let current: Group | null = null;
-  for (const line of lines) {
+  let current = null as Group | null;
+  for (const [i, line] of lines.entries()) {
     // Contents and index pages keep their entries as lines; only a title above them (larger than
     // body text) stays a heading.
     const heading = isHeadingLine(line, stats) && (kind === 'body' || line.size >= stats.bodySize * 1.3);
-    const lineKind: BlockKind = heading ? 'heading' : kind !== 'body' || line.mono ? 'lines' : 'paragraph';
     const prev = current?.lines.at(-1);
-    const continues =
-      current !== null &&
+    const inline =
+      line.mono &&
+      current?.kind === 'paragraph' &&
       prev !== undefined &&
-      current.kind === lineKind &&
-      (lineKind === 'lines'
-        ? prev.mono === line.mono && gap(prev, line) <= spacing * 2.6
-        : lineKind === 'heading'
-          ? Math.abs(prev.size - line.size) < 0.5 && gap(prev, line) <= line.size * 1.7
-          : continuesParagraph(prev, line, spacing, right));
+      codeInProse(prev, line, lines[i + 1], step, right);
+    const lineKind: BlockKind = heading
+      ? 'heading'
+      : kind !== 'body' || (line.mono && !inline)
+        ? 'lines'
+        : 'paragraph';
+    const continues =
+      inline ||
+      (current !== null &&
+        prev !== undefined &&
+        current.kind === lineKind &&
+        (lineKind === 'lines'
+          ? prev.mono === line.mono && gap(prev, line) <= spacing * 2.6
+          : lineKind === 'heading'
+            ? Math.abs(prev.size - line.size) < 0.5 && gap(prev, line) <= line.size * 1.7
+            : continuesParagraph(prev, line, spacing, right)));
     if (continues) current!.lines.push(line);
     else {
       current = { kind: lineKind, lines: [line] };
@@ -111,11 +123,77 @@ function lineSpacing(lines: readonly PdfLine[], bodySize: number): number {
   return gaps[Math.floor(gaps.length / 2)]!;
 }
 
+/**
+ * A fixed-pitch line that is part of the sentence around it, not a code display: a command, name
+ * or address the typesetter set on a line of its own ("… by running the command" / "make install"
+ * / "in the build directory."). A display is set apart by the layout: the line above ends its
+ * sentence (often with a colon), or stops short although the display's first word would have fitted
+ * on it; space is set above the display, or it is indented; a listing has several fixed-pitch lines.
+ * A fragment follows at the step between a sentence's lines, at the paragraph's margin (or, pushed
+ * down by the line above being full, at a hanging indent, as a definition list's text), and the
+ * sentence visibly goes on through it: it ends the sentence or a clause, or the next line carries on
+ * in lower case.
+ */
+function codeInProse(
+  prev: PdfLine,
+  line: PdfLine,
+  next: PdfLine | undefined,
+  step: number,
+  right: number,
+): boolean {
+  if (prev.mono || TERMINAL.test(prev.text) || !atLineStep(prev, line, step)) return false;
+  if (next?.mono && atLineStep(line, next, step)) return false; // a listing
+  const margin = wrapped(prev, line, right) ? Math.max(prev.x0, line.x0) : prev.x0;
+  if (line.x0 > margin + line.size * 0.8) return false; // indented: a display
+  if (/[.!?,;]["'”’)\]]*$/.test(line.text)) return true; // it ends (a clause of) the sentence
+  return (
+    next !== undefined &&
+    atLineStep(line, next, step) &&
+    next.x0 <= margin + line.size * 0.8 &&
+    /^(?:\p{Ll}|[,.;:)\]])/u.test(next.text)
+  );
+}
+
+/** The next line of running text: a sentence's usual step below, no space set above it. */
+const atLineStep = (above: PdfLine, below: PdfLine, step: number) => {
+  const g = gap(above, below);
+  return g >= below.size * 0.5 && g <= step * 1.1;
+};
+
+/**
+ * The line's first word would not have fitted at the end of the line above: the typesetter broke
+ * there only because that line was full, so the two lines are one run of text.
+ */
+function wrapped(prev: PdfLine, line: PdfLine, right: number): boolean {
+  const word = /^\S+/.exec(line.text)?.[0] ?? '';
+  const charWidth = line.charWidth > 0 ? line.charWidth : (line.x1 - line.x0) / Math.max(1, line.text.length);
+  return prev.x1 + line.size * 0.25 + word.length * charWidth > right;
+}
+
+/**
+ * The step from one line of a sentence to the next: between prose lines where the first does not
+ * end its sentence. Not the page's usual gap, which on a page full of displays is the display's.
+ */
+function sentenceStep(lines: readonly PdfLine[], spacing: number): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const [a, b] = [lines[i - 1]!, lines[i]!];
+    const g = gap(a, b);
+    if (!a.mono && !b.mono && !TERMINAL.test(a.text) && g > b.size * 0.9 && g < b.size * 2.5) gaps.push(g);
+  }
+  if (gaps.length === 0) return spacing;
+  gaps.sort((x, y) => x - y);
+  return gaps[Math.floor(gaps.length / 2)]!;
+}
+
 function continuesParagraph(prev: PdfLine, line: PdfLine, spacing: number, right: number): boolean {
   if (Math.abs(prev.size - line.size) > Math.max(0.5, prev.size * 0.1)) return false;
-  if (LIST_ITEM.test(line.text)) return false;
-  const g = gap(prev, line);
   const ended = TERMINAL.test(prev.text);
+  // "n) where n is …", "z. The …": a letter or number the line above had no room for reads like a
+  // list marker, but the sentence goes on through it. A bullet always starts an item.
+  const marker = LIST_ITEM.exec(line.text)?.[0];
+  if (marker && (BULLET.test(marker) || ended || !wrapped(prev, line, right))) return false;
+  const g = gap(prev, line);
   if (g < -line.size || g > spacing * 1.45) {
     // A jump up (next column) or a wide gap: only a sentence that visibly runs on continues.
     return g < -line.size && !ended && /^\p{Ll}/u.test(line.text);
