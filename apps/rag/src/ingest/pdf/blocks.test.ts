@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MappedText } from '../structure/mapped-text.js';
-import { continuesUrl, joinRunningText, vocabularyOf } from './blocks.js';
+import { continuesUrl, joinRunningText, pageBlocks, vocabularyOf } from './blocks.js';
+import type { PdfLine } from './lines.js';
 
 /** A line of page 1 whose text starts at `offset` of the page's raw text. */
 const line = (text: string, offset: number): MappedText => ({ text, map: [[0, 1, offset]] });
@@ -27,5 +28,24 @@ describe('joining the lines of a paragraph', () => {
     expect(continuesUrl('see https://gnu.org.', 'Then run make.')).toBe(false);
     expect(continuesUrl('see https://gnu.org.', 'then run make.')).toBe(false);
     expect(continuesUrl('a path like /usr/share/', 'doc/ is not an address')).toBe(false);
+  });
+});
+
+describe('a page of blocks', () => {
+  it('reads a page of 200,000 lines (a hostile PDF) without overflowing the stack', () => {
+    const lines: PdfLine[] = Array.from({ length: 200_000 }, (_, i) => ({
+      ...line(`cell ${i}`, i * 10),
+      page: 1,
+      x0: 72 + (i % 7),
+      x1: 300 + (i % 11),
+      y: 700 - (i % 600),
+      size: 10 + (i % 3),
+      font: 'F1',
+      mono: i % 2 === 0,
+      charWidth: i % 2 === 0 ? 6 : 0,
+      eol: -1,
+    }));
+    const blocks = pageBlocks(lines, 'body', { bodySize: 10, bodyFont: 'F1' }, vocabularyOf([]));
+    expect(blocks.length).toBeGreaterThan(0);
   });
 });
