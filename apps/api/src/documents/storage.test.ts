@@ -161,16 +161,17 @@ describe('uploads still being received (UPLOAD_MIN_FREE_DISK_MB)', () => {
       held.once('close', () => resolve());
     });
     held.write('--b\r\nContent-Disposition: form-data; name="file"; filename="held.txt"\r\n\r\nNotes ');
-    await waitFor(() => {
-      const files = join(stack.dataDir, 'files');
-      return existsSync(files) && readdirSync(files).some((f) => f.endsWith('.part'));
-    }, 'the first upload to be received');
-
-    const second = await upload(tight.url, user, textFile(size));
-    expect(second.status).toBe(507);
-
-    held.destroy();
-    await heldClosed;
+    try {
+      await waitFor(() => {
+        const files = join(stack.dataDir, 'files');
+        return existsSync(files) && readdirSync(files).some((f) => f.endsWith('.part'));
+      }, 'the first upload to be received');
+      const second = await upload(tight.url, user, textFile(size));
+      expect(second.status).toBe(507);
+    } finally {
+      held.destroy();
+      await heldClosed;
+    }
     // Its reservation ends with it: the same upload now fits.
     await waitFor(
       async () => (await upload(tight.url, user, textFile(size))).status === 201,
