@@ -357,9 +357,9 @@ const attacks: Attack[] = [
   [
     'socket:1000-sockets-one-user',
     async (u) => {
-      const socks = [];
+      const socks: Array<Awaited<ReturnType<typeof sock>> | string> = [];
       for (let i = 0; i < 1000; i++) socks.push(await sock(u.token).catch((e: unknown) => String(e)));
-      const connected = socks.filter((s) => typeof s !== 'string');
+      const connected = socks.filter((s): s is Awaited<ReturnType<typeof sock>> => typeof s !== 'string');
       const r = await fetch(`${apiUrl}/healthz`);
       for (const s of connected) s.disconnect();
       return {
