@@ -489,7 +489,7 @@ async function sock(token: string) {
   return s;
 }
 async function healthyAfter(s: ReturnType<typeof io>) {
-  const ack = await s
+  const ack: unknown = await s
     .timeout(10_000)
     .emitWithAck('chat-stream-resume', { streamId: crypto.randomUUID(), afterSeq: 0 })
     .catch((e: unknown) => String(e));
