@@ -104,6 +104,8 @@ export interface SocketData {
 
 /** Socket.IO handshake errors carry one of these in `err.data.code`. */
 export const SOCKET_AUTH_ERROR = 'unauthorized' as const;
+/** The user already has as many sockets open as one api process keeps for a user. */
+export const SOCKET_TOO_MANY_ERROR = 'too_many_connections' as const;
 
 /**
  * The same chat stream as SSE, for clients without Socket.IO (`POST chat/new` with

@@ -13,7 +13,7 @@ import type { ApiContext } from '../context.js';
 import type { DocumentsService } from './documents-service.js';
 import type { FileStore } from './file-store.js';
 import type { UserEventPublisher } from '../realtime/user-events.js';
-import { ensureDiskSpace, type UploadAllowance } from './storage.js';
+import { ensureDiskSpace, MULTIPART_SLACK_BYTES, type UploadAllowance } from './storage.js';
 import { receiveUpload } from './upload.js';
 
 /** `/api/v1/documents`, authenticated. */
@@ -46,11 +46,17 @@ export function documentsRoutes(
   const { events } = options;
   const router = Router();
 
+  const inFlight = { bytes: 0 };
   router.post('/', async (req, res) => {
     const userId = userIdOf(req);
-    const allowance = await uploadRoom(req, () => service.uploadAllowance(userId), options);
-    const upload = await receiveUpload(req, { store: options.store, ...allowance });
-    const result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
+    const room = await uploadRoom(req, () => service.uploadAllowance(userId), { ...options, inFlight });
+    let result: UploadResponse;
+    try {
+      const upload = await receiveUpload(req, { store: options.store, ...room.allowance });
+      result = await service.accept(userId, upload, typeof req.id === 'string' ? req.id : undefined);
+    } finally {
+      room.release();
+    }
     res.status(result.duplicate ? 200 : 201).json(result satisfies UploadResponse);
     if (!result.duplicate) {
       void events?.document(userId, result.document.id);
@@ -88,23 +94,35 @@ export function documentsRoutes(
 /**
  * How large the upload may be, refused before a byte is stored: a disk nearly full (507), a library
  * full (413). The body is then read and dropped, so the client sees the answer rather than a
- * connection cut mid-send.
+ * connection cut mid-send. What the upload may write (its declared length, or without one all it
+ * is allowed) is reserved against the disk's free space until `release()`: uploads still being
+ * received have not written their bytes yet, so without the reservation a thousand started at once
+ * would each find the disk free and together fill it.
  */
 async function uploadRoom(
   req: Request,
   allowance: () => Promise<UploadAllowance>,
-  options: { store: FileStore; minFreeDiskBytes: number },
-): Promise<UploadAllowance> {
+  options: { store: FileStore; minFreeDiskBytes: number; inFlight: { bytes: number } },
+): Promise<{ allowance: UploadAllowance; release: () => void }> {
+  const { inFlight } = options;
+  let reserved = 0;
+  const release = () => {
+    inFlight.bytes -= reserved;
+    reserved = 0;
+  };
   try {
     await options.store.ensureDir();
+    const granted = await allowance();
     const declared = Number(req.headers['content-length']);
-    await ensureDiskSpace(
-      options.store.dir,
-      options.minFreeDiskBytes,
-      Number.isFinite(declared) ? declared : 0,
-    );
-    return await allowance();
+    reserved = Number.isFinite(declared)
+      ? Math.min(declared, granted.maxBytes + MULTIPART_SLACK_BYTES)
+      : granted.maxBytes;
+    // Reserved before the free space is read, so that concurrent uploads each count the others.
+    inFlight.bytes += reserved;
+    await ensureDiskSpace(options.store.dir, options.minFreeDiskBytes, inFlight.bytes);
+    return { allowance: granted, release };
   } catch (err) {
+    release();
     req.resume();
     throw err;
   }

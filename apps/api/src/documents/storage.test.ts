@@ -1,4 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto, ErrorBody, Usage } from '@classchat/contracts';
@@ -124,6 +126,57 @@ describe('a disk nearly full (UPLOAD_MIN_FREE_DISK_MB)', () => {
       message: 'Uploads are paused: the server is almost out of disk space. Please try again later.',
     });
     await uploadOk(stack.apiUrl, user, textFile(1000));
+  });
+});
+
+describe('uploads still being received (UPLOAD_MIN_FREE_DISK_MB)', () => {
+  let stack: Stack;
+  let tight: RunningApi;
+  beforeAll(async () => {
+    stack = await startStack({ model: 'offline' });
+    // Room for one 20 MB upload above the reserve, not for two.
+    const stats = await statfs(stack.dataDir);
+    const freeMb = Math.floor((stats.bavail * stats.bsize) / MB);
+    tight = await startApi(loadApiConfig({ ...stack.apiEnv, UPLOAD_MIN_FREE_DISK_MB: String(freeMb - 30) }));
+  });
+  afterAll(async () => {
+    await tight?.stop();
+    await stack?.stop();
+  });
+
+  it('count against the free disk with what they declare, until they end', async () => {
+    const user = await signup(tight.url, 'Flood');
+    const size = mb(20);
+    // The first upload announces 20 MB and sends almost none of it: nothing on disk yet.
+    const held = request(`${tight.url}/api/v1/documents`, {
+      method: 'POST',
+      headers: {
+        ...user.auth,
+        'content-type': 'multipart/form-data; boundary=b',
+        'content-length': String(size),
+      },
+    });
+    const heldClosed = new Promise<void>((resolve) => {
+      held.once('error', () => resolve());
+      held.once('close', () => resolve());
+    });
+    held.write('--b\r\nContent-Disposition: form-data; name="file"; filename="held.txt"\r\n\r\nNotes ');
+    try {
+      await waitFor(() => {
+        const files = join(stack.dataDir, 'files');
+        return existsSync(files) && readdirSync(files).some((f) => f.endsWith('.part'));
+      }, 'the first upload to be received');
+      const second = await upload(tight.url, user, textFile(size));
+      expect(second.status).toBe(507);
+    } finally {
+      held.destroy();
+      await heldClosed;
+    }
+    // Its reservation ends with it: the same upload now fits.
+    await waitFor(
+      async () => (await upload(tight.url, user, textFile(size))).status === 201,
+      'an upload to fit once the first ended',
+    );
   });
 });
 

@@ -1,9 +1,11 @@
 import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
+import { SOCKET_TOO_MANY_ERROR } from '@classchat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@classchat/testkit';
 import { connectSocket, waitFor, type TestUser } from '../testing/api-client.js';
 import { startStackWithAliceAndBob } from '../testing/stack.test-helpers.js';
+import { MAX_SOCKETS_PER_USER } from './socket-server.js';
 
 let stack: Stack, alice: TestUser, bob: TestUser;
 beforeAll(async () => {
@@ -64,6 +66,47 @@ describe('Socket.IO handshake authentication', () => {
       const result = await attempt(options);
       expect(result, JSON.stringify(options)).toMatchObject({ data: { code: 'unauthorized' } });
     }
+  });
+});
+
+describe('sockets per user', () => {
+  /** A socket of `token`, or null when the server refused it before it connected. */
+  const open = (token: string) => connectSocket(stack.apiUrl, token).catch(() => null);
+
+  /** Whether a new socket of this token is kept: it gets an answer to a request, or is closed first. */
+  async function kept(token: string): Promise<boolean> {
+    const s = await open(token);
+    if (!s) return false;
+    try {
+      const closed = new Promise<false>((resolve) => s.socket.once('disconnect', () => resolve(false)));
+      const answered = s.socket
+        .emitWithAck('chat-stream-resume', { streamId: crypto.randomUUID(), afterSeq: 0 })
+        .then(() => true);
+      return await Promise.race([answered, closed]);
+    } finally {
+      s.close();
+    }
+  }
+
+  it(`keeps at most ${MAX_SOCKETS_PER_USER} of one user's sockets open; others connect meanwhile`, async () => {
+    const opened = await Promise.all(
+      Array.from({ length: MAX_SOCKETS_PER_USER + 5 }, () => open(alice.token)),
+    );
+    const sockets = opened.filter((s) => s !== null);
+    try {
+      await waitFor(
+        () => sockets.filter((s) => s.socket.connected).length === MAX_SOCKETS_PER_USER,
+        'the sockets past the limit to be closed',
+      );
+      expect(await attempt({ auth: { token: alice.token } })).toMatchObject({
+        data: { code: SOCKET_TOO_MANY_ERROR },
+      });
+      expect(await kept(bob.token)).toBe(true);
+    } finally {
+      for (const s of sockets) s.close();
+    }
+    // Closed sockets no longer count.
+    await waitFor(() => kept(alice.token), "a new socket of Alice's to be kept");
   });
 });
 

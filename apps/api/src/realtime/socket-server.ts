@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import {
   SOCKET_AUTH_ERROR,
+  SOCKET_TOO_MANY_ERROR,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SocketData,
@@ -48,6 +49,13 @@ export interface Realtime {
  * it shows again, so a short window costs a reload of the page's data, never a lost event.
  */
 export const REPLAY_RECOVERY_MS = 10 * 1000;
+
+/**
+ * Sockets one user may hold open on one api process: every tab and device of a student, not a
+ * script opening thousands (each costs the process memory and a share of every event the user is
+ * sent). One more is refused at the handshake (`connect_error`, code `too_many_connections`).
+ */
+export const MAX_SOCKETS_PER_USER = 20;
 
 /** setTimeout's longest delay; a later expiry is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -125,6 +133,12 @@ export function createRealtime(
     connectionStateRecovery: { maxDisconnectionDuration: REPLAY_RECOVERY_MS, skipMiddlewares: false },
     ...(options.redis ? { adapter: clusterAdapter(options.redis) } : {}),
   });
+  /** Whether the user's other sockets (a recovered socket is back in the room already) fill the limit. */
+  const atSocketLimit = (userId: string, socketId?: string) => {
+    const room = io.sockets.adapter.rooms.get(userId);
+    const others = (room?.size ?? 0) - (socketId && room?.has(socketId) ? 1 : 0);
+    return others >= MAX_SOCKETS_PER_USER;
+  };
   io.use((socket, next) => {
     const authToken: unknown = socket.handshake.auth?.token;
     const token =
@@ -133,6 +147,10 @@ export function createRealtime(
     options.tokens.verify(token).then(
       (verified) => {
         if (!verified) return next(authError(SESSION_EXPIRED));
+        if (atSocketLimit(verified.userId)) {
+          const message = `At most ${MAX_SOCKETS_PER_USER} connections per user: close other tabs.`;
+          return next(Object.assign(new Error(message), { data: { code: SOCKET_TOO_MANY_ERROR } }));
+        }
         socket.data.userId = verified.userId;
         socket.data.sessionExpiresAt = verified.expiresAt;
         next();
@@ -142,6 +160,9 @@ export function createRealtime(
   });
   const handlers: Array<(socket: TypedSocket) => void> = [];
   io.on('connection', (socket) => {
+    // Handshakes authenticated side by side may each have passed the count in the middleware;
+    // connections are handled one at a time, so counted here again none slips past it.
+    if (atSocketLimit(socket.data.userId, socket.id)) return void socket.disconnect();
     void socket.join(socket.data.userId);
     closeAtExpiry(socket);
     for (const handler of handlers) handler(socket);

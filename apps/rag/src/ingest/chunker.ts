@@ -1,6 +1,6 @@
-import { countTokens } from 'gpt-tokenizer';
 import type { ChunkInput } from '@classchat/db';
 import { spanOnFirstPageOf } from '../citations/source-map.js';
+import { countTokens } from '../prompts/tokens.js';
 import {
   appendInserted,
   appendSlice,

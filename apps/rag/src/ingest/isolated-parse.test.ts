@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { badFixtures, goodFixtures, inflatingPdf, largePdf, paragraphFloodDocx } from '@classchat/testkit';
+import { chunkDocument } from './chunker.js';
 import { createIsolatedParser, type IsolatedParser } from './isolated-parse.js';
 import { failureOf } from './ingest.test-helpers.js';
 import { parseDocument } from './parse.js';
@@ -24,7 +25,7 @@ const memoryReason = (mb: number) =>
   `Reading this file needed more than the ${mb} MB memory limit and was stopped. Split it into smaller files and upload them.`;
 
 describe('parsing in a worker thread', () => {
-  it('gives what parseDocument gives in-thread, with its progress', async () => {
+  it('gives what parseDocument and chunkDocument give in-thread, with its progress', async () => {
     const isolated = parser();
     for (const fixture of [await goodFixtures.multiPagePdf(), await goodFixtures.docx()]) {
       const progress: Array<[number, number]> = [];
@@ -32,7 +33,8 @@ describe('parsing in a worker thread', () => {
         maxPages: 50,
         onProgress: (done, total) => progress.push([done, total]),
       });
-      expect(parsed).toEqual(await parseDocument(fixture.mimeType!, fixture.bytes, { maxPages: 50 }));
+      const inThread = await parseDocument(fixture.mimeType!, fixture.bytes, { maxPages: 50 });
+      expect(parsed).toEqual({ ...inThread, chunks: chunkDocument(inThread) });
       const total = fixture.expected.pageCount;
       expect(progress[0]).toEqual([0, total]);
       expect(progress.at(-1)).toEqual([total, total]);

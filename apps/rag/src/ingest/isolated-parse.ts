@@ -1,13 +1,28 @@
 import { Worker } from 'node:worker_threads';
 import type { SupportedMime } from '@classchat/contracts';
 import type { Logger } from 'pino';
+import type { Chunk, ChunkOptions } from './chunker.js';
 import { failures, IngestFailure } from './errors.js';
 import type { ParsedDocument, ParseOptions } from './parse.js';
 import type { ParseRequest, ParseWorkerData, ParseWorkerMessage } from './parse-protocol.js';
 
-/** What the ingestion pipeline parses with: `parseDocument`'s signature. */
+/** A parsed document and the retrieval chunks cut from it (`chunkDocument`). */
+export interface ReadDocument extends ParsedDocument {
+  chunks: Chunk[];
+}
+
+export interface ReadOptions extends ParseOptions {
+  chunkOptions?: Partial<ChunkOptions> | undefined;
+}
+
+/**
+ * What the ingestion pipeline reads documents with: parsing and chunking. Both run in the worker:
+ * chunking counts the tokens of every sentence, and for a text of words the tokenizer's cache has
+ * not seen (millions of distinct "words") that is tens of seconds of CPU, which on rag's event loop
+ * would hold every other student's answer for as long.
+ */
 export interface DocumentParser {
-  parse(mime: SupportedMime, bytes: Uint8Array, options: ParseOptions): Promise<ParsedDocument>;
+  parse(mime: SupportedMime, bytes: Uint8Array, options: ReadOptions): Promise<ReadDocument>;
 }
 
 export interface IsolatedParser extends DocumentParser {
@@ -147,7 +162,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
 }
 
 type Outcome =
-  | { reusable: true; document: ParsedDocument }
+  | { reusable: true; document: ReadDocument }
   | { reusable: boolean; error: unknown; crash?: string | Error };
 
 /**
@@ -159,7 +174,7 @@ function parseOn(
   request: ParseRequest,
   memoryMb: number,
   signal: AbortSignal | undefined,
-  onProgress: ParseOptions['onProgress'],
+  onProgress: ReadOptions['onProgress'],
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     const finish = (outcome: Outcome) => {

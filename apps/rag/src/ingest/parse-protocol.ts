@@ -1,11 +1,12 @@
 import type { SupportedMime } from '@classchat/contracts';
 import type { IngestFailureReason } from './errors.js';
-import type { ParsedDocument, ParseOptions } from './parse.js';
+import type { ReadDocument, ReadOptions } from './isolated-parse.js';
 
 /**
  * The messages between rag and a parse worker (`parse-worker.ts`, driven by `isolated-parse.ts`).
  * Both ends are this service's own code in one process, exchanged by structured clone: the worker
- * posts back whatever `parseDocument` returns, so new fields of `ParsedDocument` need no change here.
+ * posts back whatever `parseDocument` returns with the chunks cut from it, so new fields of
+ * `ParsedDocument` need no change here.
  */
 
 /** Fixed for a worker's lifetime. */
@@ -16,8 +17,8 @@ export interface ParseWorkerData {
   maxChars: number;
 }
 
-/** The clonable part of `ParseOptions` (the abort signal and progress callback stay in rag). */
-export type ParseRequestOptions = Omit<ParseOptions, 'signal' | 'onProgress'>;
+/** The clonable part of `ReadOptions` (the abort signal and progress callback stay in rag). */
+export type ParseRequestOptions = Omit<ReadOptions, 'signal' | 'onProgress'>;
 
 /** rag → worker: parse one document (a worker parses one at a time). */
 export interface ParseRequest {
@@ -29,7 +30,7 @@ export interface ParseRequest {
 /** worker → rag. */
 export type ParseWorkerMessage =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'parsed'; document: ParsedDocument }
+  | { type: 'parsed'; document: ReadDocument }
   /** The document cannot be ingested, for a reason the student can act on (the worker stays usable). */
   | { type: 'failed'; reason: IngestFailureReason; message: string }
   /** The worker's memory budget was exceeded; it must be replaced. */

@@ -6,6 +6,7 @@
  * the heap limit does not count. rag terminates the thread on any overrun, a crash or an abort.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { chunkDocument } from './chunker.js';
 import { failures, IngestFailure } from './errors.js';
 import { parseDocument } from './parse.js';
 import type { ParseRequest, ParseWorkerData, ParseWorkerMessage } from './parse-protocol.js';
@@ -29,13 +30,14 @@ async function parse({ mime, bytes, options }: ParseRequest): Promise<void> {
     if (process.memoryUsage().external > limits.memoryBytes) post({ type: 'over-memory' });
   }, WATCHDOG_INTERVAL_MS);
   try {
+    const { chunkOptions, ...parseOptions } = options;
     const document = await parseDocument(mime, bytes, {
-      ...options,
+      ...parseOptions,
       onProgress: (done, total) => post({ type: 'progress', done, total }),
     });
     const chars = document.pages.reduce((sum, page) => sum + page.length, 0);
     if (chars > limits.maxChars) throw failures.tooMuchText(chars, limits.maxChars);
-    post({ type: 'parsed', document });
+    post({ type: 'parsed', document: { ...document, chunks: chunkDocument(document, chunkOptions) } });
   } catch (err) {
     if (err instanceof IngestFailure) post({ type: 'failed', reason: err.reason, message: err.message });
     else post({ type: 'crashed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IngestStage } from '@classchat/contracts';
 import { isForeignKeyViolation, type DocumentRow, type Repositories } from '@classchat/db';
-import { chunkDocument, type Chunk, type ChunkOptions } from './chunker.js';
+import type { Chunk, ChunkOptions } from './chunker.js';
 import { embedAll, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures } from './errors.js';
-import type { DocumentParser } from './isolated-parse.js';
+import type { DocumentParser, ReadDocument } from './isolated-parse.js';
 import type { ParsedDocument } from './parse.js';
 import { outlineOf } from './structure/sections.js';
 
@@ -14,7 +14,7 @@ export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embed
 export interface PipelineDeps {
   repos: Pick<Repositories, 'chunks' | 'documents'>;
   filesDir: string;
-  /** Parses off the event loop, within the per-document memory and text limits (isolated-parse.ts). */
+  /** Parses and chunks off the event loop, within the per-document memory and text limits (isolated-parse.ts). */
   parser: DocumentParser;
   maxPages: number;
   /** A document making more chunks than this fails (each costs embedding tokens and index rows). */
@@ -62,6 +62,7 @@ export async function runIngestPipeline(
   progress('parsing', 0, 1);
   const parsed = await deps.parser.parse(doc.mimeType, bytes, {
     maxPages: deps.maxPages,
+    chunkOptions: deps.chunkOptions,
     signal,
     onProgress: (done, total) => progress('parsing', done, total),
   });
@@ -119,8 +120,8 @@ async function readStoredFile(
   }
 }
 
-function chunkWithinLimits(doc: DocumentRow, parsed: ParsedDocument, deps: PipelineDeps): Chunk[] {
-  const chunks = chunkDocument(parsed, deps.chunkOptions);
+function chunkWithinLimits(doc: DocumentRow, parsed: ReadDocument, deps: PipelineDeps): Chunk[] {
+  const { chunks } = parsed;
   if (chunks.length === 0) throw failures.noText(doc.mimeType === 'application/pdf');
   if (chunks.length > deps.maxChunks) throw failures.tooManyChunks(chunks.length, deps.maxChunks);
   return chunks;

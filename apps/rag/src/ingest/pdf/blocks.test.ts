@@ -213,3 +213,22 @@ describe('list markers in running text', () => {
     expect(blocksOf(bullets)).toHaveLength(3);
   });
 });
+
+describe('a page of blocks', () => {
+  it('reads a page of 200,000 lines (a hostile PDF) without overflowing the stack', () => {
+    const lines: PdfLine[] = Array.from({ length: 200_000 }, (_, i) => ({
+      ...line(`cell ${i}`, i * 10),
+      page: 1,
+      x0: 72 + (i % 7),
+      x1: 300 + (i % 11),
+      y: 700 - (i % 600),
+      size: 10 + (i % 3),
+      font: 'F1',
+      mono: i % 2 === 0,
+      charWidth: i % 2 === 0 ? 6 : 0,
+      eol: -1,
+    }));
+    const blocks = pageBlocks(lines, 'body', { bodySize: 10, bodyFont: 'F1' }, vocabularyOf([]));
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+});

@@ -60,6 +60,20 @@ interface Group {
   lines: PdfLine[];
 }
 
+/**
+ * The largest (or smallest) `value` of the lines, by a loop: `Math.max(...values)` passes each value
+ * as an argument, and a page of some 100,000 lines (a valid, hostile PDF) overflows the stack.
+ */
+function extreme(
+  lines: readonly PdfLine[],
+  value: (line: PdfLine) => number,
+  pick: (a: number, b: number) => number,
+): number {
+  let best = value(lines[0]!);
+  for (let i = 1; i < lines.length; i++) best = pick(best, value(lines[i]!));
+  return best;
+}
+
 /** The document's words, built on first use (only a hyphen at a line end needs them). */
 export type Vocabulary = () => ReadonlySet<string>;
 
@@ -71,7 +85,7 @@ export function pageBlocks(
 ): LayoutBlock[] {
   const spacing = lineSpacing(lines, stats.bodySize);
   const step = sentenceStep(lines, spacing);
-  const right = Math.max(...lines.map((l) => l.x1));
+  const right = extreme(lines, (l) => l.x1, Math.max);
   const groups: Group[] = [];
   let current = null as Group | null;
   for (const [i, line] of lines.entries()) {
@@ -220,14 +234,14 @@ function buildBlock(group: Group, spacing: number, vocabulary: Vocabulary): Layo
     page: first.page,
     ...text,
     top: first.y + first.size,
-    size: Math.max(...group.lines.map((l) => l.size)),
+    size: extreme(group.lines, (l) => l.size, Math.max),
     font: first.font,
   };
 }
 
 /** Lines kept as lines; fixed-pitch lines keep their indentation (as spaces) and blank lines. */
 function joinAsLines(text: MappedText, lines: readonly PdfLine[], spacing: number): void {
-  const left = Math.min(...lines.map((l) => l.x0));
+  const left = extreme(lines, (l) => l.x0, Math.min);
   lines.forEach((line, i) => {
     if (i > 0) {
       const prev = lines[i - 1]!;
