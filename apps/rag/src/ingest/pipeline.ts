@@ -79,7 +79,9 @@ export async function runIngestPipeline(
 
   signal?.throwIfAborted();
   progress('indexing', 0, chunks.length);
-  await indexAndMarkReady(doc, parsed, chunks, embeddings, deps.repos);
+  await indexAndMarkReady(doc, parsed, chunks, embeddings, deps.repos, (done, total) =>
+    progress('indexing', done, total),
+  );
   progress('indexing', chunks.length, chunks.length);
   lap('indexing');
 
@@ -152,11 +154,13 @@ async function indexAndMarkReady(
   chunks: Chunk[],
   embeddings: number[][] | null,
   repos: PipelineDeps['repos'],
+  onProgress: (done: number, total: number) => void,
 ): Promise<void> {
   try {
     await repos.chunks.insertForDocument(
       doc,
       chunks.map((c, i) => ({ ...c, embedding: embeddings?.[i] ?? null })),
+      { onProgress },
     );
   } catch (err) {
     if (isForeignKeyViolation(err)) throw new DocumentGoneError('the document was deleted during ingestion');
