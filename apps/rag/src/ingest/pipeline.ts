@@ -78,11 +78,11 @@ export async function runIngestPipeline(
   lap('embedding');
 
   signal?.throwIfAborted();
-  progress('indexing', 0, chunks.length);
+  // Its total is the rows to write (chunks and embeddings), known once the repository starts.
+  progress('indexing', 0, 1);
   await indexAndMarkReady(doc, parsed, chunks, embeddings, deps.repos, (done, total) =>
     progress('indexing', done, total),
   );
-  progress('indexing', chunks.length, chunks.length);
   lap('indexing');
 
   return { pageCount, chunkCount: chunks.length, timings };
