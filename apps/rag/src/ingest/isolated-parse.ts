@@ -2,12 +2,24 @@ import { Worker } from 'node:worker_threads';
 import type { SupportedMime } from '@classchat/contracts';
 import type { Logger } from 'pino';
 import { failures, IngestFailure } from './errors.js';
+import type { Chunk, ChunkOptions } from './chunker.js';
 import type { ParsedDocument, ParseOptions } from './parse.js';
 import type { ParseRequest, ParseWorkerData, ParseWorkerMessage } from './parse-protocol.js';
 
-/** What the ingestion pipeline parses with: `parseDocument`'s signature. */
+/** A document read and cut into retrieval chunks: what ingestion stores of it. */
+export interface ChunkedDocument extends Pick<ParsedDocument, 'pages' | 'sections'> {
+  chunks: Chunk[];
+}
+
+export interface ReadOptions extends ParseOptions {
+  chunkOptions?: Partial<ChunkOptions> | undefined;
+  /** Every page is read (`onProgress` said so); cutting them into chunks begins. */
+  onChunking?: (pageCount: number) => void;
+}
+
+/** What the ingestion pipeline reads documents with: `parseDocument` then `chunkDocument`. */
 export interface DocumentParser {
-  parse(mime: SupportedMime, bytes: Uint8Array, options: ParseOptions): Promise<ParsedDocument>;
+  parse(mime: SupportedMime, bytes: Uint8Array, options: ReadOptions): Promise<ChunkedDocument>;
 }
 
 export interface IsolatedParser extends DocumentParser {
@@ -117,7 +129,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
 
   return {
     async parse(mime, bytes, parseOptions) {
-      const { signal, onProgress, ...clonable } = parseOptions;
+      const { signal, onProgress, onChunking, ...clonable } = parseOptions;
       signal?.throwIfAborted();
       const worker = await acquire(signal);
       // A view into a larger buffer would send that whole buffer (structured clone copies all of it).
@@ -125,7 +137,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
         bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       parsing.add(worker);
       const request = { mime, bytes: own, options: clonable };
-      const outcome = await parseOn(worker, request, options.memoryMb, signal, onProgress);
+      const outcome = await parseOn(worker, request, options.memoryMb, signal, { onProgress, onChunking });
       parsing.delete(worker);
       if (outcome.reusable) release(worker);
       else stop(worker);
@@ -147,7 +159,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
 }
 
 type Outcome =
-  | { reusable: true; document: ParsedDocument }
+  | { reusable: true; document: ChunkedDocument }
   | { reusable: boolean; error: unknown; crash?: string | Error };
 
 /**
@@ -159,7 +171,7 @@ function parseOn(
   request: ParseRequest,
   memoryMb: number,
   signal: AbortSignal | undefined,
-  onProgress: ParseOptions['onProgress'],
+  { onProgress, onChunking }: Pick<ReadOptions, 'onProgress' | 'onChunking'>,
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     const finish = (outcome: Outcome) => {
@@ -174,6 +186,9 @@ function parseOn(
       switch (message.type) {
         case 'progress':
           onProgress?.(message.done, message.total);
+          return;
+        case 'chunking':
+          onChunking?.(message.pageCount);
           return;
         case 'parsed':
           return finish({ reusable: true, document: message.document });

@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IngestStage } from '@classchat/contracts';
 import { isForeignKeyViolation, type DocumentRow, type Repositories } from '@classchat/db';
-import { chunkDocument, type Chunk, type ChunkOptions } from './chunker.js';
+import type { Chunk, ChunkOptions } from './chunker.js';
 import { embedAll, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures } from './errors.js';
-import type { DocumentParser } from './isolated-parse.js';
-import type { ParsedDocument } from './parse.js';
+import type { ChunkedDocument, DocumentParser } from './isolated-parse.js';
 import { outlineOf } from './structure/sections.js';
 
 export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embedding' | 'indexing'>;
@@ -14,7 +13,7 @@ export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embed
 export interface PipelineDeps {
   repos: Pick<Repositories, 'chunks' | 'documents'>;
   filesDir: string;
-  /** Parses off the event loop, within the per-document memory and text limits (isolated-parse.ts). */
+  /** Parses and chunks off the event loop, within the per-document memory and text limits (isolated-parse.ts). */
   parser: DocumentParser;
   maxPages: number;
   /** A document making more chunks than this fails (each costs embedding tokens and index rows). */
@@ -60,19 +59,23 @@ export async function runIngestPipeline(
   lap('reading');
 
   progress('parsing', 0, 1);
+  let chunking = false;
   const parsed = await deps.parser.parse(doc.mimeType, bytes, {
     maxPages: deps.maxPages,
+    chunkOptions: deps.chunkOptions,
     signal,
     onProgress: (done, total) => progress('parsing', done, total),
+    onChunking: (pages) => {
+      chunking = true;
+      lap('parsing');
+      progress('chunking', 0, pages);
+    },
   });
-  lap('parsing');
+  lap(chunking ? 'chunking' : 'parsing');
   const pageCount = parsed.pages.length;
-
   signal?.throwIfAborted();
-  progress('chunking', 0, pageCount);
-  const chunks = chunkWithinLimits(doc, parsed, deps);
+  const chunks = chunksWithinLimits(doc, parsed, deps);
   progress('chunking', pageCount, pageCount);
-  lap('chunking');
 
   const embeddings = deps.embedder ? await embedChunks(deps.embedder, chunks, deps, signal, progress) : null;
   lap('embedding');
@@ -121,8 +124,8 @@ async function readStoredFile(
   }
 }
 
-function chunkWithinLimits(doc: DocumentRow, parsed: ParsedDocument, deps: PipelineDeps): Chunk[] {
-  const chunks = chunkDocument(parsed, deps.chunkOptions);
+function chunksWithinLimits(doc: DocumentRow, parsed: ChunkedDocument, deps: PipelineDeps): Chunk[] {
+  const { chunks } = parsed;
   if (chunks.length === 0) throw failures.noText(doc.mimeType === 'application/pdf');
   if (chunks.length > deps.maxChunks) throw failures.tooManyChunks(chunks.length, deps.maxChunks);
   return chunks;
@@ -150,7 +153,7 @@ function embedChunks(
 
 async function indexAndMarkReady(
   doc: DocumentRow,
-  parsed: ParsedDocument,
+  parsed: ChunkedDocument,
   chunks: Chunk[],
   embeddings: number[][] | null,
   repos: PipelineDeps['repos'],
