@@ -89,6 +89,22 @@ export const DEBIAN_PDFS: readonly DebianPdf[] = [
   },
 ];
 
+/**
+ * Manuals of a thousand pages and more, for the large-upload benchmark (bench/ingest/large-upload.ts):
+ * one student uploading one whole reference manual. Not part of the grounding question set.
+ */
+export const LARGE_DEBIAN_PDFS: readonly DebianPdf[] = [
+  {
+    id: 'octave',
+    fileName: 'octave.pdf',
+    title: 'GNU Octave (version 7.3.0)',
+    debianPackage: 'octave-doc',
+    pathInPackage: 'usr/share/doc/octave/octave.pdf',
+    pages: 1158,
+    sha256: 'ddd24489f87b46fbf99c15cc34aa865ae66775fb7c21927f7f2d6be9470becb8',
+  },
+];
+
 export interface FetchedPdf {
   spec: DebianPdf;
   path: string;

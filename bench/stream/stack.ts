@@ -77,6 +77,8 @@ export interface StackOptions {
    * phase's streams, each a chat and an embeddings request, or early streams go unmatched.
    */
   upstreamRecords: number;
+  /** Extra environment for every rag (e.g. an empty OPENAI_CHAT_MODEL for offline answers). */
+  ragEnv?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -107,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           OPENAI_BASE_URL: upstreamUrl,
           // The fake has no token budget; ours must not be what limits the streams.
           OPENAI_TPM_LIMIT: '1000000000',
+          ...options.ragEnv,
         }),
       );
       rags.push(rag);

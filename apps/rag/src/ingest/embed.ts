@@ -33,10 +33,13 @@ export function createOpenAIEmbedder(config: RagConfig): Embedder | null {
   });
   return {
     async embed(texts, signal) {
-      const res = await client.embeddings.create(
-        { model: config.OPENAI_EMBEDDING_MODEL, input: texts, dimensions: EMBEDDING_DIMENSIONS },
-        signal ? { signal } : {},
-      );
+      const request = requestSignal(signal);
+      const res = await client.embeddings
+        .create(
+          { model: config.OPENAI_EMBEDDING_MODEL, input: texts, dimensions: EMBEDDING_DIMENSIONS },
+          request ? { signal: request.signal } : {},
+        )
+        .finally(() => request?.release());
       const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       if (vectors.length !== texts.length || vectors.some((v) => v.length !== EMBEDDING_DIMENSIONS)) {
         throw new Error(
@@ -47,6 +50,21 @@ export function createOpenAIEmbedder(config: RagConfig): Embedder | null {
       return vectors;
     },
   };
+}
+
+/**
+ * A signal for one request that aborts with `signal`, linked only until `release`. The SDK adds an
+ * abort listener to the signal it is given and never removes it, and ingestion hands one signal to
+ * every batch of a document: given that signal itself, a 1000-page manual would pile dozens of
+ * listeners (and the closures holding each request) on it until the document ends.
+ */
+function requestSignal(signal: AbortSignal | undefined) {
+  if (!signal) return null;
+  const request = new AbortController();
+  const abort = () => request.abort(signal.reason);
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return { signal: request.signal, release: () => signal.removeEventListener('abort', abort) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { badFixtures, goodFixtures, inflatingPdf, largePdf, paragraphFloodDocx } from '@classchat/testkit';
-import { chunkDocument } from './chunker.js';
 import { createIsolatedParser, type IsolatedParser } from './isolated-parse.js';
+import { chunkDocument } from './chunker.js';
 import { failureOf } from './ingest.test-helpers.js';
 import { parseDocument } from './parse.js';
 
@@ -25,19 +25,29 @@ const memoryReason = (mb: number) =>
   `Reading this file needed more than the ${mb} MB memory limit and was stopped. Split it into smaller files and upload them.`;
 
 describe('parsing in a worker thread', () => {
-  it('gives what parseDocument and chunkDocument give in-thread, with its progress', async () => {
+  it('gives the pages, sections and chunks parseDocument and chunkDocument give in-thread, with its progress', async () => {
     const isolated = parser();
     for (const fixture of [await goodFixtures.multiPagePdf(), await goodFixtures.docx()]) {
-      const progress: Array<[number, number]> = [];
-      const parsed = await isolated.parse(fixture.mimeType!, fixture.bytes, {
+      const progress: Array<[number, number] | ['chunking', number]> = [];
+      const chunkOptions = { maxTokens: 60 };
+      const read = await isolated.parse(fixture.mimeType!, fixture.bytes, {
         maxPages: 50,
+        chunkOptions,
         onProgress: (done, total) => progress.push([done, total]),
+        onChunking: (pages) => progress.push(['chunking', pages]),
       });
       const inThread = await parseDocument(fixture.mimeType!, fixture.bytes, { maxPages: 50 });
-      expect(parsed).toEqual({ ...inThread, chunks: chunkDocument(inThread) });
+      expect(read).toEqual({
+        pages: inThread.pages,
+        sections: inThread.sections,
+        chunks: chunkDocument(inThread, chunkOptions),
+      });
       const total = fixture.expected.pageCount;
       expect(progress[0]).toEqual([0, total]);
-      expect(progress.at(-1)).toEqual([total, total]);
+      expect(progress.slice(-2)).toEqual([
+        [total, total],
+        ['chunking', total],
+      ]);
     }
   });
 

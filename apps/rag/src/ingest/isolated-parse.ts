@@ -1,28 +1,25 @@
 import { Worker } from 'node:worker_threads';
 import type { SupportedMime } from '@classchat/contracts';
 import type { Logger } from 'pino';
-import type { Chunk, ChunkOptions } from './chunker.js';
 import { failures, IngestFailure } from './errors.js';
+import type { Chunk, ChunkOptions } from './chunker.js';
 import type { ParsedDocument, ParseOptions } from './parse.js';
 import type { ParseRequest, ParseWorkerData, ParseWorkerMessage } from './parse-protocol.js';
 
-/** A parsed document and the retrieval chunks cut from it (`chunkDocument`). */
-export interface ReadDocument extends ParsedDocument {
+/** A document read and cut into retrieval chunks: what ingestion stores of it. */
+export interface ChunkedDocument extends Pick<ParsedDocument, 'pages' | 'sections'> {
   chunks: Chunk[];
 }
 
 export interface ReadOptions extends ParseOptions {
   chunkOptions?: Partial<ChunkOptions> | undefined;
+  /** Every page is read (`onProgress` said so); cutting them into chunks begins. */
+  onChunking?: (pageCount: number) => void;
 }
 
-/**
- * What the ingestion pipeline reads documents with: parsing and chunking. Both run in the worker:
- * chunking counts the tokens of every sentence, and for a text of words the tokenizer's cache has
- * not seen (millions of distinct "words") that is tens of seconds of CPU, which on rag's event loop
- * would hold every other student's answer for as long.
- */
+/** What the ingestion pipeline reads documents with: `parseDocument` then `chunkDocument`. */
 export interface DocumentParser {
-  parse(mime: SupportedMime, bytes: Uint8Array, options: ReadOptions): Promise<ReadDocument>;
+  parse(mime: SupportedMime, bytes: Uint8Array, options: ReadOptions): Promise<ChunkedDocument>;
 }
 
 export interface IsolatedParser extends DocumentParser {
@@ -132,7 +129,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
 
   return {
     async parse(mime, bytes, parseOptions) {
-      const { signal, onProgress, ...clonable } = parseOptions;
+      const { signal, onProgress, onChunking, ...clonable } = parseOptions;
       signal?.throwIfAborted();
       const worker = await acquire(signal);
       // A view into a larger buffer would send that whole buffer (structured clone copies all of it).
@@ -140,7 +137,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
         bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       parsing.add(worker);
       const request = { mime, bytes: own, options: clonable };
-      const outcome = await parseOn(worker, request, options.memoryMb, signal, onProgress);
+      const outcome = await parseOn(worker, request, options.memoryMb, signal, { onProgress, onChunking });
       parsing.delete(worker);
       if (outcome.reusable) release(worker);
       else stop(worker);
@@ -162,7 +159,7 @@ export function createIsolatedParser(options: IsolatedParserOptions): IsolatedPa
 }
 
 type Outcome =
-  | { reusable: true; document: ReadDocument }
+  | { reusable: true; document: ChunkedDocument }
   | { reusable: boolean; error: unknown; crash?: string | Error };
 
 /**
@@ -174,7 +171,7 @@ function parseOn(
   request: ParseRequest,
   memoryMb: number,
   signal: AbortSignal | undefined,
-  onProgress: ReadOptions['onProgress'],
+  { onProgress, onChunking }: Pick<ReadOptions, 'onProgress' | 'onChunking'>,
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     const finish = (outcome: Outcome) => {
@@ -189,6 +186,9 @@ function parseOn(
       switch (message.type) {
         case 'progress':
           onProgress?.(message.done, message.total);
+          return;
+        case 'chunking':
+          onChunking?.(message.pageCount);
           return;
         case 'parsed':
           return finish({ reusable: true, document: message.document });

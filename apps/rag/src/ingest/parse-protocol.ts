@@ -1,12 +1,12 @@
 import type { SupportedMime } from '@classchat/contracts';
+import type { ChunkOptions } from './chunker.js';
 import type { IngestFailureReason } from './errors.js';
-import type { ReadDocument, ReadOptions } from './isolated-parse.js';
+import type { ChunkedDocument } from './isolated-parse.js';
+import type { ParseOptions } from './parse.js';
 
 /**
  * The messages between rag and a parse worker (`parse-worker.ts`, driven by `isolated-parse.ts`).
- * Both ends are this service's own code in one process, exchanged by structured clone: the worker
- * posts back whatever `parseDocument` returns with the chunks cut from it, so new fields of
- * `ParsedDocument` need no change here.
+ * Both ends are this service's own code in one process, exchanged by structured clone.
  */
 
 /** Fixed for a worker's lifetime. */
@@ -17,10 +17,12 @@ export interface ParseWorkerData {
   maxChars: number;
 }
 
-/** The clonable part of `ReadOptions` (the abort signal and progress callback stay in rag). */
-export type ParseRequestOptions = Omit<ReadOptions, 'signal' | 'onProgress'>;
+/** The clonable part of the options (the abort signal and progress callbacks stay in rag). */
+export type ParseRequestOptions = Omit<ParseOptions, 'signal' | 'onProgress'> & {
+  chunkOptions?: Partial<ChunkOptions>;
+};
 
-/** rag → worker: parse one document (a worker parses one at a time). */
+/** rag → worker: parse and chunk one document (a worker reads one at a time). */
 export interface ParseRequest {
   mime: SupportedMime;
   bytes: Uint8Array;
@@ -30,7 +32,9 @@ export interface ParseRequest {
 /** worker → rag. */
 export type ParseWorkerMessage =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'parsed'; document: ReadDocument }
+  /** Every page is read; cutting them into chunks begins. */
+  | { type: 'chunking'; pageCount: number }
+  | { type: 'parsed'; document: ChunkedDocument }
   /** The document cannot be ingested, for a reason the student can act on (the worker stays usable). */
   | { type: 'failed'; reason: IngestFailureReason; message: string }
   /** The worker's memory budget was exceeded; it must be replaced. */

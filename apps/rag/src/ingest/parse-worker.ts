@@ -1,6 +1,8 @@
 /**
- * A parse worker thread (started by `isolated-parse.ts`): runs `parseDocument` for one request at a
- * time and posts back its result, its progress, or why it failed. A hostile file can only exhaust
+ * A parse worker thread (started by `isolated-parse.ts`): runs `parseDocument`, then `chunkDocument`,
+ * for one request at a time and posts back the chunks, its progress, or why it failed. Chunking is
+ * here too because it is CPU work in proportion to the document (about a second per thousand
+ * pages) that would otherwise hold rag's event loop, and every answer streaming on it. A hostile file can only exhaust
  * this thread: its JavaScript heap is capped by the worker's `resourceLimits`, and this watchdog
  * caps the memory outside the heap (ArrayBuffers, e.g. a PDF stream inflating to gigabytes), which
  * the heap limit does not count. rag terminates the thread on any overrun, a crash or an abort.
@@ -31,13 +33,16 @@ async function parse({ mime, bytes, options }: ParseRequest): Promise<void> {
   }, WATCHDOG_INTERVAL_MS);
   try {
     const { chunkOptions, ...parseOptions } = options;
-    const document = await parseDocument(mime, bytes, {
+    const parsed = await parseDocument(mime, bytes, {
       ...parseOptions,
       onProgress: (done, total) => post({ type: 'progress', done, total }),
     });
-    const chars = document.pages.reduce((sum, page) => sum + page.length, 0);
+    const chars = parsed.pages.reduce((sum, page) => sum + page.length, 0);
     if (chars > limits.maxChars) throw failures.tooMuchText(chars, limits.maxChars);
-    post({ type: 'parsed', document: { ...document, chunks: chunkDocument(document, chunkOptions) } });
+    post({ type: 'chunking', pageCount: parsed.pages.length });
+    const chunks = chunkDocument(parsed, chunkOptions);
+    // Not the blocks: they are the bulk of a parsed document and rag needs only what it stores.
+    post({ type: 'parsed', document: { pages: parsed.pages, sections: parsed.sections, chunks } });
   } catch (err) {
     if (err instanceof IngestFailure) post({ type: 'failed', reason: err.reason, message: err.message });
     else post({ type: 'crashed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

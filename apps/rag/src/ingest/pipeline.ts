@@ -5,8 +5,7 @@ import { isForeignKeyViolation, type DocumentRow, type Repositories } from '@cla
 import type { Chunk, ChunkOptions } from './chunker.js';
 import { embedAll, type Embedder, type EmbeddingTokenBudget } from './embed.js';
 import { failures } from './errors.js';
-import type { DocumentParser, ReadDocument } from './isolated-parse.js';
-import type { ParsedDocument } from './parse.js';
+import type { ChunkedDocument, DocumentParser } from './isolated-parse.js';
 import { outlineOf } from './structure/sections.js';
 
 export type ProgressStage = Extract<IngestStage, 'parsing' | 'chunking' | 'embedding' | 'indexing'>;
@@ -60,28 +59,33 @@ export async function runIngestPipeline(
   lap('reading');
 
   progress('parsing', 0, 1);
+  let chunking = false;
   const parsed = await deps.parser.parse(doc.mimeType, bytes, {
     maxPages: deps.maxPages,
     chunkOptions: deps.chunkOptions,
     signal,
     onProgress: (done, total) => progress('parsing', done, total),
+    onChunking: (pages) => {
+      chunking = true;
+      lap('parsing');
+      progress('chunking', 0, pages);
+    },
   });
-  lap('parsing');
+  lap(chunking ? 'chunking' : 'parsing');
   const pageCount = parsed.pages.length;
-
   signal?.throwIfAborted();
-  progress('chunking', 0, pageCount);
-  const chunks = chunkWithinLimits(doc, parsed, deps);
+  const chunks = chunksWithinLimits(doc, parsed, deps);
   progress('chunking', pageCount, pageCount);
-  lap('chunking');
 
   const embeddings = deps.embedder ? await embedChunks(deps.embedder, chunks, deps, signal, progress) : null;
   lap('embedding');
 
   signal?.throwIfAborted();
-  progress('indexing', 0, chunks.length);
-  await indexAndMarkReady(doc, parsed, chunks, embeddings, deps.repos);
-  progress('indexing', chunks.length, chunks.length);
+  // Its total is the rows to write (chunks and embeddings), known once the repository starts.
+  progress('indexing', 0, 1);
+  await indexAndMarkReady(doc, parsed, chunks, embeddings, deps.repos, (done, total) =>
+    progress('indexing', done, total),
+  );
   lap('indexing');
 
   return { pageCount, chunkCount: chunks.length, timings };
@@ -120,7 +124,7 @@ async function readStoredFile(
   }
 }
 
-function chunkWithinLimits(doc: DocumentRow, parsed: ReadDocument, deps: PipelineDeps): Chunk[] {
+function chunksWithinLimits(doc: DocumentRow, parsed: ChunkedDocument, deps: PipelineDeps): Chunk[] {
   const { chunks } = parsed;
   if (chunks.length === 0) throw failures.noText(doc.mimeType === 'application/pdf');
   if (chunks.length > deps.maxChunks) throw failures.tooManyChunks(chunks.length, deps.maxChunks);
@@ -149,15 +153,17 @@ function embedChunks(
 
 async function indexAndMarkReady(
   doc: DocumentRow,
-  parsed: ParsedDocument,
+  parsed: ChunkedDocument,
   chunks: Chunk[],
   embeddings: number[][] | null,
   repos: PipelineDeps['repos'],
+  onProgress: (done: number, total: number) => void,
 ): Promise<void> {
   try {
     await repos.chunks.insertForDocument(
       doc,
       chunks.map((c, i) => ({ ...c, embedding: embeddings?.[i] ?? null })),
+      { onProgress },
     );
   } catch (err) {
     if (isForeignKeyViolation(err)) throw new DocumentGoneError('the document was deleted during ingestion');

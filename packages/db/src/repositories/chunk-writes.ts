@@ -37,10 +37,13 @@ export function createChunkWrites(db: Db) {
     /**
      * Stores a document's chunks, replacing any it already had, in one transaction with multi-row
      * inserts (HNSW maintenance makes row-at-a-time inserts slow). Returns how many were stored.
+     * `onProgress` hears the rows written so far (chunks, then embeddings) after each insert: a
+     * thousand-page manual's rows take seconds to index, which a progress bar should show.
      */
     async insertForDocument(
       doc: { id: string; userId: string; classId: string | null },
       input: readonly ChunkInput[],
+      options: { onProgress?: (done: number, total: number) => void } = {},
     ): Promise<number> {
       const rows = input.map((c) => ({
         // Chosen here, so that the chunk's embedding row can name it without reading it back.
@@ -69,10 +72,19 @@ export function createChunkWrites(db: Db) {
         const { userId, classId, documentId, chunkIndex } = r;
         return [{ chunkId: r.id, userId, classId, documentId, chunkIndex, embedding: c.embedding }];
       });
+      const total = rows.length + embedded.length;
+      let done = 0;
+      const wrote = (n: number) => options.onProgress?.((done += n), total);
       await db.transaction(async (tx) => {
         await tx.delete(chunks).where(eq(chunks.documentId, doc.id));
-        for (const batch of insertBatches(rows)) await tx.insert(chunks).values(batch);
-        for (const batch of insertBatches(embedded)) await tx.insert(chunkEmbeddings).values(batch);
+        for (const batch of insertBatches(rows)) {
+          await tx.insert(chunks).values(batch);
+          wrote(batch.length);
+        }
+        for (const batch of insertBatches(embedded)) {
+          await tx.insert(chunkEmbeddings).values(batch);
+          wrote(batch.length);
+        }
         // A backend publishes its table counters at most once a second; without this, the check
         // below would not yet see the rows just written and skip an ANALYZE they call for. (Servers
         // before PostgreSQL 15 lack the function; they have autovacuum, which does the job anyway.)

@@ -96,6 +96,21 @@ describe('chunk storage', () => {
     expect(await fx.repos.chunks.countInScope({ userId: alice.id, documentId: inClass.id })).toBe(0);
   });
 
+  it('tells how many rows it has written after each batch, chunks then embeddings', async () => {
+    // A user of its own: the vector searches below count the embeddings Alice has.
+    const carol = await fx.repos.users.create({ email: email('carol'), name: 'Carol', passwordHash: 'h' });
+    const doc = await newDoc(carol, null);
+    const rnd = seededRandom(7);
+    const many = Array.from({ length: 230 }, (_, i) => chunk(i, `paragraph ${i}`, randomEmbedding(rnd)));
+    const heard: Array<[number, number]> = [];
+
+    await fx.repos.chunks.insertForDocument(doc, many, {
+      onProgress: (done, total) => heard.push([done, total]),
+    });
+
+    expect(heard).toEqual([100, 200, 230, 330, 430, 460].map((done) => [done, 460]));
+  });
+
   it('rejects an embedding of the wrong size', async () => {
     const doc = await newDoc(alice, null);
     await expect(fx.repos.chunks.insertForDocument(doc, [chunk(0, 'x', [1, 2, 3])])).rejects.toThrow(/512/);
