@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import SonicBoom from 'sonic-boom';
 
 export interface LoggerOptions {
   /**
@@ -17,7 +18,7 @@ export interface LoggerOptions {
 
 const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
 /** While stdout is full, how often the held lines are tried again (a new line also tries). */
-const STDOUT_RETRY_MS = 100;
+export const STDOUT_RETRY_MS = 100;
 
 /**
  * stdout written with one write(2) per line on the event loop: to a file, /dev/null or a pipe with
@@ -31,8 +32,8 @@ function stdoutWithoutBlocking(maxLength: number) {
   // full one fails with EAGAIN rather than stopping the event loop until the reader catches up.
   const fd = process.stdout.fd;
   let exiting = false;
-  const destination = pino.destination({
-    dest: fd,
+  const destination = new SonicBoom({
+    fd,
     sync: true,
     maxLength,
     // sonic-boom would sleep on the event loop and try again; only at exit is waiting worth it.
@@ -44,7 +45,6 @@ function stdoutWithoutBlocking(maxLength: number) {
     destination.write = () => true;
     destination.flushSync = () => undefined;
   };
-  // pino's own listener (stop writing on EPIPE, throw anything else) gives errors over to this one.
   destination.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') return stopWriting();
     if (err.code !== 'EAGAIN') throw err;
@@ -63,7 +63,7 @@ function stdoutWithoutBlocking(maxLength: number) {
 }
 
 /** Counts the bytes a destination drops and says so on stderr, once per burst of drops. */
-function reportDrops(destination: ReturnType<typeof pino.destination>) {
+function reportDrops(destination: SonicBoom) {
   let dropped = 0;
   destination.on('drop', (data: string | Buffer) => {
     if (dropped === 0) {
