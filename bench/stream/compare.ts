@@ -20,6 +20,8 @@
  *            since profiling costs CPU)
  *            --loops (every process's event-loop stalls and GC pauses laid over the tokens' relay lag:
  *            where the tail comes from; implies --no-record)
+ *            --answer-tokens=N (above 1 stream, N-token answers instead of 200: with a few tokens the CPU
+ *            is nearly all per-chat work; CPU per answer = CPU µs per token × N; implies --no-record)
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -65,6 +67,7 @@ const Args = z.object({
   record: z.boolean().default(true),
   profile: z.boolean().default(false),
   loops: z.boolean().default(false),
+  'answer-tokens': z.coerce.number().int().positive().optional(),
 });
 
 function parseArgs(argv: string[]) {
@@ -77,7 +80,12 @@ function parseArgs(argv: string[]) {
   const args = Args.parse(raw);
   return {
     ...args,
-    record: args.record && !args.profile && !args.loops && args['gap-ms'] === 0,
+    record:
+      args.record &&
+      !args.profile &&
+      !args.loops &&
+      args['gap-ms'] === 0 &&
+      args['answer-tokens'] === undefined,
     tiers: args.tiers ?? [50, 160, 200],
     paths: args.paths ?? (args.pairs > 1 ? ['product' as const] : [...PATHS]),
     redis: args.redis || args.pairs > 1,
@@ -142,11 +150,12 @@ function otherRoles(stack: Stack): Role[] {
 
 async function phase(stack: Stack, path: PathUnderTest, users: BenchUser[], n: number, perClient: number) {
   await controlUpstream(stack.upstreamOrigin, 'reset');
-  if (n === FIRST_TOKEN_TIER.streams) {
+  const answerTokens = n === FIRST_TOKEN_TIER.streams ? FIRST_TOKEN_TIER.answerTokens : args['answer-tokens'];
+  if (answerTokens !== undefined) {
     await controlUpstream(stack.upstreamOrigin, 'default', {
       firstTokenDelayMs: UPSTREAM.firstTokenDelayMs,
       tokenDelayMs: UPSTREAM.tokenDelayMs,
-      tokens: syntheticTokens(FIRST_TOKEN_TIER.answerTokens),
+      tokens: syntheticTokens(answerTokens),
     });
   }
   const plan: LoadPlan = {

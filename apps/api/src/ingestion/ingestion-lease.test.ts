@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IngestEvent } from '@classchat/contracts';
 import { connect, createRepositories, type Database, type Repositories } from '@classchat/db';
 import { startTestDatabase, type TestDatabase } from '@classchat/testkit';
@@ -56,13 +56,17 @@ function quickRag(calls: string[]) {
   };
 }
 
-function service(rag: ReturnType<typeof busyRag>, documents: Repositories['documents'] = repos.documents) {
+function service(
+  rag: ReturnType<typeof busyRag>,
+  documents: Repositories['documents'] = repos.documents,
+  leaseMs = LEASE_MS,
+) {
   return createIngestionService({
     repos: { documents },
     rag,
     realtime,
     logger,
-    leaseMs: LEASE_MS,
+    leaseMs,
     retryDelayMs: 10,
   });
 }
@@ -95,22 +99,71 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<v
   }
 }
 
+const leaseEndOf = async (job: { documentId: string; userId: string }) => {
+  const until = (await repos.documents.get(job.userId, job.documentId))?.ingestLeaseUntil;
+  if (!until) throw new Error('the document is not held');
+  return until;
+};
+
 const statusOf = async (job: { documentId: string; userId: string }) =>
   (await repos.documents.get(job.userId, job.documentId))?.status;
 
 describe('ingestion across api processes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('leaves a document to the process ingesting it while that process renews its lease', async () => {
+    // The renewals and b's sweeps run on virtual intervals that the test moves through lease periods,
+    // so a slow machine cannot make a renewal late. The database's clock is real and the lease long
+    // enough not to run out meanwhile; what the renewals do to it is checked on the row instead.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const holdMs = 60_000;
     const job = await uploadedDocument();
     const aCalls: string[] = [];
     const bCalls: string[] = [];
-    const a = service(busyRag(aCalls));
-    const b = service(quickRag(bCalls));
+    const renewals: boolean[] = [];
+    const sweeps: boolean[] = []; // whether each of b's looks offered it the document
+    const a = service(
+      busyRag(aCalls),
+      {
+        ...repos.documents,
+        renewIngestLease: async (id, ms) => {
+          const renewed = await repos.documents.renewIngestLease(id, ms);
+          renewals.push(renewed);
+          return renewed;
+        },
+      },
+      holdMs,
+    );
+    const b = service(
+      quickRag(bCalls),
+      {
+        ...repos.documents,
+        listUnfinished: async () => {
+          const rows = await repos.documents.listUnfinished();
+          sweeps.push(rows.some((row) => row.id === job.documentId));
+          return rows;
+        },
+      },
+      holdMs,
+    );
     try {
       a.enqueue(job);
       await until(() => Promise.resolve(aCalls.length === 1));
       expect(await b.resumeUnfinished()).toBe(0);
-      // Several lease periods later (b looks again every period), a still holds it.
-      await new Promise((r) => setTimeout(r, LEASE_MS * 3));
+      // Several lease periods later (b looks again every period, a renews three times a period), a
+      // still holds it, and each renewal has moved the end of its lease on.
+      let leaseEnd = await leaseEndOf(job);
+      for (let period = 1; period <= 3; period++) {
+        await vi.advanceTimersByTimeAsync(holdMs);
+        await until(() => Promise.resolve(renewals.length === 3 * period && sweeps.length === 1 + period));
+        const renewedEnd = await leaseEndOf(job);
+        expect(renewedEnd.getTime()).toBeGreaterThan(leaseEnd.getTime());
+        leaseEnd = renewedEnd;
+      }
+      expect(renewals.every(Boolean)).toBe(true);
+      expect(sweeps.some(Boolean)).toBe(false);
       expect(bCalls).toEqual([]);
       expect(await statusOf(job)).toBe('processing');
 
