@@ -12,6 +12,7 @@ import { io } from 'socket.io-client';
 import {
   deeplyNestedDocx,
   docxBomb,
+  madeUpWords,
   startApiProcess,
   startRagProcess,
   startTestDatabase,
@@ -116,25 +117,8 @@ async function uploadAndWait(user: User, fileName: string, bytes: Buffer) {
   };
 }
 
-/** Made-up words of 3–8 letters, about `bytes` of them: none cached by the tokenizer. */
-function distinctWords(bytes: number): string {
-  let state = 11;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const words: string[] = [];
-  for (let len = 0; len < bytes;) {
-    let w = '';
-    for (let j = 3 + Math.floor(random() * 6); j > 0; j--)
-      w += String.fromCharCode(97 + Math.floor(random() * 26));
-    words.push(w);
-    len += w.length + 1;
-  }
-  return words.join(' ');
-}
+/** Made-up words of 3–8 letters, about `bytes` of them (6.5 bytes a word with its space): none cached by the tokenizer. */
+const distinctWords = (bytes: number) => madeUpWords(Math.ceil(bytes / 6.5), 11).join(' ');
 
 type Attack = [name: string, run: (u: User) => Promise<unknown>];
 const up = (name: string, bytes: () => Buffer | Promise<Buffer>): Attack => [

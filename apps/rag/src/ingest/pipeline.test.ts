@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChunkInput, DocumentRow } from '@classchat/db';
+import { madeUpWords } from '@classchat/testkit';
 import { chunkPages } from './chunker.js';
 import { createIsolatedParser, type IsolatedParser } from './isolated-parse.js';
 import { runIngestPipeline, type PipelineDeps } from './pipeline.js';
@@ -18,26 +19,6 @@ afterAll(async () => {
   await parser.close();
   await rm(filesDir, { recursive: true, force: true });
 });
-
-/** `count` made-up words of 3–8 letters: none of them in the tokenizer's cache, most never repeated. */
-function distinctWords(count: number, seed: number): string {
-  // mulberry32: a seeded generator whose words do not repeat in cycles.
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const length = 3 + Math.floor(random() * 6);
-    let word = '';
-    for (let j = 0; j < length; j++) word += String.fromCharCode(97 + Math.floor(random() * 26));
-    words.push(word);
-  }
-  return words.join(' ');
-}
 
 /** The pipeline's document and repositories: the chunks it stores are kept for the test to read. */
 async function storedTextDocument(text: string) {
@@ -85,7 +66,7 @@ describe('the ingestion pipeline', () => {
   it("cuts the chunks of a text of 150,000 distinct words without holding rag's event loop", async () => {
     // Counting the tokens of a word the tokenizer has not cached costs ~8 µs: seconds for this
     // text, which on rag's event loop would stop every answer streaming meanwhile.
-    const text = distinctWords(150_000, 7);
+    const text = madeUpWords(150_000, 7).join(' ');
     const { doc, repos, stored } = await storedTextDocument(text);
     const stall = longestStall();
     const result = await runIngestPipeline(doc, {

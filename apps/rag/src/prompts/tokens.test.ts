@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { madeUpWords } from '@classchat/testkit';
 import { countTokens } from './tokens.js';
-
-/** `count` made-up words of 3–8 letters from a seeded generator (mulberry32): almost none repeat. */
-function madeUpWords(count: number, seed: number): string[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  return Array.from({ length: count }, () => {
-    let word = '';
-    for (let j = 3 + Math.floor(random() * 6); j > 0; j--)
-      word += String.fromCharCode(97 + Math.floor(random() * 26));
-    return word;
-  });
-}
 
 /** Milliseconds to count the tokens of `words[from..to)`, 200 words at a time. */
 function timeCounting(words: readonly string[], from: number, to: number): number {
