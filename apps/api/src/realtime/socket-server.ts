@@ -104,6 +104,44 @@ function authError(message: string): Error {
   return Object.assign(new Error(message), { data: { code: SOCKET_AUTH_ERROR } });
 }
 
+/** Whether a user's other sockets (a recovered socket is back in the room already) fill the limit. */
+function socketLimit(io: TypedServer) {
+  return (userId: string, socketId?: string) => {
+    const room = io.sockets.adapter.rooms.get(userId);
+    const others = (room?.size ?? 0) - (socketId && room?.has(socketId) ? 1 : 0);
+    return others >= MAX_SOCKETS_PER_USER;
+  };
+}
+
+/**
+ * The handshake's middleware: the session token (the `auth.token` field, else the cookie; never the
+ * query string) verified and not revoked, and the user below the socket limit.
+ */
+function handshakeAuth(
+  tokens: TokenService,
+  atSocketLimit: (userId: string) => boolean,
+): Parameters<TypedServer['use']>[0] {
+  return (socket, next) => {
+    const authToken: unknown = socket.handshake.auth?.token;
+    const token =
+      typeof authToken === 'string' && authToken ? authToken : tokenFromHeaders(socket.handshake.headers);
+    if (!token) return next(authError('Please log in'));
+    tokens.verify(token).then(
+      (verified) => {
+        if (!verified) return next(authError(SESSION_EXPIRED));
+        if (atSocketLimit(verified.userId)) {
+          const message = `At most ${MAX_SOCKETS_PER_USER} connections per user: close other tabs.`;
+          return next(Object.assign(new Error(message), { data: { code: SOCKET_TOO_MANY_ERROR } }));
+        }
+        socket.data.userId = verified.userId;
+        socket.data.sessionExpiresAt = verified.expiresAt;
+        next();
+      },
+      () => next(authError('Please log in')),
+    );
+  };
+}
+
 /**
  * Socket.IO on the api's HTTP server: the Origin check, JWT handshake auth (cookie or `auth.token`,
  * never the query string; a revoked token is refused), one room per user id, connection state recovery that re-runs the auth middleware, and the
@@ -133,31 +171,8 @@ export function createRealtime(
     connectionStateRecovery: { maxDisconnectionDuration: REPLAY_RECOVERY_MS, skipMiddlewares: false },
     ...(options.redis ? { adapter: clusterAdapter(options.redis) } : {}),
   });
-  /** Whether the user's other sockets (a recovered socket is back in the room already) fill the limit. */
-  const atSocketLimit = (userId: string, socketId?: string) => {
-    const room = io.sockets.adapter.rooms.get(userId);
-    const others = (room?.size ?? 0) - (socketId && room?.has(socketId) ? 1 : 0);
-    return others >= MAX_SOCKETS_PER_USER;
-  };
-  io.use((socket, next) => {
-    const authToken: unknown = socket.handshake.auth?.token;
-    const token =
-      typeof authToken === 'string' && authToken ? authToken : tokenFromHeaders(socket.handshake.headers);
-    if (!token) return next(authError('Please log in'));
-    options.tokens.verify(token).then(
-      (verified) => {
-        if (!verified) return next(authError(SESSION_EXPIRED));
-        if (atSocketLimit(verified.userId)) {
-          const message = `At most ${MAX_SOCKETS_PER_USER} connections per user: close other tabs.`;
-          return next(Object.assign(new Error(message), { data: { code: SOCKET_TOO_MANY_ERROR } }));
-        }
-        socket.data.userId = verified.userId;
-        socket.data.sessionExpiresAt = verified.expiresAt;
-        next();
-      },
-      () => next(authError('Please log in')),
-    );
-  });
+  const atSocketLimit = socketLimit(io);
+  io.use(handshakeAuth(options.tokens, atSocketLimit));
   const handlers: Array<(socket: TypedSocket) => void> = [];
   io.on('connection', (socket) => {
     // Handshakes authenticated side by side may each have passed the count in the middleware;
