@@ -60,6 +60,13 @@ export class FakeSocket {
     for (const l of [...(this.listeners.get('connect') ?? [])]) l();
   }
 
+  /** The server refusing the handshake (its middleware's error, `data` included), as socket.io reports it. */
+  refuse(message: string, data: unknown): void {
+    this.connected = false;
+    const error = Object.assign(new Error(message), { data });
+    for (const l of [...(this.listeners.get('connect_error') ?? [])]) l(error);
+  }
+
   listenerCount(event?: string): number {
     if (event) return this.listeners.get(event)?.length ?? 0;
     let n = 0;

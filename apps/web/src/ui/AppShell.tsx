@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { useAuth, useUser } from '../auth/AuthContext.js';
+import { useConnectionRefusal } from '../streaming/useConnectionRefusal.js';
 import { Icon } from './Icon.js';
 
 /** Header with the two main places (Chat, Library) and the account; the page fills the rest. */
@@ -8,6 +9,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const user = useUser();
   const { logout } = useAuth();
   const navigate = useNavigate();
+  useConnectionRefusal();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
