@@ -13,7 +13,12 @@ import type { ApiContext } from '../context.js';
 import type { DocumentsService } from './documents-service.js';
 import type { FileStore } from './file-store.js';
 import type { UserEventPublisher } from '../realtime/user-events.js';
-import { ensureDiskSpace, MULTIPART_SLACK_BYTES, type UploadAllowance } from './storage.js';
+import {
+  createDiskReserve,
+  MULTIPART_SLACK_BYTES,
+  type DiskReserve,
+  type UploadAllowance,
+} from './storage.js';
 import { receiveUpload } from './upload.js';
 
 /** `/api/v1/documents`, authenticated. */
@@ -46,10 +51,10 @@ export function documentsRoutes(
   const { events } = options;
   const router = Router();
 
-  const inFlight = { bytes: 0 };
+  const disk = createDiskReserve(options.store.dir, options.minFreeDiskBytes);
   router.post('/', async (req, res) => {
     const userId = userIdOf(req);
-    const room = await uploadRoom(req, () => service.uploadAllowance(userId), { ...options, inFlight });
+    const room = await uploadRoom(req, () => service.uploadAllowance(userId), { store: options.store, disk });
     let result: UploadResponse;
     try {
       const upload = await receiveUpload(req, { store: options.store, ...room.allowance });
@@ -95,34 +100,24 @@ export function documentsRoutes(
  * How large the upload may be, refused before a byte is stored: a disk nearly full (507), a library
  * full (413). The body is then read and dropped, so the client sees the answer rather than a
  * connection cut mid-send. What the upload may write (its declared length, or without one all it
- * is allowed) is reserved against the disk's free space until `release()`: uploads still being
- * received have not written their bytes yet, so without the reservation a thousand started at once
- * would each find the disk free and together fill it.
+ * is allowed) stays reserved on the disk until `release()`.
  */
 async function uploadRoom(
   req: Request,
   allowance: () => Promise<UploadAllowance>,
-  options: { store: FileStore; minFreeDiskBytes: number; inFlight: { bytes: number } },
+  options: { store: FileStore; disk: DiskReserve },
 ): Promise<{ allowance: UploadAllowance; release: () => void }> {
-  const { inFlight } = options;
-  let reserved = 0;
-  const release = () => {
-    inFlight.bytes -= reserved;
-    reserved = 0;
-  };
   try {
     await options.store.ensureDir();
     const granted = await allowance();
     const declared = Number(req.headers['content-length']);
-    reserved = Number.isFinite(declared)
-      ? Math.min(declared, granted.maxBytes + MULTIPART_SLACK_BYTES)
-      : granted.maxBytes;
-    // Reserved before the free space is read, so that concurrent uploads each count the others.
-    inFlight.bytes += reserved;
-    await ensureDiskSpace(options.store.dir, options.minFreeDiskBytes, inFlight.bytes);
+    const release = await options.disk.reserve(
+      Number.isFinite(declared)
+        ? Math.min(declared, granted.maxBytes + MULTIPART_SLACK_BYTES)
+        : granted.maxBytes,
+    );
     return { allowance: granted, release };
   } catch (err) {
-    release();
     req.resume();
     throw err;
   }

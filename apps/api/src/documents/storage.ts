@@ -58,13 +58,42 @@ export const diskNearlyFull = () =>
  * Refuses an upload (507) while the disk holding `dir` has less than `minFreeBytes` free once
  * `incomingBytes` more are written; 0 turns the check off.
  */
-export async function ensureDiskSpace(
-  dir: string,
-  minFreeBytes: number,
-  incomingBytes: number,
-): Promise<void> {
+async function ensureDiskSpace(dir: string, minFreeBytes: number, incomingBytes: number): Promise<void> {
   if (minFreeBytes <= 0) return;
   const stats = await statfs(dir);
   const free = stats.bavail * stats.bsize;
   if (free - incomingBytes < minFreeBytes) throw diskNearlyFull();
+}
+
+export type DiskReserve = ReturnType<typeof createDiskReserve>;
+
+/**
+ * The disk's free space as uploads see it. Uploads still being received have not written their
+ * bytes yet, so each reserves what it may write until it ends: without that, a thousand started at
+ * once would each find the disk free and together fill it.
+ */
+export function createDiskReserve(dir: string, minFreeBytes: number) {
+  let inFlight = 0;
+  return {
+    /**
+     * Reserves `bytes`, then checks the free space against every reservation held (this one
+     * counted first, so that concurrent uploads each count the others). Refused (507), it holds
+     * nothing; otherwise it returns the release.
+     */
+    async reserve(bytes: number): Promise<() => void> {
+      let held = bytes;
+      inFlight += held;
+      const release = () => {
+        inFlight -= held;
+        held = 0;
+      };
+      try {
+        await ensureDiskSpace(dir, minFreeBytes, inFlight);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      return release;
+    },
+  };
 }
