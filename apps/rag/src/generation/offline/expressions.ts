@@ -1,6 +1,5 @@
 import nlp from 'compromise';
 import { tagged } from '../../retrieval/light-words.js';
-import { WHY_CUE } from './patterns.js';
 import { termsOf } from './terms.js';
 
 /**
@@ -105,6 +104,10 @@ const HOLDS: Record<Exclude<Expression, 'reason'>, readonly Match[]> = {
     '^please? #Infinitive',
   ].map((m) => nlp.parseMatch(m)),
 };
+
+/** The link words that say a reason. */
+const WHY_CUE =
+  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to|the (?:\w+ )?point (?:here )?is that)\b/i;
 
 /** Whether a sentence holds the kind of expression a question asks for. */
 export function holdsExpression(sentence: string, kind: Expression): boolean {

@@ -3,6 +3,8 @@
  * used to…", "…is called a data frame"), uses ("solve() is used to…") and examples.
  */
 
+import { expressionAsked, type Expression } from './expressions.js';
+
 /** Subject words that do not name a term ("It is a…", "This is…"). */
 const NOT_A_SUBJECT =
   /^(?:it|this|that|these|those|there|here|they|he|she|we|you|one|which|what|who|each|all|both|such|some|another|its|their|so|now|then|thus|hence|also|note|again|mathematically|similarly|finally|first|second|next|last|the (?:first|second|next|last|following|result|default|latter|former))\b/i;
@@ -176,9 +178,6 @@ export function namesAsCode(text: string, kind: string): boolean {
   return new RegExp(`\\b${kind}s?\\s+${name}(?=[\\s.,;:)]|$)|${name}\\s+${kind}\\b`, 'i').test(text);
 }
 
-export const WHY_CUE =
-  /\b(?:because|since|so that|in order to|the reason|therefore|thus|this means|due to|the (?:\w+ )?point (?:here )?is that)\b/i;
-
 /**
  * Openings that lean on the sentence before: a pronoun or link word ("This", "It", "However",
  * "Thus"), also after an adverb ("Ordinarily it is set to TRUE", "Usually, this…").
@@ -193,13 +192,21 @@ export const LEANS_BACK = new RegExp(
 
 export type QuestionKind = 'what' | 'how' | 'why' | 'other';
 
+/** The expressions a "how …" question can ask for that are measures: how often, how long, how many, how soon. */
+const MEASURES: ReadonlySet<Expression | null> = new Set<Expression>([
+  'frequency',
+  'extent',
+  'quantity',
+  'time',
+]);
+
 export function questionKind(question: string): QuestionKind {
   const q = question.trim().toLowerCase();
   if (/^(?:why|what is the reason|for what reason)\b/.test(q) || /\bwhy\b/.test(q)) return 'why';
-  // "How often / how long / how many…" asks for a measure, not for a way to do something.
-  const measure = /^how (?:often|frequently|long|many|much|far|big|large|wide|high|deep|old|soon)\b/;
+  // "How often / how long / how many / how soon…" asks for a measure, not for a way to do something.
+  const measure = /^how\b/.test(q) && MEASURES.has(expressionAsked(q));
   if (
-    (/^(?:how|in what way)\b/.test(q) && !measure.test(q)) ||
+    (/^(?:how|in what way)\b/.test(q) && !measure) ||
     /\bhow (?:do|does|can|could|should|would|to|is|are)\b/.test(q)
   )
     return 'how';
