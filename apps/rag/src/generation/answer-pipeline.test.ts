@@ -144,3 +144,61 @@ describe('the answer pipeline as an AsyncIterable', () => {
     expect(answer.citations).toHaveLength(1);
   });
 });
+
+describe('the answer pipeline with a token sink (the SSE route)', () => {
+  /** Yielded events and pushed ones, in the order they came. */
+  async function runWithSink(d: AnswerDeps, signal?: AbortSignal, onToken?: (count: number) => void) {
+    const events: RagStreamEvent[] = [];
+    let tokens = 0;
+    const sink = (event: RagStreamEvent) => {
+      events.push(event);
+      onToken?.(++tokens);
+      return undefined;
+    };
+    for await (const e of answerEvents(d, request(), { ...(signal ? { signal } : {}), tokens: sink })) {
+      events.push(e);
+    }
+    return events;
+  }
+
+  it('hands the tokens to the sink between sources and done, with the same text', async () => {
+    h.upstream.enqueue({ tokens: ['Glycolysis', ' splits', ' glucose', ' [1].'], tokenDelayMs: 5 });
+    const events = await runWithSink(deps());
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('route');
+    expect(types[1]).toBe('sources');
+    expect(types.at(-1)).toBe('done');
+    expect(types.slice(2, -1).every((t) => t === 'token')).toBe(true);
+    const text = events.flatMap((e) => (e.type === 'token' ? [e.content] : [])).join('');
+    expect(text).toBe('Glycolysis splits glucose [1].');
+    expect(events.at(-1)).toMatchObject({ content: 'Glycolysis splits glucose 【1】.' });
+  });
+
+  it('stops the model call without a further event when its signal aborts during the tokens', async () => {
+    h.upstream.enqueue({ tokens: syntheticTokens(300), tokenDelayMs: 10 });
+    const controller = new AbortController();
+    const events = await runWithSink(deps(), controller.signal, (n) => {
+      if (n === 3) controller.abort();
+    });
+    expect(events.at(-1)?.type).toBe('token');
+    expect(events.filter((e) => e.type === 'token').length).toBeLessThan(300);
+    expect((await h.upstream.chatRequests[0]!.settled).clientDisconnected).toBe(true);
+  });
+
+  it('ends with stream_too_long at STREAM_MAX_DURATION_S, and aborts the upstream', async () => {
+    h.upstream.enqueue({ tokens: syntheticTokens(300), tokenDelayMs: 10 });
+    const d = deps();
+    const events = await runWithSink({ ...d, settings: { ...d.settings, maxDurationS: 0.5 } });
+    expect(events.filter((e) => e.type === 'token').length).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'stream_too_long', retryable: true });
+    expect((await h.upstream.chatRequests[0]!.settled).clientDisconnected).toBe(true);
+  });
+
+  it('ends with the upstream error after the tokens before it', async () => {
+    h.upstream.enqueue({ tokens: ['a', 'b', 'c'], streamError: { afterTokens: 2, message: 'overloaded' } });
+    const events = await runWithSink(deps());
+    const text = events.flatMap((e) => (e.type === 'token' ? [e.content] : [])).join('');
+    expect(text).toBe('ab');
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'upstream_error', retryable: true });
+  });
+});

@@ -58,7 +58,8 @@ export async function streamAnswer(
   logger: Logger,
 ): Promise<void> {
   const controller = new AbortController();
-  await streamSse(res, answerEvents({ ...deps, logger }, body, { signal: controller.signal }), {
+  const { signal } = controller;
+  await streamSse(res, (tokens) => answerEvents({ ...deps, logger }, body, { signal, tokens }), {
     keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
     keepalive: () => ({ type: 'keepalive' }),
     controller,
