@@ -36,14 +36,6 @@ export interface SseWriter {
    * client is gone.
    */
   send(frame: string): Promise<boolean>;
-  /**
-   * Writes one frame now, without a promise, for a source that pushes frames as they come: true when
-   * the response takes more at once; false under backpressure or once the client is gone (then wait
-   * for {@link drained} before writing more).
-   */
-  write(frame: string): boolean;
-  /** Resolves true once the response has drained what it holds (at once if it holds little), false when the client is gone. */
-  drained(): Promise<boolean>;
   /** Sends `frame` if given, then ends the response. */
   end(frame?: string): void;
   /** The stream is over: ended, or the client went away. */
@@ -91,16 +83,9 @@ export function openSseWriter(res: SseResponse, options: SseWriterOptions): SseW
       return closed || res.writableEnded;
     },
     send(frame) {
-      return this.write(frame) ? Promise.resolve(true) : this.drained();
-    },
-    write(frame) {
-      if (this.closed) return false;
-      silence.heard();
-      return write(frame);
-    },
-    drained() {
       if (this.closed) return Promise.resolve(false);
-      if (!draining) return Promise.resolve(true);
+      silence.heard();
+      if (write(frame)) return Promise.resolve(true);
       return drainedOrClosed(res, () => closed);
     },
     end(frame) {

@@ -22,7 +22,6 @@ import { finalUsage, generate, nothingWritten, type Written } from './pipeline/g
 import { watchAnswer } from './pipeline/lifetime.js';
 import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
 import { planAnswer, type AnswerPlan, type PlanDeps } from './pipeline/plan.js';
-import { sendTokens, type TokenSink } from './pipeline/send-tokens.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
 import { chooseWriter, type AnswerWriter } from './pipeline/writer.js';
 
@@ -61,16 +60,13 @@ export interface AnswerDeps extends PassageDeps {
  * - Aborting `options.signal` (the client went away) or leaving the iteration early (`break`,
  *   `return()`) stops the model call and ends the pipeline without a further event; cleanup
  *   (reservation settled, metrics) runs either way.
- * - Given `options.tokens`, the `token` events go there as the model writes them instead of being
- *   yielded (between `sources` and the last event): the SSE writer takes them from the model's own
- *   stream callback, without a step of this iteration per token.
  * - `STREAM_MAX_DURATION_S` is enforced: the model call is aborted and a retryable
  *   `stream_too_long` error ends the stream.
  */
 export async function* answerEvents(
   deps: AnswerDeps,
   request: SemanticSearchRequest,
-  options: { signal?: AbortSignal; tokens?: TokenSink } = {},
+  options: { signal?: AbortSignal } = {},
 ): AsyncGenerator<RagStreamEvent, void, undefined> {
   const run = await startAnswer(deps, request);
   const { plan, observer, answer, t0 } = run;
@@ -103,12 +99,12 @@ export async function* answerEvents(
       observer.firstToken(answer, since(t0), run.stages.toJSON());
     };
     const { chunkSize, coalesceMs } = deps.settings;
-    const generation = { chunkSize, coalesceMs, signal, onFirstToken };
-    if (options.tokens) {
-      await sendTokens(writer.model, writer.request, generation, options.tokens, run.written);
-    } else {
-      yield* generate(writer.model, writer.request, generation, run.written);
-    }
+    yield* generate(
+      writer.model,
+      writer.request,
+      { chunkSize, coalesceMs, signal, onFirstToken },
+      run.written,
+    );
     run.usage = finalUsage(run.written, () => promptTokensOf(run));
     run.outcome = 'completed';
     yield doneEvent(context, run.written.content, run.usage);

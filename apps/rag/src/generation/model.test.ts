@@ -36,32 +36,20 @@ function model(options: { apiKey?: string; timeout?: number; baseURL?: string } 
   return openAIModel(client, { model: 'gpt-4o-mini', streaming: true });
 }
 
-/** How the model's events are read: iterated, or pushed to a receiver (`AnswerModel.push`). */
-type ReadMode = 'iterated' | 'pushed';
-const READ_MODES: readonly ReadMode[] = ['iterated', 'pushed'];
-
-/** A reader of every event the model writes, and what it threw (if anything). */
-const reader =
-  (mode: ReadMode) =>
-  async (signal = new AbortController().signal, m = model()) => {
-    const events: ModelEvent[] = [];
-    try {
-      if (mode === 'pushed') {
-        await m.push!(request, signal, (batch) => void events.push(...batch));
-      } else {
-        for await (const output of m(request, signal)) events.push(...eventsOf(output));
-      }
-      return { events, error: null };
-    } catch (error) {
-      return { events, error };
-    }
-  };
-const run = reader('iterated');
+/** Every event the model yields, and what it threw (if anything). */
+async function run(signal = new AbortController().signal, m = model()) {
+  const events: ModelEvent[] = [];
+  try {
+    for await (const output of m(request, signal)) events.push(...eventsOf(output));
+    return { events, error: null };
+  } catch (error) {
+    return { events, error };
+  }
+}
 
 const texts = (events: ModelEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.text] : []));
 
-describe.each(READ_MODES)('%s: the streamed model (SDK-built request, node:http read)', (mode) => {
-  const run = reader(mode);
+describe('the streamed model (SDK-built request, node:http read)', () => {
   it('yields each token, then the usage of the include_usage chunk', async () => {
     fake.enqueue({ tokens: ['Two', ' ATP', ' [1]', '.'], usage: { prompt_tokens: 120 } });
     const { events, error } = await run();
@@ -135,8 +123,7 @@ describe('read by generate', () => {
   });
 });
 
-describe.each(READ_MODES)('%s: failures, mapped as the SDK would throw them', (mode) => {
-  const run = reader(mode);
+describe('failures, mapped as the SDK would throw them', () => {
   it.each([
     [429, OpenAI.RateLimitError, 'upstream_rate_limited', true],
     [500, OpenAI.InternalServerError, 'upstream_error', true],
@@ -228,72 +215,7 @@ describe('stopping', () => {
   });
 });
 
-describe('stopping a pushed read', () => {
-  const push = reader('pushed');
-
-  it('an abort during the stream resolves quietly and closes the upstream request', async () => {
-    fake.enqueue({ tokens: Array.from({ length: 50 }, (_, i) => ` t${i}`), tokenDelayMs: 20 });
-    const controller = new AbortController();
-    const events: ModelEvent[] = [];
-    await model().push!(request, controller.signal, (batch) => {
-      events.push(...batch);
-      if (events.length >= 3) controller.abort();
-      return undefined;
-    });
-    expect(texts(events).length).toBeLessThan(50);
-    const [rec] = await fake.waitForRequests(1, { kind: 'chat' });
-    await rec!.settled;
-    expect(rec!.outcome).toBe('client_disconnected');
-  });
-
-  it('an abort before the response rejects with APIUserAbortError', async () => {
-    fake.enqueue({ hang: true });
-    const controller = new AbortController();
-    const pending = push(controller.signal);
-    await fake.waitForRequests(1, { kind: 'chat' });
-    controller.abort();
-    const { error } = await pending;
-    expect(error).toBeInstanceOf(OpenAI.APIUserAbortError);
-  });
-
-  it('an abort while the reader is behind ends it and closes the upstream request', async () => {
-    fake.enqueue({ tokens: Array.from({ length: 50 }, (_, i) => ` t${i}`), tokenDelayMs: 20 });
-    const controller = new AbortController();
-    const done = model().push!(request, controller.signal, () => {
-      controller.abort();
-      // Behind for good: only the abort can end the read.
-      return new Promise<void>(() => undefined);
-    });
-    await expect(done).resolves.toBeUndefined();
-    const [rec] = await fake.waitForRequests(1, { kind: 'chat' });
-    await rec!.settled;
-    expect(rec!.outcome).toBe('client_disconnected');
-  });
-
-  it('reads nothing more while the reader is behind, then the rest in order once it caught up', async () => {
-    const tokens = Array.from({ length: 20 }, (_, i) => ` t${i}`);
-    fake.enqueue({ tokens, tokenDelayMs: 5 });
-    let caughtUp: () => void = () => undefined;
-    const behind = new Promise<void>((resolve) => (caughtUp = resolve));
-    const reads: ModelEvent[][] = [];
-    const done = model().push!(request, new AbortController().signal, (batch) => {
-      reads.push([...batch]);
-      return reads.length === 1 ? behind : undefined;
-    });
-    // The upstream has written everything; the reader has been handed its first read only.
-    const [rec] = await fake.waitForRequests(1, { kind: 'chat' });
-    await rec!.settled;
-    expect(rec!.outcome).toBe('completed');
-    expect(reads).toHaveLength(1);
-    caughtUp();
-    await done;
-    expect(texts(reads.flat())).toEqual(tokens);
-    expect(reads.flat().at(-1)?.type).toBe('usage');
-  });
-});
-
-describe.each(READ_MODES)('%s: an abort after the stream has ended', (mode) => {
-  const run = reader(mode);
+describe('an abort after the stream has ended', () => {
   /** Errors nobody listened for, raised while `during` runs and the turns of the loop after it. */
   async function uncaught(during: () => Promise<void>): Promise<unknown[]> {
     const seen: unknown[] = [];
@@ -330,8 +252,7 @@ describe.each(READ_MODES)('%s: an abort after the stream has ended', (mode) => {
   );
 });
 
-describe.each(READ_MODES)('%s: kept-alive connections', (mode) => {
-  const run = reader(mode);
+describe('kept-alive connections', () => {
   /** An upstream that answers with one token, or drops the connection when `drop` says so. */
   async function upstream(drop: (onConnection: number) => boolean) {
     let requests = 0;

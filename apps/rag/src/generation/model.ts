@@ -24,22 +24,8 @@ export interface ModelRequest {
   maxOutputTokens: number;
 }
 
-/**
- * Takes the events of one read of the model's stream. Returns a promise when it wants no more for
- * now (the answer's reader is slower than the model): the model reads on once it resolves.
- */
-export type ModelReceiver = (events: readonly ModelEvent[]) => Promise<void> | undefined;
-
-/**
- * Produces an answer as model events; aborting `signal` stops the work (the iteration just ends).
- * A model read from a network stream may also `push` its events: each read handed to `receive` from
- * the stream's own callback, with no promise or generator step per token. It resolves once the model
- * is done (also, quietly, when `signal` aborts during the answer) and rejects as the iteration would throw.
- */
-export interface AnswerModel {
-  (request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelOutput>;
-  readonly push?: (request: ModelRequest, signal: AbortSignal, receive: ModelReceiver) => Promise<void>;
-}
+/** Produces an answer as model events; aborting `signal` stops the work (the iteration just ends). */
+export type AnswerModel = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelOutput>;
 
 /**
  * The chat client for answers: no SDK retries (a retry after tokens were sent would duplicate
@@ -68,25 +54,17 @@ export function openAIModel(
     options.useMaxCompletionTokens ? { max_completion_tokens: n } : { max_tokens: n };
   const streamChat = createChatStreamer(client);
 
-  const bodyOf = (request: ModelRequest) => ({
-    model: options.model,
-    messages: request.messages,
-    temperature: request.temperature,
-    ...limitParam(request.maxOutputTokens),
-  });
-  const streamingBody = (request: ModelRequest) =>
-    ({ ...bodyOf(request), stream: true, stream_options: { include_usage: true } }) as const;
-
   // A plain function, not a generator delegating to the stream: one async layer less per token.
-  const model = (request: ModelRequest, signal: AbortSignal) =>
-    options.streaming
-      ? streamChat.iterate(streamingBody(request), signal)
-      : blocking(client, bodyOf(request), signal);
-  if (!options.streaming) return model;
-  return Object.assign(model, {
-    push: (request: ModelRequest, signal: AbortSignal, receive: ModelReceiver) =>
-      streamChat.push(streamingBody(request), signal, receive),
-  });
+  return function model(request, signal) {
+    const base = {
+      model: options.model,
+      messages: request.messages,
+      temperature: request.temperature,
+      ...limitParam(request.maxOutputTokens),
+    };
+    if (!options.streaming) return blocking(client, base, signal);
+    return streamChat({ ...base, stream: true, stream_options: { include_usage: true } }, signal);
+  };
 }
 
 /** One blocking completion, its text yielded once, then its usage. */

@@ -58,8 +58,7 @@ export async function streamAnswer(
   logger: Logger,
 ): Promise<void> {
   const controller = new AbortController();
-  const { signal } = controller;
-  await streamSse(res, (tokens) => answerEvents({ ...deps, logger }, body, { signal, tokens }), {
+  await streamSse(res, answerEvents({ ...deps, logger }, body, { signal: controller.signal }), {
     keepaliveMs: ctx.config.STREAM_KEEPALIVE_MS,
     keepalive: () => ({ type: 'keepalive' }),
     controller,

@@ -1,11 +1,10 @@
-import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { decodeSse, RagStreamEvent } from '@classchat/contracts';
-import { streamSse, type PushEvent } from './sse.js';
+import { streamSse } from './sse.js';
 
 type CountedSocket = Socket & {
   _write: (...args: unknown[]) => unknown;
@@ -83,96 +82,5 @@ describe('streamSse', () => {
     const [beforeBurst, afterBurst, afterLone] = writes as [number, number, number];
     expect(afterBurst - beforeBurst).toBe(1);
     expect(afterLone - afterBurst).toBe(1);
-  });
-});
-
-/** A response that takes frames until told it is full, as a slow client's does. */
-class SlowResponse extends EventEmitter {
-  statusCode = 0;
-  writableEnded = false;
-  full = false;
-  readonly frames: string[] = [];
-  setHeader(): void {}
-  write(frame: string): boolean {
-    this.frames.push(frame);
-    return !this.full;
-  }
-  end(): void {
-    this.writableEnded = true;
-  }
-}
-
-describe('streamSse with events pushed by the source', () => {
-  const options = (controller = new AbortController()) => ({
-    keepaliveMs: 10_000,
-    keepalive: () => ({ type: 'keepalive' }),
-    controller,
-  });
-
-  it('writes pushed events at once, in order with the yielded ones', async () => {
-    const res = new SlowResponse();
-    await streamSse(
-      res,
-      async function* (push: PushEvent) {
-        yield await Promise.resolve({ type: 'route', route: 'general_qa' });
-        expect(push({ type: 'token', content: 'a' })).toBeUndefined();
-        expect(push({ type: 'token', content: 'b' })).toBeUndefined();
-        expect(res.frames).toHaveLength(3);
-        yield { type: 'done' };
-      },
-      options(),
-    );
-    expect(res.frames.map((f) => (JSON.parse(f.slice('data: '.length)) as { type: string }).type)).toEqual([
-      'route',
-      'token',
-      'token',
-      'done',
-    ]);
-    expect(res.writableEnded).toBe(true);
-  });
-
-  it('answers a push the client cannot take yet with a promise that settles at drain', async () => {
-    const res = new SlowResponse();
-    let settled = false;
-    let waited: Promise<void> | undefined;
-    const streamed = streamSse(
-      res,
-      async function* (push: PushEvent) {
-        yield { type: 'route', route: 'general_qa' };
-        res.full = true;
-        waited = push({ type: 'token', content: 'a' });
-        void waited?.then(() => (settled = true));
-        await waited;
-        yield { type: 'done' };
-      },
-      options(),
-    );
-    await vi.waitFor(() => expect(waited).toBeInstanceOf(Promise));
-    expect(settled).toBe(false);
-    res.full = false;
-    res.emit('drain');
-    await streamed;
-    expect(settled).toBe(true);
-    expect(res.frames).toHaveLength(3);
-  });
-
-  it('settles a waiting push and aborts the source when the client goes away', async () => {
-    const res = new SlowResponse();
-    const controller = new AbortController();
-    let waited: Promise<void> | undefined;
-    const streamed = streamSse(
-      res,
-      async function* (push: PushEvent) {
-        yield { type: 'route', route: 'general_qa' };
-        res.full = true;
-        waited = push({ type: 'token', content: 'a' });
-        await waited;
-      },
-      options(controller),
-    );
-    await vi.waitFor(() => expect(waited).toBeInstanceOf(Promise));
-    res.emit('close');
-    await streamed;
-    expect(controller.signal.aborted).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { encodeSse } from '@classchat/contracts';
-import { openSseWriter, type SseResponse, type SseWriter } from '@classchat/service';
+import { openSseWriter, type SseResponse } from '@classchat/service';
 
 export type { SseResponse } from '@classchat/service';
 
@@ -12,45 +12,26 @@ export interface SseOptions {
 }
 
 /**
- * Writes one event now, for a source that pushes some of its events as they come; a promise back
- * means the client is behind: push no more until it resolves.
- */
-export type PushEvent = (event: unknown) => Promise<void> | undefined;
-
-/**
  * An event stream as SSE on an HTTP response, through the services' one SSE writer. The first event
  * is awaited before anything is written, so a source that throws before its first event (validation,
  * rate limits) still gets a normal JSON error status (the rejection propagates to the caller /
  * Express). Then: one `data:` frame per event, written as it comes (under backpressure the next
  * event waits for `drain`), keepalives during silences, and the response ends after the source
  * does (or fails). A client that disconnects aborts `options.controller` at once, which stops the
- * source. A source built by a function is given a `push` as well: events pushed go out at once, in
- * the order they are pushed among the ones it yields.
+ * source.
  *
  * Resolves when the stream is over (ended or abandoned).
  */
 export async function streamSse(
   res: SseResponse,
-  source: AsyncIterable<unknown> | ((push: PushEvent) => AsyncIterable<unknown>),
+  source: AsyncIterable<unknown>,
   options: SseOptions,
 ): Promise<void> {
   const { controller } = options;
-  let sse: SseWriter | null = null;
-  const open = (): SseWriter =>
-    (sse ??= openSseWriter(res, {
-      keepaliveMs: options.keepaliveMs,
-      keepalive: encodeSse(options.keepalive()),
-      onClose: () => controller.abort(),
-    }));
-  const push: PushEvent = (event) => {
-    const writer = open();
-    return writer.write(encodeSse(event)) ? undefined : writer.drained().then(() => undefined);
-  };
-  const events = typeof source === 'function' ? source(push) : source;
   // Until the writer takes over: a client gone while the first event is prepared.
   const onEarlyClose = () => controller.abort();
   res.once('close', onEarlyClose);
-  const it = events[Symbol.asyncIterator]();
+  const it = source[Symbol.asyncIterator]();
   let first: IteratorResult<unknown>;
   try {
     first = await it.next();
@@ -61,10 +42,14 @@ export async function streamSse(
     await it.return?.();
     return;
   }
-  const writer = open();
+  const sse = openSseWriter(res, {
+    keepaliveMs: options.keepaliveMs,
+    keepalive: encodeSse(options.keepalive()),
+    onClose: () => controller.abort(),
+  });
   try {
     for (let event = first; !event.done; event = await it.next()) {
-      if (!(await writer.send(encodeSse(event.value)))) {
+      if (!(await sse.send(encodeSse(event.value)))) {
         await it.return?.();
         return;
       }
@@ -73,6 +58,6 @@ export async function streamSse(
     // A source stopped by the client's going away: nobody is left to tell.
     if (!controller.signal.aborted) throw err;
   } finally {
-    writer.end();
+    sse.end();
   }
 }

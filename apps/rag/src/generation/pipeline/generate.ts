@@ -2,7 +2,7 @@ import type { RagStreamEvent, TokenUsage } from '@classchat/contracts';
 import { countTokens } from '../../prompts/tokens.js';
 import { eventsOf, isBatch, type AnswerModel, type ModelOutput, type ModelRequest } from '../model.js';
 
-export type TokenEvent = Extract<RagStreamEvent, { type: 'token' }>;
+type TokenEvent = Extract<RagStreamEvent, { type: 'token' }>;
 
 /** What the model has written so far; kept up to date while it writes, and after it fails. */
 export interface Written {
@@ -109,7 +109,7 @@ export async function* generate(
 }
 
 /** Model text read (and tallied into `written`) but not sent yet. */
-export class HeldText {
+class HeldText {
   count = 0;
   private text = '';
   private sentAt = Number.NEGATIVE_INFINITY;
