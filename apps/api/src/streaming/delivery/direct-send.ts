@@ -1,16 +1,82 @@
 import { emitChatEvent, type ChatEvent } from '../events.js';
 import type { DeliverySocket } from './stream-delivery.js';
 
-/** The method Socket.IO's `Socket.emit` ends in when connection state recovery is off. */
-interface PacketWriter {
-  packet(packet: { type: number; data: unknown[] }, opts?: Record<string, unknown>): void;
+/** The WebSocket (`ws`) under an Engine.IO WebSocket transport: its state and its frame writer. */
+interface FrameSocket {
+  readyState: number;
+  _sender?: { sendFrame(frame: Buffer[], callback?: () => void): void };
 }
 
-/** socket.io-parser's `PacketType.EVENT`. */
-const EVENT_PACKET = 2;
+/** The Engine.IO connection under a Socket.IO server socket. */
+interface EngineConnection {
+  readyState: string;
+  writeBuffer?: unknown[];
+  transport?: { name: string; writable: boolean; perMessageDeflate?: unknown; socket?: FrameSocket };
+  write(packet: string, options: { wsPreEncodedFrame: Buffer[] }): unknown;
+}
 
-const writesPackets = (socket: object): socket is PacketWriter =>
-  typeof (socket as Partial<PacketWriter>).packet === 'function';
+/** The parts of a Socket.IO server socket an encoded packet goes through. */
+interface EncodedPacketWriter {
+  nsp: { name: string };
+  conn: EngineConnection;
+}
+
+const writesEncodedPackets = (socket: object): socket is EncodedPacketWriter => {
+  const candidate = socket as Partial<EncodedPacketWriter>;
+  return typeof candidate.conn?.write === 'function' && typeof candidate.nsp?.name === 'string';
+};
+
+/** `ws`'s `WebSocket.OPEN`. */
+const WS_OPEN = 1;
+
+/**
+ * The frame writer of the connection's WebSocket when a frame written there now leaves after every
+ * packet the connection sent before it: a WebSocket transport, open, without compression, with
+ * nothing waiting in the connection's buffer and no write of its own in flight. Null otherwise.
+ */
+function idleFrameWriter(conn: EngineConnection): FrameSocket['_sender'] | null {
+  const { transport } = conn;
+  if (conn.readyState !== 'open' || transport?.name !== 'websocket' || !transport.writable) return null;
+  if (transport.perMessageDeflate || conn.writeBuffer?.length !== 0) return null;
+  const ws = transport.socket;
+  return ws?.readyState === WS_OPEN && typeof ws._sender?.sendFrame === 'function' ? ws._sender : null;
+}
+
+/** socket.io-parser's `PacketType.EVENT`, as its text encoding starts. */
+const EVENT_PACKET = '2';
+/** Engine.IO's `message` packet type, as its text encoding starts. */
+const ENGINE_MESSAGE = '4';
+
+/**
+ * A Socket.IO event packet as socket.io-parser encodes one without binary data or an ack id: the
+ * packet type, the namespace when it is not the main one, then `[name, payload]` as JSON.
+ */
+export function encodeEventPacket(namespace: string, name: string, payload: unknown): string {
+  const nsp = namespace === '/' ? '' : `${namespace},`;
+  return EVENT_PACKET + nsp + JSON.stringify([name, payload]);
+}
+
+/**
+ * One unmasked, final WebSocket text frame holding `text`: header and payload in one buffer, so the
+ * socket writes it with one buffer instead of a header and a payload gathered.
+ */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const header = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (header === 2) {
+    frame[1] = length;
+  } else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame.write(text, header, 'utf8');
+  return frame;
+}
 
 /**
  * Sends one chat event to one socket, outside Socket.IO's connection state recovery.
@@ -20,14 +86,23 @@ const writesPackets = (socket: object): socket is PacketWriter =>
  * and an event whose write fails is dropped. Chat events have their own replay (`resume` from the
  * stream's buffer, which the client asks for after any reconnect), so keeping them for recovery
  * would only cost a Redis write per token and send a recovered client its missed tokens twice.
- * They are written to the socket's connection directly, as `emit` does when recovery is off.
- * A socket without that method (a test double) gets a plain `emit`.
+ *
+ * The event is encoded here, once, with its WebSocket frame built (as Socket.IO's own broadcasts
+ * do). When the connection is idle on an open WebSocket the frame is written there at once — what
+ * Engine.IO would do with it, without a packet object, a buffer round trip and a write callback per
+ * token; otherwise the connection gets it (with the frame, which a WebSocket writes as it is, while
+ * HTTP long-polling or compression encode the packet as usual), so packets still leave in order.
+ * A socket without a connection (a test double) gets a plain `emit`.
  */
 export function sendChatEvent(socket: DeliverySocket, event: ChatEvent): void {
-  if (!writesPackets(socket)) {
+  if (!writesEncodedPackets(socket)) {
     emitChatEvent(socket, event);
     return;
   }
   const { type, ...payload } = event;
-  socket.packet({ type: EVENT_PACKET, data: [type, payload] }, {});
+  const packet = encodeEventPacket(socket.nsp.name, type, payload);
+  const frame = [textFrame(ENGINE_MESSAGE + packet)];
+  const writer = idleFrameWriter(socket.conn);
+  if (writer) writer.sendFrame(frame);
+  else socket.conn.write(packet, { wsPreEncodedFrame: frame });
 }
