@@ -145,19 +145,4 @@ describe('the encoded chat event', () => {
     expect(write).toHaveBeenCalledTimes(3);
     expect(write.mock.calls.map(([data]) => Buffer.isBuffer(data))).toEqual([true, true, true]);
   });
-
-  it('leaves after what the connection already holds: events stay in order while a write is in flight', async () => {
-    const { socket, received, arrived } = await connected();
-    const transport = socket.conn.transport;
-    transport.writable = false; // a write of the connection's in flight: what it is sent waits in its buffer
-    socket.emit('user-event', { type: 'session-deleted', sessionId: 's', rev: 1 });
-    sendChatEvent(socket, token(1));
-    transport.writable = true;
-    transport.emit('ready');
-    sendChatEvent(socket, token(2));
-    await arrived(3);
-
-    expect(received.map(([name]) => name)).toEqual(['user-event', 'chat-stream-token', 'chat-stream-token']);
-    expect(received.slice(1)).toEqual([token(1), token(2)].map(asReceived));
-  });
 });

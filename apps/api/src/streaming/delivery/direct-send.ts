@@ -1,46 +1,19 @@
 import { emitChatEvent, type ChatEvent } from '../events.js';
 import type { DeliverySocket } from './stream-delivery.js';
 
-/** The WebSocket (`ws`) under an Engine.IO WebSocket transport: its state and its frame writer. */
-interface FrameSocket {
-  readyState: number;
-  _sender?: { sendFrame(frame: Buffer[], callback?: () => void): void };
-}
-
-/** The Engine.IO connection under a Socket.IO server socket. */
-interface EngineConnection {
-  readyState: string;
-  writeBuffer?: unknown[];
-  transport?: { name: string; writable: boolean; perMessageDeflate?: unknown; socket?: FrameSocket };
-  write(packet: string, options: { wsPreEncodedFrame: Buffer[] }): unknown;
-}
-
-/** The parts of a Socket.IO server socket an encoded packet goes through. */
+/**
+ * The parts of a Socket.IO server socket an encoded packet goes through: its namespace, and the
+ * Engine.IO connection that `Socket.emit` ends in when connection state recovery is off.
+ */
 interface EncodedPacketWriter {
   nsp: { name: string };
-  conn: EngineConnection;
+  conn: { write(packet: string, options: { wsPreEncodedFrame: Buffer[] }): unknown };
 }
 
 const writesEncodedPackets = (socket: object): socket is EncodedPacketWriter => {
   const candidate = socket as Partial<EncodedPacketWriter>;
   return typeof candidate.conn?.write === 'function' && typeof candidate.nsp?.name === 'string';
 };
-
-/** `ws`'s `WebSocket.OPEN`. */
-const WS_OPEN = 1;
-
-/**
- * The frame writer of the connection's WebSocket when a frame written there now leaves after every
- * packet the connection sent before it: a WebSocket transport, open, without compression, with
- * nothing waiting in the connection's buffer and no write of its own in flight. Null otherwise.
- */
-function idleFrameWriter(conn: EngineConnection): FrameSocket['_sender'] | null {
-  const { transport } = conn;
-  if (conn.readyState !== 'open' || transport?.name !== 'websocket' || !transport.writable) return null;
-  if (transport.perMessageDeflate || conn.writeBuffer?.length !== 0) return null;
-  const ws = transport.socket;
-  return ws?.readyState === WS_OPEN && typeof ws._sender?.sendFrame === 'function' ? ws._sender : null;
-}
 
 /** socket.io-parser's `PacketType.EVENT`, as its text encoding starts. */
 const EVENT_PACKET = '2';
@@ -87,12 +60,11 @@ export function textFrame(text: string): Buffer {
  * stream's buffer, which the client asks for after any reconnect), so keeping them for recovery
  * would only cost a Redis write per token and send a recovered client its missed tokens twice.
  *
- * The event is encoded here, once, with its WebSocket frame built (as Socket.IO's own broadcasts
- * do). When the connection is idle on an open WebSocket the frame is written there at once — what
- * Engine.IO would do with it, without a packet object, a buffer round trip and a write callback per
- * token; otherwise the connection gets it (with the frame, which a WebSocket writes as it is, while
- * HTTP long-polling or compression encode the packet as usual), so packets still leave in order.
- * A socket without a connection (a test double) gets a plain `emit`.
+ * The event is encoded here, once, and handed to the connection with its WebSocket frame already
+ * built (what Socket.IO's own broadcasts do): on a WebSocket the frame is written as it is, with no
+ * second encoding, no binary scan and one buffer; on HTTP long-polling, or with per-message
+ * compression, Engine.IO encodes the packet as usual. Packets still leave in order through the
+ * connection's write buffer. A socket without a connection (a test double) gets a plain `emit`.
  */
 export function sendChatEvent(socket: DeliverySocket, event: ChatEvent): void {
   if (!writesEncodedPackets(socket)) {
@@ -101,8 +73,5 @@ export function sendChatEvent(socket: DeliverySocket, event: ChatEvent): void {
   }
   const { type, ...payload } = event;
   const packet = encodeEventPacket(socket.nsp.name, type, payload);
-  const frame = [textFrame(ENGINE_MESSAGE + packet)];
-  const writer = idleFrameWriter(socket.conn);
-  if (writer) writer.sendFrame(frame);
-  else socket.conn.write(packet, { wsPreEncodedFrame: frame });
+  socket.conn.write(packet, { wsPreEncodedFrame: [textFrame(ENGINE_MESSAGE + packet)] });
 }
