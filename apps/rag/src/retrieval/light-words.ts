@@ -42,7 +42,9 @@ export function readQuestionWords(question: string, phrasing: ReadonlySet<string
       if (tags.has('Noun')) nouns.add(t.normal);
       else if (tags.has('Verb') || tags.has('Adjective') || tags.has('Adverb')) light.add(t.normal);
       const qualified =
-        before?.tags?.has('Adjective') === true && !phrasing.has(before.normal) && !/\S/.test(before.post ?? '');
+        before?.tags?.has('Adjective') === true &&
+        !phrasing.has(before.normal) &&
+        !/\S/.test(before.post ?? '');
       if (phrasing.has(t.normal) && qualified) topical.add(t.normal);
       before = t;
     }
