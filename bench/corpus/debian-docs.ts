@@ -90,6 +90,41 @@ export const DEBIAN_PDFS: readonly DebianPdf[] = [
 ];
 
 /**
+ * Manuals whose questions (bench/grounding/questions-fresh.json) were written before the product was
+ * ever run on them: a check of how far figures tuned on DEBIAN_PDFS carry over to unseen manuals.
+ * Scored as a separate set, in a class of their own, so the original set's figures stay comparable.
+ */
+export const FRESH_DEBIAN_PDFS: readonly DebianPdf[] = [
+  {
+    id: 'bashref',
+    fileName: 'bashref.pdf',
+    title: 'Bash Reference Manual (5.2)',
+    debianPackage: 'bash-doc',
+    pathInPackage: 'usr/share/doc/bash/bashref.pdf',
+    pages: 196,
+    sha256: '104971d389c0b9b7a261b0b3070a53b0d8cce6db1ffddefcc8423ddda92acd87',
+  },
+  {
+    id: 'gmpl',
+    fileName: 'gmpl.pdf',
+    title: 'Modeling Language GNU MathProg (GLPK 5.0)',
+    debianPackage: 'glpk-doc',
+    pathInPackage: 'usr/share/doc/glpk-doc/gmpl.pdf',
+    pages: 74,
+    sha256: 'df54ba811d1fe3c041447b575997298d63b0a6366e39454ef2efc382f08203c2',
+  },
+  {
+    id: 'sbcl',
+    fileName: 'sbcl.pdf',
+    title: 'SBCL User Manual (2.2.9)',
+    debianPackage: 'sbcl-doc',
+    pathInPackage: 'usr/share/doc/sbcl/sbcl.pdf.gz',
+    pages: 167,
+    sha256: 'e423ff5cdb7576ad408f7b3d7abf61b568c56665e0b39f800deabe486495d856',
+  },
+];
+
+/**
  * Manuals of a thousand pages and more, for the large-upload benchmark (bench/ingest/large-upload.ts):
  * one student uploading one whole reference manual. Not part of the grounding question set.
  */

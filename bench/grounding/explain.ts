@@ -6,7 +6,9 @@
  * to what is stored at ingestion needs a fresh `--db`).
  *
  *   node --conditions=@classchat/source --import tsx bench/grounding/explain.ts
- *   [--db .tmp/grounding-explain] [--only pari-intmod,asy-cast] [--top 10] [--quiet]
+ *   [--db .tmp/grounding-explain] [--only pari-intmod,asy-cast] [--top 10] [--quiet] [--set fresh]
+ *
+ * `--set fresh` explains the fresh set (questions-fresh.json on FRESH_DEBIAN_PDFS; use its own --db).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,10 +16,10 @@ import { parseArgs } from 'node:util';
 import { connect, createRepositories, type ChunkScope } from '@classchat/db';
 import { startEmbeddedDatabase } from '@classchat/db/embedded';
 import { loadRagConfig, startRag } from '@classchat/rag';
-import { fetchDebianPdfs } from '../corpus/debian-docs.js';
+import { DEBIAN_PDFS, FRESH_DEBIAN_PDFS, fetchDebianPdfs } from '../corpus/debian-docs.js';
 import { ragHttp } from '../lib/rag-http.js';
 import { storePdf } from '../lib/store-pdf.js';
-import { loadQuestions } from './questions.js';
+import { FRESH_QUESTIONS_PATH, QUESTIONS_PATH, loadQuestions } from './questions.js';
 import { scoreAnswer } from './score.js';
 
 const { values } = parseArgs({
@@ -26,12 +28,14 @@ const { values } = parseArgs({
     only: { type: 'string' },
     top: { type: 'string', default: '10' },
     quiet: { type: 'boolean', default: false },
+    set: { type: 'string', default: 'original' },
   },
 });
 const root = resolve(values.db);
 const top = Number(values.top);
 const only = values.only ? new Set(values.only.split(',')) : null;
 const INTERNAL_TOKEN = 'bench-explain';
+const fresh = values.set === 'fresh';
 const log = (line: string) => console.error(line);
 
 interface Ingested {
@@ -64,7 +68,7 @@ try {
   if (existsSync(state)) {
     ingested = JSON.parse(readFileSync(state, 'utf8')) as Ingested;
   } else {
-    const files = await fetchDebianPdfs({ log });
+    const files = await fetchDebianPdfs({ specs: fresh ? FRESH_DEBIAN_PDFS : DEBIAN_PDFS, log });
     const user = await repos.users.create({
       email: 'explain@bench.local',
       name: 'Explain',
@@ -90,7 +94,7 @@ try {
   }
   const fileIds = new Map(Object.entries(ingested.files));
   const scope: ChunkScope = { userId: ingested.userId, classId: ingested.classId, documentId: null };
-  const questions = loadQuestions();
+  const questions = loadQuestions(fresh ? FRESH_QUESTIONS_PATH : QUESTIONS_PATH);
   let any = 0;
   let first = 0;
   let snippet = 0;

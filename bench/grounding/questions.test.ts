@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadQuestions, questionProblems, type QuestionSet } from './questions.js';
+import { FRESH_QUESTIONS_PATH, loadQuestions, questionProblems, type QuestionSet } from './questions.js';
 
 const docs = new Map([['gnuplot', ['page one', 'To read a csv file use set datafile separator comma']]]);
 const set = (answerable: QuestionSet['answerable'], unanswerable: QuestionSet['unanswerable'] = []) => ({
@@ -48,5 +48,16 @@ describe('question file validation', () => {
     expect(new Set(questions.answerable.map((x) => x.kind))).toEqual(
       new Set(['definition', 'howto', 'code', 'comparison', 'section']),
     );
+  });
+
+  it('the fresh question set parses, every kind asked on each of its three manuals', () => {
+    const fresh = loadQuestions(FRESH_QUESTIONS_PATH);
+    const files = new Set(fresh.answerable.map((x) => x.file));
+    expect(files).toEqual(new Set(['bashref', 'gmpl', 'sbcl']));
+    for (const file of files) {
+      const kinds = new Set(fresh.answerable.filter((x) => x.file === file).map((x) => x.kind));
+      expect(kinds).toEqual(new Set(['definition', 'howto', 'code', 'comparison', 'section']));
+    }
+    expect(fresh.unanswerable.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -33,6 +33,11 @@ export const QuestionSet = z.object({
 export type QuestionSet = z.infer<typeof QuestionSet>;
 
 export const QUESTIONS_PATH = new URL('./questions.json', import.meta.url);
+/**
+ * Questions on manuals (FRESH_DEBIAN_PDFS) that were written before the product was run on them:
+ * scored apart from questions.json, whose figures many tuning sessions have seen.
+ */
+export const FRESH_QUESTIONS_PATH = new URL('./questions-fresh.json', import.meta.url);
 
 export function loadQuestions(path: URL | string = QUESTIONS_PATH): QuestionSet {
   return QuestionSet.parse(JSON.parse(readFileSync(path, 'utf8')));

@@ -26,13 +26,26 @@ import type { SemanticSearchBody, SemanticSearchResponse } from '@classchat/cont
 import { connect, createRepositories, type Repositories } from '@classchat/db';
 import { loadRagConfig, startRag } from '@classchat/rag';
 import { startFakeOpenAI, startTestDatabase } from '@classchat/testkit';
-import { fetchDebianPdfs, type FetchedPdf } from '../corpus/debian-docs.js';
+import {
+  DEBIAN_PDFS,
+  FRESH_DEBIAN_PDFS,
+  fetchDebianPdfs,
+  type DebianPdf,
+  type FetchedPdf,
+} from '../corpus/debian-docs.js';
 import { readPdfPages, type PdfPage } from '../corpus/pdf-pages.js';
 import { findRunningLines, type RunningLines } from '../corpus/running-lines.js';
 import { ragHttp, type RagHttp } from '../lib/rag-http.js';
 import { storePdf } from '../lib/store-pdf.js';
 import { buildBm25 } from './bm25.js';
-import { loadQuestions, questionProblems, type AnswerableQuestion, type QuestionSet } from './questions.js';
+import {
+  FRESH_QUESTIONS_PATH,
+  QUESTIONS_PATH,
+  loadQuestions,
+  questionProblems,
+  type AnswerableQuestion,
+  type QuestionSet,
+} from './questions.js';
 import { quoteNoise, scoreAnswer, scoreBaseline, isNotCovered, type AnswerScore } from './score.js';
 import { summarize, type QuestionResult, type Summary } from './summary.js';
 
@@ -41,6 +54,7 @@ const { values } = parseArgs({
   options: {
     config: { type: 'string', default: 'full-text,hybrid' },
     out: { type: 'string', default: join(root, 'bench/output/grounding.json') },
+    sets: { type: 'string', default: 'original,fresh' },
   },
 });
 const CONFIGS = values.config.split(',').map((c) => c.trim());
@@ -53,8 +67,17 @@ interface Corpus {
   running: Map<string, RunningLines>;
 }
 
-async function loadCorpus(questions: QuestionSet): Promise<Corpus> {
-  const files = await fetchDebianPdfs({ log });
+/**
+ * A question set with its manuals, asked in a class of its own: `original` is the set earlier
+ * figures were reported on (and tuned against); `fresh` was written before any run on its manuals.
+ */
+const SETS: readonly { name: string; specs: readonly DebianPdf[]; questions: URL }[] = [
+  { name: 'original', specs: DEBIAN_PDFS, questions: QUESTIONS_PATH },
+  { name: 'fresh', specs: FRESH_DEBIAN_PDFS, questions: FRESH_QUESTIONS_PATH },
+];
+
+async function loadCorpus(questions: QuestionSet, specs: readonly DebianPdf[]): Promise<Corpus> {
+  const files = await fetchDebianPdfs({ specs, log });
   const pages = new Map<string, PdfPage[]>();
   for (const f of files) pages.set(f.spec.id, await readPdfPages(f.bytes));
   const problems = questionProblems(
@@ -62,7 +85,7 @@ async function loadCorpus(questions: QuestionSet): Promise<Corpus> {
     new Map([...pages].map(([id, ps]) => [id, ps.map((p) => p.text)])),
   );
   if (problems.length > 0)
-    throw new Error(`questions.json does not match the PDFs:\n  ${problems.join('\n  ')}`);
+    throw new Error(`the questions do not match the PDFs:\n  ${problems.join('\n  ')}`);
   const running = new Map<string, RunningLines>();
   for (const f of files) running.set(f.spec.fileName, findRunningLines(pages.get(f.spec.id)!));
   return { files, pages, running };
@@ -74,7 +97,14 @@ interface ConfigRun {
   name: string;
   ingestMs: number;
   chunks: number;
-  results: QuestionResult[];
+  /** Per question set, in SETS order. */
+  results: Map<string, QuestionResult[]>;
+}
+
+interface SetSetup {
+  name: string;
+  corpus: Corpus;
+  questions: QuestionSet;
 }
 
 interface ConfigSetup {
@@ -106,14 +136,14 @@ function startBenchRag(env: Record<string, string>, setup: ConfigSetup) {
 }
 
 /** A new student with one class holding every manual, each ingested by rag; its chunk count and time. */
-async function ingestCorpus(name: string, rag: RagHttp, setup: ConfigSetup) {
+async function ingestCorpus(name: string, rag: RagHttp, setup: ConfigSetup, className: string) {
   const { repos, corpus } = setup;
   const user = await repos.users.create({
     email: `bench-${randomUUID()}@example.edu`,
     name: 'Bench',
     passwordHash: 'x',
   });
-  const cls = await repos.classes.create(user.id, `Manuals (${name})`);
+  const cls = await repos.classes.create(user.id, className);
   const started = performance.now();
   let chunks = 0;
   for (const f of corpus.files) {
@@ -182,13 +212,25 @@ async function askAll(
   return results;
 }
 
-async function runConfig(name: string, env: Record<string, string>, setup: ConfigSetup): Promise<ConfigRun> {
-  const running = await startBenchRag(env, setup);
+/** Each question set in a class of its own (the original set first, as before sets existed). */
+async function runConfig(
+  name: string,
+  env: Record<string, string>,
+  shared: Omit<ConfigSetup, 'corpus' | 'questions'>,
+  sets: readonly SetSetup[],
+): Promise<ConfigRun> {
+  const running = await startBenchRag(env, { ...shared, ...sets[0]! });
   const rag = ragHttp(running.url, INTERNAL_TOKEN);
+  const run: ConfigRun = { name, ingestMs: 0, chunks: 0, results: new Map() };
   try {
-    const { userId, classId, ingestMs, chunks } = await ingestCorpus(name, rag, setup);
-    const results = await askAll(rag, { userId, classId }, setup);
-    return { name, ingestMs, chunks, results };
+    for (const set of sets) {
+      const setup = { ...shared, corpus: set.corpus, questions: set.questions };
+      const className = set.name === 'original' ? `Manuals (${name})` : `Manuals (${name}, ${set.name})`;
+      const { userId, classId, ingestMs, chunks } = await ingestCorpus(name, rag, setup, className);
+      if (set.name === 'original') Object.assign(run, { ingestMs, chunks });
+      run.results.set(set.name, await askAll(rag, { userId, classId }, setup));
+    }
+    return run;
   } finally {
     await running.stop();
   }
@@ -278,8 +320,12 @@ function printTables(summaries: Summary[], files: string[]): void {
 
 // ---------------------------------------------------------------------------------------- main
 
-const questions = loadQuestions();
-const corpus = await loadCorpus(questions);
+const wantedSets = new Set(values.sets.split(',').map((x) => x.trim()));
+const sets: SetSetup[] = [];
+for (const set of SETS.filter((x) => wantedSets.has(x.name))) {
+  const questions = loadQuestions(set.questions);
+  sets.push({ name: set.name, questions, corpus: await loadCorpus(questions, set.specs) });
+}
 const database = await startTestDatabase();
 const upstream = await startFakeOpenAI();
 const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-grounding-'));
@@ -287,55 +333,77 @@ mkdirSync(join(dataDir, 'files'));
 const db = connect(database.url, { max: 2 });
 const started = new Date();
 try {
-  const setup = { repos: createRepositories(db.db), databaseUrl: database.url, dataDir, corpus, questions };
+  const shared = { repos: createRepositories(db.db), databaseUrl: database.url, dataDir };
   const runs: ConfigRun[] = [];
-  if (CONFIGS.includes('full-text')) runs.push(await runConfig('full-text', {}, setup));
+  if (CONFIGS.includes('full-text')) runs.push(await runConfig('full-text', {}, shared, sets));
   if (CONFIGS.includes('hybrid')) {
     const env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: upstream.url, OPENAI_CHAT_MODEL: '' };
-    runs.push(await runConfig('hybrid (fake embeddings)', env, setup));
+    runs.push(await runConfig('hybrid (fake embeddings)', env, shared, sets));
   }
-  const baseline = baselineResults(corpus, questions);
-  const summaries = [
-    ...runs.map((r) => summarize(r.name, r.results)),
-    summarize('bm25 baseline (pages, top 3)', baseline),
-  ];
-  const files = corpus.files.map((f) => f.spec.id);
-  printTables(summaries, files);
+  const reports = sets.map((set) => setReport(set, runs));
+  const headline = reports[0]!;
   const out = resolve(values.out);
   mkdirSync(dirname(out), { recursive: true });
   const report = {
     bench: 'grounding',
     startedAt: started.toISOString(),
-    files: corpus.files.map((f) => ({
-      id: f.spec.id,
-      fileName: f.spec.fileName,
-      package: f.spec.debianPackage,
-      pages: f.spec.pages,
-      verified: f.verified,
-    })),
-    questions: { answerable: questions.answerable.length, unanswerable: questions.unanswerable.length },
+    set: headline.set,
+    ...headline.body,
     configurations: runs.map((r) => ({
       name: r.name,
       ingestMs: Math.round(r.ingestMs),
       chunks: r.chunks,
-      medianAnswerMs: median(r.results.map((x) => x.ms ?? 0)),
+      medianAnswerMs: median([...r.results.values()].flat().map((x) => x.ms ?? 0)),
     })),
-    summaries,
-    results: Object.fromEntries([
-      ...runs.map((r) => [r.name, r.results] as const),
-      ['bm25 baseline (pages, top 3)', baseline] as const,
-    ]),
+    /** The sets after the first, each reported on its own. */
+    sets: Object.fromEntries(reports.slice(1).map((r) => [r.set, r.body])),
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(
-    `\n${JSON.stringify({ bench: 'grounding', summaries: summaries.map((s) => ({ name: s.name, ...s.overall })) })}`,
-  );
+  // The original set's line last: readers of earlier runs take the last line as the headline.
+  for (const r of [...reports].reverse()) {
+    console.log(
+      `\n${JSON.stringify({ bench: 'grounding', set: r.set, summaries: r.body.summaries.map((s) => ({ name: s.name, ...s.overall })) })}`,
+    );
+  }
   log(`report: ${out}`);
 } finally {
   await db.close();
   await upstream.close();
   await database.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** One question set's tables (printed) and report body: files, questions, summaries, results. */
+function setReport(set: SetSetup, runs: readonly ConfigRun[]) {
+  const baseline = baselineResults(set.corpus, set.questions);
+  const summaries = [
+    ...runs.map((r) => summarize(r.name, r.results.get(set.name) ?? [])),
+    summarize('bm25 baseline (pages, top 3)', baseline),
+  ];
+  console.log(`\n## Question set: ${set.name}`);
+  printTables(
+    summaries,
+    set.corpus.files.map((f) => f.spec.id),
+  );
+  const body = {
+    files: set.corpus.files.map((f) => ({
+      id: f.spec.id,
+      fileName: f.spec.fileName,
+      package: f.spec.debianPackage,
+      pages: f.spec.pages,
+      verified: f.verified,
+    })),
+    questions: {
+      answerable: set.questions.answerable.length,
+      unanswerable: set.questions.unanswerable.length,
+    },
+    summaries,
+    results: Object.fromEntries([
+      ...runs.map((r) => [r.name, r.results.get(set.name) ?? []] as const),
+      ['bm25 baseline (pages, top 3)', baseline] as const,
+    ]),
+  };
+  return { set: set.name, body };
 }
 
 /** A UUID (version 4 layout) derived from `seed`. */

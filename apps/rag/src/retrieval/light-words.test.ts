@@ -1,6 +1,6 @@
 import nlp from 'compromise';
 import { describe, expect, it } from 'vitest';
-import { lightWords } from './light-words.js';
+import { lightWords, readQuestionWords } from './light-words.js';
 
 describe('light words of a question', () => {
   it('are its verbs, adjectives and adverbs', () => {
@@ -46,5 +46,34 @@ describe('light words of a question', () => {
     ]) {
       expect(lightWords(question)).toEqual(byWholeTagger(question));
     }
+  });
+});
+
+describe('phrasing words a question names a thing with', () => {
+  const phrasing = new Set(['quote', 'quotes', 'exact', 'meaning', 'answer', 'show']);
+
+  it('are those an adjective qualifies ("single quotes", "double quotes")', () => {
+    const read = readQuestionWords(
+      "What's the difference between single quotes and double quotes in bash?",
+      phrasing,
+    );
+    expect(read.topical).toEqual(['quotes']);
+  });
+
+  it('are not the words that phrase the request', () => {
+    for (const question of [
+      'Give me the exact quotes about loops',
+      'Can you quote the sentence about loops?',
+      'Which quotes does the shell remove?',
+      'What does the show command print?',
+      'What is the meaning of a tensor?',
+    ]) {
+      expect(readQuestionWords(question, phrasing).topical).toEqual([]);
+    }
+  });
+
+  it('leave the light words as lightWords reads them', () => {
+    const question = 'How do I escape double quotes inside a string?';
+    expect(readQuestionWords(question, phrasing).light).toEqual(lightWords(question));
   });
 });

@@ -239,6 +239,32 @@ describe('related words in full-text retrieval', () => {
   });
 });
 
+describe('phrasing words in full-text retrieval', () => {
+  it('searches a phrasing word the question names a thing with ("single quotes")', async () => {
+    const manualClass = (await repos.classes.create(alice, 'Shell manual')).id;
+    await seedDocument(repos, {
+      userId: alice,
+      classId: manualClass,
+      fileName: 'Shell.pdf',
+      embed: false,
+      pages: [
+        'Single and double precision differ in how many digits a number keeps.',
+        'Quotes: a single character inside quotes keeps its literal value; double quotes allow expansion.',
+        'A double click opens the file; a single click selects it.',
+      ],
+    });
+    const scope = { userId: alice, classId: manualClass };
+    const found = await hybridSearch(
+      deps({ embedder: null }),
+      scope,
+      'What is the difference between single quotes and double quotes?',
+      { k: 3, candidates: 10 },
+    );
+    expect(found.terms.map((t) => t.term)).toContain('quot');
+    expect(found.passages[0]!.text).toContain('literal value');
+  });
+});
+
 describe('embedded scopes memo', () => {
   it('remembers how many embedded chunks a scope holds, only when it has some, for a while', async () => {
     let clock = 0;

@@ -7,13 +7,14 @@ import type {
   RankingParams,
   SearchFocus,
 } from '@classchat/db';
-import { EMBEDDING_DIMENSIONS } from '@classchat/db';
+import { EMBEDDING_DIMENSIONS, QUESTION_WORDS } from '@classchat/db';
 import type OpenAI from 'openai';
 import type { Logger } from 'pino';
+import { stemmer } from 'stemmer';
 import { isRetryable, requestJson, requestsLike, upstreamAgents } from '../generation/upstream-http.js';
 import { bestTermMatch } from './floor.js';
 import { reciprocalRankFusion } from './fusion.js';
-import { lightWords } from './light-words.js';
+import { readQuestionWords } from './light-words.js';
 import { relatedWords } from './related-words.js';
 import { weightedTerms, type WeightedTerm } from './terms.js';
 
@@ -198,11 +199,16 @@ export async function hybridSearch(
   options: SearchOptions,
 ): Promise<SearchResult> {
   const candidates = Math.max(options.k, options.candidates);
+  const words = readQuestionWords(query, PHRASING);
   const fullText = deps.chunks.fullTextSearch(scope, query, candidates, {
     match: options.match ?? 'any',
     focus: options.focus,
     ranking: options.ranking,
-    lightWords: lightWords(query),
+    // A phrasing word the question names a thing with ("single quotes") is searched, as a light
+    // word: it ranks the chunks about that thing and cannot make a scope that never uses it look
+    // less covered than the question's other words say.
+    ...(words.topical.length > 0 ? { ignoreWords: phrasingWithout(words.topical) } : {}),
+    lightWords: [...words.light, ...words.topical],
     expansions: relatedWords(query),
   });
   const vector = vectorLeg(deps, scope, query, candidates, options.signal, options.queryEmbedding);
@@ -218,6 +224,14 @@ export async function hybridSearch(
     mode: 'hybrid',
     ...found,
   };
+}
+
+const PHRASING: ReadonlySet<string> = new Set(QUESTION_WORDS.split(' '));
+
+/** {@link QUESTION_WORDS} without `topical` and the other forms of it ("quote" for "quotes"). */
+function phrasingWithout(topical: readonly string[]): string {
+  const stems = new Set(topical.map((w) => stemmer(w)));
+  return [...PHRASING].filter((w) => !stems.has(stemmer(w))).join(' ');
 }
 
 async function vectorLeg(

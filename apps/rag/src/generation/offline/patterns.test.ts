@@ -65,6 +65,12 @@ describe('what a name means', () => {
     expect(definitionOf('‘check’ Perform self-tests (if any).')).toEqual({ term: 'check', kind: 'entry' });
     expect(definitionOf('‘all’ Compile the entire program.')).toEqual({ term: 'all', kind: 'entry' });
     expect(definitionOf('‘Hello,’ she said.')).toBeNull();
+    expect(definitionOf('-e Exit immediately if a pipeline fails.')).toEqual({ term: '-e', kind: 'entry' });
+    expect(definitionOf('--noinform Suppress the startup banner.')).toEqual({
+      term: '--noinform',
+      kind: 'entry',
+    });
+    expect(definitionOf('-1 is the default.')).toBeNull();
   });
 });
 

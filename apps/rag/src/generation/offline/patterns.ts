@@ -22,11 +22,13 @@ export interface Definition {
 
 /**
  * The term of a reference-manual entry: a quoted or code term opening the sentence, then its
- * description ("‘check’ Perform self-tests (if any).", "`--verbose` Print more.").
+ * description ("‘check’ Perform self-tests (if any).", "`--verbose` Print more."); or a command-line
+ * option as option tables print it, unquoted ("-e Exit immediately if…", "--noinform Suppress…").
  */
 function entryOf(text: string): string | null {
   const m = /^[‘'`"“]([^‘’'`"“”\s][^‘’'`"“”]{0,38})[’'`"”]:?\s+(?=\p{Lu}\p{Ll})/u.exec(text);
-  return m?.[1] && !/[.!?]$/.test(m[1]) ? m[1] : null;
+  if (m?.[1] && !/[.!?]$/.test(m[1])) return m[1];
+  return /^(--?[A-Za-z][\w-]{0,30})\s+(?=\p{Lu}\p{Ll})/u.exec(text)?.[1] ?? null;
 }
 
 /**

@@ -55,6 +55,19 @@ describe('choosing the sentence that answers', () => {
     expect(best(text, "What is the 'check' target for?")).toMatch(/Perform self-tests/);
   });
 
+  it('answers "what does -x do" with the option-list entry that names -x', () => {
+    const text = [
+      'The set builtin changes the shell options. When an option is set with -x or -e, its letter is added to the $- variable.',
+      '',
+      '-a Each variable or function that is created or modified is given the export attribute.',
+      '',
+      '-e Exit immediately if a pipeline returns a non-zero status.',
+      '',
+      '-x Print a trace of simple commands after they are expanded.',
+    ].join('\n');
+    expect(best(text, 'What does set -e do in a script?')).toMatch(/^-e Exit immediately/);
+  });
+
   it('prefers, for "which function…", the sentence that names a function to one sharing more words', () => {
     const question = 'Which function should I use to parse long options like --output?';
     const corpus = readCorpus([
