@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepOutlinePdf } from '@classchat/testkit';
+import { deepOutlinePdf, sameLinePagesPdf } from '@classchat/testkit';
+import { chunkDocument } from './chunker.js';
 import { MAX_OUTLINE_DEPTH, parseDocument } from './parse.js';
 
 describe("a PDF's outline", () => {
@@ -11,5 +12,16 @@ describe("a PDF's outline", () => {
       Array.from({ length: MAX_OUTLINE_DEPTH }, (_, i) => i + 1),
     );
     expect(parsed.sections.at(-1)?.title).toBe(`Chapter ${MAX_OUTLINE_DEPTH}`);
+  });
+});
+
+describe('a PDF whose every page holds the same one line', () => {
+  it('is read as that line on every page, not set aside as a running header', async () => {
+    const pdf = sameLinePagesPdf({ pages: 30, line: 'The ribosome makes proteins.' });
+    const parsed = await parseDocument(pdf.mimeType, pdf.bytes, { maxPages: 50 });
+    expect(parsed.blocks.map((b) => [b.page, b.text])).toEqual(
+      Array.from({ length: 30 }, (_, i) => [i + 1, 'The ribosome makes proteins.']),
+    );
+    expect(chunkDocument(parsed).length).toBeGreaterThan(0);
   });
 });
