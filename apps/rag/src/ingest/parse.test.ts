@@ -25,3 +25,12 @@ describe('a PDF whose every page holds the same one line', () => {
     expect(chunkDocument(parsed).length).toBeGreaterThan(0);
   });
 });
+
+describe('a text file with stray NUL bytes', () => {
+  it('is read with the NULs removed (PostgreSQL text cannot hold them)', async () => {
+    const bytes = Buffer.from('# Cells\n\nThe ribosome\u0000 makes protein.\u0000\n');
+    const parsed = await parseDocument('text/markdown', bytes, { maxPages: 1 });
+    expect(parsed.pages).toEqual(['# Cells\n\nThe ribosome makes protein.\n']);
+    expect(chunkDocument(parsed).every((c) => !c.text.includes('\u0000'))).toBe(true);
+  });
+});
