@@ -75,7 +75,12 @@ export class ContentInspector {
         this.utf8 = false; // ends inside a multi-byte sequence
       }
     }
-    return { size: this.size, head: Buffer.concat(this.headChunks), utf8: this.utf8, nulBytes: this.nulBytes };
+    return {
+      size: this.size,
+      head: Buffer.concat(this.headChunks),
+      utf8: this.utf8,
+      nulBytes: this.nulBytes,
+    };
   }
 }
 

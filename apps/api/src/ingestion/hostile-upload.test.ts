@@ -98,7 +98,10 @@ describe('a hostile upload', () => {
     const files = [
       deepOutlinePdf({ depth: 20_000 }),
       sameLinePagesPdf({ pages: 40 }),
-      { fileName: 'nul-bytes.txt', bytes: Buffer.from('The ribosome\u0000 makes protein.\u0000\n'.repeat(50)) },
+      {
+        fileName: 'nul-bytes.txt',
+        bytes: Buffer.from('The ribosome\u0000 makes protein.\u0000\n'.repeat(50)),
+      },
     ];
     for (const file of files) {
       const doc = await uploadOk(stack.apiUrl, student, file);
