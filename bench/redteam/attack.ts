@@ -150,6 +150,7 @@ const attacks: Attack[] = [
   ),
   up('nul-bytes.txt', () => Buffer.from('The ribosome\u0000 makes protein.\u0000\n'.repeat(500))),
   up('nul-heavy.md', () => Buffer.from('# T\n\n' + 'a\u0000'.repeat(100_000))),
+  up('utf16-no-bom.txt', () => Buffer.from('The ribosome makes protein.\n'.repeat(2000), 'utf16le')),
   up('docx-bomb.docx', () => docxBomb({ unpackedBytes: 1024 * MB })),
   up('docx-bomb-lie.docx', () => docxBomb({ unpackedBytes: 300 * MB, declaredBytes: 1000 })),
   up('deep-xml.docx', async () => (await deeplyNestedDocx({ depth: 100_000 })).bytes),

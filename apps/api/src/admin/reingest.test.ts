@@ -69,7 +69,7 @@ describe('npm run admin -- reingest', () => {
     expect(out).toContain(`${prefix}: queued`);
     expect(out.some((l) => l.startsWith(`${prefix}: parsing`))).toBe(true);
     expect(out).toContain(
-      `${prefix}: ready: 8 pages, ${(await repos.documents.get(student.id, id))!.chunkCount} chunks`,
+      `${prefix}: ready: 8 pages, ${(await repos.documents.get(student.id, id))!.chunkCount} passages`,
     );
     expect(out.at(-1)).toBe('done: 1 ready, 0 failed, 0 skipped of 1');
 

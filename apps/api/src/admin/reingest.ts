@@ -6,7 +6,7 @@ import type { IngestionNotifier, IngestionService } from '../ingestion/ingestion
 /**
  * Reading finished documents again with the current ingestion (after it learned something new, such
  * as a document's sections): each one goes back to the queue and through rag's ingest as an upload
- * would, its old chunks searchable until the new ones replace them. Progress is written as lines.
+ * would, its old passages searchable until the new ones replace them. Progress is written as lines.
  */
 
 export type ReingestSelection = { all: true } | { email: string } | { ids: string[] };
@@ -97,7 +97,7 @@ async function settled(deps: ReingestDeps, doc: DocumentRow): Promise<DocumentRo
 const label = (doc: Pick<DocumentRow, 'id' | 'fileName'>) => `${doc.fileName} (${doc.id})`;
 
 function describe(row: DocumentRow): string {
-  if (row.status === 'ready') return `ready: ${row.pageCount} pages, ${row.chunkCount} chunks`;
+  if (row.status === 'ready') return `ready: ${row.pageCount} pages, ${row.chunkCount} passages`;
   if (row.status === 'failed') return `failed: ${row.error ?? 'no reason given'}`;
   return row.status;
 }
@@ -112,7 +112,7 @@ export interface ProgressPrinter {
 
 /**
  * Prints a document's `processing-status` as lines: each stage once it starts and every quarter of
- * its progress, then the outcome ("[2/5] notes.pdf (…): ready: 12 pages, 30 chunks").
+ * its progress, then the outcome ("[2/5] notes.pdf (…): ready: 12 pages, 30 passages").
  */
 export function createProgressPrinter(out: (line: string) => void): ProgressPrinter {
   const docs = new Map<string, { prefix: string; stage: string; quarter: number; done: boolean }>();
@@ -135,7 +135,7 @@ export function createProgressPrinter(out: (line: string) => void): ProgressPrin
     const doc = docs.get(payload.docId);
     if (!doc || doc.done) return;
     doc.done = true;
-    out(`${doc.prefix}: ready: ${payload.pageCount} pages, ${payload.chunkCount} chunks`);
+    out(`${doc.prefix}: ready: ${payload.pageCount} pages, ${payload.chunkCount} passages`);
   };
   const emitter = {
     emit(

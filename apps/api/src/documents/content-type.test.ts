@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badFixtures, docx, markdown, multiPagePdf, plainText } from '@classchat/testkit';
-import { ContentInspector, decideType, DOCX_MIME, HEAD_BYTES, PDF_MIME } from './content-type.js';
+import {
+  ContentInspector,
+  decideType,
+  DOCX_MIME,
+  HEAD_BYTES,
+  NUL_TEXT_MESSAGE,
+  PDF_MIME,
+} from './content-type.js';
 import {
   centralDirectoryNames,
   locateCentralDirectory,
@@ -116,18 +123,43 @@ describe('content sniffing', () => {
     });
   });
 
-  it('treats a ZIP without word/document.xml, and text with NUL bytes, as unsupported', async () => {
+  it('treats a ZIP without word/document.xml as unsupported', async () => {
     const zip = await zipOf({ mimetype: 'application/epub+zip', 'content.opf': '<package/>' });
     expect(await sniff('book.docx', zip)).toMatchObject({ ok: false, code: 'unsupported_type' });
     expect(await sniff('book.zip', zip)).toMatchObject({
       ok: false,
       message: expect.stringMatching(/ZIP/) as unknown,
     });
-    expect(await sniff('a.txt', Buffer.from('hello\u0000world'))).toMatchObject({ ok: false });
     // A UTF-8 sequence cut at the very end of the file is not valid UTF-8.
     expect(await sniff('a.txt', Buffer.from([0x68, 0x69, 0xc3]))).toMatchObject({ ok: false });
     // Multi-byte characters split across chunks are fine.
     expect(await sniff('a.txt', Buffer.from('ünïcödé ✓ 🧬'), 1)).toEqual({ ok: true, mime: 'text/plain' });
+  });
+
+  it('takes text with stray NUL bytes as text (they are dropped when it is read)', async () => {
+    const notes = Buffer.from('The ribosome\u0000 makes protein.\u0000\n'.repeat(500));
+    expect(await sniff('notes.txt', notes)).toEqual({ ok: true, mime: 'text/plain' });
+    expect(await sniff('notes.md', Buffer.from('# Cells\n\nhello\u0000world\n'))).toEqual({
+      ok: true,
+      mime: 'text/markdown',
+    });
+  });
+
+  it('refuses as not UTF-8 text a file whose bytes are often NUL (UTF-16 text, binary data), saying so', async () => {
+    const utf16 = Buffer.from('\ufeffThe ribosome makes protein.\n', 'utf16le').subarray(2);
+    const binary = Buffer.concat([Buffer.from('# T\n\n'), Buffer.from('a\u0000'.repeat(1000))]);
+    const zeros = Buffer.alloc(4096);
+    for (const [name, bytes] of [
+      ['notes.txt', utf16],
+      ['notes.md', binary],
+      ['zeros.txt', zeros],
+    ] as const) {
+      expect(await sniff(name, bytes), name).toEqual({
+        ok: false,
+        code: 'unsupported_type',
+        message: NUL_TEXT_MESSAGE,
+      });
+    }
   });
 
   it('keeps only the first KB of the content', () => {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goodFixtures, paragraphFloodDocx, startStack, type Stack } from '@classchat/testkit';
+import {
+  deepOutlinePdf,
+  goodFixtures,
+  paragraphFloodDocx,
+  sameLinePagesPdf,
+  startStack,
+  type Stack,
+} from '@classchat/testkit';
 import {
   completeOf,
   connectSocket as connectChatSocket,
@@ -12,6 +19,7 @@ import {
 import {
   connectSocket,
   signup,
+  upload,
   uploadOk,
   waitFor,
   waitForTerminal,
@@ -83,5 +91,31 @@ describe('a hostile upload', () => {
     expect((await fetch(`${stack.ragUrl}/healthz`)).status).toBe(200);
     const next = await uploadOk(stack.apiUrl, attacker, await goodFixtures.plainText());
     expect(await waitForTerminal(stack.apiUrl, attacker, next.id)).toMatchObject({ status: 'ready' });
+  }, 120_000);
+
+  it('odd but readable files are read: an outline nested 20,000 deep, the same one line on every page, stray NULs in text', async () => {
+    const student = await signup(stack.apiUrl, 'Odd files');
+    const files = [
+      deepOutlinePdf({ depth: 20_000 }),
+      sameLinePagesPdf({ pages: 40 }),
+      {
+        fileName: 'nul-bytes.txt',
+        bytes: Buffer.from('The ribosome\u0000 makes protein.\u0000\n'.repeat(50)),
+      },
+    ];
+    for (const file of files) {
+      const doc = await uploadOk(stack.apiUrl, student, file);
+      const done = await waitForTerminal(stack.apiUrl, student, doc.id);
+      expect(done, file.fileName).toMatchObject({ status: 'ready', error: null });
+      expect(done.chunkCount, file.fileName).toBeGreaterThan(0);
+    }
+    const utf16 = Buffer.from('The ribosome makes protein.\n'.repeat(50), 'utf16le');
+    expect(await upload(stack.apiUrl, student, { fileName: 'utf16.txt', bytes: utf16 })).toMatchObject({
+      status: 415,
+      body: {
+        code: 'unsupported_type',
+        message: expect.stringMatching(/^This file is not UTF-8 text: many of its bytes are NUL/) as unknown,
+      },
+    });
   }, 120_000);
 });

@@ -110,6 +110,16 @@ describe('sockets per user', () => {
   });
 });
 
+describe('sockets per user across api processes', () => {
+  // Not done yet: with REDIS_URL the limit is still per api process (N processes: N × the limit).
+  // Wanted: two api instances on one Redis refuse the user's socket past the limit whichever
+  // process it reaches; a process that dies frees its sockets' share within a heartbeat's TTL; with
+  // Redis down each process counts its own sockets again.
+  it.todo(
+    `keeps at most ${MAX_SOCKETS_PER_USER} of one user's sockets open over two api processes sharing Redis`,
+  );
+});
+
 describe('session expiry', () => {
   it('closes a socket when the token it connected with expires', async () => {
     const key = new TextEncoder().encode('test-jwt-secret');

@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { badFixtures, goodFixtures, inflatingPdf, largePdf, paragraphFloodDocx } from '@classchat/testkit';
+import {
+  badFixtures,
+  deepOutlinePdf,
+  goodFixtures,
+  inflatingPdf,
+  largePdf,
+  paragraphFloodDocx,
+} from '@classchat/testkit';
 import { createIsolatedParser, type IsolatedParser } from './isolated-parse.js';
 import { chunkDocument } from './chunker.js';
 import { failureOf } from './ingest.test-helpers.js';
@@ -94,6 +101,16 @@ describe('a hostile file costs only its worker', () => {
     expect(pdf.bytes.length).toBeLessThan(MB);
     const failure = await failureOf(isolated.parse(pdf.mimeType, pdf.bytes, { maxPages: 50 }));
     expect(failure).toMatchObject({ reason: 'too_large', message: memoryReason(64) });
+  });
+
+  it('a PDF whose outline nests 20,000 deep is read, its outline left out, and the worker parses on', async () => {
+    const isolated = parser();
+    const pdf = deepOutlinePdf({ depth: 20_000 });
+    const read = await isolated.parse(pdf.mimeType, pdf.bytes, { maxPages: 50 });
+    expect(read.pages).toEqual(['The mitochondrion makes ATP.']);
+    expect(read.chunks.map((c) => c.text)).toEqual(['The mitochondrion makes ATP.']);
+    const docx = await goodFixtures.docx();
+    expect((await isolated.parse(docx.mimeType!, docx.bytes, { maxPages: 50 })).pages).toHaveLength(1);
   });
 
   it('an abort stops the parse at once with its reason, and the parser carries on', async () => {

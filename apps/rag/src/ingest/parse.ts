@@ -133,24 +133,49 @@ async function pdfPage(pdf: PdfProxy, pageNumber: number): Promise<LinedPage & {
 
 /** Bookmarks beyond this many are ignored (a sane bound on a hostile file's work). */
 const MAX_OUTLINE_ENTRIES = 5000;
+/**
+ * Bookmarks nested deeper than this are ignored: real outlines stop at 6 or 7 levels, and every
+ * chunk carries the titles of the sections it sits in.
+ */
+export const MAX_OUTLINE_DEPTH = 16;
+
+type OutlineNode = NonNullable<Awaited<ReturnType<PdfProxy['getOutline']>>>[number];
 
 /** The outline's entries in order, each with its destination page; empty when there is none. */
 async function outlineTargets(pdf: PdfProxy, pageCount: number): Promise<OutlineTarget[]> {
-  type Node = Awaited<ReturnType<PdfProxy['getOutline']>>[number];
-  const tree = await pdf.getOutline().catch(() => null);
+  const tree = await outlineTree(pdf);
   const targets: OutlineTarget[] = [];
-  const visit = async (nodes: readonly Node[], level: number): Promise<void> => {
+  const visit = async (nodes: readonly OutlineNode[], level: number): Promise<void> => {
     for (const node of nodes) {
       if (targets.length >= MAX_OUTLINE_ENTRIES) return;
       const place = await destinationOf(pdf, node.dest);
       if (place && place.page <= pageCount && node.title.trim()) {
         targets.push({ title: node.title, level, ...place });
       }
-      if (node.items.length > 0) await visit(node.items as Node[], level + 1);
+      if (node.items.length > 0 && level < MAX_OUTLINE_DEPTH) await visit(node.items, level + 1);
     }
   };
   if (tree) await visit(tree, 1);
   return targets;
+}
+
+/**
+ * The outline tree, or null when there is none or PDF.js cannot hand it over. PDF.js reads an
+ * outline without recursion, then passes it from its parsing half to its API half by structured
+ * clone, which recurses: an outline nested a few thousand deep overflows the stack inside a promise
+ * callback of PDF.js's own, so the error reaches no caller (a rejection nobody handles, which ends
+ * the thread) and `getOutline` never settles. A rejection nobody handles while the outline is asked
+ * for (nothing else runs then) is taken for that, and the document is read without its outline.
+ */
+function outlineTree(pdf: PdfProxy): Promise<readonly OutlineNode[] | null> {
+  return new Promise((resolve) => {
+    const lost = () => resolve(null);
+    process.once('unhandledRejection', lost);
+    pdf
+      .getOutline()
+      .then(resolve, () => resolve(null))
+      .finally(() => process.off('unhandledRejection', lost));
+  });
 }
 
 async function destinationOf(

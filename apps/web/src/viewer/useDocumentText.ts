@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 
 /**
- * The text of a document. Markdown and plain text are shown as stored; a DOCX as the raw text mammoth
- * extracts from it, the same text rag chunked, so the passage's offsets and snippet locate it.
+ * The text of a document, as rag read it so the passage's offsets and snippet locate it: Markdown and
+ * plain text as stored less any NUL (a stray one is no text, and rag drops it); a DOCX as the raw text
+ * mammoth extracts from it.
  */
-async function documentText(arrayBuffer: ArrayBuffer, format: 'text' | 'docx'): Promise<string> {
-  if (format === 'text') return new TextDecoder().decode(arrayBuffer);
+export async function documentText(arrayBuffer: ArrayBuffer, format: 'text' | 'docx'): Promise<string> {
+  if (format === 'text') return new TextDecoder().decode(arrayBuffer).replaceAll('\u0000', '');
   // Loaded only when a Word document is opened.
   const { extractRawText } = await import('mammoth');
   return (await extractRawText({ arrayBuffer })).value.replaceAll('\u0000', '');

@@ -54,33 +54,68 @@ interface Candidate {
  * end sitting alone at the same height as such lines on several pages (a header naming each
  * chapter in turn, "Chapter 2: Data 17"). `bodySize` is the document's usual text size: a large
  * line (a chapter title at the top of each chapter's first page) is never furniture.
+ *
+ * A running line runs beside the text of the page: only pages that hold other text (not running
+ * lines, not page numbers) count as its repeats, and a line that is the whole text of its page is
+ * kept. A document whose every page holds the same one line is that line, page after page.
  */
 export function findFurniture(pages: readonly FurniturePage[], bodySize: number): Set<number>[] {
   const candidates = pages.map(edgeCandidates);
-  const pagesPer = (pick: (c: Candidate) => string | null) => {
-    const counts = new Map<string, number>();
-    for (const page of candidates) {
-      const keys = new Set(page.map(pick).filter((k): k is string => k !== null));
-      for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return counts;
-  };
-  const byKey = pagesPer((c) => c.key);
-  const bySlot = pagesPer((c) => (c.numberedEdge ? c.slot : null));
   const minRepeats = pages.length >= 6 ? 3 : 2;
   const numbering = numberingOffsets(candidates, minRepeats);
+  const lineOf = (p: number, c: Candidate) => pages[p]!.lines[c.index]!;
+  const runningBy = (counts: RepeatCounts) => (p: number, c: Candidate) =>
+    lineOf(p, c).size <= bodySize * 1.15 + 0.01 &&
+    ((counts.byKey.get(c.key) ?? 0) >= minRepeats ||
+      (c.numberedEdge && (counts.bySlot.get(c.slot) ?? 0) >= minRepeats));
+  const seemsRunning = runningBy(repeatCounts(candidates, () => true));
+  const besideText = pages.map((page, p) => holdsOtherText(page, candidates[p]!, (c) => seemsRunning(p, c)));
+  const running = runningBy(repeatCounts(candidates, (p) => besideText[p]!));
   return candidates.map((page, p) => {
     const found = new Set<number>();
+    const wholeText = pages[p]!.lines.filter((line) => TEXT.test(line.text)).length <= 1;
     for (const c of page) {
-      const line = pages[p]!.lines[c.index]!;
-      if (!numbering.fits(line.text.trim(), p + 1)) continue;
-      const small = line.size <= bodySize * 1.15 + 0.01;
-      const repeated = small && (byKey.get(c.key) ?? 0) >= minRepeats;
-      const inSlot = small && c.numberedEdge && (bySlot.get(c.slot) ?? 0) >= minRepeats;
-      if (PAGE_NUMBER.test(line.text.trim()) || repeated || inSlot) found.add(c.index);
+      const text = lineOf(p, c).text.trim();
+      if (!numbering.fits(text, p + 1)) continue;
+      if (PAGE_NUMBER.test(text) || (!wholeText && running(p, c))) found.add(c.index);
     }
     return found;
   });
+}
+
+const TEXT = /[\p{L}\p{N}]/u;
+
+interface RepeatCounts {
+  /** Pages on which each key appears. */
+  byKey: Map<string, number>;
+  /** Pages on which each slot holds a line numbered at its edge. */
+  bySlot: Map<string, number>;
+}
+
+/** How many of the pages that `counted` admits each key and each numbered slot appear on. */
+function repeatCounts(candidates: readonly Candidate[][], counted: (page: number) => boolean): RepeatCounts {
+  const pagesPer = (pick: (c: Candidate) => string | null) => {
+    const counts = new Map<string, number>();
+    candidates.forEach((page, p) => {
+      if (!counted(p)) return;
+      const keys = new Set(page.map(pick).filter((k): k is string => k !== null));
+      for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+    return counts;
+  };
+  return { byKey: pagesPer((c) => c.key), bySlot: pagesPer((c) => (c.numberedEdge ? c.slot : null)) };
+}
+
+/** Whether the page has a line of text that is neither a page number nor (by `running`) furniture. */
+function holdsOtherText(
+  page: FurniturePage,
+  candidates: readonly Candidate[],
+  running: (c: Candidate) => boolean,
+): boolean {
+  const furniture = new Set(candidates.filter(running).map((c) => c.index));
+  return page.lines.some(
+    (line, i) => !furniture.has(i) && TEXT.test(line.text) && !PAGE_NUMBER.test(line.text.trim()),
+  );
 }
 
 /**
