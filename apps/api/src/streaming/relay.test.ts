@@ -172,8 +172,7 @@ describe('relayStream', () => {
   it('reports the first token once it has been published, so its log line is not on its way', async () => {
     const h = harness();
     await h.run(
-      scripted([{ type: 'route', route: 'general_qa' }, { type: 'token', content: 'A' }, done('A')])
-        .source,
+      scripted([{ type: 'route', route: 'general_qa' }, { type: 'token', content: 'A' }, done('A')]).source,
     );
     expect(h.published.atFirstToken).toBe(1);
     expect(h.lifecycle).toEqual(['started', 'first_token', 'completed:complete:1']);

@@ -130,9 +130,7 @@ describe('the answer pipeline as an AsyncIterable', () => {
       },
     };
     h.upstream.enqueue({ reply: 'Glycolysis splits glucose [1].' });
-    const answer = await collectAnswer(
-      answerEvents({ ...shared, chunks, tokenBudget: budget }, versioned()),
-    );
+    const answer = await collectAnswer(answerEvents({ ...shared, chunks, tokenBudget: budget }, versioned()));
     expect(order).toEqual(['full_text', 'reserve']);
     expect(answer.citations.length).toBeGreaterThan(0);
   });
