@@ -20,7 +20,12 @@ import { gatherContext, sourcesEvent, type AnswerContext, type GatherOptions } f
 import { afterPendingWrites, startEarlySearch, type EarlySearch } from './pipeline/early-search.js';
 import { finalUsage, generate, nothingWritten, type Written } from './pipeline/generate.js';
 import { watchAnswer } from './pipeline/lifetime.js';
-import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
+import {
+  createAnswerObserver,
+  reportAfterWrites,
+  type AnswerObserver,
+  type ObservedAnswer,
+} from './pipeline/observer.js';
 import { planAnswer, type AnswerPlan, type PlanDeps } from './pipeline/plan.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
 import { chooseWriter, type AnswerWriter } from './pipeline/writer.js';
@@ -72,6 +77,8 @@ export async function* answerEvents(
   const { plan, observer, answer, t0 } = run;
   const { signal } = run.controller;
   const unwatch = watchAnswer(run.controller, options.signal, deps.settings.maxDurationS * 1000);
+  // The first token's log line waits until the token has left; an end reported sooner makes it first.
+  const reports = reportAfterWrites();
   observer.started(answer);
   try {
     yield { type: 'route', route: plan.route };
@@ -92,7 +99,9 @@ export async function* answerEvents(
     run.stages.mark('prompt');
     const onFirstToken = () => {
       run.stages.mark('first_token');
-      observer.firstToken(answer, since(t0), run.stages.toJSON());
+      const latencyMs = since(t0);
+      const stages = run.stages.toJSON();
+      reports.defer(() => observer.firstToken(answer, latencyMs, stages));
     };
     const { chunkSize, coalesceMs } = deps.settings;
     yield* generate(
@@ -109,10 +118,12 @@ export async function* answerEvents(
     const failure = toStreamFailure(err, reason, deps.settings.maxDurationS);
     if (failure.code === 'cancelled') return;
     run.outcome = 'failed';
+    reports.flush();
     observer.failed(answer, failure, { tokens: run.written.tokens, durationMs: since(t0), err });
     yield errorEvent(failure);
   } finally {
     unwatch();
+    reports.flush();
     endAnswer(deps.tokenBudget, run);
   }
 }
