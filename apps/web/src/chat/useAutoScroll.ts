@@ -29,6 +29,18 @@ export function useAutoScroll(ref: RefObject<HTMLElement | null>, contentKey: un
     if (el && pinnedRef.current) el.scrollTop = el.scrollHeight;
   }, [ref, contentKey]);
 
+  // The area itself shrinks when room is made under it (a toast, a taller composer): the newest
+  // lines would slip out of view below, so a pinned area follows its bottom.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (pinnedRef.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+
   const scrollToBottom = useCallback(() => {
     const el = ref.current;
     if (!el) return;

@@ -1,6 +1,8 @@
 import type { ClassDto } from '@classchat/contracts';
+import { useRef } from 'react';
 import { Icon } from '../ui/Icon.js';
 import { classCount, type DocumentCount, type DocumentCounts } from './classCounts.js';
+import { useSelectedChipInView } from './useSelectedChipInView.js';
 
 /** "All documents" plus the user's classes; selecting one filters the library. */
 export function ClassesPanel({
@@ -17,6 +19,10 @@ export function ClassesPanel({
   onSelect: (id: string | null) => void;
   onCreate: () => void;
 }) {
+  const listRef = useRef<HTMLUListElement>(null);
+  // Whatever changes the chips' widths or order may carry the selected one off a phone's row.
+  const chipsKey = `${selectedId ?? ''}|${counts ? 'counted' : ''}|${classes.map((c) => c.id + c.name).join('|')}`;
+  useSelectedChipInView(listRef, chipsKey);
   return (
     <nav className="classes" aria-label="Classes">
       <div className="classes__header">
@@ -31,7 +37,7 @@ export function ClassesPanel({
           New class
         </button>
       </div>
-      <ul className="classes__list" data-testid="class-list">
+      <ul className="classes__list" data-testid="class-list" ref={listRef}>
         <ClassItem
           name="All documents"
           selected={selectedId === null}

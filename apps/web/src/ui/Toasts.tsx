@@ -9,6 +9,7 @@ import {
   type ReactNode,
 } from 'react';
 import { Icon } from './Icon.js';
+import { useHeightVariable } from './useToastClearance.js';
 
 export interface ToastInput {
   message: string;
@@ -85,11 +86,14 @@ function useToastQueue() {
 export function ToastProvider({ children }: { children: ReactNode }) {
   const { toasts, show, dismiss } = useToastQueue();
   const api = useMemo(() => ({ show, dismiss }), [show, dismiss]);
+  // Pages whose content runs under the toasts (the chat on a phone) leave `--toast-room` free.
+  const regionRef = useRef<HTMLDivElement>(null);
+  useHeightVariable(regionRef, '--toast-room');
 
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
+      <div className="toasts" role="region" aria-label="Notifications" aria-live="polite" ref={regionRef}>
         {toasts.map((t) => (
           <ToastItem key={t.id} toast={t} onDismiss={() => dismiss(t.id)} />
         ))}
