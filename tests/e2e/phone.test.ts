@@ -1,18 +1,15 @@
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@classchat/contracts';
-import { multiPagePdf, startStack, type GoodFixture, type Stack } from '@classchat/testkit';
+import type { GoodFixture, Stack } from '@classchat/testkit';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ask,
   controlsUnder,
-  ensureWebBuilt,
-  FIRST_TOKEN_DELAY_MS,
-  launchBrowser,
   longReply,
   newStudent,
   screenshot,
   signUp,
-  TOKEN_DELAY_MS,
+  startWatchedStack,
   uploadToNewClass,
 } from './support.js';
 
@@ -44,13 +41,9 @@ describe('a student on a phone, in the browser', () => {
   const selectedChip = () => chips().locator('[aria-current="true"]');
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    [stack, browser, pdf] = await Promise.all([startStack(), launchBrowser(), multiPagePdf()]);
-    stack.upstream!.setDefault({
-      firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
-      tokenDelayMs: TOKEN_DELAY_MS,
-      reply: longReply('The Krebs cycle produces NADH and FADH2, which carry electrons onward [1].', 2),
-    });
+    ({ stack, browser, pdf } = await startWatchedStack(
+      longReply('The Krebs cycle produces NADH and FADH2, which carry electrons onward [1].', 2),
+    ));
     ({ page } = await newStudent(browser, stack.apiUrl, PHONE));
     await signUp(page, 'Pham Student', 'pham@example.com');
     for (const name of ['Modern European History', 'Introduction to Psychology', 'Linear Algebra']) {

@@ -1,20 +1,18 @@
 import type { SessionDetail } from '@classchat/contracts';
 import { connect } from '@classchat/db';
-import { docx, multiPagePdf, startStack, type GoodFixture, type Stack } from '@classchat/testkit';
+import { docx, type GoodFixture, type Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   answerText,
-  ensureWebBuilt,
-  FIRST_TOKEN_DELAY_MS,
   growsByAppending,
-  launchBrowser,
   longReply,
   newStudent,
   RECORD_STREAM_SNAPSHOTS,
   renderedCitations,
   screenshot,
   signUp,
+  startWatchedStack,
   streamSnapshots,
   TOKEN_DELAY_MS,
   ask as askIn,
@@ -58,13 +56,7 @@ describe('a student in the browser, against the real stack', () => {
   const streamedText = (chars: number) => streamedTextIn(page, chars);
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    [stack, browser, pdf] = await Promise.all([startStack(), launchBrowser(), multiPagePdf()]);
-    stack.upstream!.setDefault({
-      firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
-      tokenDelayMs: TOKEN_DELAY_MS,
-      reply: defaultReply,
-    });
+    ({ stack, browser, pdf } = await startWatchedStack(defaultReply));
     ada = await newStudent(browser, stack.apiUrl);
     page = ada.page;
     await ada.context.addInitScript({ content: RECORD_STREAM_SNAPSHOTS });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { markerPattern, markerStyleOf } from '@classchat/contracts';
-import { multiPagePdf, splitTokens } from '@classchat/testkit';
+import { multiPagePdf, splitTokens, startStack, type GoodFixture, type Stack } from '@classchat/testkit';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const webDir = join(repoRoot, 'apps/web');
@@ -20,6 +20,23 @@ export const FIRST_TOKEN_DELAY_MS = 250;
 export function ensureWebBuilt(): void {
   if (existsSync(join(webDir, 'dist/index.html'))) return;
   execFileSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'ignore' });
+}
+
+/**
+ * The served product, a browser and the multi-page PDF, with the fake model writing `reply` at the
+ * watchable pace above: what a test that follows a student through the built web app starts from.
+ */
+export async function startWatchedStack(
+  reply: string,
+): Promise<{ stack: Stack; browser: Browser; pdf: GoodFixture }> {
+  ensureWebBuilt();
+  const [stack, browser, pdf] = await Promise.all([startStack(), launchBrowser(), multiPagePdf()]);
+  stack.upstream!.setDefault({
+    firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
+    tokenDelayMs: TOKEN_DELAY_MS,
+    reply,
+  });
+  return { stack, browser, pdf };
 }
 
 export async function launchBrowser(): Promise<Browser> {

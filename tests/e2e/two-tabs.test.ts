@@ -1,18 +1,15 @@
-import { multiPagePdf, startStack, type GoodFixture, type Stack } from '@classchat/testkit';
+import type { GoodFixture, Stack } from '@classchat/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ask,
-  ensureWebBuilt,
-  FIRST_TOKEN_DELAY_MS,
   growsByAppending,
-  launchBrowser,
   longReply,
   RECORD_STREAM_SNAPSHOTS,
   screenshot,
   signUp,
+  startWatchedStack,
   streamSnapshots,
-  TOKEN_DELAY_MS,
 } from './support.js';
 
 /** Everything a page logged as an error or a request that failed, from its first script on. */
@@ -57,13 +54,7 @@ describe('two tabs of one student, in the browser', () => {
   const reply = longReply('The Krebs cycle produces NADH and FADH2, which carry electrons onward [1].', 3);
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    [stack, browser, pdf] = await Promise.all([startStack(), launchBrowser(), multiPagePdf()]);
-    stack.upstream!.setDefault({
-      firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
-      tokenDelayMs: TOKEN_DELAY_MS,
-      reply,
-    });
+    ({ stack, browser, pdf } = await startWatchedStack(reply));
     context = await browser.newContext({ baseURL: stack.apiUrl, viewport: { width: 1280, height: 860 } });
     context.setDefaultTimeout(20_000);
     await context.addInitScript({ content: RECORD_STREAM_SNAPSHOTS });
