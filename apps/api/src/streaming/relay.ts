@@ -234,6 +234,7 @@ function publishToken(
   announceStart(stream, publisher);
   stream.seq += 1;
   stream.text += token;
+  if (stream.seq === 1) observer.firstToken(stream, elapsed());
   publisher.publish(stream, {
     type: 'chat-stream-token',
     sessionId: stream.sessionId,
@@ -241,8 +242,6 @@ function publishToken(
     seq: stream.seq,
     token,
   });
-  // Reported once the token is on its way to the sockets: the log line is not on its path.
-  if (stream.seq === 1) observer.firstToken(stream, elapsed());
 }
 
 /** Publishes `chat-stream-start` under the fallback route when rag sent text, or its answer, before naming one. */

@@ -108,33 +108,6 @@ describe('the answer pipeline as an AsyncIterable', () => {
     expect(answer.citations.length).toBeGreaterThan(0);
   });
 
-  it('sends the full-text search before it reserves the budget, the listing of its scope at hand', async () => {
-    const shared = deps();
-    // At a documents version the listing was made at, the plan needs no statement of its own.
-    const versioned = () => ({ ...request(), documents_version: 1 });
-    h.upstream.enqueue({ reply: 'warm-up' });
-    await collectAnswer(answerEvents(shared, versioned()));
-    h.upstream.reset();
-    const order: string[] = [];
-    const chunks = Object.create(shared.chunks) as AnswerDeps['chunks'];
-    chunks.fullTextSearch = (...args) => {
-      order.push('full_text');
-      return shared.chunks.fullTextSearch(...args);
-    };
-    const inner = createMemoryTokenBudget({ limit: 100_000 });
-    const budget: AnswerDeps['tokenBudget'] = {
-      settle: (reservation, actual) => inner.settle(reservation, actual),
-      reserve(estimate) {
-        order.push('reserve');
-        return inner.reserve(estimate);
-      },
-    };
-    h.upstream.enqueue({ reply: 'Glycolysis splits glucose [1].' });
-    const answer = await collectAnswer(answerEvents({ ...shared, chunks, tokenBudget: budget }, versioned()));
-    expect(order).toEqual(['full_text', 'reserve']);
-    expect(answer.citations.length).toBeGreaterThan(0);
-  });
-
   it('cancels the embeddings call it started when the budget is refused', async () => {
     const shared = deps();
     h.upstream.enqueue({ reply: 'warm-up' });

@@ -16,16 +16,11 @@ import { prefetchQueryEmbedding } from '../retrieval/search.js';
 import { CANCELLED, toStreamFailure, type StreamFailure } from './failures.js';
 import type { AnswerModel } from './model.js';
 import { reserveBudget } from './pipeline/budget.js';
-import { gatherContext, sourcesEvent, type AnswerContext, type GatherOptions } from './pipeline/context.js';
+import { gatherContext, sourcesEvent, type AnswerContext } from './pipeline/context.js';
 import { afterPendingWrites, startEarlySearch, type EarlySearch } from './pipeline/early-search.js';
 import { finalUsage, generate, nothingWritten, type Written } from './pipeline/generate.js';
 import { watchAnswer } from './pipeline/lifetime.js';
-import {
-  createAnswerObserver,
-  reportAfterWrites,
-  type AnswerObserver,
-  type ObservedAnswer,
-} from './pipeline/observer.js';
+import { createAnswerObserver, type AnswerObserver, type ObservedAnswer } from './pipeline/observer.js';
 import { planAnswer, type AnswerPlan, type PlanDeps } from './pipeline/plan.js';
 import { settleReservation, spentTokens, type AnswerOutcome } from './pipeline/settle.js';
 import { chooseWriter, type AnswerWriter } from './pipeline/writer.js';
@@ -77,12 +72,14 @@ export async function* answerEvents(
   const { plan, observer, answer, t0 } = run;
   const { signal } = run.controller;
   const unwatch = watchAnswer(run.controller, options.signal, deps.settings.maxDurationS * 1000);
-  // The first token's log line waits until the token has left; an end reported sooner makes it first.
-  const reports = reportAfterWrites();
+  // The search the plan takes starts (its words read, its statement sent) right after the requests
+  // already made have reached their sockets, before the answer is logged or its route event written.
+  const gathering = startGathering(deps, run, request);
+  await afterPendingWrites();
   observer.started(answer);
   try {
     yield { type: 'route', route: plan.route };
-    const context = await run.gathering;
+    const context = await gathering;
     run.stages.mark('context');
     observer.contextGathered(answer, {
       mode: context.mode,
@@ -99,9 +96,7 @@ export async function* answerEvents(
     run.stages.mark('prompt');
     const onFirstToken = () => {
       run.stages.mark('first_token');
-      const latencyMs = since(t0);
-      const stages = run.stages.toJSON();
-      reports.defer(() => observer.firstToken(answer, latencyMs, stages));
+      observer.firstToken(answer, since(t0), run.stages.toJSON());
     };
     const { chunkSize, coalesceMs } = deps.settings;
     yield* generate(
@@ -118,12 +113,10 @@ export async function* answerEvents(
     const failure = toStreamFailure(err, reason, deps.settings.maxDurationS);
     if (failure.code === 'cancelled') return;
     run.outcome = 'failed';
-    reports.flush();
     observer.failed(answer, failure, { tokens: run.written.tokens, durationMs: since(t0), err });
     yield errorEvent(failure);
   } finally {
     unwatch();
-    reports.flush();
     endAnswer(deps.tokenBudget, run);
   }
 }
@@ -131,11 +124,15 @@ export async function* answerEvents(
 /** The answer's context, being gathered; awaited later, so a failure meanwhile is not unhandled. */
 function startGathering(
   deps: AnswerDeps,
-  plan: AnswerPlan,
+  run: RunningAnswer,
   request: SemanticSearchRequest,
-  options: GatherOptions,
 ): Promise<AnswerContext> {
-  const gathering = gatherContext(deps, plan, request, options);
+  const gathering = gatherContext(deps, run.plan, request, {
+    offline: run.answer.offline,
+    signal: run.controller.signal,
+    queryEmbedding: run.queryEmbedding,
+    early: run.early,
+  });
   gathering.catch(() => undefined);
   return gathering;
 }
@@ -154,8 +151,6 @@ interface RunningAnswer {
   queryEmbedding: Promise<number[] | null> | undefined;
   /** The question's search, started before the plan. */
   early: EarlySearch | null;
-  /** The answer's context, being gathered since before the budget was reserved. */
-  gathering: Promise<AnswerContext>;
   reservation: Reservation | null;
   written: Written;
   outcome: AnswerOutcome;
@@ -189,16 +184,6 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
   const queryEmbedding = plan.searches
     ? (early?.queryEmbedding ?? prefetchQueryEmbedding(deps, plan.scope, plan.searchText, controller.signal))
     : undefined;
-  // The search the plan takes starts (its words read, its statement sent) once the requests already
-  // made are on their sockets, before the budget is reserved: the database and the embeddings call
-  // work while this process reserves, logs and writes the route event. A refusal cancels them.
-  const gathering = startGathering(deps, plan, request, {
-    offline,
-    signal: controller.signal,
-    queryEmbedding,
-    early,
-  });
-  await afterPendingWrites();
   const reservation = await reserveBudget(deps.tokenBudget, plan, {
     callsModel: !offline,
     onRefused: (estimate) => observer.refused(answer, estimate),
@@ -216,7 +201,6 @@ async function startAnswer(deps: AnswerDeps, request: SemanticSearchRequest): Pr
     controller,
     queryEmbedding,
     early,
-    gathering,
     reservation,
     written: nothingWritten(),
     outcome: 'cancelled',

@@ -72,19 +72,6 @@ describe('what the pipeline tells its observer', () => {
     expect(calls.at(-1)).toBe('cancelled:1');
   });
 
-  it('the first token is reported once it has been handed on and the writes of its turn have left', async () => {
-    const { deps, calls } = withModel('It', UNTIL_ABORTED);
-    const events = answerEvents(deps, followUp());
-    let event = await events.next();
-    while (!event.done && event.value.type !== 'token') event = await events.next();
-    expect(event.value).toMatchObject({ type: 'token', content: 'It' });
-    expect(calls).not.toContain('first_token');
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toEqual(['started:follow_up', 'context:grounded', 'first_token']);
-    await events.return(undefined);
-    expect(calls.at(-1)).toBe('cancelled:1');
-  });
-
   it('the deadline: failed with stream_too_long, a retryable error event', async () => {
     const { deps, calls } = withModel(UNTIL_ABORTED);
     const events = await drain(

@@ -101,29 +101,3 @@ export function createAnswerObserver(logger: Logger, metrics?: RagMetrics): Answ
     },
   };
 }
-
-/**
- * A report held until the writes of the current turn have left: a JavaScript immediate runs after the
- * native ones that hand HTTP/2 frames to the socket, so a log line made then is not on the way of the
- * event just written. A later report (`flush`, or another `defer`) makes a held one at once first,
- * so reports keep their order.
- */
-export function reportAfterWrites(): { defer(report: () => void): void; flush(): void } {
-  let held: (() => void) | null = null;
-  let timer: NodeJS.Immediate | null = null;
-  const flush = () => {
-    if (timer) clearImmediate(timer);
-    timer = null;
-    const report = held;
-    held = null;
-    report?.();
-  };
-  return {
-    defer(report) {
-      flush();
-      held = report;
-      timer = setImmediate(flush);
-    },
-    flush,
-  };
-}
