@@ -14,7 +14,6 @@ import {
   signUp,
   startWatchedStack,
   streamSnapshots,
-  TOKEN_DELAY_MS,
   ask as askIn,
   controlsUnder,
   streamedText as streamedTextIn,
