@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import {
   deeplyNestedDocx,
+  deepOutlinePdf,
   docxBomb,
   madeUpWords,
   startApiProcess,
@@ -21,7 +22,6 @@ import {
   circularPdf,
   countLiePdf,
   deepArrayPdf,
-  deepOutlinePdf,
   hugeFontAndImagePdf,
   manyItemsPdf,
   tinyPagesPdf,
@@ -131,7 +131,7 @@ const attacks: Attack[] = [
   up('count-lie-1e9.pdf', () => countLiePdf(1_000_000_000)),
   up('million-items.pdf', () => manyItemsPdf(1_000_000)),
   up('million-words.pdf', () => manyItemsPdf(300_000, 'word word word word word word word word')),
-  up('deep-outline-20000.pdf', () => deepOutlinePdf(20_000)),
+  up('deep-outline-20000.pdf', () => deepOutlinePdf({ depth: 20_000 }).bytes),
   up('deep-array-200000.pdf', () => deepArrayPdf(200_000)),
   up('circular.pdf', () => circularPdf()),
   up('huge-font-image.pdf', () => hugeFontAndImagePdf(400 * MB, 6000)),
